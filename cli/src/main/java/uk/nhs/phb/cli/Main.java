@@ -1,0 +1,85 @@
+package uk.nhs.phb.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.models.pseudonym.SecretKey;
+
+/** The {@code phb} command tree. Exit codes: 0 success, 2 usage error, 3 input or data error, 1 internal error. */
+@Command(name = "phb", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Population analytics for personal health budgets: synthetic feeds, pseudonymisation, "
+                + "validated ingest into a Delta lake, linkage, risk, budgets, extracts and reports.",
+        subcommands = {KeygenCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    public static final int EXIT_INTERNAL = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_INPUT = 3;
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(newCommandLine(out, err).execute(args));
+    }
+
+    /** The command tree wired to the given streams, so tests run it in-process and read exit code and output. */
+    public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("phb: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
+            return EXIT_USAGE;
+        });
+        return cl;
+    }
+
+    /** Messages, not stack traces, unless {@code --verbose}. */
+    static final class ErrorHandler implements IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
+            boolean verbose = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
+                    || parsed.hasMatchedOption("--verbose");
+            PrintWriter err = cl.getErr();
+            Throwable cause = rootUserError(ex);
+            int code;
+            if (cause != null) {
+                err.println("phb " + cl.getCommandName() + ": " + cause.getMessage());
+                code = EXIT_INPUT;
+            } else {
+                err.println("phb " + cl.getCommandName() + ": internal error: " + ex);
+                if (!verbose) {
+                    err.println("Run again with --verbose for the stack trace, and report it if it persists.");
+                }
+                code = EXIT_INTERNAL;
+            }
+            if (verbose) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return code;
+        }
+
+        private static Throwable rootUserError(Throwable t) {
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c instanceof InputException || c instanceof SecretKey.KeyException) {
+                    return c;
+                }
+            }
+            return null;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"phb " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package uk.nhs.phb.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One execution of a job: its run id, the tables it read and wrote (with Delta versions), its counts and
+ * its outcome, recorded in {@code audit/runs}. A RUNNING row is appended when it starts and a final row
+ * (SUCCEEDED or FAILED) when it ends, so a crashed run stays visible as RUNNING. Parameters must already
+ * be free of secrets: callers pass paths to key files, never keys.
+ */
+public final class JobRun implements AutoCloseable {
+    public static final StructType SCHEMA = new StructType()
+            .add("run_id", DataTypes.StringType, false)
+            .add("command", DataTypes.StringType, false)
+            .add("status", DataTypes.StringType, false)
+            .add("parameters", DataTypes.StringType, true)
+            .add("user", DataTypes.StringType, true)
+            .add("started_at", DataTypes.TimestampType, false)
+            .add("ended_at", DataTypes.TimestampType, true)
+            .add("inputs", DataTypes.StringType, true)
+            .add("outputs", DataTypes.StringType, true)
+            .add("counts", DataTypes.StringType, true)
+            .add("error", DataTypes.StringType, true)
+            .add("phb_version", DataTypes.StringType, true);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final SparkSession spark;
+    private final Lake lake;
+    private final String runId;
+    private final String command;
+    private final Map<String, Object> parameters;
+    private final Instant started;
+    private final Progress progress;
+    private final SparkProgress listener;
+    private final Map<String, Long> inputs = new LinkedHashMap<>();
+    private final List<Map<String, Object>> outputs = new ArrayList<>();
+    private final Map<String, Object> counts = new LinkedHashMap<>();
+    private boolean ended;
+
+    private JobRun(SparkSession spark, Lake lake, String command, Map<String, Object> parameters, Progress progress) {
+        this.spark = spark;
+        this.lake = lake;
+        this.command = command;
+        this.parameters = new LinkedHashMap<>(parameters);
+        this.started = Instant.now();
+        this.runId = ID_TIME.format(started) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.progress = progress;
+        this.listener = SparkProgress.attach(spark, progress);
+    }
+
+    /** Starts a run and appends its RUNNING record. */
+    public static JobRun start(SparkSession spark, Lake lake, String command, Map<String, Object> parameters, Progress progress) {
+        JobRun run = new JobRun(spark, lake, command, parameters, progress);
+        run.append("RUNNING", null, null);
+        return run;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    /** Names the work that follows, for the progress display and the Spark UI. */
+    public void stage(String name) {
+        listener.reset();
+        progress.stage(name);
+        spark.sparkContext().setJobDescription(command + ": " + name);
+    }
+
+    public void input(String table, long version) {
+        inputs.put(table, version);
+    }
+
+    public void output(String table, long version, long rows) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("table", table);
+        o.put("version", version);
+        o.put("rows", rows);
+        outputs.add(o);
+    }
+
+    public void count(String name, Object value) {
+        counts.put(name, value);
+    }
+
+    public void succeeded() {
+        end("SUCCEEDED", null);
+    }
+
+    public void failed(Throwable error) {
+        end("FAILED", error.getClass().getSimpleName() + ": " + error.getMessage());
+    }
+
+    private void end(String status, String error) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        progress.finish();
+        spark.sparkContext().setJobDescription(null);
+        listener.detach(spark);
+        append(status, Timestamp.from(Instant.now()), error);
+    }
+
+    /** A run closed without an outcome failed (an exception escaped the job). */
+    @Override
+    public void close() {
+        if (!ended) {
+            end("FAILED", "ended without completing");
+        }
+    }
+
+    private void append(String status, Timestamp ended, String error) {
+        Row row = RowFactory.create(runId, command, status, json(parameters), System.getProperty("user.name"),
+                Timestamp.from(started), ended, json(inputs), json(outputs), json(counts), error, version());
+        spark.createDataFrame(List.of(row), SCHEMA).coalesce(1)
+                .write().format("delta").mode(SaveMode.Append).save(lake.runs());
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write run record", e);
+        }
+    }
+
+    static String version() {
+        String v = JobRun.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,37 @@
+package uk.nhs.phb.jobs;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The SparkSession for a job: Delta Lake enabled, UTC, Spark's own logging at WARN unless verbose. With
+ * {@code local[*]} (the default) Spark runs inside this process; when a session already exists (tests,
+ * {@code spark-submit}) it is reused.
+ */
+public final class SparkSessions {
+    private SparkSessions() {
+    }
+
+    public static SparkSession forJob(JobSettings settings) {
+        SparkSession.Builder b = SparkSession.builder()
+                .appName("phb")
+                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.sql.ansi.enabled", "false")
+                .config("spark.databricks.delta.schema.autoMerge.enabled", "false");
+        if (settings.master() != null && !settings.master().isBlank()) {
+            b.master(settings.master());
+        }
+        if (settings.master() != null && settings.master().startsWith("local")) {
+            b.config("spark.ui.enabled", "false")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    // on one machine a few partitions per core beat Spark's 200
+                    .config("spark.sql.shuffle.partitions", String.valueOf(4 * Runtime.getRuntime().availableProcessors()))
+                    .config("spark.sql.adaptive.enabled", "true");
+        }
+        SparkSession spark = b.getOrCreate();
+        spark.sparkContext().setLogLevel(settings.verbose() ? "INFO" : "WARN");
+        return spark;
+    }
+}
