@@ -12,7 +12,7 @@ import uk.nhs.phb.models.pseudonym.SecretKey;
 @Command(name = "phb", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Population analytics for personal health budgets: synthetic feeds, pseudonymisation, "
                 + "validated ingest into a Delta lake, linkage, risk, budgets, extracts and reports.",
-        subcommands = {KeygenCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {KeygenCommand.class, PseudonymiseCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_USAGE = 2;
@@ -52,7 +52,7 @@ public final class Main {
                 err.println("phb " + cl.getCommandName() + ": " + cause.getMessage());
                 code = EXIT_INPUT;
             } else {
-                err.println("phb " + cl.getCommandName() + ": internal error: " + ex);
+                err.println("phb " + cl.getCommandName() + ": internal error: " + firstLine(ex));
                 if (!verbose) {
                     err.println("Run again with --verbose for the stack trace, and report it if it persists.");
                 }
@@ -63,6 +63,14 @@ public final class Main {
             }
             err.flush();
             return code;
+        }
+
+        /** Only the first line: Spark's messages can run to pages (plans, serialization stacks). */
+        private static String firstLine(Throwable t) {
+            String s = t.getClass().getSimpleName() + ": " + t.getMessage();
+            int nl = s.indexOf('\n');
+            s = nl < 0 ? s : s.substring(0, nl);
+            return s.length() > 400 ? s.substring(0, 400) + " ..." : s;
         }
 
         private static Throwable rootUserError(Throwable t) {

@@ -1,0 +1,107 @@
+package uk.nhs.phb.jobs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * File-system steps on any Hadoop URI: publishing a folder atomically (write beside it, then rename), so
+ * a crash never leaves a half-written output that looks complete.
+ */
+public final class Files2 {
+    private Files2() {
+    }
+
+    public static FileSystem fs(SparkSession spark, String path) {
+        try {
+            Configuration conf = spark.sparkContext().hadoopConfiguration();
+            return new Path(path).getFileSystem(conf);
+        } catch (IOException e) {
+            throw new InputException("cannot open the file system of " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static boolean exists(SparkSession spark, String path) {
+        try {
+            return fs(spark, path).exists(new Path(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A fresh sibling path for staging an output that will be renamed onto {@code target}. */
+    public static String stagingFor(String target) {
+        return target + ".tmp-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Moves a finished staging folder onto {@code target}, replacing what was there only when asked. The
+     * previous output is moved aside first and deleted only after the new one is in place.
+     */
+    public static void publish(SparkSession spark, String staging, String target, boolean replace) {
+        FileSystem fs = fs(spark, target);
+        Path t = new Path(target);
+        Path s = new Path(staging);
+        try {
+            Path aside = null;
+            if (fs.exists(t)) {
+                if (!replace) {
+                    fs.delete(s, true);
+                    throw new InputException(target + " already exists; choose another place or pass --force to replace it");
+                }
+                aside = new Path(target + ".old-" + UUID.randomUUID().toString().substring(0, 8));
+                if (!fs.rename(t, aside)) {
+                    throw new InputException("cannot move the previous " + target + " aside; check permissions");
+                }
+            }
+            if (t.getParent() != null) {
+                fs.mkdirs(t.getParent());
+            }
+            if (!fs.rename(s, t)) {
+                if (aside != null) {
+                    fs.rename(aside, t);
+                }
+                throw new InputException("cannot publish " + target + " (rename from staging failed); check permissions and space");
+            }
+            if (aside != null) {
+                fs.delete(aside, true);
+            }
+        } catch (IOException e) {
+            throw new InputException("cannot publish " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes a staging folder left by a failed step; never throws. */
+    public static void discard(SparkSession spark, String staging) {
+        try {
+            fs(spark, staging).delete(new Path(staging), true);
+        } catch (IOException | RuntimeException e) {
+            // best effort: a stale .tmp- folder is harmless and never read
+        }
+    }
+
+    /** Writes a small text file (manifest, summary) through the Hadoop file system. */
+    public static void writeText(SparkSession spark, String path, String text) {
+        FileSystem fs = fs(spark, path);
+        try (var out = fs.create(new Path(path), true)) {
+            out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new InputException("cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the first line of a text file (a CSV header), or null for an empty file. */
+    public static String firstLine(SparkSession spark, String path) {
+        FileSystem fs = fs(spark, path);
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(new Path(path)),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            return in.readLine();
+        } catch (IOException e) {
+            throw new InputException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+}
