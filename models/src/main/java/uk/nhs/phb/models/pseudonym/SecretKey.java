@@ -79,6 +79,11 @@ public final class SecretKey implements Serializable {
         return parse(value, "environment variable " + variable);
     }
 
+    /** A key from base64 text (as held in a key file); for keys handed over by a secrets manager, and tests. */
+    public static SecretKey fromBase64(String text) {
+        return parse(text, "the given text");
+    }
+
     private static SecretKey parse(String text, String where) {
         try {
             return new SecretKey(Base64.getDecoder().decode(text.strip()));
