@@ -1,0 +1,206 @@
+package uk.nhs.phb.jobs.link;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import uk.nhs.phb.jobs.DeltaTables;
+import uk.nhs.phb.jobs.Files2;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobRun;
+import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Lake;
+import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.pipelines.link.LinkEntities;
+import uk.nhs.phb.pipelines.link.LinkPersons;
+import uk.nhs.phb.pipelines.link.LinkQuality;
+import uk.nhs.phb.pipelines.link.PersonIndex;
+
+/**
+ * {@code phb link}: one person across the sources in bronze. Writes {@code silver/person_index} and
+ * {@code silver/link_review} (each replaced whole, one Delta commit, the lake key's fingerprint in the commit
+ * metadata) and a quality report in {@code <out>/link/<run_id>/}.
+ */
+public final class LinkJob {
+    static final List<LinkEntities.Source> SOURCES = List.of(LinkEntities.PATIENTS, LinkEntities.ADULT_SOCIAL_CARE,
+            LinkEntities.CHILDRENS_SOCIAL_CARE, LinkEntities.EDUCATION);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What to link with. {@code referenceYear} sets the age bands of the report. */
+    public record Request(JobSettings settings, SecretKey lakeKey, LinkPersons.Settings link, int referenceYear) {
+        @Override
+        public String toString() {
+            return "Request[lake=" + settings.lake() + "]";
+        }
+    }
+
+    /** The summary printed by the CLI ({@code --json} keys) and where the report went. */
+    public record Result(String runId, Map<String, Object> summary, String reportDir) {
+    }
+
+    private LinkJob() {
+    }
+
+    public static Result run(SparkSession spark, Request req, Map<String, Object> parameters, Progress progress) {
+        Lake lake = req.settings().lakeLayout();
+        if (!DeltaTables.exists(spark, lake.bronze(LinkEntities.PATIENTS.name()))) {
+            throw new InputException("no bronze/patients table in " + lake.root() + ": linkage needs the GP registrations; run "
+                    + "'phb ingest' first");
+        }
+        checkKey(spark, lake, req.lakeKey());
+        long t0 = System.nanoTime();
+        try (JobRun run = JobRun.start(spark, lake, "link", parameters, progress)) {
+            try {
+                run.stage("entities");
+                Dataset<Row> entities = null;
+                for (LinkEntities.Source source : SOURCES) {
+                    String path = lake.bronze(source.name());
+                    if (!DeltaTables.exists(spark, path)) {
+                        continue;
+                    }
+                    run.input("bronze/" + source.name(), DeltaTables.version(spark, path));
+                    Dataset<Row> e = LinkEntities.of(spark.read().format("delta").load(path), source);
+                    entities = entities == null ? e : entities.unionByName(e);
+                }
+                entities = entities.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+                run.stage("link");
+                LinkPersons.Result linked;
+                try {
+                    linked = LinkPersons.link(entities, req.link());
+                } catch (LinkPersons.EncodingMismatchException e) {
+                    throw new InputException(e.getMessage(), e);
+                }
+                Dataset<Row> links = linked.links().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+
+                run.stage("write person_index");
+                String metadata = JSON.writeValueAsString(Map.of("run_id", run.runId(), "lake_key_fingerprint",
+                        req.lakeKey().fingerprint()));
+                Dataset<Row> index = PersonIndex.of(links, req.lakeKey());
+                index.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
+                        .option("userMetadata", metadata).save(lake.silver("person_index"));
+                Dataset<Row> review = linked.review().select(org.apache.spark.sql.functions.col("source"),
+                        PersonIndex.entityHash(req.lakeKey(), org.apache.spark.sql.functions.col("source"),
+                                org.apache.spark.sql.functions.col("entity_key")).alias("entity_hash"),
+                        PersonIndex.personId(req.lakeKey(), org.apache.spark.sql.functions.col("candidate_key")).alias("candidate_person_id"),
+                        org.apache.spark.sql.functions.col("match_weight"), org.apache.spark.sql.functions.col("match_probability"),
+                        org.apache.spark.sql.functions.col("reason"));
+                review.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
+                        .option("userMetadata", metadata).save(lake.silver("link_review"));
+                long indexRows = spark.read().format("delta").load(lake.silver("person_index")).count();
+                long persons = spark.read().format("delta").load(lake.silver("person_index")).select("person_id").distinct().count();
+                long reviewRows = spark.read().format("delta").load(lake.silver("link_review")).count();
+                run.output("silver/person_index", DeltaTables.version(spark, lake.silver("person_index")), indexRows);
+                run.output("silver/link_review", DeltaTables.version(spark, lake.silver("link_review")), reviewRows);
+
+                run.stage("quality report");
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("run_id", run.runId());
+                summary.put("entities", indexRows);
+                summary.put("persons", persons);
+                Map<String, Long> byMethod = new LinkedHashMap<>();
+                for (Row r : links.groupBy("method").count().orderBy("method").collectAsList()) {
+                    byMethod.put(r.getString(0), r.getLong(1));
+                }
+                summary.put("links_by_method", byMethod);
+                Map<String, Object> bySource = new LinkedHashMap<>();
+                for (Row r : LinkQuality.rates(links, entities, req.referenceYear()).collectAsList()) {
+                    bySource.put(r.getString(0), rateMap(r, 1));
+                }
+                summary.put("link_rate_by_source", bySource);
+                summary.put("review_pairs", reviewRows);
+                summary.putAll(linked.diagnostics());
+                summary.put("person_index", lake.silver("person_index"));
+
+                Map<String, Object> report = new LinkedHashMap<>(summary);
+                report.put("link_rate_by_age_band", groupRates(LinkQuality.rates(links, entities, req.referenceYear(), "age_band")));
+                report.put("link_rate_by_sex", groupRates(LinkQuality.rates(links, entities, req.referenceYear(), "sex")));
+                List<Map<String, Object>> histogram = new ArrayList<>();
+                for (Row r : LinkQuality.weightHistogram(links).collectAsList()) {
+                    histogram.add(Map.of("weight_bin", r.getInt(0), "entities", r.getLong(1), "linked", r.getLong(2)));
+                }
+                report.put("match_weight_histogram", histogram);
+                Map<String, Long> reviewByReason = new LinkedHashMap<>();
+                for (Row r : spark.read().format("delta").load(lake.silver("link_review")).groupBy("reason").count().orderBy("reason")
+                        .collectAsList()) {
+                    reviewByReason.put(r.getString(0), r.getLong(1));
+                }
+                report.put("review_by_reason", reviewByReason);
+                report.put("model", linked.model().toMap());
+                report.put("settings", req.link());
+                report.put("level", "AGGREGATE");
+
+                String dir = req.settings().out() + "/link/" + run.runId();
+                String staging = Files2.stagingFor(dir);
+                Files2.writeText(spark, staging + "/link_quality.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+                Files2.writeText(spark, staging + "/model.txt", linked.model().explain());
+                Files2.publish(spark, staging, dir, false);
+                summary.put("report", dir);
+                summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+                byMethod.forEach(run::count);
+                run.count("persons", persons);
+                run.succeeded();
+                spark.catalog().clearCache();
+                return new Result(run.runId(), summary, dir);
+            } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                run.failed(e);
+                spark.catalog().clearCache();
+                if (e instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** A person index made with another lake key would get different person ids: refuse, naming both fingerprints. */
+    private static void checkKey(SparkSession spark, Lake lake, SecretKey key) {
+        String meta = DeltaTables.lastUserMetadata(spark, lake.silver("person_index"));
+        if (meta == null) {
+            return;
+        }
+        try {
+            Object previous = JSON.readValue(meta, Map.class).get("lake_key_fingerprint");
+            if (previous != null && !previous.equals(key.fingerprint())) {
+                throw new InputException("silver/person_index was built with the lake key of fingerprint " + previous
+                        + " but this key's fingerprint is " + key.fingerprint() + "; person ids would all change. Use the "
+                        + "original --lake-key-file, or remove silver/person_index to start afresh");
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // metadata not written by phb: nothing to compare
+        }
+    }
+
+    private static Map<String, Object> rateMap(Row r, int from) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("entities", r.getLong(from));
+        m.put("linked", r.getLong(from + 1));
+        m.put("by_token", r.getLong(from + 2));
+        m.put("probabilistic", r.getLong(from + 3));
+        m.put("link_rate", r.getDouble(from + 4));
+        return m;
+    }
+
+    private static List<Map<String, Object>> groupRates(Dataset<Row> rates) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Row r : rates.collectAsList()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("source", r.getString(0));
+            m.put("group", r.getString(1));
+            m.putAll(rateMap(r, 2));
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** The current year, for age bands. */
+    public static int thisYear() {
+        return LocalDate.now().getYear();
+    }
+}
