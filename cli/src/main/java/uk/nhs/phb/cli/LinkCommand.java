@@ -34,16 +34,42 @@ final class LinkCommand implements Callable<Integer> {
             description = "Best candidates from this weight up to the match weight go to clerical review. Default: ${DEFAULT-VALUE}")
     double reviewWeight;
 
+    @Option(names = "--left", paramLabel = "FILE",
+            description = "Link two pseudonymised files instead of the lake: the file whose records are linked (needs --right).")
+    String left;
+
+    @Option(names = "--right", paramLabel = "FILE", description = "With --left: the file linked to (each left record links to at most one right record).")
+    String right;
+
+    @Option(names = "--map", paramLabel = "MAPPING",
+            description = "With --left/--right: role=column lines (id=COLUMN required; identity roles default to phb pseudonymise's column names).")
+    java.nio.file.Path map;
+
+    @Option(names = "--format", defaultValue = "csv", description = "With --left/--right: csv or parquet. Default: ${DEFAULT-VALUE}")
+    String format;
+
+    @Option(names = "--delimiter", defaultValue = ",", description = "With --left/--right: CSV delimiter. Default: ${DEFAULT-VALUE}")
+    String delimiter;
+
+    @Option(names = "--force", description = "With --left/--right: replace an existing output folder.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         if (reviewWeight > matchWeight) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--review-weight (" + reviewWeight + ") must not exceed --match-weight (" + matchWeight + ")");
         }
+        if ((left == null) != (right == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--left and --right go together");
+        }
         SparkSession spark = SparkSessions.forJob(common.settings());
         LinkPersons.Settings d = LinkPersons.Settings.defaults();
         LinkPersons.Settings settings = new LinkPersons.Settings(matchWeight, reviewWeight, d.runnerUpMargin(), d.lshBands(),
                 d.lshBitsPerBand(), d.seed(), d.randomSample(), d.maxBlockSize(), d.emIterations());
+        if (left != null) {
+            return linkFiles(spark, settings);
+        }
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("lake", common.lake);
         params.put("match_weight", matchWeight);
@@ -62,6 +88,26 @@ final class LinkCommand implements Callable<Integer> {
         text.append(String.format("  candidate pairs %,d; clerical review %,d; report %s", (long) s.get("candidate_pairs"),
                 (long) s.get("review_pairs"), r.reportDir()));
         Output.print(spec.commandLine().getOut(), common.json, s, text.toString());
+        return 0;
+    }
+
+    private int linkFiles(SparkSession spark, LinkPersons.Settings settings) {
+        if (map == null) {
+            throw new uk.nhs.phb.jobs.InputException("--left/--right need --map naming at least the id column (id=COLUMN)");
+        }
+        uk.nhs.phb.pipelines.link.LinkFiles.Mapping mapping;
+        try {
+            mapping = uk.nhs.phb.pipelines.link.LinkFiles.Mapping.parse(java.nio.file.Files.readString(map));
+        } catch (java.io.IOException e) {
+            throw new uk.nhs.phb.jobs.InputException("cannot read mapping file " + map + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new uk.nhs.phb.jobs.InputException("mapping file " + map + ": " + e.getMessage());
+        }
+        Map<String, Object> s = uk.nhs.phb.jobs.link.LinkFilesJob.run(spark, new uk.nhs.phb.jobs.link.LinkFilesJob.Request(left, right,
+                format, delimiter, mapping, settings, common.out, force), TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+        String text = String.format("Linked %,d of %,d records of %s to %s%n  by method: %s%n  clerical review %,d; results in %s",
+                (long) s.get("linked"), (long) s.get("left_records"), left, right, s.get("links_by_method"), (long) s.get("review_pairs"), common.out);
+        Output.print(spec.commandLine().getOut(), common.json, s, text);
         return 0;
     }
 }

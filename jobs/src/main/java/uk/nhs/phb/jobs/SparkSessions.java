@@ -18,7 +18,8 @@ public final class SparkSessions {
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                 .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.sql.ansi.enabled", "false")
-                .config("spark.databricks.delta.schema.autoMerge.enabled", "false");
+                .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
+                .config("spark.sql.debug.maxToStringFields", "500");
         if (settings.master() != null && !settings.master().isBlank()) {
             b.master(settings.master());
         }

@@ -9,11 +9,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.ProviderFiles;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.pseudonymise.ColumnMapping;
 import uk.nhs.phb.pipelines.pseudonymise.Pseudonymise;
@@ -54,7 +53,7 @@ public final class PseudonymiseJob {
         }
     }
 
-    private static final String CORRUPT = "_corrupt_record";
+    private static final String CORRUPT = ProviderFiles.CORRUPT;
 
     private PseudonymiseJob() {
     }
@@ -64,11 +63,8 @@ public final class PseudonymiseJob {
             throw new InputException("the lookup (" + req.lookupOut() + ") must not go inside the pseudonymised output ("
                     + req.out() + "): it re-identifies people; write it where only the provider can read it");
         }
-        if (!Files2.exists(spark, req.in())) {
-            throw new InputException("input file " + req.in() + " does not exist");
-        }
         progress.stage("read " + req.in());
-        Dataset<Row> input = read(spark, req);
+        Dataset<Row> input = ProviderFiles.read(spark, req.in(), req.format(), req.delimiter());
         List<String> missing = Pseudonymise.missingColumns(input.schema(), req.mapping());
         if (!missing.isEmpty()) {
             throw new InputException("the mapping names columns that " + req.in() + " does not have: " + missing
@@ -135,29 +131,6 @@ public final class PseudonymiseJob {
             input.unpersist();
             progress.finish();
         }
-    }
-
-    private static Dataset<Row> read(SparkSession spark, Request req) {
-        if (req.format().equals("parquet")) {
-            return spark.read().parquet(req.in());
-        }
-        String header = Files2.firstLine(spark, req.in());
-        if (header == null || header.isBlank()) {
-            throw new InputException("input file " + req.in() + " is empty; it needs a header line naming its columns");
-        }
-        String[] names = header.replace("\uFEFF", "").split(java.util.regex.Pattern.quote(req.delimiter()), -1);
-        if (names.length == 1 && header.contains(req.delimiter().equals(",") ? ";" : ",")) {
-            throw new InputException("the header of " + req.in() + " has one column; is the file delimited by '"
-                    + (req.delimiter().equals(",") ? ";" : ",") + "'? Pass --delimiter to say so");
-        }
-        StructType schema = new StructType();
-        for (String n : names) {
-            schema = schema.add(n.strip().replace("\"", ""), DataTypes.StringType, true);
-        }
-        schema = schema.add(CORRUPT, DataTypes.StringType, true);
-        return spark.read().option("header", true).option("sep", req.delimiter()).option("mode", "PERMISSIVE")
-                .option("columnNameOfCorruptRecord", CORRUPT)
-                .schema(schema).csv(req.in());
     }
 
     private static long nz(Row r, int i) {

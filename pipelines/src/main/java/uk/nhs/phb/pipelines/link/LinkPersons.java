@@ -105,20 +105,28 @@ public final class LinkPersons {
      *     review pairs with {@code source, entity_key, candidate_key, match_weight, match_probability, reason}
      */
     public static Result link(Dataset<Row> entities, Settings s) {
+        return link(entities, SPINE_SOURCE, s);
+    }
+
+    /**
+     * Links every entity of the other sources to the entities of {@code spineSource} (for two files of a
+     * provider: the right file is the spine, the left file the one being linked).
+     */
+    public static Result link(Dataset<Row> entities, String spineSource, Settings s) {
         ComparisonVector space = PersonComparisons.standard();
         Map<String, Object> diag = new LinkedHashMap<>();
-        Dataset<Row> spine = entities.filter(col("source").equalTo(SPINE_SOURCE));
-        Dataset<Row> others = entities.filter(col("source").notEqual(SPINE_SOURCE));
+        Dataset<Row> spine = entities.filter(col("source").equalTo(spineSource));
+        Dataset<Row> others = entities.filter(col("source").notEqual(spineSource));
         Dataset<Row> right = prefixed(spine, "r_");
 
         // deterministic pass
         Dataset<Row> withToken = others.filter(col("nhs_token").isNotNull());
-        Dataset<Row> tokenPairs = prefixed(withToken, "l_").join(right, col("l_nhs_token").equalTo(col("r_entity_key")));
+        Dataset<Row> tokenPairs = prefixed(withToken, "l_").join(right, col("l_nhs_token").equalTo(col("r_nhs_token")));
         long spineCount = spine.count();
         long tokenEntities = withToken.count();
         Dataset<Row> tokenScored = patterns(tokenPairs.withColumn("rules", lit(null).cast("array<string>")), space)
                 .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-        long deterministic = tokenScored.count();
+        long deterministic = tokenScored.select("l_source", "l_entity_key").distinct().count();
         Row dobAgreement = tokenPairs.agg(
                 sum(when(col("l_dob_token").isNotNull().and(col("r_dob_token").isNotNull()), 1).otherwise(0)),
                 sum(when(col("l_dob_token").equalTo(col("r_dob_token")), 1).otherwise(0))).first();
@@ -217,9 +225,12 @@ public final class LinkPersons {
 
         Dataset<Row> spineLinks = spine.select(col("source"), col("entity_key"), col("entity_key").alias("anchor"),
                 lit("SPINE").alias("method"), lit(null).cast("double").alias("match_weight"));
-        Dataset<Row> tokenLinks = withToken.join(tokenWeighted.select(col("l_source").alias("source"),
-                        col("l_entity_key").alias("entity_key"), col("match_weight").alias("w")), new String[] {"source", "entity_key"}, "left")
-                .select(col("source"), col("entity_key"), col("nhs_token").alias("anchor"),
+        // a token held by several spine entities (possible in a provider's own file) links to the best-agreeing one
+        Dataset<Row> bestTokenMatch = tokenWeighted.groupBy(col("l_source").alias("source"), col("l_entity_key").alias("entity_key"))
+                .agg(org.apache.spark.sql.functions.max_by(col("r_entity_key"), col("match_weight")).alias("spine_key"),
+                        org.apache.spark.sql.functions.max(col("match_weight")).alias("w"));
+        Dataset<Row> tokenLinks = withToken.join(bestTokenMatch, new String[] {"source", "entity_key"}, "left")
+                .select(col("source"), col("entity_key"), coalesce(col("spine_key"), col("nhs_token")).alias("anchor"),
                         when(col("w").isNotNull(), lit("NHS_TOKEN")).otherwise(lit("NEW_PERSON")).alias("method"),
                         col("w").alias("match_weight"));
         Dataset<Row> probLinks = noToken.select(col("source"), col("entity_key"))
