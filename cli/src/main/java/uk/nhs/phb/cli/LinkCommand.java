@@ -34,6 +34,10 @@ final class LinkCommand implements Callable<Integer> {
             description = "Best candidates from this weight up to the match weight go to clerical review. Default: ${DEFAULT-VALUE}")
     double reviewWeight;
 
+    @Option(names = "--evaluate",
+            description = "Measure the links against the synthetic generator's truth (landing/_truth): precision, recall, F1, blocking recall.")
+    boolean evaluate;
+
     @Option(names = "--left", paramLabel = "FILE",
             description = "Link two pseudonymised files instead of the lake: the file whose records are linked (needs --right).")
     String left;
@@ -75,8 +79,9 @@ final class LinkCommand implements Callable<Integer> {
         params.put("match_weight", matchWeight);
         params.put("review_weight", reviewWeight);
         params.put("lake_key_file", lakeKey.file.toString());
+        params.put("evaluate", evaluate);
         LinkJob.Result r = LinkJob.run(spark, new LinkJob.Request(common.settings(), lakeKey.load(spec.commandLine().getErr()),
-                settings, LinkJob.thisYear()), params, TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+                settings, LinkJob.thisYear(), evaluate), params, TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         Map<String, Object> s = r.summary();
         StringBuilder text = new StringBuilder();
         text.append(String.format("Linked %,d entities into %,d persons (run %s)%n", (long) s.get("entities"), (long) s.get("persons"), r.runId()));
@@ -87,6 +92,18 @@ final class LinkCommand implements Callable<Integer> {
                 source, (long) m.get("entities"), 100 * (double) m.get("link_rate"), (long) m.get("by_token"), (long) m.get("probabilistic"))));
         text.append(String.format("  candidate pairs %,d; clerical review %,d; report %s", (long) s.get("candidate_pairs"),
                 (long) s.get("review_pairs"), r.reportDir()));
+        if (evaluate) {
+            text.append(String.format("%n  against truth: precision %.4f, recall %.4f, F1 %.4f, blocking recall %s",
+                    (double) s.get("precision"), (double) s.get("recall"), (double) s.get("f1"), s.get("blocking_recall")));
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Object>> pairs = (Map<String, Map<String, Object>>) s.get("by_source_pair");
+            pairs.forEach((pair, m) -> text.append(String.format("%n    %-18s precision %.4f recall %.4f F1 %.4f (%,d true pairs)", pair,
+                    (double) m.get("precision"), (double) m.get("recall"), (double) m.get("f1"), (long) m.get("true_pairs"))));
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Object>> tokens = (Map<String, Map<String, Object>>) s.get("by_token_status");
+            tokens.forEach((status, m) -> text.append(String.format("%n    %-18s precision %.4f recall %.4f F1 %.4f", status,
+                    (double) m.get("precision"), (double) m.get("recall"), (double) m.get("f1"))));
+        }
         Output.print(spec.commandLine().getOut(), common.json, s, text.toString());
         return 0;
     }

@@ -94,6 +94,25 @@ public final class Files2 {
         }
     }
 
+    /** True when the path, or any file directly inside the folder, ends with {@code ending}. */
+    public static boolean hasFileEnding(SparkSession spark, String path, String ending) {
+        try {
+            FileSystem fs = fs(spark, path);
+            Path p = new Path(path);
+            if (!fs.getFileStatus(p).isDirectory()) {
+                return path.endsWith(ending);
+            }
+            for (var st : fs.listStatus(p)) {
+                if (st.getPath().getName().endsWith(ending)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new InputException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Reads the first line of a text file (a CSV header), or null for an empty file. */
     public static String firstLine(SparkSession spark, String path) {
         FileSystem fs = fs(spark, path);

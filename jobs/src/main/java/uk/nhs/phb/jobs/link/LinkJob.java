@@ -19,6 +19,7 @@ import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.link.LinkEntities;
+import uk.nhs.phb.pipelines.link.LinkEvaluation;
 import uk.nhs.phb.pipelines.link.LinkPersons;
 import uk.nhs.phb.pipelines.link.LinkQuality;
 import uk.nhs.phb.pipelines.link.PersonIndex;
@@ -34,7 +35,7 @@ public final class LinkJob {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What to link with. {@code referenceYear} sets the age bands of the report. */
-    public record Request(JobSettings settings, SecretKey lakeKey, LinkPersons.Settings link, int referenceYear) {
+    public record Request(JobSettings settings, SecretKey lakeKey, LinkPersons.Settings link, int referenceYear, boolean evaluate) {
         @Override
         public String toString() {
             return "Request[lake=" + settings.lake() + "]";
@@ -55,6 +56,10 @@ public final class LinkJob {
                     + "'phb ingest' first");
         }
         checkKey(spark, lake, req.lakeKey());
+        String truthPath = req.settings().landing() + "/_truth/person_records";
+        if (req.evaluate() && !Files2.exists(spark, truthPath)) {
+            throw new InputException("--evaluate needs ground truth at " + truthPath + " (written by 'phb synth'); real feeds have none");
+        }
         long t0 = System.nanoTime();
         try (JobRun run = JobRun.start(spark, lake, "link", parameters, progress)) {
             try {
@@ -117,6 +122,24 @@ public final class LinkJob {
                 summary.put("review_pairs", reviewRows);
                 summary.putAll(linked.diagnostics());
                 summary.put("person_index", lake.silver("person_index"));
+                if (req.evaluate()) {
+                    run.stage("evaluate against truth");
+                    Map<String, Object> eval = LinkEvaluation.evaluate(links, linked.candidates(), truth(spark, truthPath),
+                            LinkPersons.SPINE_SOURCE);
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> overall = (Map<String, Object>) eval.get("overall");
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> blocking = (Map<String, Object>) eval.get("blocking_recall");
+                    summary.put("precision", overall.get("precision"));
+                    summary.put("recall", overall.get("recall"));
+                    summary.put("f1", overall.get("f1"));
+                    summary.put("blocking_recall", blocking.get("overall"));
+                    summary.put("by_source_pair", eval.get("by_source_pair"));
+                    summary.put("by_token_status", eval.get("by_token_status"));
+                    summary.put("blocking_recall_by_source", blocking);
+                    summary.put("blocking_true_pairs", eval.get("blocking_true_pairs"));
+                    run.count("f1", overall.get("f1"));
+                }
 
                 Map<String, Object> report = new LinkedHashMap<>(summary);
                 report.put("link_rate_by_age_band", groupRates(LinkQuality.rates(links, entities, req.referenceYear(), "age_band")));
@@ -157,6 +180,25 @@ public final class LinkJob {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** Which landing truth rows give each source's entity key its true person. */
+    private static final Map<String, String> TRUTH_KEYS = Map.of("nhs_token", "patients", "la_person_token", "asc_cld",
+            "child_token", "csc", "pupil_token", "ehcp");
+
+    /** The generator's truth as {@code source, entity_key, true_person}. */
+    static Dataset<Row> truth(SparkSession spark, String path) {
+        boolean parquet = Files2.hasFileEnding(spark, path, ".parquet");
+        Dataset<Row> t = parquet ? spark.read().parquet(path)
+                : spark.read().option("header", true).schema("feed string, record_key string, person_id string").csv(path);
+        org.apache.spark.sql.Column source = org.apache.spark.sql.functions.lit(null).cast("string");
+        for (Map.Entry<String, String> e : TRUTH_KEYS.entrySet()) {
+            source = org.apache.spark.sql.functions.when(org.apache.spark.sql.functions.col("feed").equalTo(e.getKey()),
+                    org.apache.spark.sql.functions.lit(e.getValue())).otherwise(source);
+        }
+        return t.select(source.alias("source"), org.apache.spark.sql.functions.col("record_key").alias("entity_key"),
+                        org.apache.spark.sql.functions.col("person_id").cast("string").alias("true_person"))
+                .filter(org.apache.spark.sql.functions.col("source").isNotNull()).distinct();
     }
 
     /** A person index made with another lake key would get different person ids: refuse, naming both fingerprints. */

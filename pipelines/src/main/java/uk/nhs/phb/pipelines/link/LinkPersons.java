@@ -70,8 +70,12 @@ public final class LinkPersons {
         }
     }
 
-    /** What linkage found: links per entity, pairs for clerical review, the model and counts. */
-    public record Result(Dataset<Row> links, Dataset<Row> review, FellegiSunterModel model, Map<String, Object> diagnostics) {
+    /**
+     * What linkage found: links per entity, pairs for clerical review, the candidate pairs blocking produced
+     * ({@code l_source, l_entity_key, r_entity_key}, for measuring blocking recall), the model and counts.
+     */
+    public record Result(Dataset<Row> links, Dataset<Row> review, Dataset<Row> candidates, FellegiSunterModel model,
+                         Map<String, Object> diagnostics) {
     }
 
     /** Raised when the sources cannot have been encoded with the same key and parameters. */
@@ -101,7 +105,7 @@ public final class LinkPersons {
 
     /**
      * @param entities the union of {@link LinkEntities#of} for every source
-     * @return links with columns {@code source, entity_key, anchor, method, match_weight, match_probability};
+     * @return links with columns {@code source, entity_key, anchor, method, match_weight, has_token, match_probability};
      *     review pairs with {@code source, entity_key, candidate_key, match_weight, match_probability, reason}
      */
     public static Result link(Dataset<Row> entities, Settings s) {
@@ -224,7 +228,7 @@ public final class LinkPersons {
         Column linked = col("best_weight").geq(s.matchWeight()).and(clearsRunnerUp);
 
         Dataset<Row> spineLinks = spine.select(col("source"), col("entity_key"), col("entity_key").alias("anchor"),
-                lit("SPINE").alias("method"), lit(null).cast("double").alias("match_weight"));
+                lit("SPINE").alias("method"), lit(null).cast("double").alias("match_weight"), lit(true).alias("has_token"));
         // a token held by several spine entities (possible in a provider's own file) links to the best-agreeing one
         Dataset<Row> bestTokenMatch = tokenWeighted.groupBy(col("l_source").alias("source"), col("l_entity_key").alias("entity_key"))
                 .agg(org.apache.spark.sql.functions.max_by(col("r_entity_key"), col("match_weight")).alias("spine_key"),
@@ -232,7 +236,7 @@ public final class LinkPersons {
         Dataset<Row> tokenLinks = withToken.join(bestTokenMatch, new String[] {"source", "entity_key"}, "left")
                 .select(col("source"), col("entity_key"), coalesce(col("spine_key"), col("nhs_token")).alias("anchor"),
                         when(col("w").isNotNull(), lit("NHS_TOKEN")).otherwise(lit("NEW_PERSON")).alias("method"),
-                        col("w").alias("match_weight"));
+                        col("w").alias("match_weight"), lit(true).alias("has_token"));
         Dataset<Row> probLinks = noToken.select(col("source"), col("entity_key"))
                 .join(ranked.select(col("l_source").alias("source"), col("l_entity_key").alias("entity_key"),
                         col("best_key"), col("best_weight"), linked.alias("linked")), new String[] {"source", "entity_key"}, "left")
@@ -240,7 +244,7 @@ public final class LinkPersons {
                         when(coalesce(col("linked"), lit(false)), col("best_key"))
                                 .otherwise(concat(col("source"), lit(":"), col("entity_key"))).alias("anchor"),
                         when(coalesce(col("linked"), lit(false)), lit("PROBABILISTIC")).otherwise(lit("NEW_PERSON")).alias("method"),
-                        col("best_weight").alias("match_weight"));
+                        col("best_weight").alias("match_weight"), lit(false).alias("has_token"));
         Dataset<Row> links = spineLinks.unionByName(tokenLinks).unionByName(probLinks)
                 .withColumn("match_probability", probability(col("match_weight")));
 
@@ -252,7 +256,7 @@ public final class LinkPersons {
                         .select(col("l_source").alias("source"), col("l_entity_key").alias("entity_key"),
                                 col("r_entity_key").alias("candidate_key"), col("match_weight"), lit("TOKEN_CONFLICT").alias("reason")))
                 .withColumn("match_probability", probability(col("match_weight")));
-        return new Result(links, review, model, diag);
+        return new Result(links, review, scoredPairs.select("l_source", "l_entity_key", "r_entity_key"), model, diag);
     }
 
     private static Column probability(Column weight) {

@@ -1,0 +1,135 @@
+package uk.nhs.phb.pipelines.link;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Linkage measured against ground truth, pairwise: two entities are a true pair when they are the same
+ * person, a predicted pair when linkage put them in the same cluster. Precision, recall and F1 per source
+ * pair and overall; blocking recall (share of true no-token/spine pairs that blocking produced as
+ * candidates) separately from scoring. Only aggregates leave Spark.
+ */
+public final class LinkEvaluation {
+    private LinkEvaluation() {
+    }
+
+    /**
+     * @param links      {@link LinkPersons.Result#links()} ({@code source, entity_key, anchor, method})
+     * @param candidates {@link LinkPersons.Result#candidates()}
+     * @param truth      {@code source, entity_key, true_person}
+     * @param spineSource the source the others were linked to
+     * @return {@code overall} and {@code by_source_pair} maps of {@code precision, recall, f1, true_pairs,
+     *     predicted_pairs, correct_pairs}, and {@code blocking_recall} overall and per source
+     */
+    public static Map<String, Object> evaluate(Dataset<Row> links, Dataset<Row> candidates, Dataset<Row> truth, String spineSource) {
+        Dataset<Row> e = links.select(col("source"), col("entity_key"), col("anchor"), col("has_token"))
+                .join(truth, new String[] {"source", "entity_key"}, "left");
+        Dataset<Row> predicted = pairs(e, "anchor", spineSource);
+        Dataset<Row> actual = pairs(e.filter(col("true_person").isNotNull()), "true_person", spineSource);
+        Dataset<Row> both = predicted.select(col("a_key"), col("b_key"), col("source_pair"), col("token_status"), lit(true).alias("p"))
+                .join(actual.select(col("a_key"), col("b_key"), col("source_pair"), col("token_status"), lit(true).alias("t")),
+                        new String[] {"a_key", "b_key", "source_pair", "token_status"}, "full_outer")
+                .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        Map<String, Object> byTokenStatus = new LinkedHashMap<>();
+        for (Row r : both.groupBy("token_status").agg(
+                        sum(when(col("p").isNotNull(), 1).otherwise(0)).alias("predicted"),
+                        sum(when(col("t").isNotNull(), 1).otherwise(0)).alias("actual"),
+                        sum(when(col("p").isNotNull().and(col("t").isNotNull()), 1).otherwise(0)).alias("correct"))
+                .orderBy("token_status").collectAsList()) {
+            byTokenStatus.put(r.getString(0), metrics(r.getLong(1), r.getLong(2), r.getLong(3)));
+        }
+        Map<String, Object> bySourcePair = new LinkedHashMap<>();
+        long tp = 0;
+        long predictedTotal = 0;
+        long actualTotal = 0;
+        for (Row r : both.groupBy("source_pair").agg(
+                        sum(when(col("p").isNotNull(), 1).otherwise(0)).alias("predicted"),
+                        sum(when(col("t").isNotNull(), 1).otherwise(0)).alias("actual"),
+                        sum(when(col("p").isNotNull().and(col("t").isNotNull()), 1).otherwise(0)).alias("correct"))
+                .orderBy("source_pair").collectAsList()) {
+            long p = r.getLong(1);
+            long a = r.getLong(2);
+            long c = r.getLong(3);
+            bySourcePair.put(r.getString(0), metrics(p, a, c));
+            tp += c;
+            predictedTotal += p;
+            actualTotal += a;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("overall", metrics(predictedTotal, actualTotal, tp));
+        out.put("by_source_pair", bySourcePair);
+        out.put("by_token_status", byTokenStatus);
+        both.unpersist();
+
+        // blocking recall: true (non-spine entity without a token, spine entity) pairs that became candidates
+        Dataset<Row> spineTruth = truth.filter(col("source").equalTo(spineSource))
+                .select(col("entity_key").alias("r_entity_key"), col("true_person"));
+        Dataset<Row> noTokenTruth = links.filter(col("source").notEqual(spineSource).and(col("has_token").equalTo(false)))
+                .select(col("source").alias("l_source"), col("entity_key").alias("l_entity_key"))
+                .join(truth.select(col("source").alias("l_source"), col("entity_key").alias("l_entity_key"), col("true_person")),
+                        new String[] {"l_source", "l_entity_key"});
+        Dataset<Row> truePairs = noTokenTruth.join(spineTruth, "true_person")
+                .join(candidates.select(col("l_source"), col("l_entity_key"), col("r_entity_key"), lit(true).alias("found")),
+                        new String[] {"l_source", "l_entity_key", "r_entity_key"}, "left");
+        Map<String, Object> blocking = new LinkedHashMap<>();
+        long found = 0;
+        long all = 0;
+        for (Row r : truePairs.groupBy("l_source").agg(count(lit(1)).alias("n"), sum(when(col("found").isNotNull(), 1).otherwise(0)).alias("f"))
+                .orderBy("l_source").collectAsList()) {
+            blocking.put(r.getString(0), ratio(r.getLong(2), r.getLong(1)));
+            found += r.getLong(2);
+            all += r.getLong(1);
+        }
+        blocking.put("overall", ratio(found, all));
+        out.put("blocking_recall", blocking);
+        out.put("blocking_true_pairs", all);
+        return out;
+    }
+
+    /**
+     * Every unordered pair of distinct entities sharing a cluster column, tagged with its source pair and,
+     * for pairs with the spine, whether the other entity carried an NHS token ({@code token} / {@code no_token};
+     * {@code between_sources} otherwise).
+     */
+    private static Dataset<Row> pairs(Dataset<Row> entities, String cluster, String spineSource) {
+        Dataset<Row> a = entities.select(col(cluster).alias("c"), col("source").alias("a_source"), col("has_token").alias("a_token"),
+                concat_ws("|", col("source"), col("entity_key")).alias("a_key"));
+        Dataset<Row> b = entities.select(col(cluster).alias("c"), col("source").alias("b_source"), col("has_token").alias("b_token"),
+                concat_ws("|", col("source"), col("entity_key")).alias("b_key"));
+        return a.join(b, "c").filter(col("a_key").lt(col("b_key")))
+                .withColumn("source_pair", concat_ws("-", least(col("a_source"), col("b_source")), greatest(col("a_source"), col("b_source"))))
+                .withColumn("token_status", when(col("a_source").equalTo(spineSource),
+                                when(col("b_token"), lit("token")).otherwise(lit("no_token")))
+                        .when(col("b_source").equalTo(spineSource), when(col("a_token"), lit("token")).otherwise(lit("no_token")))
+                        .otherwise(lit("between_sources")))
+                .select("a_key", "b_key", "source_pair", "token_status");
+    }
+
+    private static Map<String, Object> metrics(long predicted, long actual, long correct) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        double precision = predicted == 0 ? 1.0 : (double) correct / predicted;
+        double recall = actual == 0 ? 1.0 : (double) correct / actual;
+        m.put("precision", precision);
+        m.put("recall", recall);
+        m.put("f1", precision + recall == 0 ? 0.0 : 2 * precision * recall / (precision + recall));
+        m.put("true_pairs", actual);
+        m.put("predicted_pairs", predicted);
+        m.put("correct_pairs", correct);
+        return m;
+    }
+
+    private static Double ratio(long a, long b) {
+        return b == 0 ? null : (double) a / b;
+    }
+}
