@@ -1,0 +1,235 @@
+package uk.nhs.phb.jobs.anonymise;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import uk.nhs.phb.jobs.DeltaTables;
+import uk.nhs.phb.jobs.Files2;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.Lake;
+import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.ProviderFiles;
+import uk.nhs.phb.models.anonymise.Anonymise;
+import uk.nhs.phb.models.anonymise.AnonymiseResult;
+import uk.nhs.phb.models.anonymise.FrequencySet;
+import uk.nhs.phb.models.anonymise.Hierarchy;
+import uk.nhs.phb.models.anonymise.LossMeasure;
+import uk.nhs.phb.models.anonymise.NoTransformationException;
+import uk.nhs.phb.models.anonymise.PrivacyModel;
+import uk.nhs.phb.models.anonymise.VerifyAnonymity;
+import uk.nhs.phb.pipelines.anonymise.AnonymiseTable;
+
+/**
+ * {@code phb anonymise}: full-domain generalisation of any table to the privacy models asked for, and
+ * {@code --verify}: re-checking any file's claims without trusting its metadata. The anonymised output is
+ * written only after the independent verifier has passed it.
+ */
+public final class AnonymiseJob {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Privacy models as asked on the command line; l and t apply to every sensitive column. */
+    public record Models(int k, Double l, boolean entropyL, Double t, boolean orderedT) {
+        List<PrivacyModel> build(List<String> sensitive) {
+            List<PrivacyModel> out = new ArrayList<>();
+            out.add(new PrivacyModel.KAnonymity(k));
+            for (String s : sensitive) {
+                if (l != null) {
+                    out.add(entropyL ? new PrivacyModel.EntropyLDiversity(s, l) : new PrivacyModel.DistinctLDiversity(s, (int) Math.ceil(l)));
+                }
+                if (t != null) {
+                    out.add(orderedT ? PrivacyModel.TCloseness.orderedDistance(s, t) : PrivacyModel.TCloseness.equalDistance(s, t));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** What to anonymise: input, {@code column -> hierarchy spec} (a CSV path or {@code builtin:NAME}), models. */
+    public record Request(String in, String format, String delimiter, Map<String, String> qis, List<String> sensitive, Models models,
+                          double maxSuppression, LossMeasure loss, String out, boolean force, String lake) {
+    }
+
+    /** The JSON summary and the readable report. */
+    public record Result(Map<String, Object> summary, String text) {
+    }
+
+    private AnonymiseJob() {
+    }
+
+    public static Result run(SparkSession spark, Request req, Progress progress) {
+        long t0 = System.nanoTime();
+        Dataset<Row> data = read(spark, req.in(), req.format(), req.delimiter());
+        List<String> qis = new ArrayList<>(req.qis().keySet());
+        checkColumns(data, qis, req.sensitive(), req.in());
+        List<PrivacyModel> models = req.models().build(req.sensitive());
+        progress.stage("frequency set");
+        data = data.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        try {
+            FrequencySet fs = AnonymiseTable.frequencySet(data, qis, req.sensitive());
+            progress.stage("lattice search");
+            Anonymise search = Anonymise.frequencySet(fs).maxSuppression(req.maxSuppression()).optimiseFor(req.loss());
+            for (Map.Entry<String, String> q : req.qis().entrySet()) {
+                search.hierarchy(hierarchy(spark, q.getKey(), q.getValue(), req.lake()));
+            }
+            models.forEach(search::model);
+            AnonymiseResult result;
+            try {
+                result = search.execute();
+            } catch (NoTransformationException e) {
+                throw new InputException("no generalisation satisfies " + models + " within " + (100 * req.maxSuppression())
+                        + "% suppression: " + e.getMessage() + ". Allow more suppression, coarser hierarchies or a smaller k/l, or a larger t");
+            } catch (IllegalArgumentException e) {
+                throw new InputException(e.getMessage(), e);
+            }
+            progress.stage("write");
+            String staging = Files2.stagingFor(req.out());
+            try {
+                AnonymiseTable.apply(data, result.transformation()).write().option("header", true).option("sep", req.delimiter())
+                        .csv(staging + "/data");
+                progress.stage("verify");
+                Dataset<Row> written = spark.read().option("header", true).option("sep", req.delimiter()).csv(staging + "/data");
+                VerifyAnonymity verifier = VerifyAnonymity.of(AnonymiseTable.frequencySet(written, qis, req.sensitive()));
+                models.forEach(verifier::model);
+                for (String s : req.sensitive()) {
+                    verifier.reference(s, fs.sensitiveDistribution(s));
+                }
+                VerifyAnonymity.Report report = verifier.execute();
+                if (!report.passed()) {
+                    throw new IllegalStateException("the anonymised output failed independent verification and was not written: "
+                            + report.toMap());
+                }
+                Map<String, Object> manifest = new LinkedHashMap<>();
+                manifest.put("level", "ANONYMISED");
+                manifest.put("input", req.in());
+                manifest.put("quasi_identifiers", req.qis());
+                manifest.put("sensitive", req.sensitive());
+                manifest.put("models", models.stream().map(Object::toString).toList());
+                manifest.put("max_suppression", req.maxSuppression());
+                manifest.put("result", result.toMap());
+                manifest.put("verification", report.toMap());
+                Files2.writeText(spark, staging + "/anonymisation.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
+                Files2.writeText(spark, staging + "/anonymisation.txt", result.toText());
+                Files2.publish(spark, staging, req.out(), req.force());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                Files2.discard(spark, staging);
+            }
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("k_achieved", result.classes().smallest());
+            summary.put("suppressed", result.suppressedRecords());
+            summary.put("records", result.records());
+            summary.put("levels", result.levels());
+            Map<String, Object> loss = new LinkedHashMap<>();
+            loss.put("measure", result.optimisedFor().name().toLowerCase());
+            loss.put("precision", result.loss().precision());
+            loss.put("non_uniform_entropy", result.loss().nonUniformEntropyNormalised());
+            loss.put("discernibility", result.loss().discernibility());
+            summary.put("information_loss", loss);
+            summary.put("prosecutor_risk_max", result.risk().prosecutorMax());
+            summary.put("prosecutor_risk_average", result.risk().prosecutorAverage());
+            summary.put("journalist_risk_max", result.risk().journalistMax());
+            summary.put("marketer_risk", result.risk().marketer());
+            summary.put("records_at_risk", result.risk().recordsAtRisk());
+            summary.put("sample_uniques", result.risk().sampleUniques());
+            summary.put("combinations", fs.size());
+            summary.put("lattice_size", result.search().latticeSize());
+            summary.put("verified", true);
+            summary.put("out", req.out());
+            summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+            return new Result(summary, result.toText());
+        } finally {
+            data.unpersist();
+            progress.finish();
+        }
+    }
+
+    /** {@code --verify}: the models checked on the file's own values, no metadata trusted. */
+    public static VerifyAnonymity.Report verify(SparkSession spark, String in, String format, String delimiter, List<String> qis,
+                                                List<String> sensitive, Models models) {
+        Dataset<Row> data = read(spark, in, format, delimiter);
+        checkColumns(data, qis, sensitive, in);
+        VerifyAnonymity v = VerifyAnonymity.of(AnonymiseTable.frequencySet(data, qis, sensitive));
+        models.build(sensitive).forEach(v::model);
+        try {
+            return v.execute();
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage(), e);
+        }
+    }
+
+    static Dataset<Row> read(SparkSession spark, String in, String format, String delimiter) {
+        if (DeltaTables.exists(spark, in)) {
+            return spark.read().format("delta").load(in);
+        }
+        Dataset<Row> d = ProviderFiles.read(spark, in, format, delimiter);
+        if (List.of(d.columns()).contains(ProviderFiles.CORRUPT)) {
+            d = d.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+            long bad = d.filter(col(ProviderFiles.CORRUPT).isNotNull()).count();
+            if (bad > 0) {
+                throw new InputException(bad + " rows of " + in + " could not be parsed; fix them (check --delimiter) before anonymising");
+            }
+            d = d.drop(ProviderFiles.CORRUPT);
+        }
+        return d;
+    }
+
+    private static void checkColumns(Dataset<Row> data, List<String> qis, List<String> sensitive, String in) {
+        List<String> all = new ArrayList<>(qis);
+        all.addAll(sensitive);
+        List<String> missing = AnonymiseTable.missing(data, all);
+        if (!missing.isEmpty()) {
+            throw new InputException(in + " has no column(s) " + missing + "; its columns are " + List.of(data.columns()));
+        }
+    }
+
+    /** A hierarchy from {@code builtin:age|date|imd|ethnicity|practice} or a CSV file (value;level1;...;*). */
+    static Hierarchy hierarchy(SparkSession spark, String column, String spec, String lake) {
+        if (spec.startsWith("builtin:")) {
+            String name = spec.substring("builtin:".length());
+            return switch (name) {
+                case "age" -> Hierarchy.age(column);
+                case "date" -> Hierarchy.date(column);
+                case "imd" -> Hierarchy.imdDecile(column);
+                case "ethnicity" -> Hierarchy.ethnicity(column);
+                case "practice" -> practice(spark, column, lake);
+                default -> throw new InputException("--qi " + column + "=" + spec + ": no built-in hierarchy '" + name
+                        + "' (built-ins: age, date, imd, ethnicity, practice)");
+            };
+        }
+        Path file = Path.of(spec);
+        if (!Files.isRegularFile(file)) {
+            throw new InputException("--qi " + column + "=" + spec + ": no hierarchy file " + spec
+                    + " (give a CSV value;level1;...;* or builtin:NAME)");
+        }
+        try {
+            return Hierarchy.fromCsv(column, file);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("hierarchy " + spec + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Hierarchy practice(SparkSession spark, String column, String lake) {
+        String path = new Lake(lake).bronze("ref_practices");
+        if (!DeltaTables.exists(spark, path)) {
+            throw new InputException("builtin:practice needs bronze/ref_practices in " + lake + "; run 'phb ingest' or give a hierarchy CSV");
+        }
+        Map<String, String> practiceToPcn = new HashMap<>();
+        Map<String, String> pcnToSubIcb = new HashMap<>();
+        for (Row r : spark.read().format("delta").load(path).select("practice_code", "pcn_code", "sub_icb_code").collectAsList()) {
+            practiceToPcn.put(r.getString(0), r.getString(1));
+            pcnToSubIcb.put(r.getString(1), r.getString(2));
+        }
+        return Hierarchy.practice(column, practiceToPcn, pcnToSubIcb);
+    }
+}
