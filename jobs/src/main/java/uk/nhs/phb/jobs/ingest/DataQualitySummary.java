@@ -50,6 +50,7 @@ final class DataQualitySummary {
             x.put("quarantined_by_rule", f.quarantinedByRule());
             x.put("bronze_version", f.bronzeVersion());
             x.put("quarantine_version", f.quarantineVersion());
+            x.put("seconds", Math.round(f.seconds() * 10) / 10.0);
             byFeed.put(f.feed(), x);
         }
         m.put("feeds", byFeed);

@@ -92,9 +92,13 @@ public final class IngestJob {
         return this;
     }
 
-    /** One feed's accounting. {@code status} is {@code ingested} or {@code absent} (optional feed not delivered). */
+    /**
+     * One feed's accounting. {@code status} is {@code ingested} or {@code absent} (optional feed not delivered);
+     * {@code quarantinedByRule} counts each quarantined row once, under the first rule it broke; {@code seconds}
+     * is the wall time to read, validate and write the feed.
+     */
     public record FeedResult(String feed, String status, int files, long rowsIn, long rowsValid, long rowsQuarantined,
-                             Map<String, Long> quarantinedByRule, long bronzeVersion, long quarantineVersion) {
+                             Map<String, Long> quarantinedByRule, long bronzeVersion, long quarantineVersion, double seconds) {
     }
 
     /** The run: its id, the extract date, each feed's accounting and where the data-quality summary went. */
@@ -194,6 +198,7 @@ public final class IngestJob {
 
     private FeedResult ingestFeed(SparkSession spark, Lake lake, JobRun run, FeedFiles f) {
         FeedContract contract = f.contract();
+        long start = System.nanoTime();
         Dataset<Row> raw = LandingReader.read(spark, contract, f.files());
         ValidateFeed.Result validated = ValidateFeed.of(contract).extractDate(extractDate).execute(raw);
         Dataset<Row> checked = validated.checked().persist(StorageLevel.MEMORY_AND_DISK());
@@ -216,7 +221,7 @@ public final class IngestJob {
                     run.runId(), quarantined);
             run.output("quarantine/" + contract.name(), quarantineVersion, quarantined);
             return new FeedResult(contract.name(), f.present() ? "ingested" : "absent", f.files().size(), valid + quarantined,
-                    valid, quarantined, byRule, bronzeVersion, quarantineVersion);
+                    valid, quarantined, byRule, bronzeVersion, quarantineVersion, (System.nanoTime() - start) / 1e9);
         } finally {
             checked.unpersist(false);
         }

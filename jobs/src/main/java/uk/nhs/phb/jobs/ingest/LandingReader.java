@@ -12,8 +12,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.io.LongWritable;
 import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -48,6 +50,8 @@ import uk.nhs.phb.schemas.FeedContract;
  * same checks apply; {@code _source_line} is the 1-based row number in the file.
  */
 final class LandingReader {
+    private static final long MIN_SPLIT = 8L << 20;
+    private static final long MAX_SPLIT = 128L << 20;
     private static final String LINE = "__line";
     private static final String CORRUPT = "__corrupt";
     private static final StructType LINES = new StructType()
@@ -121,11 +125,22 @@ final class LandingReader {
     /** The file's lines after the header, with their 1-based line numbers; blank lines dropped. */
     private static JavaRDD<Row> numberedLines(JavaSparkContext jsc, LandingFile f) {
         String name = f.name();
-        return jsc.newAPIHadoopFile(f.path(), TextInputFormat.class, LongWritable.class, Text.class, jsc.hadoopConfiguration())
+        Configuration conf = new Configuration(jsc.hadoopConfiguration());
+        conf.setLong(FileInputFormat.SPLIT_MAXSIZE, splitSize(f.bytes(), jsc.defaultParallelism()));
+        return jsc.newAPIHadoopFile(f.path(), TextInputFormat.class, LongWritable.class, Text.class, conf)
                 .zipWithIndex()
                 .filter(t -> t._2() > 0)
                 .map(t -> toRow(name, t))
                 .filter(r -> !r.getString(2).isBlank());
+    }
+
+    /**
+     * Splits small enough that a file alone keeps every core busy (about three splits per core), but no smaller
+     * than 8 MiB and no larger than 128 MiB. Gzip files are never split.
+     */
+    static long splitSize(long fileBytes, int parallelism) {
+        long target = fileBytes / (3L * Math.max(1, parallelism)) + 1;
+        return Math.max(MIN_SPLIT, Math.min(MAX_SPLIT, target));
     }
 
     private static Row toRow(String file, Tuple2<Tuple2<LongWritable, Text>, Long> t) {

@@ -88,7 +88,6 @@ public final class ValidateFeed {
             .add("field", DataTypes.StringType, true)
             .add("detail", DataTypes.StringType, true);
 
-    private static final int DETAIL_VALUE_CHARS = 60;
     private static final String RAW = "__raw";
     private static final String CLEAN = "__c";
 
