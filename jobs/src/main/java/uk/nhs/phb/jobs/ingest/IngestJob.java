@@ -176,6 +176,15 @@ public final class IngestJob {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<String> problems = new ArrayList<>();
         List<FeedFiles> out = new ArrayList<>();
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(settings.landing());
+        try {
+            if (!root.getFileSystem(conf).exists(root)) {
+                throw new InputException("landing folder " + settings.landing() + " does not exist; pass --landing DIR "
+                        + "(the folder holding one folder per feed)");
+            }
+        } catch (java.io.IOException e) {
+            throw new InputException("cannot read the landing folder " + settings.landing() + ": " + e.getMessage(), e);
+        }
         for (String name : feeds) {
             FeedContract contract = Feeds.byName(name);
             FeedFiles f = LandingFiles.find(conf, settings.landing(), contract, OPTIONAL_FEEDS.contains(name), problems);

@@ -245,6 +245,9 @@ class IngestJobTest {
 
     @Test
     void unknownFeedNameAndUnsupportedFileAreInputErrors() throws IOException {
+        assertThatThrownBy(() -> IngestJob.of(new JobSettings(settings.lake(), tmp.resolve("nowhere").toString(), settings.out(),
+                "local[2]", false)).feeds(List.of("patients")).execute())
+                .isInstanceOf(InputException.class).hasMessageContaining("landing folder " + tmp.resolve("nowhere") + " does not exist");
         assertThatThrownBy(() -> IngestJob.of(settings).feeds(List.of("nope")))
                 .isInstanceOf(InputException.class).hasMessageContaining("unknown feed(s) [nope]");
         write("gp_appointments", "data.xlsx", "x");
