@@ -129,13 +129,14 @@ final class LandingFiles {
         if (problem == null) {
             return header;
         }
-        for (char other : new char[] {';', '\t', '|'}) {
-            if (header.size() == 1 && checkColumns(splitHeader(line, other), contract) == null
-                    || header.size() == 1 && line.indexOf(other) >= 0) {
-                String name = other == '\t' ? "tab" : "'" + other + "'";
-                problems.add(where + " is delimited by " + name + "; phb reads comma-separated CSV (RFC 4180): "
-                        + "re-export it with ',' as the delimiter");
-                return null;
+        if (header.size() == 1) {
+            for (char other : new char[] {';', '\t', '|'}) {
+                if (line.indexOf(other) >= 0) {
+                    String name = other == '\t' ? "tab" : "'" + other + "'";
+                    problems.add(where + " is delimited by " + name + "; phb reads comma-separated CSV (RFC 4180): "
+                            + "re-export it with ',' as the delimiter");
+                    return null;
+                }
             }
         }
         problems.add(where + ": " + problem);
