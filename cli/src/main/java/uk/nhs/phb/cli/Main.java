@@ -43,16 +43,15 @@ public final class Main {
     static final class ErrorHandler implements IExecutionExceptionHandler {
         @Override
         public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
-            boolean verbose = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
-                    || parsed.hasMatchedOption("--verbose");
+            boolean verbose = matched(parsed, "--verbose");
             PrintWriter err = cl.getErr();
             Throwable cause = rootUserError(ex);
             int code;
             if (cause != null) {
-                err.println("phb " + cl.getCommandName() + ": " + cause.getMessage());
+                err.println(cl.getCommandSpec().qualifiedName() + ": " + cause.getMessage());
                 code = EXIT_INPUT;
             } else {
-                err.println("phb " + cl.getCommandName() + ": internal error: " + ex);
+                err.println(cl.getCommandSpec().qualifiedName() + ": internal error: " + ex);
                 if (!verbose) {
                     err.println("Run again with --verbose for the stack trace, and report it if it persists.");
                 }
@@ -63,6 +62,14 @@ public final class Main {
             }
             err.flush();
             return code;
+        }
+
+        /** Whether the option was given to the command or any subcommand (e.g. {@code phb audit show --verbose}). */
+        private static boolean matched(ParseResult parsed, String option) {
+            if (parsed.hasMatchedOption(option)) {
+                return true;
+            }
+            return parsed.subcommands().stream().anyMatch(p -> matched(p, option));
         }
 
         private static Throwable rootUserError(Throwable t) {

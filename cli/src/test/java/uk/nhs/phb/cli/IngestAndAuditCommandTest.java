@@ -126,7 +126,7 @@ class IngestAndAuditCommandTest {
         write("ref_lsoa", "semi.csv", "lsoa_code;imd_decile;la_code", "E01000001;3;E06000001");
         Run r = phb("ingest", "--feeds", "ref_lsoa");
         assertThat(r.code()).isEqualTo(3);
-        assertThat(r.err()).contains("semi.csv is delimited by ';'").doesNotContain("\tat ", "Exception");
+        assertThat(r.err()).startsWith("phb ingest: ").contains("semi.csv is delimited by ';'").doesNotContain("\tat ", "Exception");
 
         write("ref_practices", "p.csv", "practice_code,pcn_code,sub_icb_code,icb_code", "A12345,U12345,00L,QHM");
         r = phb("ingest", "--feeds", "ref_practices");
@@ -150,7 +150,7 @@ class IngestAndAuditCommandTest {
         assertThat(r.code()).isEqualTo(2);
         r = phb("audit", "show", "20990101T000000Z-deadbeef");
         assertThat(r.code()).isEqualTo(3);
-        assertThat(r.err()).contains("no run with id '20990101T000000Z-deadbeef'");
+        assertThat(r.err()).startsWith("phb audit show: no run with id '20990101T000000Z-deadbeef'").doesNotContain("\tat ");
         Run empty = phb("audit");
         assertThat(empty.code()).isZero();
         assertThat(empty.out()).contains("No runs recorded");
