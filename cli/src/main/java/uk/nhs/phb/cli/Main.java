@@ -12,7 +12,8 @@ import uk.nhs.phb.models.pseudonym.SecretKey;
 @Command(name = "phb", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Population analytics for personal health budgets: synthetic feeds, pseudonymisation, "
                 + "validated ingest into a Delta lake, linkage, risk, budgets, extracts and reports.",
-        subcommands = {KeygenCommand.class, PseudonymiseCommand.class, LinkCommand.class, FeaturesCommand.class, AnonymiseCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {KeygenCommand.class, PseudonymiseCommand.class, IngestCommand.class, LinkCommand.class,
+            FeaturesCommand.class, AnonymiseCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_USAGE = 2;
@@ -43,16 +44,15 @@ public final class Main {
     static final class ErrorHandler implements IExecutionExceptionHandler {
         @Override
         public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
-            boolean verbose = parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
-                    || parsed.hasMatchedOption("--verbose");
+            boolean verbose = matched(parsed, "--verbose");
             PrintWriter err = cl.getErr();
             Throwable cause = rootUserError(ex);
             int code;
             if (cause != null) {
-                err.println("phb " + cl.getCommandName() + ": " + cause.getMessage());
+                err.println(cl.getCommandSpec().qualifiedName() + ": " + cause.getMessage());
                 code = EXIT_INPUT;
             } else {
-                err.println("phb " + cl.getCommandName() + ": internal error: " + firstLine(ex));
+                err.println(cl.getCommandSpec().qualifiedName() + ": internal error: " + firstLine(ex));
                 if (!verbose) {
                     err.println("Run again with --verbose for the stack trace, and report it if it persists.");
                 }
@@ -71,6 +71,14 @@ public final class Main {
             int nl = s.indexOf('\n');
             s = nl < 0 ? s : s.substring(0, nl);
             return s.length() > 400 ? s.substring(0, 400) + " ..." : s;
+        }
+
+        /** Whether the option was given to the command or any subcommand (e.g. {@code phb audit show --verbose}). */
+        private static boolean matched(ParseResult parsed, String option) {
+            if (parsed.hasMatchedOption(option)) {
+                return true;
+            }
+            return parsed.subcommands().stream().anyMatch(p -> matched(p, option));
         }
 
         private static Throwable rootUserError(Throwable t) {

@@ -50,7 +50,7 @@ public final class JobRun implements AutoCloseable {
     private final Instant started;
     private final Progress progress;
     private final SparkProgress listener;
-    private final Map<String, Long> inputs = new LinkedHashMap<>();
+    private final Map<String, Object> inputs = new LinkedHashMap<>();
     private final List<Map<String, Object>> outputs = new ArrayList<>();
     private final Map<String, Object> counts = new LinkedHashMap<>();
     private boolean ended;
@@ -86,6 +86,14 @@ public final class JobRun implements AutoCloseable {
 
     public void input(String table, long version) {
         inputs.put(table, version);
+    }
+
+    /** A file read (landing feeds), with its size and last-modified time so a changed file is visible. */
+    public void inputFile(String path, long bytes, Instant modified) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("bytes", bytes);
+        f.put("modified", modified.toString());
+        inputs.put(path, f);
     }
 
     public void output(String table, long version, long rows) {

@@ -1,0 +1,132 @@
+package uk.nhs.phb.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import uk.nhs.phb.jobs.audit.AuditLog;
+import uk.nhs.phb.jobs.audit.AuditLog.RunRecord;
+import uk.nhs.phb.jobs.audit.AuditLog.RunSummary;
+
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = "List the recorded runs of every job (latest status per run, newest first), or show one in full.",
+        subcommands = AuditCommand.Show.class)
+final class AuditCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+            description = "Show only the N newest runs (default: all).")
+    int limit;
+
+    @Override
+    public Integer call() {
+        List<RunSummary> runs = AuditLog.of(common.settings()).list(limit);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (RunSummary r : runs) {
+            rows.add(summaryMap(r));
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("runs", rows);
+        StringBuilder text = new StringBuilder();
+        if (runs.isEmpty()) {
+            text.append("No runs recorded in ").append(common.settings().lakeLayout().runs()).append('\n');
+        } else {
+            String row = "%-34s %-10s %-10s %-20s %9s  %s%n";
+            text.append(String.format(row, "run id", "command", "status", "started (UTC)", "seconds", "user"));
+            for (RunSummary r : runs) {
+                text.append(String.format(row, r.runId(), r.command(), r.status(), time(r.started()),
+                        r.seconds() == null ? "-" : String.format("%.1f", r.seconds()), r.user()));
+            }
+        }
+        Output.print(spec.commandLine().getOut(), common.json, summary, text.toString());
+        return 0;
+    }
+
+    static Map<String, Object> summaryMap(RunSummary r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run_id", r.runId());
+        m.put("command", r.command());
+        m.put("status", r.status());
+        m.put("started", r.started() == null ? null : r.started().toString());
+        m.put("seconds", r.seconds());
+        m.put("user", r.user());
+        return m;
+    }
+
+    static String time(java.time.Instant t) {
+        return t == null ? "-" : t.toString().replace('T', ' ').replaceAll("\\.\\d+Z$|Z$", "");
+    }
+
+    /** Parses recorded JSON text so {@code --json} nests it as objects; text that is not JSON stays text. */
+    static Object parsed(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return JSON.readValue(json, Object.class);
+        } catch (JsonProcessingException e) {
+            return json;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one run in full: parameters, inputs, outputs, counts, error.")
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(index = "0", paramLabel = "RUN_ID", description = "A run id from 'phb audit'.")
+        String runId;
+
+        @Override
+        public Integer call() throws JsonProcessingException {
+            RunRecord r = AuditLog.of(common.settings()).show(runId);
+            Map<String, Object> m = summaryMap(r.summary());
+            m.put("ended", r.ended() == null ? null : r.ended().toString());
+            m.put("phb_version", r.phbVersion());
+            m.put("parameters", parsed(r.parameters()));
+            m.put("inputs", parsed(r.inputs()));
+            m.put("outputs", parsed(r.outputs()));
+            m.put("counts", parsed(r.counts()));
+            m.put("error", r.error());
+            StringBuilder text = new StringBuilder();
+            text.append("run id:      ").append(r.runId()).append('\n')
+                    .append("command:     ").append(r.command()).append('\n')
+                    .append("status:      ").append(r.status()).append('\n')
+                    .append("user:        ").append(r.user()).append('\n')
+                    .append("started:     ").append(time(r.started())).append(" UTC\n")
+                    .append("ended:       ").append(r.ended() == null ? "-" : time(r.ended()) + " UTC").append('\n')
+                    .append("seconds:     ").append(r.seconds() == null ? "-" : String.format("%.1f", r.seconds())).append('\n')
+                    .append("phb version: ").append(r.phbVersion()).append('\n');
+            var pretty = JSON.writerWithDefaultPrettyPrinter();
+            for (String key : List.of("parameters", "inputs", "outputs", "counts")) {
+                text.append(key).append(":\n");
+                for (String line : pretty.writeValueAsString(m.get(key)).split("\n")) {
+                    text.append("  ").append(line).append('\n');
+                }
+            }
+            if (r.error() != null) {
+                text.append("error:       ").append(r.error()).append('\n');
+            }
+            Output.print(spec.commandLine().getOut(), common.json, m, text.toString());
+            return 0;
+        }
+    }
+}

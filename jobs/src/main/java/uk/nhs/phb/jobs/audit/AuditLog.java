@@ -1,0 +1,107 @@
+package uk.nhs.phb.jobs.audit;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import uk.nhs.phb.jobs.DeltaTables;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobRun;
+import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.SparkSessions;
+
+/**
+ * Reads the run records in {@code audit/runs} ({@link JobRun}). Each run has a RUNNING row from its start and,
+ * once it ends, a SUCCEEDED or FAILED row; a run's latest status is its ending row when there is one, so a
+ * run that crashed stays visible as RUNNING.
+ */
+public final class AuditLog {
+    private final JobSettings settings;
+
+    private AuditLog(JobSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public static AuditLog of(JobSettings settings) {
+        return new AuditLog(settings);
+    }
+
+    /** One line of {@code phb audit}; {@code seconds} is null while a run has not ended. */
+    public record RunSummary(String runId, String command, String status, Instant started, Double seconds, String user) {
+    }
+
+    /**
+     * A run in full. {@code parameters}, {@code inputs}, {@code outputs} and {@code counts} are JSON text as
+     * recorded; {@code error} is null unless it failed.
+     */
+    public record RunRecord(String runId, String command, String status, String user, Instant started, Instant ended,
+                            Double seconds, String parameters, String inputs, String outputs, String counts, String error,
+                            String phbVersion) {
+        public RunSummary summary() {
+            return new RunSummary(runId, command, status, started, seconds, user);
+        }
+    }
+
+    /** Every run, latest status each, newest first; at most {@code limit} when {@code limit > 0}. */
+    public List<RunSummary> list(int limit) {
+        List<RunSummary> out = new ArrayList<>();
+        Dataset<Row> latest = latest();
+        if (latest == null) {
+            return out;
+        }
+        Dataset<Row> ordered = latest.orderBy(col("started_at").desc(), col("run_id").desc());
+        for (Row r : (limit > 0 ? ordered.limit(limit) : ordered).collectAsList()) {
+            out.add(record(r).summary());
+        }
+        return out;
+    }
+
+    /** One run by id; an {@link InputException} naming the id when there is no such run. */
+    public RunRecord show(String runId) {
+        Dataset<Row> latest = latest();
+        List<Row> rows = latest == null ? List.of() : latest.filter(col("run_id").equalTo(runId)).collectAsList();
+        if (rows.isEmpty()) {
+            throw new InputException("no run with id '" + runId + "' in " + settings.lakeLayout().runs()
+                    + "; 'phb audit' lists the recorded runs");
+        }
+        return record(rows.get(0));
+    }
+
+    /** The latest row of each run, or null when nothing has been recorded yet. */
+    private Dataset<Row> latest() {
+        String path = settings.lakeLayout().runs();
+        SparkSession spark = SparkSessions.forJob(settings);
+        if (!DeltaTables.exists(spark, path)) {
+            return null;
+        }
+        Dataset<Row> runs = spark.read().format("delta").load(path);
+        return runs.withColumn("__n", row_number().over(Window.partitionBy(col("run_id"))
+                        .orderBy(col("ended_at").desc_nulls_last())))
+                .filter(col("__n").equalTo(1)).drop("__n");
+    }
+
+    private static RunRecord record(Row r) {
+        Instant started = instant(r.getAs("started_at"));
+        Instant ended = instant(r.getAs("ended_at"));
+        Double seconds = ended == null ? null : Duration.between(started, ended).toMillis() / 1000.0;
+        return new RunRecord(r.getAs("run_id"), r.getAs("command"), r.getAs("status"), r.getAs("user"), started, ended, seconds,
+                r.getAs("parameters"), r.getAs("inputs"), r.getAs("outputs"), r.getAs("counts"), r.getAs("error"),
+                r.getAs("phb_version"));
+    }
+
+    private static Instant instant(Object t) {
+        if (t == null) {
+            return null;
+        }
+        return t instanceof Timestamp ts ? ts.toInstant() : (Instant) t;
+    }
+}

@@ -1,0 +1,258 @@
+package uk.nhs.phb.jobs.ingest;
+
+import static org.apache.spark.sql.functions.lit;
+
+import io.delta.tables.DeltaTable;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobRun;
+import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Lake;
+import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.SparkSessions;
+import uk.nhs.phb.jobs.ingest.LandingFiles.FeedFiles;
+import uk.nhs.phb.jobs.ingest.LandingFiles.Format;
+import uk.nhs.phb.jobs.ingest.LandingFiles.LandingFile;
+import uk.nhs.phb.pipelines.ingest.ValidateFeed;
+import uk.nhs.phb.schemas.FeedContract;
+import uk.nhs.phb.schemas.Feeds;
+
+/**
+ * {@code phb ingest}: validates each landing feed against its contract and replaces {@code bronze/<feed>}
+ * (valid rows, typed) and {@code quarantine/<feed>} (every other row, with the rules it broke) as a whole,
+ * so the lake mirrors the landing snapshot and a re-run over the same landing gives the same tables.
+ *
+ * <p>Before anything is written every selected feed's folder, files and headers are checked and all
+ * problems are reported together as one {@link InputException}. Each feed is then read and validated once
+ * (the validated rows are persisted for the two writes) and the rows written are checked against the rows
+ * read: {@code rows_in = rows_valid + rows_quarantined}, or the run fails.
+ *
+ * <p>Feeds in {@link #OPTIONAL_FEEDS} may be absent from the landing: their bronze and quarantine tables are
+ * then replaced by empty ones (status {@code absent}). Every other feed must be present.
+ */
+public final class IngestJob {
+    public static final String COMMAND = "ingest";
+    public static final String RUN_ID_COLUMN = "_ingest_run_id";
+
+    /**
+     * Feeds a landing may lack: services not every ICB receives or holds (community, mental health, CHC,
+     * wheelchair), the ICB's own PHB files, and local-authority and education feeds. The reference feeds and
+     * the core DSCRO extracts (patients, GP conditions and appointments, prescribing, APC, ECDS, outpatients)
+     * are required: without them linkage and risk features would be silently wrong.
+     */
+    public static final Set<String> OPTIONAL_FEEDS = Set.of("community", "mental_health", "chc", "wheelchair",
+            "phb_register", "phb_reviews", "phb_offers", "asc_cld", "csc", "ehcp");
+
+    private final JobSettings settings;
+    private List<String> feeds = Feeds.all().stream().map(FeedContract::name).toList();
+    private LocalDate extractDate = LocalDate.now();
+    private Progress progress = Progress.NONE;
+
+    private IngestJob(JobSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public static IngestJob of(JobSettings settings) {
+        return new IngestJob(settings);
+    }
+
+    /** Only these feeds, by name (default: every feed of {@link Feeds#all()}, in that order). */
+    public IngestJob feeds(List<String> names) {
+        List<String> unknown = names.stream().filter(n -> Feeds.all().stream().noneMatch(c -> c.name().equals(n))).toList();
+        if (names.isEmpty() || !unknown.isEmpty()) {
+            throw new InputException("unknown feed(s) " + unknown + " in --feeds; known feeds: "
+                    + String.join(",", Feeds.all().stream().map(FeedContract::name).toList()));
+        }
+        this.feeds = List.copyOf(names);
+        return this;
+    }
+
+    /** The day the extract was taken: later dates break {@code future_date}. Default: today. */
+    public IngestJob extractDate(LocalDate date) {
+        this.extractDate = Objects.requireNonNull(date, "extract date");
+        return this;
+    }
+
+    public IngestJob progress(Progress p) {
+        this.progress = Objects.requireNonNull(p, "progress");
+        return this;
+    }
+
+    /**
+     * One feed's accounting. {@code status} is {@code ingested} or {@code absent} (optional feed not delivered);
+     * {@code quarantinedByRule} counts each quarantined row once, under the first rule it broke; {@code seconds}
+     * is the wall time to read, validate and write the feed.
+     */
+    public record FeedResult(String feed, String status, int files, long rowsIn, long rowsValid, long rowsQuarantined,
+                             Map<String, Long> quarantinedByRule, long bronzeVersion, long quarantineVersion, double seconds) {
+    }
+
+    /** The run: its id, the extract date, each feed's accounting and where the data-quality summary went. */
+    public record Result(String runId, LocalDate extractDate, List<FeedResult> feeds, String summaryFolder) {
+        public long rowsIn() {
+            return feeds.stream().mapToLong(FeedResult::rowsIn).sum();
+        }
+
+        public long rowsValid() {
+            return feeds.stream().mapToLong(FeedResult::rowsValid).sum();
+        }
+
+        public long rowsQuarantined() {
+            return feeds.stream().mapToLong(FeedResult::rowsQuarantined).sum();
+        }
+
+        /**
+         * The run as an ordered map: {@code run_id}, {@code extract_date}, {@code feeds} (feed -> {@code status},
+         * {@code files}, {@code rows_in}, {@code rows_valid}, {@code rows_quarantined}, {@code quarantined_by_rule},
+         * {@code bronze_version}, {@code quarantine_version}) and the totals {@code rows_in}, {@code rows_valid},
+         * {@code rows_quarantined}. Also the content of {@code data_quality.json}.
+         */
+        public Map<String, Object> toMap() {
+            return DataQualitySummary.toMap(runId, extractDate, feeds);
+        }
+    }
+
+    public Result execute() {
+        SparkSession spark = SparkSessions.forJob(settings);
+        Lake lake = settings.lakeLayout();
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("feeds", feeds);
+        parameters.put("extract_date", extractDate.toString());
+        parameters.put("landing", settings.landing());
+        parameters.put("lake", settings.lake());
+        parameters.put("out", settings.out());
+        JobRun run = JobRun.start(spark, lake, COMMAND, parameters, progress);
+        try {
+            run.stage("check landing files");
+            List<FeedFiles> found = preflight(spark);
+            List<FeedResult> results = new ArrayList<>();
+            for (FeedFiles f : found) {
+                for (LandingFile file : f.files()) {
+                    run.inputFile(f.contract().name() + "/" + file.name(), file.bytes(), Instant.ofEpochMilli(file.modified()));
+                }
+                run.stage("validate " + f.contract().name());
+                FeedResult r = ingestFeed(spark, lake, run, f);
+                results.add(r);
+                Map<String, Object> counts = new LinkedHashMap<>();
+                counts.put("rows_in", r.rowsIn());
+                counts.put("rows_valid", r.rowsValid());
+                counts.put("rows_quarantined", r.rowsQuarantined());
+                counts.put("quarantined_by_rule", r.quarantinedByRule());
+                run.count(r.feed(), counts);
+            }
+            run.stage("write data-quality summary");
+            String folder = DataQualitySummary.write(spark.sparkContext().hadoopConfiguration(), settings.out(),
+                    run.runId(), extractDate, results);
+            Result result = new Result(run.runId(), extractDate, List.copyOf(results), folder);
+            run.count("rows_in", result.rowsIn());
+            run.count("rows_valid", result.rowsValid());
+            run.count("rows_quarantined", result.rowsQuarantined());
+            run.succeeded();
+            return result;
+        } catch (RuntimeException e) {
+            run.failed(e);
+            throw e;
+        } finally {
+            run.close();
+        }
+    }
+
+    /** Every selected feed's files, checked; all problems at once. */
+    private List<FeedFiles> preflight(SparkSession spark) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        List<String> problems = new ArrayList<>();
+        List<FeedFiles> out = new ArrayList<>();
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(settings.landing());
+        try {
+            if (!root.getFileSystem(conf).exists(root)) {
+                throw new InputException("landing folder " + settings.landing() + " does not exist; pass --landing DIR "
+                        + "(the folder holding one folder per feed)");
+            }
+        } catch (java.io.IOException e) {
+            throw new InputException("cannot read the landing folder " + settings.landing() + ": " + e.getMessage(), e);
+        }
+        for (String name : feeds) {
+            FeedContract contract = Feeds.byName(name);
+            FeedFiles f = LandingFiles.find(conf, settings.landing(), contract, OPTIONAL_FEEDS.contains(name), problems);
+            for (LandingFile file : f.files()) {
+                if (file.format() == Format.PARQUET) {
+                    String p = LandingReader.checkParquet(spark, contract, file);
+                    if (p != null) {
+                        problems.add(p);
+                    }
+                }
+            }
+            out.add(f);
+        }
+        if (!problems.isEmpty()) {
+            throw new InputException((problems.size() == 1 ? "" : problems.size() + " problems in the landing folder "
+                    + settings.landing() + "; nothing was written:\n  ") + String.join("\n  ", problems));
+        }
+        return out;
+    }
+
+    private FeedResult ingestFeed(SparkSession spark, Lake lake, JobRun run, FeedFiles f) {
+        FeedContract contract = f.contract();
+        long start = System.nanoTime();
+        Dataset<Row> raw = LandingReader.read(spark, contract, f.files());
+        ValidateFeed.Result validated = ValidateFeed.of(contract).extractDate(extractDate).execute(raw);
+        Dataset<Row> checked = validated.checked().persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            Map<String, Long> byRule = new TreeMap<>();
+            long valid = 0;
+            for (Row r : validated.countsByRule().collectAsList()) {
+                if (r.isNullAt(0)) {
+                    valid = r.getLong(1);
+                } else {
+                    byRule.put(r.getString(0), r.getLong(1));
+                }
+            }
+            long quarantined = byRule.values().stream().mapToLong(Long::longValue).sum();
+            String bronze = lake.bronze(contract.name());
+            String quarantine = lake.quarantine(contract.name());
+            long bronzeVersion = replace(spark, validated.valid().withColumn(RUN_ID_COLUMN, lit(run.runId())), bronze, run.runId(), valid);
+            run.output("bronze/" + contract.name(), bronzeVersion, valid);
+            long quarantineVersion = replace(spark, validated.quarantine().withColumn(RUN_ID_COLUMN, lit(run.runId())), quarantine,
+                    run.runId(), quarantined);
+            run.output("quarantine/" + contract.name(), quarantineVersion, quarantined);
+            return new FeedResult(contract.name(), f.present() ? "ingested" : "absent", f.files().size(), valid + quarantined,
+                    valid, quarantined, byRule, bronzeVersion, quarantineVersion, (System.nanoTime() - start) / 1e9);
+        } finally {
+            checked.unpersist(false);
+        }
+    }
+
+    /**
+     * Overwrites the Delta table at {@code path} in one atomic commit tagged with the run id, and checks the
+     * commit wrote {@code expectedRows}. Returns the new table version.
+     */
+    private static long replace(SparkSession spark, Dataset<Row> rows, String path, String runId, long expectedRows) {
+        rows.write().format("delta").mode(SaveMode.Overwrite)
+                .option("overwriteSchema", "true")
+                .option("userMetadata", "phb ingest run " + runId)
+                .save(path);
+        Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").first();
+        long version = last.getLong(0);
+        Map<String, String> metrics = last.getJavaMap(1);
+        String written = metrics == null ? null : metrics.get("numOutputRows");
+        if (written != null && Long.parseLong(written) != expectedRows) {
+            throw new IllegalStateException("row accounting failed for " + path + ": counted " + expectedRows
+                    + " rows but the Delta commit wrote " + written + "; the table version " + version + " is suspect");
+        }
+        return version;
+    }
+}

@@ -1,0 +1,188 @@
+package uk.nhs.phb.jobs.ingest;
+
+import java.io.BufferedReader;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.compress.CompressionCodec;
+import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.schemas.FeedContract;
+
+/**
+ * Finds a feed's files under {@code <landing>/<feed>/} (recursively; names starting with {@code _} or
+ * {@code .} are never read) and checks each CSV header against the contract, reading only the first line.
+ */
+final class LandingFiles {
+    enum Format { CSV, PARQUET }
+
+    /** One landing file: its qualified path, its name relative to the feed folder, and for CSV its header. */
+    record LandingFile(String path, String name, Format format, long bytes, long modified, List<String> header) {
+    }
+
+    /** A feed's folder and files; {@code files} is empty when the folder is absent. */
+    record FeedFiles(FeedContract contract, String folder, boolean present, List<LandingFile> files) {
+    }
+
+    private LandingFiles() {
+    }
+
+    /**
+     * Lists and checks one feed. Problems (a missing required folder, an unreadable or unsupported file, a
+     * header that does not match the contract) are added to {@code problems}, one readable line each.
+     */
+    static FeedFiles find(Configuration conf, String landing, FeedContract contract, boolean optional, List<String> problems) {
+        Path folder = new Path(landing, contract.name());
+        List<LandingFile> files = new ArrayList<>();
+        try {
+            FileSystem fs = folder.getFileSystem(conf);
+            if (!fs.exists(folder)) {
+                if (!optional) {
+                    problems.add("feed " + contract.name() + ": folder " + folder + " does not exist; put the feed's files there "
+                            + "(CSV with header " + String.join(",", contract.fieldNames()) + ", or Parquet), "
+                            + "or leave the feed out with --feeds");
+                }
+                return new FeedFiles(contract, folder.toString(), false, List.of());
+            }
+            if (!fs.getFileStatus(folder).isDirectory()) {
+                problems.add("feed " + contract.name() + ": " + folder + " is a file; it must be a folder holding the feed's files");
+                return new FeedFiles(contract, folder.toString(), false, List.of());
+            }
+            String prefix = fs.makeQualified(folder).toUri().getPath();
+            collect(fs, fs.makeQualified(folder), prefix, contract, conf, files, problems);
+        } catch (IOException e) {
+            problems.add("feed " + contract.name() + ": cannot list " + folder + ": " + e.getMessage());
+            return new FeedFiles(contract, folder.toString(), true, List.of());
+        }
+        if (files.isEmpty() && problems.stream().noneMatch(p -> p.startsWith("feed " + contract.name() + ":"))) {
+            problems.add("feed " + contract.name() + ": folder " + folder + " holds no .csv, .csv.gz or .parquet files; "
+                    + "an empty feed is a CSV file with just the header line");
+        }
+        files.sort(Comparator.comparing(LandingFile::name));
+        return new FeedFiles(contract, folder.toString(), true, files);
+    }
+
+    private static void collect(FileSystem fs, Path dir, String prefix, FeedContract contract, Configuration conf,
+                                List<LandingFile> files, List<String> problems) throws IOException {
+        for (FileStatus s : fs.listStatus(dir)) {
+            String base = s.getPath().getName();
+            if (base.startsWith("_") || base.startsWith(".")) {
+                continue;
+            }
+            String rel = s.getPath().toUri().getPath().substring(prefix.length() + 1);
+            if (s.isDirectory()) {
+                collect(fs, s.getPath(), prefix, contract, conf, files, problems);
+                continue;
+            }
+            String lower = base.toLowerCase(Locale.ROOT);
+            String where = "feed " + contract.name() + ": file " + s.getPath().toUri().getPath();
+            if (lower.endsWith(".parquet")) {
+                files.add(new LandingFile(s.getPath().toString(), rel, Format.PARQUET, s.getLen(), s.getModificationTime(), List.of()));
+            } else if (lower.endsWith(".csv") || lower.endsWith(".csv.gz")) {
+                List<String> header = header(fs, conf, s.getPath(), where, contract, problems);
+                if (header != null) {
+                    files.add(new LandingFile(s.getPath().toString(), rel, Format.CSV, s.getLen(), s.getModificationTime(), header));
+                }
+            } else {
+                problems.add(where + " is not .csv, .csv.gz or .parquet; move it out of the feed folder or rename it "
+                        + "to start with '_' so ingest skips it");
+            }
+        }
+    }
+
+    private static List<String> header(FileSystem fs, Configuration conf, Path path, String where, FeedContract contract,
+                                       List<String> problems) {
+        String line;
+        try (InputStream raw = fs.open(path)) {
+            CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+            InputStream in = codec == null ? raw : codec.createInputStream(raw);
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            line = reader.readLine();
+        } catch (FileNotFoundException e) {
+            problems.add(where + " disappeared while reading; check nothing else is writing to the landing folder");
+            return null;
+        } catch (IOException e) {
+            problems.add(where + " cannot be read: " + e.getMessage() + "; check its permissions and that it is not corrupt");
+            return null;
+        }
+        if (line == null || line.isBlank()) {
+            problems.add(where + " is empty; a CSV file must start with the header line " + String.join(",", contract.fieldNames()));
+            return null;
+        }
+        if (line.startsWith("\uFEFF")) {
+            line = line.substring(1);
+        }
+        List<String> header = splitHeader(line, ',');
+        String problem = checkColumns(header, contract);
+        if (problem == null) {
+            return header;
+        }
+        if (header.size() == 1) {
+            for (char other : new char[] {';', '\t', '|'}) {
+                if (line.indexOf(other) >= 0) {
+                    String name = other == '\t' ? "tab" : "'" + other + "'";
+                    problems.add(where + " is delimited by " + name + "; phb reads comma-separated CSV (RFC 4180): "
+                            + "re-export it with ',' as the delimiter");
+                    return null;
+                }
+            }
+        }
+        problems.add(where + ": " + problem);
+        return null;
+    }
+
+    /** Null when the header names exactly the contract's fields (any order), else what is wrong. */
+    static String checkColumns(List<String> header, FeedContract contract) {
+        Set<String> expected = new LinkedHashSet<>(contract.fieldNames());
+        Set<String> seen = new LinkedHashSet<>();
+        Set<String> duplicated = new LinkedHashSet<>();
+        for (String h : header) {
+            if (!seen.add(h)) {
+                duplicated.add(h);
+            }
+        }
+        Set<String> missing = new LinkedHashSet<>(expected);
+        missing.removeAll(seen);
+        Set<String> unknown = new LinkedHashSet<>(seen);
+        unknown.removeAll(expected);
+        if (missing.isEmpty() && unknown.isEmpty() && duplicated.isEmpty()) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        if (!missing.isEmpty()) {
+            parts.add("missing column(s) " + String.join(", ", missing));
+        }
+        if (!unknown.isEmpty()) {
+            parts.add("unknown column(s) " + String.join(", ", unknown));
+        }
+        if (!duplicated.isEmpty()) {
+            parts.add("repeated column(s) " + String.join(", ", duplicated));
+        }
+        return "header has " + String.join("; ", parts) + ". Expected the columns (in any order): "
+                + String.join(",", contract.fieldNames());
+    }
+
+    private static List<String> splitHeader(String line, char delimiter) {
+        List<String> out = new ArrayList<>();
+        for (String part : line.split(java.util.regex.Pattern.quote(String.valueOf(delimiter)), -1)) {
+            String name = part.trim();
+            if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+                name = name.substring(1, name.length() - 1).trim();
+            }
+            out.add(name);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,196 @@
+package uk.nhs.phb.jobs.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.from_csv;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.when;
+
+import java.nio.charset.CharacterCodingException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
+import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.ingest.LandingFiles.Format;
+import uk.nhs.phb.jobs.ingest.LandingFiles.LandingFile;
+import uk.nhs.phb.pipelines.ingest.ValidateFeed;
+import uk.nhs.phb.schemas.FeedContract;
+
+/**
+ * Reads landing files into the raw input of {@link ValidateFeed}: every contract field as a string plus
+ * {@code _source_file}, {@code _source_line}, {@code _raw_line}, {@code _malformed}.
+ *
+ * <p>CSV: each file is read as lines (Hadoop {@code TextInputFormat}; {@code .gz} decompressed; CR, LF and
+ * CRLF endings) numbered per file with {@code zipWithIndex}, which costs one cheap extra pass that only
+ * counts the lines of a multi-split file. Line 1 is the header; blank lines are skipped and not counted.
+ * Each line is split by Spark's CSV parser ({@code from_csv}, RFC 4180 quoting with {@code ""} as an
+ * escaped quote) by the file's own header order, so columns may come in any order. A line that does not
+ * split into exactly the header's columns, has an unbalanced quote or is not valid UTF-8 is marked
+ * malformed. A quoted value holding a line break is not supported: its lines are quarantined as malformed.
+ *
+ * <p>Parquet: read per file; every column is cast to string (booleans as {@code Y}/{@code N}) so the
+ * same checks apply; {@code _source_line} is the 1-based row number in the file.
+ */
+final class LandingReader {
+    private static final long MIN_SPLIT = 8L << 20;
+    private static final long MAX_SPLIT = 128L << 20;
+    private static final String LINE = "__line";
+    private static final String CORRUPT = "__corrupt";
+    private static final StructType LINES = new StructType()
+            .add(ValidateFeed.SOURCE_FILE, DataTypes.StringType, false)
+            .add(ValidateFeed.SOURCE_LINE, DataTypes.LongType, false)
+            .add(LINE, DataTypes.StringType, false)
+            .add(ValidateFeed.MALFORMED, DataTypes.StringType, true);
+
+    private LandingReader() {
+    }
+
+    /** All files of one feed as one raw Dataset (a union of the per-file plans). */
+    static Dataset<Row> read(SparkSession spark, FeedContract contract, List<LandingFile> files) {
+        Dataset<Row> out = null;
+        Map<List<String>, List<LandingFile>> csvByHeader = new LinkedHashMap<>();
+        for (LandingFile f : files) {
+            if (f.format() == Format.CSV) {
+                csvByHeader.computeIfAbsent(f.header(), h -> new ArrayList<>()).add(f);
+            } else {
+                out = union(out, parquet(spark, contract, f));
+            }
+        }
+        for (Map.Entry<List<String>, List<LandingFile>> e : csvByHeader.entrySet()) {
+            out = union(out, csv(spark, contract, e.getKey(), e.getValue()));
+        }
+        return out == null ? spark.createDataFrame(List.of(), ValidateFeed.inputSchema(contract)) : out;
+    }
+
+    private static Dataset<Row> union(Dataset<Row> a, Dataset<Row> b) {
+        return a == null ? b : a.unionByName(b);
+    }
+
+    /** CSV files sharing one header order. */
+    private static Dataset<Row> csv(SparkSession spark, FeedContract contract, List<String> header, List<LandingFile> files) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<Row> lines = null;
+        for (LandingFile f : files) {
+            JavaRDD<Row> fileLines = numberedLines(jsc, f);
+            lines = lines == null ? fileLines : lines.union(fileLines);
+        }
+        Dataset<Row> df = spark.createDataFrame(lines, LINES);
+
+        StructType parseSchema = new StructType();
+        for (String h : header) {
+            parseSchema = parseSchema.add(h, DataTypes.StringType, true);
+        }
+        parseSchema = parseSchema.add(CORRUPT, DataTypes.StringType, true);
+        Map<String, String> options = Map.of(
+                "mode", "PERMISSIVE",
+                "columnNameOfCorruptRecord", CORRUPT,
+                "quote", "\"",
+                "escape", "\"");
+        Column parsed = from_csv(col(LINE), lit(parseSchema.toDDL()), options);
+        Column quotes = length(col(LINE)).minus(length(regexp_replace(col(LINE), "\"", "")));
+        Column malformed = when(col(ValidateFeed.MALFORMED).isNotNull(), col(ValidateFeed.MALFORMED))
+                .when(quotes.mod(2).equalTo(1), lit("unbalanced double quote: the line does not split into the "
+                        + header.size() + " columns of the header"))
+                .when(col("__p." + CORRUPT).isNotNull(), lit("wrong number of columns: the line does not split into the "
+                        + header.size() + " columns of the header"));
+        List<Column> cols = new ArrayList<>();
+        for (String field : contract.fieldNames()) {
+            cols.add(col("__p." + field).as(field));
+        }
+        cols.add(col(ValidateFeed.SOURCE_FILE));
+        cols.add(col(ValidateFeed.SOURCE_LINE));
+        cols.add(col(LINE).as(ValidateFeed.RAW_LINE));
+        cols.add(malformed.as(ValidateFeed.MALFORMED));
+        return df.withColumn("__p", parsed).select(cols.toArray(Column[]::new));
+    }
+
+    /** The file's lines after the header, with their 1-based line numbers; blank lines dropped. */
+    private static JavaRDD<Row> numberedLines(JavaSparkContext jsc, LandingFile f) {
+        String name = f.name();
+        Configuration conf = new Configuration(jsc.hadoopConfiguration());
+        conf.setLong(FileInputFormat.SPLIT_MAXSIZE, splitSize(f.bytes(), jsc.defaultParallelism()));
+        return jsc.newAPIHadoopFile(f.path(), TextInputFormat.class, LongWritable.class, Text.class, conf)
+                .zipWithIndex()
+                .filter(t -> t._2() > 0)
+                .map(t -> toRow(name, t))
+                .filter(r -> !r.getString(2).isBlank());
+    }
+
+    /**
+     * Splits small enough that a file alone keeps every core busy (about three splits per core), but no smaller
+     * than 8 MiB and no larger than 128 MiB. Gzip files are never split.
+     */
+    static long splitSize(long fileBytes, int parallelism) {
+        long target = fileBytes / (3L * Math.max(1, parallelism)) + 1;
+        return Math.max(MIN_SPLIT, Math.min(MAX_SPLIT, target));
+    }
+
+    private static Row toRow(String file, Tuple2<Tuple2<LongWritable, Text>, Long> t) {
+        Text text = t._1()._2();
+        String line;
+        String malformed = null;
+        try {
+            line = Text.decode(text.getBytes(), 0, text.getLength(), false);
+        } catch (CharacterCodingException e) {
+            try {
+                line = Text.decode(text.getBytes(), 0, text.getLength(), true);
+            } catch (CharacterCodingException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+            malformed = "the line is not valid UTF-8 text; re-export the file as UTF-8";
+        }
+        return RowFactory.create(file, t._2() + 1, line, malformed);
+    }
+
+    /** Null when the Parquet file can be read and has exactly the contract's columns, else what is wrong. */
+    static String checkParquet(SparkSession spark, FeedContract contract, LandingFile f) {
+        try {
+            String problem = LandingFiles.checkColumns(List.of(spark.read().parquet(f.path()).columns()), contract);
+            return problem == null ? null
+                    : "feed " + contract.name() + ": file " + f.path() + ": " + problem.replace("header has", "schema has");
+        } catch (RuntimeException e) {
+            return "feed " + contract.name() + ": file " + f.path() + " cannot be read as Parquet (" + e.getMessage()
+                    + "); check it is a complete Parquet file";
+        }
+    }
+
+    private static Dataset<Row> parquet(SparkSession spark, FeedContract contract, LandingFile f) {
+        String problem = checkParquet(spark, contract, f);
+        if (problem != null) {
+            throw new InputException(problem);
+        }
+        Dataset<Row> df = spark.read().parquet(f.path());
+        List<Column> cols = new ArrayList<>();
+        for (String field : contract.fieldNames()) {
+            DataType type = df.schema().apply(field).dataType();
+            Column c = col(field);
+            Column asText = type.equals(DataTypes.BooleanType)
+                    ? when(c, lit("Y")).when(c.isNotNull(), lit("N"))
+                    : c.cast(DataTypes.StringType);
+            cols.add(asText.as(field));
+        }
+        cols.add(lit(f.name()).as(ValidateFeed.SOURCE_FILE));
+        cols.add(col("_metadata.row_index").plus(1).cast(DataTypes.LongType).as(ValidateFeed.SOURCE_LINE));
+        cols.add(lit(null).cast(DataTypes.StringType).as(ValidateFeed.RAW_LINE));
+        cols.add(lit(null).cast(DataTypes.StringType).as(ValidateFeed.MALFORMED));
+        return df.select(cols.toArray(Column[]::new));
+    }
+}
