@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.phb.jobs.InputException;
-import uk.nhs.phb.jobs.JobsTestSpark;
+import uk.nhs.phb.jobs.TestSpark;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.pseudonymise.PseudonymiseJob;
 import uk.nhs.phb.models.pseudonym.NhsNumber;
@@ -37,7 +37,7 @@ class LinkFilesJobTest {
 
     @BeforeAll
     static void start() {
-        spark = JobsTestSpark.get();
+        spark = TestSpark.get();
     }
 
     @Test

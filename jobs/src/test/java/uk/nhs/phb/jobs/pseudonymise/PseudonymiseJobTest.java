@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.phb.jobs.InputException;
-import uk.nhs.phb.jobs.JobsTestSpark;
+import uk.nhs.phb.jobs.TestSpark;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.pseudonymise.ColumnMapping;
@@ -45,7 +45,7 @@ class PseudonymiseJobTest {
 
     @BeforeAll
     static void spark() {
-        spark = JobsTestSpark.get();
+        spark = TestSpark.get();
     }
 
     private static PseudonymiseJob.Request request(Path in, Path out, Path lookup, SecretKey key) {
