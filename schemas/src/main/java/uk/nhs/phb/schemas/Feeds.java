@@ -24,8 +24,8 @@ import java.util.stream.Collectors;
 public final class Feeds {
     /** base64url, no padding, of a 32-byte HMAC-SHA256. */
     public static final String TOKEN_PATTERN = "[A-Za-z0-9_-]{43}";
-    /** base64 (standard alphabet, padded) of a 1024-bit Bloom filter = 128 bytes. */
-    public static final String BLOOM_PATTERN = "[A-Za-z0-9+/]{170}==";
+    /** base64 (standard alphabet, padded) of a 1024-bit Bloom filter = 128 bytes: 171 characters and one '='. */
+    public static final String BLOOM_PATTERN = "[A-Za-z0-9+/]{171}=";
     public static final String ICD10_PATTERN = "[A-Z][0-9]{2}(\\.?[0-9X])?[0-9]?";
     public static final String PRACTICE_PATTERN = "[A-Z][0-9]{5}";
     public static final String LSOA_PATTERN = "E01[0-9]{6}";

@@ -21,6 +21,12 @@ final class Emitter {
     static final int FAULT_STREAM = 90;
     private static final Map<String, Layout> LAYOUTS = new HashMap<>();
 
+    static {
+        for (FeedContract c : Feeds.all()) {
+            LAYOUTS.put(c.name(), new Layout(c));
+        }
+    }
+
     private final long seed;
     private final long person;
     private final FaultRates rates;
@@ -46,8 +52,12 @@ final class Emitter {
     }
 
     /** Layout (field positions and rule facts) of a feed, computed once per JVM. */
-    static synchronized Layout layout(String feed) {
-        return LAYOUTS.computeIfAbsent(feed, f -> new Layout(Feeds.byName(f)));
+    static Layout layout(String feed) {
+        Layout l = LAYOUTS.get(feed);
+        if (l == null) {
+            throw new IllegalArgumentException("unknown feed " + feed);
+        }
+        return l;
     }
 
     /** When disabled (counterfactual runs) nothing is collected. */
@@ -69,7 +79,18 @@ final class Emitter {
         Layout l = layout(feed);
         long packed = (person << 24) | ((long) l.index << 19) | (seq & 0x7FFFF);
         long id = Rng.mix(packed ^ Rng.mix(seed));
-        return l.prefix + Long.toUnsignedString(id, 36);
+        return l.prefix + base32(id);
+    }
+
+    /** All 64 bits in 13 base-32 characters (0-9, a-v): fast and collision-free. */
+    static String base32(long v) {
+        char[] c = new char[13];
+        for (int i = 12; i >= 0; i--) {
+            int d = (int) (v & 31);
+            c[i] = (char) (d < 10 ? '0' + d : 'a' + d - 10);
+            v >>>= 5;
+        }
+        return new String(c);
     }
 
     String[] newRow(String feed) {

@@ -127,6 +127,7 @@ final class Model implements Serializable {
         for (Map<String, String> g : ref.phbGroups) {
             phbGroups.put(g.get("group"), g);
         }
+        cacheMonths();
     }
 
     int band(double age) {
@@ -139,8 +140,23 @@ final class Model implements Serializable {
         return b;
     }
 
+    private LocalDate[] months;
+
     LocalDate monthStart(int k) {
-        return firstMonth.plusMonths(k);
+        int i = k + historyMonths + 1;
+        if (months == null || i < 0 || i >= months.length) {
+            return firstMonth.plusMonths(k);
+        }
+        return months[i];
+    }
+
+    /** Caches month starts from the history start to one month past the simulation (called on the driver). */
+    void cacheMonths() {
+        LocalDate[] a = new LocalDate[historyMonths + simMonths + 3];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = firstMonth.plusMonths(i - historyMonths - 1);
+        }
+        months = a;
     }
 
     int monthOf(LocalDate d) {

@@ -161,6 +161,7 @@ final class PersonSimulator {
         double ehcpCost;
         final List<Phb> phbs = new ArrayList<>();
         boolean socialCareNoNhs;
+        String token;
 
         Person(long idx) {
             this.idx = idx;
@@ -937,6 +938,11 @@ final class PersonSimulator {
         return lp;
     }
 
+    /** Monthly emergency intensity from its linear predictor, capped so no month is certain. */
+    private double intensity(double linearPredictor) {
+        return Math.min(ref.p("emergency_max_monthly_intensity"), Math.exp(linearPredictor));
+    }
+
     private static int trailing(boolean[] admitted, int k, int lastKnown) {
         int n = 0;
         for (int j = Math.max(0, k - 12); j < k && j <= lastKnown; j++) {
@@ -971,7 +977,7 @@ final class PersonSimulator {
 
         // emergency admission
         Rng re = new Rng(s.seed(), p.idx, S_EMERGENCY, k);
-        double lambda = Math.exp(staticPredictor(p, k, withPhb) + ref.p("emergency_prior_coef") * Math.log1p(trailing(a.admitted, k, k)));
+        double lambda = intensity(staticPredictor(p, k, withPhb) + ref.p("emergency_prior_coef") * Math.log1p(trailing(a.admitted, k, k)));
         double ue = re.u();
         if (ue < 1 - Math.exp(-lambda)) {
             a.admitted[k] = true;
@@ -1276,7 +1282,10 @@ final class PersonSimulator {
     // ------------------------------------------------------------------ identities
 
     private String token(Person p) {
-        return encoder().encode(new Identity(p.nhsNumber, null, null, null, null, null)).nhsToken();
+        if (p.token == null) {
+            p.token = encoder().encode(new Identity(p.nhsNumber, null, null, null, null, null)).nhsToken();
+        }
+        return p.token;
     }
 
     /** NHS numbers in the 999 test range while it lasts, then in blocks below it; unique per person index. */
@@ -1703,7 +1712,7 @@ final class PersonSimulator {
             double surv = 1;
             double prob = 0;
             for (int k = r + 1; k <= r + 12; k++) {
-                double lambda = Math.exp(staticPredictor(p, k, true) + gamma * Math.log1p(trailing(a.admitted, k, r)));
+                double lambda = intensity(staticPredictor(p, k, true) + gamma * Math.log1p(trailing(a.admitted, k, r)));
                 double admit = 1 - Math.exp(-lambda);
                 prob += surv * admit;
                 double hd = deathHazard(p, k, theta);
