@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -126,9 +125,5 @@ final class SynthCommand implements Callable<Integer> {
             return created;
         }
         return SecretKey.fromFile(file);
-    }
-
-    static List<String> kinds() {
-        return FaultRates.KINDS;
     }
 }

@@ -13,7 +13,6 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import uk.nhs.phb.models.pseudonym.SecretKey;
-import uk.nhs.phb.schemas.FeedContract;
 import uk.nhs.phb.schemas.Feeds;
 
 /**
@@ -21,7 +20,7 @@ import uk.nhs.phb.schemas.Feeds;
  * every landing feed of {@link Feeds} and the hidden truth later stages are measured against.
  *
  * <p>Output is one tagged Dataset ({@link #RECORD_SCHEMA}: {@code table, values, raw}) so a writer can
- * split it into feeds in a single pass; {@link #table(String)} gives one feed or truth table as columns.
+ * split it into feeds in a single pass; {@link #table(Dataset, String)} gives one feed or truth table as columns.
  * Each person draws from random streams seeded by (seed, person index) only, so the rows for a seed are the
  * same whatever the partitioning. Identities are encoded with {@link uk.nhs.phb.models.pseudonym.IdentityEncoder},
  * as a data provider would; raw identities never leave the executors except through {@link #rawIdentities()}.
@@ -207,10 +206,5 @@ public final class SyntheticPopulation {
                 .add("value", DataTypes.StringType);
         return spark.range(0, settings.people(), 1, partitions()).as(Encoders.LONG())
                 .mapPartitions(new IdentityPartition(model, key), Encoders.row(schema));
-    }
-
-    /** Fault kinds injected per feed: used by writers to summarise {@code _truth/faults}. */
-    public static FeedContract contract(String feed) {
-        return Feeds.byName(feed);
     }
 }
