@@ -224,6 +224,26 @@ class SyntheticPopulationTest {
         assertThat(table("outpatients").filter(col("attendance_status").equalTo("3").and(col("cost").cast("double").gt(0))).count()).isZero();
     }
 
+    /** Share of people in the area on a date with an open record in a feed (start <= date <= end or open). */
+    static double pointShare(String feed, String key, String start, String end, Column filter, int minAge, int maxAge) {
+        String ref = "2024-03-31";
+        Column here = col("entry_date").isNull().or(col("entry_date").leq(ref)).and(col("exit_date").isNull().or(col("exit_date").gt(ref)))
+                .and(functions.lit(2024).minus(col("birth_year").cast("int")).between(minAge, maxAge));
+        Dataset<Row> people = table(SyntheticPopulation.TRUTH_PERSONS).filter(here).select("person_id");
+        Dataset<Row> open = table(feed).filter(filter.and(col(start).leq(ref)).and(col(end).isNull().or(col(end).geq(ref))))
+                .join(table(SyntheticPopulation.TRUTH_PERSON_RECORDS), col(key).equalTo(col("record_key"))).select("person_id").distinct();
+        return people.join(open, "person_id").count() / (double) people.count();
+    }
+
+    @Test
+    void socialCareAndEducationNearNationalShares() {
+        assertThat(pointShare("asc_cld", "event_id", "event_start", "event_end",
+                col("event_type").equalTo("Service").and(col("service_type").startsWith("LTS")), 18, 120)).isCloseTo(0.018, within(0.007));
+        assertThat(pointShare("csc", "episode_id", "start_date", "end_date", col("episode_type").equalTo("CIN"), 0, 17))
+                .isCloseTo(0.03, within(0.012));
+        assertThat(pointShare("ehcp", "ehcp_id", "start_date", "end_date", functions.lit(true), 0, 25)).isCloseTo(0.04, within(0.015));
+    }
+
     @Test
     void injectedFaultsAreCountedExactly() {
         Dataset<Row> faults = table(SyntheticPopulation.TRUTH_FAULTS);
