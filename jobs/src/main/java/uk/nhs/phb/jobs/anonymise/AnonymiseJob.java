@@ -67,8 +67,12 @@ public final class AnonymiseJob {
     }
 
     public static Result run(SparkSession spark, Request req, Progress progress) {
+        return run(spark, read(spark, req.in(), req.format(), req.delimiter()), req, progress);
+    }
+
+    /** Anonymises a table already in hand ({@code req.in()} only names it in the manifest). */
+    public static Result run(SparkSession spark, Dataset<Row> data, Request req, Progress progress) {
         long t0 = System.nanoTime();
-        Dataset<Row> data = read(spark, req.in(), req.format(), req.delimiter());
         List<String> qis = new ArrayList<>(req.qis().keySet());
         checkColumns(data, qis, req.sensitive(), req.in());
         List<PrivacyModel> models = req.models().build(req.sensitive());

@@ -1,0 +1,129 @@
+package uk.nhs.phb.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.synth.SynthJob;
+import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.pipelines.synth.FaultRates;
+import uk.nhs.phb.pipelines.synth.SynthSettings;
+
+@Command(name = "synth", mixinStandardHelpOptions = true,
+        description = "Generate a synthetic ICB population: every landing feed, pseudonymised with a provider key, "
+                + "plus the hidden truth (landing/_truth) later stages are measured against.")
+final class SynthCommand implements Callable<Integer> {
+    static final Path DEFAULT_KEY = Path.of("keys", "provider.key");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--people", paramLabel = "N", required = true, description = "People who live in the area at some time in the window (at least 100).")
+    long people;
+
+    @Option(names = "--seed", paramLabel = "S", required = true, description = "Random seed: the same seed gives the same rows.")
+    long seed;
+
+    @Option(names = "--start", paramLabel = "DATE", defaultValue = "2022-04-01", description = "First day of the window (first of a month). Default: ${DEFAULT-VALUE}")
+    LocalDate start;
+
+    @Option(names = "--end", paramLabel = "DATE", defaultValue = "2026-03-31", description = "Last day of the window. Default: ${DEFAULT-VALUE}")
+    LocalDate end;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", description = "csv (header in every file) or parquet. Default: ${DEFAULT-VALUE}")
+    String format;
+
+    @Option(names = "--key-file", paramLabel = "FILE", description = "Provider pseudonymisation key; default keys/provider.key, created if missing.")
+    Path keyFile;
+
+    @Option(names = "--force", description = "Replace the contents of a non-empty landing folder.")
+    boolean force;
+
+    @Option(names = "--fault-rate", paramLabel = "KIND=RATE", description = "Set one fault rate, e.g. duplicate_record=0.01 (kinds: ${COMPLETION-CANDIDATES}).",
+            completionCandidates = Kinds.class)
+    Map<String, Double> faultRates = new LinkedHashMap<>();
+
+    @Option(names = "--no-faults", description = "Inject no data-quality faults.")
+    boolean noFaults;
+
+    @Option(names = "--missing-nhs-token-share", paramLabel = "SHARE", defaultValue = "0.08",
+            description = "Share of social care people whose records carry no NHS number token. Default: ${DEFAULT-VALUE}")
+    double missingShare;
+
+    static final class Kinds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return FaultRates.KINDS.iterator();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equals(SynthJob.FORMAT_CSV) && !format.equals(SynthJob.FORMAT_PARQUET)) {
+            throw new ParameterException(spec.commandLine(), "--format must be csv or parquet, got '" + format + "'");
+        }
+        SynthSettings settings;
+        try {
+            FaultRates rates = noFaults ? FaultRates.none() : FaultRates.defaults();
+            for (Map.Entry<String, Double> e : faultRates.entrySet()) {
+                rates = rates.with(e.getKey(), e.getValue());
+            }
+            settings = new SynthSettings(people, seed, start, end, missingShare, rates);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        SecretKey key = key();
+        boolean json = common.json;
+        Progress progress = TerminalProgress.forConsole(spec.commandLine().getErr(), json);
+        SynthJob.Result r = SynthJob.run(common.settings(), settings, key, format, force, progress);
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("run_id", r.runId());
+        summary.put("people", settings.people());
+        summary.put("seed", settings.seed());
+        summary.put("start", settings.start().toString());
+        summary.put("end", settings.end().toString());
+        summary.put("format", r.format());
+        summary.put("landing", r.landing());
+        summary.put("rows", r.rows());
+        summary.put("faults", r.faults());
+        summary.put("seconds", Math.round(r.seconds() * 10) / 10.0);
+        long feedRows = r.rows().entrySet().stream().filter(e -> !e.getKey().startsWith("_truth")).mapToLong(Map.Entry::getValue).sum();
+        long faultCount = r.faults().values().stream().mapToLong(Long::longValue).sum();
+        Output.print(spec.commandLine().getOut(), json, summary, String.format(
+                "Wrote %,d people (seed %d) to %s: %,d feed rows in %d feeds, truth in %s/_truth, %,d faults injected, %.1f s (run %s).",
+                settings.people(), settings.seed(), r.landing(), feedRows,
+                r.rows().keySet().stream().filter(k -> !k.startsWith("_truth")).count(), r.landing(), faultCount, r.seconds(), r.runId()));
+        return 0;
+    }
+
+    private SecretKey key() throws IOException {
+        Path file = keyFile == null ? DEFAULT_KEY : keyFile;
+        if (!Files.exists(file)) {
+            if (keyFile != null) {
+                throw new InputException("key file " + file + " does not exist; make one with: phb keygen --out " + file
+                        + " (or leave out --key-file to use " + DEFAULT_KEY + ")");
+            }
+            SecretKey created = SecretKey.generate();
+            created.writeTo(file);
+            spec.commandLine().getErr().println("phb synth: created a new provider key in " + file
+                    + " (fingerprint " + created.fingerprint() + "); keep it to pseudonymise matching data later");
+            return created;
+        }
+        return SecretKey.fromFile(file);
+    }
+}

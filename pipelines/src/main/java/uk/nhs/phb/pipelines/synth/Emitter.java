@@ -1,0 +1,285 @@
+package uk.nhs.phb.pipelines.synth;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import uk.nhs.phb.schemas.FeedContract;
+import uk.nhs.phb.schemas.FieldSpec;
+import uk.nhs.phb.schemas.FieldType;
+import uk.nhs.phb.schemas.Feeds;
+
+/**
+ * Collects one person's output rows (feeds and truth tables) as tagged rows {@code (table, values, raw)},
+ * giving every feed row its record id and deciding, row by row, whether to inject a fault. Every injected
+ * fault also becomes a {@code _truth/faults} row.
+ */
+final class Emitter {
+    static final int FAULT_STREAM = 90;
+    private static final Map<String, Layout> LAYOUTS = new HashMap<>();
+
+    static {
+        for (FeedContract c : Feeds.all()) {
+            LAYOUTS.put(c.name(), new Layout(c));
+        }
+    }
+
+    private final long seed;
+    private final long person;
+    private final FaultRates rates;
+    private final LocalDate futureBase;
+    private final int futureYears;
+    private final List<Row> rows = new ArrayList<>();
+    private final Map<String, Integer> sequence = new HashMap<>();
+    private final Map<String, Rng> faultRng = new HashMap<>();
+    private boolean enabled = true;
+    private static final String[] ROW_FAULTS = {"malformed_row", "unknown_code", "bad_cost", "future_date",
+        "missing_required", "duplicate_record"};
+    private final double[] rowFaultRates = new double[ROW_FAULTS.length];
+
+    Emitter(long seed, long person, FaultRates rates, LocalDate futureBase, int futureYears) {
+        this.seed = seed;
+        this.person = person;
+        this.rates = rates;
+        this.futureBase = futureBase;
+        this.futureYears = futureYears;
+        for (int i = 0; i < ROW_FAULTS.length; i++) {
+            rowFaultRates[i] = rates.rate(ROW_FAULTS[i]);
+        }
+    }
+
+    /** Layout (field positions and rule facts) of a feed, computed once per JVM. */
+    static Layout layout(String feed) {
+        Layout l = LAYOUTS.get(feed);
+        if (l == null) {
+            throw new IllegalArgumentException("unknown feed " + feed);
+        }
+        return l;
+    }
+
+    /** When disabled (counterfactual runs) nothing is collected. */
+    void enabled(boolean on) {
+        this.enabled = on;
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    List<Row> rows() {
+        return rows;
+    }
+
+    /** A unique, opaque record id for this person's next row of a feed (a bijection of person, feed, sequence). */
+    String nextId(String feed) {
+        int seq = sequence.merge(feed, 1, Integer::sum);
+        Layout l = layout(feed);
+        long packed = (person << 24) | ((long) l.index << 19) | (seq & 0x7FFFF);
+        long id = Rng.mix(packed ^ Rng.mix(seed));
+        return l.prefix + base32(id);
+    }
+
+    /** All 64 bits in 13 base-32 characters (0-9, a-v): fast and collision-free. */
+    static String base32(long v) {
+        char[] c = new char[13];
+        for (int i = 12; i >= 0; i--) {
+            int d = (int) (v & 31);
+            c[i] = (char) (d < 10 ? '0' + d : 'a' + d - 10);
+            v >>>= 5;
+        }
+        return new String(c);
+    }
+
+    String[] newRow(String feed) {
+        return new String[layout(feed).fields.length];
+    }
+
+    void truth(String table, String... values) {
+        if (enabled) {
+            rows.add(RowFactory.create(table, values, false));
+        }
+    }
+
+    /** Emits a feed row, perhaps with one injected fault. */
+    void feed(String feed, String[] values) {
+        if (!enabled) {
+            return;
+        }
+        Layout l = layout(feed);
+        Rng r = faultRng.computeIfAbsent(feed, f -> new Rng(seed, person, FAULT_STREAM, l.index));
+        double u = r.u();
+        String key = values[l.keyIndex];
+        double acc = 0;
+        String kind = null;
+        for (int i = 0; i < ROW_FAULTS.length; i++) {
+            acc += rowFaultRates[i];
+            if (u < acc) {
+                kind = ROW_FAULTS[i];
+                break;
+            }
+        }
+        if (kind == null) {
+            rows.add(RowFactory.create(feed, values, false));
+            return;
+        }
+        String field = null;
+        String[] v = values.clone();
+        boolean raw = false;
+        switch (kind) {
+            case "malformed_row" -> {
+                raw = true;
+                if (r.chance(0.5)) {
+                    v = java.util.Arrays.copyOf(values, values.length - 1);
+                    field = l.fields[l.fields.length - 1].name();
+                } else {
+                    int i = firstNonNull(values, l.quotable);
+                    if (i < 0) {
+                        v = java.util.Arrays.copyOf(values, values.length - 1);
+                        field = l.fields[l.fields.length - 1].name();
+                    } else {
+                        v[i] = "\"" + values[i];
+                        field = l.fields[i].name();
+                    }
+                }
+            }
+            case "unknown_code" -> {
+                int i = firstNonNull(values, l.coded);
+                if (i >= 0) {
+                    v[i] = "ZZ9";
+                    field = l.fields[i].name();
+                }
+            }
+            case "bad_cost" -> {
+                int i = firstNonNull(values, l.amounts);
+                if (i >= 0) {
+                    double max = l.fields[i].max();
+                    v[i] = r.chance(0.5) ? "-" + (values[i].equals("0.00") ? "1.00" : values[i])
+                            : money(max * 10 + 1 + r.between(0, 999));
+                    field = l.fields[i].name();
+                }
+            }
+            case "future_date" -> {
+                int i = lastNonNull(values, l.dates);
+                if (i >= 0) {
+                    v[i] = futureBase.plusYears(futureYears).plusDays(r.between(0, 364)).toString();
+                    field = l.fields[i].name();
+                }
+            }
+            case "missing_required" -> {
+                int i = firstNonNull(values, l.requiredNonKey);
+                if (i >= 0) {
+                    v[i] = null;
+                    field = l.fields[i].name();
+                }
+            }
+            case "duplicate_record" -> field = l.fields[l.keyIndex].name();
+            default -> throw new IllegalStateException(kind);
+        }
+        if (field == null) {
+            // the row has no field this fault could touch: send it clean
+            rows.add(RowFactory.create(feed, values, false));
+            return;
+        }
+        rows.add(RowFactory.create(feed, v, raw));
+        if (kind.equals("duplicate_record")) {
+            rows.add(RowFactory.create(feed, values.clone(), false));
+        }
+        fault(feed, kind, key, field);
+    }
+
+    /** Records a fault injected elsewhere (identity faults, before encoding). */
+    void fault(String feed, String kind, String key, String field) {
+        if (enabled) {
+            rows.add(RowFactory.create(SyntheticPopulation.TRUTH_FAULTS, new String[] {feed, kind, key, field, "1"}, false));
+        }
+    }
+
+    private static int firstNonNull(String[] values, int[] candidates) {
+        for (int i : candidates) {
+            if (values[i] != null) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastNonNull(String[] values, int[] candidates) {
+        for (int j = candidates.length - 1; j >= 0; j--) {
+            if (values[candidates[j]] != null) {
+                return candidates[j];
+            }
+        }
+        return -1;
+    }
+
+    static String money(double x) {
+        long cents = Math.round(x * 100);
+        String sign = cents < 0 ? "-" : "";
+        cents = Math.abs(cents);
+        long c = cents % 100;
+        return sign + (cents / 100) + "." + (c < 10 ? "0" : "") + c;
+    }
+
+    /** Field positions of one feed and which fields each fault kind may touch. */
+    static final class Layout {
+        final int index;
+        final String prefix;
+        final FieldSpec[] fields;
+        final Map<String, Integer> position = new HashMap<>();
+        final int keyIndex;
+        final int[] coded;
+        final int[] amounts;
+        final int[] dates;
+        final int[] requiredNonKey;
+        final int[] quotable;
+
+        Layout(FeedContract c) {
+            index = Feeds.all().indexOf(c);
+            prefix = c.name().replace("_", "").substring(0, Math.min(3, c.name().replace("_", "").length())) + "-";
+            fields = c.fields().toArray(new FieldSpec[0]);
+            for (int i = 0; i < fields.length; i++) {
+                position.put(fields[i].name(), i);
+            }
+            keyIndex = position.get(c.recordKey().get(0));
+            List<Integer> cd = new ArrayList<>();
+            List<Integer> am = new ArrayList<>();
+            List<Integer> dt = new ArrayList<>();
+            List<Integer> rq = new ArrayList<>();
+            List<Integer> qt = new ArrayList<>();
+            for (int i = 0; i < fields.length; i++) {
+                FieldSpec f = fields[i];
+                if (f.codeList() != null) {
+                    cd.add(i);
+                }
+                if (f.type() == FieldType.DECIMAL && f.max() != null) {
+                    am.add(i);
+                }
+                if (f.type() == FieldType.DATE && f.notFuture()) {
+                    dt.add(i);
+                }
+                if (f.required() && i != keyIndex) {
+                    rq.add(i);
+                }
+                if (f.type() == FieldType.STRING && i < fields.length - 1 && i != keyIndex) {
+                    qt.add(i);
+                }
+            }
+            coded = cd.stream().mapToInt(Integer::intValue).toArray();
+            amounts = am.stream().mapToInt(Integer::intValue).toArray();
+            dates = dt.stream().mapToInt(Integer::intValue).toArray();
+            requiredNonKey = rq.stream().mapToInt(Integer::intValue).toArray();
+            quotable = qt.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        int at(String field) {
+            Integer i = position.get(field);
+            if (i == null) {
+                throw new IllegalArgumentException("feed has no field " + field);
+            }
+            return i;
+        }
+    }
+}

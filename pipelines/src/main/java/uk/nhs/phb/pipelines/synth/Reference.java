@@ -1,0 +1,134 @@
+package uk.nhs.phb.pipelines.synth;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The generator's reference data: CSV resources under {@code uk/nhs/phb/schemas/reference/synth/}, each
+ * opening with comment lines that give the source (or say "plausible value, labelled"). Loaded once on the
+ * driver and shipped to executors inside the task closure.
+ */
+final class Reference implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final String ROOT = "/uk/nhs/phb/schemas/reference/synth/";
+
+    final Map<String, Double> parameters;
+    final List<Map<String, String>> population;
+    final List<Map<String, String>> activity;
+    final List<Map<String, String>> conditions;
+    final List<Map<String, String>> ethnicity;
+    final List<Map<String, String>> diagnoses;
+    final List<Map<String, String>> phbGroups;
+    final List<Map<String, String>> sen;
+    final List<Map<String, String>> efiDeficits;
+    final Map<String, List<String>> names = new HashMap<>();
+    private final Map<String, Double> costs = new HashMap<>();
+
+    private Reference() {
+        parameters = new HashMap<>();
+        for (Map<String, String> r : table(ROOT + "parameters.csv")) {
+            parameters.put(r.get("name"), Double.parseDouble(r.get("value")));
+        }
+        population = table(ROOT + "population.csv");
+        activity = table(ROOT + "activity.csv");
+        conditions = table(ROOT + "conditions.csv");
+        ethnicity = table(ROOT + "ethnicity.csv");
+        diagnoses = table(ROOT + "diagnoses.csv");
+        phbGroups = table(ROOT + "phb_groups.csv");
+        sen = table(ROOT + "sen.csv");
+        efiDeficits = table("/uk/nhs/phb/schemas/reference/efi_deficits.csv");
+        for (Map<String, String> r : table(ROOT + "names.csv")) {
+            names.computeIfAbsent(r.get("kind"), k -> new ArrayList<>()).add(r.get("name"));
+        }
+        for (Map<String, String> r : table(ROOT + "unit_costs.csv")) {
+            costs.put(r.get("item") + "|" + r.get("fy"), Double.parseDouble(r.get("cost")));
+        }
+    }
+
+    static Reference load() {
+        return new Reference();
+    }
+
+    /** A named scalar from parameters.csv; a missing name is a programming error. */
+    double p(String name) {
+        Double v = parameters.get(name);
+        if (v == null) {
+            throw new IllegalStateException("parameters.csv has no parameter '" + name + "'");
+        }
+        return v;
+    }
+
+    /** Unit cost of an item in the financial year starting in {@code fyStartYear} (or its all-years value). */
+    double cost(String item, int fyStartYear) {
+        Double v = costs.get(item + "|" + fyStartYear);
+        if (v == null) {
+            v = costs.get(item + "|*");
+        }
+        if (v == null) {
+            // years outside the table take the nearest year given
+            int best = Integer.MAX_VALUE;
+            for (Map.Entry<String, Double> e : costs.entrySet()) {
+                String[] k = e.getKey().split("\\|");
+                if (k[0].equals(item) && !k[1].equals("*")) {
+                    int d = Math.abs(Integer.parseInt(k[1]) - fyStartYear);
+                    if (d < best) {
+                        best = d;
+                        v = e.getValue();
+                    }
+                }
+            }
+        }
+        if (v == null) {
+            throw new IllegalStateException("unit_costs.csv has no item '" + item + "'");
+        }
+        return v;
+    }
+
+    double cost(String item) {
+        return cost(item, Integer.MIN_VALUE / 2);
+    }
+
+    static List<Map<String, String>> table(String resource) {
+        try (InputStream in = Reference.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing reference resource " + resource);
+            }
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            List<Map<String, String>> rows = new ArrayList<>();
+            String[] header = null;
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] parts = line.split(",", -1);
+                if (header == null) {
+                    header = parts;
+                    continue;
+                }
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int i = 0; i < header.length; i++) {
+                    row.put(header[i].trim(), i < parts.length ? parts[i].trim() : "");
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + resource, e);
+        }
+    }
+
+    static double d(Map<String, String> row, String column) {
+        return Double.parseDouble(row.get(column));
+    }
+}
