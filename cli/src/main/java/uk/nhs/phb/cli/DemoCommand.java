@@ -86,8 +86,9 @@ final class DemoCommand implements Callable<Integer> {
         synthSummary.put("faults", synth.faults());
         synthSummary.put("seconds", synth.seconds());
         all.put("synth", synthSummary);
-        long rows = synth.rows().values().stream().mapToLong(Long::longValue).sum();
-        say(String.format("   %,d rows in %d feeds written to %s", rows, synth.rows().size(), settings.landing()));
+        long rows = synth.rows().entrySet().stream().filter(e -> !e.getKey().startsWith("_")).mapToLong(Map.Entry::getValue).sum();
+        long feeds = synth.rows().keySet().stream().filter(k -> !k.startsWith("_")).count();
+        say(String.format("   %,d rows in %d feeds written to %s (ground truth beside them in _truth/)", rows, feeds, settings.landing()));
 
         say("2/5 ingest");
         IngestJob.Result ingest = IngestJob.of(settings).extractDate(LocalDate.now()).progress(progress).execute();
