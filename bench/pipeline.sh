@@ -9,7 +9,9 @@ command -v python3 >/dev/null || { echo "bench: python3 is needed to read the JS
 
 for n in "$@"; do
   d="bench/results/pipeline-$n"
-  rm -rf "$d"; mkdir -p "$d/keys"
+  rm -rf "$d"; mkdir -p "$d"
+  ./phb keygen --out "$d/keys/provider.key" >/dev/null
+  ./phb keygen --out "$d/keys/lake.key" >/dev/null
   common=(--lake "$d/lake" --landing "$d/landing" --out "$d/out" --json)
   step() { # name, then the command
     local name=$1; shift
