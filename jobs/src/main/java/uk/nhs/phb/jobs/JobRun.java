@@ -53,6 +53,9 @@ public final class JobRun implements AutoCloseable {
     private final Map<String, Object> inputs = new LinkedHashMap<>();
     private final List<Map<String, Object>> outputs = new ArrayList<>();
     private final Map<String, Object> counts = new LinkedHashMap<>();
+    private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
+    private String currentStage;
+    private long stageStart;
     private boolean ended;
 
     private JobRun(SparkSession spark, Lake lake, String command, Map<String, Object> parameters, Progress progress) {
@@ -79,6 +82,9 @@ public final class JobRun implements AutoCloseable {
 
     /** Names the work that follows, for the progress display and the Spark UI. */
     public void stage(String name) {
+        closeStage();
+        currentStage = name;
+        stageStart = System.nanoTime();
         listener.reset();
         progress.stage(name);
         spark.sparkContext().setJobDescription(command + ": " + name);
@@ -116,11 +122,28 @@ public final class JobRun implements AutoCloseable {
         end("FAILED", error.getClass().getSimpleName() + ": " + error.getMessage());
     }
 
+    /** Seconds spent in each stage so far, in order (recorded in the run's counts as {@code stage_seconds}). */
+    public Map<String, Double> stageSeconds() {
+        closeStage();
+        return new LinkedHashMap<>(stageSeconds);
+    }
+
+    private void closeStage() {
+        if (currentStage != null) {
+            stageSeconds.merge(currentStage, Math.round((System.nanoTime() - stageStart) / 1e7) / 100.0, Double::sum);
+            currentStage = null;
+        }
+    }
+
     private void end(String status, String error) {
         if (ended) {
             return;
         }
         ended = true;
+        closeStage();
+        if (!stageSeconds.isEmpty()) {
+            counts.put("stage_seconds", new LinkedHashMap<>(stageSeconds));
+        }
         progress.finish();
         spark.sparkContext().setJobDescription(null);
         listener.detach(spark);

@@ -139,6 +139,16 @@ public final class LinkJob {
                     summary.put("blocking_recall_by_source", blocking);
                     summary.put("blocking_true_pairs", eval.get("blocking_true_pairs"));
                     run.count("f1", overall.get("f1"));
+                    String personsPath = req.settings().landing() + "/_truth/persons";
+                    if (Files2.exists(spark, personsPath)) {
+                        Dataset<Row> groups = truthPersons(spark, personsPath);
+                        Dataset<Row> t = truth(spark, truthPath);
+                        Map<String, Object> byGroup = new LinkedHashMap<>();
+                        for (String g : List.of("imd_quintile", "ethnicity_group", "age_band", "sex")) {
+                            byGroup.put(g, LinkEvaluation.recallByGroup(links, t, groups, g, LinkPersons.SPINE_SOURCE));
+                        }
+                        summary.put("recall_by_group", byGroup);
+                    }
                 }
 
                 Map<String, Object> report = new LinkedHashMap<>(summary);
@@ -166,6 +176,7 @@ public final class LinkJob {
                 Files2.publish(spark, staging, dir, false);
                 summary.put("report", dir);
                 summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+                summary.put("stage_seconds", run.stageSeconds());
                 byMethod.forEach(run::count);
                 run.count("persons", persons);
                 run.succeeded();
@@ -199,6 +210,22 @@ public final class LinkJob {
         return t.select(source.alias("source"), org.apache.spark.sql.functions.col("record_key").alias("entity_key"),
                         org.apache.spark.sql.functions.col("person_id").cast("string").alias("true_person"))
                 .filter(org.apache.spark.sql.functions.col("source").isNotNull()).distinct();
+    }
+
+    /** True persons with the groups recall is reported by (IMD quintile, broad ethnic group, age band, sex). */
+    static Dataset<Row> truthPersons(SparkSession spark, String path) {
+        boolean parquet = Files2.hasFileEnding(spark, path, ".parquet");
+        Dataset<Row> p = parquet ? spark.read().parquet(path) : spark.read().option("header", true).csv(path);
+        org.apache.spark.sql.Column eth = org.apache.spark.sql.functions.col("ethnicity");
+        return p.select(org.apache.spark.sql.functions.col("person_id").cast("string").alias("true_person"),
+                org.apache.spark.sql.functions.col("imd_decile").cast("int").plus(1).divide(2).cast("int").alias("imd_quintile"),
+                org.apache.spark.sql.functions.when(eth.isin("A", "B", "C"), "White").when(eth.isin("D", "E", "F", "G"), "Mixed")
+                        .when(eth.isin("H", "J", "K", "L"), "Asian").when(eth.isin("M", "N", "P"), "Black")
+                        .when(eth.isin("R", "S"), "Other").otherwise("Not stated").alias("ethnicity_group"),
+                LinkQuality.ageBand(org.apache.spark.sql.functions.lit(thisYear())
+                        .minus(org.apache.spark.sql.functions.col("birth_year").cast("int"))).alias("age_band"),
+                org.apache.spark.sql.functions.when(org.apache.spark.sql.functions.col("sex").equalTo("1"), "male")
+                        .when(org.apache.spark.sql.functions.col("sex").equalTo("2"), "female").otherwise("unknown").alias("sex"));
     }
 
     /** A person index made with another lake key would get different person ids: refuse, naming both fingerprints. */

@@ -41,18 +41,30 @@ public final class BloomLsh implements Serializable {
         return bands;
     }
 
-    /** One key per band: the band index in the top bits, the sampled bits below. */
+    /**
+     * Bands whose sampled bits hold fewer set bits than this make no key: Bloom filters are sparse, so a band
+     * of (nearly) all zeros is shared by a large fraction of everyone and would turn blocking quadratic.
+     */
+    public static final int MIN_SET_BITS = 3;
+
+    /**
+     * One key per informative band: the band index in the top bits, the sampled bits below. Bands with fewer
+     * than {@link #MIN_SET_BITS} set bits are left out, so the array may be shorter than {@link #bands()}.
+     */
     public long[] keys(long[] filterWords) {
         long[] keys = new long[bands];
+        int n = 0;
         for (int b = 0; b < bands; b++) {
             long k = 0;
             for (int i = 0; i < bitsPerBand; i++) {
                 int p = positions[b][i];
                 k = (k << 1) | ((filterWords[p >>> 6] >>> (p & 63)) & 1L);
             }
-            keys[b] = ((long) b << 56) ^ k;
+            if (Long.bitCount(k) >= MIN_SET_BITS) {
+                keys[n++] = ((long) b << 56) ^ k;
+            }
         }
-        return keys;
+        return java.util.Arrays.copyOf(keys, n);
     }
 
     public long[] keys(String base64Filter) {

@@ -14,10 +14,12 @@ class BloomLshTest {
     private static final BloomLsh LSH = new BloomLsh(BloomEncoder.BITS, 24, 28, 42L);
 
     private static boolean shareABand(String a, String b) {
-        long[] ka = LSH.keys(a);
-        long[] kb = LSH.keys(b);
-        for (int i = 0; i < ka.length; i++) {
-            if (ka[i] == kb[i]) {
+        java.util.Set<Long> ka = new java.util.HashSet<>();
+        for (long k : LSH.keys(a)) {
+            ka.add(k);
+        }
+        for (long k : LSH.keys(b)) {
+            if (ka.contains(k)) {
                 return true;
             }
         }
@@ -59,6 +61,17 @@ class BloomLshTest {
     void keysAreStableForASeedAndBandsNeverCollideWithEachOther() {
         String f = ENC.encode("Ann", "Lee");
         assertThat(new BloomLsh(BloomEncoder.BITS, 24, 28, 42L).keys(f)).containsExactly(LSH.keys(f));
-        assertThat(Arrays.stream(LSH.keys(f)).map(k -> k >>> 56).distinct().count()).isEqualTo(24);
+        long[] keys = LSH.keys(f);
+        assertThat(Arrays.stream(keys).map(k -> k >>> 56).distinct().count()).isEqualTo(keys.length);
+    }
+
+    @Test
+    void nearlyEmptyBandsMakeNoKey() {
+        long[] empty = new long[BloomEncoder.BITS / 64];
+        assertThat(LSH.keys(empty)).as("an all-zero filter is in no block").isEmpty();
+        String full = ENC.encode("Bartholomew-Christopherson", "Featherstonehaugh-Wolstenholme");
+        long[] keys = LSH.keys(full);
+        assertThat(keys).isNotEmpty();
+        assertThat(Arrays.stream(keys).allMatch(k -> Long.bitCount(k & ((1L << 56) - 1)) >= BloomLsh.MIN_SET_BITS)).isTrue();
     }
 }

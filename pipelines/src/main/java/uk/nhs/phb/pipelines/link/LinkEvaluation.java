@@ -73,7 +73,9 @@ public final class LinkEvaluation {
         both.unpersist();
 
         // blocking recall: true (non-spine entity without a token, spine entity) pairs that became candidates
-        Dataset<Row> spineTruth = truth.filter(col("source").equalTo(spineSource))
+        // only spine entities that exist (a person whose registrations were all quarantined is not on the spine)
+        Dataset<Row> spineTruth = links.filter(col("source").equalTo(spineSource)).select("source", "entity_key")
+                .join(truth, new String[] {"source", "entity_key"})
                 .select(col("entity_key").alias("r_entity_key"), col("true_person"));
         Dataset<Row> noTokenTruth = links.filter(col("source").notEqual(spineSource).and(col("has_token").equalTo(false)))
                 .select(col("source").alias("l_source"), col("entity_key").alias("l_entity_key"))
@@ -94,6 +96,32 @@ public final class LinkEvaluation {
         blocking.put("overall", ratio(found, all));
         out.put("blocking_recall", blocking);
         out.put("blocking_true_pairs", all);
+        return out;
+    }
+
+    /**
+     * Recall of non-spine entities by a group of the true person (e.g. IMD quintile, ethnicity): of the
+     * entities whose person is on the spine, the share linked to that person. Missed links concentrate in
+     * some groups; this shows where. {@code truthGroups} has {@code true_person} and the group column.
+     */
+    public static Map<String, Object> recallByGroup(Dataset<Row> links, Dataset<Row> truth, Dataset<Row> truthGroups,
+                                                    String group, String spineSource) {
+        Dataset<Row> spinePerson = links.filter(col("source").equalTo(spineSource))
+                .join(truth, new String[] {"source", "entity_key"})
+                .select(col("true_person"), col("anchor").alias("true_anchor")).distinct();
+        Dataset<Row> e = links.filter(col("source").notEqual(spineSource))
+                .join(truth, new String[] {"source", "entity_key"})
+                .join(spinePerson, "true_person")
+                .join(truthGroups.select(col("true_person"), col(group).cast("string").alias("g")), new String[] {"true_person"}, "left");
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Row r : e.groupBy("g").agg(count(lit(1)).alias("n"),
+                        sum(when(col("anchor").equalTo(col("true_anchor")), 1).otherwise(0)).alias("found"))
+                .orderBy("g").collectAsList()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("entities", r.getLong(1));
+            m.put("recall", ratio(r.getLong(2), r.getLong(1)));
+            out.put(r.isNullAt(0) ? "unknown" : r.getString(0), m);
+        }
         return out;
     }
 
