@@ -6,12 +6,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import uk.nhs.phb.jobs.InputException;
-import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.anonymise.AnonymiseJob;
 import uk.nhs.phb.models.anonymise.LossMeasure;
@@ -63,26 +63,14 @@ final class AnonymiseCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder: data/, anonymisation.json, anonymisation.txt (written atomically).")
     String out;
 
-    @Option(names = "--format", defaultValue = "csv", description = "Input format when not a Delta table: csv or parquet. Default: ${DEFAULT-VALUE}")
-    String format;
-
-    @Option(names = "--delimiter", defaultValue = ",", description = "CSV delimiter, ',' or ';'. Default: ${DEFAULT-VALUE}")
-    String delimiter;
+    @Mixin
+    FileOptions files;
 
     @Option(names = "--lake", paramLabel = "DIR", defaultValue = "lake", description = "Lake for builtin:practice (bronze/ref_practices). Default: ${DEFAULT-VALUE}")
     String lake;
 
-    @Option(names = "--force", description = "Replace an existing output folder.")
-    boolean force;
-
-    @Option(names = "--master", defaultValue = JobSettings.DEFAULT_MASTER, description = "Spark master. Default: ${DEFAULT-VALUE}")
-    String master;
-
-    @Option(names = "--json", description = "Print one JSON object summarising the result.")
-    boolean json;
-
-    @Option(names = "--verbose", description = "Spark logging at INFO and stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    EngineOptions engine;
 
     @Override
     public Integer call() {
@@ -93,10 +81,12 @@ final class AnonymiseCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--k must be at least 1, not " + k);
         }
         AnonymiseJob.Models models = new AnonymiseJob.Models(k, l, entropyL, t, orderedT);
-        var spark = SparkSessions.forJob(new JobSettings(lake, "landing", "out", master, verbose));
+        files.validated();
+        boolean json = engine.json;
+        var spark = SparkSessions.forJob(engine.settings(lake));
         if (verify != null) {
             List<String> cols = qi.stream().map(q -> q.contains("=") ? q.substring(0, q.indexOf('=')) : q).toList();
-            VerifyAnonymity.Report r = AnonymiseJob.verify(spark, verify, format, delimiter, cols, sensitive, models);
+            VerifyAnonymity.Report r = AnonymiseJob.verify(spark, verify, files.format, files.delimiter, cols, sensitive, models);
             Map<String, Object> summary = new LinkedHashMap<>(r.toMap());
             summary.put("file", verify);
             StringBuilder text = new StringBuilder(String.format("%s: %,d records in %,d classes%n", verify, r.records(), r.classes()));
@@ -129,8 +119,8 @@ final class AnonymiseCommand implements Callable<Integer> {
             case "discernibility" -> LossMeasure.DISCERNIBILITY;
             default -> throw new InputException("--loss must be precision, entropy or discernibility, not '" + loss + "'");
         };
-        AnonymiseJob.Result r = AnonymiseJob.run(spark, new AnonymiseJob.Request(in, format, delimiter, qis, sensitive, models,
-                maxSuppression, measure, out, force, lake), TerminalProgress.forConsole(spec.commandLine().getErr(), json));
+        AnonymiseJob.Result r = AnonymiseJob.run(spark, new AnonymiseJob.Request(in, files.format, files.delimiter, qis, sensitive, models,
+                maxSuppression, measure, out, files.force, lake), TerminalProgress.forConsole(spec.commandLine().getErr(), json));
         Output.print(spec.commandLine().getOut(), json, r.summary(), r.text() + "\nverified independently; written to " + out);
         return 0;
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,14 +46,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "Folder for the demo's landing/, lake/, out/ and keys/; replaced on each run. Default: ${DEFAULT-VALUE}")
     Path dir;
 
-    @Option(names = "--master", defaultValue = JobSettings.DEFAULT_MASTER, description = "Spark master. Default: ${DEFAULT-VALUE}")
-    String master;
-
-    @Option(names = "--json", description = "Print one JSON object with every step's summary.")
-    boolean json;
-
-    @Option(names = "--verbose", description = "Spark logging at INFO and stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    EngineOptions engine;
 
     @Override
     public Integer call() throws IOException {
@@ -68,11 +63,11 @@ final class DemoCommand implements Callable<Integer> {
             deleteTree(dir.resolve(sub));
         }
         JobSettings settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(),
-                dir.resolve("out").toString(), master, verbose);
+                dir.resolve("out").toString(), engine.master, engine.verbose);
         SecretKey providerKey = key(dir.resolve("keys/provider.key"));
         SecretKey lakeKey = key(dir.resolve("keys/lake.key"));
         SparkSession spark = SparkSessions.forJob(settings);
-        Progress progress = TerminalProgress.forConsole(err, json);
+        Progress progress = TerminalProgress.forConsole(err, engine.json);
         Map<String, Object> all = new LinkedHashMap<>();
 
         say("1/5 synth: " + String.format("%,d", people) + " people, seed " + seed);
@@ -133,13 +128,13 @@ final class DemoCommand implements Callable<Integer> {
 
         all.put("dir", dir.toString());
         all.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-        Output.print(spec.commandLine().getOut(), json, all, String.format("Demo done in %.0f s. Look at %s/out (reports, data quality, "
+        Output.print(spec.commandLine().getOut(), engine.json, all, String.format("Demo done in %.0f s. Look at %s/out (reports, data quality, "
                 + "linkage quality, anonymised extract) and 'phb audit --lake %s/lake'.", (double) all.get("seconds"), dir, dir));
         return 0;
     }
 
     private void say(String line) {
-        if (!json) {
+        if (!engine.json) {
             spec.commandLine().getOut().println(line);
             spec.commandLine().getOut().flush();
         }

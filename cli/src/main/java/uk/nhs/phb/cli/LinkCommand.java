@@ -49,14 +49,8 @@ final class LinkCommand implements Callable<Integer> {
             description = "With --left/--right: role=column lines (id=COLUMN required; identity roles default to phb pseudonymise's column names).")
     java.nio.file.Path map;
 
-    @Option(names = "--format", defaultValue = "csv", description = "With --left/--right: csv or parquet. Default: ${DEFAULT-VALUE}")
-    String format;
-
-    @Option(names = "--delimiter", defaultValue = ",", description = "With --left/--right: CSV delimiter. Default: ${DEFAULT-VALUE}")
-    String delimiter;
-
-    @Option(names = "--force", description = "With --left/--right: replace an existing output folder.")
-    boolean force;
+    @Mixin
+    FileOptions files;
 
     @Override
     public Integer call() throws Exception {
@@ -112,6 +106,7 @@ final class LinkCommand implements Callable<Integer> {
         if (map == null) {
             throw new uk.nhs.phb.jobs.InputException("--left/--right need --map naming at least the id column (id=COLUMN)");
         }
+        files.validated();
         uk.nhs.phb.pipelines.link.LinkFiles.Mapping mapping;
         try {
             mapping = uk.nhs.phb.pipelines.link.LinkFiles.Mapping.parse(java.nio.file.Files.readString(map));
@@ -121,7 +116,7 @@ final class LinkCommand implements Callable<Integer> {
             throw new uk.nhs.phb.jobs.InputException("mapping file " + map + ": " + e.getMessage());
         }
         Map<String, Object> s = uk.nhs.phb.jobs.link.LinkFilesJob.run(spark, new uk.nhs.phb.jobs.link.LinkFilesJob.Request(left, right,
-                format, delimiter, mapping, settings, common.out, force), TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+                files.format, files.delimiter, mapping, settings, common.out, files.force), TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         String text = String.format("Linked %,d of %,d records of %s to %s%n  by method: %s%n  clerical review %,d; results in %s",
                 (long) s.get("linked"), (long) s.get("left_records"), left, right, s.get("links_by_method"), (long) s.get("review_pairs"), common.out);
         Output.print(spec.commandLine().getOut(), common.json, s, text);

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import uk.nhs.phb.jobs.InputException;
-import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.pseudonymise.PseudonymiseJob;
 import uk.nhs.phb.models.pseudonym.SecretKey;
@@ -49,32 +49,15 @@ final class PseudonymiseCommand implements Callable<Integer> {
             description = "Set unparseable rows aside here (identifiable) instead of stopping.")
     String rejects;
 
-    @Option(names = "--format", defaultValue = "csv", description = "Input and output format: csv or parquet. Default: ${DEFAULT-VALUE}")
-    String format;
+    @Mixin
+    FileOptions files;
 
-    @Option(names = "--delimiter", defaultValue = ",", description = "CSV delimiter (',' or ';'). Default: ${DEFAULT-VALUE}")
-    String delimiter;
-
-    @Option(names = "--force", description = "Replace existing output folders.")
-    boolean force;
-
-    @Option(names = "--master", defaultValue = JobSettings.DEFAULT_MASTER, description = "Spark master. Default: ${DEFAULT-VALUE}")
-    String master;
-
-    @Option(names = "--json", description = "Print one JSON object summarising the result.")
-    boolean json;
-
-    @Option(names = "--verbose", description = "Spark logging at INFO and stack traces on errors.")
-    boolean verbose;
+    @Mixin
+    EngineOptions engine;
 
     @Override
     public Integer call() {
-        if (!format.equals("csv") && !format.equals("parquet")) {
-            throw new InputException("--format must be csv or parquet, not '" + format + "'");
-        }
-        if (!delimiter.equals(",") && !delimiter.equals(";") && !delimiter.equals("\t") && !delimiter.equals("|")) {
-            throw new InputException("--delimiter must be one of , ; | or a tab, not '" + delimiter + "'");
-        }
+        files.validated();
         SecretKey key = loadKey(keyFile, keyEnv);
         ColumnMapping mapping;
         try {
@@ -84,11 +67,11 @@ final class PseudonymiseCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new InputException("mapping file " + map + ": " + e.getMessage());
         }
-        SparkSession spark = SparkSessions.forJob(new JobSettings("lake", "landing", "out", master, verbose));
+        SparkSession spark = SparkSessions.forJob(engine.settings("lake"));
         long t0 = System.nanoTime();
         PseudonymiseJob.Result r = PseudonymiseJob.run(spark,
-                new PseudonymiseJob.Request(in, format, delimiter, mapping, key, out, lookupOut, rejects, force),
-                TerminalProgress.forConsole(spec.commandLine().getErr(), json));
+                new PseudonymiseJob.Request(in, files.format, files.delimiter, mapping, key, out, lookupOut, rejects, files.force),
+                TerminalProgress.forConsole(spec.commandLine().getErr(), engine.json));
         Map<String, Object> summary = new LinkedHashMap<>(r.summary());
         summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
         String text = String.format("Pseudonymised %,d rows of %s -> %s%n  NHS numbers: %,d valid, %,d failed the check digit (token left blank), %,d missing%n"
@@ -96,7 +79,7 @@ final class PseudonymiseCommand implements Callable<Integer> {
                 r.rows(), in, out, r.nhsValid(), r.nhsInvalid(), r.nhsMissing(), r.removedColumns(), r.keyFingerprint(),
                 r.rejected() > 0 ? String.format("%n  %,d unparseable rows set aside in %s", r.rejected(), rejects) : "",
                 lookupOut != null ? "\n  re-identification lookup written to " + lookupOut + " (keep it with the key holder)" : "");
-        Output.print(spec.commandLine().getOut(), json, summary, text);
+        Output.print(spec.commandLine().getOut(), engine.json, summary, text);
         return 0;
     }
 

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -45,29 +44,10 @@ public final class LinkFiles {
         }
 
         public static Mapping parse(String text) {
-            Map<String, String> cols = new LinkedHashMap<>();
-            List<String> problems = new ArrayList<>();
-            String[] lines = text.split("\\R");
-            for (int i = 0; i < lines.length; i++) {
-                String line = lines[i].strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                int eq = line.indexOf('=');
-                String role = eq <= 0 ? line : line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            return new Mapping(uk.nhs.phb.pipelines.RoleColumnLines.parse(text, role -> {
                 String bare = role.startsWith("left.") ? role.substring(5) : role.startsWith("right.") ? role.substring(6) : role;
-                if (eq <= 0 || eq == line.length() - 1) {
-                    problems.add("line " + (i + 1) + ": '" + line + "' is not role=column");
-                } else if (!bare.equals("id") && !LinkEntities.IDENTITY.contains(bare)) {
-                    problems.add("line " + (i + 1) + ": unknown role '" + role + "' (roles: id, " + String.join(", ", LinkEntities.IDENTITY) + ")");
-                } else {
-                    cols.put(role, line.substring(eq + 1).strip());
-                }
-            }
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException(String.join("; ", problems));
-            }
-            return new Mapping(cols);
+                return bare.equals("id") || LinkEntities.IDENTITY.contains(bare);
+            }, "id, " + String.join(", ", LinkEntities.IDENTITY) + ", each optionally prefixed left. or right."));
         }
 
         /** The column for a role: the mapped one, else the standard name. */

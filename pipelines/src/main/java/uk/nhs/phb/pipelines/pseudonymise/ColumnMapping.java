@@ -1,6 +1,5 @@
 package uk.nhs.phb.pipelines.pseudonymise;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -36,43 +35,16 @@ public record ColumnMapping(Map<Role, String> columns, String localIdDomain) {
 
     /** Parses mapping text; all problems are reported together, each with its line number. */
     public static ColumnMapping parse(String text) {
+        Map<String, String> lines = uk.nhs.phb.pipelines.RoleColumnLines.parse(text,
+                role -> role.equals("local_id_domain") || java.util.Arrays.stream(Role.values()).anyMatch(r -> r.key().equals(role)),
+                "nhs_number, given_name, family_name, date_of_birth, sex, postcode, local_id, local_id_domain");
         Map<Role, String> columns = new EnumMap<>(Role.class);
-        String domain = null;
-        List<String> problems = new ArrayList<>();
-        String[] lines = text.split("\\R");
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int eq = line.indexOf('=');
-            if (eq <= 0 || eq == line.length() - 1) {
-                problems.add("line " + (i + 1) + ": '" + line + "' is not role=column");
-                continue;
-            }
-            String role = line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
-            String column = line.substring(eq + 1).strip();
-            if (role.equals("local_id_domain")) {
-                domain = column;
-                continue;
-            }
-            Role r = null;
-            for (Role candidate : Role.values()) {
-                if (candidate.key().equals(role)) {
-                    r = candidate;
-                }
-            }
-            if (r == null) {
-                problems.add("line " + (i + 1) + ": unknown role '" + role + "' (roles: nhs_number, given_name, family_name, "
-                        + "date_of_birth, sex, postcode, local_id, local_id_domain)");
-            } else if (columns.put(r, column) != null) {
-                problems.add("line " + (i + 1) + ": role '" + role + "' given twice");
+        for (Role r : Role.values()) {
+            if (lines.containsKey(r.key())) {
+                columns.put(r, lines.get(r.key()));
             }
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
-        }
-        return new ColumnMapping(columns, domain);
+        return new ColumnMapping(columns, lines.get("local_id_domain"));
     }
 
     /** The source columns this mapping reads (and removes from the output). */
