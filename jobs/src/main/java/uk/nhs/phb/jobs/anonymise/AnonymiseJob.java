@@ -67,7 +67,12 @@ public final class AnonymiseJob {
     }
 
     public static Result run(SparkSession spark, Request req, Progress progress) {
-        return run(spark, read(spark, req.in(), req.format(), req.delimiter()), req, progress);
+        Input input = read(spark, req.in(), req.format(), req.delimiter());
+        try {
+            return run(spark, input.data(), req, progress);
+        } finally {
+            input.release();
+        }
     }
 
     /** Anonymises a table already in hand ({@code req.in()} only names it in the manifest). */
@@ -161,31 +166,44 @@ public final class AnonymiseJob {
     /** {@code --verify}: the models checked on the file's own values, no metadata trusted. */
     public static VerifyAnonymity.Report verify(SparkSession spark, String in, String format, String delimiter, List<String> qis,
                                                 List<String> sensitive, Models models) {
-        Dataset<Row> data = read(spark, in, format, delimiter);
-        checkColumns(data, qis, sensitive, in);
-        VerifyAnonymity v = VerifyAnonymity.of(AnonymiseTable.frequencySet(data, qis, sensitive));
-        models.build(sensitive).forEach(v::model);
+        Input input = read(spark, in, format, delimiter);
         try {
+            checkColumns(input.data(), qis, sensitive, in);
+            VerifyAnonymity v = VerifyAnonymity.of(AnonymiseTable.frequencySet(input.data(), qis, sensitive));
+            models.build(sensitive).forEach(v::model);
             return v.execute();
         } catch (IllegalArgumentException e) {
             throw new InputException(e.getMessage(), e);
+        } finally {
+            input.release();
         }
     }
 
-    static Dataset<Row> read(SparkSession spark, String in, String format, String delimiter) {
+    /** An input table, and the cached copy (if any) to release when done with it. */
+    private record Input(Dataset<Row> data, Dataset<Row> cached) {
+        void release() {
+            if (cached != null) {
+                cached.unpersist();
+            }
+        }
+    }
+
+    private static Input read(SparkSession spark, String in, String format, String delimiter) {
         if (DeltaTables.exists(spark, in)) {
-            return spark.read().format("delta").load(in);
+            return new Input(spark.read().format("delta").load(in), null);
         }
         Dataset<Row> d = ProviderFiles.read(spark, in, format, delimiter);
-        if (List.of(d.columns()).contains(ProviderFiles.CORRUPT)) {
-            d = d.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-            long bad = d.filter(col(ProviderFiles.CORRUPT).isNotNull()).count();
-            if (bad > 0) {
-                throw new InputException(bad + " rows of " + in + " could not be parsed; fix them (check --delimiter) before anonymising");
-            }
-            d = d.drop(ProviderFiles.CORRUPT);
+        if (!List.of(d.columns()).contains(ProviderFiles.CORRUPT)) {
+            return new Input(d, null);
         }
-        return d;
+        // Spark answers a query on the corrupt-record column only from a cached copy; the search reuses it
+        Dataset<Row> cached = d.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        long bad = cached.filter(col(ProviderFiles.CORRUPT).isNotNull()).count();
+        if (bad > 0) {
+            cached.unpersist();
+            throw new InputException(bad + " rows of " + in + " could not be parsed; fix them (check --delimiter) before anonymising");
+        }
+        return new Input(cached.drop(ProviderFiles.CORRUPT), cached);
     }
 
     private static void checkColumns(Dataset<Row> data, List<String> qis, List<String> sensitive, String in) {

@@ -70,7 +70,9 @@ public final class PseudonymiseJob {
             throw new InputException("the mapping names columns that " + req.in() + " does not have: " + missing
                     + "; its columns are " + Arrays.toString(input.schema().fieldNames()));
         }
-        input = input.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        // read once for the corrupt-row check, the encoding and the lookup; released in finally
+        Dataset<Row> cached = input.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        input = cached;
         try {
             long rejected = 0;
             if (Arrays.asList(input.schema().fieldNames()).contains(CORRUPT)) {
@@ -128,7 +130,7 @@ public final class PseudonymiseJob {
                 Files2.discard(spark, staging);
             }
         } finally {
-            input.unpersist();
+            cached.unpersist();
             progress.finish();
         }
     }

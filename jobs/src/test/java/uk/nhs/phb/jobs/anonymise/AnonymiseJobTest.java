@@ -1,0 +1,85 @@
+package uk.nhs.phb.jobs.anonymise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.TestSpark;
+import uk.nhs.phb.models.anonymise.LossMeasure;
+
+class AnonymiseJobTest {
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void start() {
+        spark = TestSpark.get();
+    }
+
+    private static Path people(Path dir, int n) throws Exception {
+        SplittableRandom r = new SplittableRandom(3);
+        StringBuilder sb = new StringBuilder("age;sex;imd_decile;admitted;diagnosis\n");
+        String[] dx = {"J44", "I50", "E11", "F20", "C50", "N18"};
+        for (int i = 0; i < n; i++) {
+            sb.append(r.nextInt(100)).append(';').append(1 + r.nextInt(2)).append(';').append(1 + r.nextInt(10)).append(';')
+                    .append(String.format("2025-%02d-%02d", 1 + r.nextInt(12), 1 + r.nextInt(28))).append(';')
+                    .append(dx[r.nextInt(dx.length)]).append('\n');
+        }
+        return Files.writeString(dir.resolve("people.csv"), sb);
+    }
+
+    private static AnonymiseJob.Request request(Path in, Path dir, Map<String, String> qis) {
+        return new AnonymiseJob.Request(in.toString(), "csv", ";", qis, List.of("diagnosis"),
+                new AnonymiseJob.Models(5, 2.0, false, null, false), 0.02, LossMeasure.NON_UNIFORM_ENTROPY,
+                dir.resolve("out").toString(), false, dir.resolve("lake").toString());
+    }
+
+    @Test
+    void anonymisesToTheModelsWithinTheSuppressionLimitAndTheVerifierAgrees(@TempDir Path dir) throws Exception {
+        Path in = people(dir, 6000);
+        Path sex = Files.writeString(dir.resolve("sex.csv"), "1;*\n2;*\n");
+        Map<String, String> qis = new LinkedHashMap<>();
+        qis.put("age", "builtin:age");
+        qis.put("sex", sex.toString());
+        qis.put("imd_decile", "builtin:imd");
+        qis.put("admitted", "builtin:date");
+        AnonymiseJob.Result r = AnonymiseJob.run(spark, request(in, dir, qis), Progress.NONE);
+        Map<String, Object> s = r.summary();
+        assertThat((long) s.get("k_achieved")).isGreaterThanOrEqualTo(5);
+        assertThat((long) s.get("suppressed")).isLessThanOrEqualTo(120);
+        assertThat((double) s.get("prosecutor_risk_max")).isLessThanOrEqualTo(0.2);
+        assertThat((long) s.get("sample_uniques")).isZero();
+        long written = spark.read().option("header", true).option("sep", ";").csv(dir.resolve("out/data").toString()).count();
+        assertThat(written).isEqualTo(6000 - (long) s.get("suppressed"));
+        assertThat(Files.readString(dir.resolve("out/anonymisation.json"))).contains("\"level\" : \"ANONYMISED\"").contains("\"passed\" : true");
+
+        var ok = AnonymiseJob.verify(spark, dir.resolve("out/data").toString(), "csv", ";", List.of("age", "sex", "imd_decile", "admitted"),
+                List.of("diagnosis"), new AnonymiseJob.Models(5, 2.0, false, null, false));
+        assertThat(ok.passed()).isTrue();
+        var raw = AnonymiseJob.verify(spark, in.toString(), "csv", ";", List.of("age", "sex", "imd_decile", "admitted"),
+                List.of(), new AnonymiseJob.Models(5, null, false, null, false));
+        assertThat(raw.passed()).as("the raw file is not 5-anonymous").isFalse();
+    }
+
+    @Test
+    void badColumnsAndHierarchiesAreClearErrors(@TempDir Path dir) throws Exception {
+        Path in = people(dir, 100);
+        assertThatThrownBy(() -> AnonymiseJob.run(spark, request(in, dir, Map.of("postcode", "builtin:age")), Progress.NONE))
+                .isInstanceOf(InputException.class).hasMessageContaining("no column(s) [postcode]").hasMessageContaining("imd_decile");
+        assertThatThrownBy(() -> AnonymiseJob.run(spark, request(in, dir, Map.of("age", "builtin:shoe_size")), Progress.NONE))
+                .isInstanceOf(InputException.class).hasMessageContaining("no built-in hierarchy 'shoe_size'");
+        assertThatThrownBy(() -> AnonymiseJob.run(spark, request(in, dir, Map.of("age", "missing.csv")), Progress.NONE))
+                .isInstanceOf(InputException.class).hasMessageContaining("no hierarchy file missing.csv");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+}
