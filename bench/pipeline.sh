@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times the pipeline stages on a synthetic population: synth, ingest, link --evaluate, features.
 # Usage: bench/pipeline.sh PEOPLE [PEOPLE ...]   (appends one entry per size to docs/BENCHMARKS.md)
+# PHB_SYNTH_ARGS adds options to synth, e.g. PHB_SYNTH_ARGS="--fault-rate name_typo=0.3" for harder linkage.
 # Each size gets its own folder under bench/results/pipeline-N (removed first).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -20,11 +21,12 @@ for n in "$@"; do
     echo "$(date +%s.%N) - $t0" | bc > "$d/$name.wall"
     echo "bench: $name $(cat "$d/$name.wall") s" >&2
   }
-  step synth ./phb synth --people "$n" --seed 1 --key-file "$d/keys/provider.key" "${common[@]}"
+  # shellcheck disable=SC2086
+  step synth ./phb synth --people "$n" --seed 1 --key-file "$d/keys/provider.key" ${PHB_SYNTH_ARGS:-} "${common[@]}"
   step ingest ./phb ingest "${common[@]}"
   step link ./phb link --evaluate --lake-key-file "$d/keys/lake.key" "${common[@]}"
   step features ./phb features --as-of 2025-26Q4 --lake-key-file "$d/keys/lake.key" "${common[@]}"
-  python3 - "$d" "$n" >> docs/BENCHMARKS.md <<'PY'
+  PHB_SYNTH_ARGS="${PHB_SYNTH_ARGS:-}" python3 - "$d" "$n" >> docs/BENCHMARKS.md <<'PY'
 import json, sys, os, platform
 d, n = sys.argv[1], int(sys.argv[2])
 j = {s: json.load(open(f"{d}/{s}.json")) for s in ["synth", "ingest", "link", "features"]}
@@ -33,7 +35,9 @@ rss = {s: int(open(f"{d}/{s}.maxrss").read().split()[-1]) / 1024 / 1024 for s in
 feed_rows = sum(v for k, v in j["synth"]["rows"].items() if not k.startswith("_"))
 l = j["link"]
 print(f"\n### Pipeline, {n:,} people ({os.popen('date -u +%Y-%m-%d').read().strip()})\n")
-print(f"- machine: 2 cores, 24 GiB, {platform.system()}; command: `bench/pipeline.sh {n}`")
+extra = os.environ.get("PHB_SYNTH_ARGS", "")
+prefix = 'PHB_SYNTH_ARGS="' + extra + '" ' if extra else ""
+print(f"- machine: 2 cores, 24 GiB, {platform.system()}; command: `{prefix}bench/pipeline.sh {n}`")
 print(f"- feed rows: {feed_rows:,}; rows ingested: {j['ingest']['rows_in']:,} "
       f"({j['ingest']['rows_valid']:,} valid, {j['ingest']['rows_quarantined']:,} quarantined)")
 print("\n| step | wall s (whole command) | job s | peak RSS GiB | figures |\n|---|---:|---:|---:|---|")
