@@ -8,7 +8,7 @@ final class TerminalProgress implements Progress {
     private static final long REFRESH_NANOS = 250_000_000L;
 
     private final PrintWriter err;
-    private String stage = "";
+    private String stage = "starting";
     private long stageStart = System.nanoTime();
     private long lastDraw;
     private int width;
