@@ -61,9 +61,10 @@ public final class FeaturesJob {
                         .option("userMetadata", "{\"run_id\":\"" + run.runId() + "\"}")
                         .save(path);
                 Dataset<Row> written = spark.read().format("delta").load(path).filter(col("reference_date").equalTo(asOf.toString()));
-                long persons = written.count();
                 Row means = written.agg(org.apache.spark.sql.functions.avg("emergency_admissions_365d"),
-                        org.apache.spark.sql.functions.sum("spend_total"), org.apache.spark.sql.functions.avg("efi_score")).first();
+                        org.apache.spark.sql.functions.sum("spend_total"), org.apache.spark.sql.functions.avg("efi_score"),
+                        org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1))).first();
+                long persons = means.getLong(3);
                 run.stage("attrition");
                 Map<String, Object> attrition = new LinkedHashMap<>();
                 for (Row r : PersonFeatures.attrition(inputs).collectAsList()) {

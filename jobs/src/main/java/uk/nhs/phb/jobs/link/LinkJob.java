@@ -98,9 +98,17 @@ public final class LinkJob {
                         org.apache.spark.sql.functions.col("reason"));
                 review.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
                         .option("userMetadata", metadata).save(lake.silver("link_review"));
-                long indexRows = spark.read().format("delta").load(lake.silver("person_index")).count();
-                long persons = spark.read().format("delta").load(lake.silver("person_index")).select("person_id").distinct().count();
-                long reviewRows = spark.read().format("delta").load(lake.silver("link_review")).count();
+                Row indexCounts = spark.read().format("delta").load(lake.silver("person_index"))
+                        .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
+                                org.apache.spark.sql.functions.countDistinct(org.apache.spark.sql.functions.col("person_id"))).first();
+                long indexRows = indexCounts.getLong(0);
+                long persons = indexCounts.getLong(1);
+                Map<String, Long> reviewByReason = new LinkedHashMap<>();
+                for (Row r : spark.read().format("delta").load(lake.silver("link_review")).groupBy("reason").count().orderBy("reason")
+                        .collectAsList()) {
+                    reviewByReason.put(r.getString(0), r.getLong(1));
+                }
+                long reviewRows = reviewByReason.values().stream().mapToLong(Long::longValue).sum();
                 run.output("silver/person_index", DeltaTables.version(spark, lake.silver("person_index")), indexRows);
                 run.output("silver/link_review", DeltaTables.version(spark, lake.silver("link_review")), reviewRows);
 
@@ -159,11 +167,6 @@ public final class LinkJob {
                     histogram.add(Map.of("weight_bin", r.getInt(0), "entities", r.getLong(1), "linked", r.getLong(2)));
                 }
                 report.put("match_weight_histogram", histogram);
-                Map<String, Long> reviewByReason = new LinkedHashMap<>();
-                for (Row r : spark.read().format("delta").load(lake.silver("link_review")).groupBy("reason").count().orderBy("reason")
-                        .collectAsList()) {
-                    reviewByReason.put(r.getString(0), r.getLong(1));
-                }
                 report.put("review_by_reason", reviewByReason);
                 report.put("model", linked.model().toMap());
                 report.put("settings", req.link());
