@@ -27,7 +27,8 @@ import uk.nhs.phb.schemas.CodeLists;
  * ({@code ready_reckoner.csv}) and unit prices by financial year ({@code unit_costs.csv}). {@link #version()}
  * is a hash of all four texts, recorded on every budget line.
  */
-public final class BudgetRules {
+public final class BudgetRules implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public static final String POOLING = "reference/budgets/pooling.csv";
     public static final String WHEELCHAIR_COSTS = "reference/budgets/wheelchair_costs.csv";
     public static final String READY_RECKONER = "reference/budgets/ready_reckoner.csv";
@@ -35,15 +36,15 @@ public final class BudgetRules {
 
     /** A cohort's rule: its place in the order, what it is, which streams it may include, whether they pool. */
     public record Cohort(String code, int precedence, String basis, String name, String budget, Set<Stream> streams, boolean pooled,
-                         String who, String source) {
+                         String who, String source) implements java.io.Serializable {
     }
 
     /** A wheelchair type: the cost of the chair the NHS would provide and how many years it lasts. */
-    public record Chair(String type, BigDecimal cost, int lifeYears, String source) {
+    public record Chair(String type, BigDecimal cost, int lifeYears, String source) implements java.io.Serializable {
     }
 
     /** How a service's package becomes money: per hour or week at a listed price, or its recorded cost. */
-    public record Reckoner(Stream stream, String service, String unit, String unitCostItem) {
+    public record Reckoner(Stream stream, String service, String unit, String unitCostItem) implements java.io.Serializable {
         public static final String HOUR = "hour";
         public static final String WEEK = "week";
         public static final String RECORDED = "recorded";

@@ -42,10 +42,28 @@ public final class Glm {
         BERNOULLI_LOGIT
     }
 
-    /** Iteration limits: converged when no coefficient moves by more than {@code tolerance} (absolute). */
-    public record Settings(int maxIterations, double tolerance) {
+    /**
+     * Iteration limits and penalty. Converged when the (penalised) deviance changes by less than
+     * {@code tolerance} relative ({@code |dev - old| / (|dev| + 0.1)}, as R's {@code glm.fit}) and no coefficient
+     * moves by 1e-8 or more. {@code ridge}
+     * adds {@code ridge / 2 * sum(beta_j^2)} (intercept unpenalised) to the objective: a weak prior that keeps
+     * coefficients finite when a level perfectly separates users from non-users, and whose pull vanishes as the
+     * data grow.
+     */
+    public record Settings(int maxIterations, double tolerance, double ridge) {
+        public Settings {
+            if (maxIterations < 1 || !(tolerance > 0) || ridge < 0) {
+                throw new IllegalArgumentException("bad GLM settings: " + maxIterations + ", " + tolerance + ", " + ridge);
+            }
+        }
+
+        /** 100 iterations, tolerance 1e-10, no penalty. */
         public static Settings defaults() {
-            return new Settings(50, 1e-9);
+            return new Settings(100, 1e-10, 0);
+        }
+
+        public Settings withRidge(double r) {
+            return new Settings(maxIterations, tolerance, r);
         }
     }
 
@@ -141,6 +159,8 @@ public final class Glm {
         meanY /= totalWeight;
         double[] beta = new double[p];
         beta[0] = family == Family.GAMMA_LOG ? Math.log(meanY) : logit(Math.min(1 - 1e-6, Math.max(1e-6, meanY)));
+        double ridge = settings.ridge();
+        double deviance = deviance(family, x, y, weight, beta) + penalty(beta, ridge);
         RealMatrix information = null;
         int iter = 0;
         boolean converged = false;
@@ -160,7 +180,7 @@ public final class Glm {
                     w = weight[i];
                     z = eta + (y[i] - mu) / mu;
                 } else {
-                    double v = Math.max(mu * (1 - mu), 1e-12);
+                    double v = Math.max(mu * (1 - mu), 1e-10);
                     w = weight[i] * v;
                     z = eta + (y[i] - mu) / v;
                 }
@@ -180,14 +200,26 @@ public final class Glm {
                     xtwx[a][b] = xtwx[b][a];
                 }
             }
+            for (int a = 1; a < p; a++) {
+                xtwx[a][a] += ridge;
+            }
             information = new Array2DRowRealMatrix(xtwx, false);
             double[] next = solve(information, xtwz, terms);
+            // step halving: never accept a step that makes the fit worse
+            double nextDeviance = deviance(family, x, y, weight, next) + penalty(next, ridge);
+            for (int h = 0; h < 30 && !(nextDeviance <= deviance * (1 + 1e-12) + 1e-12); h++) {
+                for (int j = 0; j < p; j++) {
+                    next[j] = (next[j] + beta[j]) / 2;
+                }
+                nextDeviance = deviance(family, x, y, weight, next) + penalty(next, ridge);
+            }
             double change = 0;
             for (int j = 0; j < p; j++) {
                 change = Math.max(change, Math.abs(next[j] - beta[j]));
             }
+            converged = Math.abs(nextDeviance - deviance) / (Math.abs(nextDeviance) + 0.1) < settings.tolerance() && change < 1e-8;
             beta = next;
-            converged = change < settings.tolerance();
+            deviance = nextDeviance;
         }
         double dispersion = 1;
         if (family == Family.GAMMA_LOG) {
@@ -244,6 +276,36 @@ public final class Glm {
             throw new IllegalArgumentException("the design is singular (a term is constant or a combination of others); terms: "
                     + terms, e);
         }
+    }
+
+    /**
+     * The deviance of grouped data up to a constant: gamma {@code 2 sum w ((y - mu) / mu - log(y / mu))},
+     * Bernoulli {@code -2 sum w (y log mu + (1 - y) log(1 - mu))}. Its minimum is the maximum (quasi-)likelihood fit.
+     */
+    static double deviance(Family family, double[][] x, double[] y, double[] weight, double[] beta) {
+        double d = 0;
+        for (int i = 0; i < y.length; i++) {
+            double eta = beta[0];
+            for (int j = 1; j < beta.length; j++) {
+                eta += beta[j] * x[i][j - 1];
+            }
+            double mu = inverseLink(family, clamp(eta));
+            if (family == Family.GAMMA_LOG) {
+                d += 2 * weight[i] * ((y[i] - mu) / mu - Math.log(y[i] / mu));
+            } else {
+                double m = Math.min(1 - 1e-15, Math.max(1e-15, mu));
+                d -= 2 * weight[i] * (y[i] * Math.log(m) + (1 - y[i]) * Math.log(1 - m));
+            }
+        }
+        return d;
+    }
+
+    private static double penalty(double[] beta, double ridge) {
+        double s = 0;
+        for (int j = 1; j < beta.length; j++) {
+            s += beta[j] * beta[j];
+        }
+        return ridge * s;
     }
 
     static double inverseLink(Family family, double eta) {

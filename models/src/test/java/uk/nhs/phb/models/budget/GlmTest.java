@@ -71,12 +71,37 @@ class GlmTest {
             double p = 1 / (1 + Math.exp(-(beta[0] + beta[1] * x1 + beta[2] * x2)));
             y[i] = rng.nextDouble() < p ? 1 : 0;
         }
-        Glm.Fit fit = Glm.fit(Glm.Family.BERNOULLI_LOGIT, List.of("x1", "x2"), x, y);
+        Glm.Fit fit = Glm.fit(Glm.Family.BERNOULLI_LOGIT, List.of("x1", "x2"), x, y, ones(n), null, Glm.Settings.defaults().withRidge(1.0));
         assertThat(fit.converged()).isTrue();
         for (int j = 0; j < beta.length; j++) {
             assertThat(fit.coefficients()[j]).as("coefficient %d", j).isCloseTo(beta[j], within(4 * fit.standardErrors()[j]));
         }
         assertThat(fit.dispersion()).isEqualTo(1.0);
+    }
+
+    private static double[] ones(int n) {
+        double[] w = new double[n];
+        java.util.Arrays.fill(w, 1);
+        return w;
+    }
+
+    @Test
+    void aLevelThatSeparatesUsersGetsAFiniteCoefficientUnderTheRidge() {
+        // level b = 1 never uses the service: without a penalty its coefficient would run off to minus infinity
+        int n = 2000;
+        double[][] x = new double[n][];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            boolean b = i % 4 == 0;
+            x[i] = new double[] {b ? 1 : 0};
+            y[i] = b ? 0 : (i % 3 == 0 ? 1 : 0);
+        }
+        Glm.Fit fit = Glm.fit(Glm.Family.BERNOULLI_LOGIT, List.of("b"), x, y, ones(n), null, Glm.Settings.defaults().withRidge(1.0));
+        assertThat(fit.converged()).isTrue();
+        assertThat(fit.coefficient("b")).isLessThan(-3).isGreaterThan(-10);
+        assertThat(fit.mean(new double[] {1})).isLessThan(0.02);
+        // the others keep their share: 1 in 3 of the non-b rows use it
+        assertThat(fit.mean(new double[] {0})).isCloseTo(1.0 / 3, within(0.01));
     }
 
     @Test
