@@ -20,14 +20,14 @@ import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.anonymise.AnonymiseJob;
+import uk.nhs.phb.jobs.batch.BatchRun;
+import uk.nhs.phb.jobs.batch.QuarterBatch;
 import uk.nhs.phb.jobs.features.FeaturesJob;
-import uk.nhs.phb.jobs.ingest.IngestJob;
-import uk.nhs.phb.jobs.link.LinkJob;
 import uk.nhs.phb.jobs.synth.SynthJob;
 import uk.nhs.phb.models.anonymise.LossMeasure;
 import uk.nhs.phb.models.pseudonym.SecretKey;
-import uk.nhs.phb.pipelines.link.LinkPersons;
 import uk.nhs.phb.pipelines.synth.SynthSettings;
+import uk.nhs.phb.schemas.Quarter;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Make a synthetic population and run the whole pipeline on it (synth, ingest, link, features, "
@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
         Progress progress = TerminalProgress.forConsole(err, engine.json);
         Map<String, Object> all = new LinkedHashMap<>();
 
-        say("1/5 synth: " + String.format("%,d", people) + " people, seed " + seed);
+        say("1/3 synth: " + String.format("%,d", people) + " people, seed " + seed);
         SynthJob.Result synth = SynthJob.run(settings, SynthSettings.of(people, seed), providerKey, SynthJob.FORMAT_CSV, true, progress);
         Map<String, Object> synthSummary = new LinkedHashMap<>();
         synthSummary.put("run_id", synth.runId());
@@ -85,28 +85,23 @@ final class DemoCommand implements Callable<Integer> {
         long feeds = synth.rows().keySet().stream().filter(k -> !k.startsWith("_")).count();
         say(String.format("   %,d rows in %d feeds written to %s (ground truth beside them in _truth/)", rows, feeds, settings.landing()));
 
-        say("2/5 ingest");
-        IngestJob.Result ingest = IngestJob.of(settings).extractDate(LocalDate.now()).progress(progress).execute();
-        all.put("ingest", ingest.toMap());
-        say(String.format("   %,d rows in: %,d valid to bronze, %,d quarantined with reasons", ingest.rowsIn(), ingest.rowsValid(),
-                ingest.rowsQuarantined()));
-
-        say("3/5 link");
-        LinkJob.Result link = LinkJob.run(spark, new LinkJob.Request(settings, lakeKey, LinkPersons.Settings.defaults(), LinkJob.thisYear(), true),
-                Map.of("command", "demo"), progress);
-        all.put("link", link.summary());
-        say(String.format("   %,d persons; against the generator's truth: precision %.4f, recall %.4f, F1 %.4f",
-                (long) link.summary().get("persons"), (double) link.summary().get("precision"), (double) link.summary().get("recall"),
-                (double) link.summary().get("f1")));
-
         LocalDate asOf = synth.settings().end();
-        say("4/5 features at " + asOf);
-        Map<String, Object> features = FeaturesJob.run(spark, settings, lakeKey, asOf, Map.of("command", "demo", "as_of", asOf.toString()),
-                progress);
-        all.put("features", features);
-        say(String.format("   %,d persons with features in %s", (long) features.get("persons"), features.get("table")));
+        Quarter quarter = Quarter.containing(asOf);
+        say("2/3 batch for " + quarter + " (phb run --quarter " + quarter + " --evaluate)");
+        BatchRun.Result batch = QuarterBatch.of(settings, lakeKey, quarter, new QuarterBatch.Options(LocalDate.now(), true))
+                .force(true).progress(progress).listener(engine.json ? BatchRun.Listener.NONE : RunCommand.lines(spec.commandLine().getOut()))
+                .execute();
+        all.put("batch", batch.toMap());
+        Map<String, Object> ingest = batch.steps().get(0).summary();
+        say(String.format("   ingest: %,d rows in: %,d valid to bronze, %,d quarantined with reasons", (long) ingest.get("rows_in"),
+                (long) ingest.get("rows_valid"), (long) ingest.get("rows_quarantined")));
+        Map<String, Object> link = batch.steps().get(1).summary();
+        say(String.format("   link: %,d persons; against the generator's truth: precision %.4f, recall %.4f, F1 %.4f",
+                (long) link.get("persons"), (double) link.get("precision"), (double) link.get("recall"), (double) link.get("f1")));
+        Map<String, Object> features = batch.steps().get(2).summary();
+        say(String.format("   features: %,d persons at %s in %s", (long) features.get("persons"), asOf, features.get("table")));
 
-        say("5/5 anonymised extract of the features (5-anonymous over age, sex, IMD decile, ethnicity, practice)");
+        say("3/3 anonymised extract of the features (5-anonymous over age, sex, IMD decile, ethnicity, practice)");
         Map<String, String> qis = new LinkedHashMap<>();
         qis.put("age", "builtin:age");
         qis.put("sex", hierarchyFile(dir.resolve("sex_hierarchy.csv"), "1;*\n2;*\n9;*\n0;*\n"));

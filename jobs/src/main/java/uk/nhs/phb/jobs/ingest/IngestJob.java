@@ -171,6 +171,40 @@ public final class IngestJob {
         }
     }
 
+    /**
+     * What is in the landing folder now, keyed as a run records its input files ({@code feed/file} ->
+     * {@code bytes}, {@code modified}), for deciding whether a previous ingest is still current.
+     */
+    public static Map<String, Object> landingInventory(SparkSession spark, JobSettings settings) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Map<String, Object> files = new TreeMap<>();
+        for (FeedContract contract : Feeds.all()) {
+            org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(settings.landing(), contract.name());
+            try {
+                org.apache.hadoop.fs.FileSystem fs = folder.getFileSystem(conf);
+                if (!fs.exists(folder)) {
+                    continue;
+                }
+                String prefix = fs.makeQualified(folder).toUri().getPath();
+                var it = fs.listFiles(folder, true);
+                while (it.hasNext()) {
+                    var st = it.next();
+                    String rel = st.getPath().toUri().getPath().substring(prefix.length() + 1);
+                    if (java.util.Arrays.stream(rel.split("/")).anyMatch(part -> part.startsWith("_") || part.startsWith("."))) {
+                        continue;
+                    }
+                    Map<String, Object> stat = new LinkedHashMap<>();
+                    stat.put("bytes", st.getLen());
+                    stat.put("modified", Instant.ofEpochMilli(st.getModificationTime()).toString());
+                    files.put(contract.name() + "/" + rel, stat);
+                }
+            } catch (java.io.IOException e) {
+                throw new InputException("cannot list the landing folder " + folder + ": " + e.getMessage(), e);
+            }
+        }
+        return files;
+    }
+
     /** Every selected feed's files, checked; all problems at once. */
     private List<FeedFiles> preflight(SparkSession spark) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
