@@ -47,7 +47,7 @@ public final class LogisticRisk implements Serializable {
         for (int i = 0; i < x.length; i++) {
             z[i] = standardise(x[i], mean, sd);
         }
-        LogisticRegression.Binomial m = LogisticRegression.binomial(z, y, lambda, 1e-6, 500);
+        LogisticRegression.Binomial m = LogisticRegression.binomial(z, y, lambda, 1e-5, 1000);
         LogisticRisk r = new LogisticRisk(mean, sd, m.coefficients(), lambda);
         double[] post = new double[2];
         m.predict(z[0], post);

@@ -156,13 +156,13 @@ public final class ReportHtml {
         return String.format(Locale.UK, "%.2f", v).replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 
-    private static String legend(Map<String, Map<String, Object>> models) {
+    private static String legend(Map<String, Map<String, Object>> models, int x0, int y0) {
         StringBuilder s = new StringBuilder();
         int i = 0;
         for (String name : models.keySet()) {
             s.append(String.format(Locale.UK, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>", W - 150, 26 + 13 * i, COLOURS[i % COLOURS.length], W - 136,
-                    35 + 13 * i, esc(name)));
+                    + "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>", x0, y0 + 13 * i, COLOURS[i % COLOURS.length], x0 + 14,
+                    y0 + 9 + 13 * i, esc(name)));
             i++;
         }
         return s.toString();
@@ -184,7 +184,7 @@ public final class ReportHtml {
             }
             i++;
         }
-        return s.append(legend(models)).append("</svg>").toString();
+        return s.append(legend(models, W - 150, W - M - 14 - 13 * models.size())).append("</svg>").toString();
     }
 
     @SuppressWarnings("unchecked")
@@ -216,7 +216,7 @@ public final class ReportHtml {
             }
             i++;
         }
-        return s.append(legend(models)).append("</svg>").toString();
+        return s.append(legend(models, M + 10, 26)).append("</svg>").toString();
     }
 
     @SuppressWarnings("unchecked")
@@ -268,6 +268,6 @@ public final class ReportHtml {
             }
             i++;
         }
-        return s.append(legend(models)).append("</svg>").toString();
+        return s.append(legend(models, W - 150, 26)).append("</svg>").toString();
     }
 }

@@ -153,7 +153,7 @@ public final class RiskScoring {
         FeatureSpec spec = models.value().spec();
         int[] idx = sourceIndexes(schema, spec);
         int[] keepIdx = keep.stream().mapToInt(schema::fieldIndex).toArray();
-        StructType out = passthrough(schema, keep).add("top_factors", DataTypes.createArrayType(ScoreTables.FACTOR, false), false);
+        StructType out = passthrough(schema, keep).add("top_factors", DataTypes.createArrayType(ScoreTables.FACTOR, true), false);
         MapPartitionsFunction<Row, Row> f = rows -> {
             RiskModels m = models.value();
             return new Iterator<>() {
