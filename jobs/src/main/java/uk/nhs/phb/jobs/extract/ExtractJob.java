@@ -171,7 +171,7 @@ public final class ExtractJob {
                 run.stage("read gold tables at " + date);
                 List<String> notes = new ArrayList<>();
                 Map<String, Object> inputs = new LinkedHashMap<>();
-                Map<String, Dataset<Row>> tables = readGold(spark, lake, date, run, inputs, notes);
+                Map<String, Dataset<Row>> tables = readGold(spark, lake, date, referenced(purpose, spec), run, inputs, notes);
                 if (!tables.containsKey(PersonView.FEATURES)) {
                     throw new InputException("gold/person_features has no rows at " + date + " (" + req.quarter() + "); run 'phb features --as-of "
                             + req.quarter() + "' first");
@@ -371,11 +371,26 @@ public final class ExtractJob {
         return spark.read().format("delta").option("versionAsOf", version).load(path);
     }
 
-    /** Each gold table present with rows at the date, read at its latest version (recorded), filtered to the date. */
-    private static Map<String, Dataset<Row>> readGold(SparkSession spark, Lake lake, LocalDate date, JobRun run, Map<String, Object> inputs,
-                                                      List<String> notes) {
+    /** The gold tables a purpose's level draws on: person_features, and every table its columns, tables, filter or order name. */
+    private static List<String> referenced(ExtractPurposes.Purpose purpose, ExtractPurposes.Level spec) {
+        java.util.Set<String> t = new java.util.HashSet<>();
+        t.add(PersonView.FEATURES);
+        spec.columns().forEach(c -> t.add(c.table()));
+        spec.tables().forEach(x -> x.refs().forEach(c -> t.add(c.table())));
+        if (purpose.population() != null) {
+            t.add(purpose.population().table());
+        }
+        if (purpose.orderBy() != null) {
+            t.add(purpose.orderBy().table());
+        }
+        return PersonView.TABLES.stream().filter(t::contains).toList();
+    }
+
+    /** Each gold table named, present with rows at the date, read at its latest version (recorded), filtered to the date. */
+    private static Map<String, Dataset<Row>> readGold(SparkSession spark, Lake lake, LocalDate date, List<String> names, JobRun run,
+                                                      Map<String, Object> inputs, List<String> notes) {
         Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
-        for (String t : PersonView.TABLES) {
+        for (String t : names) {
             String path = lake.gold(t);
             if (!DeltaTables.exists(spark, path)) {
                 if (!t.equals(PersonView.FEATURES)) {

@@ -265,7 +265,9 @@ class ExtractJobTest {
 
     @Test
     void manifestChecksumsMatchTheFilesAndEveryFileIsListed() throws Exception {
-        Map<String, Object> r = extract("direct-care", "b81002", null, null);
+        // direct care for practice B81001 (the recipient is the practice): its eligible people 0, 1, 4, 6, 7, 8 (opt-outs do
+        // not apply to direct care), ordered by priority rank (60 - i)
+        Map<String, Object> r = extract("direct-care", "b81001", null, null);
         Path folder = Path.of((String) r.get("dir"));
         JsonNode m = JSON.readTree(folder.resolve("manifest.json").toFile());
         Set<String> listed = new HashSet<>();
@@ -283,16 +285,10 @@ class ExtractJobTest {
         try (Stream<Path> s = Files.list(folder.getParent())) {
             assertThat(s.map(p -> p.getFileName().toString())).as("no staging folder left").noneMatch(n -> n.contains(".tmp-"));
         }
-        // direct care: practice B81002's eligible people (41 only), opt-outs not applied (45 is not eligible anyway)
-        assertThat(m.get("practice").asText()).isEqualTo(B);
+        assertThat(m.get("practice").asText()).isEqualTo(A);
         assertThat(m.get("opt_outs_applied")).isEmpty();
-        List<String[]> rows = csvRows(folder.resolve("data"));
-        assertThat(rows).hasSize(1);
-        assertThat(rows.get(0)[1]).isEqualTo(B);
-        assertThat(rows.get(0)[3]).isEqualTo("CHC|WHEELCHAIR");
-        // practice A: eligible 0, 1, 4, 6, 7, 8 (opt-outs do not apply to direct care), ordered by priority rank (60 - i)
-        Map<String, Object> a = extract("direct-care", "gp-a", null, A);
-        List<String[]> ra = csvRows(Path.of((String) a.get("dir"), "data"));
+        assertThat(m.get("order_by").asText()).isEqualTo("phb_priority.priority_rank");
+        List<String[]> ra = csvRows(folder.resolve("data"));
         assertThat(ra).extracting(x -> x[2]).containsExactly("76", "69", "62", "48", "27", "20");
         assertThat(ra.get(5)).containsExactly(ra.get(5)[0], A, "20", "CHC|LD_AUTISM", "1500.75");
         assertThat(ra.get(1)[4]).as("person 7's one budget line").isEqualTo("99.99");
