@@ -104,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
         say("3/3 anonymised extract of the features (5-anonymous over age, sex, IMD decile, ethnicity, practice)");
         Map<String, String> qis = new LinkedHashMap<>();
         qis.put("age", "builtin:age");
-        qis.put("sex", hierarchyFile(dir.resolve("sex_hierarchy.csv"), "1;*\n2;*\n9;*\n0;*\n"));
+        qis.put("sex", "builtin:sex");
         qis.put("imd_decile", "builtin:imd");
         qis.put("ethnicity", "builtin:ethnicity");
         qis.put("practice_code", "builtin:practice");
@@ -142,12 +142,6 @@ final class DemoCommand implements Callable<Integer> {
         SecretKey k = SecretKey.generate();
         k.writeTo(file);
         return k;
-    }
-
-    private static String hierarchyFile(Path file, String text) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, text);
-        return file.toString();
     }
 
     private static void deleteTree(Path p) throws IOException {

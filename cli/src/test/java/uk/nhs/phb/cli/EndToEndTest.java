@@ -108,6 +108,25 @@ class EndToEndTest {
                 .count();
         assertThat(features.get("persons").asLong()).isBetween((long) (expectedPersons * 0.97), expectedPersons);
 
+        // extracts with the built-in purposes: the synthetic opt-out list reaches people through the person index, and a
+        // commissioning extract for a DSCRO leaves them out; the publication holds only suppressed counts
+        JsonNode commissioning = run(common("extract", "--purpose", "commissioning", "--recipient", "dscro-north", "--quarter", "2025-26Q4",
+                "--lake-key-file", lakeKey.toString()));
+        long inScope = commissioning.get("population_in_scope").asLong();
+        long ndoo = commissioning.get("opt_out_removals").get("NDOO").asLong();
+        long type1 = commissioning.get("opt_out_removals").get("TYPE1").asLong();
+        assertThat(inScope).isEqualTo(features.get("persons").asLong());
+        assertThat((double) ndoo / inScope).as("national data opt-outs ~5%").isBetween(0.03, 0.08);
+        assertThat((double) type1 / inScope).as("type 1 opt-outs without a national one ~1%").isBetween(0.002, 0.03);
+        assertThat(commissioning.get("rows").asLong()).isEqualTo(inScope - ndoo - type1);
+        assertThat(commissioning.get("notes").toString()).contains("gold/risk_scores");
+        JsonNode publication = run(common("extract", "--purpose", "publication", "--recipient", "nhs-england", "--quarter", "2025-26Q4",
+                "--lake-key-file", lakeKey.toString()));
+        assertThat(publication.get("tables").findValuesAsText("name")).contains("population_by_age_band_and_sex");
+        Path ageSex = Path.of(publication.get("dir").asText(), "tables", "population_by_age_band_and_sex.csv");
+        assertThat(Files.readAllLines(ageSex).get(Files.readAllLines(ageSex).size() - 1))
+                .as("the grand total is the population rounded to 5").endsWith("," + Math.round(inScope / 5.0) * 5);
+
         // no raw identifier anywhere in the lake or out/
         Dataset<Row> raw = SyntheticPopulation.of(spark, SynthSettings.of(1500, 11), key).rawIdentities()
                 .filter(col("kind").isin("nhs_number", "given_name", "family_name", "postcode"));

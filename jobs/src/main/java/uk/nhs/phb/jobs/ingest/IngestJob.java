@@ -52,10 +52,11 @@ public final class IngestJob {
      * Feeds a landing may lack: services not every ICB receives or holds (community, mental health, CHC,
      * wheelchair), the ICB's own PHB files, and local-authority and education feeds. The reference feeds and
      * the core DSCRO extracts (patients, GP conditions and appointments, prescribing, APC, ECDS, outpatients)
-     * are required: without them linkage and risk features would be silently wrong.
+     * are required: without them linkage and risk features would be silently wrong. The opt-out list is optional
+     * here; {@code phb extract} refuses a purpose that applies opt-outs when it is absent.
      */
     public static final Set<String> OPTIONAL_FEEDS = Set.of("community", "mental_health", "chc", "wheelchair",
-            "phb_register", "phb_reviews", "phb_offers", "asc_cld", "csc", "ehcp");
+            "phb_register", "phb_reviews", "phb_offers", "asc_cld", "csc", "ehcp", "opt_outs");
 
     private final JobSettings settings;
     private List<String> feeds = Feeds.all().stream().map(FeedContract::name).toList();
