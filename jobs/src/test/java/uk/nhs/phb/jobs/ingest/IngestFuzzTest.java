@@ -1,0 +1,73 @@
+package uk.nhs.phb.jobs.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.phb.jobs.TestSpark;
+
+/**
+ * Property: whatever corruption a landing file suffers, ingest either accounts for every data line exactly
+ * once (bronze + quarantine, by file and line) or stops with an input error naming the file. Deterministic
+ * seeds; {@code -Dphb.fuzz.trials=N -Dphb.fuzz.seed=S} runs more (bench/fuzz.sh).
+ */
+class IngestFuzzTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyCorruptedLandingIsIngestedWithoutLossOrRefusedNamingTheFile() throws Exception {
+        int trials = Integer.getInteger("phb.fuzz.trials", 6);
+        long first = Long.getLong("phb.fuzz.seed", 1000);
+        IngestFuzz fuzz = new IngestFuzz(TestSpark.get(), dir);
+        fuzz.makeBase(Integer.getInteger("phb.fuzz.people", 100), 7);
+        List<IngestFuzz.Outcome> outcomes = new ArrayList<>();
+        for (long seed = first; seed < first + trials; seed++) {
+            IngestFuzz.Outcome o = fuzz.trial(seed);
+            outcomes.add(o);
+            System.out.println("fuzz " + o.seed() + " " + o.feed() + " " + o.operators() + " -> " + o.result()
+                    + (o.message() == null ? " rows_in=" + o.rowsIn() + " quarantined=" + o.quarantined() : ""));
+        }
+        Map<String, Object> totals = IngestFuzz.totals(outcomes);
+        System.out.println("fuzz totals " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(totals));
+        assertThat(outcomes).hasSize(trials);
+        assertThat((long) totals.get("ingested") + (long) totals.get("input_errors")).isEqualTo(trials);
+    }
+
+    /** Defects the fuzz found, kept as fixed cases. */
+    @Test
+    void aTruncatedGzipFileIsAnInputErrorNamingIt() throws Exception {
+        Path landing = dir.resolve("landing");
+        Path feed = java.nio.file.Files.createDirectories(landing.resolve("gp_appointments"));
+        StringBuilder sb = new StringBuilder(IngestJobTest.HEADER).append('\n');
+        for (int i = 0; i < 20_000; i++) {
+            sb.append(IngestJobTest.appt("A" + i, "2024-01-02", String.valueOf(i % 97))).append('\n');
+        }
+        java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+        try (var g = new java.util.zip.GZIPOutputStream(z)) {
+            g.write(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        byte[] gz = z.toByteArray();
+        java.nio.file.Files.write(feed.resolve("part-0.csv.gz"), java.util.Arrays.copyOf(gz, gz.length * 2 / 3));
+        var settings = new uk.nhs.phb.jobs.JobSettings(dir.resolve("lake").toString(), landing.toString(), dir.resolve("out").toString(),
+                "local[2]", false);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IngestJob.of(settings).feeds(List.of("gp_appointments"))
+                        .extractDate(IngestFuzz.EXTRACT).execute())
+                .isInstanceOf(uk.nhs.phb.jobs.InputException.class)
+                .hasMessageContaining("part-0.csv.gz").hasMessageContaining("gp_appointments");
+        assertThat(uk.nhs.phb.jobs.DeltaTables.exists(TestSpark.get(), settings.lakeLayout().bronze("gp_appointments")))
+                .as("nothing half-written").isFalse();
+    }
+
+    @Test
+    void theIndependentLineCountFollowsTheDocumentedRules() throws Exception {
+        Path f = dir.resolve("x.csv");
+        java.nio.file.Files.write(f, "h1,h2\r\na,b\n\n  \rc,d\r\n\u00ff\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        // line 1 header; 2 "a,b"; 3 blank; 4 spaces (blank); 5 "c,d"; 6 an invalid UTF-8 byte (not blank)
+        assertThat(IngestFuzz.expectedLines(f)).containsExactlyInAnyOrder(2L, 5L, 6L);
+    }
+}
