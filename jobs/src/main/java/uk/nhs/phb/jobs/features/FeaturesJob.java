@@ -37,6 +37,7 @@ public final class FeaturesJob {
         if (!DeltaTables.exists(spark, indexPath)) {
             throw new InputException("no silver/person_index in " + lake.root() + "; run 'phb link' first");
         }
+        uk.nhs.phb.jobs.LakeKeys.check(spark, lake, lakeKey);
         long t0 = System.nanoTime();
         try (JobRun run = JobRun.start(spark, lake, "features", parameters, progress)) {
             try {
