@@ -21,7 +21,7 @@ class IngestFuzzTest {
 
     @Test
     void everyCorruptedLandingIsIngestedWithoutLossOrRefusedNamingTheFile() throws Exception {
-        int trials = Integer.getInteger("phb.fuzz.trials", 6);
+        int trials = Integer.getInteger("phb.fuzz.trials", 5);
         long first = Long.getLong("phb.fuzz.seed", 1000);
         IngestFuzz fuzz = new IngestFuzz(TestSpark.get(), dir);
         fuzz.makeBase(Integer.getInteger("phb.fuzz.people", 100), 7);
@@ -33,7 +33,12 @@ class IngestFuzzTest {
                     + (o.message() == null ? " rows_in=" + o.rowsIn() + " quarantined=" + o.quarantined() : ""));
         }
         Map<String, Object> totals = IngestFuzz.totals(outcomes);
-        System.out.println("fuzz totals " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(totals));
+        String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(totals);
+        System.out.println("fuzz totals " + json);
+        String report = System.getProperty("phb.fuzz.report");
+        if (report != null) {
+            java.nio.file.Files.writeString(Path.of(report), json + "\n");
+        }
         assertThat(outcomes).hasSize(trials);
         assertThat((long) totals.get("ingested") + (long) totals.get("input_errors")).isEqualTo(trials);
     }
