@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.audit.AuditLog;
+import uk.nhs.phb.jobs.audit.ExplainPerson;
 import uk.nhs.phb.jobs.audit.LeakScan;
 import uk.nhs.phb.jobs.audit.AuditLog.RunRecord;
 import uk.nhs.phb.jobs.audit.AuditLog.RunSummary;
@@ -54,6 +55,16 @@ final class AuditCommand implements Callable<Integer> {
                     + "identities to look for (default: <landing>/_truth/synth_settings.json, else the lake's synth run).")
     String synthSettings;
 
+    @Option(names = "--explain", paramLabel = "PERSON_ID",
+            description = "Show every decision the lake holds about this person: the rows of each table with a person_id "
+                    + "(rule and model versions, run id), the table versions, and each run's command and inputs.")
+    String explainPerson;
+
+    /** Columns shown in the readable trail of a wide table (all columns are in --json). */
+    private static final java.util.Set<String> TRAIL_COLUMNS = java.util.Set.of("reference_date", "cohort", "basis", "reason",
+            "priority_rank", "priority_score", "eligible", "risk_tier", "risk_percentile", "stream", "method", "annual_gbp",
+            "weekly_gbp", "purpose", "recipient", "action", "explanation", "source", "match_weight", "phb_group", "has_phb");
+
     /** Exit code of a scan that found identifiers. */
     static final int EXIT_FOUND = 4;
 
@@ -61,6 +72,9 @@ final class AuditCommand implements Callable<Integer> {
     public Integer call() {
         if (scanPaths != null) {
             return scan();
+        }
+        if (explainPerson != null) {
+            return explain();
         }
         List<RunSummary> runs = AuditLog.of(common.settings()).list(limit);
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -109,6 +123,38 @@ final class AuditCommand implements Callable<Integer> {
         }
         Output.print(spec.commandLine().getOut(), common.json, r.toMap(), text.toString());
         return r.findings().isEmpty() ? 0 : EXIT_FOUND;
+    }
+
+    private int explain() {
+        ExplainPerson.Trail t = ExplainPerson.explain(common.settings(), explainPerson);
+        StringBuilder text = new StringBuilder();
+        text.append(String.format("Person %s: %d decision row(s) in %d table(s) of %s%n", t.personId(), t.decisions(),
+                t.tables().size(), common.settings().lake()));
+        for (ExplainPerson.TableTrail tt : t.tables()) {
+            text.append(String.format("%n%s (current version %d)%n", tt.table(), tt.version()));
+            for (Map<String, Object> row : tt.rows()) {
+                boolean wide = row.size() > 16;
+                List<String> parts = new ArrayList<>();
+                row.forEach((k, v) -> {
+                    if (v != null && !k.equals("run_id") && (!wide || TRAIL_COLUMNS.contains(k) || k.endsWith("_id")
+                            || k.endsWith("_version"))) {
+                        parts.add(k + "=" + v);
+                    }
+                });
+                Object run = row.get("run_id");
+                Long v = run == null ? null : tt.runVersions().get(run.toString());
+                text.append("  ").append(String.join(", ", parts)).append('\n')
+                        .append("    by run ").append(run == null ? "(not recorded)" : run)
+                        .append(v == null ? "" : " (table version " + v + ")").append('\n');
+            }
+        }
+        text.append("\nRuns:\n");
+        for (Map<String, Object> r : t.runs()) {
+            text.append(String.format("  %s  %s  %s  started %s by %s%n    inputs: %s%n", r.get("run_id"), r.get("command"),
+                    r.get("status"), r.get("started"), r.get("user"), r.get("inputs")));
+        }
+        Output.print(spec.commandLine().getOut(), common.json, t.toMap(), text.toString());
+        return 0;
     }
 
     static Map<String, Object> summaryMap(RunSummary r) {
