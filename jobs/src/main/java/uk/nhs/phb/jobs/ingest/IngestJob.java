@@ -217,7 +217,7 @@ public final class IngestJob {
             List<Row> counts;
             try {
                 counts = validated.countsByRule().collectAsList();
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // SparkException is checked, yet Spark throws it from collect
                 throw unreadable(f, e);
             }
             for (Row r : counts) {
@@ -247,7 +247,7 @@ public final class IngestJob {
      * that comes from the files themselves (an I/O or decoding error: a truncated gzip, a damaged Parquet page,
      * a file changed or removed during the run) becomes an input error naming the feed and its files.
      */
-    static RuntimeException unreadable(FeedFiles f, RuntimeException e) {
+    static RuntimeException unreadable(FeedFiles f, Exception e) {
         Throwable cause = null;
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof java.io.IOException || c.getClass().getName().startsWith("org.apache.parquet")
@@ -257,7 +257,7 @@ public final class IngestJob {
             }
         }
         if (cause == null) {
-            return e;
+            return e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
         }
         String files = String.join(", ", f.files().stream().map(LandingFile::name).toList());
         String what = cause.getClass().getSimpleName() + ": " + String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
