@@ -69,6 +69,39 @@ class IngestFuzzTest {
     }
 
     @Test
+    void aParquetFileDamagedInsideIsRefusedNamingItOrEveryRowIsAccountedFor() throws Exception {
+        var spark = TestSpark.get();
+        Path landing = dir.resolve("landing-parquet");
+        Path csv = java.nio.file.Files.createDirectories(dir.resolve("src")).resolve("a.csv");
+        StringBuilder sb = new StringBuilder(IngestJobTest.HEADER).append('\n');
+        for (int i = 0; i < 5000; i++) {
+            sb.append(IngestJobTest.appt("A" + i, "2024-01-02", String.valueOf(i % 97))).append('\n');
+        }
+        java.nio.file.Files.writeString(csv, sb);
+        String out = dir.resolve("pq").toString();
+        spark.read().option("header", true).csv(csv.toString()).coalesce(1).write().option("compression", "snappy").parquet(out);
+        Path part;
+        try (var s = java.nio.file.Files.list(Path.of(out))) {
+            part = s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+        }
+        byte[] b = java.nio.file.Files.readAllBytes(part);
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 64; i++) {
+            b[8 + r.nextInt(b.length / 2)] ^= (byte) (1 + r.nextInt(255));
+        }
+        Path feed = java.nio.file.Files.createDirectories(landing.resolve("gp_appointments"));
+        java.nio.file.Files.write(feed.resolve("damaged.parquet"), b);
+        var settings = new uk.nhs.phb.jobs.JobSettings(dir.resolve("lake-pq").toString(), landing.toString(),
+                dir.resolve("out").toString(), "local[2]", false);
+        try {
+            IngestJob.Result res = IngestJob.of(settings).feeds(List.of("gp_appointments")).extractDate(IngestFuzz.EXTRACT).execute();
+            assertThat(res.feeds().get(0).rowsIn()).as("every row of the file accounted for").isEqualTo(5000);
+        } catch (uk.nhs.phb.jobs.InputException e) {
+            assertThat(e.getMessage()).contains("damaged.parquet").contains("gp_appointments");
+        }
+    }
+
+    @Test
     void theIndependentLineCountFollowsTheDocumentedRules() throws Exception {
         Path f = dir.resolve("x.csv");
         java.nio.file.Files.write(f, "h1,h2\r\na,b\n\n  \rc,d\r\n\u00ff\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
