@@ -249,7 +249,13 @@ public final class IngestJob {
         try {
             Map<String, Long> byRule = new TreeMap<>();
             long valid = 0;
-            for (Row r : validated.countsByRule().collectAsList()) {
+            List<Row> counts;
+            try {
+                counts = validated.countsByRule().collectAsList();
+            } catch (Exception e) { // SparkException is checked, yet Spark throws it from collect
+                throw unreadable(f, e);
+            }
+            for (Row r : counts) {
                 if (r.isNullAt(0)) {
                     valid = r.getLong(1);
                 } else {
@@ -269,6 +275,30 @@ public final class IngestJob {
         } finally {
             checked.unpersist(false);
         }
+    }
+
+    /**
+     * A failure while reading a feed's files (the first pass over them, before anything of the feed is written)
+     * that comes from the files themselves (an I/O or decoding error: a truncated gzip, a damaged Parquet page,
+     * a file changed or removed during the run) becomes an input error naming the feed and its files.
+     */
+    static RuntimeException unreadable(FeedFiles f, Exception e) {
+        Throwable cause = null;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.io.IOException || c.getClass().getName().startsWith("org.apache.parquet")
+                    || (c instanceof org.apache.spark.SparkException se && se.getCondition() != null
+                    && se.getCondition().startsWith("FAILED_READ_FILE"))) {
+                cause = c;
+            }
+        }
+        if (cause == null) {
+            return e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+        }
+        String files = String.join(", ", f.files().stream().map(LandingFile::name).toList());
+        String what = cause.getClass().getSimpleName() + ": " + String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+        return new InputException("feed " + f.contract().name() + ": a file in " + f.folder() + " cannot be read (" + what
+                + "); files: " + files + ". Check they are complete (a .gz file may be truncated, a Parquet file damaged) "
+                + "and not being changed, then re-send them; nothing of this feed was written", e);
     }
 
     /**
