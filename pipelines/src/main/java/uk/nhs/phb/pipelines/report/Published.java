@@ -97,6 +97,11 @@ public final class Published {
      * @return which figures are hidden (parts, then the total)
      */
     public static boolean[] oneWay(long[] parts) {
+        return oneWay(parts, false);
+    }
+
+    /** As {@link #oneWay(long[])}, with the total hidden to start with when {@code totalHidden} (it is hidden in a linked table). */
+    public static boolean[] oneWay(long[] parts, boolean totalHidden) {
         int k = parts.length;
         boolean[] hidden = new boolean[k + 1];
         long[] size = new long[k + 1];
@@ -106,7 +111,7 @@ public final class Published {
             size[i] = parts[i];
             total += parts[i];
         }
-        hidden[k] = primary(total);
+        hidden[k] = primary(total) || totalHidden;
         size[k] = total;
         int[] line = new int[k + 1];
         for (int i = 0; i <= k; i++) {
