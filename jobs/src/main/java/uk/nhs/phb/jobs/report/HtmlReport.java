@@ -116,7 +116,6 @@ final class HtmlReport {
         h.append("<section id=\"progress\" aria-labelledby=\"progress-h\"><h2 id=\"progress-h\">2. Markers of progress</h2>");
         tableOf(h, t.get("markers_of_progress"));
         ReportTable trend = t.get("uptake_trend");
-        h.append("<h3>Uptake against the trajectory</h3>");
         List<String> qs = new ArrayList<>();
         List<Double> measured = new ArrayList<>();
         List<Double> target = new ArrayList<>();
@@ -125,11 +124,10 @@ final class HtmlReport {
             measured.add(num(trend.value(r, "received_ytd_per_100k")));
             target.add(num(trend.value(r, "trajectory_per_100k")));
         }
-        h.append(Svg.figure(Svg.lines("chart-uptake", "People receiving a PHB in the year to date per 100,000 registered, against the trajectory", qs,
-                measured, "received per 100,000", target, "trajectory"), "Uptake trend: " + trend.description()));
-        tableOf(h, trend);
+        tableOf(h, trend, Svg.figure(Svg.lines("chart-uptake", "People receiving a PHB in the year to date per 100,000 registered, against the "
+                + "trajectory", qs, measured, "received per 100,000", target, "trajectory"), "Uptake per 100,000 registered (solid line, circles) "
+                + "and the trajectory (dashed line, squares), by quarter; the table below holds the figures."));
         ReportTable spread = t.get("spread");
-        h.append("<h3>Management options</h3>");
         List<Svg.Bar> bars = new ArrayList<>();
         for (List<String> r : spread.where("breakdown", "management_option")) {
             if (!spread.value(r, "category").equals("ALL")) {
@@ -137,9 +135,8 @@ final class HtmlReport {
                 bars.add(new Svg.Bar(spread.value(r, "label"), num(v), v));
             }
         }
-        h.append(Svg.figure(Svg.bars("chart-options", "Share of PHBs in place by management option", bars, "%", Svg.BLUE),
+        tableOf(h, spread, Svg.figure(Svg.bars("chart-options", "Share of PHBs in place by management option", bars, "%", Svg.BLUE),
                 "Management options of the budgets in place at the quarter end (share of the published total)."));
-        tableOf(h, spread);
         tableOf(h, t.get("offers"));
         ReportTable reasons = t.get("decline_reasons");
         List<Svg.Bar> rb = new ArrayList<>();
@@ -149,18 +146,17 @@ final class HtmlReport {
                 rb.add(new Svg.Bar(reasons.value(r, "label"), num(v), v));
             }
         }
-        h.append("<h3>Why people declined</h3>").append(Svg.figure(Svg.bars("chart-declines", "Declined offers by reason", rb, "", Svg.GREEN),
+        tableOf(h, reasons, Svg.figure(Svg.bars("chart-declines", "Declined offers by reason", rb, "", Svg.GREEN),
                 "Offers declined in the year to date by the reason given."));
-        tableOf(h, reasons);
         h.append("</section>\n");
     }
 
     private static void spendSection(StringBuilder h, Map<String, ReportTable> t) {
         h.append("<section id=\"spend\" aria-labelledby=\"spend-h\"><h2 id=\"spend-h\">3. Spend across the system</h2>");
         ReportTable tiers = t.get("spend_by_risk_tier");
-        h.append("<h3>The risk pyramid</h3>");
         if (tiers == null) {
-            h.append("<p class=\"note\">Risk tiers: not available: run phb score (gold/risk_scores has no scores for the quarter end).</p>");
+            h.append("<h3>The risk pyramid</h3><p class=\"note\">Risk tiers: not available: run phb score (gold/risk_scores has no scores "
+                    + "for the quarter end).</p>");
         } else {
             List<Svg.Bar> p = new ArrayList<>();
             for (String tier : SystemSpend.TIERS) {
@@ -171,23 +167,23 @@ final class HtmlReport {
                     p.add(new Svg.Bar(tier.replace('_', ' ') + " risk", num(people), people + " people, " + share + "% of spend"));
                 }
             }
-            h.append(Svg.figure(Svg.pyramid("chart-pyramid", "Risk pyramid: people and share of spend by risk tier", p, ""),
+            tableOf(h, tiers, Svg.figure(Svg.pyramid("chart-pyramid", "Risk pyramid: people and share of spend by risk tier", p, ""),
                     "People in each risk tier (bar width grows with the square root of the number of people so the smallest tier stays visible) "
                             + "and their share of 12-month spend."));
-            tableOf(h, tiers);
         }
         ReportTable cohorts = t.get("spend_by_cohort");
         List<List<String>> pop = cohorts.where("cohort", "population");
+        String sectorChart = null;
         if (!pop.isEmpty()) {
             List<Svg.Bar> bars = new ArrayList<>();
             for (Map.Entry<String, String> s : SpendPublication.SECTOR_LABELS.entrySet()) {
                 String v = cohorts.value(pop.get(0), "spend_" + s.getKey());
                 bars.add(new Svg.Bar(s.getValue(), num(v), v.equals(Published.HIDDEN) ? v : "GBP " + String.format(Locale.ROOT, "%,d", Long.parseLong(v))));
             }
-            h.append("<h3>Spend by sector</h3>").append(Svg.figure(Svg.bars("chart-sectors", "Spend in the last 12 months by sector, whole population",
-                    bars, "", Svg.BLUE), "Spend across health, social care and education for everyone registered at the quarter end."));
+            sectorChart = Svg.figure(Svg.bars("chart-sectors", "Spend in the last 12 months by sector, whole population", bars, "", Svg.BLUE),
+                    "Spend across health, social care and education for everyone registered at the quarter end (the population row of the table).");
         }
-        tableOf(h, cohorts);
+        tableOf(h, cohorts, sectorChart);
         tableOf(h, t.get("spend_by_service"));
         h.append("</section>\n");
     }
@@ -199,7 +195,6 @@ final class HtmlReport {
             h.append("<p class=\"note\">").append(esc(ba.rows().get(0).get(0))).append("</p></section>\n");
             return;
         }
-        h.append("<p>").append(esc(ba.description())).append("</p>");
         List<Svg.Interval> rows = new ArrayList<>();
         boolean truth = ba.columns().contains("true_effect");
         for (List<String> r : ba.rows()) {
@@ -211,12 +206,10 @@ final class HtmlReport {
                         truth ? num(ba.value(r, "true_effect")) : null));
             }
         }
-        if (!rows.isEmpty()) {
-            h.append(Svg.figure(Svg.forest("chart-did", "Change in cost per person in the 12 months from the budget's start, against the matched "
-                    + "comparison group (difference in differences, GBP)", rows, " GBP"), "Estimated effect of a PHB on cost per person by sector, "
-                    + "with bootstrap 95% intervals" + (truth ? " and the synthetic generator's true effect (diamond)." : ".")));
-        }
-        tableOf(h, ba);
+        String forest = rows.isEmpty() ? null : Svg.figure(Svg.forest("chart-did", "Change in cost per person in the 12 months from the budget's "
+                + "start, against the matched comparison group (difference in differences, GBP)", rows, " GBP"), "Estimated effect of a PHB on "
+                + "cost per person by sector, with bootstrap 95% intervals" + (truth ? " and the synthetic generator's true effect (diamond)." : "."));
+        tableOf(h, ba, forest);
         ReportTable bal = t.get("balance");
         List<String> labels = new ArrayList<>();
         List<Double> before = new ArrayList<>();
@@ -226,11 +219,10 @@ final class HtmlReport {
             before.add(abs(num(bal.value(r, "smd_before"))));
             after.add(abs(num(bal.value(r, "smd_after"))));
         }
-        h.append("<h3>Balance</h3><p>Largest |SMD| before matching ").append(esc(String.valueOf(headline.get("max_abs_smd_before"))))
-                .append(", after matching ").append(esc(String.valueOf(headline.get("max_abs_smd_after")))).append(".</p>");
-        h.append(Svg.figure(Svg.dots("chart-balance", "Absolute standardised mean differences of the covariates before and after matching", labels,
-                before, after, 0.1), "Covariate balance: after matching every dot should sit left of the 0.1 line."));
-        tableOf(h, bal);
+        tableOf(h, bal, "<p>Largest |SMD| before matching " + esc(String.valueOf(headline.get("max_abs_smd_before"))) + ", after matching "
+                + esc(String.valueOf(headline.get("max_abs_smd_after"))) + ".</p>" + Svg.figure(Svg.dots("chart-balance", "Absolute standardised "
+                + "mean differences of the covariates before and after matching", labels, before, after, 0.1), "Covariate balance: after "
+                + "matching every filled dot should sit left of the 0.1 line."));
         tableOf(h, t.get("before_after_design"));
         h.append("</section>\n");
     }
@@ -251,10 +243,18 @@ final class HtmlReport {
     }
 
     private static void tableOf(StringBuilder h, ReportTable t) {
+        tableOf(h, t, null);
+    }
+
+    /** A table's heading and description, its chart (already a figure) if any, then the table itself. */
+    private static void tableOf(StringBuilder h, ReportTable t, String chart) {
         if (t == null) {
             return;
         }
         h.append("<h3>").append(esc(t.title())).append("</h3><p>").append(esc(t.description())).append("</p>");
+        if (chart != null) {
+            h.append(chart);
+        }
         table(h, t.title() + " (" + t.name() + ".csv)", t.columns(), t.rows());
     }
 

@@ -154,6 +154,7 @@ public final class ReportJob {
                 summary.put("risk_tiers_available", risk != null);
                 summary.put("out", target);
                 summary.put("files", written.files());
+                summary.put("stage_seconds", run.stageSeconds());
                 summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
                 run.count("headline", tables.headline());
                 run.succeeded();
@@ -247,8 +248,8 @@ public final class ReportJob {
         PersonFeatures.Inputs in = new PersonFeatures.Inputs(bronze, personIndex, req.lakeKey());
         List<SpendPublication.ServiceRow> services = new ArrayList<>();
         for (Row r : SystemSpend.serviceTotals(SystemSpend.byService(in, end), population).collectAsList()) {
-            services.add(new SpendPublication.ServiceRow(r.getString(0), r.getString(1), r.getDecimal(2).doubleValue(), r.getLong(3),
-                    r.getDecimal(4).doubleValue(), r.getLong(5)));
+            services.add(new SpendPublication.ServiceRow(r.getString(0), r.getString(1), r.getDecimal(2), r.getLong(3), r.getDecimal(4),
+                    r.getLong(5)));
         }
         tables.add(SpendPublication.byService(services));
         population.unpersist();

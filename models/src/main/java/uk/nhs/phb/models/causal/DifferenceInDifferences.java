@@ -12,8 +12,11 @@ import org.apache.commons.math3.stat.descriptive.rank.Percentile;
  * {@code (after_t - before_t) - (after_c - before_c)}, which estimates the average effect of treatment on the
  * treated (ATT) when the matched controls' change stands for the change the treated would have had without
  * treatment. The confidence interval is the percentile interval of the same estimate over bootstrap resamples
- * of whole pairs (drawn with replacement by a Commons Math Mersenne Twister with a fixed seed, the same
- * resamples for every outcome), so the same data give the same interval.
+ * of matched sets: a matched set is a control with every pair it serves (one pair when controls are not reused),
+ * so pairs that share a control, and so share its noise, are resampled together (a block bootstrap; resampling
+ * pairs one by one would treat them as independent and give too narrow an interval when matching is with
+ * replacement). Sets are drawn with replacement by a Commons Math Mersenne Twister with a fixed seed, the same
+ * resamples for every outcome, so the same data give the same interval.
  */
 public final class DifferenceInDifferences {
     /** The estimate for one outcome. */
@@ -68,18 +71,32 @@ public final class DifferenceInDifferences {
             }
             return out;
         }
+        // matched sets: the pairs of each control, in order of first appearance
+        java.util.Map<Integer, List<Integer>> byControl = new java.util.LinkedHashMap<>();
+        for (int p = 0; p < n; p++) {
+            byControl.computeIfAbsent(pairs.get(p).control(), c -> new ArrayList<>()).add(p);
+        }
+        List<int[]> sets = new ArrayList<>();
+        for (List<Integer> members : byControl.values()) {
+            sets.add(members.stream().mapToInt(Integer::intValue).toArray());
+        }
+        int m = sets.size();
         double[][] reps = new double[k][replicates];
         RandomGenerator rng = new MersenneTwister(seed);
         for (int b = 0; b < replicates; b++) {
             double[] sum = new double[k];
-            for (int i = 0; i < n; i++) {
-                double[] row = d[rng.nextInt(n)];
-                for (int j = 0; j < k; j++) {
-                    sum[j] += row[j];
+            int count = 0;
+            for (int i = 0; i < m; i++) {
+                for (int p : sets.get(rng.nextInt(m))) {
+                    double[] row = d[p];
+                    for (int j = 0; j < k; j++) {
+                        sum[j] += row[j];
+                    }
+                    count++;
                 }
             }
             for (int j = 0; j < k; j++) {
-                reps[j][b] = sum[j] / n;
+                reps[j][b] = sum[j] / count;
             }
         }
         double alpha = 1 - confidence;

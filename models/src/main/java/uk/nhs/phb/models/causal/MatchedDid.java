@@ -22,6 +22,8 @@ public final class MatchedDid {
      * @param confidence interval level
      * @param mahalanobis within the caliper, choose the control nearest in Mahalanobis distance on the
      *                    covariates rather than in propensity score
+     * @param replacement a control may be matched to several treated units (balance is then measured with each
+     *                    control counted once per pair)
      */
     public record Settings(double caliperSd, double lambda, int replicates, long seed, double confidence, boolean mahalanobis, boolean replacement) {
         public Settings {
@@ -39,9 +41,12 @@ public final class MatchedDid {
             }
         }
 
-        /** Caliper 0.2 SD of the logit, lambda 0.01, 1,000 replicates, seed 20170401, 95%, Mahalanobis within the caliper. */
+        /**
+         * Caliper 0.2 SD of the logit, lambda 0.01, 1,000 replicates, seed 20170401, 95%, Mahalanobis within the
+         * caliper, with replacement.
+         */
         public static Settings defaults() {
-            return new Settings(0.2, 0.01, 1000, 20170401L, 0.95, true, false);
+            return new Settings(0.2, 0.01, 1000, 20170401L, 0.95, true, true);
         }
     }
 

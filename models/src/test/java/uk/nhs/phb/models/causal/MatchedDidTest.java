@@ -83,7 +83,7 @@ class MatchedDidTest {
             x[i] = new double[] {x1, x2, x3, b ? 1 : 0};
             double level = 1000 + 300 * x1 + 200 * x2 + 100 * x3 + 150 * r.nextGaussian();
             before[i][0] = level + 100 * r.nextGaussian();
-            after[i][0] = level + 50 + 120 * x1 + 60 * x2 + (treated[i] ? effect : 0) + 100 * r.nextGaussian();
+            after[i][0] = level + 50 + 60 * x1 + 40 * x2 + (treated[i] ? effect : 0) + 100 * r.nextGaussian();
             before[i][1] = 200 + 20 * x3 + 30 * r.nextGaussian();
             after[i][1] = before[i][1] + 10 + 30 * r.nextGaussian();
         }
@@ -103,6 +103,8 @@ class MatchedDidTest {
             assertThat(p.distance()).isLessThanOrEqualTo(result.caliper());
             assertThat(data.strata()[p.treated()]).isEqualTo(data.strata()[p.control()]);
         }
+        // each treated unit at most once; controls may serve several (with replacement)
+        assertThat(result.pairs().stream().map(Pair::treated).distinct().count()).isEqualTo(result.pairs().size());
         DifferenceInDifferences.Effect cost = result.effect("cost");
         assertThat(cost.covers(-150)).as("CI %s..%s", cost.ciLow(), cost.ciHigh()).isTrue();
         assertThat(cost.ciHigh() - cost.ciLow()).isLessThan(60);
@@ -140,7 +142,7 @@ class MatchedDidTest {
         int runs = 120;
         for (int s = 0; s < runs; s++) {
             MatchedDid.Data data = confounded(400, 1000 + s, -80);
-            MatchedDid.Result result = MatchedDid.run(data, new MatchedDid.Settings(0.2, 0.01, 200, s, 0.95, true, false));
+            MatchedDid.Result result = MatchedDid.run(data, new MatchedDid.Settings(0.2, 0.01, 200, s, 0.95, true, true));
             covered += result.effect("cost").covers(-80) ? 1 : 0;
         }
         assertThat(covered / (double) runs).isBetween(0.87, 0.995);

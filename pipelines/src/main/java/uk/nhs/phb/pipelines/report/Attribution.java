@@ -1,5 +1,6 @@
 package uk.nhs.phb.pipelines.report;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -38,8 +39,10 @@ public final class Attribution {
      *         start of the person's earliest spell and {@code alive_at} that no death is recorded on or before it
      */
     public static Dataset<Row> on(Dataset<Row> keyed, Dataset<Row> patients, Dataset<Row> refPractices, Dataset<Row> refLsoa) {
-        Dataset<Row> spells = patients.select(col("nhs_token"), col("practice_code"), col("lsoa_code"), col("birth_year"), col("sex"),
-                col("registered_from"), col("registered_to"), col("date_of_death"));
+        // only the spells of the people asked about: a broadcast semi-join, so the whole registration table is never shuffled
+        Dataset<Row> spells = patients.join(broadcast(keyed.select("nhs_token").distinct()), new String[] {"nhs_token"}, "left_semi")
+                .select(col("nhs_token"), col("practice_code"), col("lsoa_code"), col("birth_year"), col("sex"),
+                        col("registered_from"), col("registered_to"), col("date_of_death"));
         Column started = col("registered_from").leq(col("at"));
         Column spell = struct(col("practice_code"), col("lsoa_code"), col("birth_year"), col("sex"));
         Dataset<Row> joined = keyed.select("key", "nhs_token", "at").join(spells, new String[] {"nhs_token"}, "left");
@@ -56,12 +59,12 @@ public final class Attribution {
                         col("s.birth_year").alias("birth_year"), col("s.sex").alias("sex"), col("first_registered"), col("registered_at"),
                         col("alive_at"));
         if (refPractices != null) {
-            out = out.join(refPractices.select("practice_code", "sub_icb_code", "icb_code"), new String[] {"practice_code"}, "left");
+            out = out.join(broadcast(refPractices.select("practice_code", "sub_icb_code", "icb_code")), new String[] {"practice_code"}, "left");
         } else {
             out = out.withColumn("sub_icb_code", lit(null).cast("string")).withColumn("icb_code", lit(null).cast("string"));
         }
         if (refLsoa != null) {
-            out = out.join(refLsoa.select("lsoa_code", "imd_decile"), new String[] {"lsoa_code"}, "left");
+            out = out.join(broadcast(refLsoa.select("lsoa_code", "imd_decile")), new String[] {"lsoa_code"}, "left");
         } else {
             out = out.withColumn("imd_decile", lit(null).cast("int"));
         }

@@ -37,7 +37,7 @@ public final class BeforeAfterPublication {
         m.put("mental_health", "Mental health services");
         m.put("adult_social_care", "Adult social care");
         m.put("chc", "Continuing healthcare");
-        m.put(HEADLINE, "Health services (acute, primary care, community, mental health)");
+        m.put(HEADLINE, "Health services in total");
         m.put("all_sectors", "All sectors");
         return m;
     }

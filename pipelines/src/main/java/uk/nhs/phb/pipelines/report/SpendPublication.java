@@ -45,7 +45,7 @@ public final class SpendPublication {
     }
 
     /** One line of the service table, unrounded. */
-    public record ServiceRow(String sector, String service, double spend, long users, double phbSpend, long phbUsers) {
+    public record ServiceRow(String sector, String service, BigDecimal spend, long users, BigDecimal phbSpend, long phbUsers) {
     }
 
     public static ReportTable byCohort(List<SectorRow> rows) {
@@ -260,7 +260,7 @@ public final class SpendPublication {
             top[i] = firstTotal + i;
         }
         top[sectors.size()] = order.size();
-        order.add(grand == null ? new ServiceRow(SystemSpend.ALL, SystemSpend.ALL, 0, 0, 0, 0) : grand);
+        order.add(grand == null ? new ServiceRow(SystemSpend.ALL, SystemSpend.ALL, BigDecimal.ZERO, 0, BigDecimal.ZERO, 0) : grand);
         lines.add(top);
         boolean[] hidden = mask(order, lines, false);
         boolean[] phbHidden = mask(order, lines, true);
@@ -273,8 +273,8 @@ public final class SpendPublication {
         for (int i = 0; i < order.size(); i++) {
             ServiceRow r = order.get(i);
             t.row(r.sector(), r.service(), label(r.sector(), r.service()), Published.count(r.users(), Published.primary(r.users())),
-                    Published.pounds(BigDecimal.valueOf(r.spend()), hidden[i]), Published.count(r.phbUsers(), Published.primary(r.phbUsers())),
-                    Published.pounds(BigDecimal.valueOf(r.phbSpend()), phbHidden[i]));
+                    Published.pounds(r.spend(), hidden[i]), Published.count(r.phbUsers(), Published.primary(r.phbUsers())),
+                    Published.pounds(r.phbSpend(), phbHidden[i]));
         }
         return t.build();
     }

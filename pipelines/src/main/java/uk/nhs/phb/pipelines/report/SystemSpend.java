@@ -2,7 +2,6 @@ package uk.nhs.phb.pipelines.report;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
@@ -51,37 +50,51 @@ public final class SystemSpend {
      * (people with spend in it), {@code spend_total}, {@code users_total}. One pass over the features.
      */
     public static Dataset<Row> byCohort(Dataset<Row> features) {
-        Dataset<Row> out = null;
+        // one pass over the features: every cohort's aggregates side by side, then one row per cohort
+        List<Column> aggs = new ArrayList<>();
         for (String[] c : COHORTS) {
-            Dataset<Row> part = features.filter(c[2] == null ? lit(true) : col(c[2]));
-            Dataset<Row> agg = sectorAggregates(part).withColumn("cohort", lit(c[0]));
-            out = out == null ? agg : out.unionByName(agg);
+            Column in = c[2] == null ? lit(true) : coalesce(col(c[2]), lit(false));
+            for (Column a : aggregates(in)) {
+                aggs.add(a);
+            }
         }
-        return out;
+        Row all = features.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+        List<Row> rows = new ArrayList<>();
+        int per = aggregates(lit(true)).size();
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType().add("cohort", DataTypes.StringType);
+        Dataset<Row> shape = features.agg(aggregates(lit(true)).get(0), aggregates(lit(true)).subList(1, per).toArray(Column[]::new));
+        for (org.apache.spark.sql.types.StructField f : shape.schema().fields()) {
+            schema = schema.add(f);
+        }
+        for (int k = 0; k < COHORTS.size(); k++) {
+            Object[] v = new Object[per + 1];
+            v[0] = COHORTS.get(k)[0];
+            for (int j = 0; j < per; j++) {
+                v[j + 1] = all.get(k * per + j);
+            }
+            rows.add(org.apache.spark.sql.RowFactory.create(v));
+        }
+        return features.sparkSession().createDataFrame(rows, schema);
     }
 
     /** The same per risk tier ({@code tier}: {@link #TIERS} or {@link #NOT_SCORED}); {@code tiers}: person_id, risk_tier. */
     public static Dataset<Row> byTier(Dataset<Row> features, Dataset<Row> tiers) {
         Dataset<Row> f = features.join(tiers.select("person_id", "risk_tier"), new String[] {"person_id"}, "left")
                 .withColumn("tier", coalesce(col("risk_tier"), lit(NOT_SCORED)));
-        List<Column> aggs = aggregates();
+        List<Column> aggs = aggregates(lit(true));
         return f.groupBy("tier").agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     }
 
-    static Dataset<Row> sectorAggregates(Dataset<Row> f) {
-        List<Column> aggs = aggregates();
-        return f.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-    }
-
-    static List<Column> aggregates() {
+    /** People, spend and users per sector and in total, over the rows where {@code in} holds. */
+    static List<Column> aggregates(Column in) {
         List<Column> aggs = new ArrayList<>();
-        aggs.add(count(lit(1)).alias("people"));
+        aggs.add(sum(when(in, 1).otherwise(0)).cast("long").alias("people"));
         for (String s : PersonFeatures.SECTORS) {
-            aggs.add(coalesce(sum(col("spend_" + s)), lit(0)).cast(DataTypes.createDecimalType(20, 2)).alias("spend_" + s));
-            aggs.add(sum(when(col("spend_" + s).gt(0), 1).otherwise(0)).cast("long").alias("users_" + s));
+            aggs.add(coalesce(sum(when(in, col("spend_" + s))), lit(0)).cast(DataTypes.createDecimalType(20, 2)).alias("spend_" + s));
+            aggs.add(sum(when(in.and(col("spend_" + s).gt(0)), 1).otherwise(0)).cast("long").alias("users_" + s));
         }
-        aggs.add(coalesce(sum(col("spend_total")), lit(0)).cast(DataTypes.createDecimalType(20, 2)).alias("spend_total"));
-        aggs.add(sum(when(col("spend_total").gt(0), 1).otherwise(0)).cast("long").alias("users_total"));
+        aggs.add(coalesce(sum(when(in, col("spend_total"))), lit(0)).cast(DataTypes.createDecimalType(20, 2)).alias("spend_total"));
+        aggs.add(sum(when(in.and(col("spend_total").gt(0)), 1).otherwise(0)).cast("long").alias("users_total"));
         return aggs;
     }
 
@@ -170,8 +183,11 @@ public final class SystemSpend {
     }
 
     private static Dataset<Row> events(PersonFeatures.Inputs in, Dataset<Row> feed, String dateColumn, Column ref, String sector, Column service) {
-        return PersonFeatures.withPerson(in, feed.filter(within(col(dateColumn), ref)), "patients", "nhs_token")
-                .select(col("person_id"), lit(sector).alias("sector"), service.alias("service"), col("cost").alias("spend"));
+        // sum per token and service first, so the keyed hash runs once per person and service, not once per event
+        Dataset<Row> perToken = feed.filter(within(col(dateColumn), ref)).groupBy(col("nhs_token"), service.alias("service"))
+                .agg(sum("cost").alias("spend"));
+        return PersonFeatures.withPerson(in, perToken, "patients", "nhs_token")
+                .select(col("person_id"), lit(sector).alias("sector"), col("service"), col("spend"));
     }
 
     /** Service code of a sector's total row, and sector code of the grand total row. */
