@@ -131,6 +131,59 @@ public final class SmallNumbers {
     }
 
     /**
+     * Which parts of an additive published total to hide, when each part (a sum of money, say) describes some
+     * people: a part describing 1 to {@code threshold} people is hidden (primary); then, so that hidden parts
+     * cannot be recovered from the total by subtraction, the shown parts with the fewest people (ties: the
+     * first) are hidden too until the hidden parts together describe more than {@code threshold} people
+     * (secondary). If even every part hidden together describes 1 to {@code threshold} people, the total is
+     * hidden as well. Parts describing no one are never hidden; at national level nothing is.
+     *
+     * @param hidden      per part, whether it is hidden
+     * @param totalHidden whether the total must be hidden too
+     */
+    public record Parts(boolean[] hidden, boolean totalHidden) {
+        public int hiddenCount() {
+            int n = 0;
+            for (boolean h : hidden) {
+                n += h ? 1 : 0;
+            }
+            return n;
+        }
+    }
+
+    /** The suppression of additive parts of a total; {@code people[i]} is the number of people part i describes. */
+    public Parts parts(long[] people, Level level) {
+        boolean[] hidden = new boolean[people.length];
+        if (level == Level.NATIONAL) {
+            return new Parts(hidden, false);
+        }
+        long hiddenPeople = 0;
+        for (int i = 0; i < people.length; i++) {
+            if (people[i] < 0) {
+                throw new IllegalArgumentException("a count cannot be negative, got " + people[i]);
+            }
+            if (people[i] >= 1 && people[i] <= threshold) {
+                hidden[i] = true;
+                hiddenPeople += people[i];
+            }
+        }
+        while (hiddenPeople >= 1 && hiddenPeople <= threshold) {
+            int pick = -1;
+            for (int i = 0; i < people.length; i++) {
+                if (!hidden[i] && people[i] > 0 && (pick < 0 || people[i] < people[pick])) {
+                    pick = i;
+                }
+            }
+            if (pick < 0) {
+                return new Parts(hidden, true);
+            }
+            hidden[pick] = true;
+            hiddenPeople += people[pick];
+        }
+        return new Parts(hidden, false);
+    }
+
+    /**
      * A published two-way table of counts with row totals, column totals and a grand total.
      *
      * @param cells cells[r][c]
