@@ -3,6 +3,7 @@ package uk.nhs.phb.cli;
 import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +16,8 @@ import uk.nhs.phb.jobs.batch.QuarterBatch;
 import uk.nhs.phb.schemas.Quarter;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the quarter's batch: ingest, link, features (and the later stages) as one run with one run id. "
+        description = "Run the quarter's batch: ingest, link, features, train (when needed), score, budget, report and extracts as one "
+                + "run with one run id. "
                 + "Steps whose inputs have not changed since they last succeeded are skipped; a failed step stops the batch "
                 + "and re-running resumes there.")
 final class RunCommand implements Callable<Integer> {
@@ -39,8 +41,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Run every step, even those whose inputs have not changed since they last succeeded.")
     boolean force;
 
-    @Option(names = "--evaluate", description = "Measure linkage against the generator's truth (landing/_truth), when present.")
+    @Option(names = "--evaluate", description = "Measure linkage and budgets against the generator's truth (landing/_truth).")
     boolean evaluate;
+
+    @Option(names = "--retrain", description = "Train a new risk model in this batch (a lake without a model always trains one).")
+    boolean retrain;
+
+    @Option(names = "--extract", paramLabel = "PURPOSE:RECIPIENT",
+            description = "An extract to make (repeatable). Default: publication:nhs-england, commissioning:dscro, planning:icb-analytics")
+    List<String> extracts;
 
     @Override
     public Integer call() {
@@ -48,7 +57,8 @@ final class RunCommand implements Callable<Integer> {
         LocalDate extract = extractDate == null ? LocalDate.now() : parseDate(extractDate);
         PrintWriter out = spec.commandLine().getOut();
         BatchRun.Result r = QuarterBatch.of(common.settings(), lakeKey.load(spec.commandLine().getErr()), q,
-                        new QuarterBatch.Options(extract, evaluate))
+                        new QuarterBatch.Options(extract, evaluate, retrain, extracts == null ? QuarterBatch.DEFAULT_EXTRACTS
+                                : extracts.stream().map(QuarterBatch.Extract::parse).toList()))
                 .force(force)
                 .progress(TerminalProgress.forConsole(spec.commandLine().getErr(), common.json))
                 .listener(common.json ? BatchRun.Listener.NONE : lines(out))
