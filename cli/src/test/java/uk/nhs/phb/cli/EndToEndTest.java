@@ -108,6 +108,9 @@ class EndToEndTest {
                 .count();
         assertThat(features.get("persons").asLong()).isBetween((long) (expectedPersons * 0.97), expectedPersons);
 
+        // risk model, scoring, eligibility and the priority list (issue 4); their tables join the identifier scan below
+        IdentifyStages.trainScoreExplain(dir, lakeKey, spark, this::run, this::common, features.get("persons").asLong());
+
         // no raw identifier anywhere in the lake or out/
         Dataset<Row> raw = SyntheticPopulation.of(spark, SynthSettings.of(1500, 11), key).rawIdentities()
                 .filter(col("kind").isin("nhs_number", "given_name", "family_name", "postcode"));
