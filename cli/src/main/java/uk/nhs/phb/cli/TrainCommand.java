@@ -35,7 +35,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Training reference dates: the N quarter ends from 15 months before --as-of backwards. Default: ${DEFAULT-VALUE}")
     int trainQuarters;
 
-    @Option(names = "--max-training-rows", paramLabel = "N", defaultValue = "300000",
+    @Option(names = "--max-training-rows", paramLabel = "N", defaultValue = "150000",
             description = "Rows sampled (same rate in both outcome classes) for fitting on this machine. Default: ${DEFAULT-VALUE}")
     long maxTrainingRows;
 
@@ -43,7 +43,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Hold-out rows evaluated (a random sample beyond this). Default: ${DEFAULT-VALUE}")
     long maxTestRows;
 
-    @Option(names = "--trees", paramLabel = "N", defaultValue = "400",
+    @Option(names = "--trees", paramLabel = "N", defaultValue = "250",
             description = "Most trees per boosted model (early stopping on validation picks fewer). Default: ${DEFAULT-VALUE}")
     int trees;
 

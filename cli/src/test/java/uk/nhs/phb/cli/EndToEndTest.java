@@ -124,6 +124,9 @@ class EndToEndTest {
         assertThat(Files.readAllLines(ageSex).get(Files.readAllLines(ageSex).size() - 1))
                 .as("the grand total is the population rounded to 5").endsWith("," + Math.round(inScope / 5.0) * 5);
 
+        // risk model, scoring, eligibility and the priority list (issue 4); their tables join the identifier scan below
+        IdentifyStages.trainScoreExplain(dir, lakeKey, spark, this::run, this::common, features.get("persons").asLong());
+
         // no raw identifier, source token outside bronze, or key material anywhere in the lake, out/ or what the
         // commands printed (keys are never printed, logged or written to audit/runs): the real scanner
         Path logs = Files.createDirectories(dir.resolve("logs"));

@@ -129,6 +129,8 @@ public final class ScoreJob {
         try (JobRun run = JobRun.start(spark, lake, "score", params, progress)) {
             Broadcast<RiskModels> bc = null;
             Dataset<Row> scored = null;
+            Dataset<Row> candidates = null;
+            Dataset<Row> explained = null;
             try {
                 run.input("gold/" + FeaturesJob.TABLE, DeltaTables.version(spark, featuresPath));
                 run.stage("count persons");
@@ -164,8 +166,11 @@ public final class ScoreJob {
 
                 run.stage("priority list and explanations");
                 String prioPath = lake.gold(ScoreTables.PHB_PRIORITY);
-                write(spark, Priority.compute(riskWritten, features, eligWritten, config, bc, FactorPhrases.standard(), rules.version(),
-                        run.runId()), ScoreTables.PHB_PRIORITY_SCHEMA, prioPath, req.asOf(), run.runId());
+                candidates = Priority.candidates(riskWritten, features, eligWritten, config).persist(StorageLevel.MEMORY_AND_DISK());
+                explained = Priority.withFactors(candidates, features, bc, FactorPhrases.standard(), config)
+                        .persist(StorageLevel.MEMORY_AND_DISK());
+                write(spark, Priority.ranked(explained, rules.version(), models.modelId(), run.runId()), ScoreTables.PHB_PRIORITY_SCHEMA,
+                        prioPath, req.asOf(), run.runId());
                 Dataset<Row> prioWritten = RiskScoring.at(spark.read().format("delta").load(prioPath), req.asOf());
 
                 run.stage("summary");
@@ -193,8 +198,10 @@ public final class ScoreJob {
                 run.failed(e);
                 throw e;
             } finally {
-                if (scored != null) {
-                    scored.unpersist();
+                for (Dataset<Row> d : new Dataset[] {scored, candidates, explained}) {
+                    if (d != null) {
+                        d.unpersist();
+                    }
                 }
                 if (bc != null) {
                     bc.destroy();

@@ -68,7 +68,7 @@ public final class TrainJob {
     public record Request(LocalDate asOf, int trainQuarters, long maxTrainingRows, long maxTestRows, long seed, boolean refreshFeatures,
                           GbtRisk.Params gbt, GbtRisk.Params cost) {
         public static Request defaults(LocalDate asOf) {
-            return new Request(asOf, 4, 300_000, 1_000_000, 2017, false, GbtRisk.defaults(), GbtRisk.defaults());
+            return new Request(asOf, 4, 150_000, 1_000_000, 2017, false, GbtRisk.defaults(), GbtRisk.defaults());
         }
     }
 

@@ -27,12 +27,19 @@ public final class CostModel implements Serializable {
     private final StructType schema;
     private final double smearing;
     private final int trainedTrees;
+    private final double intercept;
+    private final double shrinkage;
+    private final FlatTrees flat;
 
-    private CostModel(GradientTreeBoost model, StructType schema, double smearing, int trainedTrees) {
+    private CostModel(GradientTreeBoost model, StructType schema, double smearing, int trainedTrees, double intercept, double shrinkage,
+                      int features) {
         this.model = model;
         this.schema = schema;
         this.smearing = smearing;
         this.trainedTrees = trainedTrees;
+        this.intercept = intercept;
+        this.shrinkage = shrinkage;
+        this.flat = FlatTrees.of(model.trees(), features);
     }
 
     /** Fits on training rows {@code x, cost}; {@code xv, costv} are the validation rows for early stopping and smearing. */
@@ -84,12 +91,18 @@ public final class CostModel implements Serializable {
             smear += Math.exp(yv[i] - m.predict(tv[i]));
         }
         smear = xv.length == 0 ? 1 : smear / xv.length;
-        return new CostModel(m, schema, smear, trained);
+        CostModel c = new CostModel(m, schema, smear, trained, b, params.shrinkage(), names.length);
+        double smile = m.predict(t0);
+        double ours = b + params.shrinkage() * c.flat.sum(x[0]);
+        if (Math.abs(smile - ours) > 1e-9) {
+            throw new IllegalStateException("cost model check failed: Smile f=" + smile + ", recomputed f=" + ours);
+        }
+        return c;
     }
 
     /** Predicted 12-month cost in pounds (not negative). */
     public double predict(double[] x) {
-        return Math.max(0, Math.exp(model.predict(Tuple.of(x, schema))) * smearing - 1);
+        return Math.max(0, Math.exp(intercept + shrinkage * flat.sum(x)) * smearing - 1);
     }
 
     public double smearing() {

@@ -43,9 +43,13 @@ public final class GbtRisk implements Serializable {
         }
     }
 
-    /** 400 trees at most, 8 leaves each, leaves of at least 50 people, shrinkage 0.05, 70% subsample, patience 40 trees. */
+    /**
+     * 250 trees at most, 8 leaves each, leaves of at least 50 people, shrinkage 0.1, 50% subsample, early stopping after
+     * 30 trees without gain. Smile's tree building costs time in proportion to rows x features per tree, so the trees
+     * are few and the sample bounded; see docs/MODELS.md.
+     */
     public static Params defaults() {
-        return new Params(400, 8, 50, 0.05, 0.7, 40);
+        return new Params(250, 8, 50, 0.1, 0.5, 30);
     }
 
     private final GradientTreeBoost model;
@@ -56,6 +60,7 @@ public final class GbtRisk implements Serializable {
     private final String[] names;
     private final int trainedTrees;
     private final List<Double> validationLogLoss;
+    private final FlatTrees flat;
 
     private GbtRisk(GradientTreeBoost model, double shrinkage, double intercept, StructType schema, String[] names, int trainedTrees,
                     List<Double> validationLogLoss) {
@@ -67,6 +72,7 @@ public final class GbtRisk implements Serializable {
         this.names = names;
         this.trainedTrees = trainedTrees;
         this.validationLogLoss = validationLogLoss;
+        this.flat = FlatTrees.of(trees, names.length);
     }
 
     /**
@@ -131,8 +137,13 @@ public final class GbtRisk implements Serializable {
         }
     }
 
-    /** The margin F(x) (half the log-odds). */
+    /** The margin F(x) (half the log-odds), from the flat copy of the trees. */
     private double margin(double[] x) {
+        return intercept + shrinkage * flat.sum(x);
+    }
+
+    /** The margin as Smile's own trees compute it (for the equality tests). */
+    double smileMargin(double[] x) {
         Tuple t = Tuple.of(x, schema);
         double f = intercept;
         for (RegressionTree tree : trees) {
@@ -152,6 +163,16 @@ public final class GbtRisk implements Serializable {
 
     /** SHAP values on the log-odds scale, one per feature; they sum with {@link #baseLogOdds()} to {@link #logOdds}. */
     public double[] shap(double[] x) {
+        double[] phi = new double[names.length];
+        flat.shap(x, phi, flat.buffers());
+        for (int j = 0; j < phi.length; j++) {
+            phi[j] *= 2 * shrinkage;
+        }
+        return phi;
+    }
+
+    /** SHAP values from Smile's own {@code tree.shap} (the reference the fast path is tested against). */
+    double[] smileShap(double[] x) {
         Tuple t = Tuple.of(x, schema);
         double[] phi = new double[names.length];
         for (RegressionTree tree : trees) {

@@ -51,6 +51,14 @@ class GbtRiskTest {
     }
 
     @Test
+    void flatTreesReproduceSmilesMarginAndShapExactly() {
+        for (int i = 0; i < 300; i++) {
+            assertThat(gbt.logOdds(xv[i])).isCloseTo(2 * gbt.smileMargin(xv[i]), within(1e-12));
+            assertThat(gbt.shap(xv[i])).as("row " + i).containsExactly(gbt.smileShap(xv[i]), within(1e-12));
+        }
+    }
+
+    @Test
     void shapValuesAddUpToTheLogOddsForEveryRow() {
         double base = gbt.baseLogOdds(x[0]);
         for (int i = 0; i < 200; i++) {

@@ -63,23 +63,22 @@ public final class Priority {
     }
 
     /**
-     * The priority list at one reference date.
+     * Who is on the priority list at one reference date, with their score by the rule of {@link PriorityConfig}
+     * (not yet ranked, no factors). Computes a quantile sketch of predicted cost (an aggregate) on the way.
      *
-     * @param scored      {@code gold/risk_scores} rows (everyone, with tiers)
+     * @param scored      {@code gold/risk_scores} rows at the date (everyone, with tiers)
      * @param features    {@code gold/person_features} at the date
      * @param eligibility {@code gold/phb_eligibility} rows at the date
      */
-    public static Dataset<Row> compute(Dataset<Row> scored, Dataset<Row> features, Dataset<Row> eligibility, PriorityConfig config,
-                                       Broadcast<RiskModels> models, FactorPhrases phrases, String rulesVersion, String runId) {
+    public static Dataset<Row> candidates(Dataset<Row> scored, Dataset<Row> features, Dataset<Row> eligibility, PriorityConfig config) {
         Column basisOrder = when(col("basis").equalTo("legal_right"), lit(0)).when(col("basis").equalTo("expected"), lit(1))
                 .otherwise(lit(2));
         Dataset<Row> elig = eligibility.groupBy("person_id").agg(array_sort(collect_set(col("cohort"))).alias("cohorts"),
                 min(basisOrder).alias("basis_order"));
         int listTier = ScoreTables.TIERS.indexOf(config.listMinRiskTier());
-        Column tierIndex = col("risk_tier");
         Column tierListed = lit(false);
         for (int t = 0; t <= listTier; t++) {
-            tierListed = tierListed.or(tierIndex.equalTo(ScoreTables.TIERS.get(t)));
+            tierListed = tierListed.or(col("risk_tier").equalTo(ScoreTables.TIERS.get(t)));
         }
         double[] cuts = costCuts(scored);
         Dataset<Row> base = scored.select("person_id", "reference_date", "p_emergency_12m", "predicted_cost_12m", "risk_percentile",
@@ -99,21 +98,33 @@ public final class Priority {
                 .plus(lit(config.weightComplexity()).multiply(org.apache.spark.sql.functions.least(col("sectors_involved"), lit(3)))
                         .divide(3.0))
                 .plus(when(col("integrated_budget_candidate"), lit(config.integratedBonus())).otherwise(lit(0.0)));
-        Dataset<Row> scoredList = base.withColumn("priority_score", score);
-        Dataset<Row> ranked = RiskTiers.rank(scoredList, "priority_score", "person_id", "priority_rank0");
-        Dataset<Row> factors = RiskScoring.explain(features.join(ranked.select("person_id"), "person_id"), models, phrases,
+        return base.withColumn("priority_score", score);
+    }
+
+    /** The candidates with the top factors raising each one's risk (TreeSHAP on the executors, in words). */
+    public static Dataset<Row> withFactors(Dataset<Row> candidates, Dataset<Row> features, Broadcast<RiskModels> models,
+                                           FactorPhrases phrases, PriorityConfig config) {
+        Dataset<Row> factors = RiskScoring.explain(features.join(candidates.select("person_id"), "person_id"), models, phrases,
                 config.topFactors(), List.of("person_id"));
-        Dataset<Row> withFactors = ranked.join(factors, "person_id");
-        return withFactors.select(col("person_id"), col("reference_date"),
+        return candidates.join(factors, "person_id");
+    }
+
+    /**
+     * Ranks the list (1 = highest score, ties by person id) and shapes the {@code gold/phb_priority} rows. Ranking
+     * reads its input several times (a distributed sort, then numbering): persist it first.
+     */
+    public static Dataset<Row> ranked(Dataset<Row> withFactors, String rulesVersion, String modelId, String runId) {
+        Dataset<Row> ranked = RiskTiers.rank(withFactors, "priority_score", "person_id", "priority_rank0");
+        return ranked.select(col("person_id"), col("reference_date"),
                 col("priority_rank0").plus(1).cast("int").alias("priority_rank"), col("priority_score"), col("eligible"), col("cohorts"),
                 col("sectors_involved").cast("int").alias("sectors_involved"), col("integrated_budget_candidate"), col("p_emergency_12m"),
                 col("predicted_cost_12m").cast(ScoreTables.MONEY).alias("predicted_cost_12m"), col("top_factors"),
-                explanation(config).alias("explanation"), lit(rulesVersion).alias("rules_version"),
-                lit(models.value().modelId()).alias("model_id"), lit(runId).alias("run_id"));
+                explanation().alias("explanation"), lit(rulesVersion).alias("rules_version"), lit(modelId).alias("model_id"),
+                lit(runId).alias("run_id"));
     }
 
     /** One paragraph in plain words: eligibility, risk and tier, cost, sectors, the factors. */
-    static Column explanation(PriorityConfig config) {
+    static Column explanation() {
         Map<String, String> meanings = CodeLists.get("phb_group");
         List<Column> kv = new ArrayList<>();
         meanings.forEach((k, v) -> {
