@@ -21,7 +21,7 @@ import smile.regression.RegressionTree;
  * on, whose residuals are too small). The number of trees is chosen by early stopping on the same validation rows.
  */
 public final class CostModel implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final GradientTreeBoost model;
     private final StructType schema;
@@ -29,7 +29,8 @@ public final class CostModel implements Serializable {
     private final int trainedTrees;
     private final double intercept;
     private final double shrinkage;
-    private final FlatTrees flat;
+    /** A cache of the trees as flat arrays, rebuilt from the Smile trees after deserialisation. */
+    private transient volatile FlatTrees flat;
 
     private CostModel(GradientTreeBoost model, StructType schema, double smearing, int trainedTrees, double intercept, double shrinkage,
                       int features) {
@@ -39,7 +40,18 @@ public final class CostModel implements Serializable {
         this.trainedTrees = trainedTrees;
         this.intercept = intercept;
         this.shrinkage = shrinkage;
-        this.flat = FlatTrees.of(model.trees(), features);
+        this.features = features;
+    }
+
+    private final int features;
+
+    private FlatTrees flat() {
+        FlatTrees f = flat;
+        if (f == null) {
+            f = FlatTrees.of(model.trees(), features);
+            flat = f;
+        }
+        return f;
     }
 
     /** Fits on training rows {@code x, cost}; {@code xv, costv} are the validation rows for early stopping and smearing. */
@@ -93,7 +105,7 @@ public final class CostModel implements Serializable {
         smear = xv.length == 0 ? 1 : smear / xv.length;
         CostModel c = new CostModel(m, schema, smear, trained, b, params.shrinkage(), names.length);
         double smile = m.predict(t0);
-        double ours = b + params.shrinkage() * c.flat.sum(x[0]);
+        double ours = b + params.shrinkage() * c.flat().sum(x[0]);
         if (Math.abs(smile - ours) > 1e-9) {
             throw new IllegalStateException("cost model check failed: Smile f=" + smile + ", recomputed f=" + ours);
         }
@@ -102,7 +114,7 @@ public final class CostModel implements Serializable {
 
     /** Predicted 12-month cost in pounds (not negative). */
     public double predict(double[] x) {
-        return Math.max(0, Math.exp(intercept + shrinkage * flat.sum(x)) * smearing - 1);
+        return Math.max(0, Math.exp(intercept + shrinkage * flat().sum(x)) * smearing - 1);
     }
 
     public double smearing() {

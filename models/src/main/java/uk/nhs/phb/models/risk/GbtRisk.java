@@ -26,7 +26,7 @@ import smile.regression.RegressionTree;
  * with {@link #baseLogOdds()} to the model's log-odds exactly (tested).
  */
 public final class GbtRisk implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Hyper-parameters (documented defaults in {@link #defaults()}). */
     public record Params(int maxTrees, int maxNodes, int nodeSize, double shrinkage, double subsample, int patience)
@@ -60,7 +60,8 @@ public final class GbtRisk implements Serializable {
     private final String[] names;
     private final int trainedTrees;
     private final List<Double> validationLogLoss;
-    private final FlatTrees flat;
+    /** A cache of the trees as flat arrays, rebuilt from the Smile trees after deserialisation. */
+    private transient volatile FlatTrees flat;
 
     private GbtRisk(GradientTreeBoost model, double shrinkage, double intercept, StructType schema, String[] names, int trainedTrees,
                     List<Double> validationLogLoss) {
@@ -72,7 +73,6 @@ public final class GbtRisk implements Serializable {
         this.names = names;
         this.trainedTrees = trainedTrees;
         this.validationLogLoss = validationLogLoss;
-        this.flat = FlatTrees.of(trees, names.length);
     }
 
     /**
@@ -139,7 +139,16 @@ public final class GbtRisk implements Serializable {
 
     /** The margin F(x) (half the log-odds), from the flat copy of the trees. */
     private double margin(double[] x) {
-        return intercept + shrinkage * flat.sum(x);
+        return intercept + shrinkage * flat().sum(x);
+    }
+
+    private FlatTrees flat() {
+        FlatTrees f = flat;
+        if (f == null) {
+            f = FlatTrees.of(trees, names.length);
+            flat = f;
+        }
+        return f;
     }
 
     /** The margin as Smile's own trees compute it (for the equality tests). */
@@ -164,7 +173,8 @@ public final class GbtRisk implements Serializable {
     /** SHAP values on the log-odds scale, one per feature; they sum with {@link #baseLogOdds()} to {@link #logOdds}. */
     public double[] shap(double[] x) {
         double[] phi = new double[names.length];
-        flat.shap(x, phi, flat.buffers());
+        FlatTrees f = flat();
+        f.shap(x, phi, f.buffers());
         for (int j = 0; j < phi.length; j++) {
             phi[j] *= 2 * shrinkage;
         }

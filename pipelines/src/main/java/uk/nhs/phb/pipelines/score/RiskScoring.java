@@ -2,7 +2,6 @@ package uk.nhs.phb.pipelines.score;
 
 import static org.apache.spark.sql.functions.col;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -183,12 +182,7 @@ public final class RiskScoring {
         return features.mapPartitions(f, Encoders.row(out));
     }
 
-    /** Money as the contract's decimal(14,2). */
-    static BigDecimal money(double pounds) {
-        return BigDecimal.valueOf(pounds).setScale(2, java.math.RoundingMode.HALF_UP);
-    }
-
-    /** Rows of {@code scored} for one date only (guards callers passing a whole table). */
+    /** The rows of a table partitioned by {@code reference_date} at one date. */
     public static Dataset<Row> at(Dataset<Row> table, java.time.LocalDate date) {
         return table.filter(col("reference_date").equalTo(org.apache.spark.sql.functions.lit(date.toString()).cast("date")));
     }
