@@ -1,0 +1,121 @@
+package uk.nhs.phb.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.SparkSessions;
+import uk.nhs.phb.jobs.budget.BudgetJob;
+import uk.nhs.phb.models.budget.BudgetRules;
+
+@Command(name = "budget", mixinStandardHelpOptions = true,
+        description = "Indicative budgets for every eligible or prioritised person: one line per funding stream, with its method, "
+                + "a range and a plain-words explanation (gold/indicative_budgets).")
+final class BudgetCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    LakeKeyOption lakeKey;
+
+    @Option(names = "--as-of", paramLabel = "DATE", required = true,
+            description = "Reference date: yyyy-MM-dd, or a quarter YYYY-YYQn meaning its last day.")
+    String asOf;
+
+    @Option(names = "--pooling", paramLabel = "FILE",
+            description = "The local statement of resources: which streams each cohort may include and whether they pool "
+                    + "(CSV as reference/budgets/pooling.csv). Default: the shipped rules.")
+    Path pooling;
+
+    @Option(names = "--unit-costs", paramLabel = "FILE", description = "Unit prices by financial year (CSV item,fy,cost). "
+            + "Default: the shipped price list.")
+    Path unitCosts;
+
+    @Option(names = "--chair-costs", paramLabel = "FILE", description = "Wheelchair types with the cost and expected life of the chair "
+            + "the NHS would provide (CSV chair_type,cost,expected_life_years,source). Default: the shipped list.")
+    Path chairCosts;
+
+    @Option(names = "--min-cell", paramLabel = "N", defaultValue = "" + BudgetJob.Request.DEFAULT_MIN_CELL,
+            description = "Fewest similar people a range may come from before it widens to a larger group. Default: ${DEFAULT-VALUE}")
+    int minCell;
+
+    @Option(names = "--evaluate", description = "Compare the needs-based estimates and ranges with the synthetic generator's true "
+            + "need costs (landing/_truth) and print MdAPE, range coverage and the cohort-average baseline.")
+    boolean evaluate;
+
+    @Override
+    public Integer call() {
+        LocalDate date = FeaturesCommand.referenceDate(asOf);
+        if (minCell < 1) {
+            throw new InputException("--min-cell must be at least 1, got " + minCell);
+        }
+        BudgetRules rules = rules();
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("lake", common.lake);
+        params.put("as_of", date.toString());
+        params.put("lake_key_file", lakeKey.file.toString());
+        params.put("pooling", pooling == null ? BudgetRules.POOLING : pooling.toString());
+        params.put("unit_costs", unitCosts == null ? BudgetRules.UNIT_COSTS : unitCosts.toString());
+        params.put("chair_costs", chairCosts == null ? BudgetRules.WHEELCHAIR_COSTS : chairCosts.toString());
+        params.put("min_cell", minCell);
+        params.put("evaluate", evaluate);
+        Map<String, Object> s = BudgetJob.run(SparkSessions.forJob(common.settings()), common.settings(),
+                lakeKey.load(spec.commandLine().getErr()), new BudgetJob.Request(date, rules, minCell, evaluate), params,
+                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+        StringBuilder text = new StringBuilder(String.format("Indicative budgets at %s for %,d people (run %s): %,d lines, %s a year in all%n",
+                date, (long) s.get("people"), s.get("run_id"), (long) s.get("lines"), pounds(s.get("total_annual_gbp"))));
+        text.append("  lines by method: ").append(s.get("lines_by_method")).append('\n');
+        text.append("  lines by stream: ").append(s.get("lines_by_stream")).append('\n');
+        text.append(String.format("  integrated (pooled) budgets: %,d people; people with no line: %,d%n", (long) s.get("pooled_people"),
+                (long) s.get("people_without_lines")));
+        text.append("  needs models ").append(s.get("model_id")).append(": ").append(s.get("models")).append('\n');
+        text.append("  rules ").append(s.get("rules_version")).append(" (pooling from ").append(s.get("pooling")).append(")\n");
+        if (evaluate) {
+            text.append(String.format("  against the generator's truth (%,d lines): needs-based estimate MdAPE %s, range coverage %s, "
+                            + "baseline 'average cost of the cohort' MdAPE %s, stated figure MdAPE %s%n", (long) s.get("lines_evaluated"),
+                    s.get("mdape"), s.get("range_coverage"), s.get("baseline_mdape"), s.get("chosen_mdape")));
+            text.append("  by stream: ").append(s.get("by_stream")).append('\n');
+        }
+        text.append("  table ").append(s.get("table"));
+        Output.print(spec.commandLine().getOut(), common.json, s, text.toString());
+        return 0;
+    }
+
+    private BudgetRules rules() {
+        try {
+            return BudgetRules.of(text(pooling, BudgetRules.POOLING), pooling == null ? BudgetRules.POOLING : pooling.toString(),
+                    text(chairCosts, BudgetRules.WHEELCHAIR_COSTS), BudgetRules.resource(BudgetRules.READY_RECKONER),
+                    text(unitCosts, BudgetRules.UNIT_COSTS));
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage() + "; fix the file and run again", e);
+        }
+    }
+
+    private static String text(Path file, String resource) {
+        if (file == null) {
+            return BudgetRules.resource(resource);
+        }
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InputException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    static String pounds(Object amount) {
+        return amount instanceof java.math.BigDecimal b ? uk.nhs.phb.models.budget.Money.format(b) : String.valueOf(amount);
+    }
+}

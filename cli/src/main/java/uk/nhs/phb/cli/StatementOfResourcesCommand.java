@@ -1,0 +1,75 @@
+package uk.nhs.phb.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.SparkSessions;
+import uk.nhs.phb.jobs.budget.StatementOfResourcesJob;
+import uk.nhs.phb.models.budget.BudgetRules;
+
+@Command(name = "statement-of-resources", mixinStandardHelpOptions = true,
+        description = "Publish the statement of resources: per cohort, the rule, how many people, which funding streams a budget can "
+                + "include, the distribution of indicative budgets and what the money buys now (CSV and HTML, small numbers suppressed).")
+final class StatementOfResourcesCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--as-of", paramLabel = "DATE", required = true,
+            description = "Reference date of the budgets: yyyy-MM-dd, or a quarter YYYY-YYQn meaning its last day.")
+    String asOf;
+
+    @Option(names = "--org", paramLabel = "CODE",
+            description = "Only people of this organisation: an ICB, Sub-ICB location or local authority code. Default: everyone in the lake.")
+    String org;
+
+    @Option(names = "--pooling", paramLabel = "FILE",
+            description = "The statement's cohort rules (CSV as reference/budgets/pooling.csv); use the file the budgets were made with. "
+                    + "Default: the shipped rules.")
+    Path pooling;
+
+    @Override
+    public Integer call() {
+        LocalDate date = FeaturesCommand.referenceDate(asOf);
+        if (org != null && !org.matches("[A-Za-z0-9]{3,9}")) {
+            throw new InputException("--org '" + org + "' is not an organisation code (3 to 9 letters and digits, e.g. QWO, 15F or E08000035)");
+        }
+        BudgetRules rules;
+        try {
+            rules = pooling == null ? BudgetRules.defaults()
+                    : BudgetRules.withPooling(Files.readString(pooling, StandardCharsets.UTF_8), pooling.toString());
+        } catch (IOException e) {
+            throw new InputException("cannot read " + pooling + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage() + "; fix the file and run again", e);
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("lake", common.lake);
+        params.put("out", common.out);
+        params.put("as_of", date.toString());
+        params.put("org", org);
+        params.put("pooling", pooling == null ? BudgetRules.POOLING : pooling.toString());
+        Map<String, Object> s = StatementOfResourcesJob.run(SparkSessions.forJob(common.settings()), common.settings(),
+                new StatementOfResourcesJob.Request(date, org, rules), params, TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+        String text = String.format("Statement of resources at %s%s (run %s): %,d people with an indicative budget, %s a year%n"
+                        + "  people per cohort (eligible / with a budget, small numbers suppressed): %s%n  written to %s (statement.html, "
+                        + "statement.csv, services.csv, manifest.json)",
+                date, org == null ? "" : " for " + org, s.get("run_id"), (long) s.get("people"), BudgetCommand.pounds(s.get("total_annual_gbp")),
+                s.get("cohorts"), s.get("out"));
+        Output.print(spec.commandLine().getOut(), common.json, s, text);
+        return 0;
+    }
+}

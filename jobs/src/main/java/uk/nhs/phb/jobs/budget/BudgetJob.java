@@ -1,0 +1,231 @@
+package uk.nhs.phb.jobs.budget;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+import uk.nhs.phb.jobs.DeltaTables;
+import uk.nhs.phb.jobs.Files2;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobRun;
+import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Lake;
+import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.models.budget.BudgetRules;
+import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.pipelines.budget.BudgetEvaluation;
+import uk.nhs.phb.pipelines.budget.BudgetFacts;
+import uk.nhs.phb.pipelines.budget.IndicativeBudgets;
+import uk.nhs.phb.pipelines.budget.NeedsModels;
+
+/**
+ * {@code phb budget --as-of DATE}: {@code gold/indicative_budgets} (one row per person and funding-stream
+ * line) for every person in {@code gold/phb_eligibility} or listed in {@code gold/phb_priority} at the date,
+ * and the needs models' coefficients in {@code gold/budget_models}. Both are partitioned by
+ * {@code reference_date}; a re-run replaces that date only. With {@code evaluate}, compares the budgets with
+ * the synthetic generator's true need costs in {@code <landing>/_truth/}.
+ */
+public final class BudgetJob {
+    public static final String TABLE = "indicative_budgets";
+    public static final String MODELS_TABLE = "budget_models";
+    static final List<String> FEEDS = List.of("chc", "asc_cld", "ehcp", "wheelchair", "community", "mental_health");
+
+    /**
+     * What to make.
+     *
+     * @param rules    reference data (pooling rules, chair costs, ready reckoner, unit costs)
+     * @param minCell  smallest group of similar people a range may come from
+     * @param evaluate compare with the generator's truth (synthetic data only)
+     */
+    public record Request(LocalDate asOf, BudgetRules rules, int minCell, boolean evaluate) {
+        public static final int DEFAULT_MIN_CELL = 20;
+    }
+
+    private BudgetJob() {
+    }
+
+    public static Map<String, Object> run(SparkSession spark, JobSettings settings, SecretKey lakeKey, Request req,
+                                          Map<String, Object> parameters, Progress progress) {
+        Lake lake = settings.lakeLayout();
+        String date = req.asOf().toString();
+        String featuresPath = lake.gold("person_features");
+        String eligibilityPath = lake.gold("phb_eligibility");
+        String priorityPath = lake.gold("phb_priority");
+        String indexPath = lake.silver("person_index");
+        if (!DeltaTables.exists(spark, eligibilityPath)) {
+            throw new InputException("no gold/phb_eligibility in " + lake.root() + "; run 'phb score --as-of " + date + "' first");
+        }
+        if (!DeltaTables.exists(spark, featuresPath)) {
+            throw new InputException("no gold/person_features in " + lake.root() + "; run 'phb features --as-of " + date + "' first");
+        }
+        if (!DeltaTables.exists(spark, indexPath)) {
+            throw new InputException("no silver/person_index in " + lake.root() + "; run 'phb link' first");
+        }
+        String truthPersons = settings.landing() + "/_truth/persons";
+        String truthRecords = settings.landing() + "/_truth/person_records";
+        if (req.evaluate() && !(Files2.exists(spark, truthPersons) && Files2.exists(spark, truthRecords))) {
+            throw new InputException("--evaluate needs the generator's truth at " + truthPersons + " and " + truthRecords
+                    + " (written by 'phb synth'); real feeds have none");
+        }
+        if (req.evaluate()) {
+            LocalDate truthDate = truthDate(spark, settings.landing() + "/_truth/risk");
+            if (truthDate != null && !truthDate.equals(req.asOf())) {
+                throw new InputException("the generator's true need costs are at " + truthDate + " (the end of the synthetic window), "
+                        + "not " + date + "; run 'phb budget --as-of " + truthDate + " --evaluate'");
+            }
+        }
+        long t0 = System.nanoTime();
+        try (JobRun run = JobRun.start(spark, lake, "budget", parameters, progress)) {
+            try {
+                run.stage("read inputs");
+                Dataset<Row> features = spark.read().format("delta").load(featuresPath)
+                        .filter(col("reference_date").equalTo(lit(date).cast(DataTypes.DateType)));
+                Dataset<Row> eligibility = spark.read().format("delta").load(eligibilityPath);
+                if (eligibility.filter(col("reference_date").equalTo(lit(date).cast(DataTypes.DateType))).isEmpty()) {
+                    throw new InputException("gold/phb_eligibility has no rows for " + date + "; run 'phb score --as-of " + date + "' first");
+                }
+                if (features.isEmpty()) {
+                    throw new InputException("gold/person_features has no rows for " + date + "; run 'phb features --as-of " + date
+                            + "' first");
+                }
+                run.input("gold/person_features", DeltaTables.version(spark, featuresPath));
+                run.input("gold/phb_eligibility", DeltaTables.version(spark, eligibilityPath));
+                run.input("silver/person_index", DeltaTables.version(spark, indexPath));
+                Dataset<Row> priority = null;
+                if (DeltaTables.exists(spark, priorityPath)) {
+                    priority = spark.read().format("delta").load(priorityPath);
+                    run.input("gold/phb_priority", DeltaTables.version(spark, priorityPath));
+                }
+                Map<String, Dataset<Row>> bronze = new HashMap<>();
+                for (String feed : FEEDS) {
+                    String path = lake.bronze(feed);
+                    if (DeltaTables.exists(spark, path)) {
+                        bronze.put(feed, spark.read().format("delta").load(path));
+                        run.input("bronze/" + feed, DeltaTables.version(spark, path));
+                    }
+                }
+                Dataset<Row> index = spark.read().format("delta").load(indexPath);
+
+                run.stage("packages and replaceable spend");
+                Dataset<Row> facts = BudgetFacts.compute(new BudgetFacts.Inputs(bronze, index, lakeKey), req.asOf());
+                Dataset<Row> people = IndicativeBudgets.budgetPeople(eligibility, priority, req.asOf());
+                run.stage("needs models and ranges");
+                IndicativeBudgets.Result result = IndicativeBudgets.compute(features, facts, people,
+                        new IndicativeBudgets.Settings(req.rules(), req.minCell(), req.asOf(), run.runId()));
+
+                run.stage("write indicative_budgets");
+                String path = lake.gold(TABLE);
+                String meta = "{\"run_id\":\"" + run.runId() + "\",\"model_id\":\"" + result.models().modelId() + "\",\"rules_version\":\""
+                        + req.rules().version() + "\"}";
+                result.lines().write().format("delta").mode(SaveMode.Overwrite).partitionBy("reference_date")
+                        .option("replaceWhere", "reference_date = DATE'" + date + "'")
+                        .option("userMetadata", meta).save(path);
+                String modelsPath = lake.gold(MODELS_TABLE);
+                result.models().coefficients(spark)
+                        .withColumn("reference_date", lit(date).cast(DataTypes.DateType))
+                        .withColumn("model_id", lit(result.models().modelId()))
+                        .withColumn("run_id", lit(run.runId()))
+                        .write().format("delta").mode(SaveMode.Overwrite).partitionBy("reference_date")
+                        .option("replaceWhere", "reference_date = DATE'" + date + "'")
+                        .option("userMetadata", meta).save(modelsPath);
+
+                run.stage("summary");
+                Dataset<Row> written = spark.read().format("delta").load(path).filter(col("reference_date").equalTo(lit(date)
+                        .cast(DataTypes.DateType))).persist(StorageLevel.MEMORY_AND_DISK());
+                Row totals = written.agg(count(lit(1)), countDistinct("person_id"), sum("annual_gbp")).first();
+                long lines = totals.getLong(0);
+                long persons = totals.getLong(1);
+                BigDecimal total = totals.isNullAt(2) ? BigDecimal.ZERO.setScale(2) : totals.getDecimal(2);
+                long candidates = people.join(features.select("person_id"), "person_id").count();
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("run_id", run.runId());
+                summary.put("reference_date", date);
+                summary.put("people", persons);
+                summary.put("people_without_lines", candidates - persons);
+                summary.put("lines", lines);
+                summary.put("total_annual_gbp", total);
+                summary.put("pooled_people", written.filter(col("pooled")).select("person_id").distinct().count());
+                summary.put("lines_by_method", counts(written, "method"));
+                summary.put("lines_by_stream", counts(written, "stream"));
+                summary.put("model_id", result.models().modelId());
+                summary.put("rules_version", req.rules().version());
+                summary.put("pooling", req.rules().poolingSource());
+                summary.put("models", result.models().summary());
+                run.output("gold/" + TABLE, DeltaTables.version(spark, path), lines);
+                run.output("gold/" + MODELS_TABLE, DeltaTables.version(spark, modelsPath), spark.read().format("delta").load(modelsPath)
+                        .filter(col("reference_date").equalTo(lit(date).cast(DataTypes.DateType))).count());
+                run.count("people", persons);
+                run.count("lines", lines);
+                if (req.evaluate()) {
+                    run.stage("evaluate against truth");
+                    Dataset<Row> truePersons = BudgetEvaluation.truePersons(csv(spark, truthRecords), index, lakeKey);
+                    Map<String, Object> eval = BudgetEvaluation.evaluate(written, result.streamCosts(), truePersons, csv(spark, truthPersons));
+                    summary.putAll(eval);
+                    run.count("mdape", eval.get("mdape"));
+                    run.count("range_coverage", eval.get("range_coverage"));
+                    run.count("baseline_mdape", eval.get("baseline_mdape"));
+                }
+                written.unpersist();
+                summary.put("table", path);
+                summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+                run.succeeded();
+                return summary;
+            } catch (RuntimeException e) {
+                run.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private static Map<String, Long> counts(Dataset<Row> d, String column) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Row r : d.groupBy(column).count().orderBy(column).collectAsList()) {
+            out.put(r.getString(0), r.getLong(1));
+        }
+        return out;
+    }
+
+    /** A truth table as written by 'phb synth' (CSV with header, or Parquet), all columns as strings. */
+    static Dataset<Row> csv(SparkSession spark, String path) {
+        return Files2.hasFileEnding(spark, path, ".parquet") ? spark.read().parquet(path) : spark.read().option("header", true).csv(path);
+    }
+
+    /**
+     * The date the generator's truth describes: the last quarter end in {@code _truth/risk}, read from one
+     * of its files (each holds every quarter of its people). Null when there is no risk table.
+     */
+    static LocalDate truthDate(SparkSession spark, String riskPath) {
+        if (!Files2.exists(spark, riskPath)) {
+            return null;
+        }
+        try {
+            var fs = Files2.fs(spark, riskPath);
+            for (var st : fs.listStatus(new org.apache.hadoop.fs.Path(riskPath))) {
+                String name = st.getPath().getName();
+                if (name.startsWith("part-") && (name.endsWith(".csv") || name.endsWith(".parquet"))) {
+                    Row r = csv(spark, st.getPath().toString()).agg(org.apache.spark.sql.functions.max(col("reference_date"))).first();
+                    if (!r.isNullAt(0)) {
+                        return LocalDate.parse(r.get(0).toString());
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new InputException("cannot read " + riskPath + ": " + e.getMessage(), e);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,175 @@
+package uk.nhs.phb.jobs.budget;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import uk.nhs.phb.jobs.DeltaTables;
+import uk.nhs.phb.jobs.Files2;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobRun;
+import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Lake;
+import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.models.budget.BudgetRules;
+import uk.nhs.phb.models.budget.StatementOfResources;
+import uk.nhs.phb.models.disclosure.SmallNumbers;
+import uk.nhs.phb.pipelines.budget.StatementFigures;
+
+/**
+ * {@code phb statement-of-resources --as-of DATE [--org CODE]}: the statement of resources as CSV
+ * ({@code statement.csv}, {@code services.csv}) and a self-contained HTML page, written to
+ * {@code <out>/statement-of-resources/<as-of>/} (or {@code <as-of>-<org>/}) through a staging folder renamed
+ * into place, with {@code manifest.json} written last. Figures go through {@link SmallNumbers#NHS_DIGITAL}.
+ */
+public final class StatementOfResourcesJob {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** What to publish: the date, an organisation code (ICB, Sub-ICB or local authority) or null, and the rules. */
+    public record Request(LocalDate asOf, String org, BudgetRules rules) {
+    }
+
+    private StatementOfResourcesJob() {
+    }
+
+    public static Map<String, Object> run(SparkSession spark, JobSettings settings, Request req, Map<String, Object> parameters,
+                                          Progress progress) {
+        Lake lake = settings.lakeLayout();
+        String date = req.asOf().toString();
+        String budgetsPath = lake.gold(BudgetJob.TABLE);
+        String eligibilityPath = lake.gold("phb_eligibility");
+        String featuresPath = lake.gold("person_features");
+        if (!DeltaTables.exists(spark, budgetsPath)) {
+            throw new InputException("no gold/indicative_budgets in " + lake.root() + "; run 'phb budget --as-of " + date + "' first");
+        }
+        if (!DeltaTables.exists(spark, eligibilityPath)) {
+            throw new InputException("no gold/phb_eligibility in " + lake.root() + "; run 'phb score --as-of " + date + "' first");
+        }
+        long t0 = System.nanoTime();
+        try (JobRun run = JobRun.start(spark, lake, "statement-of-resources", parameters, progress)) {
+            try {
+                run.stage("read budgets");
+                org.apache.spark.sql.Column day = col("reference_date").equalTo(lit(date).cast(DataTypes.DateType));
+                Dataset<Row> lines = spark.read().format("delta").load(budgetsPath).filter(day);
+                Dataset<Row> eligibility = spark.read().format("delta").load(eligibilityPath).filter(day);
+                run.input("gold/" + BudgetJob.TABLE, DeltaTables.version(spark, budgetsPath));
+                run.input("gold/phb_eligibility", DeltaTables.version(spark, eligibilityPath));
+                if (lines.isEmpty()) {
+                    throw new InputException("gold/indicative_budgets has no rows for " + date + "; run 'phb budget --as-of " + date + "' first");
+                }
+                List<String> versions = lines.select("rules_version").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+                if (req.org() != null) {
+                    if (!DeltaTables.exists(spark, featuresPath)) {
+                        throw new InputException("--org needs gold/person_features in " + lake.root() + " to place people; run 'phb features --as-of "
+                                + date + "' first");
+                    }
+                    run.input("gold/person_features", DeltaTables.version(spark, featuresPath));
+                    Dataset<Row> inOrg = spark.read().format("delta").load(featuresPath).filter(day)
+                            .filter(col("icb_code").equalTo(req.org()).or(col("sub_icb_code").equalTo(req.org()))
+                                    .or(col("la_code").equalTo(req.org())))
+                            .select("person_id");
+                    if (inOrg.isEmpty()) {
+                        throw new InputException("no person in gold/person_features at " + date + " belongs to organisation '" + req.org()
+                                + "'; give an ICB, Sub-ICB or local authority code (e.g. " + exampleCodes(spark, featuresPath, date) + ")");
+                    }
+                    lines = lines.join(inOrg, "person_id");
+                    eligibility = eligibility.join(inOrg, "person_id");
+                }
+                run.stage("figures");
+                StatementOfResources.Figures figures = StatementFigures.compute(lines, eligibility, req.asOf(), req.org());
+                SmallNumbers rule = SmallNumbers.NHS_DIGITAL;
+
+                run.stage("write statement");
+                String target = settings.out() + "/statement-of-resources/" + date + (req.org() == null ? "" : "-" + req.org());
+                String staging = Files2.stagingFor(target);
+                try {
+                    Map<String, Object> files = new LinkedHashMap<>();
+                    List<List<String>> statement = StatementOfResources.csv(figures, req.rules(), rule);
+                    List<List<String>> services = StatementOfResources.servicesCsv(figures, req.rules(), rule);
+                    write(spark, staging, "statement.csv", StatementOfResources.toCsv(statement), statement.size() - 1, files);
+                    write(spark, staging, "services.csv", StatementOfResources.toCsv(services), services.size() - 1, files);
+                    write(spark, staging, "statement.html", StatementOfResources.html(figures, req.rules(), rule), -1, files);
+                    Map<String, Object> manifest = new LinkedHashMap<>();
+                    manifest.put("kind", "statement-of-resources");
+                    manifest.put("level", "AGGREGATE");
+                    manifest.put("as_of", date);
+                    manifest.put("org", req.org());
+                    manifest.put("run_id", run.runId());
+                    manifest.put("budgets_version", DeltaTables.version(spark, budgetsPath));
+                    manifest.put("budget_rules_versions", versions);
+                    manifest.put("statement_rules_version", req.rules().version());
+                    manifest.put("small_numbers", "counts 1-" + rule.threshold() + " shown as *, others rounded to " + rule.base()
+                            + "; money shown only where its count is shown");
+                    manifest.put("files", files);
+                    Files2.writeText(spark, staging + "/manifest.json", JSON.writeValueAsString(manifest));
+                    Files2.publish(spark, staging, target, true);
+                } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                    Files2.discard(spark, staging);
+                    throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+                }
+                run.output(target, -1, figures.cohorts().size());
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("run_id", run.runId());
+                summary.put("as_of", date);
+                summary.put("org", req.org());
+                summary.put("people", figures.all().people());
+                summary.put("total_annual_gbp", figures.all().total());
+                Map<String, Object> cohorts = new LinkedHashMap<>();
+                for (StatementOfResources.CohortFigures c : figures.cohorts()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("people_eligible", rule.count(c.peopleEligible(), SmallNumbers.Level.SUB_NATIONAL).text());
+                    m.put("people_with_budget", rule.count(c.budgets().people(), SmallNumbers.Level.SUB_NATIONAL).text());
+                    cohorts.put(c.cohort(), m);
+                }
+                summary.put("cohorts", cohorts);
+                summary.put("out", target);
+                summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+                run.count("people", figures.all().people());
+                run.succeeded();
+                return summary;
+            } catch (RuntimeException e) {
+                run.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private static void write(SparkSession spark, String dir, String name, String text, long rows, Map<String, Object> files) {
+        Files2.writeText(spark, dir + "/" + name, text);
+        Map<String, Object> f = new LinkedHashMap<>();
+        if (rows >= 0) {
+            f.put("rows", rows);
+        }
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        f.put("bytes", bytes.length);
+        f.put("sha256", sha256(bytes));
+        files.put(name, f);
+    }
+
+    private static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String exampleCodes(SparkSession spark, String featuresPath, String date) {
+        Row r = spark.read().format("delta").load(featuresPath).filter(col("reference_date").equalTo(lit(date).cast(DataTypes.DateType)))
+                .select("icb_code", "sub_icb_code", "la_code").first();
+        return r.get(0) + ", " + r.get(1) + " or " + r.get(2);
+    }
+}
