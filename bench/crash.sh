@@ -5,7 +5,8 @@
 # scans the lake, outputs and stderr for leaked identifiers.
 # Usage: bench/crash.sh [PEOPLE] [KILLS_PER_STAGE] [SEED]     (PHB=launcher overrides ./phb)
 # On a busy machine: REFS=1 skips the second undisturbed run, CONCURRENT="ingest" limits the concurrent runs,
-# INGEST_FEEDS=a,b limits ingest (and so every later stage) to those feeds.
+# INGEST_FEEDS=a,b limits ingest (and so every later stage) to those feeds, ONLY="ingest link" runs only those
+# stages, REUSE_LANDING=1 keeps the last run's synthetic landing and keys.
 # Prints one JSON object with the figures for docs/RELIABILITY.md; exit 1 when any check fails.
 #
 # Stages, in order: "name|phb arguments" (KEY is the lake key). Add a later stage with one line.
@@ -20,7 +21,14 @@ people="${1:-1000}"; kills="${2:-3}"; seed="${3:-1}"
 PHB="${PHB:-./phb}"
 RANDOM=$seed
 d="bench/results/crash"
-rm -rf "$d"; mkdir -p "$d"
+if [[ -n ${REUSE_LANDING:-} && -d "$d/landing" ]]; then   # keep the synthetic landing and keys of the last run
+  find "$d" -mindepth 1 -maxdepth 1 ! -name landing ! -name keys ! -name synth.json -exec rm -rf {} +
+else
+  rm -rf "$d"; mkdir -p "$d"
+fi
+if [[ -n ${ONLY:-} ]]; then   # ONLY="ingest link": the first stages only
+  kept=(); for spec in "${STAGES[@]}"; do [[ " $ONLY " == *" ${spec%%|*} "* ]] && kept+=("$spec"); done; STAGES=("${kept[@]}")
+fi
 $PHB --version >/dev/null || exit 1
 if [[ -n "${PHB_CP:-}" ]]; then cp_="$PHB_CP"; else cp_="cli/target/phb-cli-0.1.0-SNAPSHOT.jar:$(cat cli/target/launcher/classpath.txt)"; fi
 flags="$(cat cli/target/launcher/jvm-flags.txt 2>/dev/null || cat "${PHB_FLAGS:-/dev/null}")"
@@ -28,10 +36,12 @@ digest() { # lake -> digest file; fails when a table cannot be read
   # shellcheck disable=SC2086
   java -Xmx2g $flags -cp "$cp_" bench/TableDigest.java "$1" > "$2" 2> "$2.err"
 }
-$PHB keygen --out "$d/keys/provider.key" >/dev/null
-$PHB keygen --out "$d/keys/lake.key" >/dev/null
-$PHB synth --people "$people" --seed "$seed" --key-file "$d/keys/provider.key" --landing "$d/landing" --lake "$d/synth-lake" \
-  --out "$d/synth-out" --json > "$d/synth.json" || exit 1
+if [[ ! -d "$d/landing" ]]; then
+  $PHB keygen --out "$d/keys/provider.key" >/dev/null
+  $PHB keygen --out "$d/keys/lake.key" >/dev/null
+  $PHB synth --people "$people" --seed "$seed" --key-file "$d/keys/provider.key" --landing "$d/landing" --lake "$d/synth-lake" \
+    --out "$d/synth-out" --json > "$d/synth.json" || exit 1
+fi
 args_of() { local a=${1#*|}; echo "${a//KEY/$d/keys/lake.key}"; }
 extra_of() { [[ ${1%%|*} == ingest ]] && echo "--extract-date 2026-06-30${INGEST_FEEDS:+ --feeds $INGEST_FEEDS}"; }
 stage() { # lake out spec -> runs the stage to completion, prints its exit code
@@ -111,7 +121,7 @@ found=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["found"]
 tables=$(wc -l < "$d/ref1.digest")
 ok=$([[ $found -eq 0 && $differing -eq 0 && $duplicates -eq 0 && $unreadable -eq 0 && $half_written -eq 0 && $concurrent_differing -eq 0 && $concurrent_unclear -eq 0 ]] && echo true || echo false)
 cat <<JSON
-{"command": "REFS=${REFS:-2} CONCURRENT='${CONCURRENT:-all}' INGEST_FEEDS='${INGEST_FEEDS:-}' bench/crash.sh $people $kills $seed", "people": $people, "stages": $(printf '"%s",' "${STAGES[@]%%|*}" | sed 's/,$//;s/^/[/;s/$/]/'),
+{"command": "REFS=${REFS:-2} CONCURRENT='${CONCURRENT:-all}' ONLY='${ONLY:-}' INGEST_FEEDS='${INGEST_FEEDS:-}' bench/crash.sh $people $kills $seed", "people": $people, "stages": $(printf '"%s",' "${STAGES[@]%%|*}" | sed 's/,$//;s/^/[/;s/$/]/'),
  "tables": $tables, "kills": $kills_done, "kill_points": [$(IFS=,; echo "${kill_log[*]}")],
  "tables_differing_after_crash_and_rerun": $differing, "tables_with_duplicate_rows": $duplicates,
  "unreadable_after_kill": $unreadable, "half_written_outputs_visible": $half_written,
