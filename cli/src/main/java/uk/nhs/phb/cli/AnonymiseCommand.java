@@ -24,14 +24,15 @@ final class AnonymiseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--in", paramLabel = "FILE_OR_TABLE", description = "Input: CSV (header), Parquet, or a Delta table folder.")
+    @Option(names = "--in", paramLabel = "FILE_OR_TABLE",
+            description = "Input: CSV (header), Parquet, a Delta table folder, or a lake table by name (gold/person_features, with --lake).")
     String in;
 
     @Option(names = "--verify", paramLabel = "FILE", description = "Re-check this file's k/l/t without trusting any metadata; exit 3 if it fails.")
     String verify;
 
     @Option(names = "--qi", paramLabel = "COLUMN=HIERARCHY", required = true,
-            description = "A quasi-identifier and its hierarchy: a CSV (value;level1;...;*) or builtin:age|date|imd|ethnicity|practice. "
+            description = "A quasi-identifier and its hierarchy: a CSV (value;level1;...;*) or builtin:age|age_band|sex|date|imd|ethnicity|practice. "
                     + "With --verify only the column name is needed. Repeat for each.")
     List<String> qi;
 
@@ -66,7 +67,7 @@ final class AnonymiseCommand implements Callable<Integer> {
     @Mixin
     FileOptions files;
 
-    @Option(names = "--lake", paramLabel = "DIR", defaultValue = "lake", description = "Lake for builtin:practice (bronze/ref_practices). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--lake", paramLabel = "DIR", defaultValue = "lake", description = "Lake for builtin:practice (bronze/ref_practices) and tables named by --in. Default: ${DEFAULT-VALUE}")
     String lake;
 
     @Mixin

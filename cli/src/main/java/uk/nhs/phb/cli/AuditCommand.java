@@ -13,12 +13,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.audit.AuditLog;
+import uk.nhs.phb.jobs.audit.ExplainPerson;
+import uk.nhs.phb.jobs.audit.LeakScan;
 import uk.nhs.phb.jobs.audit.AuditLog.RunRecord;
 import uk.nhs.phb.jobs.audit.AuditLog.RunSummary;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = "List the recorded runs of every job (latest status per run, newest first), or show one in full.",
+        description = "List the recorded runs of every job (latest status per run, newest first), or show one in full; "
+                + "--scan-for-identifiers looks for leaked identifiers, --explain shows every decision about a person.",
         subcommands = AuditCommand.Show.class)
 final class AuditCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,8 +37,45 @@ final class AuditCommand implements Callable<Integer> {
             description = "Show only the N newest runs (default: all).")
     int limit;
 
+    @Option(names = "--scan-for-identifiers", paramLabel = "PATH", arity = "1..*",
+            description = "Scan these files or folders (the lake, logs, out/) for NHS numbers, raw names and postcodes, "
+                    + "source tokens outside bronze and key material; exit 4 when anything is found.")
+    List<String> scanPaths;
+
+    @Option(names = "--keys", paramLabel = "DIR", defaultValue = "keys",
+            description = "With --scan-for-identifiers: folder of key files whose material to look for. Default: ${DEFAULT-VALUE}")
+    String keysDir;
+
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = "With --scan-for-identifiers: another key file to look for (repeatable).")
+    List<String> keyFiles;
+
+    @Option(names = "--synth-settings", paramLabel = "FILE",
+            description = "With --scan-for-identifiers: the synth_settings.json of the synthetic population whose raw "
+                    + "identities to look for (default: <landing>/_truth/synth_settings.json, else the lake's synth run).")
+    String synthSettings;
+
+    @Option(names = "--explain", paramLabel = "PERSON_ID",
+            description = "Show every decision the lake holds about this person: the rows of each table with a person_id "
+                    + "(rule and model versions, run id), the table versions, and each run's command and inputs.")
+    String explainPerson;
+
+    /** Columns shown in the readable trail of a wide table (all columns are in --json). */
+    private static final java.util.Set<String> TRAIL_COLUMNS = java.util.Set.of("reference_date", "cohort", "basis", "reason",
+            "priority_rank", "priority_score", "eligible", "risk_tier", "risk_percentile", "stream", "method", "annual_gbp",
+            "weekly_gbp", "purpose", "recipient", "action", "explanation", "source", "match_weight", "phb_group", "has_phb");
+
+    /** Exit code of a scan that found identifiers. */
+    static final int EXIT_FOUND = 4;
+
     @Override
     public Integer call() {
+        if (scanPaths != null) {
+            return scan();
+        }
+        if (explainPerson != null) {
+            return explain();
+        }
         List<RunSummary> runs = AuditLog.of(common.settings()).list(limit);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (RunSummary r : runs) {
@@ -54,6 +95,65 @@ final class AuditCommand implements Callable<Integer> {
             }
         }
         Output.print(spec.commandLine().getOut(), common.json, summary, text.toString());
+        return 0;
+    }
+
+    private int scan() {
+        LeakScan.Result r = LeakScan.run(SparkSessions.forJob(common.settings()),
+                new LeakScan.Request(common.settings(), scanPaths, keysDir, keyFiles, synthSettings),
+                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+        StringBuilder text = new StringBuilder();
+        Map<String, Object> scanned = r.scanned();
+        text.append(String.format("Scanned %,d files (%,d Delta tables, %,d rows, %,d values; %,d text lines) in %.1f s%n",
+                (long) scanned.get("files"), (long) scanned.get("tables"), (long) scanned.get("rows"), (long) scanned.get("values"),
+                (long) scanned.get("lines"), r.seconds()));
+        r.checks().forEach((k, v) -> text.append(String.format("  %-13s %s%n", k, v)));
+        if (r.findings().isEmpty()) {
+            text.append("No identifiers found.\n");
+        } else {
+            text.append(String.format("FOUND %,d identifier(s): %s (values masked)%n", r.found(), r.byKind()));
+            for (LeakScan.Finding f : r.findings()) {
+                String where = f.column() != null ? "column " + f.column() : "";
+                if (!f.lines().isEmpty()) {
+                    where = (where.isEmpty() ? "" : where + " ") + "line" + (f.lines().size() > 1 ? "s " : " ")
+                            + f.lines().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+                }
+                text.append(String.format("  %-13s %s  %s  x%d  e.g. %s%n", f.kind(), f.file(), where, f.count(), f.example()));
+            }
+        }
+        Output.print(spec.commandLine().getOut(), common.json, r.toMap(), text.toString());
+        return r.findings().isEmpty() ? 0 : EXIT_FOUND;
+    }
+
+    private int explain() {
+        ExplainPerson.Trail t = ExplainPerson.explain(common.settings(), explainPerson);
+        StringBuilder text = new StringBuilder();
+        text.append(String.format("Person %s: %d decision row(s) in %d table(s) of %s%n", t.personId(), t.decisions(),
+                t.tables().size(), common.settings().lake()));
+        for (ExplainPerson.TableTrail tt : t.tables()) {
+            text.append(String.format("%n%s (current version %d)%n", tt.table(), tt.version()));
+            for (Map<String, Object> row : tt.rows()) {
+                boolean wide = row.size() > 16;
+                List<String> parts = new ArrayList<>();
+                row.forEach((k, v) -> {
+                    if (v != null && !k.equals("run_id") && (!wide || TRAIL_COLUMNS.contains(k) || k.endsWith("_id")
+                            || k.endsWith("_version"))) {
+                        parts.add(k + "=" + v);
+                    }
+                });
+                Object run = row.get("run_id");
+                Long v = run == null ? null : tt.runVersions().get(run.toString());
+                text.append("  ").append(String.join(", ", parts)).append('\n')
+                        .append("    by run ").append(run == null ? "(not recorded)" : run)
+                        .append(v == null ? "" : " (table version " + v + ")").append('\n');
+            }
+        }
+        text.append("\nRuns:\n");
+        for (Map<String, Object> r : t.runs()) {
+            text.append(String.format("  %s  %s  %s  started %s by %s%n    inputs: %s%n", r.get("run_id"), r.get("command"),
+                    r.get("status"), r.get("started"), r.get("user"), r.get("inputs")));
+        }
+        Output.print(spec.commandLine().getOut(), common.json, t.toMap(), text.toString());
         return 0;
     }
 

@@ -17,8 +17,9 @@ public final class CommonOptions {
             description = "Folder for reports, extracts and summaries. Default: ${DEFAULT-VALUE}")
     String out;
 
-    @Option(names = "--master", paramLabel = "URL", defaultValue = JobSettings.DEFAULT_MASTER,
-            description = "Spark master: local[*] runs Spark embedded; spark://, yarn, k8s:// use a cluster. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master: local[*] runs Spark embedded; spark://, yarn, k8s:// use a cluster. "
+                    + "Default: the master spark-submit was given, else local[*]")
     String master;
 
     @Option(names = "--json", description = "Print one JSON object summarising the result on stdout (keys in docs/CLI.md); no progress.")

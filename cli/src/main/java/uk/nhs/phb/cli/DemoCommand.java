@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,16 +17,12 @@ import picocli.CommandLine.Spec;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
-import uk.nhs.phb.jobs.SparkSessions;
-import uk.nhs.phb.jobs.anonymise.AnonymiseJob;
-import uk.nhs.phb.jobs.features.FeaturesJob;
-import uk.nhs.phb.jobs.ingest.IngestJob;
-import uk.nhs.phb.jobs.link.LinkJob;
+import uk.nhs.phb.jobs.batch.BatchRun;
+import uk.nhs.phb.jobs.batch.QuarterBatch;
 import uk.nhs.phb.jobs.synth.SynthJob;
-import uk.nhs.phb.models.anonymise.LossMeasure;
 import uk.nhs.phb.models.pseudonym.SecretKey;
-import uk.nhs.phb.pipelines.link.LinkPersons;
 import uk.nhs.phb.pipelines.synth.SynthSettings;
+import uk.nhs.phb.schemas.Quarter;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Make a synthetic population and run the whole pipeline on it (synth, ingest, link, features, "
@@ -66,11 +61,10 @@ final class DemoCommand implements Callable<Integer> {
                 dir.resolve("out").toString(), engine.master, engine.verbose);
         SecretKey providerKey = key(dir.resolve("keys/provider.key"));
         SecretKey lakeKey = key(dir.resolve("keys/lake.key"));
-        SparkSession spark = SparkSessions.forJob(settings);
         Progress progress = TerminalProgress.forConsole(err, engine.json);
         Map<String, Object> all = new LinkedHashMap<>();
 
-        say("1/5 synth: " + String.format("%,d", people) + " people, seed " + seed);
+        say("1/2 synth: " + String.format("%,d", people) + " people, seed " + seed);
         SynthJob.Result synth = SynthJob.run(settings, SynthSettings.of(people, seed), providerKey, SynthJob.FORMAT_CSV, true, progress);
         Map<String, Object> synthSummary = new LinkedHashMap<>();
         synthSummary.put("run_id", synth.runId());
@@ -85,52 +79,53 @@ final class DemoCommand implements Callable<Integer> {
         long feeds = synth.rows().keySet().stream().filter(k -> !k.startsWith("_")).count();
         say(String.format("   %,d rows in %d feeds written to %s (ground truth beside them in _truth/)", rows, feeds, settings.landing()));
 
-        say("2/5 ingest");
-        IngestJob.Result ingest = IngestJob.of(settings).extractDate(LocalDate.now()).progress(progress).execute();
-        all.put("ingest", ingest.toMap());
-        say(String.format("   %,d rows in: %,d valid to bronze, %,d quarantined with reasons", ingest.rowsIn(), ingest.rowsValid(),
-                ingest.rowsQuarantined()));
-
-        say("3/5 link");
-        LinkJob.Result link = LinkJob.run(spark, new LinkJob.Request(settings, lakeKey, LinkPersons.Settings.defaults(), LinkJob.thisYear(), true),
-                Map.of("command", "demo"), progress);
-        all.put("link", link.summary());
-        say(String.format("   %,d persons; against the generator's truth: precision %.4f, recall %.4f, F1 %.4f",
-                (long) link.summary().get("persons"), (double) link.summary().get("precision"), (double) link.summary().get("recall"),
-                (double) link.summary().get("f1")));
-
         LocalDate asOf = synth.settings().end();
-        say("4/5 features at " + asOf);
-        Map<String, Object> features = FeaturesJob.run(spark, settings, lakeKey, asOf, Map.of("command", "demo", "as_of", asOf.toString()),
-                progress);
-        all.put("features", features);
-        say(String.format("   %,d persons with features in %s", (long) features.get("persons"), features.get("table")));
-
-        say("5/5 anonymised extract of the features (5-anonymous over age, sex, IMD decile, ethnicity, practice)");
-        Map<String, String> qis = new LinkedHashMap<>();
-        qis.put("age", "builtin:age");
-        qis.put("sex", hierarchyFile(dir.resolve("sex_hierarchy.csv"), "1;*\n2;*\n9;*\n0;*\n"));
-        qis.put("imd_decile", "builtin:imd");
-        qis.put("ethnicity", "builtin:ethnicity");
-        qis.put("practice_code", "builtin:practice");
-        String featuresTable = settings.lakeLayout().gold(FeaturesJob.TABLE);
-        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> extract = spark.read().format("delta").load(featuresTable)
-                .filter(org.apache.spark.sql.functions.col("reference_date").equalTo(asOf.toString()))
-                .select("age", "sex", "imd_decile", "ethnicity", "practice_code", "efi_category", "emergency_admissions_365d", "spend_total");
-        AnonymiseJob.Result anon = AnonymiseJob.run(spark, extract, new AnonymiseJob.Request(featuresTable + " at " + asOf, "delta", ",",
-                qis, List.of("efi_category"),
-                new AnonymiseJob.Models(5, null, false, null, false), 0.02, LossMeasure.NON_UNIFORM_ENTROPY,
-                dir.resolve("out/anonymised_features").toString(), true, settings.lake()), progress);
-        all.put("anonymise", anon.summary());
-        say(String.format("   %,d records, %,d suppressed, smallest class %d, prosecutor risk max %.3f; verified; in %s",
-                (long) anon.summary().get("records"), (long) anon.summary().get("suppressed"), (long) anon.summary().get("k_achieved"),
-                (double) anon.summary().get("prosecutor_risk_max"), anon.summary().get("out")));
+        Quarter quarter = Quarter.containing(asOf);
+        say("2/2 batch for " + quarter + " (phb run --quarter " + quarter + " --evaluate)");
+        BatchRun.Result batch = QuarterBatch.of(settings, lakeKey, quarter, QuarterBatch.Options.of(LocalDate.now(), true))
+                .force(true).progress(progress).listener(engine.json ? BatchRun.Listener.NONE : RunCommand.lines(spec.commandLine().getOut()))
+                .execute();
+        all.put("batch", batch.toMap());
+        Map<String, Map<String, Object>> by = new LinkedHashMap<>();
+        batch.steps().forEach(o -> by.put(o.step(), o.summary()));
+        headline("ingest", by, "%,d rows in: %,d valid to bronze, %,d quarantined with reasons", "rows_in", "rows_valid", "rows_quarantined");
+        headline("link", by, "%,d persons; against the generator's truth: precision %.4f, recall %.4f, F1 %.4f",
+                "persons", "precision", "recall", "f1");
+        headline("features", by, "%,d persons with features at " + asOf, "persons");
+        headline("train", by, "risk model AUROC %.3f (the generator's own probabilities: %.3f), calibration slope %.2f",
+                "auroc", "oracle_auroc", "calibration_slope");
+        headline("score", by, "%,d persons scored, %,d eligible for a PHB", "persons", "eligible_persons");
+        headline("budget", by, "%,d indicative budgets; needs-based estimate MdAPE %.3f, range coverage %.3f", "persons", "mdape",
+                "range_coverage");
+        headline("report", by, "PHB before/after: difference-in-differences %.0f (95%% CI %.0f to %.0f), true effect %.0f",
+                "did_estimate", "did_ci_low", "did_ci_high", "true_effect");
 
         all.put("dir", dir.toString());
         all.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
         Output.print(spec.commandLine().getOut(), engine.json, all, String.format("Demo done in %.0f s. Look at %s/out (reports, data quality, "
                 + "linkage quality, anonymised extract) and 'phb audit --lake %s/lake'.", (double) all.get("seconds"), dir, dir));
         return 0;
+    }
+
+    /** One line of figures from a step's summary, when the step ran and reported them all. */
+    private void headline(String step, Map<String, Map<String, Object>> by, String format, String... keys) {
+        Map<String, Object> summary = by.get(step);
+        if (summary == null) {
+            return;
+        }
+        Object[] values = new Object[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            Object v = summary.get(keys[i]);
+            if (!(v instanceof Number)) {
+                return;
+            }
+            values[i] = format.contains("%,d") && v instanceof Number n && !(v instanceof Double) ? (Object) n.longValue() : v;
+        }
+        try {
+            say("   " + step + ": " + String.format(format, values));
+        } catch (java.util.IllegalFormatException e) {
+            say("   " + step + ": " + summary.keySet());
+        }
     }
 
     private void say(String line) {
@@ -147,12 +142,6 @@ final class DemoCommand implements Callable<Integer> {
         SecretKey k = SecretKey.generate();
         k.writeTo(file);
         return k;
-    }
-
-    private static String hierarchyFile(Path file, String text) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, text);
-        return file.toString();
     }
 
     private static void deleteTree(Path p) throws IOException {

@@ -13,7 +13,9 @@ import uk.nhs.phb.models.pseudonym.SecretKey;
         description = "Population analytics for personal health budgets: synthetic feeds, pseudonymisation, "
                 + "validated ingest into a Delta lake, linkage, risk, budgets, extracts and reports.",
         subcommands = {KeygenCommand.class, SynthCommand.class, PseudonymiseCommand.class, IngestCommand.class, LinkCommand.class,
-            FeaturesCommand.class, BudgetCommand.class, StatementOfResourcesCommand.class, AnonymiseCommand.class, AuditCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+            FeaturesCommand.class, TrainCommand.class, ScoreCommand.class, EligibilityCommand.class, BudgetCommand.class,
+            StatementOfResourcesCommand.class, ReportCommand.class, AnonymiseCommand.class, ExtractCommand.class,
+            AuditCommand.class, RunCommand.class, LakeDiffCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_USAGE = 2;

@@ -1,8 +1,6 @@
 package uk.nhs.phb.cli;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,24 +14,19 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.models.pseudonym.SecretKey;
-import uk.nhs.phb.pipelines.synth.SynthSettings;
-import uk.nhs.phb.pipelines.synth.SyntheticPopulation;
 
 /**
  * The foundation end to end through the real commands: a synthetic population is generated, ingested,
  * linked and turned into features; every injected fault is found in quarantine under the matching rule and
- * nothing else is; linkage meets its targets against truth; no raw identifier reaches the lake or out/.
+ * nothing else is; linkage meets its targets against truth; the leak scanner finds no raw identifier, source
+ * token or key material in the lake, out/ or anything the commands printed.
  */
 class EndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,10 +38,14 @@ class EndToEndTest {
     @TempDir
     Path dir;
 
+    /** Everything the commands printed (stdout and stderr), scanned for leaks at the end. */
+    private final StringBuilder printed = new StringBuilder();
+
     private JsonNode run(String... args) throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        printed.append(out).append(err);
         assertThat(code).as(String.join(" ", args) + "\n" + err).isZero();
         return JSON.readTree(out.toString());
     }
@@ -108,47 +105,47 @@ class EndToEndTest {
                 .count();
         assertThat(features.get("persons").asLong()).isBetween((long) (expectedPersons * 0.97), expectedPersons);
 
-        // no raw identifier anywhere in the lake or out/
-        Dataset<Row> raw = SyntheticPopulation.of(spark, SynthSettings.of(1500, 11), key).rawIdentities()
-                .filter(col("kind").isin("nhs_number", "given_name", "family_name", "postcode"));
-        List<String> tables = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir.resolve("lake"))) {
-            s.filter(p -> p.getFileName().toString().equals("_delta_log")).forEach(p -> tables.add(p.getParent().toString()));
-        }
-        assertThat(tables).hasSizeGreaterThan(20);
-        // every string value of every table, in one pass: each table's string columns exploded into (value, where)
-        Dataset<Row> values = null;
-        for (String t : tables) {
-            Dataset<Row> d = spark.read().format("delta").load(t);
-            List<org.apache.spark.sql.Column> strings = new ArrayList<>();
-            for (StructField f : d.schema().fields()) {
-                if (f.dataType().equals(DataTypes.StringType)) {
-                    strings.add(col(f.name()));
-                }
-            }
-            if (strings.isEmpty()) {
-                continue;
-            }
-            Dataset<Row> v = d.select(explode(org.apache.spark.sql.functions.array(strings.toArray(org.apache.spark.sql.Column[]::new)))
-                    .alias("value")).filter(col("value").isNotNull()).withColumn("where", lit(t));
-            values = values == null ? v : values.unionByName(v);
-        }
-        values = values.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-        assertThat(values.count()).as("the scan sees the lake's values").isGreaterThan(100_000);
-        Dataset<Row> rawValues = org.apache.spark.sql.functions.broadcast(raw.select(col("value")).distinct());
-        assertThat(values.join(rawValues, "value").limit(5).collectAsList()).as("raw identifiers in lake tables").isEmpty();
-        Dataset<Row> embedded = values.filter(col("value").rlike("[0-9]{10}"))
-                .select(explode(org.apache.spark.sql.functions.regexp_extract_all(col("value"), lit("[0-9]{10}"), lit(0))).alias("value"))
-                .join(org.apache.spark.sql.functions.broadcast(raw.filter(col("kind").equalTo("nhs_number")).select("value")), "value");
-        assertThat(embedded.limit(5).collectAsList()).as("NHS numbers inside lake values").isEmpty();
-        values.unpersist();
-        List<String> rawNhs = raw.filter(col("kind").equalTo("nhs_number")).select("value").as(org.apache.spark.sql.Encoders.STRING())
-                .collectAsList();
-        try (Stream<Path> s = Files.walk(dir.resolve("out"))) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                String text = Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1);
-                assertThat(rawNhs).as("NHS numbers in %s", p).noneMatch(text::contains);
-            }
+        // extracts with the built-in purposes: the synthetic opt-out list reaches people through the person index, and a
+        // commissioning extract for a DSCRO leaves them out; the publication holds only suppressed counts
+        JsonNode commissioning = run(common("extract", "--purpose", "commissioning", "--recipient", "dscro-north", "--quarter", "2025-26Q4",
+                "--lake-key-file", lakeKey.toString()));
+        long inScope = commissioning.get("population_in_scope").asLong();
+        long ndoo = commissioning.get("opt_out_removals").get("NDOO").asLong();
+        long type1 = commissioning.get("opt_out_removals").get("TYPE1").asLong();
+        assertThat(inScope).isEqualTo(features.get("persons").asLong());
+        assertThat((double) ndoo / inScope).as("national data opt-outs ~5%").isBetween(0.03, 0.08);
+        assertThat((double) type1 / inScope).as("type 1 opt-outs without a national one ~1%").isBetween(0.002, 0.03);
+        assertThat(commissioning.get("rows").asLong()).isEqualTo(inScope - ndoo - type1);
+        assertThat(commissioning.get("notes").toString()).contains("gold/risk_scores");
+        JsonNode publication = run(common("extract", "--purpose", "publication", "--recipient", "nhs-england", "--quarter", "2025-26Q4",
+                "--lake-key-file", lakeKey.toString()));
+        assertThat(publication.get("tables").findValuesAsText("name")).contains("population_by_age_band_and_sex");
+        Path ageSex = Path.of(publication.get("dir").asText(), "tables", "population_by_age_band_and_sex.csv");
+        assertThat(Files.readAllLines(ageSex).get(Files.readAllLines(ageSex).size() - 1))
+                .as("the grand total is the population rounded to 5").endsWith("," + Math.round(inScope / 5.0) * 5);
+
+        // risk model, scoring, eligibility and the priority list (issue 4); their tables join the identifier scan below
+        IdentifyStages.trainScoreExplain(dir, lakeKey, spark, this::run, this::common, features.get("persons").asLong());
+
+        // no raw identifier, source token outside bronze, or key material anywhere in the lake, out/ or what the
+        // commands printed (keys are never printed, logged or written to audit/runs): the real scanner
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(logs.resolve("cli.log"), printed.toString());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(common("audit",
+                "--scan-for-identifiers", dir.resolve("lake").toString(), dir.resolve("out").toString(), logs.toString(),
+                "--keys", dir.resolve("keys").toString()));
+        JsonNode scan = JSON.readTree(out.toString());
+        assertThat(code).as(out + "\n" + err).isZero();
+        assertThat(scan.get("found").asLong()).isZero();
+        scan.get("checks").fields().forEachRemaining(c -> assertThat(c.getValue().asText()).as(c.getKey()).startsWith("checked"));
+        assertThat(scan.get("checks").get("raw_name").asText()).contains("1500 synthetic people");
+        assertThat(scan.get("scanned").get("tables").asLong()).isGreaterThan(20);
+        assertThat(scan.get("scanned").get("values").asLong()).as("the scan sees the lake's values").isGreaterThan(100_000);
+        for (Path k : List.of(providerKey, lakeKey)) {
+            String b64 = Files.readString(k).strip();
+            assertThat(printed.toString()).as("key printed").doesNotContain(b64).doesNotContain(b64.substring(0, 12));
         }
     }
 }

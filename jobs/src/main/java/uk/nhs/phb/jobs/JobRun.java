@@ -40,6 +40,7 @@ public final class JobRun implements AutoCloseable {
             .add("phb_version", DataTypes.StringType, true);
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ThreadLocal<Map<String, Object>> BATCH = new ThreadLocal<>();
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final SparkSession spark;
@@ -63,6 +64,10 @@ public final class JobRun implements AutoCloseable {
         this.lake = lake;
         this.command = command;
         this.parameters = new LinkedHashMap<>(parameters);
+        Map<String, Object> batch = BATCH.get();
+        if (batch != null) {
+            this.parameters.putAll(batch);
+        }
         this.started = Instant.now();
         this.runId = ID_TIME.format(started) + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.progress = progress;
@@ -78,6 +83,24 @@ public final class JobRun implements AutoCloseable {
 
     public String runId() {
         return runId;
+    }
+
+    /**
+     * Runs started by this thread until the returned scope closes belong to a batch: each records
+     * {@code batch_run_id} and {@code step_key} in its parameters, so the batch can find them again.
+     */
+    public static Scope inBatch(String batchRunId, String stepKey) {
+        Map<String, Object> tags = new LinkedHashMap<>();
+        tags.put("batch_run_id", batchRunId);
+        tags.put("step_key", stepKey);
+        BATCH.set(tags);
+        return BATCH::remove;
+    }
+
+    /** A batch scope; closing it ends the batch tagging for this thread. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** Names the work that follows, for the progress display and the Spark UI. */

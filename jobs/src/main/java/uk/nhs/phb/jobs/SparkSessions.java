@@ -11,6 +11,14 @@ public final class SparkSessions {
     private SparkSessions() {
     }
 
+    /** The master asked for, else the one spark-submit set ({@code spark.master}), else {@code local[*]}. */
+    public static String master(JobSettings settings) {
+        if (settings.master() != null && !settings.master().isBlank()) {
+            return settings.master();
+        }
+        return System.getProperty("spark.master", JobSettings.DEFAULT_MASTER);
+    }
+
     public static SparkSession forJob(JobSettings settings) {
         SparkSession.Builder b = SparkSession.builder()
                 .appName("phb")
@@ -20,10 +28,8 @@ public final class SparkSessions {
                 .config("spark.sql.ansi.enabled", "false")
                 .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
                 .config("spark.sql.debug.maxToStringFields", "500");
-        if (settings.master() != null && !settings.master().isBlank()) {
-            b.master(settings.master());
-        }
-        if (settings.master() != null && settings.master().startsWith("local")) {
+        b.master(master(settings));
+        if (master(settings).startsWith("local")) {
             b.config("spark.ui.enabled", "false")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")

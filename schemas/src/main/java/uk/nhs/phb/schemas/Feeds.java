@@ -37,6 +37,7 @@ public final class Feeds {
     private static final String EDUCATION = "local authority education (SEN2)";
     private static final String ICB = "ICB PHB team";
     private static final String REFERENCE = "reference data (ODS, MHCLG)";
+    private static final String OPT_OUTS = "DSCRO (national data opt-outs from NHS England's service; type 1 opt-outs from GP systems)";
 
     private static final List<FeedContract> ALL = build();
     private static final Map<String, FeedContract> BY_NAME =
@@ -376,6 +377,19 @@ public final class Feeds {
                 List.of("ehcp_id"),
                 List.of(new RowRule("end_before_start", "end_date >= start_date", "the plan ends before it starts")),
                 IdentityLevel.PSEUDONYMISED));
+
+        // last, so adding it left every other feed's position (and the generator's random streams) unchanged
+        feeds.add(new FeedContract("opt_outs", OPT_OUTS,
+                "Patients' choices that their confidential information is not used beyond their individual care: national data "
+                        + "opt-outs (NDOO, set with NHS England's service; apply to research and planning) and type 1 opt-outs "
+                        + "(recorded at the GP practice; stop identifiable GP data leaving the practice for purposes other than care). "
+                        + "The current list, replaced whole at each delivery: an opt-out the patient has withdrawn is absent.",
+                fields(
+                        id("record_id", "row id"),
+                        nhsToken(true),
+                        required("opt_out_type", STRING, "NDOO national data opt-out, TYPE1 type 1 (GP practice) opt-out").codes("opt_out_type").build(),
+                        date("recorded_date", "date the opt-out was set")),
+                List.of("record_id"), List.of(), IdentityLevel.PSEUDONYMISED));
 
         return List.copyOf(feeds);
     }

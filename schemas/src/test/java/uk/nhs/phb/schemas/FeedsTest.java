@@ -40,6 +40,11 @@ class FeedsTest {
         assertThat(Feeds.byName("asc_cld").field("nhs_token").orElseThrow().required()).isFalse();
         assertThat(Feeds.byName("apc_spells").field("nhs_token").orElseThrow().required()).isTrue();
         assertThatThrownBy(() -> Feeds.byName("hes")).hasMessageContaining("unknown feed 'hes'");
+        FeedContract optOuts = Feeds.byName("opt_outs");
+        assertThat(optOuts.fieldNames()).containsExactly("record_id", "nhs_token", "opt_out_type", "recorded_date");
+        assertThat(optOuts.field("nhs_token").orElseThrow().required()).isTrue();
+        assertThat(CodeLists.get("opt_out_type").keySet()).containsExactly("NDOO", "TYPE1");
+        assertThat(Feeds.all().get(Feeds.all().size() - 1)).as("added last, so earlier feeds keep their positions").isEqualTo(optOuts);
     }
 
     @Test

@@ -59,15 +59,15 @@ public final class AnonymiseJob {
                           double maxSuppression, LossMeasure loss, String out, boolean force, String lake) {
     }
 
-    /** The JSON summary and the readable report. */
-    public record Result(Map<String, Object> summary, String text) {
+    /** The JSON summary, the readable report, and the engine's result (levels, transformation, classes, risk). */
+    public record Result(Map<String, Object> summary, String text, AnonymiseResult result) {
     }
 
     private AnonymiseJob() {
     }
 
     public static Result run(SparkSession spark, Request req, Progress progress) {
-        Input input = read(spark, req.in(), req.format(), req.delimiter());
+        Input input = read(spark, resolve(spark, req.in(), req.lake()), req.format(), req.delimiter());
         try {
             return run(spark, input.data(), req, progress);
         } finally {
@@ -156,7 +156,7 @@ public final class AnonymiseJob {
             summary.put("verified", true);
             summary.put("out", req.out());
             summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-            return new Result(summary, result.toText());
+            return new Result(summary, result.toText(), result);
         } finally {
             data.unpersist();
             progress.finish();
@@ -177,6 +177,18 @@ public final class AnonymiseJob {
         } finally {
             input.release();
         }
+    }
+
+    /**
+     * The input path: as given when it exists, else a table of the lake named by its place in it
+     * ({@code gold/person_features}), so {@code --in gold/person_features --lake DIR} works.
+     */
+    static String resolve(SparkSession spark, String in, String lake) {
+        if (lake == null || Files2.exists(spark, in)) {
+            return in;
+        }
+        String inLake = new Lake(lake).root() + "/" + in;
+        return DeltaTables.exists(spark, inLake) ? inLake : in;
     }
 
     /** An input table, and the cached copy (if any) to release when done with it. */
@@ -215,18 +227,20 @@ public final class AnonymiseJob {
         }
     }
 
-    /** A hierarchy from {@code builtin:age|date|imd|ethnicity|practice} or a CSV file (value;level1;...;*). */
-    static Hierarchy hierarchy(SparkSession spark, String column, String spec, String lake) {
+    /** A hierarchy from {@code builtin:age|age_band|sex|date|imd|ethnicity|practice} or a CSV file (value;level1;...;*). */
+    public static Hierarchy hierarchy(SparkSession spark, String column, String spec, String lake) {
         if (spec.startsWith("builtin:")) {
             String name = spec.substring("builtin:".length());
             return switch (name) {
                 case "age" -> Hierarchy.age(column);
+                case "age_band" -> Hierarchy.ageBand(column);
+                case "sex" -> Hierarchy.sex(column);
                 case "date" -> Hierarchy.date(column);
                 case "imd" -> Hierarchy.imdDecile(column);
                 case "ethnicity" -> Hierarchy.ethnicity(column);
                 case "practice" -> practice(spark, column, lake);
                 default -> throw new InputException("--qi " + column + "=" + spec + ": no built-in hierarchy '" + name
-                        + "' (built-ins: age, date, imd, ethnicity, practice)");
+                        + "' (built-ins: age, age_band, sex, date, imd, ethnicity, practice)");
             };
         }
         Path file = Path.of(spec);

@@ -22,7 +22,8 @@ import uk.nhs.phb.schemas.Feeds;
 
 /**
  * {@code phb features --as-of DATE}: {@code gold/person_features} for one reference date, partitioned by
- * {@code reference_date}; a re-run replaces that date's partition only (Delta {@code replaceWhere}).
+ * {@code reference_date}; a re-run replaces that date's partition only (Delta {@code replaceWhere}). Each row
+ * carries the {@code run_id} that made it (the last column), so a decision built on it can be traced to the run.
  */
 public final class FeaturesJob {
     public static final String TABLE = "person_features";
@@ -37,6 +38,7 @@ public final class FeaturesJob {
         if (!DeltaTables.exists(spark, indexPath)) {
             throw new InputException("no silver/person_index in " + lake.root() + "; run 'phb link' first");
         }
+        uk.nhs.phb.jobs.LakeKeys.check(spark, lake, lakeKey);
         long t0 = System.nanoTime();
         try (JobRun run = JobRun.start(spark, lake, "features", parameters, progress)) {
             try {
@@ -55,8 +57,10 @@ public final class FeaturesJob {
                 PersonFeatures.Inputs inputs = new PersonFeatures.Inputs(bronze, spark.read().format("delta").load(indexPath), lakeKey);
                 run.stage("features at " + asOf);
                 String path = lake.gold(TABLE);
-                PersonFeatures.compute(inputs, asOf).write().format("delta").mode(SaveMode.Overwrite)
+                PersonFeatures.compute(inputs, asOf).withColumn("run_id", org.apache.spark.sql.functions.lit(run.runId()))
+                        .write().format("delta").mode(SaveMode.Overwrite)
                         .partitionBy("reference_date")
+                        .option("mergeSchema", "true")
                         .option("replaceWhere", "reference_date = DATE'" + asOf + "'")
                         .option("userMetadata", "{\"run_id\":\"" + run.runId() + "\"}")
                         .save(path);

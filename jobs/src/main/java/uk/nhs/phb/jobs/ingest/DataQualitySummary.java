@@ -87,9 +87,14 @@ final class DataQualitySummary {
                 throw new IOException("could not rename " + tmp + " to " + dest);
             }
             return dest.toString();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            try {
+                tmp.getFileSystem(conf).delete(tmp, true);
+            } catch (IOException | RuntimeException ignored) {
+                // best effort: a .tmp- folder is never read as a summary
+            }
             throw new InputException("cannot write the data-quality summary under " + parent + ": " + e.getMessage()
-                    + "; check --out is a writable folder", e);
+                    + "; check --out is a writable folder with space left", e);
         }
     }
 

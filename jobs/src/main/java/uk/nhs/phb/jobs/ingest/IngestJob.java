@@ -52,10 +52,11 @@ public final class IngestJob {
      * Feeds a landing may lack: services not every ICB receives or holds (community, mental health, CHC,
      * wheelchair), the ICB's own PHB files, and local-authority and education feeds. The reference feeds and
      * the core DSCRO extracts (patients, GP conditions and appointments, prescribing, APC, ECDS, outpatients)
-     * are required: without them linkage and risk features would be silently wrong.
+     * are required: without them linkage and risk features would be silently wrong. The opt-out list is optional
+     * here; {@code phb extract} refuses a purpose that applies opt-outs when it is absent.
      */
     public static final Set<String> OPTIONAL_FEEDS = Set.of("community", "mental_health", "chc", "wheelchair",
-            "phb_register", "phb_reviews", "phb_offers", "asc_cld", "csc", "ehcp");
+            "phb_register", "phb_reviews", "phb_offers", "asc_cld", "csc", "ehcp", "opt_outs");
 
     private final JobSettings settings;
     private List<String> feeds = Feeds.all().stream().map(FeedContract::name).toList();
@@ -171,6 +172,40 @@ public final class IngestJob {
         }
     }
 
+    /**
+     * What is in the landing folder now, keyed as a run records its input files ({@code feed/file} ->
+     * {@code bytes}, {@code modified}), for deciding whether a previous ingest is still current.
+     */
+    public static Map<String, Object> landingInventory(SparkSession spark, JobSettings settings) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Map<String, Object> files = new TreeMap<>();
+        for (FeedContract contract : Feeds.all()) {
+            org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(settings.landing(), contract.name());
+            try {
+                org.apache.hadoop.fs.FileSystem fs = folder.getFileSystem(conf);
+                if (!fs.exists(folder)) {
+                    continue;
+                }
+                String prefix = fs.makeQualified(folder).toUri().getPath();
+                var it = fs.listFiles(folder, true);
+                while (it.hasNext()) {
+                    var st = it.next();
+                    String rel = st.getPath().toUri().getPath().substring(prefix.length() + 1);
+                    if (java.util.Arrays.stream(rel.split("/")).anyMatch(part -> part.startsWith("_") || part.startsWith("."))) {
+                        continue;
+                    }
+                    Map<String, Object> stat = new LinkedHashMap<>();
+                    stat.put("bytes", st.getLen());
+                    stat.put("modified", Instant.ofEpochMilli(st.getModificationTime()).toString());
+                    files.put(contract.name() + "/" + rel, stat);
+                }
+            } catch (java.io.IOException e) {
+                throw new InputException("cannot list the landing folder " + folder + ": " + e.getMessage(), e);
+            }
+        }
+        return files;
+    }
+
     /** Every selected feed's files, checked; all problems at once. */
     private List<FeedFiles> preflight(SparkSession spark) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -214,7 +249,13 @@ public final class IngestJob {
         try {
             Map<String, Long> byRule = new TreeMap<>();
             long valid = 0;
-            for (Row r : validated.countsByRule().collectAsList()) {
+            List<Row> counts;
+            try {
+                counts = validated.countsByRule().collectAsList();
+            } catch (Exception e) { // SparkException is checked, yet Spark throws it from collect
+                throw unreadable(f, e);
+            }
+            for (Row r : counts) {
                 if (r.isNullAt(0)) {
                     valid = r.getLong(1);
                 } else {
@@ -234,6 +275,30 @@ public final class IngestJob {
         } finally {
             checked.unpersist(false);
         }
+    }
+
+    /**
+     * A failure while reading a feed's files (the first pass over them, before anything of the feed is written)
+     * that comes from the files themselves (an I/O or decoding error: a truncated gzip, a damaged Parquet page,
+     * a file changed or removed during the run) becomes an input error naming the feed and its files.
+     */
+    static RuntimeException unreadable(FeedFiles f, Exception e) {
+        Throwable cause = null;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.io.IOException || c.getClass().getName().startsWith("org.apache.parquet")
+                    || (c instanceof org.apache.spark.SparkException se && se.getCondition() != null
+                    && se.getCondition().startsWith("FAILED_READ_FILE"))) {
+                cause = c;
+            }
+        }
+        if (cause == null) {
+            return e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+        }
+        String files = String.join(", ", f.files().stream().map(LandingFile::name).toList());
+        String what = cause.getClass().getSimpleName() + ": " + String.valueOf(cause.getMessage()).lines().findFirst().orElse("");
+        return new InputException("feed " + f.contract().name() + ": a file in " + f.folder() + " cannot be read (" + what
+                + "); files: " + files + ". Check they are complete (a .gz file may be truncated, a Parquet file damaged) "
+                + "and not being changed, then re-send them; nothing of this feed was written", e);
     }
 
     /**

@@ -92,6 +92,9 @@ final class LandingFiles {
                 files.add(new LandingFile(s.getPath().toString(), rel, Format.PARQUET, s.getLen(), s.getModificationTime(), List.of()));
             } else if (lower.endsWith(".csv") || lower.endsWith(".csv.gz")) {
                 List<String> header = header(fs, conf, s.getPath(), where, contract, problems);
+                if (header != null && lower.endsWith(".gz") && !completeGzip(fs, conf, s.getPath(), where, problems)) {
+                    header = null;
+                }
                 if (header != null) {
                     files.add(new LandingFile(s.getPath().toString(), rel, Format.CSV, s.getLen(), s.getModificationTime(), header));
                 }
@@ -141,6 +144,26 @@ final class LandingFiles {
         }
         problems.add(where + ": " + problem);
         return null;
+    }
+
+    /**
+     * Reads a compressed file to its end, so a truncated or damaged one is reported before anything is written
+     * (rather than failing half-way through the run). Costs one decompression pass; .gz landings are rare.
+     */
+    private static boolean completeGzip(FileSystem fs, Configuration conf, Path path, String where, List<String> problems) {
+        try (InputStream raw = fs.open(path)) {
+            CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
+            InputStream in = codec == null ? raw : codec.createInputStream(raw);
+            byte[] buf = new byte[1 << 16];
+            while (in.read(buf) >= 0) {
+                // read to the end
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            problems.add(where + " is not a complete gzip file (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "); it may have been cut short in transfer: re-send it");
+            return false;
+        }
     }
 
     /** Null when the header names exactly the contract's fields (any order), else what is wrong. */

@@ -55,7 +55,7 @@ public final class LinkJob {
             throw new InputException("no bronze/patients table in " + lake.root() + ": linkage needs the GP registrations; run "
                     + "'phb ingest' first");
         }
-        checkKey(spark, lake, req.lakeKey());
+        uk.nhs.phb.jobs.LakeKeys.check(spark, lake, req.lakeKey());
         String truthPath = req.settings().landing() + "/_truth/person_records";
         if (req.evaluate() && !Files2.exists(spark, truthPath)) {
             throw new InputException("--evaluate needs ground truth at " + truthPath + " (written by 'phb synth'); real feeds have none");
@@ -174,9 +174,14 @@ public final class LinkJob {
 
                 String dir = req.settings().out() + "/link/" + run.runId();
                 String staging = Files2.stagingFor(dir);
-                Files2.writeText(spark, staging + "/link_quality.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
-                Files2.writeText(spark, staging + "/model.txt", linked.model().explain());
-                Files2.publish(spark, staging, dir, false);
+                try {
+                    Files2.writeText(spark, staging + "/link_quality.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+                    Files2.writeText(spark, staging + "/model.txt", linked.model().explain());
+                    Files2.publish(spark, staging, dir, false);
+                } catch (RuntimeException e) {
+                    Files2.discard(spark, staging);
+                    throw e;
+                }
                 summary.put("report", dir);
                 summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
                 summary.put("stage_seconds", run.stageSeconds());
@@ -231,23 +236,6 @@ public final class LinkJob {
                         .when(org.apache.spark.sql.functions.col("sex").equalTo("2"), "female").otherwise("unknown").alias("sex"));
     }
 
-    /** A person index made with another lake key would get different person ids: refuse, naming both fingerprints. */
-    private static void checkKey(SparkSession spark, Lake lake, SecretKey key) {
-        String meta = DeltaTables.lastUserMetadata(spark, lake.silver("person_index"));
-        if (meta == null) {
-            return;
-        }
-        try {
-            Object previous = JSON.readValue(meta, Map.class).get("lake_key_fingerprint");
-            if (previous != null && !previous.equals(key.fingerprint())) {
-                throw new InputException("silver/person_index was built with the lake key of fingerprint " + previous
-                        + " but this key's fingerprint is " + key.fingerprint() + "; person ids would all change. Use the "
-                        + "original --lake-key-file, or remove silver/person_index to start afresh");
-            }
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            // metadata not written by phb: nothing to compare
-        }
-    }
 
     private static Map<String, Object> rateMap(Row r, int from) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -47,7 +47,40 @@ public final class SynthJob {
     public static final String FORMAT_CSV = "csv";
     public static final String FORMAT_PARQUET = "parquet";
 
+    /**
+     * The settings the population was made with ({@code people, seed, start, end, missing_nhs_token_share,
+     * fault_rates}, as recorded in the run), so the same population can be re-derived (for example by the leak
+     * scanner, which regenerates the raw identities in memory). Nothing secret: the key's fingerprint only.
+     */
+    public static final String SETTINGS_FILE = "_truth/synth_settings.json";
+
     private SynthJob() {
+    }
+
+    /** The settings recorded by {@link #SETTINGS_FILE}: the inverse of what {@code run} writes there. */
+    public static SynthSettings readSettings(Map<String, Object> recorded) {
+        SynthSettings s = SynthSettings.of(((Number) recorded.get("people")).longValue(), ((Number) recorded.get("seed")).longValue())
+                .withWindow(java.time.LocalDate.parse((String) recorded.get("start")), java.time.LocalDate.parse((String) recorded.get("end")));
+        if (recorded.get("missing_nhs_token_share") instanceof Number share) {
+            s = s.withMissingNhsTokenShare(share.doubleValue());
+        }
+        if (recorded.get("fault_rates") instanceof Map<?, ?> rates) {
+            uk.nhs.phb.pipelines.synth.FaultRates f = uk.nhs.phb.pipelines.synth.FaultRates.none();
+            for (Map.Entry<?, ?> e : rates.entrySet()) {
+                f = f.with((String) e.getKey(), ((Number) e.getValue()).doubleValue());
+            }
+            s = s.withFaults(f);
+        }
+        return s;
+    }
+
+    private static void writeSettings(FileSystem fs, Path file, Map<String, Object> params) {
+        try (Writer w = new OutputStreamWriter(fs.create(file, true), StandardCharsets.UTF_8)) {
+            w.write(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(params));
+            w.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + file, e);
+        }
     }
 
     /**
@@ -108,6 +141,7 @@ public final class SynthJob {
                     rows.putIfAbsent(table, 0L);
                     ensureTableFolder(fs, new Path(tmp, table), table, format);
                 }
+                writeSettings(fs, new Path(tmp, SETTINGS_FILE), params);
                 publish(fs, tmp, landing, run.runId());
                 Map<String, Long> orderedRows = new LinkedHashMap<>();
                 for (String t : SyntheticPopulation.tableNames()) {

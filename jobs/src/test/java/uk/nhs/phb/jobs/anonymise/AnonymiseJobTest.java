@@ -72,6 +72,34 @@ class AnonymiseJobTest {
     }
 
     @Test
+    void readsALakeTableByNameWithBuiltInHierarchiesForOurColumns(@TempDir Path dir) throws Exception {
+        // a small gold/person_features-shaped table: 5-year age bands and sex codes as features writes them
+        SplittableRandom r = new SplittableRandom(11);
+        List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+        String[] bands = {"0-4", "35-39", "40-44", "85-89", "90+"};
+        for (int i = 0; i < 400; i++) {
+            rows.add(org.apache.spark.sql.RowFactory.create("P" + i, bands[r.nextInt(bands.length)], r.nextBoolean() ? "1" : "2",
+                    1 + r.nextInt(10), r.nextInt(5)));
+        }
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType().add("person_id", "string")
+                .add("age_band", "string").add("sex", "string").add("imd_decile", "int").add("ltc_count", "int");
+        Path lake = dir.resolve("lake");
+        spark.createDataFrame(rows, schema).write().format("delta").save(lake.resolve("gold/person_features").toString());
+        Map<String, String> qis = new LinkedHashMap<>();
+        qis.put("age_band", "builtin:age_band");
+        qis.put("sex", "builtin:sex");
+        qis.put("imd_decile", "builtin:imd");
+        AnonymiseJob.Result res = AnonymiseJob.run(spark, new AnonymiseJob.Request("gold/person_features", "csv", ";", qis, List.of(),
+                new AnonymiseJob.Models(5, null, false, null, false), 0.02, LossMeasure.NON_UNIFORM_ENTROPY,
+                dir.resolve("out").toString(), false, lake.toString()), Progress.NONE);
+        assertThat((long) res.summary().get("records")).isEqualTo(400);
+        assertThat((long) res.summary().get("k_achieved")).isGreaterThanOrEqualTo(5);
+        assertThat(res.result().levels()).containsOnlyKeys("age_band", "sex", "imd_decile");
+        assertThat(AnonymiseJob.verify(spark, dir.resolve("out/data").toString(), "csv", ";", List.of("age_band", "sex", "imd_decile"),
+                List.of(), new AnonymiseJob.Models(5, null, false, null, false)).passed()).isTrue();
+    }
+
+    @Test
     void badColumnsAndHierarchiesAreClearErrors(@TempDir Path dir) throws Exception {
         Path in = people(dir, 100);
         assertThatThrownBy(() -> AnonymiseJob.run(spark, request(in, dir, Map.of("postcode", "builtin:age")), Progress.NONE))

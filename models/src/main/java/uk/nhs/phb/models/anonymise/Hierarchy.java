@@ -24,8 +24,8 @@ import uk.nhs.phb.schemas.Quarter;
  * level a coarser grouping of the level below, and the top level ({@link #maxLevel()}) usually {@code *}.
  *
  * <p>Two kinds: a table read from CSV ({@link #fromCsv}), which rejects values it does not list, and
- * functional built-ins ({@link #age}, {@link #date}, {@link #imdDecile}, {@link #ethnicity},
- * {@link #practice}) that compute the levels of any valid value. A null value (missing) stays null at every
+ * functional built-ins ({@link #age}, {@link #ageBand}, {@link #sex}, {@link #date}, {@link #imdDecile},
+ * {@link #ethnicity}, {@link #practice}) that compute the levels of any valid value. A null value (missing) stays null at every
  * level below the top and becomes the top value there, so missing values form their own classes.
  *
  * <p>The engine checks, on the values present, that every level is a grouping of the level below (a value at
@@ -262,6 +262,86 @@ public abstract class Hierarchy implements Serializable {
             int w = WIDTHS[level - 1];
             int lo = age / w * w;
             return lo + "-" + (lo + w - 1);
+        }
+    }
+
+    /**
+     * Five-year age bands as {@code gold/person_features.age_band} writes them ({@code 35-39}, {@code 90+}):
+     * {@code 35-39 -> 30-39 -> 20-39 -> *}, and {@code 85-89 -> 80-89 -> 80+ -> *}, {@code 90+ -> 90+ -> 80+ -> *}
+     * (the open top band nests in an open 20-year band); {@code unknown} stays {@code unknown} below the top.
+     */
+    public static Hierarchy ageBand(String column) {
+        return new AgeBand(column);
+    }
+
+    static final class AgeBand extends Hierarchy {
+        private static final long serialVersionUID = 1L;
+        private static final java.util.regex.Pattern BAND = java.util.regex.Pattern.compile("([0-9]{1,3})-([0-9]{1,3})|([0-9]{1,3})\\+|unknown");
+
+        AgeBand(String column) {
+            super(column);
+        }
+
+        @Override
+        public int maxLevel() {
+            return 3;
+        }
+
+        @Override
+        String at(String value, int level) {
+            java.util.regex.Matcher m = BAND.matcher(value.strip());
+            if (!m.matches()) {
+                throw invalid(value, "is not a five-year age band such as 35-39 or 90+");
+            }
+            if (level == 3) {
+                return ANY;
+            }
+            if (m.group(0).equals("unknown")) {
+                return "unknown";
+            }
+            int lo = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(3));
+            boolean open = m.group(3) != null;
+            if (m.group(1) != null && (lo % 5 != 0 || Integer.parseInt(m.group(2)) != lo + 4)) {
+                throw invalid(value, "is not a five-year age band such as 35-39 or 90+");
+            }
+            if (level == 1) {
+                return open ? lo + "+" : lo / 10 * 10 + "-" + (lo / 10 * 10 + 9);
+            }
+            int twenty = lo / 20 * 20;
+            return lo >= 80 ? "80+" : twenty + "-" + (twenty + 19);
+        }
+    }
+
+    /**
+     * Sex as an NHS code (code list {@code sex}: 1, 2, 9, 0) {@code -> *}: released or not, nothing in between.
+     */
+    public static Hierarchy sex(String column) {
+        return new Flat(column, "sex");
+    }
+
+    /** A coded value released as is or as {@code *}; codes outside the list are rejected. */
+    static final class Flat extends Hierarchy {
+        private static final long serialVersionUID = 1L;
+        private final java.util.Set<String> codes;
+        private final String list;
+
+        Flat(String column, String codeList) {
+            super(column);
+            this.codes = new java.util.HashSet<>(CodeLists.get(codeList).keySet());
+            this.list = codeList;
+        }
+
+        @Override
+        public int maxLevel() {
+            return 1;
+        }
+
+        @Override
+        String at(String value, int level) {
+            if (!codes.contains(value)) {
+                throw invalid(value, "is not in the code list '" + list + "' " + new java.util.TreeSet<>(codes));
+            }
+            return ANY;
         }
     }
 

@@ -281,50 +281,104 @@ public final class SmallNumbers {
     }
 
     private static void secondary(Figure[][] g, int rows, int cols) {
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (int r = 0; r <= rows; r++) {
-                List<int[]> line = new ArrayList<>();
-                for (int c = 0; c <= cols; c++) {
-                    line.add(new int[] {r, c});
-                }
-                changed |= fixLine(g, line);
-            }
+        int width = cols + 1;
+        boolean[] hidden = new boolean[(rows + 1) * width];
+        long[] size = new long[hidden.length];
+        for (int r = 0; r <= rows; r++) {
             for (int c = 0; c <= cols; c++) {
-                List<int[]> line = new ArrayList<>();
-                for (int r = 0; r <= rows; r++) {
-                    line.add(new int[] {r, c});
-                }
-                changed |= fixLine(g, line);
+                hidden[r * width + c] = g[r][c].suppressed();
+                size[r * width + c] = g[r][c].unrounded();
+            }
+        }
+        boolean[] before = hidden.clone();
+        protect(hidden, size, gridLines(rows, cols));
+        for (int i = 0; i < hidden.length; i++) {
+            if (hidden[i] && !before[i]) {
+                g[i / width][i % width] = g[i / width][i % width].secondary();
             }
         }
     }
 
-    /** A line: its members in order, the last being its total. Returns whether a figure was suppressed. */
-    private static boolean fixLine(Figure[][] g, List<int[]> line) {
-        int hidden = 0;
-        for (int[] p : line) {
-            hidden += g[p[0]][p[1]].suppressed() ? 1 : 0;
+    /**
+     * The additive lines of a table with row totals in its last column and column totals in its last row,
+     * cells numbered row by row ({@code r * (cols + 1) + c}): every row, then every column, each ending with
+     * its total. For {@link #protect}.
+     */
+    public static List<int[]> gridLines(int rows, int cols) {
+        int width = cols + 1;
+        List<int[]> lines = new ArrayList<>();
+        for (int r = 0; r <= rows; r++) {
+            int[] line = new int[cols + 1];
+            for (int c = 0; c <= cols; c++) {
+                line[c] = r * width + c;
+            }
+            lines.add(line);
         }
-        if (hidden != 1) {
-            return false;
+        for (int c = 0; c <= cols; c++) {
+            int[] line = new int[rows + 1];
+            for (int r = 0; r <= rows; r++) {
+                line[r] = r * width + c;
+            }
+            lines.add(line);
         }
-        int[] pick = null;
-        // smallest shown cell by unrounded count, non-zero cells before zeros
-        for (boolean zeros : new boolean[] {false, true}) {
-            for (int j = 0; j < line.size() - 1 && !(pick != null && zeros); j++) {
-                Figure f = g[line.get(j)[0]][line.get(j)[1]];
-                if (!f.suppressed() && (f.unrounded() == 0) == zeros
-                        && (pick == null || f.unrounded() < g[pick[0]][pick[1]].unrounded())) {
-                    pick = line.get(j);
+        return lines;
+    }
+
+    /**
+     * Secondary suppression for any additive table, of counts or of a measure such as money whose cells are
+     * hidden because of the counts behind them: while some line has exactly one hidden figure (which the others
+     * would give away by subtraction), the smallest shown non-zero member of that line (by {@code size}; ties:
+     * the first) is hidden too; if the line has none, its smallest shown zero member; if none, its total. Lines
+     * are visited in order, repeatedly, until none has exactly one hidden figure. Tables that share figures
+     * (the same totals in several breakdowns) stay consistent when the figures hidden in one are passed as
+     * hidden to the others and this is repeated until nothing changes.
+     *
+     * @param hidden which figures are hidden so far (primary suppressions, or figures hidden elsewhere); updated
+     * @param size the unrounded size of each figure, which chooses the complementary suppression
+     * @param lines additive lines, each the figure indices of its members followed by the index of their total
+     * @return how many figures this call hid
+     */
+    public static int protect(boolean[] hidden, long[] size, List<int[]> lines) {
+        if (hidden.length != size.length) {
+            throw new IllegalArgumentException("hidden has " + hidden.length + " figures, size has " + size.length);
+        }
+        int added = 0;
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int[] line : lines) {
+                if (fixLine(hidden, size, line)) {
+                    added++;
+                    changed = true;
                 }
             }
         }
-        if (pick == null) {
-            pick = line.get(line.size() - 1);
+        return added;
+    }
+
+    /** Returns whether a figure of the line was hidden. */
+    private static boolean fixLine(boolean[] hidden, long[] size, int[] line) {
+        int count = 0;
+        for (int p : line) {
+            count += hidden[p] ? 1 : 0;
         }
-        g[pick[0]][pick[1]] = g[pick[0]][pick[1]].secondary();
+        if (count != 1) {
+            return false;
+        }
+        int pick = -1;
+        // smallest shown member by size, non-zero members before zeros
+        for (boolean zeros : new boolean[] {false, true}) {
+            for (int j = 0; j < line.length - 1 && !(pick >= 0 && zeros); j++) {
+                int p = line[j];
+                if (!hidden[p] && (size[p] == 0) == zeros && (pick < 0 || size[p] < size[pick])) {
+                    pick = p;
+                }
+            }
+        }
+        if (pick < 0) {
+            pick = line[line.length - 1];
+        }
+        hidden[pick] = true;
         return true;
     }
 

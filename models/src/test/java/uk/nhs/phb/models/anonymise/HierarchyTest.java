@@ -55,6 +55,26 @@ class HierarchyTest {
     }
 
     @Test
+    void fiveYearAgeBandsAsFeaturesWriteThemAndSexCodes() {
+        Hierarchy band = Hierarchy.ageBand("age_band");
+        assertThat(band.levels("35-39")).containsExactly("35-39", "30-39", "20-39", "*");
+        assertThat(band.levels("0-4")).containsExactly("0-4", "0-9", "0-19", "*");
+        assertThat(band.levels("85-89")).containsExactly("85-89", "80-89", "80+", "*");
+        assertThat(band.levels("90+")).containsExactly("90+", "90+", "80+", "*");
+        assertThat(band.levels("unknown")).containsExactly("unknown", "unknown", "unknown", "*");
+        assertThatThrownBy(() -> band.generalise("35-40", 1)).hasMessageContaining("'35-40' is not a five-year age band");
+        assertThatThrownBy(() -> band.generalise("37", 0)).hasMessageContaining("'37' is not a five-year age band");
+        Hierarchy sex = Hierarchy.sex("sex");
+        assertThat(sex.levels("2")).containsExactly("2", "*");
+        assertThatThrownBy(() -> sex.generalise("F", 0)).hasMessageContaining("'F' is not in the code list 'sex' [0, 1, 2, 9]");
+        // both nest, so the engine accepts them
+        FrequencySet fs = FrequencySet.builder(List.of("age_band", "sex"), List.of()).add(new String[] {"85-89", "1"}, 3)
+                .add(new String[] {"90+", "2"}, 3).add(new String[] {"80-84", "1"}, 3).build();
+        AnonymiseResult r = Anonymise.frequencySet(fs).hierarchy(band).hierarchy(sex).model(new PrivacyModel.KAnonymity(3)).execute();
+        assertThat(r.suppressedRecords()).isZero();
+    }
+
+    @Test
     void ageBands() {
         Hierarchy age = Hierarchy.age("age");
         assertThat(age.levels("37")).containsExactly("37", "35-39", "30-39", "20-39", "*");

@@ -106,4 +106,26 @@ class PseudonymisationTest {
         Files.setPosixFilePermissions(shortKey, PosixFilePermissions.fromString("rw-------"));
         assertThatThrownBy(() -> SecretKey.fromFile(shortKey)).hasMessageContaining("at least 32");
     }
+
+    @Test
+    void recipientPseudonymsAreStablePerRecipientAndUnrelatedAcrossRecipients() {
+        SecretKey lake = SecretKey.generate();
+        RecipientPseudonyms a = RecipientPseudonyms.of(lake, "DSCRO-North");
+        RecipientPseudonyms again = RecipientPseudonyms.of(SecretKey.fromBase64(java.util.Base64.getEncoder().encodeToString(lake.bytes())),
+                "dscro-north");
+        RecipientPseudonyms b = RecipientPseudonyms.of(lake, "dscro-south");
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            String person = "P" + i;
+            String p = a.pseudonym(person);
+            assertThat(p).matches("R[A-Za-z0-9_-]{20}").isEqualTo(again.pseudonym(person)).isNotEqualTo(b.pseudonym(person));
+            assertThat(seen.add(p)).isTrue();
+        }
+        assertThat(a.recipient()).isEqualTo("dscro-north");
+        assertThat(a.keyFingerprint()).isEqualTo(again.keyFingerprint()).isNotEqualTo(b.keyFingerprint());
+        assertThat(RecipientPseudonyms.of(SecretKey.generate(), "dscro-north").pseudonym("P1")).isNotEqualTo(a.pseudonym("P1"));
+        assertThat(a.pseudonym(null)).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RecipientPseudonyms.recipientName("../etc"))
+                .hasMessageContaining("recipient '../etc' must be");
+    }
 }

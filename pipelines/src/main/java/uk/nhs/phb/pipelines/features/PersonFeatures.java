@@ -135,7 +135,7 @@ public final class PersonFeatures {
     }
 
     /** Attaches person_id to rows of a feed through the person index (inner join: rows without a person drop out). */
-    static Dataset<Row> withPerson(Inputs in, Dataset<Row> feed, String source, String tokenColumn) {
+    public static Dataset<Row> withPerson(Inputs in, Dataset<Row> feed, String source, String tokenColumn) {
         Dataset<Row> index = in.personIndex().filter(col("source").equalTo(source)).select("entity_hash", "person_id");
         return feed.filter(col(tokenColumn).isNotNull())
                 .withColumn("entity_hash", PersonIndex.entityHash(in.lakeKey(), lit(source), col(tokenColumn)))
@@ -167,7 +167,7 @@ public final class PersonFeatures {
     }
 
     /** Days of [start, end] inside (ref - days, ref]; end null means ongoing. */
-    static Column overlapDays(Column start, Column end, Column ref, int days) {
+    public static Column overlapDays(Column start, Column end, Column ref, int days) {
         Column from = greatest(start, date_sub(ref, days - 1));
         Column to = least(coalesce(end, ref), ref);
         return greatest(lit(0), datediff(to, from).plus(1));

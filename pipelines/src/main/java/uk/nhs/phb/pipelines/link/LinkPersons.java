@@ -178,8 +178,11 @@ public final class LinkPersons {
         long pairs = scoredPairs.count();
         diag.put("candidate_pairs", pairs);
 
-        // u from random pairs
-        Map<Long, Long> randomPatterns = patternCounts(patterns(randomPairs(left, right, s), space));
+        // u from random pairs; with no record left to link probabilistically (a landing without social care or
+        // education, or where every record carries a token), from random pairs of the records there are, which
+        // are almost all two different people just the same
+        Dataset<Row> uLeft = noTokenCount > 0 ? left : prefixed(tokenEntities > 0 ? withToken : spine, "l_");
+        Map<Long, Long> randomPatterns = patternCounts(patterns(randomPairs(uLeft, right, s), space));
         double[][] u = ExpectationMaximisation.estimateU(space, randomPatterns);
 
         // m by EM, one run per blocking rule

@@ -38,6 +38,7 @@ final class PersonSimulator {
     private static final int S_EHCP = 19;
     private static final int S_PHB = 20;
     private static final int S_IDENT = 21;
+    private static final int S_OPT_OUT = 22;
     private static final int S_EMERGENCY = 30;
     private static final int S_AE = 31;
     private static final int S_ELECTIVE = 32;
@@ -1393,6 +1394,7 @@ final class PersonSimulator {
             out.feed("patients", v);
             out.truth(SyntheticPopulation.TRUTH_PERSON_RECORDS, "patients", id, p.id);
         }
+        writeOptOuts(p, out, token);
 
         // conditions: first recorded date, up to the end of the window or leaving
         LocalDate last = p.exitDate != null && p.exitDate.isBefore(end) ? p.exitDate : end;
@@ -1472,6 +1474,46 @@ final class PersonSimulator {
         writeAsc(p, out, token);
         writeCsc(p, out, token);
         writeEhcp(p, out);
+    }
+
+    /**
+     * National data opt-outs by age and sex (opt_outs.csv), and type 1 opt-outs, more common among people who also hold
+     * a national one (parameters.csv). Their own random stream, so no other draw changes.
+     */
+    private void writeOptOuts(Person p, Emitter out, String token) {
+        LocalDate end = s.end();
+        if (p.spells.isEmpty() || p.spells.get(0).from.isAfter(end)) {
+            return;
+        }
+        Rng r = new Rng(s.seed(), p.idx, S_OPT_OUT, 0);
+        int age = Math.max(0, end.getYear() - p.dob.getYear());
+        double ndooRate = 0;
+        for (Map<String, String> band : ref.optOuts) {
+            if (age >= Reference.d(band, "age_from") && age <= Reference.d(band, "age_to")) {
+                ndooRate = Reference.d(band, "ndoo_female_pct") / 100.0;
+            }
+        }
+        if ("1".equals(p.sex)) {
+            ndooRate *= ref.p("opt_out_ndoo_male_ratio");
+        }
+        boolean ndoo = r.chance(ndooRate);
+        boolean type1 = r.chance(ref.p(ndoo ? "opt_out_type1_share_with_ndoo" : "opt_out_type1_share_without_ndoo"));
+        LocalDate last = p.exitDate != null && p.exitDate.isBefore(end) ? p.exitDate : end;
+        Emitter.Layout l = Emitter.layout("opt_outs");
+        for (String type : new String[] {"NDOO", "TYPE1"}) {
+            if (type.equals("NDOO") ? !ndoo : !type1) {
+                continue;
+            }
+            LocalDate service = LocalDate.parse(type.equals("NDOO") ? "2018-05-25" : "2013-10-01");
+            LocalDate first = p.dob.isAfter(service) ? p.dob : service;
+            long span = Math.max(0, last.toEpochDay() - first.toEpochDay());
+            String[] v = out.newRow("opt_outs");
+            v[l.at("record_id")] = out.nextId("opt_outs");
+            v[l.at("nhs_token")] = token;
+            v[l.at("opt_out_type")] = type;
+            v[l.at("recorded_date")] = (span == 0 ? last : first.plusDays(r.between(0, (int) span))).toString();
+            out.feed("opt_outs", v);
+        }
     }
 
     private void writePhbs(Person p, Emitter out, String token) {

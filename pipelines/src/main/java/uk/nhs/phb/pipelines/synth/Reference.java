@@ -31,6 +31,7 @@ final class Reference implements Serializable {
     final List<Map<String, String>> phbGroups;
     final List<Map<String, String>> sen;
     final List<Map<String, String>> efiDeficits;
+    final List<Map<String, String>> optOuts;
     final Map<String, List<String>> names = new HashMap<>();
     private final Map<String, Double> costs = new HashMap<>();
 
@@ -47,6 +48,7 @@ final class Reference implements Serializable {
         phbGroups = table(ROOT + "phb_groups.csv");
         sen = table(ROOT + "sen.csv");
         efiDeficits = table("/uk/nhs/phb/schemas/reference/efi_deficits.csv");
+        optOuts = table(ROOT + "opt_outs.csv");
         for (Map<String, String> r : table(ROOT + "names.csv")) {
             names.computeIfAbsent(r.get("kind"), k -> new ArrayList<>()).add(r.get("name"));
         }

@@ -151,6 +151,19 @@ class LinkPersonsTest {
     }
 
     @Test
+    void aLandingWithOnlyTheSpineLinksEveryoneToThemselves() {
+        IdentityEncoder enc = new IdentityEncoder(SecretKey.generate());
+        List<Row> rows = new ArrayList<>();
+        int k = 0;
+        for (Person p : people(40, 3)) {
+            rows.add(entity(enc, "patients", "P" + (k++), id(p), true));
+        }
+        LinkPersons.Result result = LinkPersons.link(spark.createDataFrame(rows, ENTITY), LinkPersons.Settings.defaults());
+        List<Row> links = result.links().collectAsList();
+        assertThat(links).hasSize(40).allMatch(l -> l.getAs("method").equals("SPINE") && l.getAs("anchor").equals(l.getAs("entity_key")));
+    }
+
+    @Test
     void feedsEncodedWithDifferentKeysAreAnErrorNotZeroLinks() {
         IdentityEncoder enc = new IdentityEncoder(KEY);
         IdentityEncoder other = new IdentityEncoder(SecretKey.fromBase64("b3RoZXIta2V5LW9mLWFub3RoZXItcHJvdmlkZXIhISE="));

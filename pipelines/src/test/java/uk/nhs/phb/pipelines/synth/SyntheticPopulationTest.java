@@ -64,6 +64,32 @@ class SyntheticPopulationTest {
     }
 
     @Test
+    void optOutsAtEnglandsRatesOnePerTypeAndPersonForRegisteredPeople() {
+        Dataset<Row> optOuts = table("opt_outs").filter(col("opt_out_type").isin("NDOO", "TYPE1"));
+        Set<String> registered = new HashSet<>(table("patients").select("nhs_token").distinct().as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList());
+        // everyone ever registered, including the few whose only registration row was made malformed
+        Set<String> everRegistered = new HashSet<>(table(SyntheticPopulation.TRUTH_PERSON_RECORDS).filter(col("feed").equalTo("nhs_token"))
+                .select("record_key").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        Map<String, Long> byType = new HashMap<>();
+        for (Row r : optOuts.groupBy("opt_out_type").agg(functions.countDistinct("nhs_token")).collectAsList()) {
+            byType.put(r.getString(0), r.getLong(1));
+        }
+        double people = registered.size();
+        // national data opt-outs about 5% of registered people (NHS Digital 2022 by age and sex), type 1 about 2.5%
+        assertThat(byType.get("NDOO") / people).isBetween(0.040, 0.068);
+        assertThat(byType.get("TYPE1") / people).isBetween(0.015, 0.036);
+        assertThat(optOuts.select("nhs_token").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList())
+                .allMatch(everRegistered::contains);
+        assertThat(optOuts.filter(col("recorded_date").gt(settings.end().toString())
+                .or(col("opt_out_type").equalTo("NDOO").and(col("recorded_date").lt("2018-05-25")))).count()).isZero();
+        // people who set one opt-out set the other more often (type 1 share among NDOO holders vs others)
+        long both = optOuts.groupBy("nhs_token").agg(functions.countDistinct("opt_out_type").alias("types"))
+                .filter(col("types").equalTo(2)).count();
+        assertThat((double) both / byType.get("NDOO")).isGreaterThan(3.0 * (byType.get("TYPE1") - both) / (people - byType.get("NDOO")));
+    }
+
+    @Test
     void sameSeedSameRowsAndOtherSeedOtherRows() {
         SynthSettings small = SynthSettings.of(400, 9);
         Dataset<Row> a = SyntheticPopulation.of(spark, small, KEY).records();

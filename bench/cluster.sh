@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Proves the batch runs on a real Spark cluster: starts a Spark standalone master and two workers on
+# loopback (from the Spark jars the build already has), submits `phb run` to it with spark-submit and the
+# shaded cluster jar, runs the same batch embedded on the same landing files, and checks that every lake
+# table is equal (phb lake-diff). Exit 0 only when they are.
+#
+# Usage: bench/cluster.sh [PEOPLE]   (default 2000; work folder bench/results/cluster-PEOPLE, removed first)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+people=${1:-2000}
+quarter=2025-26Q4
+extract_date=2026-11-01
+root=$(pwd)
+d="$root/bench/results/cluster-$people"
+rm -rf "$d"; mkdir -p "$d"
+
+./phb --version >/dev/null   # builds the launcher and the cluster jar
+jar=$(ls "$root"/cli/target/phb-cli-*-cluster.jar)
+flags=$(cat cli/target/launcher/jvm-flags.txt)
+
+# A SPARK_HOME holding the cluster's jars: Spark, Delta, Hadoop, Scala and their dependencies, but none of
+# ours and none of the libraries the cluster jar must bring itself (picocli, Commons Math, Smile).
+spark_home="$d/spark-home"
+mkdir -p "$spark_home/jars" "$spark_home/conf"
+tr ':' '\n' < cli/target/launcher/classpath.txt | grep -vE '/(uk/nhs/phb|info/picocli|com/github/haifengl)/|/phb-[a-z]+/|target/classes' \
+  | while read -r j; do ln -sf "$j" "$spark_home/jars/$(basename "$j")"; done
+export SPARK_HOME="$spark_home"
+cp="$spark_home/jars/*"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+echo "cluster: master on spark://127.0.0.1:$port, two workers (1 core, 1500 MiB each)" >&2
+# shellcheck disable=SC2086
+java $flags -Xmx512m -cp "$cp" org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$port" --webui-port 0 \
+  > "$d/master.log" 2>&1 &
+pids+=($!)
+for w in 1 2; do
+  # shellcheck disable=SC2086
+  SPARK_WORKER_DIR="$d/worker-$w" java $flags -Xmx512m -cp "$cp" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 \
+    --cores 1 --memory 1500m --webui-port 0 --work-dir "$d/worker-$w" "spark://127.0.0.1:$port" > "$d/worker-$w.log" 2>&1 &
+  pids+=($!)
+done
+for _ in $(seq 1 60); do
+  [ "$(grep -l "Successfully registered with master" "$d"/worker-*.log 2>/dev/null | wc -l)" = 2 ] && break
+  sleep 1
+done
+[ "$(grep -l "Successfully registered with master" "$d"/worker-*.log 2>/dev/null | wc -l)" = 2 ] \
+  || { echo "cluster: the workers did not register with the master; see $d/*.log" >&2; exit 1; }
+
+./phb keygen --out "$d/keys/provider.key" >/dev/null
+./phb keygen --out "$d/keys/lake.key" >/dev/null
+./phb synth --people "$people" --seed 7 --key-file "$d/keys/provider.key" --landing "$d/landing" --lake "$d/synth-lake" --json > "$d/synth.json"
+
+common=(run --quarter "$quarter" --extract-date "$extract_date" --landing "$d/landing" --lake-key-file "$d/keys/lake.key" --json)
+t0=$(date +%s.%N)
+./phb "${common[@]}" --lake "$d/lake-embedded" --out "$d/out-embedded" > "$d/embedded.json"
+t1=$(date +%s.%N)
+# The driver runs here (client mode); executors run in the workers' JVMs with the shaded jar shipped by spark-submit.
+# shellcheck disable=SC2086
+java $flags -Xmx2g -cp "$cp" org.apache.spark.deploy.SparkSubmit \
+  --master "spark://127.0.0.1:$port" --deploy-mode client \
+  --conf "spark.executor.extraJavaOptions=$flags" --conf spark.executor.memory=1g --conf spark.executor.cores=1 \
+  --conf spark.sql.shuffle.partitions=8 \
+  --class uk.nhs.phb.cli.Main "$jar" \
+  "${common[@]}" --lake "$d/lake-cluster" --out "$d/out-cluster" > "$d/cluster.json" 2> "$d/cluster.err" \
+  || { echo "cluster: the submitted batch failed; last lines of $d/cluster.err:" >&2; tail -20 "$d/cluster.err" >&2; exit 1; }
+t2=$(date +%s.%N)
+executors=$(grep -h "Granted executor\|Launching executor" "$d"/master.log "$d"/worker-*.log | wc -l)
+
+./phb lake-diff "$d/lake-embedded" "$d/lake-cluster" --json > "$d/diff.json" && same=yes || same=no
+python3 - "$d" "$people" "$t0" "$t1" "$t2" "$executors" "$same" <<'PY'
+import json, sys
+d, people, t0, t1, t2, executors, same = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:6]), int(sys.argv[6]), sys.argv[7]
+diff = json.load(open(f"{d}/diff.json"))
+steps = json.load(open(f"{d}/cluster.json"))["steps"]
+print(f"cluster: {people:,} people; embedded batch {t1-t0:.0f} s, cluster batch {t2-t1:.0f} s on 2 workers "
+      f"({executors} executor launches); steps {', '.join(k + ':' + v['status'] for k, v in steps.items())}")
+print(f"cluster: {diff['tables']} tables compared, {diff['differing']} differ -> {'EQUAL' if same == 'yes' else 'DIFFERENT'}")
+for t, m in diff["by_table"].items():
+    if not m["equal"]:
+        print(f"  {t}: {m['rows_a']} vs {m['rows_b']} rows, {m['note']}")
+PY
+[ "$same" = yes ]

@@ -1,0 +1,69 @@
+package uk.nhs.phb.cli;
+
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import uk.nhs.phb.jobs.SparkSessions;
+import uk.nhs.phb.jobs.score.EligibilityLookup;
+
+@Command(name = "eligibility", mixinStandardHelpOptions = true,
+        description = "Explain one person's PHB eligibility (rules met and why), priority rank and risk factors, by pseudonymous id.")
+final class EligibilityCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--person", paramLabel = "PERSON_ID", required = true, description = "The person's pseudonymous id in the lake.")
+    String person;
+
+    @Option(names = "--as-of", paramLabel = "DATE", description = "Reference date scored (default: the latest in gold/risk_scores).")
+    String asOf;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Integer call() {
+        LocalDate date = asOf == null ? null : FeaturesCommand.referenceDate(asOf);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("lake", common.lake);
+        params.put("person", person);
+        params.put("as_of", date == null ? null : date.toString());
+        Map<String, Object> s = EligibilityLookup.run(SparkSessions.forJob(common.settings()), common.settings(), person, date, params,
+                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+        StringBuilder t = new StringBuilder();
+        t.append(String.format("Person %s at %s (rules %s)%n", s.get("person_id"), s.get("reference_date"), s.get("rules_version")));
+        List<Map<String, Object>> met = (List<Map<String, Object>>) s.get("rules_met");
+        if (met.isEmpty()) {
+            t.append("  meets no PHB eligibility rule\n");
+        }
+        for (Map<String, Object> m : met) {
+            t.append(String.format("  meets %s (%s, %s): %s%n", m.get("rule_id"), m.get("cohort"), m.get("basis"), m.get("reason")));
+        }
+        for (Map<String, Object> m : (List<Map<String, Object>>) s.get("rules_not_met")) {
+            t.append(String.format("  does not meet %s (%s): %s%n", m.get("rule_id"), m.get("cohort"), m.get("condition")));
+        }
+        Map<String, Object> r = (Map<String, Object>) s.get("risk");
+        t.append(String.format("  risk of an emergency admission in 12 months %.1f%% (%s tier, percentile %.1f); predicted cost £%s; model %s%n",
+                100 * (Double) r.get("p_emergency_12m"), r.get("risk_tier"), (Double) r.get("risk_percentile"), r.get("predicted_cost_12m"),
+                r.get("model_id")));
+        Map<String, Object> p = (Map<String, Object>) s.get("priority");
+        if (Boolean.TRUE.equals(p.get("on_list"))) {
+            t.append(String.format("  priority rank %s of %s%n  %s%n", p.get("priority_rank"), p.get("list_size"), p.get("explanation")));
+        } else {
+            t.append("  not on the priority list: ").append(p.get("why_not")).append('\n');
+        }
+        for (Map<String, Object> f : (List<Map<String, Object>>) s.get("top_factors")) {
+            t.append(String.format("  factor: %s (%+.2f log-odds)%n", f.get("text"), (Double) f.get("contribution")));
+        }
+        Output.print(spec.commandLine().getOut(), common.json, s, t.toString());
+        return 0;
+    }
+}

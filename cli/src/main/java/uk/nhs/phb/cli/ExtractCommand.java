@@ -1,0 +1,163 @@
+package uk.nhs.phb.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.SparkSessions;
+import uk.nhs.phb.jobs.extract.ExtractJob;
+import uk.nhs.phb.jobs.extract.ExtractPurposes;
+import uk.nhs.phb.schemas.IdentityLevel;
+import uk.nhs.phb.schemas.Quarter;
+
+@Command(name = "extract", mixinStandardHelpOptions = true,
+        description = "Make one extract of the gold tables for a purpose and recipient: pseudonymised (recipient-specific ids), "
+                + "anonymised (verified k-anonymity) or aggregate (small-number suppression), with opt-outs applied, a manifest "
+                + "and an audit trail. 'extract reidentify' maps a recipient's ids back (lake key holder only).",
+        subcommands = ExtractCommand.Reidentify.class)
+final class ExtractCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    LakeKeyOption lakeKey;
+
+    @Option(names = "--purpose", paramLabel = "PURPOSE",
+            description = "direct-care, commissioning, planning or publication (or a purpose of --purposes).")
+    String purpose;
+
+    @Option(names = "--recipient", paramLabel = "NAME",
+            description = "Who receives it (letters, digits, . _ -; case-insensitive), e.g. dscro-north or a practice code.")
+    String recipient;
+
+    @Option(names = "--quarter", paramLabel = "YYYY-YYQn", description = "The quarter; the extract is of its last day.")
+    String quarter;
+
+    @Option(names = "--level", paramLabel = "LEVEL",
+            description = "PSEUDONYMISED, ANONYMISED or AGGREGATE, among those the purpose allows. Default: the purpose's default.")
+    String level;
+
+    @Option(names = "--practice", paramLabel = "CODE",
+            description = "For a purpose scoped to one practice (direct-care): its ODS code. Default: the recipient, when it is a practice code.")
+    String practice;
+
+    @Option(names = "--purposes", paramLabel = "FILE",
+            description = "Purposes file (JSON) replacing the built-in one (levels, legal bases, opt-outs, columns, tables).")
+    Path purposesFile;
+
+    @Override
+    public Integer call() {
+        List<String> missing = new ArrayList<>();
+        if (purpose == null) {
+            missing.add("--purpose");
+        }
+        if (recipient == null) {
+            missing.add("--recipient");
+        }
+        if (quarter == null) {
+            missing.add("--quarter");
+        }
+        if (!missing.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "Missing required option(s): " + String.join(", ", missing));
+        }
+        Quarter q;
+        try {
+            q = Quarter.parse(quarter);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--quarter: " + e.getMessage());
+        }
+        IdentityLevel lv = null;
+        if (level != null) {
+            try {
+                lv = IdentityLevel.valueOf(level.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new InputException("--level must be PSEUDONYMISED, ANONYMISED or AGGREGATE, not '" + level + "'");
+            }
+        }
+        ExtractPurposes purposes = purposesFile == null ? ExtractPurposes.defaults() : ExtractPurposes.fromFile(purposesFile);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("lake", common.lake);
+        params.put("out", common.out);
+        params.put("lake_key_file", lakeKey.file.toString());
+        if (purposesFile != null) {
+            params.put("purposes_file", purposesFile.toString());
+        }
+        Map<String, Object> s = ExtractJob.run(SparkSessions.forJob(common.settings()), new ExtractJob.Request(common.settings(),
+                lakeKey.load(spec.commandLine().getErr()), purposes, purpose, recipient, q, lv, practice), params,
+                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+        StringBuilder text = new StringBuilder(String.format("Extract %s (%s) in run %s%n", s.get("extract_id"), s.get("level"), s.get("run_id")));
+        text.append(String.format("  %,d people in scope; removed by opt-outs: %s; %,d %s%n", (long) s.get("population_in_scope"),
+                s.get("opt_out_removals").toString().equals("{}") ? "none apply" : s.get("opt_out_removals"), (long) s.get("rows"),
+                "AGGREGATE".equals(s.get("level")) ? "table rows" : "rows released"));
+        if (s.get("anonymisation") instanceof Map<?, ?> a) {
+            text.append(String.format("  anonymised: smallest class %s, %s suppressed, levels %s; verified independently%n", a.get("k_achieved"),
+                    a.get("suppressed"), a.get("levels")));
+        }
+        for (Object n : (List<?>) s.get("notes")) {
+            text.append("  note: ").append(n).append('\n');
+        }
+        text.append("  written to ").append(s.get("dir")).append(" (manifest.json last)");
+        Output.print(spec.commandLine().getOut(), common.json, s, text.toString());
+        return 0;
+    }
+
+    @Command(name = "reidentify", mixinStandardHelpOptions = true,
+            description = "The lake key holder maps one recipient's pseudonyms back to lake person ids and NHS-number tokens "
+                    + "(which the data provider turns into NHS numbers). Recorded in the audit log.")
+    static final class Reidentify implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        CommonOptions common;
+
+        @Mixin
+        LakeKeyOption lakeKey;
+
+        @Option(names = "--recipient", paramLabel = "NAME", required = true, description = "The recipient the pseudonyms were made for.")
+        String recipient;
+
+        @Option(names = "--in", paramLabel = "FILE", required = true, description = "CSV with a header and a column 'pseudonym'.")
+        String in;
+
+        @Option(names = "--lookup-out", paramLabel = "DIR", required = true,
+                description = "Where to write lookup/ (pseudonym, person_id, nhs_token); keep it with the key holder, never in --out/extracts.")
+        String lookupOut;
+
+        @Option(names = "--force", description = "Replace an existing --lookup-out folder.")
+        boolean force;
+
+        @Override
+        public Integer call() {
+            Path lookup = Path.of(lookupOut).toAbsolutePath().normalize();
+            if (lookup.startsWith(Path.of(common.out, "extracts").toAbsolutePath().normalize())) {
+                throw new InputException("--lookup-out " + lookupOut + " is inside the extracts folder, where it could be sent with an "
+                        + "extract; write it where only the key holder can read it");
+            }
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("lake", common.lake);
+            params.put("lake_key_file", lakeKey.file.toString());
+            Map<String, Object> s = ExtractJob.reidentify(SparkSessions.forJob(common.settings()), common.settings(),
+                    lakeKey.load(spec.commandLine().getErr()), recipient, in, lookupOut, force, params,
+                    TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+            Output.print(spec.commandLine().getOut(), common.json, s, String.format(
+                    "Re-identified %,d of %,d pseudonyms of %s (%,d not made for this recipient by this lake); lookup in %s/lookup (run %s)",
+                    (long) s.get("matched"), (long) s.get("pseudonyms"), s.get("recipient"), (long) s.get("unmatched"), s.get("out"),
+                    s.get("run_id")));
+            return 0;
+        }
+    }
+}

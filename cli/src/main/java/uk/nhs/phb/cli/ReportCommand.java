@@ -1,0 +1,140 @@
+package uk.nhs.phb.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.SparkSessions;
+import uk.nhs.phb.jobs.report.ReportJob;
+import uk.nhs.phb.models.causal.MatchedDid;
+import uk.nhs.phb.schemas.Quarter;
+import uk.nhs.phb.schemas.ReportReference;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write the quarterly report (PHB return, markers of progress, spend across the system, before/after a PHB) "
+                + "as CSV, XLSX and a self-contained HTML page to <out>/reports/<quarter>/.")
+final class ReportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    LakeKeyOption lakeKey;
+
+    @Option(names = "--quarter", paramLabel = "YYYY-YYQn", required = true,
+            description = "Financial-year quarter, e.g. 2025-26Q4 (January-March 2026).")
+    String quarter;
+
+    @Option(names = "--org", paramLabel = "CODE",
+            description = "Report one ICB or Sub-ICB Location (a code of bronze/ref_practices); written to <out>/reports/<quarter>-<CODE>/.")
+    String org;
+
+    @Option(names = "--trajectory", paramLabel = "FILE",
+            description = "Uptake trajectory CSV 'quarter,received_ytd_per_100k' replacing the reference data.")
+    Path trajectory;
+
+    @Option(names = "--did-start-window-months", paramLabel = "N", defaultValue = "24",
+            description = "Months of budget starts compared before and after, ending 12 months before the quarter's last month. Default: ${DEFAULT-VALUE}")
+    int startWindowMonths;
+
+    @Option(names = "--caliper-sd", paramLabel = "SD", defaultValue = "0.2",
+            description = "Matching caliper in standard deviations of the logit of the propensity score. Default: ${DEFAULT-VALUE}")
+    double caliperSd;
+
+    @Option(names = "--match-on", paramLabel = "METRIC", defaultValue = "mahalanobis",
+            description = "Choose the control inside the caliper by 'mahalanobis' distance on the covariates or by 'propensity' score. Default: ${DEFAULT-VALUE}")
+    String matchOn;
+
+    @Option(names = "--with-replacement", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Let a control be matched to more than one treated person (--no-with-replacement: each control once). Default: ${DEFAULT-VALUE}")
+    boolean replacement;
+
+    @Option(names = "--bootstrap-replicates", paramLabel = "N", defaultValue = "1000",
+            description = "Bootstrap resamples of matched pairs for the 95% interval. Default: ${DEFAULT-VALUE}")
+    int replicates;
+
+    @Option(names = "--bootstrap-seed", paramLabel = "SEED", defaultValue = "20170401",
+            description = "Seed of the bootstrap (the same seed gives the same interval). Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Override
+    public Integer call() {
+        Quarter q;
+        try {
+            q = Quarter.parse(quarter);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--quarter: " + e.getMessage());
+        }
+        if (!matchOn.equals("mahalanobis") && !matchOn.equals("propensity")) {
+            throw new InputException("--match-on must be 'mahalanobis' or 'propensity', got '" + matchOn + "'");
+        }
+        MatchedDid.Settings matching;
+        try {
+            matching = new MatchedDid.Settings(caliperSd, MatchedDid.Settings.defaults().lambda(), replicates, seed, 0.95,
+                    matchOn.equals("mahalanobis"), replacement);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage());
+        }
+        Map<Quarter, Double> traj = ReportReference.trajectory();
+        String trajSource = "reference data phb_trajectory.csv";
+        if (trajectory != null) {
+            try (Reader r = Files.newBufferedReader(trajectory, StandardCharsets.UTF_8)) {
+                traj = ReportReference.trajectory(trajectory.toString(), r);
+            } catch (IOException e) {
+                throw new InputException("--trajectory " + trajectory + " cannot be read: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new InputException("--trajectory " + e.getMessage());
+            }
+            trajSource = trajectory.toString();
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("lake", common.lake);
+        params.put("out", common.out);
+        params.put("quarter", q.toString());
+        params.put("org", org);
+        params.put("trajectory", trajSource);
+        params.put("did_start_window_months", startWindowMonths);
+        params.put("caliper_sd", caliperSd);
+        params.put("match_on", matchOn);
+        params.put("with_replacement", replacement);
+        params.put("bootstrap_replicates", replicates);
+        params.put("bootstrap_seed", seed);
+        params.put("lake_key_file", lakeKey.file.toString());
+        ReportJob.Request req = new ReportJob.Request(common.settings(), lakeKey.load(spec.commandLine().getErr()), q,
+                org == null || org.isBlank() ? null : org.strip(), traj, trajSource, matching, startWindowMonths);
+        Map<String, Object> s = ReportJob.run(SparkSessions.forJob(common.settings()), req, params,
+                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+        StringBuilder text = new StringBuilder(String.format("Report for %s (run %s) written to %s%n", q, s.get("run_id"), s.get("out")));
+        text.append(String.format("  PHB return: %s received in the year to date, %s in place at the quarter end, %s new in the quarter%n",
+                shown(s.get("return_received_ytd")), shown(s.get("return_active_at_quarter_end")), shown(s.get("return_new_in_quarter"))));
+        if (s.get("did_estimate") != null) {
+            text.append(String.format("  Before/after (health services, GBP per person over 12 months): %s (95%% CI %s to %s)%s; max |SMD| after matching %s%n",
+                    s.get("did_estimate"), s.get("did_ci_low"), s.get("did_ci_high"),
+                    s.get("true_effect") == null ? "" : ", true effect " + s.get("true_effect"), s.get("max_abs_smd_after")));
+        } else if (s.get("did_status") != null) {
+            text.append("  Before/after: ").append(s.get("did_status")).append('\n');
+        }
+        if (!Boolean.TRUE.equals(s.get("risk_tiers_available"))) {
+            text.append("  Risk tiers: not available: run phb score\n");
+        }
+        text.append("  Files: ").append(s.get("files"));
+        Output.print(spec.commandLine().getOut(), common.json, s, text.toString());
+        return 0;
+    }
+
+    private static String shown(Object v) {
+        return v == null ? "*" : String.format("%,d", ((Number) v).longValue());
+    }
+}

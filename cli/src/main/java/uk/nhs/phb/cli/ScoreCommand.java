@@ -1,0 +1,67 @@
+package uk.nhs.phb.cli;
+
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import uk.nhs.phb.jobs.SparkSessions;
+import uk.nhs.phb.jobs.score.ScoreJob;
+
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = "Score everyone in gold/person_features at a date: risk and cost (gold/risk_scores), PHB eligibility by rules "
+                + "(gold/phb_eligibility) and the priority list with explanations (gold/phb_priority).")
+final class ScoreCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--as-of", paramLabel = "DATE", required = true,
+            description = "Reference date with features (yyyy-MM-dd, or a quarter YYYY-YYQn meaning its last day).")
+    String asOf;
+
+    @Option(names = "--model", paramLabel = "ID",
+            description = "A model id in <lake>/models, or the path of a model folder. Default: the one in <lake>/models/current.")
+    String model;
+
+    @Option(names = "--rules", paramLabel = "FILE",
+            description = "Local eligibility rules (CSV rule_id,cohort,basis,condition,reason) added to the national ones; a rule "
+                    + "with a national rule's id replaces it.")
+    Path rules;
+
+    @Option(names = "--priority", paramLabel = "FILE",
+            description = "Priority settings (CSV key,value) replacing the built-in weights and list rules.")
+    Path priority;
+
+    @Override
+    public Integer call() {
+        LocalDate date = FeaturesCommand.referenceDate(asOf);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("lake", common.lake);
+        params.put("as_of", date.toString());
+        params.put("model", model);
+        params.put("rules", rules == null ? null : rules.toString());
+        params.put("priority", priority == null ? null : priority.toString());
+        Map<String, Object> s = ScoreJob.run(SparkSessions.forJob(common.settings()), common.settings(),
+                new ScoreJob.Request(date, model, rules, priority), params,
+                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+        StringBuilder t = new StringBuilder();
+        t.append(String.format("Scored %,d persons at %s with %s (run %s)%n", (long) s.get("persons"), date, s.get("model_id"), s.get("run_id")));
+        t.append(String.format("  mean risk of an emergency admission in 12 months %.3f; predicted 12-month cost £%,.0f%n",
+                (Double) s.get("mean_p_emergency_12m"), ((java.math.BigDecimal) s.get("predicted_cost_12m_total")).doubleValue()));
+        t.append("  tiers: ").append(s.get("tiers")).append('\n');
+        t.append(String.format("  eligible persons %,d (rules %s): %s%n", (long) s.get("eligible_persons"), s.get("rules_version"),
+                s.get("eligible_by_cohort")));
+        t.append(String.format("  priority list %,d people, %,d integrated budget candidates; tables in %s/gold", (long) s.get("priority_list"),
+                (long) s.get("integrated_budget_candidates"), common.lake));
+        Output.print(spec.commandLine().getOut(), common.json, s, t.toString());
+        return 0;
+    }
+}

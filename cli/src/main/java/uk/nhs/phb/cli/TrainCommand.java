@@ -1,0 +1,96 @@
+package uk.nhs.phb.cli;
+
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import uk.nhs.phb.jobs.SparkSessions;
+import uk.nhs.phb.jobs.train.TrainJob;
+import uk.nhs.phb.models.risk.GbtRisk;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train the emergency-admission risk model and the 12-month cost model on earlier reference dates, evaluate "
+                + "them on a temporal hold-out, and save them in the model registry (<lake>/models).")
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    LakeKeyOption lakeKey;
+
+    @Option(names = "--as-of", paramLabel = "DATE", required = true,
+            description = "A quarter end inside the data (yyyy-MM-dd or YYYY-YYQn): training uses the quarter ends 15-24 months "
+                    + "before it, the test set 12 months before it.")
+    String asOf;
+
+    @Option(names = "--train-quarters", paramLabel = "N", defaultValue = "4",
+            description = "Training reference dates: the N quarter ends from 15 months before --as-of backwards. Default: ${DEFAULT-VALUE}")
+    int trainQuarters;
+
+    @Option(names = "--max-training-rows", paramLabel = "N", defaultValue = "150000",
+            description = "Rows sampled (same rate in both outcome classes) for fitting on this machine. Default: ${DEFAULT-VALUE}")
+    long maxTrainingRows;
+
+    @Option(names = "--max-test-rows", paramLabel = "N", defaultValue = "1000000",
+            description = "Hold-out rows evaluated (a random sample beyond this). Default: ${DEFAULT-VALUE}")
+    long maxTestRows;
+
+    @Option(names = "--trees", paramLabel = "N", defaultValue = "250",
+            description = "Most trees per boosted model (early stopping on validation picks fewer). Default: ${DEFAULT-VALUE}")
+    int trees;
+
+    @Option(names = "--seed", defaultValue = "2017", description = "Seed of the sample and the boosting. Default: ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = "--refresh-features",
+            description = "Recompute gold/person_features at the training and test dates even where the partitions exist.")
+    boolean refreshFeatures;
+
+    @Override
+    public Integer call() {
+        LocalDate date = FeaturesCommand.referenceDate(asOf);
+        GbtRisk.Params d = GbtRisk.defaults();
+        GbtRisk.Params p = new GbtRisk.Params(trees, d.maxNodes(), d.nodeSize(), d.shrinkage(), d.subsample(), d.patience());
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("lake", common.lake);
+        params.put("as_of", date.toString());
+        params.put("train_quarters", trainQuarters);
+        params.put("max_training_rows", maxTrainingRows);
+        params.put("max_test_rows", maxTestRows);
+        params.put("trees", trees);
+        params.put("seed", seed);
+        params.put("refresh_features", refreshFeatures);
+        params.put("lake_key_file", lakeKey.file.toString());
+        Map<String, Object> s = TrainJob.run(SparkSessions.forJob(common.settings()), common.settings(),
+                lakeKey.load(spec.commandLine().getErr()),
+                new TrainJob.Request(date, trainQuarters, maxTrainingRows, maxTestRows, seed, refreshFeatures, p, p), params,
+                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+        StringBuilder t = new StringBuilder();
+        t.append(String.format("Trained %s (run %s) on %s, tested on %s%n", s.get("model_id"), s.get("run_id"),
+                s.get("training_reference_dates"), s.get("test_reference_date")));
+        t.append(String.format("  %,d training rows (%,d fitted), %,d test rows; %s trees%n", (long) s.get("training_rows"),
+                ((Number) s.get("rows_fitted")).longValue(), (long) s.get("test_rows"), s.get("gbt_trees")));
+        t.append(String.format("  AUROC %s (95%% CI %s-%s)%s; AUPRC %s; Brier %s; calibration slope %s, intercept %s%n",
+                n(s.get("auroc")), n(s.get("auroc_ci_lower")), n(s.get("auroc_ci_upper")),
+                s.get("oracle_auroc") == null ? "" : ", oracle " + n(s.get("oracle_auroc")) + " (" + n(s.get("auroc_to_oracle")) + " of it)",
+                n(s.get("auprc")), n(s.get("brier")), n(s.get("calibration_slope")), n(s.get("calibration_intercept"))));
+        t.append(String.format("  baselines: prior admissions only %s, multimorbidity only %s; logistic regression %s%n",
+                n(s.get("baseline_prior_admissions_auroc")), n(s.get("baseline_multimorbidity_auroc")), n(s.get("logistic_auroc"))));
+        t.append(String.format("  cost model R-squared %s; model, evaluation.html and model_card.md in %s", n(s.get("cost_r2")),
+                s.get("model_dir")));
+        Output.print(spec.commandLine().getOut(), common.json, s, t.toString());
+        return 0;
+    }
+
+    static String n(Object o) {
+        return o instanceof Number x ? String.format(java.util.Locale.UK, "%.3f", x.doubleValue()) : "n/a";
+    }
+}

@@ -1,0 +1,877 @@
+package uk.nhs.phb.jobs.audit;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_extract_all;
+import static org.apache.spark.sql.functions.to_json;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.synth.SynthJob;
+import uk.nhs.phb.models.privacy.IdentifierMatcher;
+import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.pipelines.synth.SynthSettings;
+import uk.nhs.phb.pipelines.synth.SyntheticPopulation;
+
+/**
+ * {@code phb audit --scan-for-identifiers PATH ...}: looks through lake tables, logs and output files for
+ * identifiers that must never be there, and reports where they are without ever showing them.
+ *
+ * <ul>
+ *   <li>valid NHS numbers (ten digits passing modulus 11, also 3-3-4 with spaces or dashes), anywhere;</li>
+ *   <li>raw full names and postcodes of the synthetic population, re-derived in memory from the settings the
+ *       generator recorded ({@code <landing>/_truth/synth_settings.json}, the lake's synth run record, or
+ *       {@code --synth-settings}) and reduced at once to salted hashes: the list is never written;</li>
+ *   <li>source tokens (the 43-character tokens found in the landing files) outside {@code bronze/},
+ *       {@code quarantine/} and the landing folder;</li>
+ *   <li>key material: the bytes of every key file under the keys folder (and of the sub-keys phb derives from
+ *       them) as base64, hex or raw bytes.</li>
+ * </ul>
+ *
+ * <p>Delta and Parquet are read through Spark and their decoded values scanned (every Parquet file of a
+ * Delta table, including versions still on disk, and the Delta log's statistics); CSV, JSON, HTML, logs and
+ * other text line by line; XLSX and other zip files entry by entry; every file's raw bytes for raw key bytes.
+ */
+public final class LeakScan {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN_REGEX = "(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_=-])";
+    /** Sub-keys phb derives from a master key (SecretKey.derive): their bytes are key material too. */
+    static final List<String> DERIVED_PURPOSES = List.of("tokens", "bloom", "person-index");
+    private static final int MAX_LINES_LISTED = 10;
+    private static final String CANDIDATE = "__token_candidate";
+
+    private LeakScan() {
+    }
+
+    /**
+     * What to scan and with what.
+     *
+     * @param paths         files or folders to scan
+     * @param keysDir       folder of key files (every regular file in it is a key); may not exist
+     * @param keyFiles      more key files
+     * @param synthSettings a synth_settings.json to re-derive the raw identities from, or null to look in the
+     *                      landing folder and then in the lake's run records
+     */
+    public record Request(JobSettings settings, List<String> paths, String keysDir, List<String> keyFiles, String synthSettings) {
+        public Request {
+            Objects.requireNonNull(settings, "settings");
+            paths = List.copyOf(paths);
+            keyFiles = keyFiles == null ? List.of() : List.copyOf(keyFiles);
+        }
+    }
+
+    /**
+     * One place where identifiers of one kind were found. {@code column} is the column (tables) or null;
+     * {@code lines} the first line numbers (text files) or empty; {@code example} the first one, masked.
+     */
+    public record Finding(String file, String column, List<Long> lines, String kind, long count, String example) {
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", file);
+            m.put("column", column);
+            m.put("lines", lines);
+            m.put("kind", kind);
+            m.put("count", count);
+            m.put("example", example);
+            return m;
+        }
+    }
+
+    /** The findings, what was scanned and what each check could (not) look for. */
+    public record Result(List<Finding> findings, Map<String, Object> scanned, Map<String, String> checks, double seconds) {
+        public long found() {
+            return findings.stream().mapToLong(Finding::count).sum();
+        }
+
+        public Map<String, Long> byKind() {
+            Map<String, Long> m = new TreeMap<>();
+            for (Finding f : findings) {
+                m.merge(f.kind(), f.count(), Long::sum);
+            }
+            return m;
+        }
+
+        /** The {@code --json} object: {@code found, by_kind, findings, scanned, checks, seconds}. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("found", found());
+            m.put("by_kind", byKind());
+            m.put("findings", findings.stream().map(Finding::toMap).toList());
+            m.put("scanned", scanned);
+            m.put("checks", checks);
+            m.put("seconds", seconds);
+            return m;
+        }
+    }
+
+    public static Result run(SparkSession spark, Request req, Progress progress) {
+        long t0 = System.nanoTime();
+        Map<String, String> checks = new LinkedHashMap<>();
+        checks.put("nhs_number", "checked: ten digits passing the modulus-11 check");
+        progress.stage("collect keys");
+        IdentifierMatcher.Builder builder = IdentifierMatcher.builder();
+        List<String> keyPaths = addKeys(spark, req, builder, checks);
+        progress.stage("re-derive synthetic identities");
+        addIdentities(spark, req, builder, checks);
+        IdentifierMatcher matcher = builder.build();
+        progress.stage("collect landing tokens");
+        Dataset<Row> landingTokens = landingTokens(spark, req.settings().landing(), checks);
+
+        Scan scan = new Scan(spark, matcher, keyPaths, req.settings().landing(), landingTokens != null);
+        for (String p : req.paths()) {
+            Path path = new Path(p);
+            FileSystem fs = fs(spark, path);
+            try {
+                if (!fs.exists(path)) {
+                    throw new InputException("nothing to scan at " + p + "; give existing files or folders (the lake, logs, out/)");
+                }
+                progress.stage("scan " + p);
+                scan.walk(fs, fs.getFileStatus(path));
+            } catch (IOException e) {
+                throw new InputException("cannot read " + p + ": " + e.getMessage(), e);
+            }
+        }
+        progress.stage("match");
+        List<Finding> findings = scan.finish(landingTokens);
+        findings.sort(Comparator.comparing(Finding::file).thenComparing(f -> f.column() == null ? "" : f.column())
+                .thenComparing(Finding::kind));
+        Map<String, Object> scanned = new LinkedHashMap<>();
+        scanned.put("paths", req.paths());
+        scanned.put("files", scan.files);
+        scanned.put("tables", scan.tables);
+        scanned.put("rows", scan.rows.value());
+        scanned.put("values", scan.values.value());
+        scanned.put("lines", scan.lines);
+        scanned.put("bytes", scan.bytes);
+        progress.finish();
+        return new Result(findings, scanned, checks, Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+    }
+
+    // ---------------------------------------------------------------- keys
+
+    private static List<String> addKeys(SparkSession spark, Request req, IdentifierMatcher.Builder builder, Map<String, String> checks) {
+        List<String> files = new ArrayList<>();
+        Path dir = new Path(req.keysDir());
+        FileSystem fs = fs(spark, dir);
+        try {
+            if (fs.exists(dir) && fs.getFileStatus(dir).isDirectory()) {
+                for (FileStatus s : fs.listStatus(dir)) {
+                    if (s.isFile()) {
+                        files.add(fs.makeQualified(s.getPath()).toString());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new InputException("cannot list the keys folder " + dir + ": " + e.getMessage(), e);
+        }
+        for (String k : req.keyFiles()) {
+            Path p = new Path(k);
+            FileSystem kfs = fs(spark, p);
+            try {
+                if (!kfs.isFile(p)) {
+                    throw new InputException("key file " + k + " does not exist; --key-file names a key to look for");
+                }
+            } catch (IOException e) {
+                throw new InputException("cannot read key file " + k + ": " + e.getMessage(), e);
+            }
+            files.add(kfs.makeQualified(p).toString());
+        }
+        for (String f : files) {
+            byte[] raw = readAll(spark, f);
+            String label = "key " + new Path(f).getName();
+            byte[] key = decodeKey(raw);
+            builder.addKey(label, key);
+            for (String purpose : DERIVED_PURPOSES) {
+                builder.addKey(label + " (derived '" + purpose + "')", derive(key, purpose));
+            }
+            String text = new String(raw, StandardCharsets.ISO_8859_1).strip();
+            if (text.length() >= 16 && !text.equals(Base64.getEncoder().encodeToString(key))) {
+                builder.addKey(label + " (file text)", text.getBytes(StandardCharsets.ISO_8859_1));
+            }
+        }
+        checks.put("key_material", files.isEmpty()
+                ? "not checked: no key files in " + req.keysDir() + " (pass --keys DIR or --key-file FILE)"
+                : "checked: " + files.size() + " key file(s) and their derived sub-keys, as base64, hex and raw bytes");
+        return files;
+    }
+
+    /** A key file holds base64 text (phb keygen); anything else is taken as raw bytes. */
+    static byte[] decodeKey(byte[] file) {
+        String text = new String(file, StandardCharsets.ISO_8859_1).strip();
+        try {
+            byte[] b = Base64.getDecoder().decode(text);
+            if (b.length >= 16) {
+                return b;
+            }
+        } catch (IllegalArgumentException e) {
+            // not base64: the file's bytes are the key
+        }
+        if (file.length < 16) {
+            throw new InputException("a key file holds fewer than 16 bytes; is it a key?");
+        }
+        return file;
+    }
+
+    /** The same derivation as {@link SecretKey#derive}: HMAC-SHA256 of "phb-derive:" + purpose. */
+    static byte[] derive(byte[] key, String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(("phb-derive:" + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- identities
+
+    private static void addIdentities(SparkSession spark, Request req, IdentifierMatcher.Builder builder, Map<String, String> checks) {
+        Map<String, Object> recorded = null;
+        String source = null;
+        if (req.synthSettings() != null) {
+            recorded = readJson(spark, req.synthSettings());
+            source = req.synthSettings();
+        } else {
+            String inLanding = req.settings().landing() + "/" + SynthJob.SETTINGS_FILE;
+            if (exists(spark, inLanding)) {
+                recorded = readJson(spark, inLanding);
+                source = inLanding;
+            } else {
+                recorded = lastSynthRun(spark, req.settings());
+                source = recorded == null ? null : "the synth run recorded in " + req.settings().lakeLayout().runs();
+            }
+        }
+        if (recorded == null) {
+            String why = "not checked: no synthetic population's settings (no " + req.settings().landing() + "/"
+                    + SynthJob.SETTINGS_FILE + ", no synth run in the lake; pass --synth-settings FILE). Real feeds have no list";
+            checks.put("raw_name", why);
+            checks.put("raw_postcode", why);
+            return;
+        }
+        SynthSettings settings;
+        try {
+            settings = SynthJob.readSettings(recorded);
+        } catch (RuntimeException e) {
+            throw new InputException("cannot read the synthetic population's settings from " + source + ": " + e.getMessage(), e);
+        }
+        // the raw values do not depend on the provider's key, only on the settings: a throwaway key will do
+        Dataset<Row> raw = SyntheticPopulation.of(spark, settings, SecretKey.generate()).rawIdentities();
+        byte[] salt = builder.salt();
+        StructType hashed = new StructType().add("kind", DataTypes.StringType).add("hash", DataTypes.LongType);
+        List<Row> hashes = raw.mapPartitions(new HashIdentities(salt), Encoders.row(hashed)).distinct().collectAsList();
+        Map<String, List<Long>> byKind = new TreeMap<>();
+        for (Row r : hashes) {
+            byKind.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r.getLong(1));
+        }
+        builder.checkIdentities();
+        byKind.forEach(builder::addHashes);
+        String what = "checked: " + settings.people() + " synthetic people (seed " + settings.seed() + ") from " + source;
+        checks.put("raw_name", what + "; full names (given and family name of one person together)");
+        checks.put("raw_postcode", what);
+    }
+
+    /** Raw identity rows -> salted hashes, on the executors: no raw value leaves the partition. */
+    static final class HashIdentities implements MapPartitionsFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        private final byte[] salt;
+
+        HashIdentities(byte[] salt) {
+            this.salt = salt;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> it) {
+            List<Row> out = new ArrayList<>();
+            String person = null;
+            String given = null;
+            while (it.hasNext()) {
+                Row r = it.next();
+                String id = r.getString(0);
+                String kind = r.getString(1);
+                String value = r.getString(2);
+                if (!id.equals(person)) {
+                    person = id;
+                    given = null;
+                }
+                List<Object[]> h = switch (kind) {
+                    case "postcode" -> IdentifierMatcher.Builder.hashOf(salt, value, null, null);
+                    case "given_name" -> {
+                        given = value;
+                        yield List.of();
+                    }
+                    case "family_name" -> given == null ? List.of() : IdentifierMatcher.Builder.hashOf(salt, null, given, value);
+                    default -> List.of();
+                };
+                for (Object[] o : h) {
+                    out.add(RowFactory.create(o[0], o[1]));
+                }
+            }
+            return out.iterator();
+        }
+    }
+
+    private static Map<String, Object> lastSynthRun(SparkSession spark, JobSettings settings) {
+        String runs = settings.lakeLayout().runs();
+        if (!uk.nhs.phb.jobs.DeltaTables.exists(spark, runs)) {
+            return null;
+        }
+        List<Row> r = spark.read().format("delta").load(runs)
+                .filter(col("command").equalTo("synth").and(col("status").equalTo("SUCCEEDED")))
+                .orderBy(col("ended_at").desc()).select("parameters").limit(1).collectAsList();
+        if (r.isEmpty()) {
+            return null;
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = JSON.readValue(r.get(0).getString(0), Map.class);
+            return m;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- landing tokens
+
+    /** Every distinct 43-character token in the landing files, or null when there is no landing folder. */
+    private static Dataset<Row> landingTokens(SparkSession spark, String landing, Map<String, String> checks) {
+        Path root = new Path(landing);
+        FileSystem fs = fs(spark, root);
+        List<String> text = new ArrayList<>();
+        List<String> parquet = new ArrayList<>();
+        try {
+            if (!fs.exists(root)) {
+                checks.put("source_token", "not checked: no landing folder at " + landing + " to take the tokens from (pass --landing DIR)");
+                return null;
+            }
+            listData(fs, root, text, parquet);
+        } catch (IOException e) {
+            throw new InputException("cannot list the landing folder " + landing + ": " + e.getMessage(), e);
+        }
+        Dataset<Row> values = null;
+        if (!text.isEmpty()) {
+            values = spark.read().text(text.toArray(String[]::new));
+        }
+        for (String p : parquet) {
+            Dataset<Row> d = spark.read().parquet(p);
+            Dataset<Row> v = d.select(to_json(org.apache.spark.sql.functions.struct(col("*"))).alias("value"));
+            values = values == null ? v : values.unionByName(v);
+        }
+        if (values == null) {
+            checks.put("source_token", "not checked: the landing folder " + landing + " holds no CSV or Parquet files");
+            return null;
+        }
+        Dataset<Row> tokens = values.select(explode(regexp_extract_all(col("value"), lit(TOKEN_REGEX), lit(0))).alias("token"))
+                .distinct().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        long n = tokens.count();
+        checks.put("source_token", "checked: " + n + " distinct tokens in " + landing
+                + ", looked for outside bronze/, quarantine/ and the landing folder");
+        return tokens;
+    }
+
+    private static void listData(FileSystem fs, Path dir, List<String> text, List<String> parquet) throws IOException {
+        for (FileStatus s : fs.listStatus(dir)) {
+            String name = s.getPath().getName();
+            if (name.startsWith(".")) {
+                continue;
+            }
+            if (s.isDirectory()) {
+                listData(fs, s.getPath(), text, parquet);
+            } else {
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (lower.endsWith(".parquet")) {
+                    parquet.add(s.getPath().toString());
+                } else if (lower.endsWith(".csv") || lower.endsWith(".csv.gz") || lower.endsWith(".ndjson") || lower.endsWith(".json")) {
+                    text.add(s.getPath().toString());
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the scan
+
+    /** One scan's state: structured datasets to match in Spark, text findings gathered on the driver. */
+    private static final class Scan {
+        final SparkSession spark;
+        final IdentifierMatcher matcher;
+        final List<String> keyPaths;
+        final String landing;
+        final boolean tokens;
+        final LongAccumulator rows;
+        final LongAccumulator values;
+        long files;
+        long tables;
+        long lines;
+        long bytes;
+        Dataset<Row> structured;
+        /** file|column|kind -> finding being built, for text files. */
+        final Map<String, Finding> textFindings = new LinkedHashMap<>();
+        final List<Row> textCandidates = new ArrayList<>();
+
+        Scan(SparkSession spark, IdentifierMatcher matcher, List<String> keyPaths, String landing, boolean tokens) {
+            this.spark = spark;
+            this.matcher = matcher;
+            this.keyPaths = keyPaths;
+            this.landing = qualified(spark, landing);
+            this.tokens = tokens;
+            this.rows = spark.sparkContext().longAccumulator("leak scan rows");
+            this.values = spark.sparkContext().longAccumulator("leak scan values");
+        }
+
+        void walk(FileSystem fs, FileStatus s) throws IOException {
+            String path = fs.makeQualified(s.getPath()).toString();
+            if (keyPaths.contains(path)) {
+                return;
+            }
+            if (s.isDirectory()) {
+                if (fs.exists(new Path(s.getPath(), "_delta_log"))) {
+                    deltaTable(fs, s.getPath());
+                    return;
+                }
+                FileStatus[] children = fs.listStatus(s.getPath());
+                List<String> parquet = new ArrayList<>();
+                for (FileStatus c : children) {
+                    if (c.isFile() && c.getPath().getName().toLowerCase(Locale.ROOT).endsWith(".parquet")) {
+                        parquet.add(c.getPath().toString());
+                        rawBytes(fs, c);
+                    } else {
+                        walk(fs, c);
+                    }
+                }
+                if (!parquet.isEmpty()) {
+                    structured(parquet, s.getPath().toString(), tokensAllowed(s.getPath().toString()));
+                }
+                return;
+            }
+            String lower = s.getPath().getName().toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".parquet")) {
+                rawBytes(fs, s);
+                structured(List.of(s.getPath().toString()), s.getPath().toString(), tokensAllowed(path));
+            } else if (lower.endsWith(".xlsx") || lower.endsWith(".zip") || lower.endsWith(".docx") || lower.endsWith(".ods")) {
+                zip(fs, s);
+            } else {
+                text(fs, s);
+            }
+        }
+
+        /** Every Parquet file of the table on disk (old versions too), the log as text, checkpoints decoded. */
+        void deltaTable(FileSystem fs, Path table) throws IOException {
+            tables++;
+            boolean allowed = tokensAllowed(table.toString());
+            List<String> data = new ArrayList<>();
+            collectTable(fs, table, data, allowed);
+            if (!data.isEmpty()) {
+                structured(data, table.toString(), allowed);
+            }
+        }
+
+        private void collectTable(FileSystem fs, Path dir, List<String> data, boolean allowed) throws IOException {
+            for (FileStatus c : fs.listStatus(dir)) {
+                String name = c.getPath().getName();
+                if (c.isDirectory()) {
+                    if (name.equals("_delta_log")) {
+                        List<String> checkpoints = new ArrayList<>();
+                        for (FileStatus l : fs.listStatus(c.getPath())) {
+                            if (l.isDirectory()) {
+                                walk(fs, l);
+                            } else if (l.getPath().getName().endsWith(".parquet")) {
+                                checkpoints.add(l.getPath().toString());
+                                rawBytes(fs, l);
+                            } else {
+                                text(fs, l);
+                            }
+                        }
+                        if (!checkpoints.isEmpty()) {
+                            structured(checkpoints, c.getPath().toString(), allowed);
+                        }
+                    } else {
+                        collectTable(fs, c.getPath(), data, allowed);
+                    }
+                } else if (name.endsWith(".parquet")) {
+                    data.add(c.getPath().toString());
+                    rawBytes(fs, c);
+                } else {
+                    text(fs, c);
+                }
+            }
+        }
+
+        boolean tokensAllowed(String path) {
+            String p = qualified(spark, path);
+            if (landing != null && (p.equals(landing) || p.startsWith(landing + "/"))) {
+                return true;
+            }
+            return p.contains("/bronze/") || p.contains("/quarantine/");
+        }
+
+        /** Parquet files read as one dataset when their schemas merge, else one by one. */
+        void structured(List<String> files, String where, boolean tokensAllowed) {
+            Dataset<Row> d;
+            try {
+                d = spark.read().option("mergeSchema", "true").parquet(files.toArray(String[]::new));
+                d.schema();
+            } catch (RuntimeException e) {
+                if (files.size() == 1) {
+                    throw new InputException("cannot read " + files.get(0) + " as Parquet: " + firstLine(e), e);
+                }
+                for (String f : files) {
+                    structured(List.of(f), f, tokensAllowed);
+                }
+                return;
+            }
+            List<Column> cols = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (StructField f : d.schema().fields()) {
+                Column c = valueOf(f);
+                if (c != null) {
+                    cols.add(c.alias("v" + names.size()));
+                    names.add(f.name());
+                }
+            }
+            if (cols.isEmpty()) {
+                return;
+            }
+            cols.add(0, col("_metadata.file_path").alias("__file"));
+            Dataset<Row> hits = d.select(cols.toArray(Column[]::new))
+                    .mapPartitions(new MatchRows(matcher, names.toArray(String[]::new), tokens && !tokensAllowed, rows, values),
+                            Encoders.row(MatchRows.SCHEMA));
+            structured = structured == null ? hits : structured.union(hits);
+        }
+
+        /** A column's values as text: strings, whole numbers, binary (base64), nested values as JSON. */
+        private static Column valueOf(StructField f) {
+            var t = f.dataType();
+            Column c = col("`" + f.name().replace("`", "``") + "`");
+            if (t instanceof StringType) {
+                return c;
+            }
+            if (t instanceof LongType || t instanceof IntegerType || t instanceof ShortType
+                    || (t instanceof DecimalType dt && dt.scale() == 0)) {
+                return c.cast(DataTypes.StringType);
+            }
+            if (t instanceof BinaryType) {
+                return org.apache.spark.sql.functions.base64(c);
+            }
+            if (t instanceof StructType || t instanceof ArrayType || t instanceof MapType) {
+                return to_json(c);
+            }
+            return null;
+        }
+
+        void text(FileSystem fs, FileStatus s) throws IOException {
+            files++;
+            bytes += s.getLen();
+            String file = s.getPath().toString();
+            boolean allowed = tokensAllowed(file);
+            try (InputStream raw = fs.open(s.getPath())) {
+                InputStream in = s.getPath().getName().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+                scanLines(file, null, in, allowed);
+            } catch (java.util.zip.ZipException e) {
+                // not gzip after all: scan it as it is
+                try (InputStream in = fs.open(s.getPath())) {
+                    scanLines(file, null, in, allowed);
+                }
+            }
+            rawKeyBytes(fs, s);
+        }
+
+        void zip(FileSystem fs, FileStatus s) throws IOException {
+            files++;
+            bytes += s.getLen();
+            String file = s.getPath().toString();
+            boolean allowed = tokensAllowed(file);
+            try (ZipInputStream zin = new ZipInputStream(fs.open(s.getPath()))) {
+                ZipEntry e;
+                while ((e = zin.getNextEntry()) != null) {
+                    if (!e.isDirectory()) {
+                        scanLines(file, e.getName(), zin, allowed);
+                    }
+                }
+            } catch (java.util.zip.ZipException e) {
+                try (InputStream in = fs.open(s.getPath())) {
+                    scanLines(file, null, in, allowed);
+                }
+            }
+            rawKeyBytes(fs, s);
+        }
+
+        /** Lines of a text (ISO-8859-1: every byte is one char, so nothing fails to decode). */
+        void scanLines(String file, String entry, InputStream in, boolean tokensAllowed) throws IOException {
+            BufferedReader r = new BufferedReader(new InputStreamReader(new NonClosing(in), StandardCharsets.ISO_8859_1), 1 << 16);
+            String line;
+            long n = 0;
+            String column = entry == null ? null : "entry " + entry;
+            while ((line = r.readLine()) != null) {
+                n++;
+                lines++;
+                for (IdentifierMatcher.Hit h : matcher.scanText(line)) {
+                    addText(file, column, n, h.kind().label(), h.masked());
+                }
+                if (tokens && !tokensAllowed) {
+                    for (String t : IdentifierMatcher.tokenCandidates(line)) {
+                        textCandidates.add(RowFactory.create(file, column, n, t));
+                    }
+                }
+            }
+        }
+
+        private void addText(String file, String column, long line, String kind, String masked) {
+            String k = file + "|" + column + "|" + kind;
+            Finding f = textFindings.get(k);
+            if (f == null) {
+                textFindings.put(k, new Finding(file, column, new ArrayList<>(List.of(line)), kind, 1, masked));
+            } else {
+                if (f.lines().size() < MAX_LINES_LISTED && !f.lines().contains(line)) {
+                    f.lines().add(line);
+                }
+                textFindings.put(k, new Finding(f.file(), f.column(), f.lines(), kind, f.count() + 1, f.example()));
+            }
+        }
+
+        /** Counts a data file and looks at its raw bytes for raw key bytes. */
+        void rawBytes(FileSystem fs, FileStatus s) throws IOException {
+            files++;
+            bytes += s.getLen();
+            rawKeyBytes(fs, s);
+        }
+
+        /** Raw bytes of a key anywhere in the file (chunks overlapping by the longest key form). */
+        void rawKeyBytes(FileSystem fs, FileStatus s) throws IOException {
+            int overlap = matcher.longestKeyForm();
+            if (overlap == 0) {
+                return;
+            }
+            String file = s.getPath().toString();
+            try (InputStream in = fs.open(s.getPath())) {
+                byte[] buf = new byte[1 << 20];
+                String carry = "";
+                int read;
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                while ((read = in.readNBytes(buf, 0, buf.length)) > 0) {
+                    String chunk = carry + new String(buf, 0, read, StandardCharsets.ISO_8859_1);
+                    for (String label : matcher.keyLabelsIn(chunk)) {
+                        if (seen.add(label) && textFindings.keySet().stream().noneMatch(k -> k.startsWith(file + "|")
+                                && k.endsWith("|key_material"))) {
+                            textFindings.put(file + "|bytes|key_material|" + label,
+                                    new Finding(file, "bytes", List.of(), "key_material", 1, "[" + label + "]"));
+                        }
+                    }
+                    carry = chunk.substring(Math.max(0, chunk.length() - overlap + 1));
+                    if (read < buf.length) {
+                        break;
+                    }
+                }
+            }
+        }
+
+        List<Finding> finish(Dataset<Row> landingTokens) {
+            List<Finding> out = new ArrayList<>(textFindings.values());
+            Dataset<Row> candidates = null;
+            if (structured != null) {
+                Dataset<Row> all = structured.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+                for (Row r : all.filter(col("kind").notEqual(CANDIDATE)).groupBy("file", "column", "kind")
+                        .agg(count(lit(1)), first("value")).collectAsList()) {
+                    out.add(new Finding(r.getString(0), r.getString(1), List.of(), r.getString(2), r.getLong(3), r.getString(4)));
+                }
+                candidates = all.filter(col("kind").equalTo(CANDIDATE)).select(col("file"), col("column"),
+                        lit(null).cast(DataTypes.LongType).alias("line"), col("value"));
+            }
+            if (landingTokens != null && !textCandidates.isEmpty()) {
+                Dataset<Row> t = spark.createDataFrame(textCandidates, new StructType().add("file", DataTypes.StringType)
+                        .add("column", DataTypes.StringType).add("line", DataTypes.LongType).add("value", DataTypes.StringType));
+                candidates = candidates == null ? t : candidates.unionByName(t);
+            }
+            if (landingTokens != null && candidates != null) {
+                Dataset<Row> found = candidates.join(landingTokens, candidates.col("value").equalTo(landingTokens.col("token")));
+                for (Row r : found.groupBy("file", "column").agg(count(lit(1)), first("value"),
+                        org.apache.spark.sql.functions.sort_array(org.apache.spark.sql.functions.collect_set("line")))
+                        .collectAsList()) {
+                    List<Long> ls = new ArrayList<>(r.<Long>getList(4));
+                    out.add(new Finding(r.getString(0), r.getString(1), ls.subList(0, Math.min(MAX_LINES_LISTED, ls.size())),
+                            "source_token", r.getLong(2), IdentifierMatcher.maskToken(r.getString(3))));
+                }
+            }
+            if (structured != null) {
+                structured.unpersist();
+            }
+            if (landingTokens != null) {
+                landingTokens.unpersist();
+            }
+            return out;
+        }
+    }
+
+    /** Matches each row's values; emits findings (masked) and token candidates. */
+    static final class MatchRows implements MapPartitionsFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        static final StructType SCHEMA = new StructType().add("file", DataTypes.StringType).add("column", DataTypes.StringType)
+                .add("kind", DataTypes.StringType).add("value", DataTypes.StringType);
+        private final IdentifierMatcher matcher;
+        private final String[] columns;
+        private final boolean candidates;
+        private final LongAccumulator rows;
+        private final LongAccumulator values;
+
+        MatchRows(IdentifierMatcher matcher, String[] columns, boolean candidates, LongAccumulator rows, LongAccumulator values) {
+            this.matcher = matcher;
+            this.columns = columns;
+            this.candidates = candidates;
+            this.rows = rows;
+            this.values = values;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Row> it) {
+            List<Row> out = new ArrayList<>();
+            String[] v = new String[columns.length];
+            long n = 0;
+            long nv = 0;
+            while (it.hasNext()) {
+                Row r = it.next();
+                String file = r.getString(0);
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = r.isNullAt(i + 1) ? null : r.getString(i + 1);
+                    if (v[i] != null) {
+                        nv++;
+                    }
+                }
+                n++;
+                for (IdentifierMatcher.Hit h : matcher.scanRow(columns, v)) {
+                    out.add(RowFactory.create(file, h.column(), h.kind().label(), h.masked()));
+                }
+                if (candidates) {
+                    for (int i = 0; i < v.length; i++) {
+                        for (String t : IdentifierMatcher.tokenCandidates(v[i])) {
+                            out.add(RowFactory.create(file, columns[i], CANDIDATE, t));
+                        }
+                    }
+                }
+            }
+            rows.add(n);
+            values.add(nv);
+            return out.iterator();
+        }
+    }
+
+    /** Lets a reader be closed without closing a zip stream's current entry underneath it. */
+    private static final class NonClosing extends java.io.FilterInputStream {
+        NonClosing(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+            // the caller closes the underlying stream
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static FileSystem fs(SparkSession spark, Path p) {
+        try {
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        } catch (IOException e) {
+            throw new InputException("cannot open the file system of " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String qualified(SparkSession spark, String path) {
+        if (path == null) {
+            return null;
+        }
+        Path p = new Path(path);
+        return fs(spark, p).makeQualified(p).toString();
+    }
+
+    private static boolean exists(SparkSession spark, String path) {
+        try {
+            Path p = new Path(path);
+            return fs(spark, p).exists(p);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static byte[] readAll(SparkSession spark, String path) {
+        Path p = new Path(path);
+        try (InputStream in = fs(spark, p).open(p)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new InputException("cannot read key file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> readJson(SparkSession spark, String path) {
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = JSON.readValue(new String(readAllText(spark, path), StandardCharsets.UTF_8), Map.class);
+            return m;
+        } catch (IOException e) {
+            throw new InputException("cannot read " + path + " as the synthetic population's settings (JSON): " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readAllText(SparkSession spark, String path) {
+        Path p = new Path(path);
+        try (InputStream in = fs(spark, p).open(p)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new InputException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

@@ -1,0 +1,282 @@
+package uk.nhs.phb.jobs.report;
+
+import static uk.nhs.phb.jobs.report.Svg.esc;
+
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import uk.nhs.phb.pipelines.report.BeforeAfterPublication;
+import uk.nhs.phb.pipelines.report.PhbReturn;
+import uk.nhs.phb.pipelines.report.Published;
+import uk.nhs.phb.pipelines.report.ReportTable;
+import uk.nhs.phb.pipelines.report.SpendPublication;
+import uk.nhs.phb.pipelines.report.SystemSpend;
+
+/**
+ * The report as one self-contained HTML page: inline CSS and inline SVG charts (no scripts, nothing fetched),
+ * headings for each section, a text alternative for every chart and the chart's data as a table after it.
+ * Charts are drawn from the published tables, so they show exactly what the CSV files hold.
+ */
+final class HtmlReport {
+    private static final String CSS = "body{font-family:Arial,Helvetica,sans-serif;color:#1a1a1a;background:#fff;max-width:1100px;margin:0 auto;"
+            + "padding:0 16px 40px;line-height:1.45}h1{font-size:1.7em;margin-top:24px}h2{font-size:1.35em;border-bottom:2px solid #0072B2;"
+            + "padding-bottom:4px;margin-top:36px}h3{font-size:1.1em;margin-top:24px}table{border-collapse:collapse;margin:8px 0 20px;font-size:.9em}"
+            + "caption{text-align:left;font-weight:bold;padding:4px 0}th,td{border:1px solid #b0b0b0;padding:4px 8px;text-align:left}"
+            + "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#e8f1f8}figure{margin:12px 0}figcaption{font-size:.9em;"
+            + "color:#333}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{border:1px solid #b0b0b0;border-left:6px solid #0072B2;padding:8px 14px;"
+            + "min-width:180px}.card .v{font-size:1.6em;font-weight:bold}.note{background:#fff8e5;border-left:6px solid #D55E00;padding:8px 14px}"
+            + "nav ul{columns:2}a{color:#005a8c}.scroll{overflow-x:auto}";
+
+    private HtmlReport() {
+    }
+
+    static String render(ReportJob.Request req, ReportJob.Tables t, String runId) {
+        Map<String, ReportTable> byName = new LinkedHashMap<>();
+        for (ReportTable table : t.tables()) {
+            byName.put(table.name(), table);
+        }
+        String scope = req.org() == null ? "the whole lake" : "organisation " + req.org();
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                .append("<title>").append(esc("Personal health budgets: quarterly report " + req.quarter())).append("</title><style>").append(CSS)
+                .append("</style></head><body>\n<header><h1>Personal health budgets: quarterly report, ").append(esc(req.quarter().toString()))
+                .append("</h1><p>").append(esc(req.quarter().start().format(DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK)) + " to "
+                        + req.quarter().end().format(DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK)) + "; " + scope + "; run " + runId))
+                .append("</p><nav aria-label=\"Contents\"><ul><li><a href=\"#rule\">How to read the figures</a></li><li><a href=\"#return\">1. PHB "
+                        + "quarterly return</a></li><li><a href=\"#progress\">2. Markers of progress</a></li><li><a href=\"#spend\">3. Spend across the "
+                        + "system</a></li><li><a href=\"#before-after\">4. Before and after a PHB</a></li></ul></nav></header>\n<main>\n");
+        h.append("<section id=\"rule\" aria-labelledby=\"rule-h\"><h2 id=\"rule-h\">How to read the figures</h2><p class=\"note\">")
+                .append(esc(Published.ruleText())).append(" Every figure in this report is below national level. A * means the figure is hidden.")
+                .append("</p></section>\n");
+        returnSection(h, byName.get("phb_return"), t.headline());
+        progressSection(h, byName);
+        spendSection(h, byName);
+        beforeAfterSection(h, byName, t.headline());
+        h.append("</main></body></html>\n");
+        return h.toString();
+    }
+
+    private static void returnSection(StringBuilder h, ReportTable ret, Map<String, Object> headline) {
+        h.append("<section id=\"return\" aria-labelledby=\"return-h\"><h2 id=\"return-h\">1. PHB quarterly return</h2><p>")
+                .append(esc(ret.description())).append("</p><div class=\"cards\">");
+        card(h, "Received a PHB in the year to date", headline.get("return_" + PhbReturn.RECEIVED));
+        card(h, "PHB in place at the quarter end", headline.get("return_" + PhbReturn.ACTIVE));
+        card(h, "New PHBs in the quarter", headline.get("return_" + PhbReturn.NEW));
+        card(h, "Annual value of PHBs in place (GBP)", headline.get("return_" + PhbReturn.VALUE));
+        h.append("</div>");
+        // totals per organisation, then each breakdown for the first organisation listed (the ICB)
+        List<String> orgs = new ArrayList<>();
+        for (List<String> r : ret.where("breakdown", "total", "measure", PhbReturn.RECEIVED)) {
+            orgs.add(ret.value(r, "org_level") + " " + ret.value(r, "org_code"));
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (String o : orgs) {
+            String[] p = o.split(" ");
+            List<String> row = new ArrayList<>(List.of(p[0], p[1]));
+            for (String m : List.of(PhbReturn.RECEIVED, PhbReturn.ACTIVE, PhbReturn.NEW, PhbReturn.VALUE)) {
+                List<List<String>> v = ret.where("org_level", p[0], "org_code", p[1], "measure", m, "breakdown", "total");
+                row.add(v.isEmpty() ? "" : ret.value(v.get(0), "value"));
+            }
+            rows.add(row);
+        }
+        table(h, "Totals by organisation", List.of("Level", "Organisation", "Received in year to date", "In place at quarter end", "New in quarter",
+                "Annual value in place (GBP)"), rows);
+        if (!orgs.isEmpty()) {
+            String[] first = orgs.get(0).split(" ");
+            for (String b : PhbReturn.BREAKDOWNS) {
+                List<List<String>> br = new ArrayList<>();
+                List<String> cats = new ArrayList<>();
+                for (List<String> r : ret.where("org_level", first[0], "org_code", first[1], "measure", PhbReturn.RECEIVED, "breakdown", b)) {
+                    cats.add(ret.value(r, "category"));
+                }
+                for (String c : cats) {
+                    List<String> row = new ArrayList<>(List.of(c));
+                    for (String m : List.of(PhbReturn.RECEIVED, PhbReturn.ACTIVE, PhbReturn.NEW, PhbReturn.VALUE)) {
+                        List<List<String>> v = ret.where("org_level", first[0], "org_code", first[1], "measure", m, "breakdown", b, "category", c);
+                        row.add(v.isEmpty() ? "" : ret.value(v.get(0), "value"));
+                    }
+                    br.add(row);
+                }
+                table(h, first[1] + " by " + b.replace('_', ' '), List.of("Category", "Received in year to date", "In place at quarter end",
+                        "New in quarter", "Annual value in place (GBP)"), br);
+            }
+        }
+        h.append("<p>The full return, every Sub-ICB Location and category, is in phb_return.csv.</p></section>\n");
+    }
+
+    private static void card(StringBuilder h, String label, Object value) {
+        h.append("<div class=\"card\"><div class=\"v\">").append(value == null ? "*" : esc(String.format(Locale.ROOT, "%,d", ((Number) value).longValue())))
+                .append("</div><div>").append(esc(label)).append("</div></div>");
+    }
+
+    private static void progressSection(StringBuilder h, Map<String, ReportTable> t) {
+        h.append("<section id=\"progress\" aria-labelledby=\"progress-h\"><h2 id=\"progress-h\">2. Markers of progress</h2>");
+        tableOf(h, t.get("markers_of_progress"));
+        ReportTable trend = t.get("uptake_trend");
+        List<String> qs = new ArrayList<>();
+        List<Double> measured = new ArrayList<>();
+        List<Double> target = new ArrayList<>();
+        for (List<String> r : trend.rows()) {
+            qs.add(trend.value(r, "quarter"));
+            measured.add(num(trend.value(r, "received_ytd_per_100k")));
+            target.add(num(trend.value(r, "trajectory_per_100k")));
+        }
+        tableOf(h, trend, Svg.figure(Svg.lines("chart-uptake", "People receiving a PHB in the year to date per 100,000 registered, against the "
+                + "trajectory", qs, measured, "received per 100,000", target, "trajectory"), "Uptake per 100,000 registered (solid line, circles) "
+                + "and the trajectory (dashed line, squares), by quarter; the table below holds the figures."));
+        ReportTable spread = t.get("spread");
+        List<Svg.Bar> bars = new ArrayList<>();
+        for (List<String> r : spread.where("breakdown", "management_option")) {
+            if (!spread.value(r, "category").equals("ALL")) {
+                String v = spread.value(r, "share_pct");
+                bars.add(new Svg.Bar(spread.value(r, "label"), num(v), v));
+            }
+        }
+        tableOf(h, spread, Svg.figure(Svg.bars("chart-options", "Share of PHBs in place by management option", bars, "%", Svg.BLUE),
+                "Management options of the budgets in place at the quarter end (share of the published total)."));
+        tableOf(h, t.get("offers"));
+        ReportTable reasons = t.get("decline_reasons");
+        List<Svg.Bar> rb = new ArrayList<>();
+        for (List<String> r : reasons.rows()) {
+            if (!reasons.value(r, "reason").equals("ALL")) {
+                String v = reasons.value(r, "declined_offers");
+                rb.add(new Svg.Bar(reasons.value(r, "label"), num(v), v));
+            }
+        }
+        tableOf(h, reasons, Svg.figure(Svg.bars("chart-declines", "Declined offers by reason", rb, "", Svg.GREEN),
+                "Offers declined in the year to date by the reason given."));
+        h.append("</section>\n");
+    }
+
+    private static void spendSection(StringBuilder h, Map<String, ReportTable> t) {
+        h.append("<section id=\"spend\" aria-labelledby=\"spend-h\"><h2 id=\"spend-h\">3. Spend across the system</h2>");
+        ReportTable tiers = t.get("spend_by_risk_tier");
+        if (tiers == null) {
+            h.append("<h3>The risk pyramid</h3><p class=\"note\">Risk tiers: not available: run phb score (gold/risk_scores has no scores "
+                    + "for the quarter end).</p>");
+        } else {
+            List<Svg.Bar> p = new ArrayList<>();
+            for (String tier : SystemSpend.TIERS) {
+                List<List<String>> r = tiers.where("risk_tier", tier);
+                if (!r.isEmpty()) {
+                    String people = tiers.value(r.get(0), "people");
+                    String share = tiers.value(r.get(0), "share_of_spend_pct");
+                    p.add(new Svg.Bar(tier.replace('_', ' ') + " risk", num(people), people + " people, " + share + "% of spend"));
+                }
+            }
+            tableOf(h, tiers, Svg.figure(Svg.pyramid("chart-pyramid", "Risk pyramid: people and share of spend by risk tier", p, ""),
+                    "People in each risk tier (bar width grows with the square root of the number of people so the smallest tier stays visible) "
+                            + "and their share of 12-month spend."));
+        }
+        ReportTable cohorts = t.get("spend_by_cohort");
+        List<List<String>> pop = cohorts.where("cohort", "population");
+        String sectorChart = null;
+        if (!pop.isEmpty()) {
+            List<Svg.Bar> bars = new ArrayList<>();
+            for (Map.Entry<String, String> s : SpendPublication.SECTOR_LABELS.entrySet()) {
+                String v = cohorts.value(pop.get(0), "spend_" + s.getKey());
+                bars.add(new Svg.Bar(s.getValue(), num(v), v.equals(Published.HIDDEN) ? v : "GBP " + String.format(Locale.ROOT, "%,d", Long.parseLong(v))));
+            }
+            sectorChart = Svg.figure(Svg.bars("chart-sectors", "Spend in the last 12 months by sector, whole population", bars, "", Svg.BLUE),
+                    "Spend across health, social care and education for everyone registered at the quarter end (the population row of the table).");
+        }
+        tableOf(h, cohorts, sectorChart);
+        tableOf(h, t.get("spend_by_service"));
+        h.append("</section>\n");
+    }
+
+    private static void beforeAfterSection(StringBuilder h, Map<String, ReportTable> t, Map<String, Object> headline) {
+        h.append("<section id=\"before-after\" aria-labelledby=\"ba-h\"><h2 id=\"ba-h\">4. Before and after a PHB</h2>");
+        ReportTable ba = t.get("before_after");
+        if (ba.columns().equals(List.of("status"))) {
+            h.append("<p class=\"note\">").append(esc(ba.rows().get(0).get(0))).append("</p></section>\n");
+            return;
+        }
+        List<Svg.Interval> rows = new ArrayList<>();
+        boolean truth = ba.columns().contains("true_effect");
+        for (List<String> r : ba.rows()) {
+            Double e = num(ba.value(r, "did_estimate"));
+            Double lo = num(ba.value(r, "did_ci_low"));
+            Double hi = num(ba.value(r, "did_ci_high"));
+            if (e != null && lo != null && hi != null) {
+                rows.add(new Svg.Interval(BeforeAfterPublication.LABELS.getOrDefault(ba.value(r, "outcome"), ba.value(r, "outcome")), e, lo, hi,
+                        truth ? num(ba.value(r, "true_effect")) : null));
+            }
+        }
+        String forest = rows.isEmpty() ? null : Svg.figure(Svg.forest("chart-did", "Change in cost per person in the 12 months from the budget's "
+                + "start, against the matched comparison group (difference in differences, GBP)", rows, " GBP"), "Estimated effect of a PHB on "
+                + "cost per person by sector, with bootstrap 95% intervals" + (truth ? " and the synthetic generator's true effect (diamond)." : "."));
+        tableOf(h, ba, forest);
+        ReportTable bal = t.get("balance");
+        List<String> labels = new ArrayList<>();
+        List<Double> before = new ArrayList<>();
+        List<Double> after = new ArrayList<>();
+        for (List<String> r : bal.rows()) {
+            labels.add(bal.value(r, "covariate"));
+            before.add(abs(num(bal.value(r, "smd_before"))));
+            after.add(abs(num(bal.value(r, "smd_after"))));
+        }
+        tableOf(h, bal, "<p>Largest |SMD| before matching " + esc(String.valueOf(headline.get("max_abs_smd_before"))) + ", after matching "
+                + esc(String.valueOf(headline.get("max_abs_smd_after"))) + ".</p>" + Svg.figure(Svg.dots("chart-balance", "Absolute standardised "
+                + "mean differences of the covariates before and after matching", labels, before, after, 0.1), "Covariate balance: after "
+                + "matching every filled dot should sit left of the 0.1 line."));
+        tableOf(h, t.get("before_after_design"));
+        h.append("</section>\n");
+    }
+
+    private static Double abs(Double v) {
+        return v == null ? null : Math.abs(v);
+    }
+
+    static Double num(String s) {
+        if (s == null || s.isEmpty() || s.equals(Published.HIDDEN) || s.equals("-")) {
+            return null;
+        }
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static void tableOf(StringBuilder h, ReportTable t) {
+        tableOf(h, t, null);
+    }
+
+    /** A table's heading and description, its chart (already a figure) if any, then the table itself. */
+    private static void tableOf(StringBuilder h, ReportTable t, String chart) {
+        if (t == null) {
+            return;
+        }
+        h.append("<h3>").append(esc(t.title())).append("</h3><p>").append(esc(t.description())).append("</p>");
+        if (chart != null) {
+            h.append(chart);
+        }
+        table(h, t.title() + " (" + t.name() + ".csv)", t.columns(), t.rows());
+    }
+
+    private static void table(StringBuilder h, String caption, List<String> columns, List<List<String>> rows) {
+        h.append("<div class=\"scroll\"><table><caption>").append(esc(caption)).append("</caption><thead><tr>");
+        for (String c : columns) {
+            h.append("<th scope=\"col\">").append(esc(c)).append("</th>");
+        }
+        h.append("</tr></thead><tbody>");
+        for (List<String> r : rows) {
+            h.append("<tr>");
+            for (int i = 0; i < r.size(); i++) {
+                String v = r.get(i);
+                boolean numeric = num(v) != null || v.equals(Published.HIDDEN);
+                if (i == 0) {
+                    h.append("<th scope=\"row\">").append(esc(v)).append("</th>");
+                } else {
+                    h.append(numeric ? "<td class=\"n\">" : "<td>").append(esc(v)).append("</td>");
+                }
+            }
+            h.append("</tr>");
+        }
+        h.append("</tbody></table></div>\n");
+    }
+}

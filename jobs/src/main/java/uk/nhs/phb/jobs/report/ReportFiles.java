@@ -1,0 +1,199 @@
+package uk.nhs.phb.jobs.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.dhatim.fastexcel.Workbook;
+import org.dhatim.fastexcel.Worksheet;
+import uk.nhs.phb.jobs.Files2;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.models.disclosure.SmallNumbers;
+import uk.nhs.phb.pipelines.report.Published;
+import uk.nhs.phb.pipelines.report.ReportTable;
+
+/**
+ * Writes a report's files into its staging folder: one CSV per table (UTF-8, header row, comma separated,
+ * RFC 4180 quoting, {@code \n} line ends, rows in the tables' fixed order, so a re-run gives byte-identical
+ * files), one XLSX workbook with a sheet per table, the HTML page, and {@code manifest.json} last.
+ */
+final class ReportFiles {
+    static final String MANIFEST = "manifest.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ReportFiles() {
+    }
+
+    record Written(List<String> files) {
+    }
+
+    static Written write(SparkSession spark, String dir, ReportJob.Request req, ReportJob.Tables tables, String runId) {
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (ReportTable t : tables.tables()) {
+            files.add(put(spark, dir, t.name() + ".csv", csv(t), t.rows().size()));
+        }
+        files.add(put(spark, dir, "phb_report_" + req.folderName() + ".xlsx", xlsx(tables.tables(), req, runId), -1));
+        files.add(put(spark, dir, "phb_report_" + req.folderName() + ".html",
+                HtmlReport.render(req, tables, runId).getBytes(StandardCharsets.UTF_8), -1));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("report", "phb quarterly report");
+        m.put("quarter", req.quarter().toString());
+        m.put("period", req.quarter().start() + " to " + req.quarter().end());
+        m.put("org", req.org());
+        m.put("run_id", runId);
+        m.put("written_at", Instant.now().toString());
+        Map<String, Object> rule = new LinkedHashMap<>();
+        SmallNumbers r = Published.RULE;
+        rule.put("name", "NHS Digital small-number suppression (secondary-care publications, since September 2018)");
+        rule.put("level", "sub-national: every figure in this report is for an ICB, a Sub-ICB Location or a smaller group");
+        rule.put("suppressed_counts", "1 to " + r.threshold() + " shown as *");
+        rule.put("rounding_base", r.base());
+        rule.put("text", Published.ruleText());
+        m.put("disclosure_rule", rule);
+        m.put("trajectory", req.trajectorySource());
+        m.put("before_after_design", tables.design());
+        m.put("headline", tables.headline());
+        m.put("files", files);
+        List<String> names = new ArrayList<>();
+        for (Map<String, Object> f : files) {
+            names.add((String) f.get("name"));
+        }
+        try {
+            put(spark, dir, MANIFEST, JSON.writeValueAsBytes(m), -1);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the manifest", e);
+        }
+        names.add(MANIFEST);
+        return new Written(names);
+    }
+
+    private static Map<String, Object> put(SparkSession spark, String dir, String name, byte[] bytes, int rows) {
+        String path = dir + "/" + name;
+        FileSystem fs = Files2.fs(spark, path);
+        try (OutputStream out = fs.create(new Path(path), true)) {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw new InputException("cannot write " + path + ": " + e.getMessage() + "; check --out is writable", e);
+        }
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("name", name);
+        if (rows >= 0) {
+            f.put("rows", rows);
+        }
+        f.put("bytes", bytes.length);
+        f.put("sha256", sha256(bytes));
+        return f;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The table as CSV text. */
+    static byte[] csv(ReportTable t) {
+        StringBuilder b = new StringBuilder();
+        line(b, t.columns());
+        for (List<String> r : t.rows()) {
+            line(b, r);
+        }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void line(StringBuilder b, List<String> values) {
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            String v = values.get(i) == null ? "" : values.get(i);
+            if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
+                b.append('"').append(v.replace("\"", "\"\"")).append('"');
+            } else {
+                b.append(v);
+            }
+        }
+        b.append('\n');
+    }
+
+    /** A workbook: an About sheet, then one sheet per table; numbers as numbers, hidden figures as the text *. */
+    static byte[] xlsx(List<ReportTable> tables, ReportJob.Request req, String runId) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (Workbook wb = new Workbook(bytes, "phb", "1.0")) {
+            Worksheet about = wb.newWorksheet("About");
+            String[][] lines = {
+                {"Personal health budgets: quarterly report"},
+                {"Quarter", req.quarter().toString()},
+                {"Period", req.quarter().start() + " to " + req.quarter().end()},
+                {"Organisation", req.org() == null ? "whole lake" : req.org()},
+                {"Run", runId},
+                {"Disclosure rule", Published.ruleText()},
+                {"Sheets", "one per table; the same figures as the CSV files of the same names"}};
+            for (int r = 0; r < lines.length; r++) {
+                for (int c = 0; c < lines[r].length; c++) {
+                    about.value(r, c, lines[r][c]);
+                }
+            }
+            about.style(0, 0).bold().set();
+            about.width(0, 18);
+            about.width(1, 120);
+            for (ReportTable t : tables) {
+                Worksheet ws = wb.newWorksheet(sheetName(t.name()));
+                ws.value(0, 0, t.title());
+                ws.style(0, 0).bold().set();
+                ws.value(1, 0, t.description());
+                for (int c = 0; c < t.columns().size(); c++) {
+                    ws.value(3, c, t.columns().get(c));
+                    ws.style(3, c).bold().fillColor("E8F1F8").set();
+                    ws.width(c, Math.min(60, Math.max(12, t.columns().get(c).length() + 2)));
+                }
+                for (int r = 0; r < t.rows().size(); r++) {
+                    List<String> row = t.rows().get(r);
+                    for (int c = 0; c < row.size(); c++) {
+                        String v = row.get(c);
+                        BigDecimal n = number(v);
+                        if (n != null) {
+                            ws.value(4 + r, c, n);
+                        } else {
+                            ws.value(4 + r, c, v);
+                        }
+                    }
+                }
+                ws.freezePane(0, 4);
+            }
+            wb.finish();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot build the workbook", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static BigDecimal number(String v) {
+        // codes with leading zeros (department type 01) stay text
+        if (v == null || v.isEmpty() || !v.matches("-?[0-9]+(\\.[0-9]+)?") || v.matches("0[0-9]+")) {
+            return null;
+        }
+        return new BigDecimal(v);
+    }
+
+    /** Sheet names are at most 31 characters. */
+    static String sheetName(String name) {
+        return name.length() <= 31 ? name : name.substring(0, 31);
+    }
+}

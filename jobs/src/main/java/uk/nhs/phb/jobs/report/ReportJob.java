@@ -1,0 +1,354 @@
+package uk.nhs.phb.jobs.report;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import uk.nhs.phb.jobs.DeltaTables;
+import uk.nhs.phb.jobs.Files2;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobRun;
+import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Lake;
+import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.models.causal.MatchedDid;
+import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.pipelines.features.PersonFeatures;
+import uk.nhs.phb.pipelines.report.BeforeAfterCohort;
+import uk.nhs.phb.pipelines.report.BeforeAfterPublication;
+import uk.nhs.phb.pipelines.report.MarkersPublication;
+import uk.nhs.phb.pipelines.report.PhbReturn;
+import uk.nhs.phb.pipelines.report.ProgressMarkers;
+import uk.nhs.phb.pipelines.report.Published;
+import uk.nhs.phb.pipelines.report.ReportTable;
+import uk.nhs.phb.pipelines.report.ReturnPublication;
+import uk.nhs.phb.pipelines.report.SpendPublication;
+import uk.nhs.phb.pipelines.report.SystemSpend;
+import uk.nhs.phb.schemas.Quarter;
+import uk.nhs.phb.schemas.ReportReference;
+
+/**
+ * {@code phb report --quarter YYYY-YYQn [--org CODE]}: the quarterly report for commissioners and NHS England,
+ * written to {@code <out>/reports/<quarter>/} (or {@code <quarter>-<org>/}) as one CSV per table, one XLSX
+ * workbook, a self-contained HTML page and {@code manifest.json} (written last, naming the disclosure rule),
+ * in a staging folder renamed into place. Reads bronze (PHB register, reviews, offers, activity), the person
+ * index, {@code gold/person_features} and, when present, {@code gold/risk_scores}; reads the generator's truth
+ * ({@code landing/_truth/phb_effect}) only to report the true effect beside the estimate.
+ */
+public final class ReportJob {
+    private static final List<String> FEEDS = List.of("phb_register", "phb_reviews", "phb_offers", "patients", "ref_practices", "ref_lsoa",
+            "gp_conditions", "apc_spells", "ecds", "outpatients", "gp_appointments", "prescriptions", "community", "mental_health", "chc",
+            "asc_cld", "csc", "ehcp");
+
+    private ReportJob() {
+    }
+
+    /**
+     * What to report.
+     *
+     * @param settings          lake, landing, out, master
+     * @param lakeKey           the lake's key (events reach people through the person index)
+     * @param quarter           the quarter
+     * @param org               an ICB or Sub-ICB code, or null for the whole lake
+     * @param trajectory        uptake trajectory (quarter -> received in the year to date per 100,000)
+     * @param trajectorySource  where it came from (a file, or the reference data)
+     * @param matching          matching and bootstrap settings
+     * @param startWindowMonths index months in the before/after start window
+     */
+    public record Request(JobSettings settings, SecretKey lakeKey, Quarter quarter, String org, Map<Quarter, Double> trajectory,
+                          String trajectorySource, MatchedDid.Settings matching, int startWindowMonths) {
+        public Request {
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(quarter, "quarter");
+            Objects.requireNonNull(trajectory, "trajectory");
+            Objects.requireNonNull(matching, "matching");
+            if (startWindowMonths < 1 || startWindowMonths > 120) {
+                throw new InputException("--did-start-window-months must be 1 to 120, got " + startWindowMonths);
+            }
+        }
+
+        /** The built-in trajectory, default matching, a 24-month start window. */
+        public static Request defaults(JobSettings settings, SecretKey lakeKey, Quarter quarter, String org) {
+            return new Request(settings, lakeKey, quarter, org, ReportReference.trajectory(), "reference data phb_trajectory.csv",
+                    MatchedDid.Settings.defaults(), 24);
+        }
+
+        /** The report folder's name: the quarter, and the organisation when one is chosen. */
+        public String folderName() {
+            return org == null ? quarter.toString() : quarter + "-" + org;
+        }
+    }
+
+    /** The published tables and the figures the summary reports. */
+    public record Tables(List<ReportTable> tables, Map<String, Object> headline, Map<String, Object> design) {
+    }
+
+    public static Map<String, Object> run(SparkSession spark, Request req, Map<String, Object> parameters, Progress progress) {
+        Lake lake = req.settings().lakeLayout();
+        LocalDate end = req.quarter().end();
+        String register = lake.bronze("phb_register");
+        if (!DeltaTables.exists(spark, register)) {
+            throw new InputException("no bronze/phb_register in " + lake.root() + "; run 'phb ingest' with the ICB's PHB register feed first");
+        }
+        if (!DeltaTables.exists(spark, lake.bronze("patients"))) {
+            throw new InputException("no bronze/patients in " + lake.root() + "; run 'phb ingest' first");
+        }
+        if (!DeltaTables.exists(spark, lake.silver("person_index"))) {
+            throw new InputException("no silver/person_index in " + lake.root() + "; run 'phb link' first");
+        }
+        String featuresPath = lake.gold("person_features");
+        if (!DeltaTables.exists(spark, featuresPath)
+                || spark.read().format("delta").load(featuresPath).filter(col("reference_date").equalTo(end.toString())).isEmpty()) {
+            throw new InputException("no gold/person_features for " + end + " (the end of " + req.quarter() + ") in " + lake.root()
+                    + "; run 'phb features --as-of " + req.quarter() + "' first");
+        }
+        String target = req.settings().out() + "/reports/" + req.folderName();
+        long t0 = System.nanoTime();
+        try (JobRun run = JobRun.start(spark, lake, "report", parameters, progress)) {
+            String staging = Files2.stagingFor(target);
+            try {
+                Map<String, Dataset<Row>> bronze = new HashMap<>();
+                for (String feed : FEEDS) {
+                    String path = lake.bronze(feed);
+                    if (DeltaTables.exists(spark, path)) {
+                        bronze.put(feed, spark.read().format("delta").load(path));
+                        run.input("bronze/" + feed, DeltaTables.version(spark, path));
+                    }
+                }
+                Dataset<Row> index = spark.read().format("delta").load(lake.silver("person_index"));
+                run.input("silver/person_index", DeltaTables.version(spark, lake.silver("person_index")));
+                Dataset<Row> features = spark.read().format("delta").load(featuresPath).filter(col("reference_date").equalTo(end.toString()));
+                run.input("gold/person_features", DeltaTables.version(spark, featuresPath));
+                Dataset<Row> risk = null;
+                String riskPath = lake.gold("risk_scores");
+                if (DeltaTables.exists(spark, riskPath)) {
+                    Dataset<Row> r = spark.read().format("delta").load(riskPath).filter(col("reference_date").equalTo(end.toString()));
+                    if (!r.isEmpty()) {
+                        risk = r.select("person_id", "risk_tier");
+                        run.input("gold/risk_scores", DeltaTables.version(spark, riskPath));
+                    }
+                }
+                String truthPath = req.settings().landing() + "/_truth/phb_effect";
+                Dataset<Row> truth = Files2.exists(spark, truthPath) ? truth(spark, truthPath) : null;
+                Tables tables = compute(spark, bronze, index, features, risk, truth, req, run);
+                run.stage("write files");
+                ReportFiles.Written written = ReportFiles.write(spark, staging, req, tables, run.runId());
+                Files2.publish(spark, staging, target, true);
+                run.count("files", written.files().size());
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("run_id", run.runId());
+                summary.put("quarter", req.quarter().toString());
+                summary.put("org", req.org());
+                summary.putAll(tables.headline());
+                summary.put("risk_tiers_available", risk != null);
+                summary.put("out", target);
+                summary.put("files", written.files());
+                summary.put("stage_seconds", run.stageSeconds());
+                summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+                run.count("headline", tables.headline());
+                run.succeeded();
+                return summary;
+            } catch (RuntimeException e) {
+                Files2.discard(spark, staging);
+                run.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    /** Every table of the report, computed from the given inputs (no writing). */
+    public static Tables compute(SparkSession spark, Map<String, Dataset<Row>> bronze, Dataset<Row> personIndex, Dataset<Row> features,
+                                 Dataset<Row> riskTiers, Dataset<Row> truth, Request req, JobRun run) {
+        Quarter q = req.quarter();
+        LocalDate end = q.end();
+        List<ReportTable> tables = new ArrayList<>();
+        Map<String, Object> headline = new LinkedHashMap<>();
+        Map<String, Object> design = new LinkedHashMap<>();
+        Dataset<Row> refPractices = bronze.get("ref_practices");
+        String homeIcb = homeIcb(refPractices);
+        String org = req.org();
+        if (org != null) {
+            checkOrg(refPractices, org);
+        }
+        boolean subIcbOnly = org != null && !org.equals(homeIcb) && refPractices != null
+                && !refPractices.filter(col("sub_icb_code").equalTo(org)).isEmpty();
+
+        stage(run, "PHB return");
+        Dataset<Row> people = PhbReturn.people(bronze.get("phb_register"), bronze.get("patients"), refPractices, q, homeIcb);
+        if (org != null) {
+            people = people.filter(col("icb_code").equalTo(org).or(col("sub_icb_code").equalTo(org)));
+        }
+        List<PhbReturn.Count> counts = PhbReturn.toCounts(PhbReturn.counts(people).collectAsList());
+        ReturnPublication.Result ret = ReturnPublication.publish(counts, q, !subIcbOnly);
+        tables.add(ret.table());
+        Map<String, String> totals = scopeTotals(counts, ret, subIcbOnly);
+        for (Map.Entry<String, String> e : totals.entrySet()) {
+            headline.put("return_" + e.getKey(), number(e.getValue()));
+        }
+        headline.put("return_totals_by_icb", ret.totals());
+
+        stage(run, "markers of progress");
+        int onTime = (int) ReportReference.parameter("review_on_time_days");
+        int trendQuarters = (int) ReportReference.parameter("uptake_trend_quarters");
+        List<Quarter> quarters = new ArrayList<>();
+        Quarter k = q;
+        for (int i = 0; i < trendQuarters; i++) {
+            quarters.add(0, k);
+            k = k.previous();
+        }
+        List<MarkersPublication.TrendPoint> trend = new ArrayList<>();
+        for (Row r : ProgressMarkers.uptakeTrend(spark, bronze.get("phb_register"), bronze.get("patients"), refPractices, quarters, org, homeIcb)
+                .collectAsList()) {
+            trend.add(new MarkersPublication.TrendPoint(r.getString(0), r.getLong(1), r.getLong(2), r.getLong(3)));
+        }
+        Dataset<Row> tokens = ProgressMarkers.tokenOrgs(bronze.get("phb_register"), bronze.get("phb_offers"), bronze.get("patients"),
+                refPractices, q, homeIcb);
+        if (org != null) {
+            tokens = tokens.filter(col("icb_code").equalTo(org).or(col("sub_icb_code").equalTo(org)));
+        }
+        tokens = tokens.cache();
+        Row pl = ProgressMarkers.planning(bronze.get("phb_register"), bronze.get("phb_reviews"), tokens, q, onTime).first();
+        MarkersPublication.Planning planning = new MarkersPublication.Planning(pl.getLong(0), pl.getLong(1), pl.getLong(2),
+                pl.isNullAt(3) ? null : pl.getDouble(3), pl.isNullAt(4) ? null : pl.getDouble(4), pl.getLong(5), pl.getLong(6));
+        List<MarkersPublication.Offers> offers = new ArrayList<>();
+        if (bronze.get("phb_offers") != null) {
+            for (Row r : ProgressMarkers.offers(bronze.get("phb_offers"), tokens, q).collectAsList()) {
+                offers.add(new MarkersPublication.Offers(r.getString(0), r.getString(1), r.isNullAt(2) ? null : r.getString(2), r.getLong(3)));
+            }
+        }
+        ReportTable offersTable = MarkersPublication.offers(offers);
+        tables.add(MarkersPublication.markers(q, trend.get(trend.size() - 1), req.trajectory(), planning, offersTable, onTime));
+        tables.add(MarkersPublication.trend(trend, req.trajectory()));
+        tables.add(MarkersPublication.spread(counts));
+        tables.add(offersTable);
+        tables.add(MarkersPublication.declineReasons(offers, offersTable));
+
+        stage(run, "spend across the system");
+        Dataset<Row> population = features;
+        if (org != null) {
+            population = population.filter(col("icb_code").equalTo(org).or(col("sub_icb_code").equalTo(org)));
+        }
+        population = population.cache();
+        List<SpendPublication.SectorRow> cohorts = sectorRows(SystemSpend.byCohort(population).collectAsList(), "cohort");
+        tables.add(SpendPublication.byCohort(cohorts));
+        if (riskTiers != null) {
+            tables.add(SpendPublication.byTier(sectorRows(SystemSpend.byTier(population, riskTiers).collectAsList(), "tier")));
+        }
+        PersonFeatures.Inputs in = new PersonFeatures.Inputs(bronze, personIndex, req.lakeKey());
+        List<SpendPublication.ServiceRow> services = new ArrayList<>();
+        for (Row r : SystemSpend.serviceTotals(SystemSpend.byService(in, end), population).collectAsList()) {
+            services.add(new SpendPublication.ServiceRow(r.getString(0), r.getString(1), r.getDecimal(2), r.getLong(3), r.getDecimal(4),
+                    r.getLong(5)));
+        }
+        tables.add(SpendPublication.byService(services));
+        population.unpersist();
+
+        stage(run, "before and after a PHB");
+        BeforeAfter.Result ba = BeforeAfter.run(spark, bronze, personIndex, truth, req, homeIcb);
+        tables.addAll(ba.tables());
+        headline.putAll(ba.headline());
+        design.putAll(ba.design());
+        tokens.unpersist();
+        return new Tables(tables, headline, design);
+    }
+
+    private static void stage(JobRun run, String name) {
+        if (run != null) {
+            run.stage(name);
+        }
+    }
+
+    /** Totals of the report's scope: the one ICB's (or Sub-ICB's) published totals; null when several ICBs. */
+    static Map<String, String> scopeTotals(List<PhbReturn.Count> counts, ReturnPublication.Result ret, boolean subIcbOnly) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (ret.totals().size() == 1) {
+            Map<String, String> icb = ret.totals().values().iterator().next();
+            if (!subIcbOnly) {
+                return icb;
+            }
+            // one Sub-ICB: its row totals are in the table
+            ReportTable t = ret.table();
+            for (String m : List.of(PhbReturn.RECEIVED, PhbReturn.ACTIVE, PhbReturn.NEW, PhbReturn.VALUE)) {
+                List<List<String>> rows = t.where("org_level", "SUB_ICB", "measure", m, "breakdown", "total");
+                out.put(m, rows.size() == 1 ? t.value(rows.get(0), "value") : null);
+            }
+            return out;
+        }
+        for (String m : List.of(PhbReturn.RECEIVED, PhbReturn.ACTIVE, PhbReturn.NEW, PhbReturn.VALUE)) {
+            out.put(m, null);
+        }
+        return out;
+    }
+
+    static Object number(String published) {
+        if (published == null || published.equals(Published.HIDDEN)) {
+            return null;
+        }
+        return new BigDecimal(published).longValueExact();
+    }
+
+    static List<SpendPublication.SectorRow> sectorRows(List<Row> rows, String groupColumn) {
+        List<SpendPublication.SectorRow> out = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, BigDecimal> spend = new LinkedHashMap<>();
+            Map<String, Long> users = new LinkedHashMap<>();
+            for (String s : PersonFeatures.SECTORS) {
+                spend.put(s, r.getAs("spend_" + s));
+                users.put(s, r.getAs("users_" + s));
+            }
+            out.add(new SpendPublication.SectorRow(r.getAs(groupColumn), r.<Long>getAs("people"), spend, users, r.getAs("spend_total"),
+                    r.<Long>getAs("users_total")));
+        }
+        return out;
+    }
+
+    /** The lake's ICB when its practices belong to exactly one. */
+    static String homeIcb(Dataset<Row> refPractices) {
+        if (refPractices == null) {
+            return null;
+        }
+        List<Row> icbs = refPractices.select("icb_code").distinct().limit(2).collectAsList();
+        return icbs.size() == 1 ? icbs.get(0).getString(0) : null;
+    }
+
+    static void checkOrg(Dataset<Row> refPractices, String org) {
+        if (refPractices == null) {
+            throw new InputException("--org " + org + ": no bronze/ref_practices to find organisations in; ingest the reference feeds");
+        }
+        TreeSet<String> known = new TreeSet<>();
+        for (Row r : refPractices.select("icb_code", "sub_icb_code").distinct().collectAsList()) {
+            known.add(r.getString(0));
+            known.add(r.getString(1));
+        }
+        if (!known.contains(org)) {
+            throw new InputException("--org " + org + " is neither an ICB nor a Sub-ICB Location in bronze/ref_practices; known codes: "
+                    + String.join(", ", known));
+        }
+    }
+
+    /** The generator's truth as {@code phb_id, sector, effect} (cost with the budget minus without, 12 months from the start). */
+    static Dataset<Row> truth(SparkSession spark, String path) {
+        boolean parquet = Files2.hasFileEnding(spark, path, ".parquet");
+        Dataset<Row> t = parquet ? spark.read().parquet(path)
+                : spark.read().option("header", true).schema("person_id string, phb_id string, eligibility_group string, start_date string, "
+                + "sector string, cost_with_phb string, cost_without_phb string").csv(path);
+        return t.select(col("phb_id").cast("string").alias("phb_id"), col("sector").cast("string").alias("sector"),
+                col("cost_with_phb").cast("decimal(14,2)").minus(col("cost_without_phb").cast("decimal(14,2)")).alias("effect"));
+    }
+
+    /** Keeps the map ordered for JSON. */
+    static <V> Map<String, V> sorted(Map<String, V> m) {
+        return new TreeMap<>(m);
+    }
+}

@@ -1,0 +1,307 @@
+package uk.nhs.phb.jobs.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Inline SVG charts drawn by phb itself (no scripts, no fonts or files from elsewhere), each an accessible
+ * {@code <figure>}: {@code role="img"} with a title and a description naming every value, a caption, and the
+ * data table rendered after it by the page. Colours are the Okabe-Ito palette, readable by people with colour
+ * vision deficiencies; series are also told apart by line style and labels, never by colour alone.
+ */
+final class Svg {
+    static final String BLUE = "#0072B2";
+    static final String ORANGE = "#D55E00";
+    static final String GREEN = "#009E73";
+    static final String GREY = "#595959";
+    static final String TEXT = "#1a1a1a";
+    private static final int WIDTH = 720;
+
+    private Svg() {
+    }
+
+    /** A labelled value; null value = hidden by the disclosure rule. */
+    record Bar(String label, Double value, String text) {
+    }
+
+    /** One estimate with its interval and, optionally, a reference value (the truth). */
+    record Interval(String label, double estimate, double low, double high, Double reference) {
+    }
+
+    static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static String f(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String open(String id, int height, String title, String desc) {
+        return "<svg class=\"chart\" id=\"" + id + "\" role=\"img\" aria-labelledby=\"" + id + "-title " + id + "-desc\" width=\"" + WIDTH
+                + "\" height=\"" + height + "\" viewBox=\"0 0 " + WIDTH + " " + height + "\" xmlns=\"http://www.w3.org/2000/svg\">"
+                + "<title id=\"" + id + "-title\">" + esc(title) + "</title><desc id=\"" + id + "-desc\">" + esc(desc) + "</desc>"
+                + "<rect x=\"0\" y=\"0\" width=\"" + WIDTH + "\" height=\"" + height + "\" fill=\"#ffffff\"/>";
+    }
+
+    static String figure(String svg, String caption) {
+        return "<figure>" + svg + "<figcaption>" + esc(caption) + "</figcaption></figure>\n";
+    }
+
+    private static String describe(List<Bar> bars, String unit) {
+        List<String> parts = new ArrayList<>();
+        for (Bar b : bars) {
+            parts.add(b.label() + ": " + (b.value() == null ? "hidden (small number)" : b.text() + unit));
+        }
+        return String.join("; ", parts) + ".";
+    }
+
+    /** Horizontal bars, one per label, scaled to the largest value. */
+    static String bars(String id, String title, List<Bar> bars, String unit, String colour) {
+        int rowH = 28;
+        int top = 10;
+        int labelW = 270;
+        int height = top * 2 + rowH * Math.max(1, bars.size());
+        double max = bars.stream().filter(b -> b.value() != null).mapToDouble(Bar::value).max().orElse(0);
+        StringBuilder s = new StringBuilder(open(id, height, title, describe(bars, unit)));
+        double span = WIDTH - labelW - 110;
+        for (int i = 0; i < bars.size(); i++) {
+            Bar b = bars.get(i);
+            double y = top + i * rowH;
+            s.append("<text x=\"").append(labelW - 8).append("\" y=\"").append(f(y + rowH * 0.62)).append("\" text-anchor=\"end\" font-size=\"13\" fill=\"")
+                    .append(TEXT).append("\">").append(esc(b.label())).append("</text>");
+            if (b.value() == null) {
+                s.append("<text x=\"").append(labelW).append("\" y=\"").append(f(y + rowH * 0.62)).append("\" font-size=\"13\" fill=\"").append(GREY)
+                        .append("\">hidden (*)</text>");
+                continue;
+            }
+            double w = max <= 0 ? 0 : Math.max(1, span * b.value() / max);
+            s.append("<rect class=\"bar\" x=\"").append(labelW).append("\" y=\"").append(f(y + 4)).append("\" width=\"").append(f(w))
+                    .append("\" height=\"").append(rowH - 8).append("\" fill=\"").append(colour).append("\"/>");
+            s.append("<text x=\"").append(f(labelW + w + 6)).append("\" y=\"").append(f(y + rowH * 0.62)).append("\" font-size=\"13\" fill=\"")
+                    .append(TEXT).append("\">").append(esc(b.text() + unit)).append("</text>");
+        }
+        return s.append("</svg>").toString();
+    }
+
+    /** A pyramid: one centred bar per tier, widest at the bottom, width by value, highest tier on top. */
+    static String pyramid(String id, String title, List<Bar> tiersTopDown, String unit) {
+        int rowH = 44;
+        int height = 20 + rowH * Math.max(1, tiersTopDown.size());
+        double max = tiersTopDown.stream().filter(b -> b.value() != null).mapToDouble(Bar::value).max().orElse(0);
+        StringBuilder s = new StringBuilder(open(id, height, title, describe(tiersTopDown, unit)));
+        double centre = WIDTH / 2.0;
+        double span = WIDTH - 300;
+        for (int i = 0; i < tiersTopDown.size(); i++) {
+            Bar b = tiersTopDown.get(i);
+            double y = 10 + i * rowH;
+            // a minimum width keeps the smallest tiers visible; the label gives the value
+            double w = b.value() == null || max <= 0 ? 0 : Math.max(24, span * Math.sqrt(b.value() / max));
+            if (w > 0) {
+                s.append("<rect class=\"bar\" x=\"").append(f(centre - w / 2)).append("\" y=\"").append(f(y + 3)).append("\" width=\"").append(f(w))
+                        .append("\" height=\"").append(rowH - 6).append("\" fill=\"").append(i == 0 ? ORANGE : BLUE).append("\" opacity=\"")
+                        .append(f(1.0 - 0.15 * i)).append("\"/>");
+            }
+            s.append("<text x=\"").append(f(centre + Math.max(w, 24) / 2 + 8)).append("\" y=\"").append(f(y + rowH * 0.6)).append("\" font-size=\"13\" fill=\"")
+                    .append(TEXT).append("\">").append(esc(b.label() + ": " + (b.value() == null ? "hidden (*)" : b.text() + unit))).append("</text>");
+        }
+        return s.append("</svg>").toString();
+    }
+
+    /** Lines over quarters: a solid measured series and a dashed target series, with point markers and labels. */
+    static String lines(String id, String title, List<String> xLabels, List<Double> measured, String measuredName, List<Double> target,
+                        String targetName) {
+        int height = 300;
+        int left = 60;
+        int right = 160;
+        int top = 20;
+        int bottom = 50;
+        double max = 0;
+        for (Double v : measured) {
+            max = v == null ? max : Math.max(max, v);
+        }
+        for (Double v : target) {
+            max = v == null ? max : Math.max(max, v);
+        }
+        max = max <= 0 ? 1 : max * 1.1;
+        int n = xLabels.size();
+        double step = n <= 1 ? 0 : (WIDTH - left - right) / (double) (n - 1);
+        double plotH = height - top - bottom;
+        List<String> desc = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            desc.add(xLabels.get(i) + ": " + measuredName + " " + (measured.get(i) == null ? "hidden" : f(measured.get(i))) + ", " + targetName + " "
+                    + (target.get(i) == null ? "none" : f(target.get(i))));
+        }
+        StringBuilder s = new StringBuilder(open(id, height, title, String.join("; ", desc) + "."));
+        s.append("<line x1=\"").append(left).append("\" y1=\"").append(height - bottom).append("\" x2=\"").append(WIDTH - right).append("\" y2=\"")
+                .append(height - bottom).append("\" stroke=\"").append(GREY).append("\"/>");
+        for (int g = 0; g <= 4; g++) {
+            double v = max * g / 4;
+            double y = height - bottom - plotH * g / 4;
+            s.append("<text x=\"").append(left - 6).append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"end\" font-size=\"11\" fill=\"")
+                    .append(TEXT).append("\">").append(f(v)).append("</text>");
+            s.append("<line x1=\"").append(left).append("\" y1=\"").append(f(y)).append("\" x2=\"").append(WIDTH - right).append("\" y2=\"")
+                    .append(f(y)).append("\" stroke=\"#e0e0e0\"/>");
+        }
+        for (int i = 0; i < n; i++) {
+            double x = left + step * i;
+            s.append("<text x=\"").append(f(x)).append("\" y=\"").append(height - bottom + 18).append("\" text-anchor=\"middle\" font-size=\"11\" fill=\"")
+                    .append(TEXT).append("\">").append(esc(xLabels.get(i))).append("</text>");
+        }
+        series(s, measured, left, step, height - bottom, plotH, max, BLUE, null, "circle");
+        series(s, target, left, step, height - bottom, plotH, max, ORANGE, "6 4", "square");
+        double ly = top + 10;
+        s.append("<line x1=\"").append(WIDTH - right + 12).append("\" y1=\"").append(f(ly)).append("\" x2=\"").append(WIDTH - right + 40).append("\" y2=\"")
+                .append(f(ly)).append("\" stroke=\"").append(BLUE).append("\" stroke-width=\"3\"/>");
+        s.append("<text x=\"").append(WIDTH - right + 46).append("\" y=\"").append(f(ly + 4)).append("\" font-size=\"12\" fill=\"").append(TEXT).append("\">")
+                .append(esc(measuredName)).append("</text>");
+        s.append("<line x1=\"").append(WIDTH - right + 12).append("\" y1=\"").append(f(ly + 22)).append("\" x2=\"").append(WIDTH - right + 40)
+                .append("\" y2=\"").append(f(ly + 22)).append("\" stroke=\"").append(ORANGE).append("\" stroke-width=\"3\" stroke-dasharray=\"6 4\"/>");
+        s.append("<text x=\"").append(WIDTH - right + 46).append("\" y=\"").append(f(ly + 26)).append("\" font-size=\"12\" fill=\"").append(TEXT).append("\">")
+                .append(esc(targetName)).append("</text>");
+        return s.append("</svg>").toString();
+    }
+
+    private static void series(StringBuilder s, List<Double> v, int left, double step, double base, double plotH, double max, String colour,
+                               String dash, String marker) {
+        StringBuilder path = new StringBuilder();
+        for (int i = 0; i < v.size(); i++) {
+            if (v.get(i) == null) {
+                continue;
+            }
+            double x = left + step * i;
+            double y = base - plotH * v.get(i) / max;
+            path.append(path.length() == 0 ? "M" : " L").append(f(x)).append(" ").append(f(y));
+            if (marker.equals("circle")) {
+                s.append("<circle class=\"point\" cx=\"").append(f(x)).append("\" cy=\"").append(f(y)).append("\" r=\"4\" fill=\"").append(colour).append("\"/>");
+            } else {
+                s.append("<rect class=\"point\" x=\"").append(f(x - 4)).append("\" y=\"").append(f(y - 4)).append("\" width=\"8\" height=\"8\" fill=\"")
+                        .append(colour).append("\"/>");
+            }
+        }
+        if (path.length() > 0) {
+            s.append("<path class=\"line\" d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"3\"")
+                    .append(dash == null ? "" : " stroke-dasharray=\"" + dash + "\"").append("/>");
+        }
+    }
+
+    /** Estimates with intervals on a shared axis (a forest plot), a zero line, and a diamond at each reference value. */
+    static String forest(String id, String title, List<Interval> rows, String unit) {
+        int rowH = 34;
+        int labelW = 300;
+        int top = 30;
+        int height = top + 30 + rowH * Math.max(1, rows.size());
+        double lo = 0;
+        double hi = 0;
+        for (Interval r : rows) {
+            lo = Math.min(lo, Math.min(r.low(), r.reference() == null ? r.low() : r.reference()));
+            hi = Math.max(hi, Math.max(r.high(), r.reference() == null ? r.high() : r.reference()));
+        }
+        double pad = (hi - lo) * 0.08 + 1;
+        lo -= pad;
+        hi += pad;
+        double x0 = labelW;
+        double x1 = WIDTH - 30;
+        List<String> desc = new ArrayList<>();
+        for (Interval r : rows) {
+            desc.add(r.label() + ": estimate " + f(r.estimate()) + unit + ", 95% interval " + f(r.low()) + " to " + f(r.high())
+                    + (r.reference() == null ? "" : ", true effect " + f(r.reference())));
+        }
+        StringBuilder s = new StringBuilder(open(id, height, title, String.join("; ", desc) + "."));
+        double zx = x0 + (x1 - x0) * (0 - lo) / (hi - lo);
+        s.append("<line x1=\"").append(f(zx)).append("\" y1=\"").append(top - 10).append("\" x2=\"").append(f(zx)).append("\" y2=\"")
+                .append(height - 30).append("\" stroke=\"").append(GREY).append("\" stroke-dasharray=\"3 3\"/>");
+        s.append("<text x=\"").append(f(zx)).append("\" y=\"").append(height - 12).append("\" text-anchor=\"middle\" font-size=\"11\" fill=\"")
+                .append(TEXT).append("\">0 (no change)</text>");
+        s.append("<text x=\"").append(f(x0)).append("\" y=\"").append(height - 12).append("\" font-size=\"11\" fill=\"").append(TEXT).append("\">")
+                .append(f(lo)).append("</text>");
+        s.append("<text x=\"").append(f(x1)).append("\" y=\"").append(height - 12).append("\" text-anchor=\"end\" font-size=\"11\" fill=\"").append(TEXT)
+                .append("\">").append(f(hi)).append("</text>");
+        for (int i = 0; i < rows.size(); i++) {
+            Interval r = rows.get(i);
+            double y = top + i * rowH + rowH / 2.0;
+            double a = x0 + (x1 - x0) * (r.low() - lo) / (hi - lo);
+            double b = x0 + (x1 - x0) * (r.high() - lo) / (hi - lo);
+            double e = x0 + (x1 - x0) * (r.estimate() - lo) / (hi - lo);
+            s.append("<text x=\"").append(labelW - 10).append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"end\" font-size=\"13\" fill=\"")
+                    .append(TEXT).append("\">").append(esc(r.label())).append("</text>");
+            s.append("<line class=\"interval\" x1=\"").append(f(a)).append("\" y1=\"").append(f(y)).append("\" x2=\"").append(f(b)).append("\" y2=\"")
+                    .append(f(y)).append("\" stroke=\"").append(BLUE).append("\" stroke-width=\"3\"/>");
+            s.append("<circle class=\"point\" cx=\"").append(f(e)).append("\" cy=\"").append(f(y)).append("\" r=\"6\" fill=\"").append(BLUE).append("\"/>");
+            if (r.reference() != null) {
+                double t = x0 + (x1 - x0) * (r.reference() - lo) / (hi - lo);
+                s.append("<path class=\"truth\" d=\"M").append(f(t)).append(" ").append(f(y - 8)).append(" L").append(f(t + 7)).append(" ").append(f(y))
+                        .append(" L").append(f(t)).append(" ").append(f(y + 8)).append(" L").append(f(t - 7)).append(" ").append(f(y))
+                        .append(" Z\" fill=\"none\" stroke=\"").append(ORANGE).append("\" stroke-width=\"2.5\"/>");
+            }
+        }
+        boolean anyRef = rows.stream().anyMatch(r -> r.reference() != null);
+        s.append("<circle cx=\"").append(labelW).append("\" cy=\"12\" r=\"5\" fill=\"").append(BLUE).append("\"/><text x=\"").append(labelW + 10)
+                .append("\" y=\"16\" font-size=\"12\" fill=\"").append(TEXT).append("\">estimate with 95% interval</text>");
+        if (anyRef) {
+            s.append("<path d=\"M520 5 L527 12 L520 19 L513 12 Z\" fill=\"none\" stroke=\"").append(ORANGE)
+                    .append("\" stroke-width=\"2.5\"/><text x=\"534\" y=\"16\" font-size=\"12\" fill=\"").append(TEXT).append("\">true effect</text>");
+        }
+        return s.append("</svg>").toString();
+    }
+
+    /** Two dots per row (before: hollow, after: filled) on a shared axis starting at 0, with a line at {@code mark}. */
+    static String dots(String id, String title, List<String> labels, List<Double> before, List<Double> after, double mark) {
+        int rowH = 22;
+        int labelW = 300;
+        int top = 30;
+        int height = top + 30 + rowH * Math.max(1, labels.size());
+        double hi = mark * 1.5;
+        for (int i = 0; i < labels.size(); i++) {
+            hi = Math.max(hi, Math.max(before.get(i) == null ? 0 : before.get(i), after.get(i) == null ? 0 : after.get(i)));
+        }
+        hi *= 1.05;
+        double x0 = labelW;
+        double x1 = WIDTH - 30;
+        List<String> desc = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            desc.add(labels.get(i) + ": before " + (before.get(i) == null ? "hidden" : String.format(Locale.ROOT, "%.3f", before.get(i)))
+                    + ", after " + (after.get(i) == null ? "hidden" : String.format(Locale.ROOT, "%.3f", after.get(i))));
+        }
+        StringBuilder s = new StringBuilder(open(id, height, title, String.join("; ", desc) + "."));
+        double mx = x0 + (x1 - x0) * mark / hi;
+        s.append("<line x1=\"").append(f(mx)).append("\" y1=\"").append(top - 8).append("\" x2=\"").append(f(mx)).append("\" y2=\"").append(height - 28)
+                .append("\" stroke=\"").append(ORANGE).append("\" stroke-dasharray=\"5 3\"/>");
+        s.append("<text x=\"").append(f(mx)).append("\" y=\"").append(height - 12).append("\" text-anchor=\"middle\" font-size=\"11\" fill=\"")
+                .append(TEXT).append("\">").append(String.format(Locale.ROOT, "%.1f", mark)).append("</text>");
+        s.append("<text x=\"").append(f(x0)).append("\" y=\"").append(height - 12).append("\" font-size=\"11\" fill=\"").append(TEXT).append("\">0</text>");
+        for (int i = 0; i < labels.size(); i++) {
+            double y = top + i * rowH + rowH / 2.0;
+            s.append("<text x=\"").append(labelW - 10).append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"end\" font-size=\"12\" fill=\"")
+                    .append(TEXT).append("\">").append(esc(labels.get(i))).append("</text>");
+            if (before.get(i) != null) {
+                s.append("<circle class=\"point\" cx=\"").append(f(x0 + (x1 - x0) * before.get(i) / hi)).append("\" cy=\"").append(f(y))
+                        .append("\" r=\"5\" fill=\"#ffffff\" stroke=\"").append(GREY).append("\" stroke-width=\"2\"/>");
+            }
+            if (after.get(i) != null) {
+                s.append("<circle class=\"point\" cx=\"").append(f(x0 + (x1 - x0) * after.get(i) / hi)).append("\" cy=\"").append(f(y))
+                        .append("\" r=\"5\" fill=\"").append(BLUE).append("\"/>");
+            }
+        }
+        s.append("<circle cx=\"").append(labelW).append("\" cy=\"12\" r=\"5\" fill=\"#ffffff\" stroke=\"").append(GREY)
+                .append("\" stroke-width=\"2\"/><text x=\"").append(labelW + 10).append("\" y=\"16\" font-size=\"12\" fill=\"").append(TEXT)
+                .append("\">|SMD| before matching</text><circle cx=\"").append(labelW + 190).append("\" cy=\"12\" r=\"5\" fill=\"").append(BLUE)
+                .append("\"/><text x=\"").append(labelW + 200).append("\" y=\"16\" font-size=\"12\" fill=\"").append(TEXT)
+                .append("\">after matching</text>");
+        return s.append("</svg>").toString();
+    }
+}

@@ -1,0 +1,200 @@
+package uk.nhs.phb.jobs.score;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import uk.nhs.phb.jobs.DeltaTables;
+import uk.nhs.phb.jobs.Files2;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobRun;
+import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Lake;
+import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.features.FeaturesJob;
+import uk.nhs.phb.jobs.train.ModelRegistry;
+import uk.nhs.phb.models.risk.FactorPhrases;
+import uk.nhs.phb.models.risk.RiskModels;
+import uk.nhs.phb.pipelines.score.RiskScoring;
+import uk.nhs.phb.schemas.ScoreTables;
+
+/**
+ * {@code phb eligibility --person ID}: for one pseudonymous person, which eligibility rules they meet and why
+ * (and which they do not, with the condition), their predicted risk and tier, their place on the priority list
+ * and the factors behind their risk. Reads only that person's rows; the look-up is recorded in {@code audit/runs}.
+ */
+public final class EligibilityLookup {
+    private EligibilityLookup() {
+    }
+
+    public static Map<String, Object> run(SparkSession spark, JobSettings settings, String personId, LocalDate asOf,
+                                          Map<String, Object> parameters, Progress progress) {
+        if (personId == null || !personId.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new InputException("--person '" + personId + "' is not a person id of the lake (a pseudonymous id such as P3f9a...); "
+                    + "phb never looks people up by NHS number or name");
+        }
+        Lake lake = settings.lakeLayout();
+        String riskPath = lake.gold(ScoreTables.RISK_SCORES);
+        if (!DeltaTables.exists(spark, riskPath)) {
+            throw new InputException("no gold/risk_scores in " + lake.root() + "; run 'phb score --as-of DATE' first");
+        }
+        try (JobRun run = JobRun.start(spark, lake, "eligibility", parameters, progress)) {
+            try {
+                Map<String, Object> out = lookup(spark, lake, personId, asOf);
+                run.count("rules_met", ((List<?>) out.get("rules_met")).size());
+                run.succeeded();
+                return out;
+            } catch (RuntimeException e) {
+                run.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private static Map<String, Object> lookup(SparkSession spark, Lake lake, String personId, LocalDate asOf) {
+        Dataset<Row> risk = spark.read().format("delta").load(lake.gold(ScoreTables.RISK_SCORES));
+        LocalDate date = asOf;
+        if (date == null) {
+            Row latest = risk.agg(org.apache.spark.sql.functions.max("reference_date")).first();
+            date = ((java.sql.Date) latest.get(0)).toLocalDate();
+        }
+        List<Row> r = RiskScoring.at(risk, date).filter(col("person_id").equalTo(personId)).collectAsList();
+        Dataset<Row> features = RiskScoring.at(spark.read().format("delta").load(lake.gold(FeaturesJob.TABLE)), date)
+                .filter(col("person_id").equalTo(personId));
+        if (r.isEmpty()) {
+            boolean scored = !RiskScoring.at(risk, date).limit(1).isEmpty();
+            throw new InputException(scored ? "no person " + personId + " in gold/risk_scores at " + date
+                    + " (not registered in the area at that date, or a mistyped id)"
+                    : "nothing was scored at " + date + "; run 'phb score --as-of " + date + "' first or pass --as-of");
+        }
+        Row score = r.get(0);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("person_id", personId);
+        out.put("reference_date", date.toString());
+
+        Dataset<Row> elig = RiskScoring.at(spark.read().format("delta").load(lake.gold(ScoreTables.PHB_ELIGIBILITY)), date);
+        List<Map<String, Object>> met = new ArrayList<>();
+        for (Row e : elig.filter(col("person_id").equalTo(personId)).orderBy("rule_id").collectAsList()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rule_id", e.getAs("rule_id"));
+            m.put("cohort", e.getAs("cohort"));
+            m.put("basis", e.getAs("basis"));
+            m.put("reason", e.getAs("reason"));
+            met.add(m);
+        }
+        List<Row> anyRow = elig.select("rules_version").limit(1).collectAsList();
+        String version = anyRow.isEmpty() ? null : anyRow.get(0).getString(0);
+        List<Row> prio = RiskScoring.at(spark.read().format("delta").load(lake.gold(ScoreTables.PHB_PRIORITY)), date)
+                .filter(col("person_id").equalTo(personId)).collectAsList();
+        if (version == null && !prio.isEmpty()) {
+            version = prio.get(0).getAs("rules_version");
+        }
+        out.put("rules_version", version);
+        out.put("eligible", !met.isEmpty());
+        out.put("rules_met", met);
+        out.put("rules_not_met", notMet(spark, lake, version, features, met));
+
+        Map<String, Object> riskMap = new LinkedHashMap<>();
+        riskMap.put("p_emergency_12m", score.getAs("p_emergency_12m"));
+        riskMap.put("risk_percentile", score.getAs("risk_percentile"));
+        riskMap.put("risk_tier", score.getAs("risk_tier"));
+        riskMap.put("predicted_cost_12m", score.getAs("predicted_cost_12m"));
+        riskMap.put("model_id", score.getAs("model_id"));
+        out.put("risk", riskMap);
+
+        Map<String, Object> p = new LinkedHashMap<>();
+        List<Map<String, Object>> factors = new ArrayList<>();
+        if (!prio.isEmpty()) {
+            Row pr = prio.get(0);
+            p.put("on_list", true);
+            p.put("priority_rank", pr.getAs("priority_rank"));
+            p.put("priority_score", pr.getAs("priority_score"));
+            p.put("sectors_involved", pr.getAs("sectors_involved"));
+            p.put("integrated_budget_candidate", pr.getAs("integrated_budget_candidate"));
+            p.put("explanation", pr.getAs("explanation"));
+            for (Row f : pr.<Row>getList(pr.fieldIndex("top_factors"))) {
+                factors.add(factor(f.getString(0), f.isNullAt(1) ? null : f.getString(1), f.getDouble(2), f.getString(3)));
+            }
+        } else {
+            p.put("on_list", false);
+            p.put("why_not", "not in an eligible group, below the listed risk tiers and not an integrated budget candidate");
+            factors.addAll(factorsNow(spark, lake, score.getAs("model_id"), features));
+        }
+        p.put("list_size", RiskScoring.at(spark.read().format("delta").load(lake.gold(ScoreTables.PHB_PRIORITY)), date).count());
+        out.put("priority", p);
+        out.put("top_factors", factors);
+        return out;
+    }
+
+    private static Map<String, Object> factor(String feature, String value, double contribution, String text) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("feature", feature);
+        m.put("value", value);
+        m.put("contribution", contribution);
+        m.put("text", text);
+        return m;
+    }
+
+    /** Every rule of the version the person does not meet, with its condition, evaluated on their features row. */
+    private static List<Map<String, Object>> notMet(SparkSession spark, Lake lake, String version, Dataset<Row> features,
+                                                    List<Map<String, Object>> met) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        String rulesPath = lake.gold(ScoreTables.ELIGIBILITY_RULES);
+        if (version == null || !DeltaTables.exists(spark, rulesPath)) {
+            return out;
+        }
+        List<Row> rules = spark.read().format("delta").load(rulesPath).filter(col("rules_version").equalTo(version)).orderBy("rule_id")
+                .collectAsList();
+        List<String> metIds = met.stream().map(m -> (String) m.get("rule_id")).toList();
+        for (Row rule : rules) {
+            String id = rule.getAs("rule_id");
+            if (metIds.contains(id)) {
+                continue;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rule_id", id);
+            m.put("cohort", rule.getAs("cohort"));
+            m.put("basis", rule.getAs("basis"));
+            m.put("condition", rule.getAs("condition"));
+            List<Row> now = features.select(org.apache.spark.sql.functions.coalesce(expr(rule.getAs("condition")), lit(false))).collectAsList();
+            if (!now.isEmpty() && now.get(0).getBoolean(0)) {
+                m.put("note", "met by the features now but not recorded at scoring: re-run 'phb score'");
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Top factors from the person's features and the model that scored them (for someone not on the list). */
+    private static List<Map<String, Object>> factorsNow(SparkSession spark, Lake lake, String modelId, Dataset<Row> features) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        String folder = ModelRegistry.folder(lake, modelId);
+        if (!Files2.exists(spark, folder + "/" + ModelRegistry.MODELS_FILE)) {
+            return out;
+        }
+        RiskModels models = ModelRegistry.load(spark, folder);
+        List<Row> rows = features.select(models.spec().sourceColumns().stream().map(org.apache.spark.sql.functions::col)
+                .toArray(org.apache.spark.sql.Column[]::new)).collectAsList();
+        if (rows.isEmpty()) {
+            return out;
+        }
+        Row row = rows.get(0);
+        Object[] values = new Object[row.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = row.isNullAt(i) ? null : row.get(i);
+        }
+        double[] x = models.spec().encode(values);
+        for (FactorPhrases.Factor f : FactorPhrases.standard().topFactors(models.spec(), models.gbt().shap(x), values, 3)) {
+            out.add(factor(f.feature(), f.value(), f.contribution(), f.text()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,260 @@
+package uk.nhs.phb.jobs.score;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import uk.nhs.phb.jobs.DeltaTables;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobRun;
+import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Lake;
+import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.features.FeaturesJob;
+import uk.nhs.phb.jobs.train.ModelRegistry;
+import uk.nhs.phb.models.eligibility.EligibilityRules;
+import uk.nhs.phb.models.eligibility.PriorityConfig;
+import uk.nhs.phb.models.risk.FactorPhrases;
+import uk.nhs.phb.models.risk.RiskModels;
+import uk.nhs.phb.pipelines.score.Eligibility;
+import uk.nhs.phb.pipelines.score.Priority;
+import uk.nhs.phb.pipelines.score.RiskScoring;
+import uk.nhs.phb.pipelines.score.RiskTiers;
+import uk.nhs.phb.schemas.ScoreTables;
+
+/**
+ * {@code phb score --as-of DATE}: risk and cost for everyone in {@code gold/person_features} at the date
+ * ({@code gold/risk_scores}), PHB eligibility by rules ({@code gold/phb_eligibility}), and the priority list with
+ * explanations ({@code gold/phb_priority}). Each table is partitioned by {@code reference_date} and a re-run
+ * replaces that date only. The model is broadcast once and applied per partition on the executors; the driver
+ * sees only counts.
+ */
+public final class ScoreJob {
+    private ScoreJob() {
+    }
+
+    /**
+     * What to score.
+     *
+     * @param model     a model id in the lake's registry, a model folder path, or null for {@code models/current}
+     * @param rulesFile a local rules file extending the national rules, or null
+     * @param priorityFile a priority settings file overriding the built-in ones, or null
+     */
+    public record Request(LocalDate asOf, String model, Path rulesFile, Path priorityFile) {
+    }
+
+    /** The national rules, extended by a local file when given (file errors name the rule, file and line). */
+    public static EligibilityRules rules(Path rulesFile) {
+        EligibilityRules rules = EligibilityRules.standard();
+        if (rulesFile == null) {
+            return rules;
+        }
+        try {
+            return rules.with(EligibilityRules.parse(Files.readString(rulesFile, StandardCharsets.UTF_8), rulesFile.toString()));
+        } catch (IOException e) {
+            throw new InputException("cannot read the rules file " + rulesFile + ": " + e.getMessage());
+        } catch (EligibilityRules.InvalidRulesException e) {
+            throw new InputException("the rules file cannot be used:\n" + e.getMessage(), e);
+        }
+    }
+
+    public static PriorityConfig priority(Path file) {
+        if (file == null) {
+            return PriorityConfig.standard();
+        }
+        try {
+            return PriorityConfig.withFile(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+        } catch (IOException e) {
+            throw new InputException("cannot read the priority file " + file + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage(), e);
+        }
+    }
+
+    /** Refuses a model whose feature contract does not match the table (names the columns that changed). */
+    public static void checkSchema(RiskModels models, StructType featuresSchema, String modelFolder) {
+        Map<String, String> types = RiskScoring.columnTypes(featuresSchema);
+        String hash = models.spec().hashOn(types);
+        if (!hash.equals(models.spec().schemaHash())) {
+            throw new InputException("model " + models.modelId() + " (" + modelFolder + ") was trained on features with schema hash "
+                    + models.spec().schemaHash().substring(0, 12) + " but gold/person_features has " + hash.substring(0, 12)
+                    + " (changed: " + String.join("; ", models.spec().differences(types))
+                    + "); retrain with 'phb train --as-of DATE' on the current features, or score with the model that matches them");
+        }
+    }
+
+    public static Map<String, Object> run(SparkSession spark, JobSettings settings, Request req, Map<String, Object> parameters,
+                                          Progress progress) {
+        Lake lake = settings.lakeLayout();
+        String featuresPath = lake.gold(FeaturesJob.TABLE);
+        if (!DeltaTables.exists(spark, featuresPath)) {
+            throw new InputException("no gold/person_features in " + lake.root() + "; run 'phb features --as-of " + req.asOf() + "' first");
+        }
+        Dataset<Row> features = RiskScoring.at(spark.read().format("delta").load(featuresPath), req.asOf());
+        String folder = ModelRegistry.resolve(spark, lake, req.model());
+        RiskModels models = ModelRegistry.load(spark, folder);
+        checkSchema(models, features.schema(), folder);
+        EligibilityRules rules = rules(req.rulesFile());
+        try {
+            Eligibility.validate(spark, features.schema(), rules);
+        } catch (EligibilityRules.InvalidRulesException e) {
+            throw new InputException("the eligibility rules cannot be used:\n" + e.getMessage(), e);
+        }
+        PriorityConfig config = priority(req.priorityFile());
+        long t0 = System.nanoTime();
+        Map<String, Object> params = new LinkedHashMap<>(parameters);
+        params.put("model_id", models.modelId());
+        params.put("rules_version", rules.version());
+        params.put("priority", config.describe());
+        try (JobRun run = JobRun.start(spark, lake, "score", params, progress)) {
+            Broadcast<RiskModels> bc = null;
+            Dataset<Row> scored = null;
+            Dataset<Row> candidates = null;
+            Dataset<Row> explained = null;
+            try {
+                run.input("gold/" + FeaturesJob.TABLE, DeltaTables.version(spark, featuresPath));
+                run.stage("count persons");
+                long persons = features.count();
+                if (persons == 0) {
+                    throw new InputException("gold/person_features has no rows at " + req.asOf() + "; run 'phb features --as-of "
+                            + req.asOf() + "' first");
+                }
+                bc = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(models);
+
+                run.stage("risk and cost");
+                scored = RiskScoring.score(features, bc, List.of("person_id", "reference_date"), false)
+                        .persist(StorageLevel.MEMORY_AND_DISK());
+                Dataset<Row> risk = RiskTiers.withTiers(scored, persons).select(col("person_id"), col("reference_date"),
+                        col("p_emergency_12m"), col("predicted_cost_12m"), col("risk_percentile"), col("risk_tier"),
+                        lit(models.modelId()).alias("model_id"), lit(models.costModelId()).alias("cost_model_id"),
+                        lit(run.runId()).alias("run_id"));
+                String riskPath = lake.gold(ScoreTables.RISK_SCORES);
+                write(spark, risk, ScoreTables.RISK_SCORES_SCHEMA, riskPath, req.asOf(), run.runId());
+                scored.unpersist();
+                scored = null;
+                Dataset<Row> riskWritten = RiskScoring.at(spark.read().format("delta").load(riskPath), req.asOf());
+
+                run.stage("eligibility");
+                String eligPath = lake.gold(ScoreTables.PHB_ELIGIBILITY);
+                write(spark, Eligibility.apply(features, rules, run.runId()), ScoreTables.PHB_ELIGIBILITY_SCHEMA, eligPath, req.asOf(),
+                        run.runId());
+                Dataset<Row> eligWritten = RiskScoring.at(spark.read().format("delta").load(eligPath), req.asOf());
+                String rulesPath = lake.gold(ScoreTables.ELIGIBILITY_RULES);
+                Eligibility.rulesTable(spark, rules).write().format("delta").mode(SaveMode.Overwrite)
+                        .option("replaceWhere", "rules_version = '" + rules.version().replace("'", "''") + "'")
+                        .option("userMetadata", "{\"run_id\":\"" + run.runId() + "\"}").save(rulesPath);
+
+                run.stage("priority list and explanations");
+                String prioPath = lake.gold(ScoreTables.PHB_PRIORITY);
+                candidates = Priority.candidates(riskWritten, features, eligWritten, config).persist(StorageLevel.MEMORY_AND_DISK());
+                explained = Priority.withFactors(candidates, features, bc, FactorPhrases.standard(), config)
+                        .persist(StorageLevel.MEMORY_AND_DISK());
+                write(spark, Priority.ranked(explained, rules.version(), models.modelId(), run.runId()), ScoreTables.PHB_PRIORITY_SCHEMA,
+                        prioPath, req.asOf(), run.runId());
+                Dataset<Row> prioWritten = RiskScoring.at(spark.read().format("delta").load(prioPath), req.asOf());
+
+                run.stage("summary");
+                Map<String, Object> summary = summary(riskWritten, eligWritten, prioWritten, persons);
+                run.output("gold/" + ScoreTables.RISK_SCORES, DeltaTables.version(spark, riskPath), persons);
+                run.output("gold/" + ScoreTables.PHB_ELIGIBILITY, DeltaTables.version(spark, eligPath), (long) summary.get("eligibility_rows"));
+                run.output("gold/" + ScoreTables.PHB_PRIORITY, DeltaTables.version(spark, prioPath), (long) summary.get("priority_list"));
+                run.output("gold/" + ScoreTables.ELIGIBILITY_RULES, DeltaTables.version(spark, rulesPath), rules.rules().size());
+                run.count("persons", persons);
+                run.count("eligible_persons", summary.get("eligible_persons"));
+                run.count("priority_list", summary.get("priority_list"));
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("run_id", run.runId());
+                out.put("reference_date", req.asOf().toString());
+                out.put("model_id", models.modelId());
+                out.put("cost_model_id", models.costModelId());
+                out.put("rules_version", rules.version());
+                out.putAll(summary);
+                out.put("tables", Map.of(ScoreTables.RISK_SCORES, riskPath, ScoreTables.PHB_ELIGIBILITY, eligPath, ScoreTables.PHB_PRIORITY,
+                        prioPath));
+                out.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+                run.succeeded();
+                return out;
+            } catch (RuntimeException e) {
+                run.failed(e);
+                throw e;
+            } finally {
+                for (Dataset<Row> d : new Dataset[] {scored, candidates, explained}) {
+                    if (d != null) {
+                        d.unpersist();
+                    }
+                }
+                if (bc != null) {
+                    bc.destroy();
+                }
+            }
+        }
+    }
+
+    /** Writes one date's rows with the contract's columns and types, replacing that date only. */
+    static void write(SparkSession spark, Dataset<Row> rows, StructType schema, String path, LocalDate date, String runId) {
+        List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+        for (org.apache.spark.sql.types.StructField f : schema.fields()) {
+            cols.add(col(f.name()).cast(f.dataType()).alias(f.name()));
+        }
+        rows.select(cols.toArray(org.apache.spark.sql.Column[]::new)).write().format("delta").mode(SaveMode.Overwrite)
+                .partitionBy("reference_date")
+                .option("replaceWhere", "reference_date = DATE'" + date + "'")
+                .option("userMetadata", "{\"run_id\":\"" + runId + "\"}")
+                .save(path);
+    }
+
+    private static Map<String, Object> summary(Dataset<Row> risk, Dataset<Row> elig, Dataset<Row> prio, long persons) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("persons", persons);
+        Row r = risk.agg(org.apache.spark.sql.functions.avg("p_emergency_12m"), sum("predicted_cost_12m")).first();
+        s.put("mean_p_emergency_12m", r.isNullAt(0) ? null : r.getDouble(0));
+        s.put("predicted_cost_12m_total", r.isNullAt(1) ? null : r.getDecimal(1));
+        Map<String, Object> tiers = new LinkedHashMap<>();
+        for (String t : ScoreTables.TIERS) {
+            tiers.put(t, 0L);
+        }
+        for (Row t : risk.groupBy("risk_tier").agg(count(lit(1))).collectAsList()) {
+            tiers.put(t.getString(0), t.getLong(1));
+        }
+        s.put("tiers", tiers);
+        Map<String, Object> cohorts = new LinkedHashMap<>();
+        long rows = 0;
+        for (Row c : elig.groupBy("cohort").agg(count(lit(1))).orderBy("cohort").collectAsList()) {
+            cohorts.put(c.getString(0), c.getLong(1));
+            rows += c.getLong(1);
+        }
+        s.put("eligibility_rows", rows);
+        s.put("eligible_by_cohort", cohorts);
+        Map<String, Object> bases = new LinkedHashMap<>();
+        for (Row b : elig.groupBy("basis").agg(countDistinct("person_id")).orderBy("basis").collectAsList()) {
+            bases.put(b.getString(0), b.getLong(1));
+        }
+        s.put("eligible_persons_by_basis", bases);
+        Row p = prio.agg(count(lit(1)), sum(when(col("eligible"), 1).otherwise(0)),
+                sum(when(col("integrated_budget_candidate"), 1).otherwise(0))).first();
+        s.put("eligible_persons", p.isNullAt(1) ? 0L : p.getLong(1));
+        s.put("priority_list", p.getLong(0));
+        s.put("integrated_budget_candidates", p.isNullAt(2) ? 0L : p.getLong(2));
+        return s;
+    }
+}

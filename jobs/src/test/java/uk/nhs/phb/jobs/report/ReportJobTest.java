@@ -1,0 +1,257 @@
+package uk.nhs.phb.jobs.report;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.TestSpark;
+import uk.nhs.phb.models.disclosure.SmallNumbers;
+import uk.nhs.phb.schemas.Quarter;
+
+/**
+ * The report on a 2,000-person synthetic lake, run twice: the return reconciles with the register counted here
+ * independently, re-running gives byte-identical CSV files, figures below national level are suppressed and
+ * rounded, and the page renders its charts in a real browser ({@link ChromiumCheck}).
+ */
+class ReportJobTest {
+    private static final Quarter Q = Quarter.parse("2025-26Q4");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static SparkSession spark;
+    static Map<String, Dataset<Row>> bronze;
+    static Map<String, Object> first;
+    static Map<String, Object> second;
+    static Path firstCopy;
+
+    @BeforeAll
+    static void buildAndReportTwice() throws IOException {
+        spark = TestSpark.get();
+        bronze = ReportLake.build(spark, dir, 2000, 3);
+        first = run(null);
+        // keep the first report's files: the second run replaces the folder
+        firstCopy = dir.resolve("first");
+        copy(Path.of((String) first.get("out")), firstCopy);
+        second = run(null);
+    }
+
+    static Map<String, Object> run(String org) {
+        JobSettings settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(), dir.resolve("out").toString(),
+                "local[2]", false);
+        ReportJob.Request req = ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, org);
+        return ReportJob.run(spark, req, Map.of("quarter", Q.toString()), Progress.NONE);
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+
+    private static List<String[]> csv(Path file) throws IOException {
+        List<String[]> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            rows.add(line.split(",", -1));
+        }
+        return rows;
+    }
+
+    @Test
+    void theReturnReconcilesWithTheRegisterCountedIndependently() throws IOException {
+        LocalDate fyStart = Q.financialYearStart();
+        LocalDate end = Q.end();
+        Map<String, Long> people = new LinkedHashMap<>();
+        List<Row> reg = bronze.get("phb_register").select("nhs_token", "start_date", "end_date", "annual_value").collectAsList();
+        java.util.Set<String> received = new java.util.HashSet<>();
+        java.util.Set<String> active = new java.util.HashSet<>();
+        java.util.Set<String> fresh = new java.util.HashSet<>();
+        BigDecimal value = BigDecimal.ZERO;
+        for (Row r : reg) {
+            LocalDate s = r.getDate(1).toLocalDate();
+            LocalDate e = r.isNullAt(2) ? null : r.getDate(2).toLocalDate();
+            if (!s.isAfter(end) && (e == null || !e.isBefore(fyStart))) {
+                received.add(r.getString(0));
+            }
+            if (!s.isAfter(end) && (e == null || !e.isBefore(end))) {
+                active.add(r.getString(0));
+                value = value.add(r.getDecimal(3));
+            }
+            if (!s.isBefore(Q.start()) && !s.isAfter(end)) {
+                fresh.add(r.getString(0));
+            }
+        }
+        people.put("received_ytd", (long) received.size());
+        people.put("active_at_quarter_end", (long) active.size());
+        people.put("new_in_quarter", (long) fresh.size());
+        assertThat(received).hasSizeGreaterThan(20);
+        // the published ICB totals are the independent counts under the rule
+        List<String[]> ret = csv(dir.resolve("out/reports/" + Q + "/phb_return.csv"));
+        assertThat(ret.get(0)).containsExactly("quarter", "org_level", "org_code", "icb_code", "measure", "breakdown", "category", "value");
+        for (Map.Entry<String, Long> m : people.entrySet()) {
+            String published = ret.stream().filter(r -> r[1].equals("ICB") && r[4].equals(m.getKey()) && r[5].equals("total"))
+                    .findFirst().orElseThrow()[7];
+            assertThat(published).as(m.getKey()).isEqualTo(SmallNumbers.NHS_DIGITAL.count(m.getValue(), SmallNumbers.Level.SUB_NATIONAL).text());
+            assertThat(first.get("return_" + m.getKey())).isEqualTo(Long.parseLong(published));
+        }
+        String publishedValue = ret.stream().filter(r -> r[1].equals("ICB") && r[4].equals("annual_value_gbp") && r[5].equals("total"))
+                .findFirst().orElseThrow()[7];
+        assertThat(new BigDecimal(publishedValue)).isEqualByComparingTo(value.setScale(0, java.math.RoundingMode.HALF_UP));
+        // and the unrounded counts behind the table add up to the same people, whatever the breakdown
+        List<Row> counts = uk.nhs.phb.pipelines.report.PhbReturn.counts(uk.nhs.phb.pipelines.report.PhbReturn.people(
+                bronze.get("phb_register"), bronze.get("patients"), bronze.get("ref_practices"), Q)).collectAsList();
+        for (String breakdown : List.of("age_group", "eligibility_group", "management_option")) {
+            for (Map.Entry<String, Long> m : people.entrySet()) {
+                long sum = counts.stream().filter(r -> r.getString(2).equals(m.getKey()) && r.getString(3).equals(breakdown))
+                        .mapToLong(r -> r.getLong(5)).sum();
+                assertThat(sum).as(breakdown + " " + m.getKey()).isEqualTo(m.getValue());
+            }
+        }
+        // children and young people: under 18 at the quarter end, from their registration's year of birth
+        Dataset<Row> births = bronze.get("patients").select("nhs_token", "birth_year").distinct();
+        long cyp = bronze.get("phb_register").filter(col("start_date").leq(end.toString())
+                        .and(col("end_date").isNull().or(col("end_date").geq(fyStart.toString()))))
+                .select("nhs_token").distinct().join(births, "nhs_token").filter(col("birth_year").gt(end.getYear() - 18)).count();
+        long cypUnrounded = counts.stream().filter(r -> r.getString(2).equals("received_ytd") && r.getString(3).equals("age_group")
+                && r.getString(4).equals("CYP")).mapToLong(r -> r.getLong(5)).sum();
+        assertThat(cypUnrounded).isEqualTo(cyp);
+    }
+
+    @Test
+    void reRunningGivesByteIdenticalCsvFiles() throws IOException {
+        Path again = Path.of((String) second.get("out"));
+        List<String> csvs = new ArrayList<>();
+        try (Stream<Path> files = Files.list(firstCopy)) {
+            for (Path f : files.sorted().toList()) {
+                if (f.getFileName().toString().endsWith(".csv")) {
+                    csvs.add(f.getFileName().toString());
+                    assertThat(Files.readAllBytes(again.resolve(f.getFileName()))).as(f.getFileName().toString())
+                            .isEqualTo(Files.readAllBytes(f));
+                }
+            }
+        }
+        assertThat(csvs).contains("phb_return.csv", "markers_of_progress.csv", "uptake_trend.csv", "spread.csv", "offers.csv",
+                "decline_reasons.csv", "spend_by_cohort.csv", "spend_by_service.csv", "before_after.csv", "balance.csv", "before_after_design.csv");
+        assertThat(second.get("run_id")).isNotEqualTo(first.get("run_id"));
+    }
+
+    @Test
+    void everyFigureBelowNationalLevelIsSuppressedOrRoundedAndTheManifestSaysHow() throws IOException {
+        Path out = Path.of((String) first.get("out"));
+        int hidden = 0;
+        // every count column of every table: 0, * or a multiple of 5
+        Map<String, List<String>> countColumns = Map.of(
+                "uptake_trend.csv", List.of("received_ytd", "active_at_quarter_end", "registered_population"),
+                "spread.csv", List.of("active_at_quarter_end"),
+                "offers.csv", List.of("accepted", "declined", "pending", "total"),
+                "decline_reasons.csv", List.of("declined_offers"),
+                "spend_by_cohort.csv", List.of("people"),
+                "spend_by_service.csv", List.of("users", "phb_users"),
+                "before_after_design.csv", List.of("treated", "candidate_controls", "matched_pairs"));
+        for (Map.Entry<String, List<String>> e : countColumns.entrySet()) {
+            List<String[]> rows = csv(out.resolve(e.getKey()));
+            List<String> header = List.of(rows.get(0));
+            for (String c : e.getValue()) {
+                int i = header.indexOf(c);
+                assertThat(i).as(e.getKey() + " " + c).isNotNegative();
+                for (String[] r : rows.subList(1, rows.size())) {
+                    assertThat(r[i]).as(e.getKey() + " " + c).matches("\\*|0|[0-9]*[05]");
+                    hidden += r[i].equals("*") ? 1 : 0;
+                }
+            }
+        }
+        List<String[]> ret = csv(out.resolve("phb_return.csv"));
+        for (String[] r : ret.subList(1, ret.size())) {
+            if (!r[4].equals("annual_value_gbp")) {
+                assertThat(r[7]).as(String.join(",", r)).matches("\\*|0|[0-9]*[05]");
+                hidden += r[7].equals("*") ? 1 : 0;
+            }
+        }
+        // the annual value is hidden exactly where the people in place behind it are
+        for (String[] r : ret.subList(1, ret.size())) {
+            if (r[4].equals("annual_value_gbp")) {
+                String people = ret.stream().filter(x -> x[2].equals(r[2]) && x[4].equals("active_at_quarter_end") && x[5].equals(r[5])
+                        && x[6].equals(r[6])).findFirst().orElseThrow()[7];
+                assertThat(r[7].equals("*")).as(String.join(",", r)).isEqualTo(people.equals("*"));
+            }
+        }
+        assertThat(hidden).as("a 2,000-person lake has small numbers to hide").isGreaterThan(0);
+        JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
+        assertThat(manifest.get("disclosure_rule").get("suppressed_counts").asText()).isEqualTo("1 to 7 shown as *");
+        assertThat(manifest.get("disclosure_rule").get("rounding_base").asInt()).isEqualTo(5);
+        assertThat(manifest.get("files").size()).isEqualTo(((List<?>) first.get("files")).size() - 1);
+        for (JsonNode f : manifest.get("files")) {
+            byte[] bytes = Files.readAllBytes(out.resolve(f.get("name").asText()));
+            assertThat(ReportFiles.sha256(bytes)).isEqualTo(f.get("sha256").asText());
+        }
+        // nothing half-written is left beside the report
+        try (Stream<Path> siblings = Files.list(out.getParent())) {
+            assertThat(siblings.map(p -> p.getFileName().toString()).toList()).containsExactly(Q.toString());
+        }
+    }
+
+    @Test
+    void theBeforeAfterSectionReportsItsDesignAndTheTruth() throws IOException {
+        Path out = Path.of((String) first.get("out"));
+        List<String[]> ba = csv(out.resolve("before_after.csv"));
+        assertThat(ba.get(0)).contains("did_estimate", "did_ci_low", "did_ci_high", "true_effect");
+        assertThat(ba.stream().skip(1).map(r -> r[0]).toList()).containsExactly("acute", "primary_care", "community", "mental_health",
+                "adult_social_care", "chc", "health_total", "all_sectors");
+        List<String[]> balance = csv(out.resolve("balance.csv"));
+        assertThat(balance.stream().skip(1).map(r -> r[0]).toList()).contains("age", "ltc_count", "log_cost_before_acute");
+        assertThat(first).containsKeys("did_estimate", "did_ci_low", "did_ci_high", "true_effect", "max_abs_smd_after");
+        JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
+        assertThat(manifest.get("before_after_design").get("caliper_sd").asDouble()).isEqualTo(0.2);
+        assertThat(manifest.get("before_after_design").get("treated").asInt()).isPositive();
+    }
+
+    @Test
+    void theHtmlPageRendersItsChartsInAHeadlessBrowser() throws Exception {
+        Path html;
+        try (Stream<Path> files = Files.list(Path.of((String) first.get("out")))) {
+            html = files.filter(f -> f.toString().endsWith(".html")).findFirst().orElseThrow();
+        }
+        String page = Files.readString(html);
+        assertThat(page).doesNotContain("<script").doesNotContain("http://").doesNotContain("https://").contains("<h1>", "role=\"img\"");
+        ChromiumCheck.assertChartsRender(html, dir.resolve("browser"),
+                List.of("chart-uptake", "chart-options", "chart-declines", "chart-sectors", "chart-did", "chart-balance"));
+    }
+
+    @Test
+    void aMissingInputOrUnknownOrganisationIsTheUsersToFix() {
+        assertThatThrownBy(() -> run("ZZZ")).isInstanceOf(InputException.class).hasMessageContaining("--org ZZZ")
+                .hasMessageContaining("known codes");
+        JobSettings empty = new JobSettings(dir.resolve("nolake").toString(), dir.resolve("landing").toString(), dir.resolve("out2").toString(),
+                "local[2]", false);
+        assertThatThrownBy(() -> ReportJob.run(spark, ReportJob.Request.defaults(empty, ReportLake.LAKE_KEY, Q, null), Map.of(), Progress.NONE))
+                .isInstanceOf(InputException.class).hasMessageContaining("bronze/phb_register").hasMessageContaining("phb ingest");
+        JobSettings settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(), dir.resolve("out").toString(),
+                "local[2]", false);
+        assertThatThrownBy(() -> ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Quarter.parse("2024-25Q2"), null),
+                Map.of(), Progress.NONE)).isInstanceOf(InputException.class).hasMessageContaining("phb features --as-of 2024-25Q2");
+    }
+}

@@ -1,0 +1,96 @@
+package uk.nhs.phb.models.risk;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The model card ({@code model_card.md}) of a trained model: intended use, data, performance, subgroups, limits. */
+public final class ModelCard {
+    private ModelCard() {
+    }
+
+    private static String f(Object o, int places) {
+        return o instanceof Number n ? String.format(Locale.UK, "%." + places + "f", n.doubleValue()) : "n/a";
+    }
+
+    private static String pct(Object o) {
+        return o instanceof Number n ? String.format(Locale.UK, "%.1f%%", 100 * n.doubleValue()) : "n/a";
+    }
+
+    @SuppressWarnings("unchecked")
+    public static String render(String modelId, Map<String, Object> training, Map<String, Object> headline, Map<String, Object> metrics) {
+        StringBuilder s = new StringBuilder();
+        s.append("# Model card: ").append(modelId).append("\n\n");
+        s.append("## Intended use\n")
+                .append("Ranks the registered population of an ICB by the risk of an emergency hospital admission in the next 12 months, ")
+                .append("to help commissioners find people who may benefit from a personalised approach (a personal health budget, ")
+                .append("proactive care) and to weigh predicted 12-month cost in PHB prioritisation and indicative budgets. It supports, ")
+                .append("and never replaces, the judgement of the professionals who know the person. It is not a clinical diagnostic tool, ")
+                .append("not for decisions about an individual's care without review, and not validated outside the population it was ")
+                .append("trained on. Risk stratification for commissioning is secondary use: apply the national data opt-out and the ")
+                .append("local s251 / data-sharing basis.\n\n");
+        s.append("## Data\n")
+                .append("- Population: everyone registered with a practice and alive at each reference date (`gold/person_features`).\n")
+                .append("- Training reference dates: ").append(training.get("training_reference_dates")).append("; hold-out test date: ")
+                .append(training.get("test_reference_date")).append(" (temporal hold-out, later than every training date).\n")
+                .append("- Outcome: ").append(training.get("outcome")).append(". Cost outcome: ").append(training.get("cost_outcome"))
+                .append(".\n")
+                .append("- Rows available: ").append(training.get("training_rows_available")).append(" (")
+                .append(training.get("training_positives_available")).append(" with the outcome); fitted on ")
+                .append(training.get("rows_fitted")).append(" rows, validated on ").append(training.get("rows_validation"))
+                .append(" (sample fraction ").append(f(training.get("sample_fraction"), 3)).append(", ").append(training.get("sample"))
+                .append(").\n")
+                .append("- Inputs and their Delta versions: ").append(training.get("inputs_delta_versions")).append(".\n")
+                .append("- Features: 79 numbers from `gold/person_features` (age, sex, IMD decile, activity over 90/180/365 days, 20 ")
+                .append("long-term conditions, frailty, medicines, spend by sector, social care, education and PHB-relevant states). ")
+                .append("Ethnicity is not an input; it is used only to check performance by group. See features.json.\n\n");
+        s.append("## Models\n")
+                .append("- Chosen: gradient-boosted trees (Smile 2.6.0, logistic loss): ").append(training.get("gbt")).append(".\n")
+                .append("- Compared: L2-regularised logistic regression on standardised features ").append(training.get("logistic"))
+                .append("; baselines using prior emergency admissions only, and the count of long-term conditions only.\n")
+                .append("- Cost: ").append(((Map<String, Object>) training.get("cost_model")).get("algorithm")).append(".\n\n");
+        s.append("## Performance on the hold-out (").append(metrics.get("test_rows_evaluated")).append(" people)\n\n")
+                .append("| model | AUROC (95% CI) | AUPRC | Brier | calibration slope | calibration intercept |\n|---|---|---|---|---|---|\n");
+        Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) metrics.get("models");
+        models.forEach((name, m) -> s.append("| ").append(name).append(" | ").append(f(m.get("auroc"), 3)).append(" (")
+                .append(f(m.get("auroc_ci_lower"), 3)).append("-").append(f(m.get("auroc_ci_upper"), 3)).append(") | ")
+                .append(f(m.get("auprc"), 3)).append(" | ").append(f(m.get("brier"), 4)).append(" | ").append(f(m.get("calibration_slope"), 3))
+                .append(" | ").append(f(m.get("calibration_intercept"), 3)).append(" |\n"));
+        if (headline.get("oracle_auroc") != null) {
+            s.append("\nOn synthetic data the generator's true risk gives the best AUROC any model could reach (the oracle): ")
+                    .append(f(headline.get("oracle_auroc"), 3)).append("; the chosen model reaches ")
+                    .append(pct(headline.get("auroc_to_oracle"))).append(" of it on the same people.\n");
+        }
+        Map<String, Object> g = models.get("gbt");
+        s.append("\nFlagging the top 0.5% / 1% / 5%: ");
+        for (Map<String, Object> t : (List<Map<String, Object>>) g.get("top")) {
+            s.append("PPV ").append(pct(t.get("ppv"))).append(", sensitivity ").append(pct(t.get("sensitivity"))).append("; ");
+        }
+        s.append("\nCalibration: E-avg ").append(f(g.get("e_avg"), 4)).append(", E-90 ").append(f(g.get("e_90"), 4)).append(", E-max ")
+                .append(f(g.get("e_max"), 4)).append(" (isotonic calibration curve).\n");
+        Map<String, Object> cost = (Map<String, Object>) metrics.get("cost");
+        s.append("\nCost model: R-squared ").append(f(cost.get("r2"), 3)).append(" (").append(f(cost.get("r2_log"), 3))
+                .append(" on log cost), mean predicted / observed ").append(f(cost.get("predicted_to_observed"), 3)).append(".\n\n");
+        s.append("## Subgroups (operating point: top 5% flagged)\n\n| grouping | group | people | AUROC | calibration slope | ")
+                .append("false-negative rate |\n|---|---|---|---|---|---|\n");
+        ((Map<String, Object>) metrics.get("subgroups")).forEach((grouping, groups) ->
+                ((Map<String, Map<String, Object>>) groups).forEach((name, m) -> s.append("| ").append(grouping).append(" | ").append(name)
+                        .append(Boolean.TRUE.equals(m.get("core20")) ? " (Core20)" : "").append(" | ").append(m.get("rows")).append(" | ")
+                        .append(f(m.get("auroc"), 3)).append(" | ").append(f(m.get("calibration_slope"), 2)).append(" | ")
+                        .append(pct(m.get("false_negative_rate"))).append(" |\n")));
+        s.append("\nFalse-negative rates differ between groups even when calibration is good: most people admitted are not in the top ")
+                .append("5%, and groups with lower average risk (younger people) are flagged less. Read them with the group's admission rate.\n\n");
+        s.append("## Limits\n")
+                .append("- Trained and tested on one area's data at the dates above; performance drifts as services and coding change: ")
+                .append("retrain every quarter and compare with this card.\n")
+                .append("- Sees only what is recorded in the linked feeds: people who use services outside the area, or whose records ")
+                .append("failed to link, look healthier than they are; linkage is weaker for some groups (see the link quality report).\n")
+                .append("- The outcome counts admissions in the next 12 months including for people who die or move away during them ")
+                .append("(no censoring adjustment); deaths are not an outcome.\n")
+                .append("- The cost model predicts the average cost of people like this one; individual costs vary widely (see R-squared), ")
+                .append("so use it for ranking and budget envelopes, never as a person's budget on its own.\n")
+                .append("- Explanations are SHAP values of the tree model on the log-odds scale: they say what moved this prediction, not ")
+                .append("what causes admissions.\n");
+        return s.toString();
+    }
+}
