@@ -117,13 +117,18 @@ public final class IndicativeBudgets {
         }
     }
 
+    /**
+     * People with a mental health need on record: severe mental illness, depression, dementia, a learning
+     * disability or autism, or mental health service use in the last 12 months.
+     */
+    static final Column MENTAL_HEALTH_POPULATION = col("ltc_smi").plus(col("ltc_dep")).plus(col("ltc_dem")).plus(col("ltc_ld"))
+            .plus(col("ltc_aut")).gt(0).or(col("mh_cost").gt(0));
+
     static List<StreamCols> streamCols() {
         return List.of(
                 new StreamCols(Stream.NHS_CONTINUING_CARE, "cc_cost", "est_cc", col("cc_current"), null),
                 new StreamCols(Stream.NHS_COMMUNITY, "community_cost", "est_community", lit(true), "community_s2"),
-                new StreamCols(Stream.NHS_MENTAL_HEALTH, "mh_cost", "est_mh",
-                        col("ltc_smi").plus(col("ltc_dep")).plus(col("ltc_dem")).plus(col("ltc_ld")).plus(col("ltc_aut")).gt(0)
-                                .or(col("mh_cost").gt(0)), "mh_s2"),
+                new StreamCols(Stream.NHS_MENTAL_HEALTH, "mh_cost", "est_mh", MENTAL_HEALTH_POPULATION, "mh_s2"),
                 new StreamCols(Stream.NHS_WHEELCHAIR, "chair_annual", "est_chair", col("chair_current"), null),
                 new StreamCols(Stream.ADULT_SOCIAL_CARE, "asc_cost", "est_asc", col("asc_current"), null),
                 new StreamCols(Stream.EDUCATION, "edu_cost", "est_edu", col("edu_current"), null));
@@ -132,10 +137,13 @@ public final class IndicativeBudgets {
     private IndicativeBudgets() {
     }
 
+    /** The cohort of people on the priority list who are in no eligibility cohort. */
+    public static final String PRIORITY_ONLY_COHORT = "OTHER";
+
     /**
      * Who gets a budget, with their cohorts: everyone with a row in gold/phb_eligibility at the date, and
-     * everyone gold/phb_priority lists at the date as eligible or with a cohort. Columns {@code person_id,
-     * cohorts}.
+     * everyone on the priority list (gold/phb_priority) at the date; a person on the list in no cohort is in
+     * the local group {@value #PRIORITY_ONLY_COHORT}. Columns {@code person_id, cohorts}.
      *
      * @param priority gold/phb_priority, or null when there is none
      */
@@ -144,9 +152,9 @@ public final class IndicativeBudgets {
         Dataset<Row> e = eligibility.filter(col("reference_date").equalTo(day)).groupBy("person_id")
                 .agg(collect_set("cohort").alias("cohorts"));
         if (priority != null) {
-            Dataset<Row> p = priority.filter(col("reference_date").equalTo(day)
-                            .and(coalesce(col("eligible"), lit(false)).or(coalesce(size(col("cohorts")), lit(0)).gt(0))))
-                    .select(col("person_id"), coalesce(col("cohorts"), org.apache.spark.sql.functions.array().cast("array<string>")).alias("cohorts"));
+            Dataset<Row> p = priority.filter(col("reference_date").equalTo(day))
+                    .select(col("person_id"), when(coalesce(size(col("cohorts")), lit(0)).gt(0), col("cohorts"))
+                            .otherwise(org.apache.spark.sql.functions.array(lit(PRIORITY_ONLY_COHORT))).alias("cohorts"));
             e = e.unionByName(p).groupBy("person_id").agg(array_distinct(flatten(collect_list("cohorts"))).alias("cohorts"));
         }
         return e;
@@ -285,6 +293,7 @@ public final class IndicativeBudgets {
                         col("edu_current"), col("edu_items"), col("spend_education").alias("edu_hist"),
                         col("chair_current"), col("chair_type"),
                         col("community_spend"), col("community_by_service"), col("mh_spend"), col("mh_by_service"),
+                        MENTAL_HEALTH_POPULATION.alias("mh_relevant"),
                         col("est_cc"), col("est_asc"), col("est_edu"), col("est_community"), col("est_mh"), col("est_chair"),
                         col("ranges"), col("spend_acute"), col("spend_primary_care"), col("spend_prescribing"), col("mh_acute"));
         LineMaker maker = new LineMaker(rules, s.fyStart(), Date.valueOf(s.referenceDate()), models.modelId(), s.runId());
@@ -413,6 +422,11 @@ public final class IndicativeBudgets {
         facts.put(Stream.EDUCATION, packageFacts(r, "edu", "est_edu", ranges.get(Stream.EDUCATION.code())));
         facts.put(Stream.NHS_COMMUNITY, spendFacts(r, "community", "est_community", ranges.get(Stream.NHS_COMMUNITY.code())));
         facts.put(Stream.NHS_MENTAL_HEALTH, spendFacts(r, "mh", "est_mh", ranges.get(Stream.NHS_MENTAL_HEALTH.code())));
+        if (!bool(r, "mh_relevant")) {
+            IndicativeBudget.StreamFacts m = facts.get(Stream.NHS_MENTAL_HEALTH);
+            facts.put(Stream.NHS_MENTAL_HEALTH, new IndicativeBudget.StreamFacts(false, m.items(), m.historic12m(), m.historicByService(),
+                    m.needsEstimate(), m.rangeLow(), m.rangeHigh(), m.rangeBasis(), null));
+        }
         Row wr = ranges.get(Stream.NHS_WHEELCHAIR.code());
         facts.put(Stream.NHS_WHEELCHAIR, new IndicativeBudget.StreamFacts(bool(r, "chair_current"), null, null, null, null, low(wr), high(wr),
                 basis(wr), r.getAs("chair_type")));
