@@ -68,7 +68,7 @@ final class StatementOfResourcesCommand implements Callable<Integer> {
                         + "  people per cohort (eligible / with a budget, small numbers suppressed): %s%n  written to %s (statement.html, "
                         + "statement.csv, services.csv, manifest.json)",
                 date, org == null ? "" : " for " + org, s.get("run_id"), (long) s.get("people"), BudgetCommand.pounds(s.get("total_annual_gbp")),
-                s.get("cohorts"), s.get("out"));
+                s.get("cohorts"), s.get("out")) + (s.containsKey("warning") ? "\n  warning: " + s.get("warning") : "");
         Output.print(spec.commandLine().getOut(), common.json, s, text);
         return 0;
     }

@@ -135,7 +135,9 @@ public final class BudgetJob {
                         .option("replaceWhere", "reference_date = DATE'" + date + "'")
                         .option("userMetadata", meta).save(path);
                 String modelsPath = lake.gold(MODELS_TABLE);
-                result.models().coefficients(spark)
+                Dataset<Row> coefficients = result.models().coefficients(spark);
+                long coefficientRows = coefficients.count();
+                coefficients
                         .withColumn("reference_date", lit(date).cast(DataTypes.DateType))
                         .withColumn("model_id", lit(result.models().modelId()))
                         .withColumn("run_id", lit(run.runId()))
@@ -146,7 +148,8 @@ public final class BudgetJob {
                 run.stage("summary");
                 Dataset<Row> written = spark.read().format("delta").load(path).filter(col("reference_date").equalTo(lit(date)
                         .cast(DataTypes.DateType))).persist(StorageLevel.MEMORY_AND_DISK());
-                Row totals = written.agg(count(lit(1)), countDistinct("person_id"), sum("annual_gbp")).first();
+                Row totals = written.agg(count(lit(1)), countDistinct("person_id"), sum("annual_gbp"),
+                        countDistinct(org.apache.spark.sql.functions.when(col("pooled"), col("person_id")))).first();
                 long lines = totals.getLong(0);
                 long persons = totals.getLong(1);
                 BigDecimal total = totals.isNullAt(2) ? BigDecimal.ZERO.setScale(2) : totals.getDecimal(2);
@@ -158,16 +161,21 @@ public final class BudgetJob {
                 summary.put("people_without_lines", candidates - persons);
                 summary.put("lines", lines);
                 summary.put("total_annual_gbp", total);
-                summary.put("pooled_people", written.filter(col("pooled")).select("person_id").distinct().count());
-                summary.put("lines_by_method", counts(written, "method"));
-                summary.put("lines_by_stream", counts(written, "stream"));
+                summary.put("pooled_people", totals.getLong(3));
+                Map<String, Long> byMethod = new java.util.TreeMap<>();
+                Map<String, Long> byStream = new java.util.TreeMap<>();
+                for (Row r : written.groupBy("method", "stream").count().collectAsList()) {
+                    byMethod.merge(r.getString(0), r.getLong(2), Long::sum);
+                    byStream.merge(r.getString(1), r.getLong(2), Long::sum);
+                }
+                summary.put("lines_by_method", byMethod);
+                summary.put("lines_by_stream", byStream);
                 summary.put("model_id", result.models().modelId());
                 summary.put("rules_version", req.rules().version());
                 summary.put("pooling", req.rules().poolingSource());
                 summary.put("models", result.models().summary());
                 run.output("gold/" + TABLE, DeltaTables.version(spark, path), lines);
-                run.output("gold/" + MODELS_TABLE, DeltaTables.version(spark, modelsPath), spark.read().format("delta").load(modelsPath)
-                        .filter(col("reference_date").equalTo(lit(date).cast(DataTypes.DateType))).count());
+                run.output("gold/" + MODELS_TABLE, DeltaTables.version(spark, modelsPath), coefficientRows);
                 run.count("people", persons);
                 run.count("lines", lines);
                 if (req.evaluate()) {
@@ -189,14 +197,6 @@ public final class BudgetJob {
                 throw e;
             }
         }
-    }
-
-    private static Map<String, Long> counts(Dataset<Row> d, String column) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (Row r : d.groupBy(column).count().orderBy(column).collectAsList()) {
-            out.put(r.getString(0), r.getLong(1));
-        }
-        return out;
     }
 
     /** A truth table as written by 'phb synth' (CSV with header, or Parquet), all columns as strings. */

@@ -71,6 +71,9 @@ public final class StatementOfResourcesJob {
                     throw new InputException("gold/indicative_budgets has no rows for " + date + "; run 'phb budget --as-of " + date + "' first");
                 }
                 List<String> versions = lines.select("rules_version").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+                String warning = versions.equals(List.of(req.rules().version())) ? null
+                        : "the budgets were made with reference data " + versions + " but this statement's rules are " + req.rules().version()
+                        + "; pass the same --pooling file to 'phb statement-of-resources' as to 'phb budget' so the cohorts' streams match";
                 if (req.org() != null) {
                     if (!DeltaTables.exists(spark, featuresPath)) {
                         throw new InputException("--org needs gold/person_features in " + lake.root() + " to place people; run 'phb features --as-of "
@@ -111,6 +114,7 @@ public final class StatementOfResourcesJob {
                     manifest.put("budgets_version", DeltaTables.version(spark, budgetsPath));
                     manifest.put("budget_rules_versions", versions);
                     manifest.put("statement_rules_version", req.rules().version());
+                    manifest.put("warning", warning);
                     manifest.put("small_numbers", "counts 1-" + rule.threshold() + " shown as *, others rounded to " + rule.base()
                             + "; money shown only where its count is shown");
                     manifest.put("files", files);
@@ -126,6 +130,7 @@ public final class StatementOfResourcesJob {
                 summary.put("as_of", date);
                 summary.put("org", req.org());
                 summary.put("people", figures.all().people());
+                summary.put("people_published", rule.count(figures.all().people(), SmallNumbers.Level.SUB_NATIONAL).text());
                 summary.put("total_annual_gbp", figures.all().total());
                 Map<String, Object> cohorts = new LinkedHashMap<>();
                 for (StatementOfResources.CohortFigures c : figures.cohorts()) {
@@ -136,6 +141,9 @@ public final class StatementOfResourcesJob {
                 }
                 summary.put("cohorts", cohorts);
                 summary.put("out", target);
+                if (warning != null) {
+                    summary.put("warning", warning);
+                }
                 summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
                 run.count("people", figures.all().people());
                 run.succeeded();

@@ -17,8 +17,10 @@ import java.util.stream.Collectors;
  *
  * <p>Which line: each cohort of the person, in the statement's precedence order, brings the streams its
  * rule lists; a stream two cohorts list belongs to the first. Package streams (continuing care, adult social
- * care, education) and the wheelchair need a current package, plan or chair; community and mental health
- * lines are made whenever a cohort lists them.
+ * care, education) and the wheelchair need a current package, plan or chair; a community line is made
+ * whenever a cohort lists it; a mental health line when a mental health need is recorded
+ * ({@link StreamFacts#current()}: a condition or service use) or the cohort is about mental health
+ * ({@link #MENTAL_HEALTH_COHORTS}).
  *
  * <p>Which method, per line, the first that applies:
  * <ol>
@@ -145,7 +147,7 @@ public final class IndicativeBudget {
         for (Map.Entry<Stream, BudgetRules.Cohort> e : owner.entrySet()) {
             Stream s = e.getKey();
             StreamFacts f = person.facts().get(s);
-            Draft d = f == null ? null : draft(s, f, person, rules);
+            Draft d = f == null ? null : draft(s, f, e.getValue(), person, rules);
             if (d == null) {
                 absent.add(absentSentence(s));
             } else {
@@ -190,7 +192,10 @@ public final class IndicativeBudget {
         Map<String, BigDecimal> services = new LinkedHashMap<>();
     }
 
-    private static Draft draft(Stream s, StreamFacts f, Person person, BudgetRules rules) {
+    /** Cohorts about mental health: their mental health line needs no recorded condition. */
+    public static final java.util.Set<String> MENTAL_HEALTH_COHORTS = java.util.Set.of("S117", "MENTAL_HEALTH");
+
+    private static Draft draft(Stream s, StreamFacts f, BudgetRules.Cohort cohort, Person person, BudgetRules rules) {
         Draft d = new Draft();
         d.stream = s;
         d.needs = f.needsEstimate() == null ? null : Money.pounds(f.needsEstimate());
@@ -235,6 +240,9 @@ public final class IndicativeBudget {
             default -> {
                 if (historicLine(d, f, "what the NHS spent on these services for you in the last 12 months")) {
                     return d;
+                }
+                if (s == Stream.NHS_MENTAL_HEALTH && !f.current() && !MENTAL_HEALTH_COHORTS.contains(cohort.code())) {
+                    return null;
                 }
                 return needsLine(d, f, "You used none of these services in the last 12 months, so this");
             }
@@ -355,6 +363,7 @@ public final class IndicativeBudget {
                     + "assesses that you need care and support, it can be added.";
             case EDUCATION -> "There is no current EHC plan, so there is no education part.";
             case NHS_WHEELCHAIR -> "No NHS wheelchair for long-term use is recorded, so there is no wheelchair part.";
+            case NHS_MENTAL_HEALTH -> "No mental health need is recorded, so there is no mental health part.";
             default -> "There is not enough information to estimate the " + s.words() + " part yet.";
         };
     }

@@ -1,6 +1,6 @@
 package uk.nhs.phb.models.budget;
 
-import org.apache.commons.math3.distribution.GammaDistribution;
+import org.apache.commons.math3.special.Gamma;
 
 /**
  * The range of annual need among similar people, for services used visit by visit (community and mental
@@ -47,8 +47,31 @@ public final class NeedRange {
             return new Range(m, m);
         }
         double shape = m * m / v;
+        if (shape > 1e7) {
+            return new Range(m, m);
+        }
         double scale = v / m;
-        GammaDistribution g = new GammaDistribution(null, shape, scale, 1e-12);
-        return new Range(g.inverseCumulativeProbability(0.25), g.inverseCumulativeProbability(0.75));
+        return new Range(quantile(shape, scale, 0.25), quantile(shape, scale, 0.75));
+    }
+
+    /**
+     * The p-quantile of a gamma distribution by bisection on its regularised incomplete gamma function (robust
+     * for the very small shapes of rarely used services, where a quantile can be far below the mean).
+     */
+    static double quantile(double shape, double scale, double p) {
+        double lo = 0;
+        double hi = Math.max(1, shape) * scale;
+        while (Gamma.regularizedGammaP(shape, hi / scale, 1e-14, 100_000) < p) {
+            hi *= 2;
+        }
+        for (int i = 0; i < 200 && hi - lo > 1e-9 * Math.max(1e-12, hi); i++) {
+            double mid = (lo + hi) / 2;
+            if (Gamma.regularizedGammaP(shape, mid / scale, 1e-14, 100_000) < p) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return (lo + hi) / 2;
     }
 }

@@ -196,6 +196,19 @@ class IndicativeBudgetTest {
     }
 
     @Test
+    void aMentalHealthLineNeedsARecordedNeedUnlessTheCohortIsAboutMentalHealth() {
+        Map<Stream, StreamFacts> f = new EnumMap<>(Stream.class);
+        f.put(Stream.NHS_COMMUNITY, spend("130.00", Map.of("PODIATRY", d("130.00")), null));
+        f.put(Stream.NHS_MENTAL_HEALTH, new StreamFacts(false, null, null, null, d("3.10"), null, null, null, null));
+        Budget other = IndicativeBudget.of(person(List.of("OTHER"), f), RULES);
+        assertThat(other.lines()).extracting(Line::stream).containsExactly(Stream.NHS_COMMUNITY);
+        assertThat(other.explanation()).contains("No mental health need is recorded");
+        Budget s117 = IndicativeBudget.of(person(List.of("S117"), f), RULES);
+        assertThat(s117.lines()).extracting(Line::stream).containsExactly(Stream.NHS_MENTAL_HEALTH);
+        assertThat(s117.lines().get(0).annual()).isEqualTo(d("3.10"));
+    }
+
+    @Test
     void noCohortWithARuleMeansNoLines() {
         Budget b = IndicativeBudget.of(person(List.of("NOT_A_COHORT"), Map.of()), RULES);
         assertThat(b.lines()).isEmpty();

@@ -53,5 +53,10 @@ class NeedRangeTest {
         assertThat(floor.low()).isLessThan(100).isGreaterThan(80);
         assertThat(floor.high()).isGreaterThan(100).isLessThan(120);
         assertThat(NeedRange.ofVisits(0, 0, 0, 0)).isEqualTo(new NeedRange.Range(0, 0));
+        // one person in a hundred with one 65-pound visit, and one with a thousand pounds of need: a very skewed gamma
+        NeedRange.Range skewed = NeedRange.ofVisits(10.65, 10_000, 42.25, 0);
+        assertThat(skewed.low()).isGreaterThanOrEqualTo(0).isLessThan(skewed.high());
+        assertThat(skewed.high()).isLessThan(10.65);
+        assertThat(NeedRange.quantile(2, 130, 0.5)).isCloseTo(new GammaDistribution(2, 130).inverseCumulativeProbability(0.5), within(1e-6));
     }
 }

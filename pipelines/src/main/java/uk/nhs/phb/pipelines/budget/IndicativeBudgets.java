@@ -117,13 +117,18 @@ public final class IndicativeBudgets {
         }
     }
 
+    /**
+     * People with a mental health need on record: severe mental illness, depression, dementia, a learning
+     * disability or autism, or mental health service use in the last 12 months.
+     */
+    static final Column MENTAL_HEALTH_POPULATION = col("ltc_smi").plus(col("ltc_dep")).plus(col("ltc_dem")).plus(col("ltc_ld"))
+            .plus(col("ltc_aut")).gt(0).or(col("mh_cost").gt(0));
+
     static List<StreamCols> streamCols() {
         return List.of(
                 new StreamCols(Stream.NHS_CONTINUING_CARE, "cc_cost", "est_cc", col("cc_current"), null),
                 new StreamCols(Stream.NHS_COMMUNITY, "community_cost", "est_community", lit(true), "community_s2"),
-                new StreamCols(Stream.NHS_MENTAL_HEALTH, "mh_cost", "est_mh",
-                        col("ltc_smi").plus(col("ltc_dep")).plus(col("ltc_dem")).plus(col("ltc_ld")).plus(col("ltc_aut")).gt(0)
-                                .or(col("mh_cost").gt(0)), "mh_s2"),
+                new StreamCols(Stream.NHS_MENTAL_HEALTH, "mh_cost", "est_mh", MENTAL_HEALTH_POPULATION, "mh_s2"),
                 new StreamCols(Stream.NHS_WHEELCHAIR, "chair_annual", "est_chair", col("chair_current"), null),
                 new StreamCols(Stream.ADULT_SOCIAL_CARE, "asc_cost", "est_asc", col("asc_current"), null),
                 new StreamCols(Stream.EDUCATION, "edu_cost", "est_edu", col("edu_current"), null));
@@ -132,10 +137,13 @@ public final class IndicativeBudgets {
     private IndicativeBudgets() {
     }
 
+    /** The cohort of people on the priority list who are in no eligibility cohort. */
+    public static final String PRIORITY_ONLY_COHORT = "OTHER";
+
     /**
      * Who gets a budget, with their cohorts: everyone with a row in gold/phb_eligibility at the date, and
-     * everyone gold/phb_priority lists at the date as eligible or with a cohort. Columns {@code person_id,
-     * cohorts}.
+     * everyone on the priority list (gold/phb_priority) at the date; a person on the list in no cohort is in
+     * the local group {@value #PRIORITY_ONLY_COHORT}. Columns {@code person_id, cohorts}.
      *
      * @param priority gold/phb_priority, or null when there is none
      */
@@ -144,9 +152,9 @@ public final class IndicativeBudgets {
         Dataset<Row> e = eligibility.filter(col("reference_date").equalTo(day)).groupBy("person_id")
                 .agg(collect_set("cohort").alias("cohorts"));
         if (priority != null) {
-            Dataset<Row> p = priority.filter(col("reference_date").equalTo(day)
-                            .and(coalesce(col("eligible"), lit(false)).or(coalesce(size(col("cohorts")), lit(0)).gt(0))))
-                    .select(col("person_id"), coalesce(col("cohorts"), org.apache.spark.sql.functions.array().cast("array<string>")).alias("cohorts"));
+            Dataset<Row> p = priority.filter(col("reference_date").equalTo(day))
+                    .select(col("person_id"), when(coalesce(size(col("cohorts")), lit(0)).gt(0), col("cohorts"))
+                            .otherwise(org.apache.spark.sql.functions.array(lit(PRIORITY_ONLY_COHORT))).alias("cohorts"));
             e = e.unionByName(p).groupBy("person_id").agg(array_distinct(flatten(collect_list("cohorts"))).alias("cohorts"));
         }
         return e;
@@ -197,15 +205,25 @@ public final class IndicativeBudgets {
         }
         // need bands: tenths of each stream's estimates over its population; wheelchairs by chair type
         Map<Stream, Column> band = new EnumMap<>(Stream.class);
+        Dataset<Row> estimates = null;
+        for (StreamCols sc : streamCols()) {
+            if (sc.stream() != Stream.NHS_WHEELCHAIR) {
+                Dataset<Row> e = scored.filter(sc.population().and(col(sc.estimate()).isNotNull()))
+                        .select(lit(sc.stream().code()).alias("stream"), col(sc.estimate()).alias("estimate"));
+                estimates = estimates == null ? e : estimates.unionByName(e);
+            }
+        }
+        Map<String, List<Double>> cutsByStream = new LinkedHashMap<>();
+        for (Row r : estimates.groupBy("stream").agg(percentile_approx(col("estimate"), lit(BAND_CUTS), lit(1000))).collectAsList()) {
+            cutsByStream.put(r.getString(0), r.getList(1));
+        }
         for (StreamCols sc : streamCols()) {
             if (sc.stream() == Stream.NHS_WHEELCHAIR) {
                 band.put(sc.stream(), coalesce(col("chair_type"), lit("unknown")));
                 continue;
             }
-            double[] cuts = scored.filter(sc.population().and(col(sc.estimate()).isNotNull()))
-                    .stat().approxQuantile(sc.estimate(), BAND_CUTS, 0.001);
             Column b = lit(1);
-            for (double cut : cuts) {
+            for (double cut : cutsByStream.getOrDefault(sc.stream().code(), List.of())) {
                 b = b.plus(when(col(sc.estimate()).gt(cut), 1).otherwise(0));
             }
             band.put(sc.stream(), when(col(sc.estimate()).isNull(), lit("0")).otherwise(b.cast("string")));
@@ -244,15 +262,16 @@ public final class IndicativeBudgets {
                     col(sc.estimate()).alias("estimate"), band.get(sc.stream()).alias("band")));
         }
         Dataset<Row> streamCosts = mine.stream().reduce(Dataset::unionByName).orElseThrow().persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> cellRanges = cellRanges(people.sparkSession(), reference, streamCosts, rules);
+        List<Row> cellRanges = cellRanges(reference, streamCosts, rules);
+        org.apache.spark.sql.SparkSession spark = people.sparkSession();
         int min = s.minCell();
         Column level1 = coalesce(col("n1"), lit(0L)).geq(min);
         Column level2 = coalesce(col("n2"), lit(0L)).geq(min);
-        Dataset<Row> c1 = cellRanges.filter(col("level").equalTo(1)).select(col("stream"), col("cohort"), col("band"), col("n").alias("n1"),
+        Dataset<Row> c1 = level(spark, cellRanges, 1).select(col("stream"), col("cohort"), col("band"), col("n").alias("n1"),
                 col("low").alias("low1"), col("high").alias("high1"), col("basis").alias("basis1"));
-        Dataset<Row> c2 = cellRanges.filter(col("level").equalTo(2)).select(col("stream"), col("band"), col("n").alias("n2"),
+        Dataset<Row> c2 = level(spark, cellRanges, 2).select(col("stream"), col("band"), col("n").alias("n2"),
                 col("low").alias("low2"), col("high").alias("high2"), col("basis").alias("basis2"));
-        Dataset<Row> c3 = cellRanges.filter(col("level").equalTo(3)).select(col("stream"), col("n").alias("n3"),
+        Dataset<Row> c3 = level(spark, cellRanges, 3).select(col("stream"), col("n").alias("n3"),
                 col("low").alias("low3"), col("high").alias("high3"), col("basis").alias("basis3"));
         Dataset<Row> ranges = streamCosts
                 .join(org.apache.spark.sql.functions.broadcast(c1), new String[] {"stream", "cohort", "band"}, "left")
@@ -274,6 +293,7 @@ public final class IndicativeBudgets {
                         col("edu_current"), col("edu_items"), col("spend_education").alias("edu_hist"),
                         col("chair_current"), col("chair_type"),
                         col("community_spend"), col("community_by_service"), col("mh_spend"), col("mh_by_service"),
+                        MENTAL_HEALTH_POPULATION.alias("mh_relevant"),
                         col("est_cc"), col("est_asc"), col("est_edu"), col("est_community"), col("est_mh"), col("est_chair"),
                         col("ranges"), col("spend_acute"), col("spend_primary_care"), col("spend_prescribing"), col("mh_acute"));
         LineMaker maker = new LineMaker(rules, s.fyStart(), Date.valueOf(s.referenceDate()), models.modelId(), s.runId());
@@ -293,47 +313,49 @@ public final class IndicativeBudgets {
      * their statistics come to the driver and the ranges are worked out there ({@link NeedRange} for
      * services used visit by visit, the empirical quartiles of package costs otherwise).
      */
-    static Dataset<Row> cellRanges(org.apache.spark.sql.SparkSession spark, Dataset<Row> reference, Dataset<Row> streamCosts,
-                                   BudgetRules rules) {
+    static List<Row> cellRanges(Dataset<Row> reference, Dataset<Row> streamCosts, BudgetRules rules) {
         List<Row> out = new ArrayList<>();
         Map<String, Boolean> visits = new LinkedHashMap<>();
         for (StreamCols sc : streamCols()) {
             visits.put(sc.stream().code(), sc.visits());
         }
-        Object[][] levels = {{1, streamCosts, new String[] {"stream", "cohort", "band"}}, {2, reference, new String[] {"stream", "band"}},
-            {3, reference, new String[] {"stream"}}};
-        for (Object[] lv : levels) {
-            int level = (int) lv[0];
-            @SuppressWarnings("unchecked")
-            Dataset<Row> d = (Dataset<Row>) lv[1];
-            String[] keys = (String[]) lv[2];
-            Dataset<Row> stats = d.groupBy(keys[0], java.util.Arrays.copyOfRange(keys, 1, keys.length)).agg(
-                    count(col("y")).alias("n"), avg(col("y")).alias("mean_y"), var_samp(col("y")).alias("var_y"),
-                    avg(when(col("y").isNotNull(), col("s2"))).alias("mean_s2"), var_samp(col("estimate")).alias("var_est"),
-                    percentile_approx(col("y"), lit(new double[] {0.25, 0.75}), lit(10000)).alias("q"));
-            for (Row r : stats.collectAsList()) {
-                String stream = r.getAs("stream");
-                String cohort = level == 1 ? r.getAs("cohort") : null;
-                String band = level <= 2 ? r.getAs("band") : null;
-                long n = r.getAs("n");
-                if (n == 0) {
-                    continue;
-                }
-                double low;
-                double high;
-                if (visits.get(stream)) {
-                    NeedRange.Range nr = NeedRange.ofVisits(r.<Double>getAs("mean_y"), orZero(r, "var_y"), orZero(r, "mean_s2"), orZero(r, "var_est"));
-                    low = nr.low();
-                    high = nr.high();
-                } else {
-                    List<Double> q = r.getList(r.fieldIndex("q"));
-                    low = q.get(0);
-                    high = q.get(1);
-                }
-                out.add(RowFactory.create(level, stream, cohort, band, n, low, high, basis(level, stream, cohort, n, rules)));
+        Column[] stats = {count(col("y")).alias("n"), avg(col("y")).alias("mean_y"), var_samp(col("y")).alias("var_y"),
+            avg(when(col("y").isNotNull(), col("s2"))).alias("mean_s2"), var_samp(col("estimate")).alias("var_est"),
+            percentile_approx(col("y"), lit(new double[] {0.25, 0.75}), lit(10000)).alias("q")};
+        List<Row> rows = new ArrayList<>(streamCosts.groupBy("stream", "cohort", "band").agg(stats[0], java.util.Arrays.copyOfRange(stats, 1,
+                stats.length)).collectAsList());
+        rows.addAll(reference.groupBy("stream", "band").agg(stats[0], java.util.Arrays.copyOfRange(stats, 1, stats.length))
+                .withColumn("cohort", lit(null).cast("string")).collectAsList());
+        rows.addAll(reference.groupBy("stream").agg(stats[0], java.util.Arrays.copyOfRange(stats, 1, stats.length))
+                .withColumn("cohort", lit(null).cast("string")).withColumn("band", lit(null).cast("string")).collectAsList());
+        for (Row r : rows) {
+            String stream = r.getAs("stream");
+            String cohort = r.getAs("cohort");
+            String band = r.getAs("band");
+            int level = cohort != null ? 1 : band != null ? 2 : 3;
+            long n = r.getAs("n");
+            if (n == 0) {
+                continue;
             }
+            double low;
+            double high;
+            if (visits.get(stream)) {
+                NeedRange.Range nr = NeedRange.ofVisits(r.<Double>getAs("mean_y"), orZero(r, "var_y"), orZero(r, "mean_s2"), orZero(r, "var_est"));
+                low = nr.low();
+                high = nr.high();
+            } else {
+                List<Double> q = r.getList(r.fieldIndex("q"));
+                low = q.get(0);
+                high = q.get(1);
+            }
+            out.add(RowFactory.create(level, stream, cohort, band, n, low, high, basis(level, stream, cohort, n, rules)));
         }
-        return spark.createDataFrame(out, CELL);
+        return out;
+    }
+
+    /** The cells of one level as their own small Dataset (three separate ones, so joining all three is no self-join). */
+    private static Dataset<Row> level(org.apache.spark.sql.SparkSession spark, List<Row> cells, int level) {
+        return spark.createDataFrame(cells.stream().filter(r -> r.getInt(0) == level).toList(), CELL);
     }
 
     private static double orZero(Row r, String name) {
@@ -400,6 +422,11 @@ public final class IndicativeBudgets {
         facts.put(Stream.EDUCATION, packageFacts(r, "edu", "est_edu", ranges.get(Stream.EDUCATION.code())));
         facts.put(Stream.NHS_COMMUNITY, spendFacts(r, "community", "est_community", ranges.get(Stream.NHS_COMMUNITY.code())));
         facts.put(Stream.NHS_MENTAL_HEALTH, spendFacts(r, "mh", "est_mh", ranges.get(Stream.NHS_MENTAL_HEALTH.code())));
+        if (!bool(r, "mh_relevant")) {
+            IndicativeBudget.StreamFacts m = facts.get(Stream.NHS_MENTAL_HEALTH);
+            facts.put(Stream.NHS_MENTAL_HEALTH, new IndicativeBudget.StreamFacts(false, m.items(), m.historic12m(), m.historicByService(),
+                    m.needsEstimate(), m.rangeLow(), m.rangeHigh(), m.rangeBasis(), null));
+        }
         Row wr = ranges.get(Stream.NHS_WHEELCHAIR.code());
         facts.put(Stream.NHS_WHEELCHAIR, new IndicativeBudget.StreamFacts(bool(r, "chair_current"), null, null, null, null, low(wr), high(wr),
                 basis(wr), r.getAs("chair_type")));

@@ -156,9 +156,40 @@ public final class NeedsModels {
      * {@code cc_cost, asc_cost, edu_cost, community_cost, mh_cost} as doubles).
      */
     public static NeedsModels fit(Dataset<Row> population) {
+        // one pass: every stream's need patterns, keyed by stream, its (up to three) categorical variables padded with nulls
+        List<Column> numeric = new ArrayList<>();
+        NUMERIC.forEach(c -> numeric.add(col(c)));
+        Dataset<Row> union = null;
+        for (Spec spec : specs()) {
+            List<String> cats = categorical(spec);
+            List<Column> cols = new ArrayList<>();
+            cols.add(lit(spec.stream().code()).alias("stream"));
+            for (int i = 0; i < MAX_CATEGORICAL; i++) {
+                cols.add((i < cats.size() ? col(cats.get(i)) : lit(null)).cast("string").alias("c" + i));
+            }
+            cols.addAll(numeric);
+            cols.add(coalesce(col(spec.cost()), lit(0.0)).cast("double").alias("y"));
+            Dataset<Row> d = population.filter(spec.population()).select(cols.toArray(Column[]::new));
+            union = union == null ? d : union.unionByName(d);
+        }
+        List<Column> keys = new ArrayList<>();
+        keys.add(col("stream"));
+        for (int i = 0; i < MAX_CATEGORICAL; i++) {
+            keys.add(col("c" + i));
+        }
+        keys.addAll(numeric);
+        Column y = col("y");
+        Column positive = y.gt(0);
+        Map<String, List<Row>> byStream = new LinkedHashMap<>();
+        for (Row r : union.groupBy(keys.toArray(Column[]::new))
+                .agg(count(lit(1)).alias("n"), sum(when(positive, 1).otherwise(0)).alias("n_pos"),
+                        sum(when(positive, y).otherwise(0.0)).alias("sum_y"), sum(when(positive, y.multiply(y)).otherwise(0.0)).alias("sum_y2"))
+                .collectAsList()) {
+            byStream.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
+        }
         Map<Stream, StreamModel> out = new LinkedHashMap<>();
         for (Spec spec : specs()) {
-            StreamModel m = fitOne(population, spec);
+            StreamModel m = fitOne(byStream.getOrDefault(spec.stream().code(), List.of()), spec);
             if (m != null) {
                 out.put(spec.stream(), m);
             }
@@ -166,22 +197,21 @@ public final class NeedsModels {
         return new NeedsModels(out);
     }
 
-    static StreamModel fitOne(Dataset<Row> population, Spec spec) {
+    static final int MAX_CATEGORICAL = 3;
+
+    static List<String> categorical(Spec spec) {
         List<String> categorical = new ArrayList<>(List.of("age_band"));
         categorical.addAll(spec.extraCategorical());
+        return categorical;
+    }
+
+    /** Fits a stream's model from its pattern rows ({@code stream, c0..c2, numeric..., n, n_pos, sum_y, sum_y2}). */
+    static StreamModel fitOne(List<Row> patterns, Spec spec) {
+        List<String> categorical = categorical(spec);
         Design.Variables vars = new Design.Variables(categorical, NUMERIC);
-        List<Column> keys = new ArrayList<>();
-        categorical.forEach(c -> keys.add(col(c)));
-        NUMERIC.forEach(c -> keys.add(col(c)));
-        Column y = coalesce(col(spec.cost()), lit(0.0));
-        Column positive = y.gt(0);
-        List<Row> patterns = population.filter(spec.population())
-                .groupBy(keys.toArray(Column[]::new))
-                .agg(count(lit(1)).alias("n"), sum(when(positive, 1).otherwise(0)).alias("n_pos"),
-                        sum(when(positive, y).otherwise(0.0)).alias("sum_y"), sum(when(positive, y.multiply(y)).otherwise(0.0)).alias("sum_y2"))
-                .collectAsList();
         int nc = categorical.size();
         int nn = NUMERIC.size();
+        int base = 1 + MAX_CATEGORICAL;
         List<Design.Pattern> all = new ArrayList<>();
         List<Design.Pattern> users = new ArrayList<>();
         List<double[]> userStats = new ArrayList<>();
@@ -190,16 +220,16 @@ public final class NeedsModels {
         for (Row r : patterns) {
             String[] cat = new String[nc];
             for (int i = 0; i < nc; i++) {
-                cat[i] = r.getString(i);
+                cat[i] = r.getString(1 + i);
             }
             double[] num = new double[nn];
             for (int i = 0; i < nn; i++) {
-                num[i] = r.getDouble(nc + i);
+                num[i] = r.getDouble(base + i);
             }
-            long n = r.getLong(nc + nn);
-            long nPos = r.getLong(nc + nn + 1);
-            double sumY = r.getDouble(nc + nn + 2);
-            double sumY2 = r.getDouble(nc + nn + 3);
+            long n = r.getLong(base + nn);
+            long nPos = r.getLong(base + nn + 1);
+            double sumY = r.getDouble(base + nn + 2);
+            double sumY2 = r.getDouble(base + nn + 3);
             all.add(new Design.Pattern(cat, num, n));
             shareUsing.add((double) nPos / n);
             if (nPos > 0) {
