@@ -214,7 +214,7 @@ public final class TrainJob {
         // hold-out: score on the executors, collect only the numbers the metrics need (no person ids)
         run.stage("evaluate on the hold-out at " + testDate);
         Broadcast<RiskModels> bc = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(models);
-        Dataset<Row> test = labelled(spark, lake, inputs, testDate);
+        Dataset<Row> test = labelled(spark, lake, inputs, testDate).persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> scored = RiskScoring.score(test, bc, List.of("person_id", "y", "outcome_emergency_admissions", "outcome_cost_12m",
                 "imd_quintile", "ethnicity", "age", "sex"), true);
         String truthRisk = settings.landing() + "/_truth/risk";
@@ -233,6 +233,7 @@ public final class TrainJob {
                 col("p_prior_admissions"), col("p_multimorbidity"), col("p_truth"), col("imd_quintile").cast("string"),
                 ethnicityGroup(col("ethnicity")), ageGroup(col("age")), sexGroup(col("sex"))).collectAsList();
         bc.destroy();
+        test.unpersist();
         Map<String, Object> metrics = evaluate(t, testDate, testRows);
 
         Map<String, Object> training = new LinkedHashMap<>();
