@@ -126,6 +126,8 @@ class EndToEndTest {
 
         // risk model, scoring, eligibility and the priority list (issue 4); their tables join the identifier scan below
         IdentifyStages.trainScoreExplain(dir, lakeKey, spark, this::run, this::common, features.get("persons").asLong());
+        // indicative budgets and the statement of resources (issue 5) on the scored lake
+        BudgetStages.budgetsAndStatement(dir, lakeKey, spark, this::run, this::common);
 
         // no raw identifier, source token outside bronze, or key material anywhere in the lake, out/ or what the
         // commands printed (keys are never printed, logged or written to audit/runs): the real scanner
