@@ -121,22 +121,23 @@ public final class ReportJob {
                 Map<String, Dataset<Row>> bronze = new HashMap<>();
                 for (String feed : FEEDS) {
                     String path = lake.bronze(feed);
-                    if (DeltaTables.exists(spark, path)) {
+                    long version = DeltaTables.logVersion(spark, path);
+                    if (version >= 0) {
                         bronze.put(feed, spark.read().format("delta").load(path));
-                        run.input("bronze/" + feed, DeltaTables.version(spark, path));
+                        run.input("bronze/" + feed, version);
                     }
                 }
                 Dataset<Row> index = spark.read().format("delta").load(lake.silver("person_index"));
-                run.input("silver/person_index", DeltaTables.version(spark, lake.silver("person_index")));
+                run.input("silver/person_index", DeltaTables.logVersion(spark, lake.silver("person_index")));
                 Dataset<Row> features = spark.read().format("delta").load(featuresPath).filter(col("reference_date").equalTo(end.toString()));
-                run.input("gold/person_features", DeltaTables.version(spark, featuresPath));
+                run.input("gold/person_features", DeltaTables.logVersion(spark, featuresPath));
                 Dataset<Row> risk = null;
                 String riskPath = lake.gold("risk_scores");
-                if (DeltaTables.exists(spark, riskPath)) {
+                if (DeltaTables.logVersion(spark, riskPath) >= 0) {
                     Dataset<Row> r = spark.read().format("delta").load(riskPath).filter(col("reference_date").equalTo(end.toString()));
                     if (!r.isEmpty()) {
                         risk = r.select("person_id", "risk_tier");
-                        run.input("gold/risk_scores", DeltaTables.version(spark, riskPath));
+                        run.input("gold/risk_scores", DeltaTables.logVersion(spark, riskPath));
                     }
                 }
                 String truthPath = req.settings().landing() + "/_truth/phb_effect";

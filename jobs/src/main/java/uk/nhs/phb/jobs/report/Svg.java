@@ -53,7 +53,7 @@ final class Svg {
 
     private static String open(String id, int height, String title, String desc) {
         return "<svg class=\"chart\" id=\"" + id + "\" role=\"img\" aria-labelledby=\"" + id + "-title " + id + "-desc\" width=\"" + WIDTH
-                + "\" height=\"" + height + "\" viewBox=\"0 0 " + WIDTH + " " + height + "\" xmlns=\"http://www.w3.org/2000/svg\">"
+                + "\" height=\"" + height + "\" viewBox=\"0 0 " + WIDTH + " " + height + "\">"
                 + "<title id=\"" + id + "-title\">" + esc(title) + "</title><desc id=\"" + id + "-desc\">" + esc(desc) + "</desc>"
                 + "<rect x=\"0\" y=\"0\" width=\"" + WIDTH + "\" height=\"" + height + "\" fill=\"#ffffff\"/>";
     }

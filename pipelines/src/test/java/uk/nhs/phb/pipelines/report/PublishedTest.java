@@ -102,6 +102,12 @@ class PublishedTest {
         assertThat(res.totals().get("Q99").get(PhbReturn.RECEIVED)).isEqualTo("85");
         // every measure, breakdown and category of the template is present for every organisation
         assertThat(t.where("org_code", "01A", "measure", PhbReturn.ACTIVE)).hasSize(1 + 2 + 9 + 4);
+        // a report for one Sub-ICB publishes only its rows (its ICB's rows would describe it alone)
+        List<PhbReturn.Count> one = counts.stream().filter(c -> c.subIcb().equals("02B")).toList();
+        ReportTable sub = ReturnPublication.publish(one, q, false).table();
+        assertThat(sub.where("org_level", "ICB")).isEmpty();
+        assertThat(value(sub, "SUB_ICB", "02B", PhbReturn.RECEIVED, "total", "ALL")).isEqualTo("45");
+        assertThat(value(sub, "SUB_ICB", "02B", PhbReturn.RECEIVED, PhbReturn.AGE, "CYP")).isEqualTo("10");
     }
 
     private static String value(ReportTable t, String level, String org, String measure, String breakdown, String category) {
