@@ -576,8 +576,8 @@ public final class ExtractJob {
                 notes.add("table " + t.name() + ": no people to count; not written");
                 continue;
             }
-            List<String> rowLabels = labels(cells, 0);
-            List<String> colLabels = labels(cells, 1);
+            List<String> rowLabels = labels(cells, 0, t.rowOrder());
+            List<String> colLabels = labels(cells, 1, t.columnOrder());
             long[][] counts = new long[rowLabels.size()][colLabels.size()];
             for (Row c : cells) {
                 counts[rowLabels.indexOf(c.getString(0))][colLabels.indexOf(c.getString(1))] = c.getLong(2);
@@ -670,12 +670,13 @@ public final class ExtractJob {
         return n + (t.grandTotal().suppression() == kind ? 1 : 0);
     }
 
-    /** Category labels in natural order (numbers by value, then text; {@code unknown} last). */
-    private static List<String> labels(List<Row> cells, int i) {
+    /** Category labels: those of {@code order} first, in that order, then natural order (numbers by value, then text; {@code unknown} last). */
+    private static List<String> labels(List<Row> cells, int i, List<String> order) {
         LinkedHashSet<String> set = new LinkedHashSet<>();
         cells.forEach(c -> set.add(c.getString(i)));
         List<String> out = new ArrayList<>(set);
-        out.sort(Comparator.comparing((String s) -> s.equals(PersonView.UNKNOWN))
+        out.sort(Comparator.comparing((String s) -> order.contains(s) ? order.indexOf(s) : order.size())
+                .thenComparing(s -> s.equals(PersonView.UNKNOWN))
                 .thenComparing(s -> !s.matches("-?[0-9]+(\\.[0-9]+)?"))
                 .thenComparing((a, b) -> a.matches("-?[0-9]+(\\.[0-9]+)?") && b.matches("-?[0-9]+(\\.[0-9]+)?")
                         ? Double.compare(Double.parseDouble(a), Double.parseDouble(b)) : naturalBand(a).compareTo(naturalBand(b))));

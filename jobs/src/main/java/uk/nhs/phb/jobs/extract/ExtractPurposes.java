@@ -71,8 +71,13 @@ public record ExtractPurposes(String source, String version, String sha256, Map<
                                 Map<String, String> quasiIdentifiers, List<String> sensitive) {
     }
 
-    /** A two-way table of persons; {@code filter} (a boolean column, or null) restricts the people counted. */
-    public record Table(String name, String title, ColumnRef rows, ColumnRef columns, ColumnRef filter) {
+    /**
+     * A two-way table of persons; {@code filter} (a boolean column, or null) restricts the people counted;
+     * {@code rowOrder} and {@code columnOrder} list categories to show first, in that order (others follow in natural
+     * order).
+     */
+    public record Table(String name, String title, ColumnRef rows, ColumnRef columns, ColumnRef filter, List<String> rowOrder,
+                        List<String> columnOrder) {
         public List<ColumnRef> refs() {
             List<ColumnRef> r = new ArrayList<>(List.of(rows, columns));
             if (filter != null) {
@@ -245,7 +250,8 @@ public record ExtractPurposes(String source, String version, String sha256, Map<
                 if (rows == null || cols == null) {
                     problems.add(where + ": table '" + tn + "' needs \"rows\" and \"columns\" (table.column)");
                 } else {
-                    tables.add(new Table(tn, text(t, "title", tn), rows, cols, filter));
+                    tables.add(new Table(tn, text(t, "title", tn), rows, cols, filter, strings(t.get("row_order")),
+                            strings(t.get("column_order"))));
                 }
             }
         }
@@ -336,6 +342,14 @@ public record ExtractPurposes(String source, String version, String sha256, Map<
             problems.add(where + ": " + e.getMessage());
             return null;
         }
+    }
+
+    private static List<String> strings(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        if (list != null) {
+            list.forEach(v -> out.add(v.asText()));
+        }
+        return List.copyOf(out);
     }
 
     private static String text(JsonNode n, String field, String otherwise) {
