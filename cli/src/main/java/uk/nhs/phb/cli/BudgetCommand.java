@@ -96,12 +96,16 @@ final class BudgetCommand implements Callable<Integer> {
 
     private BudgetRules rules() {
         try {
-            return BudgetRules.of(text(pooling, BudgetRules.POOLING), pooling == null ? BudgetRules.POOLING : pooling.toString(),
-                    text(chairCosts, BudgetRules.WHEELCHAIR_COSTS), BudgetRules.resource(BudgetRules.READY_RECKONER),
-                    text(unitCosts, BudgetRules.UNIT_COSTS));
+            return BudgetRules.of(text(pooling, BudgetRules.POOLING), name(pooling, BudgetRules.POOLING),
+                    text(chairCosts, BudgetRules.WHEELCHAIR_COSTS), name(chairCosts, BudgetRules.WHEELCHAIR_COSTS),
+                    BudgetRules.resource(BudgetRules.READY_RECKONER), text(unitCosts, BudgetRules.UNIT_COSTS), name(unitCosts, BudgetRules.UNIT_COSTS));
         } catch (IllegalArgumentException e) {
             throw new InputException(e.getMessage() + "; fix the file and run again", e);
         }
+    }
+
+    private static String name(Path file, String resource) {
+        return file == null ? resource : file.toString();
     }
 
     private static String text(Path file, String resource) {

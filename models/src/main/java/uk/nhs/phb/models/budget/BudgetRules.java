@@ -69,35 +69,38 @@ public final class BudgetRules implements java.io.Serializable {
 
     /** The defaults shipped with phb. */
     public static BudgetRules defaults() {
-        return of(resource(POOLING), POOLING, resource(WHEELCHAIR_COSTS), resource(READY_RECKONER), resource(UNIT_COSTS));
+        return of(resource(POOLING), POOLING, resource(WHEELCHAIR_COSTS), WHEELCHAIR_COSTS, resource(READY_RECKONER), resource(UNIT_COSTS),
+                UNIT_COSTS);
     }
 
     /** The shipped defaults with another pooling file (a local statement of resources). */
     public static BudgetRules withPooling(String poolingText, String poolingName) {
-        return of(poolingText, poolingName, resource(WHEELCHAIR_COSTS), resource(READY_RECKONER), resource(UNIT_COSTS));
+        return of(poolingText, poolingName, resource(WHEELCHAIR_COSTS), WHEELCHAIR_COSTS, resource(READY_RECKONER), resource(UNIT_COSTS),
+                UNIT_COSTS);
     }
 
     /**
-     * Rules from the texts of the four files.
+     * Rules from the texts of the four files, each with the name errors give it.
      *
      * @throws IllegalArgumentException naming the file, line and field when a file is malformed
      */
-    public static BudgetRules of(String pooling, String poolingName, String wheelchairCosts, String readyReckoner, String unitCostsText) {
+    public static BudgetRules of(String pooling, String poolingName, String wheelchairCosts, String wheelchairName, String readyReckoner,
+                                 String unitCostsText, String unitCostsName) {
         Map<String, Cohort> cohorts = cohorts(pooling, poolingName);
         Map<String, Chair> chairs = new LinkedHashMap<>();
-        for (ReferenceCsv.Line l : ReferenceCsv.parse(WHEELCHAIR_COSTS, wheelchairCosts, List.of("chair_type", "cost",
+        for (ReferenceCsv.Line l : ReferenceCsv.parse(wheelchairName, wheelchairCosts, List.of("chair_type", "cost",
                 "expected_life_years", "source"))) {
-            BigDecimal cost = money(WHEELCHAIR_COSTS, l, "cost");
-            int life = positiveInt(WHEELCHAIR_COSTS, l, "expected_life_years");
+            BigDecimal cost = money(wheelchairName, l, "cost");
+            int life = positiveInt(wheelchairName, l, "expected_life_years");
             chairs.put(l.get("chair_type"), new Chair(l.get("chair_type"), cost, life, l.get("source")));
         }
         Map<String, Map<String, BigDecimal>> costs = new LinkedHashMap<>();
-        for (ReferenceCsv.Line l : ReferenceCsv.parse(UNIT_COSTS, unitCostsText, List.of("item", "fy", "cost"))) {
+        for (ReferenceCsv.Line l : ReferenceCsv.parse(unitCostsName, unitCostsText, List.of("item", "fy", "cost"))) {
             String fy = l.get("fy");
             if (!fy.equals("*") && !fy.matches("[0-9]{4}")) {
-                throw new IllegalArgumentException(UNIT_COSTS + " line " + l.number() + ": fy '" + fy + "' must be a year or *");
+                throw new IllegalArgumentException(unitCostsName + " line " + l.number() + ": fy '" + fy + "' must be a year or *");
             }
-            costs.computeIfAbsent(l.get("item"), k -> new TreeMap<>()).put(fy, new BigDecimal(l.get("cost")));
+            costs.computeIfAbsent(l.get("item"), k -> new TreeMap<>()).put(fy, money(unitCostsName, l, "cost"));
         }
         Map<String, Reckoner> reck = new LinkedHashMap<>();
         for (ReferenceCsv.Line l : ReferenceCsv.parse(READY_RECKONER, readyReckoner, List.of("stream", "service", "unit",
@@ -111,7 +114,7 @@ public final class BudgetRules implements java.io.Serializable {
             String item = l.get("unit_cost_item");
             if (!unit.equals(Reckoner.RECORDED) && !costs.containsKey(item)) {
                 throw new IllegalArgumentException(READY_RECKONER + " line " + l.number() + ": unit_cost_item '" + item
-                        + "' is not in " + UNIT_COSTS);
+                        + "' is not in " + unitCostsName);
             }
             reck.put(s.code() + "|" + l.get("service"), new Reckoner(s, l.get("service"), unit, item.isEmpty() ? null : item));
         }
