@@ -141,7 +141,9 @@ public final class TrainJob {
         long featuresVersion = DeltaTables.version(spark, featuresPath);
         run.input("gold/" + FeaturesJob.TABLE, featuresVersion);
         if (!computed.isEmpty()) {
-            run.output("gold/" + FeaturesJob.TABLE, featuresVersion, -1);
+            long written = spark.read().format("delta").load(featuresPath)
+                    .filter(col("reference_date").cast("string").isin(computed.toArray())).count();
+            run.output("gold/" + FeaturesJob.TABLE, featuresVersion, written);
         }
 
         FeatureSpec spec = FeatureSpec.standard(RiskScoring.columnTypes(FeatureInputs.features(spark, lake, testDate).schema()));
