@@ -50,8 +50,14 @@ public final class Main {
             PrintWriter err = cl.getErr();
             Throwable cause = rootUserError(ex);
             int code;
+            Throwable concurrent = concurrentWrite(ex);
             if (cause != null) {
                 err.println(cl.getCommandSpec().qualifiedName() + ": " + cause.getMessage());
+                code = EXIT_INPUT;
+            } else if (concurrent != null) {
+                err.println(cl.getCommandSpec().qualifiedName() + ": another run wrote the same table at the same time and won ("
+                        + concurrent.getClass().getSimpleName() + "); this run's commit was refused, so the table holds the other "
+                        + "run's complete result. Run it again once the other run has finished.");
                 code = EXIT_INPUT;
             } else {
                 err.println(cl.getCommandSpec().qualifiedName() + ": internal error: " + firstLine(ex));
@@ -81,6 +87,16 @@ public final class Main {
                 return true;
             }
             return parsed.subcommands().stream().anyMatch(p -> matched(p, option));
+        }
+
+        /** Delta's optimistic concurrency refused this run's commit because another run committed first. */
+        private static Throwable concurrentWrite(Throwable t) {
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c.getClass().getName().startsWith("io.delta.exceptions.") && c.getClass().getSimpleName().startsWith("Concurrent")) {
+                    return c;
+                }
+            }
+            return null;
         }
 
         private static Throwable rootUserError(Throwable t) {
