@@ -180,7 +180,7 @@ public final class TrainJob {
         List<Double> ct = new ArrayList<>();
         List<Double> cv = new ArrayList<>();
         for (Row r : collected) {
-            double[] x = toArray(r.getList(3));
+            double[] x = RiskScoring.decode((byte[]) r.get(3));
             boolean v = r.getBoolean(2);
             (v ? xv : xt).add(x);
             (v ? yv : yt).add(r.getInt(0));
@@ -378,14 +378,6 @@ public final class TrainJob {
 
     static Column sexGroup(Column sex) {
         return when(sex.equalTo("1"), "male").when(sex.equalTo("2"), "female").otherwise("unknown").alias("sex_group");
-    }
-
-    private static double[] toArray(List<Object> l) {
-        double[] x = new double[l.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = ((Number) l.get(i)).doubleValue();
-        }
-        return x;
     }
 
     /** The L2 penalty with the least validation log-loss. */

@@ -255,6 +255,7 @@ public final class IndicativeBudgets {
                 case ADULT_SOCIAL_CARE -> col("asc_current");
                 case EDUCATION -> col("edu_current");
                 case NHS_WHEELCHAIR -> col("chair_current");
+                case NHS_MENTAL_HEALTH -> MENTAL_HEALTH_POPULATION.or(owner.isin(IndicativeBudget.MENTAL_HEALTH_COHORTS.toArray()));
                 default -> lit(true);
             };
             mine.add(withPeople.filter(owner.isNotNull().and(has)).select(col("person_id"), lit(sc.stream().code()).alias("stream"),

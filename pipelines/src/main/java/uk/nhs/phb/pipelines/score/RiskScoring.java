@@ -64,14 +64,15 @@ public final class RiskScoring {
     }
 
     /**
-     * The encoded features of each row as {@code x array<double>} beside the {@code keep} columns (for collecting a
-     * bounded training sample).
+     * The encoded features of each row as {@code x binary} (the doubles, big-endian, 8 bytes each: compact when a
+     * bounded training sample is collected to the driver; read back with {@link #decode}) beside the {@code keep}
+     * columns.
      */
     public static Dataset<Row> encode(Dataset<Row> features, FeatureSpec spec, List<String> keep) {
         StructType schema = features.schema();
         int[] idx = sourceIndexes(schema, spec);
         int[] keepIdx = keep.stream().mapToInt(schema::fieldIndex).toArray();
-        StructType out = passthrough(schema, keep).add("x", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+        StructType out = passthrough(schema, keep).add("x", DataTypes.BinaryType, false);
         MapPartitionsFunction<Row, Row> f = rows -> new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -85,11 +86,21 @@ public final class RiskScoring {
                 for (int i = 0; i < keepIdx.length; i++) {
                     o[i] = r.get(keepIdx[i]);
                 }
-                o[keepIdx.length] = spec.encode(sourceValues(r, idx));
+                double[] x = spec.encode(sourceValues(r, idx));
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * x.length);
+                b.asDoubleBuffer().put(x);
+                o[keepIdx.length] = b.array();
                 return RowFactory.create(o);
             }
         };
         return features.mapPartitions(f, Encoders.row(out));
+    }
+
+    /** The doubles of an {@link #encode}d row. */
+    public static double[] decode(byte[] bytes) {
+        double[] x = new double[bytes.length / 8];
+        java.nio.ByteBuffer.wrap(bytes).asDoubleBuffer().get(x);
+        return x;
     }
 
     /**
