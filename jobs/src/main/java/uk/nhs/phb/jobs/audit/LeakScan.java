@@ -496,8 +496,26 @@ public final class LeakScan {
                 structured(List.of(s.getPath().toString()), s.getPath().toString(), tokensAllowed(path));
             } else if (lower.endsWith(".xlsx") || lower.endsWith(".zip") || lower.endsWith(".docx") || lower.endsWith(".ods")) {
                 zip(fs, s);
+            } else if (looksBinary(fs, s)) {
+                rawBytes(fs, s);
             } else {
                 text(fs, s);
+            }
+        }
+
+        /** A NUL byte in the first 8 KiB marks a binary file (core dumps, heap dumps): it has no lines to name. */
+        private static boolean looksBinary(FileSystem fs, FileStatus s) throws IOException {
+            if (s.getPath().getName().endsWith(".gz")) {
+                return false;
+            }
+            try (InputStream in = fs.open(s.getPath())) {
+                byte[] head = in.readNBytes(8192);
+                for (byte b : head) {
+                    if (b == 0) {
+                        return true;
+                    }
+                }
+                return false;
             }
         }
 
