@@ -51,6 +51,7 @@ public final class JobRun implements AutoCloseable {
     private final Instant started;
     private final Progress progress;
     private final SparkProgress listener;
+    private final SparkWork work;
     private final Map<String, Object> inputs = new LinkedHashMap<>();
     private final List<Map<String, Object>> outputs = new ArrayList<>();
     private final Map<String, Object> counts = new LinkedHashMap<>();
@@ -72,6 +73,7 @@ public final class JobRun implements AutoCloseable {
         this.runId = ID_TIME.format(started) + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.progress = progress;
         this.listener = SparkProgress.attach(spark, progress);
+        this.work = SparkWork.attach(spark);
     }
 
     /** Starts a run and appends its RUNNING record. */
@@ -170,6 +172,8 @@ public final class JobRun implements AutoCloseable {
         progress.finish();
         spark.sparkContext().setJobDescription(null);
         listener.detach(spark);
+        work.close();
+        counts.put("spark", work.toMap());
         append(status, Timestamp.from(Instant.now()), error);
     }
 

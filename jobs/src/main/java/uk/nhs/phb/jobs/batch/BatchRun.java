@@ -12,6 +12,7 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.SparkSessions;
+import uk.nhs.phb.jobs.SparkWork;
 import uk.nhs.phb.jobs.ingest.IngestJob;
 
 /**
@@ -42,8 +43,12 @@ public final class BatchRun {
         }
     }
 
-    /** How one step ended: {@code ran} or {@code skipped} (then {@code runId} is the earlier run that did the work). */
-    public record StepOutcome(String step, String status, String runId, double seconds, Map<String, Object> summary) {
+    /**
+     * How one step ended: {@code ran} or {@code skipped} (then {@code runId} is the earlier run that did the work);
+     * {@code spark} is the work Spark did for it ({@link SparkWork#toMap()}).
+     */
+    public record StepOutcome(String step, String status, String runId, double seconds, Map<String, Object> summary,
+                              Map<String, Object> spark) {
     }
 
     public record Result(String runId, String label, List<StepOutcome> steps, double seconds) {
@@ -57,6 +62,7 @@ public final class BatchRun {
                 o.put("status", s.status());
                 o.put("run_id", s.runId());
                 o.put("seconds", s.seconds());
+                o.put("spark", s.spark());
                 o.put("summary", s.summary());
                 steps.put(s.step(), o);
             }
@@ -134,11 +140,13 @@ public final class BatchRun {
                         : ledger.upToDate(step.key(), step.readsLanding() ? IngestJob.landingInventory(spark, settings) : null);
                 StepOutcome outcome;
                 if (done.isPresent()) {
-                    outcome = new StepOutcome(step.name(), "skipped", done.get(), seconds(s0), Map.of());
+                    outcome = new StepOutcome(step.name(), "skipped", done.get(), seconds(s0), Map.of(), Map.of());
                 } else {
                     Map<String, Object> summary;
-                    try (JobRun.Scope scope = JobRun.inBatch(batch.runId(), step.key())) {
+                    Map<String, Object> work;
+                    try (JobRun.Scope scope = JobRun.inBatch(batch.runId(), step.key()); SparkWork w = SparkWork.attach(spark)) {
                         summary = step.action().run(spark, progress);
+                        work = w.toMap();
                     } catch (RuntimeException e) {
                         batch.count("steps", stepCounts(outcomes, step.name()));
                         batch.failed(e);
@@ -153,7 +161,7 @@ public final class BatchRun {
                     }
                     Object runId = summary == null ? null : summary.get("run_id");
                     outcome = new StepOutcome(step.name(), "ran", runId == null ? null : runId.toString(), seconds(s0),
-                            summary == null ? Map.of() : summary);
+                            summary == null ? Map.of() : summary, work);
                 }
                 outcomes.add(outcome);
                 batch.count(step.name(), Map.of("status", outcome.status(), "run_id", String.valueOf(outcome.runId()),
