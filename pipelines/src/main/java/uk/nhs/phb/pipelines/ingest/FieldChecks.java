@@ -67,27 +67,41 @@ final class FieldChecks {
         };
     }
 
-    /** Field checks in rule order; each column is a problem struct or null. */
-    static List<Column> problems(FieldSpec f, Column clean, Column typed, LocalDate extractDate) {
+    /**
+     * One check: {@code broken} is true when the rule is broken (never null), {@code problem} the problem struct.
+     * Kept apart so a row can be tested cheaply and its problems built only when one is broken.
+     */
+    record Check(Column broken, Column problem) {
+        Check {
+            broken = coalesce(broken, lit(false));
+        }
+
+        Column problemOrNull() {
+            return when(broken, problem);
+        }
+    }
+
+    /** Field checks in rule order. */
+    static List<Check> problems(FieldSpec f, Column clean, Column typed, LocalDate extractDate) {
         String name = f.name();
-        List<Column> out = new ArrayList<>();
+        List<Check> out = new ArrayList<>();
         if (f.required()) {
-            out.add(when(clean.isNull(), ValidateFeed.problem(ValidateFeed.MISSING_REQUIRED, name,
+            out.add(new Check(clean.isNull(), ValidateFeed.problem(ValidateFeed.MISSING_REQUIRED, name,
                     lit(name + " is blank; it is required"))));
         }
         Column present = clean.isNotNull();
         if (f.type() != FieldType.STRING) {
-            out.add(when(present.and(typed.isNull()), ValidateFeed.problem(ValidateFeed.BAD_TYPE, name,
+            out.add(new Check(present.and(typed.isNull()), ValidateFeed.problem(ValidateFeed.BAD_TYPE, name,
                     concat(lit(name + "='"), shown(clean), lit("' is not " + expected(f.type()))))));
         }
         Column wellTyped = typed.isNotNull();
         if (f.codeList() != null) {
             List<String> codes = List.copyOf(CodeLists.get(f.codeList()).keySet());
-            out.add(when(wellTyped.and(not(typed.isin(codes.toArray()))), ValidateFeed.problem(ValidateFeed.UNKNOWN_CODE, name,
+            out.add(new Check(wellTyped.and(not(typed.isin(codes.toArray()))), ValidateFeed.problem(ValidateFeed.UNKNOWN_CODE, name,
                     concat(lit(name + "='"), shown(clean), lit("' is not in code list " + f.codeList() + " " + codesText(codes))))));
         }
         if (f.pattern() != null) {
-            out.add(when(present.and(not(clean.rlike(anchored(f.pattern())))), ValidateFeed.problem(ValidateFeed.BAD_FORMAT, name,
+            out.add(new Check(present.and(not(clean.rlike(anchored(f.pattern())))), ValidateFeed.problem(ValidateFeed.BAD_FORMAT, name,
                     concat(lit(name + "='"), shown(clean), lit("' does not match the pattern " + f.pattern())))));
         }
         if (f.min() != null || f.max() != null) {
@@ -99,19 +113,19 @@ final class FieldChecks {
                 outside = outside.or(typed.gt(bound(f.type(), f.max())));
             }
             String range = (f.min() == null ? "" : number(f.min())) + ".." + (f.max() == null ? "" : number(f.max()));
-            out.add(when(wellTyped.and(outside), ValidateFeed.problem(ValidateFeed.OUT_OF_RANGE, name,
+            out.add(new Check(wellTyped.and(outside), ValidateFeed.problem(ValidateFeed.OUT_OF_RANGE, name,
                     concat(lit(name + "="), shown(clean), lit(" is outside the range " + range + " (inclusive)")))));
         }
         if (f.notFuture() && f.type() == FieldType.DATE) {
             Column extract = lit(extractDate.toString()).cast(DataTypes.DateType);
-            out.add(when(wellTyped.and(typed.gt(extract)), ValidateFeed.problem(ValidateFeed.FUTURE_DATE, name,
+            out.add(new Check(wellTyped.and(typed.gt(extract)), ValidateFeed.problem(ValidateFeed.FUTURE_DATE, name,
                     concat(lit(name + "="), shown(clean), lit(" is after the extract date " + extractDate)))));
         }
         return out;
     }
 
     /** A row rule over the typed columns: broken when the expression is false (null passes). */
-    static Column rowRule(RowRule rule, FeedContract contract) {
+    static Check rowRule(RowRule rule, FeedContract contract) {
         Column broken = not(coalesce(expr(rule.expression()), lit(true)));
         List<Column> operands = new ArrayList<>();
         for (String field : operands(rule, contract)) {
@@ -120,7 +134,7 @@ final class FieldChecks {
         Column detail = operands.isEmpty()
                 ? lit(rule.meaning())
                 : concat(lit(rule.meaning() + " ("), concat_ws(", ", operands.toArray(Column[]::new)), lit(")"));
-        return when(broken, ValidateFeed.problem(rule.name(), null, detail));
+        return new Check(broken, ValidateFeed.problem(rule.name(), null, detail));
     }
 
     /** The contract fields a row rule's expression mentions, in order of first mention. */

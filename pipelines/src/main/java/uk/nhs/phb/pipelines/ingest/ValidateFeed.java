@@ -113,8 +113,8 @@ public final class ValidateFeed {
      * The three outputs, all lazy and all derived from {@link #checked()}: persist {@code checked} when more
      * than one of them is evaluated, so the input is read and validated once.
      *
-     * @param checked      every row: raw values in struct {@code __raw}, typed fields, lineage, {@code _raw_line}
-     *                     (kept only on failing rows), {@code _rule}, {@code _field}, {@code _detail},
+     * @param checked      every row: typed fields, lineage, raw values in struct {@code __raw} and {@code _raw_line}
+     *                     (both kept only on failing rows), {@code _rule}, {@code _field}, {@code _detail},
      *                     {@code _rules}, {@code _problems}
      * @param valid        rows breaking no rule: typed fields in contract order, {@code _source_file}, {@code _source_line}
      * @param quarantine   rows breaking a rule: raw string fields, {@code _source_file}, {@code _source_line},
@@ -168,16 +168,19 @@ public final class ValidateFeed {
         Dataset<Row> typed = cleaned.select(b.toArray(Column[]::new));
 
         // 3. every broken rule as a problem struct, in the order that decides _rule
-        List<Column> checks = new ArrayList<>();
+        List<FieldChecks.Check> checks = new ArrayList<>();
         for (int i = 0; i < fields.size(); i++) {
             checks.addAll(FieldChecks.problems(fields.get(i), col(CLEAN + i), col(fields.get(i).name()), extractDate));
         }
         for (RowRule rule : contract.rowRules()) {
             checks.add(FieldChecks.rowRule(rule, contract));
         }
+        // the array is built only for a row that breaks a rule: most rows break none
         Column fieldProblems = checks.isEmpty()
                 ? emptyProblems()
-                : array_compact(array(checks.toArray(Column[]::new)));
+                : when(checks.stream().map(FieldChecks.Check::broken).reduce(Column::or).orElseThrow(),
+                        array_compact(array(checks.stream().map(FieldChecks.Check::problemOrNull).toArray(Column[]::new))))
+                .otherwise(emptyProblems());
         Column malformedProblem = array(problem(MALFORMED_ROW, null, col(MALFORMED)));
         Column problems = when(col(MALFORMED).isNotNull(), malformedProblem).otherwise(fieldProblems);
 
@@ -195,7 +198,7 @@ public final class ValidateFeed {
         List<Column> d = new ArrayList<>(List.of(col(SOURCE_FILE), col(SOURCE_LINE)));
         Column failed = size(col(PROBLEMS)).gt(0);
         d.add(when(failed, col(RAW_LINE)).as(RAW_LINE));
-        d.add(col(RAW));
+        d.add(when(failed, col(RAW)).as(RAW));
         for (FieldSpec f : fields) {
             d.add(col(f.name()));
         }
