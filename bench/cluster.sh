@@ -22,9 +22,12 @@ flags=$(cat cli/target/launcher/jvm-flags.txt)
 # ours and none of the libraries the cluster jar must bring itself (picocli, Commons Math, Smile).
 spark_home="$d/spark-home"
 mkdir -p "$spark_home/jars" "$spark_home/conf"
-tr ':' '\n' < cli/target/launcher/classpath.txt | grep -vE '/(uk/nhs/phb|info/picocli|com/github/haifengl)/|/phb-[a-z]+/|target/classes' \
+tr ':' '\n' < cli/target/launcher/classpath.txt | grep -vE '/(uk/nhs/phb|info/picocli|com/github/haifengl)/|/phb-[a-z]+(/|-[0-9][^/]*\.jar$)|target/classes' \
   | while read -r j; do ln -sf "$j" "$spark_home/jars/$(basename "$j")"; done
 export SPARK_HOME="$spark_home"
+# A worker builds each executor's command line with Spark's launcher, which asks a source build for its Scala
+# version unless told; a binary distribution has no build directories.
+export SPARK_SCALA_VERSION=2.13
 cp="$spark_home/jars/*"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

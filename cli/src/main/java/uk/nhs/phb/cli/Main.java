@@ -59,6 +59,12 @@ public final class Main {
                         + concurrent.getClass().getSimpleName() + "); this run's commit was refused, so the table holds the other "
                         + "run's complete result. Run it again once the other run has finished.");
                 code = EXIT_INPUT;
+            } else if (sparkStopped(ex)) {
+                err.println(cl.getCommandSpec().qualifiedName() + ": the Spark application was stopped under this run ("
+                        + firstLine(ex) + "). On a cluster this usually means the cluster manager removed the application "
+                        + "because its executors could not start or kept failing: read the workers' executor logs (stderr of "
+                        + "each executor). Outputs of steps that finished are intact; run again once the cluster is healthy.");
+                code = EXIT_INTERNAL;
             } else {
                 err.println(cl.getCommandSpec().qualifiedName() + ": internal error: " + firstLine(ex));
                 if (!verbose) {
@@ -87,6 +93,18 @@ public final class Main {
                 return true;
             }
             return parsed.subcommands().stream().anyMatch(p -> matched(p, option));
+        }
+
+        /** The SparkContext was shut down mid-run (a cluster manager removing the application, or the JVM stopping). */
+        private static boolean sparkStopped(Throwable t) {
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                String m = String.valueOf(c.getMessage());
+                if (m.contains("LiveListenerBus is stopped") || m.contains("stopped SparkContext")
+                        || m.contains("SparkContext was shut down") || m.contains("Master removed our application")) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Delta's optimistic concurrency refused this run's commit because another run committed first. */
