@@ -1,10 +1,13 @@
 package uk.nhs.phb.jobs.audit;
 
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.io.IOException;
@@ -21,6 +24,10 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructType;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
@@ -103,11 +110,35 @@ public final class LakeDiff {
     }
 
     private static Row fingerprint(Dataset<Row> d, List<String> cols) {
-        Column[] c = cols.stream().map(n -> col("`" + n + "`")).toArray(Column[]::new);
+        Column[] c = cols.stream().map(n -> hashable(col("`" + n + "`"), d.schema().apply(n).dataType())).toArray(Column[]::new);
         // summed as decimals so a large table cannot overflow
         Column h64 = (c.length == 0 ? lit(0L) : xxhash64(c)).cast("decimal(38,0)");
         Column h32 = (c.length == 0 ? lit(0L) : hash(c)).cast("decimal(38,0)");
         return d.agg(count(lit(1)), sum(h64), sum(h32)).first();
+    }
+
+    /**
+     * Spark cannot hash maps, and two equal maps may hold their entries in different orders: a map becomes its
+     * entries sorted by key; a map nested deeper becomes JSON.
+     */
+    static Column hashable(Column c, DataType type) {
+        if (type instanceof MapType m && !containsMap(m.keyType()) && !containsMap(m.valueType())) {
+            return array_sort(map_entries(c));
+        }
+        return containsMap(type) ? to_json(c) : c;
+    }
+
+    private static boolean containsMap(DataType t) {
+        if (t instanceof MapType) {
+            return true;
+        }
+        if (t instanceof ArrayType a) {
+            return containsMap(a.elementType());
+        }
+        if (t instanceof StructType st) {
+            return Arrays.stream(st.fields()).anyMatch(f -> containsMap(f.dataType()));
+        }
+        return false;
     }
 
     /** {@code layer/table} for every Delta table under the lake's layers. */
