@@ -1,6 +1,7 @@
 package uk.nhs.phb.pipelines.budget;
 
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.date_sub;
@@ -136,9 +137,9 @@ public final class BudgetFacts {
                 .and(col("package_end").isNull().or(col("package_end").geq(ref)));
         return withPerson(in, f, "patients", "nhs_token").filter(active)
                 .groupBy("person_id").agg(
-                        collect_list(when(col("weekly_cost").isNotNull(), item(coalesce(col("setting"), lit("HOME")), "WEEKLY", lit(1),
-                                col("weekly_cost")))).alias("cc_items"),
-                        sum(annualOfWeekly(col("weekly_cost"))).alias("cc_cost"))
+                        array_sort(collect_list(when(col("weekly_cost").isNotNull(), item(coalesce(col("setting"), lit("HOME")), "WEEKLY", lit(1),
+                                col("weekly_cost"))))).alias("cc_items"),
+                        annualOfWeekly(sum(col("weekly_cost"))).alias("cc_cost"))
                 .withColumn("cc_current", lit(true));
     }
 
@@ -157,7 +158,7 @@ public final class BudgetFacts {
                 .when(weeklyUnit, item(service, "WEEKLY", units, col("unit_cost")));
         Column weekly = when(hourly.or(weeklyUnit), units.multiply(col("unit_cost")));
         return withPerson(in, f, "asc_cld", "la_person_token").filter(active)
-                .groupBy("person_id").agg(collect_list(itemCol).alias("asc_items"), sum(annualOfWeekly(weekly)).alias("asc_cost"))
+                .groupBy("person_id").agg(array_sort(collect_list(itemCol)).alias("asc_items"), annualOfWeekly(sum(weekly)).alias("asc_cost"))
                 .withColumn("asc_current", lit(true));
     }
 
@@ -169,8 +170,8 @@ public final class BudgetFacts {
         Column active = col("start_date").leq(ref).and(col("end_date").isNull().or(col("end_date").geq(ref)));
         return withPerson(in, f, "ehcp", "pupil_token").filter(active)
                 .groupBy("person_id").agg(
-                        collect_list(item(col("placement_type"), "ANNUAL", lit(1), col("annual_cost"))).alias("edu_items"),
-                        sum(col("annual_cost").cast("double")).alias("edu_cost"))
+                        array_sort(collect_list(item(col("placement_type"), "ANNUAL", lit(1), col("annual_cost")))).alias("edu_items"),
+                        sum(col("annual_cost")).cast("double").alias("edu_cost"))
                 .withColumn("edu_current", lit(true));
     }
 
@@ -208,12 +209,12 @@ public final class BudgetFacts {
     }
 
     private static Dataset<Row> byService(Dataset<Row> events, String serviceColumn, String prefix) {
-        Column c = col("cost").cast("double");
+        Column c = col("cost").cast(MONEY);
         return events.groupBy(col("person_id"), col(serviceColumn).alias("service"))
                 .agg(sum("cost").alias("amount"), sum(c.multiply(c)).alias("squares"))
                 .groupBy("person_id").agg(
                         sum("amount").cast(MONEY).alias(prefix + "_spend"),
-                        sum("squares").alias(prefix + "_s2"),
-                        map_from_entries(collect_list(struct(col("service"), col("amount").cast(MONEY)))).alias(prefix + "_by_service"));
+                        sum("squares").cast("double").alias(prefix + "_s2"),
+                        map_from_entries(array_sort(collect_list(struct(col("service"), col("amount").cast(MONEY))))).alias(prefix + "_by_service"));
     }
 }

@@ -1,9 +1,9 @@
 package uk.nhs.phb.pipelines.budget;
 
 import static org.apache.spark.sql.functions.array_contains;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.collect_set;
@@ -15,7 +15,7 @@ import static org.apache.spark.sql.functions.map_from_entries;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.var_samp;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.math.BigDecimal;
@@ -150,12 +150,12 @@ public final class IndicativeBudgets {
     public static Dataset<Row> budgetPeople(Dataset<Row> eligibility, Dataset<Row> priority, LocalDate date) {
         Column day = lit(date.toString()).cast(DataTypes.DateType);
         Dataset<Row> e = eligibility.filter(col("reference_date").equalTo(day)).groupBy("person_id")
-                .agg(collect_set("cohort").alias("cohorts"));
+                .agg(array_sort(collect_set("cohort")).alias("cohorts"));
         if (priority != null) {
             Dataset<Row> p = priority.filter(col("reference_date").equalTo(day))
                     .select(col("person_id"), when(coalesce(size(col("cohorts")), lit(0)).gt(0), col("cohorts"))
                             .otherwise(org.apache.spark.sql.functions.array(lit(PRIORITY_ONLY_COHORT))).alias("cohorts"));
-            e = e.unionByName(p).groupBy("person_id").agg(array_distinct(flatten(collect_list("cohorts"))).alias("cohorts"));
+            e = e.unionByName(p).groupBy("person_id").agg(array_sort(array_distinct(flatten(collect_list("cohorts")))).alias("cohorts"));
         }
         return e;
     }
@@ -283,7 +283,7 @@ public final class IndicativeBudgets {
                         when(level1, col("high1")).when(level2, col("high2")).otherwise(col("high3")).alias("high"),
                         when(level1, col("basis1")).when(level2, col("basis2")).otherwise(col("basis3")).alias("basis")).alias("range"))
                         .alias("entry"))
-                .groupBy("person_id").agg(map_from_entries(collect_list(col("entry"))).alias("ranges"));
+                .groupBy("person_id").agg(map_from_entries(array_sort(collect_list(col("entry")))).alias("ranges"));
 
         Dataset<Row> input = withPeople.join(ranges, new String[] {"person_id"}, "left")
                 .withColumn("mh_acute", greatest(lit(0), coalesce(col("spend_mental_health"), lit(0))
@@ -314,14 +314,29 @@ public final class IndicativeBudgets {
      * their statistics come to the driver and the ranges are worked out there ({@link NeedRange} for
      * services used visit by visit, the empirical quartiles of package costs otherwise).
      */
+    /** The mean of exact decimals as a double (null when there are none). */
+    private static Column mean(Column exact) {
+        return sum(exact).divide(count(exact)).cast("double");
+    }
+
+    /** The sample variance of exact decimals as a double (null below two values). */
+    private static Column variance(Column exact) {
+        Column n = count(exact);
+        return when(n.gt(1), sum(exact.multiply(exact)).minus(sum(exact).multiply(sum(exact)).divide(n)).divide(n.minus(1)))
+                .cast("double");
+    }
+
     static List<Row> cellRanges(Dataset<Row> reference, Dataset<Row> streamCosts, BudgetRules rules) {
         List<Row> out = new ArrayList<>();
         Map<String, Boolean> visits = new LinkedHashMap<>();
         for (StreamCols sc : streamCols()) {
             visits.put(sc.stream().code(), sc.visits());
         }
-        Column[] stats = {count(col("y")).alias("n"), avg(col("y")).alias("mean_y"), var_samp(col("y")).alias("var_y"),
-            avg(when(col("y").isNotNull(), col("s2"))).alias("mean_s2"), var_samp(col("estimate")).alias("var_est"),
+        // means and variances from exact decimal sums, so a cell's range does not depend on the order rows arrive in
+        Column y = col("y").cast("decimal(18,2)");
+        Column est = col("estimate").cast("decimal(18,4)");
+        Column[] stats = {count(col("y")).alias("n"), mean(y).alias("mean_y"), variance(y).alias("var_y"),
+            mean(when(col("y").isNotNull(), col("s2").cast("decimal(30,4)"))).alias("mean_s2"), variance(est).alias("var_est"),
             percentile_approx(col("y"), lit(new double[] {0.25, 0.75}), lit(10000)).alias("q")};
         List<Row> rows = new ArrayList<>(streamCosts.groupBy("stream", "cohort", "band").agg(stats[0], java.util.Arrays.copyOfRange(stats, 1,
                 stats.length)).collectAsList());

@@ -181,9 +181,15 @@ public final class NeedsModels {
         Column y = col("y");
         Column positive = y.gt(0);
         Map<String, List<Row>> byStream = new LinkedHashMap<>();
+        // sums of money as decimals and patterns in a fixed order: the fit is the same to the last bit whatever the
+        // partitioning (embedded or on a cluster)
+        Column money = y.cast("decimal(18,2)");
+        Column zero = lit(0).cast("decimal(18,2)");
         for (Row r : union.groupBy(keys.toArray(Column[]::new))
                 .agg(count(lit(1)).alias("n"), sum(when(positive, 1).otherwise(0)).alias("n_pos"),
-                        sum(when(positive, y).otherwise(0.0)).alias("sum_y"), sum(when(positive, y.multiply(y)).otherwise(0.0)).alias("sum_y2"))
+                        sum(when(positive, money).otherwise(zero)).cast("double").alias("sum_y"),
+                        sum(when(positive, money.multiply(money)).otherwise(zero)).cast("double").alias("sum_y2"))
+                .orderBy(keys.toArray(Column[]::new))
                 .collectAsList()) {
             byStream.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
         }
