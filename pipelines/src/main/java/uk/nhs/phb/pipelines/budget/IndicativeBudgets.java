@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.map_from_entries;
-import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -43,6 +42,7 @@ import uk.nhs.phb.models.budget.IndicativeBudget;
 import uk.nhs.phb.models.budget.Money;
 import uk.nhs.phb.models.budget.NeedRange;
 import uk.nhs.phb.models.budget.Stream;
+import uk.nhs.phb.pipelines.ExactQuantiles;
 
 /**
  * {@code gold/indicative_budgets}: for every eligible or prioritised person, one row per funding-stream line
@@ -55,8 +55,8 @@ import uk.nhs.phb.models.budget.Stream;
  * the chair type) and, when at least {@code minCell} such people have budgets in the same cohort, the
  * cohort; otherwise the band across the whole area, if it has {@code minCell} people; otherwise the stream's
  * whole population. For package streams (and chairs) the percentiles are those of the people's annual
- * package costs, the nearest observed value (Spark {@code percentile_approx}, accuracy 10,000: exact below
- * 10,000 people); for community and mental health services, used visit by visit, they are those of need
+ * package costs, the nearest observed value (exact, {@link ExactQuantiles}, so a range does not depend on how
+ * the rows were partitioned); for community and mental health services, used visit by visit, they are those of need
  * with the year's chance in visits removed ({@link NeedRange}).
  */
 public final class IndicativeBudgets {
@@ -214,7 +214,7 @@ public final class IndicativeBudgets {
             }
         }
         Map<String, List<Double>> cutsByStream = new LinkedHashMap<>();
-        for (Row r : estimates.groupBy("stream").agg(percentile_approx(col("estimate"), lit(BAND_CUTS), lit(1000))).collectAsList()) {
+        for (Row r : estimates.groupBy("stream").agg(ExactQuantiles.discrete("estimate", BAND_CUTS)).collectAsList()) {
             cutsByStream.put(r.getString(0), r.getList(1));
         }
         for (StreamCols sc : streamCols()) {
@@ -337,7 +337,7 @@ public final class IndicativeBudgets {
         Column est = col("estimate").cast("decimal(18,4)");
         Column[] stats = {count(col("y")).alias("n"), mean(y).alias("mean_y"), variance(y).alias("var_y"),
             mean(when(col("y").isNotNull(), col("s2").cast("decimal(30,4)"))).alias("mean_s2"), variance(est).alias("var_est"),
-            percentile_approx(col("y"), lit(new double[] {0.25, 0.75}), lit(10000)).alias("q")};
+            ExactQuantiles.discrete("y", 0.25, 0.75).alias("q")};
         List<Row> rows = new ArrayList<>(streamCosts.groupBy("stream", "cohort", "band").agg(stats[0], java.util.Arrays.copyOfRange(stats, 1,
                 stats.length)).collectAsList());
         rows.addAll(reference.groupBy("stream", "band").agg(stats[0], java.util.Arrays.copyOfRange(stats, 1, stats.length))

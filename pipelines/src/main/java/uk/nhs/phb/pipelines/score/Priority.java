@@ -27,6 +27,7 @@ import org.apache.spark.sql.types.DataTypes;
 import uk.nhs.phb.models.eligibility.PriorityConfig;
 import uk.nhs.phb.models.risk.FactorPhrases;
 import uk.nhs.phb.models.risk.RiskModels;
+import uk.nhs.phb.pipelines.ExactQuantiles;
 import uk.nhs.phb.schemas.CodeLists;
 import uk.nhs.phb.schemas.ScoreTables;
 
@@ -38,13 +39,15 @@ public final class Priority {
     private Priority() {
     }
 
-    /** Cut points of predicted cost at each percentile (approximate quantiles, relative error 0.001). */
+    /** Cut points of predicted cost at each percentile (exact, so a person's rank is the same on any cluster). */
     static double[] costCuts(Dataset<Row> scored) {
         double[] probs = new double[99];
         for (int i = 0; i < 99; i++) {
             probs[i] = (i + 1) / 100.0;
         }
-        return scored.select(col("predicted_cost_12m").cast("double").alias("c")).stat().approxQuantile("c", probs, 0.001);
+        List<Double> cuts = scored.select(col("predicted_cost_12m").cast("double").alias("c")).agg(ExactQuantiles.discrete("c", probs))
+                .first().getList(0);
+        return cuts.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** Percentile (0-100) of a cost among the cut points: the share of people predicted to cost less. */
