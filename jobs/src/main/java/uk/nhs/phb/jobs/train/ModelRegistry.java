@@ -22,7 +22,7 @@ import uk.nhs.phb.models.risk.RiskModels;
  * feature contract, GBT, logistic regression, baselines and cost model), {@code features.json} (feature list and
  * schema hash), {@code training.json} (dates, sample, hyper-parameters, Delta versions of every input),
  * {@code metrics.json}, {@code evaluation.html} and {@code model_card.md}. A folder is written beside its final
- * place and renamed into it, and {@code models/current} (the id of the model {@code phb score} uses by default)
+ * place and renamed into it (replacing a folder of the same id: the same inputs trained the same models), and {@code models/current} (the id of the model {@code phb score} uses by default)
  * is replaced last, so a crash never leaves a half-written model current.
  */
 public final class ModelRegistry {
@@ -59,7 +59,8 @@ public final class ModelRegistry {
             for (Map.Entry<String, String> e : textFiles.entrySet()) {
                 Files2.writeText(spark, staging + "/" + e.getKey(), e.getValue());
             }
-            Files2.publish(spark, staging, target, false);
+            // an id names the model's inputs (TrainJob.trainingDigest), so a folder already there holds the same models
+            Files2.publish(spark, staging, target, true);
         } catch (IOException e) {
             Files2.discard(spark, staging);
             throw new InputException("cannot write the model to " + target + ": " + e.getMessage(), e);

@@ -169,7 +169,8 @@ public final class TrainJob {
         Column u = pmod(xxhash64(col("person_id"), col("reference_date").cast("string"), lit(req.seed())), lit(1_000_000L))
                 .divide(1_000_000.0);
         Column validation = pmod(xxhash64(col("person_id"), lit(req.seed() + 1)), lit(5L)).equalTo(0);
-        Dataset<Row> sample = labelled.filter(u.lt(fraction)).withColumn("validation", validation);
+        // in a fixed order, so the same data trains the same model however it was partitioned (one machine or a cluster)
+        Dataset<Row> sample = labelled.filter(u.lt(fraction)).withColumn("validation", validation).orderBy("person_id", "reference_date");
         List<Row> collected = RiskScoring.encode(sample, spec, List.of("y", "outcome_cost_12m", "validation")).collectAsList();
         labelled.unpersist();
 
@@ -210,7 +211,9 @@ public final class TrainJob {
                 cv.stream().mapToDouble(Double::doubleValue).toArray(), names, req.cost(), req.seed() + 2);
         double costSeconds = (System.nanoTime() - tCost) / 1e9;
 
-        String modelId = "risk-" + req.asOf() + "-" + run.runId().substring(run.runId().length() - 8);
+        double[] costTrain = ct.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] costVal = cv.stream().mapToDouble(Double::doubleValue).toArray();
+        String modelId = "risk-" + req.asOf() + "-" + trainingDigest(req, names, xTrain, yTrain, costTrain, xVal, yVal, costVal);
         RiskModels models = new RiskModels(modelId, modelId + "/cost", spec, gbt, logistic, prior, mm, cost, gbt.baseLogOdds(xTrain[0]));
 
         // hold-out: score on the executors, collect only the numbers the metrics need (no person ids)
@@ -397,6 +400,38 @@ public final class TrainJob {
             }
         }
         return best;
+    }
+
+    /**
+     * The first 8 hex digits of a SHA-256 over everything a model set is fitted from (settings, feature names, and
+     * every training and validation row in order): training is seeded, so the same inputs give the same models and
+     * the same id, and a model id names what made it.
+     */
+    static String trainingDigest(Request req, String[] names, double[][] xTrain, int[] yTrain, double[] costTrain, double[][] xVal,
+                                 int[] yVal, double[] costVal) {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        sha.update((req.seed() + "|" + req.gbt() + "|" + req.cost() + "|" + String.join(",", names)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * (xTrain[0].length + 2));
+        for (int set = 0; set < 2; set++) {
+            double[][] x = set == 0 ? xTrain : xVal;
+            int[] y = set == 0 ? yTrain : yVal;
+            double[] c = set == 0 ? costTrain : costVal;
+            for (int i = 0; i < x.length; i++) {
+                b.clear();
+                for (double v : x[i]) {
+                    b.putDouble(v);
+                }
+                b.putDouble(y[i]).putDouble(c[i]);
+                sha.update(b.array(), 0, b.position());
+            }
+            sha.update((byte) 0xff);
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 8);
     }
 
     /** All metrics from the collected hold-out rows. */
