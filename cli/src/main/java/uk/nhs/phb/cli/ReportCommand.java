@@ -14,7 +14,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.InputVersions;
 import uk.nhs.phb.jobs.SparkSessions;
+import uk.nhs.phb.jobs.audit.AuditLog;
 import uk.nhs.phb.jobs.report.ReportJob;
 import uk.nhs.phb.models.causal.MatchedDid;
 import uk.nhs.phb.schemas.Quarter;
@@ -33,9 +35,18 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     LakeKeyOption lakeKey;
 
-    @Option(names = "--quarter", paramLabel = "YYYY-YYQn", required = true,
-            description = "Financial-year quarter, e.g. 2025-26Q4 (January-March 2026).")
+    @Option(names = "--quarter", paramLabel = "YYYY-YYQn",
+            description = "Financial-year quarter, e.g. 2025-26Q4 (January-March 2026). Required unless --as-of-run is given.")
     String quarter;
+
+    @Option(names = "--as-of-run", paramLabel = "RUN_ID",
+            description = "Make a past report again exactly as run RUN_ID made it (its settings, and every input table at the Delta "
+                    + "version it read), into <out>/reports/<quarter>.run-RUN_ID/. 'phb audit' lists the runs.")
+    String asOfRun;
+
+    /** Options that shape a report; a replay takes them from the run it replays. */
+    private static final java.util.List<String> SHAPING = java.util.List.of("--quarter", "--org", "--trajectory", "--did-start-window-months",
+            "--caliper-sd", "--match-on", "--with-replacement", "--bootstrap-replicates", "--bootstrap-seed");
 
     @Option(names = "--org", paramLabel = "CODE",
             description = "Report one ICB or Sub-ICB Location (a code of bronze/ref_practices); written to <out>/reports/<quarter>-<CODE>/.")
@@ -71,6 +82,13 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (asOfRun != null) {
+            return replay();
+        }
+        if (quarter == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Missing option: give --quarter YYYY-YYQn, or --as-of-run RUN_ID to make a past report again");
+        }
         Quarter q;
         try {
             q = Quarter.parse(quarter);
@@ -113,10 +131,30 @@ final class ReportCommand implements Callable<Integer> {
         params.put("bootstrap_seed", seed);
         params.put("lake_key_file", lakeKey.file.toString());
         ReportJob.Request req = new ReportJob.Request(common.settings(), lakeKey.load(spec.commandLine().getErr()), q,
-                org == null || org.isBlank() ? null : org.strip(), traj, trajSource, matching, startWindowMonths);
-        Map<String, Object> s = ReportJob.run(SparkSessions.forJob(common.settings()), req, params,
-                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
-        StringBuilder text = new StringBuilder(String.format("Report for %s (run %s) written to %s%n", q, s.get("run_id"), s.get("out")));
+                org == null || org.isBlank() ? null : org.strip(), traj, trajSource, matching, startWindowMonths, InputVersions.latest());
+        return print(ReportJob.run(SparkSessions.forJob(common.settings()), req, params,
+                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
+    }
+
+    private Integer replay() {
+        java.util.List<String> given = SHAPING.stream().filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).toList();
+        if (!given.isEmpty()) {
+            throw new InputException("--as-of-run makes the report with the settings run " + asOfRun + " used; leave out " + String.join(", ", given));
+        }
+        ReportJob.Request req = ReportJob.Request.replaying(common.settings(), lakeKey.load(spec.commandLine().getErr()),
+                AuditLog.of(common.settings()).show(asOfRun));
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("lake", common.lake);
+        params.put("out", common.out);
+        params.put("as_of_run", asOfRun);
+        params.put("lake_key_file", lakeKey.file.toString());
+        return print(ReportJob.run(SparkSessions.forJob(common.settings()), req, params,
+                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
+    }
+
+    private Integer print(Map<String, Object> s) {
+        StringBuilder text = new StringBuilder(String.format("Report for %s (run %s%s) written to %s%n", s.get("quarter"), s.get("run_id"),
+                s.get("regenerates_run") == null ? "" : ", made again as run " + s.get("regenerates_run") + " made it", s.get("out")));
         text.append(String.format("  PHB return: %s received in the year to date, %s in place at the quarter end, %s new in the quarter%n",
                 shown(s.get("return_received_ytd")), shown(s.get("return_active_at_quarter_end")), shown(s.get("return_new_in_quarter"))));
         if (s.get("did_estimate") != null) {

@@ -25,6 +25,11 @@ class ReportCommandTest {
         CliTest.Run c = CliTest.run("report", "--quarter", "2025-26Q4", "--caliper-sd", "0");
         assertThat(c.code()).isEqualTo(Main.EXIT_INPUT);
         assertThat(c.err()).contains("caliper");
-        assertThat(CliTest.run("report").code()).isEqualTo(Main.EXIT_USAGE);
+        CliTest.Run none = CliTest.run("report");
+        assertThat(none.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(none.err()).contains("--quarter").contains("--as-of-run");
+        CliTest.Run replay = CliTest.run("report", "--as-of-run", "20261122T191432Z-fcb6287a", "--org", "QWE", "--bootstrap-seed", "5");
+        assertThat(replay.code()).isEqualTo(Main.EXIT_INPUT);
+        assertThat(replay.err()).contains("leave out --org, --bootstrap-seed");
     }
 }

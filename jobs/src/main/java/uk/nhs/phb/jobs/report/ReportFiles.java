@@ -41,7 +41,11 @@ final class ReportFiles {
     record Written(List<String> files) {
     }
 
-    static Written write(SparkSession spark, String dir, ReportJob.Request req, ReportJob.Tables tables, String runId) {
+    /**
+     * Writes every file of the report into {@code dir}, the manifest last. {@code runId} is the run the report is
+     * of; {@code regeneratedBy} is the run that made it again from that run's inputs, or null.
+     */
+    static Written write(SparkSession spark, String dir, ReportJob.Request req, ReportJob.Tables tables, String runId, String regeneratedBy) {
         List<Map<String, Object>> files = new ArrayList<>();
         for (ReportTable t : tables.tables()) {
             files.add(put(spark, dir, t.name() + ".csv", csv(t), t.rows().size()));
@@ -55,6 +59,9 @@ final class ReportFiles {
         m.put("period", req.quarter().start() + " to " + req.quarter().end());
         m.put("org", req.org());
         m.put("run_id", runId);
+        if (regeneratedBy != null) {
+            m.put("regenerated_by_run", regeneratedBy);
+        }
         m.put("written_at", Instant.now().toString());
         Map<String, Object> rule = new LinkedHashMap<>();
         SmallNumbers r = Published.RULE;

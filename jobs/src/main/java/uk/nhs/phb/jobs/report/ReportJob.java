@@ -15,13 +15,14 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.InputVersions;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.audit.AuditLog;
 import uk.nhs.phb.models.causal.MatchedDid;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.features.PersonFeatures;
@@ -47,6 +48,8 @@ import uk.nhs.phb.schemas.ReportReference;
  * ({@code landing/_truth/phb_effect}) only to report the true effect beside the estimate.
  */
 public final class ReportJob {
+    public static final String COMMAND = "report";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final List<String> FEEDS = List.of("phb_register", "phb_reviews", "phb_offers", "patients", "ref_practices", "ref_lsoa",
             "gp_conditions", "apc_spells", "ecds", "outpatients", "gp_appointments", "prescriptions", "community", "mental_health", "chc",
             "asc_cld", "csc", "ehcp");
@@ -65,28 +68,101 @@ public final class ReportJob {
      * @param trajectorySource  where it came from (a file, or the reference data)
      * @param matching          matching and bootstrap settings
      * @param startWindowMonths index months in the before/after start window
+     * @param inputs            the input tables' versions: the latest, or those of a past run to regenerate its report
      */
     public record Request(JobSettings settings, SecretKey lakeKey, Quarter quarter, String org, Map<Quarter, Double> trajectory,
-                          String trajectorySource, MatchedDid.Settings matching, int startWindowMonths) {
+                          String trajectorySource, MatchedDid.Settings matching, int startWindowMonths, InputVersions inputs) {
         public Request {
             Objects.requireNonNull(settings, "settings");
             Objects.requireNonNull(quarter, "quarter");
             Objects.requireNonNull(trajectory, "trajectory");
             Objects.requireNonNull(matching, "matching");
+            Objects.requireNonNull(inputs, "inputs");
             if (startWindowMonths < 1 || startWindowMonths > 120) {
                 throw new InputException("--did-start-window-months must be 1 to 120, got " + startWindowMonths);
             }
         }
 
-        /** The built-in trajectory, default matching, a 24-month start window. */
+        /** The built-in trajectory, default matching, a 24-month start window, the latest inputs. */
         public static Request defaults(JobSettings settings, SecretKey lakeKey, Quarter quarter, String org) {
             return new Request(settings, lakeKey, quarter, org, ReportReference.trajectory(), "reference data phb_trajectory.csv",
-                    MatchedDid.Settings.defaults(), 24);
+                    MatchedDid.Settings.defaults(), 24, InputVersions.latest());
+        }
+
+        /**
+         * The report {@code past} made, to make again exactly: its quarter, organisation, trajectory and matching as it
+         * recorded them, and every input table at the version it read (Delta time travel).
+         */
+        public static Request replaying(JobSettings settings, SecretKey lakeKey, AuditLog.RunRecord past) {
+            if (!COMMAND.equals(past.command())) {
+                throw new InputException("run " + past.runId() + " is a '" + past.command() + "' run, not a report; 'phb audit' lists the runs");
+            }
+            if (!"SUCCEEDED".equals(past.status())) {
+                throw new InputException("run " + past.runId() + " did not succeed (" + past.status() + "), so it published no report to regenerate");
+            }
+            Map<?, ?> p;
+            try {
+                p = JSON.readValue(past.parameters(), Map.class);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new InputException("run " + past.runId() + " has unreadable parameters in audit/runs: " + e.getOriginalMessage());
+            }
+            if (!(p.get("trajectory_values") instanceof Map<?, ?> values) || !(p.get("matching") instanceof Map<?, ?> m)) {
+                throw new InputException("run " + past.runId() + " was made by a phb version that did not record its report settings "
+                        + "(phb " + past.phbVersion() + "); it cannot be regenerated exactly");
+            }
+            Map<Quarter, Double> trajectory = new TreeMap<>();
+            values.forEach((k, v) -> trajectory.put(Quarter.parse((String) k), ((Number) v).doubleValue()));
+            MatchedDid.Settings matching = new MatchedDid.Settings(number(m, "caliper_sd"), number(m, "lambda"), (int) number(m, "replicates"),
+                    (long) number(m, "seed"), number(m, "confidence"), Boolean.TRUE.equals(m.get("mahalanobis")),
+                    Boolean.TRUE.equals(m.get("replacement")));
+            return new Request(settings, lakeKey, Quarter.parse((String) p.get("quarter")), (String) p.get("org"), trajectory,
+                    (String) p.get("trajectory"), matching, (int) number(p, "did_start_window_months"), InputVersions.of(past));
+        }
+
+        private static double number(Map<?, ?> m, String key) {
+            if (!(m.get(key) instanceof Number n)) {
+                throw new InputException("the recorded report settings have no number '" + key + "'");
+            }
+            return n.doubleValue();
         }
 
         /** The report folder's name: the quarter, and the organisation when one is chosen. */
         public String folderName() {
             return org == null ? quarter.toString() : quarter + "-" + org;
+        }
+
+        /**
+         * Where the report goes: {@code <out>/reports/<folder>/}, or for a replay
+         * {@code <out>/reports/<folder>.run-<replayed run id>/}, beside the current one.
+         */
+        public String target() {
+            String base = settings.out() + "/reports/" + folderName();
+            return inputs.replaying() ? base + ".run-" + inputs.replayedRunId() : base;
+        }
+
+        /** What the report records as its settings in {@code audit/runs}: enough to make it again. */
+        Map<String, Object> recorded() {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("quarter", quarter.toString());
+            p.put("org", org);
+            p.put("trajectory", trajectorySource);
+            Map<String, Double> values = new TreeMap<>();
+            trajectory.forEach((q, v) -> values.put(q.toString(), v));
+            p.put("trajectory_values", values);
+            p.put("did_start_window_months", startWindowMonths);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("caliper_sd", matching.caliperSd());
+            m.put("lambda", matching.lambda());
+            m.put("replicates", matching.replicates());
+            m.put("seed", matching.seed());
+            m.put("confidence", matching.confidence());
+            m.put("mahalanobis", matching.mahalanobis());
+            m.put("replacement", matching.replacement());
+            p.put("matching", m);
+            if (inputs.replaying()) {
+                p.put("regenerates_run", inputs.replayedRunId());
+            }
+            return p;
         }
     }
 
@@ -97,58 +173,65 @@ public final class ReportJob {
     public static Map<String, Object> run(SparkSession spark, Request req, Map<String, Object> parameters, Progress progress) {
         Lake lake = req.settings().lakeLayout();
         LocalDate end = req.quarter().end();
-        String register = lake.bronze("phb_register");
-        if (!DeltaTables.exists(spark, register)) {
-            throw new InputException("no bronze/phb_register in " + lake.root() + "; run 'phb ingest' with the ICB's PHB register feed first");
+        InputVersions inputs = req.inputs();
+        String featuresTable = "gold/person_features";
+        String missing = inputs.replaying() ? "run " + inputs.replayedRunId() + " read no " : "no ";
+        if (inputs.version(spark, lake, "bronze/phb_register") < 0) {
+            throw new InputException(missing + "bronze/phb_register in " + lake.root() + "; run 'phb ingest' with the ICB's PHB register feed first");
         }
-        if (!DeltaTables.exists(spark, lake.bronze("patients"))) {
-            throw new InputException("no bronze/patients in " + lake.root() + "; run 'phb ingest' first");
+        if (inputs.version(spark, lake, "bronze/patients") < 0) {
+            throw new InputException(missing + "bronze/patients in " + lake.root() + "; run 'phb ingest' first");
         }
-        if (!DeltaTables.exists(spark, lake.silver("person_index"))) {
-            throw new InputException("no silver/person_index in " + lake.root() + "; run 'phb link' first");
+        if (inputs.version(spark, lake, "silver/person_index") < 0) {
+            throw new InputException(missing + "silver/person_index in " + lake.root() + "; run 'phb link' first");
         }
-        String featuresPath = lake.gold("person_features");
-        if (!DeltaTables.exists(spark, featuresPath)
-                || spark.read().format("delta").load(featuresPath).filter(col("reference_date").equalTo(end.toString())).isEmpty()) {
+        long featuresVersion = inputs.version(spark, lake, featuresTable);
+        if (featuresVersion < 0 || InputVersions.read(spark, lake, featuresTable, featuresVersion)
+                .filter(col("reference_date").equalTo(end.toString())).isEmpty()) {
             throw new InputException("no gold/person_features for " + end + " (the end of " + req.quarter() + ") in " + lake.root()
                     + "; run 'phb features --as-of " + req.quarter() + "' first");
         }
-        String target = req.settings().out() + "/reports/" + req.folderName();
+        String target = req.target();
+        Map<String, Object> recorded = new LinkedHashMap<>(parameters);
+        recorded.putAll(req.recorded());
         long t0 = System.nanoTime();
-        try (JobRun run = JobRun.start(spark, lake, "report", parameters, progress)) {
+        try (JobRun run = JobRun.start(spark, lake, COMMAND, recorded, progress)) {
             String staging = Files2.stagingFor(target);
+            // a replay writes the report of the run it replays, under that run's id; audit/runs records both
+            String reportRunId = inputs.replaying() ? inputs.replayedRunId() : run.runId();
             try {
                 Map<String, Dataset<Row>> bronze = new HashMap<>();
                 for (String feed : FEEDS) {
-                    String path = lake.bronze(feed);
-                    long version = DeltaTables.logVersion(spark, path);
-                    if (version >= 0) {
-                        bronze.put(feed, spark.read().format("delta").load(path));
-                        run.input("bronze/" + feed, version);
+                    Dataset<Row> d = read(spark, lake, inputs, "bronze/" + feed, run);
+                    if (d != null) {
+                        bronze.put(feed, d);
                     }
                 }
-                Dataset<Row> index = spark.read().format("delta").load(lake.silver("person_index"));
-                run.input("silver/person_index", DeltaTables.logVersion(spark, lake.silver("person_index")));
-                Dataset<Row> features = spark.read().format("delta").load(featuresPath).filter(col("reference_date").equalTo(end.toString()));
-                run.input("gold/person_features", DeltaTables.logVersion(spark, featuresPath));
+                Dataset<Row> index = read(spark, lake, inputs, "silver/person_index", run);
+                Dataset<Row> features = read(spark, lake, inputs, featuresTable, run).filter(col("reference_date").equalTo(end.toString()));
                 Dataset<Row> risk = null;
-                String riskPath = lake.gold("risk_scores");
-                if (DeltaTables.logVersion(spark, riskPath) >= 0) {
-                    Dataset<Row> r = spark.read().format("delta").load(riskPath).filter(col("reference_date").equalTo(end.toString()));
+                long riskVersion = inputs.version(spark, lake, "gold/risk_scores");
+                if (riskVersion >= 0) {
+                    Dataset<Row> r = InputVersions.read(spark, lake, "gold/risk_scores", riskVersion)
+                            .filter(col("reference_date").equalTo(end.toString()));
                     if (!r.isEmpty()) {
                         risk = r.select("person_id", "risk_tier");
-                        run.input("gold/risk_scores", DeltaTables.logVersion(spark, riskPath));
+                        run.input("gold/risk_scores", riskVersion);
                     }
                 }
                 String truthPath = req.settings().landing() + "/_truth/phb_effect";
                 Dataset<Row> truth = Files2.exists(spark, truthPath) ? truth(spark, truthPath) : null;
                 Tables tables = compute(spark, bronze, index, features, risk, truth, req, run);
                 run.stage("write files");
-                ReportFiles.Written written = ReportFiles.write(spark, staging, req, tables, run.runId());
+                ReportFiles.Written written = ReportFiles.write(spark, staging, req, tables, reportRunId,
+                        inputs.replaying() ? run.runId() : null);
                 Files2.publish(spark, staging, target, true);
                 run.count("files", written.files().size());
                 Map<String, Object> summary = new LinkedHashMap<>();
                 summary.put("run_id", run.runId());
+                if (inputs.replaying()) {
+                    summary.put("regenerates_run", inputs.replayedRunId());
+                }
                 summary.put("quarter", req.quarter().toString());
                 summary.put("org", req.org());
                 summary.putAll(tables.headline());
@@ -166,6 +249,17 @@ public final class ReportJob {
                 throw e;
             }
         }
+    }
+
+    /** One input table at the version to read (recorded with the run), or null when there is none. */
+    private static Dataset<Row> read(SparkSession spark, Lake lake, InputVersions inputs, String table, JobRun run) {
+        long version = inputs.version(spark, lake, table);
+        if (version < 0) {
+            return null;
+        }
+        Dataset<Row> d = InputVersions.read(spark, lake, table, version);
+        run.input(table, version);
+        return d;
     }
 
     /** Every table of the report, computed from the given inputs (no writing). */

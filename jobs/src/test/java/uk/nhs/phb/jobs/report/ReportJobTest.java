@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -22,10 +23,12 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.TestSpark;
+import uk.nhs.phb.jobs.audit.AuditLog;
 import uk.nhs.phb.models.disclosure.SmallNumbers;
 import uk.nhs.phb.schemas.Quarter;
 
@@ -300,5 +303,103 @@ class ReportJobTest {
                 "local[2]", false);
         assertThatThrownBy(() -> ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Quarter.parse("2024-25Q2"), null),
                 Map.of(), Progress.NONE)).isInstanceOf(InputException.class).hasMessageContaining("phb features --as-of 2024-25Q2");
+    }
+
+    @Test
+    void aPastReportIsMadeAgainExactlyFromTheTableVersionsItRead() throws IOException {
+        // its own out folder, so the other tests' report is left as it was
+        JobSettings settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(),
+                dir.resolve("out-replay").toString(), "local[2]", false);
+        String register = dir.resolve("lake/bronze/phb_register").toString();
+        long before = DeltaTables.version(spark, register);
+        long registerRows = spark.read().format("delta").load(register).count();
+        // the register changes after the first report: a third of its rows go, so today's report differs
+        DeltaTable.forPath(spark, register).delete("pmod(hash(nhs_token), 3) = 0");
+        try {
+            assertThat(spark.read().format("delta").load(register).count()).isBetween(registerRows / 2, registerRows - 1);
+            Map<String, Object> today = ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, null),
+                    Map.of(), Progress.NONE);
+            assertThat(Files.readAllBytes(Path.of((String) today.get("out"), "phb_return.csv")))
+                    .isNotEqualTo(Files.readAllBytes(firstCopy.resolve("phb_return.csv")));
+
+            AuditLog.RunRecord past = AuditLog.of(settings).show((String) first.get("run_id"));
+            Map<String, Object> again = ReportJob.run(spark, ReportJob.Request.replaying(settings, ReportLake.LAKE_KEY, past), Map.of(),
+                    Progress.NONE);
+            Path out = Path.of((String) again.get("out"));
+            assertThat(out.getFileName().toString()).isEqualTo(Q + ".run-" + first.get("run_id"));
+            assertThat(again.get("regenerates_run")).isEqualTo(first.get("run_id"));
+            List<String> compared = new ArrayList<>();
+            try (Stream<Path> files = Files.list(firstCopy)) {
+                for (Path f : files.sorted().toList()) {
+                    String name = f.getFileName().toString();
+                    if (name.endsWith(".csv") || name.endsWith(".html")) {
+                        assertThat(Files.readAllBytes(out.resolve(name))).as(name).isEqualTo(Files.readAllBytes(f));
+                    } else if (name.endsWith(".xlsx")) {
+                        assertThat(zipEntries(out.resolve(name))).as(name).isEqualTo(zipEntries(f));
+                    } else {
+                        continue;
+                    }
+                    compared.add(name);
+                }
+            }
+            assertThat(compared).hasSizeGreaterThan(12).contains("phb_return.csv", "phb_report_" + Q + ".html", "phb_report_" + Q + ".xlsx");
+            JsonNode was = JSON.readTree(firstCopy.resolve("manifest.json").toFile());
+            JsonNode is = JSON.readTree(out.resolve("manifest.json").toFile());
+            assertThat(is.get("run_id").asText()).isEqualTo(first.get("run_id"));
+            assertThat(is.get("regenerated_by_run").asText()).isEqualTo(again.get("run_id"));
+            assertThat(is.get("headline")).isEqualTo(was.get("headline"));
+            // every file's checksum matches but the workbook's, which holds the time it was written (compared by its sheets above)
+            assertThat(withoutWorkbookChecksum(is.get("files"))).isEqualTo(withoutWorkbookChecksum(was.get("files")));
+            // the replay read, and recorded, exactly the versions the first run read
+            assertThat(JSON.readTree(AuditLog.of(settings).show((String) again.get("run_id")).inputs())).isEqualTo(JSON.readTree(past.inputs()));
+            // today's report is left as it was
+            assertThat(Files.readAllBytes(Path.of((String) today.get("out"), "phb_return.csv")))
+                    .isNotEqualTo(Files.readAllBytes(out.resolve("phb_return.csv")));
+        } finally {
+            DeltaTable.forPath(spark, register).restoreToVersion(before);
+        }
+        assertThat(spark.read().format("delta").load(register).count()).isEqualTo(registerRows);
+    }
+
+    @Test
+    void onlyASucceededReportRunCanBeMadeAgain() {
+        JobSettings settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(), dir.resolve("out").toString(),
+                "local[2]", false);
+        AuditLog log = AuditLog.of(settings);
+        assertThatThrownBy(() -> run("ZZZ")).isInstanceOf(InputException.class);
+        AuditLog.RunSummary failed = log.list(0).stream().filter(r -> r.command().equals("report") && r.status().equals("FAILED"))
+                .findFirst().orElseThrow();
+        assertThatThrownBy(() -> ReportJob.Request.replaying(settings, ReportLake.LAKE_KEY, log.show(failed.runId())))
+                .isInstanceOf(InputException.class).hasMessageContaining("did not succeed");
+        AuditLog.RunRecord ingest = new AuditLog.RunRecord("20200101T000000Z-00000000", "ingest", "SUCCEEDED", "someone", null, null, null,
+                "{}", "{}", "[]", "{}", null, "0.1.0");
+        assertThatThrownBy(() -> ReportJob.Request.replaying(settings, ReportLake.LAKE_KEY, ingest)).isInstanceOf(InputException.class)
+                .hasMessageContaining("not a report");
+        assertThatThrownBy(() -> log.show("20200101T000000Z-00000000")).isInstanceOf(InputException.class).hasMessageContaining("phb audit");
+    }
+
+    private static List<String> withoutWorkbookChecksum(JsonNode files) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode f : files) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = f.deepCopy();
+            if (o.get("name").asText().endsWith(".xlsx")) {
+                o.remove(List.of("bytes", "sha256"));
+            }
+            out.add(o.toString());
+        }
+        return out;
+    }
+
+    /** Every entry of a zip file but its creation properties (which hold the time it was written), by name. */
+    private static Map<String, String> zipEntries(Path zip) throws IOException {
+        Map<String, String> entries = new java.util.TreeMap<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(z.entries())) {
+                if (!e.getName().equals("docProps/core.xml")) {
+                    entries.put(e.getName(), new String(z.getInputStream(e).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return entries;
     }
 }

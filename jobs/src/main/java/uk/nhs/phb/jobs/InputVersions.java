@@ -1,0 +1,88 @@
+package uk.nhs.phb.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import uk.nhs.phb.jobs.audit.AuditLog;
+
+/**
+ * Which Delta version of each input table a job reads: the latest committed one (an ordinary run), or the one a
+ * past run recorded in {@code audit/runs} (a replay through Delta time travel, to regenerate an output exactly as
+ * that run made it). Tables are named lake-relative, as runs record them: {@code bronze/patients},
+ * {@code gold/person_features}.
+ */
+public final class InputVersions {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String replayedRunId;
+    private final Map<String, Long> recorded;
+
+    private InputVersions(String replayedRunId, Map<String, Long> recorded) {
+        this.replayedRunId = replayedRunId;
+        this.recorded = recorded;
+    }
+
+    /** An ordinary run: every table at its latest version. */
+    public static InputVersions latest() {
+        return new InputVersions(null, null);
+    }
+
+    /** The versions {@code run} recorded; a table it did not read counts as absent. */
+    public static InputVersions of(AuditLog.RunRecord run) {
+        Map<String, Long> versions = new LinkedHashMap<>();
+        try {
+            Map<?, ?> inputs = run.inputs() == null ? Map.of() : JSON.readValue(run.inputs(), Map.class);
+            for (Map.Entry<?, ?> e : inputs.entrySet()) {
+                if (e.getValue() instanceof Number n) {
+                    versions.put((String) e.getKey(), n.longValue());
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new InputException("run " + run.runId() + " has an unreadable record of its inputs in audit/runs: " + e.getOriginalMessage());
+        }
+        return new InputVersions(run.runId(), Collections.unmodifiableMap(versions));
+    }
+
+    /** The run being replayed, or null for an ordinary run. */
+    public String replayedRunId() {
+        return replayedRunId;
+    }
+
+    public boolean replaying() {
+        return replayedRunId != null;
+    }
+
+    /** The version of {@code table} to read: the latest committed or the recorded one; -1 when there is none to read. */
+    public long version(SparkSession spark, Lake lake, String table) {
+        if (recorded == null) {
+            return DeltaTables.logVersion(spark, lake.root() + "/" + table);
+        }
+        return recorded.getOrDefault(table, -1L);
+    }
+
+    /**
+     * {@code table} at {@code version}, or an {@link InputException} naming both when the lake no longer keeps that
+     * version (VACUUM removed its files, or its log entries expired).
+     */
+    public static Dataset<Row> read(SparkSession spark, Lake lake, String table, long version) {
+        try {
+            return spark.read().format("delta").option("versionAsOf", version).load(lake.root() + "/" + table);
+        } catch (Exception e) {
+            throw new InputException("cannot read version " + version + " of " + table + " in " + lake.root() + ": " + firstLine(e.getMessage())
+                    + "; a past version can be read only while the lake keeps it (Delta keeps old files until VACUUM and log entries for "
+                    + "delta.logRetentionDuration, 30 days by default)", e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}
