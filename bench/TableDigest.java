@@ -14,7 +14,8 @@ import static org.apache.spark.sql.functions.*;
 /**
  * Order-independent digest of every Delta table under a lake (bench/crash.sh): per table the row count, the
  * distinct row count (duplicates show as a difference) and the sum of 60-bit row hashes. Columns that name the
- * run (run_id, _ingest_run_id) differ between runs by design and are left out; so is audit/runs.
+ * run (run_id, _ingest_run_id) differ between runs by design and are left out; so are the audit tables (audit/runs,
+ * audit/extract_log), which record every attempt, a killed one too, with its time.
  * Usage: java -cp <phb classpath> bench/TableDigest.java LAKE
  */
 public class TableDigest {
@@ -23,7 +24,7 @@ public class TableDigest {
         List<Path> tables = new ArrayList<>();
         try (Stream<Path> s = Files.walk(lake)) {
             s.filter(p -> p.getFileName().toString().equals("_delta_log")).map(Path::getParent)
-                    .filter(p -> !lake.relativize(p).toString().equals("audit/runs")).sorted().forEach(tables::add);
+                    .filter(p -> !lake.relativize(p).toString().startsWith("audit/")).sorted().forEach(tables::add);
         }
         SparkSession spark = SparkSession.builder().master("local[2]").appName("digest").config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "4")

@@ -2,7 +2,8 @@
 # Proves the batch runs on a real Spark cluster: starts a Spark standalone master and two workers on
 # loopback (from the Spark jars the build already has), submits `phb run` to it with spark-submit and the
 # shaded cluster jar, runs the same batch embedded on the same landing files, and checks that every lake
-# table is equal (phb lake-diff). Exit 0 only when they are.
+# table (phb lake-diff), the current model's id and every published report and extract file
+# (bench/output_digest.py) are equal. Exit 0 only when they are.
 #
 # Usage: bench/cluster.sh [PEOPLE]   (default 2000; work folder bench/results/cluster-PEOPLE, removed first)
 set -euo pipefail
@@ -73,11 +74,18 @@ java $flags -Xmx2g -cp "$cp" org.apache.spark.deploy.SparkSubmit \
 t2=$(date +%s.%N)
 executors=$(grep -h "Granted executor\|Launching executor" "$d"/master.log "$d"/worker-*.log | wc -l)
 
-# model ids name the training run (like run ids), so each lake has its own; everything else must be equal
-./phb lake-diff "$d/lake-embedded" "$d/lake-cluster" --ignore model_id,cost_model_id --json > "$d/diff.json" && same=yes || same=no
+# a model id names the model's inputs, so the two lakes must have trained the same model under the same id
+./phb lake-diff "$d/lake-embedded" "$d/lake-cluster" --json > "$d/diff.json" && same=yes || same=no
+cmp -s "$d/lake-embedded/models/current" "$d/lake-cluster/models/current" || same=no
+python3 bench/output_digest.py "$d/out-embedded" > "$d/outputs-embedded.txt"
+python3 bench/output_digest.py "$d/out-cluster" > "$d/outputs-cluster.txt"
+cmp -s "$d/outputs-embedded.txt" "$d/outputs-cluster.txt" || same=no
 python3 - "$d" "$people" "$t0" "$t1" "$t2" "$executors" "$same" <<'PY'
 import json, sys
 d, people, t0, t1, t2, executors, same = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:6]), int(sys.argv[6]), sys.argv[7]
+models = [open(f"{d}/lake-{k}/models/current").read().strip() for k in ("embedded", "cluster")]
+outputs = [dict(l.rsplit(" ", 1) for l in open(f"{d}/outputs-{k}.txt").read().splitlines()) for k in ("embedded", "cluster")]
+differing_outputs = sorted(f for f in outputs[0].keys() | outputs[1].keys() if outputs[0].get(f) != outputs[1].get(f))
 diff = json.load(open(f"{d}/diff.json"))
 steps = json.load(open(f"{d}/cluster.json"))["steps"]
 print(f"cluster: {people:,} people; embedded batch {t1-t0:.0f} s, cluster batch {t2-t1:.0f} s on 2 workers "
@@ -86,5 +94,8 @@ print(f"cluster: {diff['tables']} tables compared, {diff['differing']} differ ->
 for t, m in diff["by_table"].items():
     if not m["equal"]:
         print(f"  {t}: {m['rows_a']} vs {m['rows_b']} rows, {m['note']}")
+print(f"cluster: current model {models[0]} embedded, {models[1]} on the cluster -> {'EQUAL' if models[0] == models[1] else 'DIFFERENT'}")
+print(f"cluster: {len(outputs[0])} report and extract files compared, {len(differing_outputs)} differ"
+      + "".join(f"\n  {f}" for f in differing_outputs))
 PY
 [ "$same" = yes ]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Crash safety: SIGKILLs each stage at random moments, re-runs it, and checks the lake ends identical to an
-# undisturbed run (order-independent table digests, no duplicate rows), that every table stays readable after
-# every kill, and that no output folder is ever visible half-written. Then runs each stage twice at once, and
+# undisturbed run (order-independent table digests, no duplicate rows, the same current model), the published
+# report and extract too (bench/output_digest.py), that every table stays readable after every kill, and that no
+# output folder is ever visible half-written. Then runs each stage twice at once, and
 # scans the lake, outputs and stderr for leaked identifiers.
 # Usage: bench/crash.sh [PEOPLE] [KILLS_PER_STAGE] [SEED]     (PHB=launcher overrides ./phb)
 # On a busy machine: REFS=1 skips the second undisturbed run, CONCURRENT="ingest" limits the concurrent runs,
@@ -14,6 +15,11 @@ STAGES=(
   "ingest|ingest"
   "link|link --lake-key-file KEY"
   "features|features --as-of 2025-26Q4 --lake-key-file KEY"
+  "train|train --as-of 2025-26Q4 --lake-key-file KEY"
+  "score|score --as-of 2025-26Q4"
+  "budget|budget --as-of 2025-26Q4 --lake-key-file KEY"
+  "report|report --quarter 2025-26Q4 --lake-key-file KEY"
+  "extract|extract --purpose planning --recipient icb-analytics --quarter 2025-26Q4 --lake-key-file KEY"
 )
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,9 +38,11 @@ fi
 $PHB --version >/dev/null || exit 1
 if [[ -n "${PHB_CP:-}" ]]; then cp_="$PHB_CP"; else cp_="cli/target/phb-cli-0.1.0-SNAPSHOT.jar:$(cat cli/target/launcher/classpath.txt)"; fi
 flags="$(cat cli/target/launcher/jvm-flags.txt 2>/dev/null || cat "${PHB_FLAGS:-/dev/null}")"
-digest() { # lake -> digest file; fails when a table cannot be read
+digest() { # lake -> digest file (every table, and the current model's id); fails when a table cannot be read
   # shellcheck disable=SC2086
-  java -Xmx2g $flags -cp "$cp_" bench/TableDigest.java "$1" > "$2" 2> "$2.err"
+  java -Xmx2g $flags -cp "$cp_" bench/TableDigest.java "$1" > "$2" 2> "$2.err" || return 1
+  [[ -f "$1/models/current" ]] && echo "models/current rows=1 distinct=1 digest=$(cat "$1/models/current")" >> "$2"
+  return 0
 }
 if [[ ! -d "$d/landing" ]]; then
   $PHB keygen --out "$d/keys/provider.key" >/dev/null
@@ -53,6 +61,11 @@ incomplete_outputs() { # out folder -> lists any visible output folder lacking i
   local out=$1
   for f in "$out"/ingest/*/; do [[ -d $f && $(basename "$f") != .* ]] && { [[ -f $f/data_quality.csv && -f $f/data_quality.json ]] || echo "$f"; }; done
   for f in "$out"/link/*/; do [[ -d $f && $(basename "$f") != .* && $f != *.tmp-* ]] && { [[ -f $f/link_quality.json && -f $f/model.txt ]] || echo "$f"; }; done
+  # a report or extract folder is published whole, manifest last: one without its manifest is half-written
+  for f in "$out"/reports/*/ "$out"/extracts/*/*/*/; do [[ -d $f && $f != *.tmp-* && $f != *.old-* ]] && { [[ -f $f/manifest.json ]] || echo "$f"; }; done
+}
+outputs() { # out folder -> digest file of its published reports and extracts
+  python3 bench/output_digest.py "$1" > "$2"
 }
 
 # two undisturbed runs: the reference, and a check that undisturbed runs agree
@@ -65,9 +78,10 @@ for ref in "${refs[@]}"; do
     secs[${spec%%|*}]=$(echo "$(date +%s.%N) - $t0" | bc)
   done
   digest "$d/$ref-lake" "$d/$ref.digest" || { echo "digest of $ref failed" >&2; exit 1; }
+  outputs "$d/$ref-out" "$d/$ref.outputs"
 done
 nondeterministic=null
-[[ -f "$d/ref2.digest" ]] && nondeterministic=$(diff "$d/ref1.digest" "$d/ref2.digest" | grep -c '^<' || true)
+[[ -f "$d/ref2.digest" ]] && nondeterministic=$(cat "$d/ref1.digest" "$d/ref1.outputs" | diff - <(cat "$d/ref2.digest" "$d/ref2.outputs") | grep -c '^<' || true)
 
 # crash trials: for each stage, KILLS kills at random moments of a run, then one run to completion
 kills_done=0; unreadable=0; half_written=0; kill_log=()
@@ -91,6 +105,9 @@ for spec in "${STAGES[@]}"; do
 done
 digest "$d/crash-lake" "$d/crash.digest" || { echo "digest of the crashed lake failed" >&2; exit 1; }
 differing=$(diff "$d/ref1.digest" "$d/crash.digest" | grep -c '^<' || true)
+outputs "$d/crash-out" "$d/crash.outputs"
+outputs_compared=$(wc -l < "$d/ref1.outputs")
+outputs_differing=$(diff "$d/ref1.outputs" "$d/crash.outputs" | grep -c '^<' || true)
 duplicates=$(awk '{split($2,a,"="); split($3,b,"="); if (a[2] != b[2]) n++} END {print n+0}' "$d/crash.digest")
 
 # two runs of each stage at once on the finished lake: each ends 0 or with a clear error (1/3), tables consistent
@@ -119,11 +136,12 @@ $PHB audit --scan-for-identifiers "$d/crash-lake" "$d/crash-out" "$d/stages.err"
 found=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["found"])' "$d/scan.json" 2>/dev/null || echo -1)
 
 tables=$(wc -l < "$d/ref1.digest")
-ok=$([[ $found -eq 0 && $differing -eq 0 && $duplicates -eq 0 && $unreadable -eq 0 && $half_written -eq 0 && $concurrent_differing -eq 0 && $concurrent_unclear -eq 0 ]] && echo true || echo false)
+ok=$([[ $found -eq 0 && $differing -eq 0 && $outputs_differing -eq 0 && $duplicates -eq 0 && $unreadable -eq 0 && $half_written -eq 0 && $concurrent_differing -eq 0 && $concurrent_unclear -eq 0 ]] && echo true || echo false)
 cat <<JSON
 {"command": "REFS=${REFS:-2} CONCURRENT='${CONCURRENT:-all}' ONLY='${ONLY:-}' INGEST_FEEDS='${INGEST_FEEDS:-}' bench/crash.sh $people $kills $seed", "people": $people, "stages": $(printf '"%s",' "${STAGES[@]%%|*}" | sed 's/,$//;s/^/[/;s/$/]/'),
  "tables": $tables, "kills": $kills_done, "kill_points": [$(IFS=,; echo "${kill_log[*]}")],
  "tables_differing_after_crash_and_rerun": $differing, "tables_with_duplicate_rows": $duplicates,
+ "output_files_compared": $outputs_compared, "output_files_differing_after_crash_and_rerun": $outputs_differing,
  "unreadable_after_kill": $unreadable, "half_written_outputs_visible": $half_written,
  "undisturbed_runs_differing_tables": $nondeterministic,
  "concurrent_runs": $concurrent_runs, "concurrent_runs_failed_cleanly": $concurrent_failed,
