@@ -15,6 +15,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.SparkSessions;
+import uk.nhs.phb.jobs.audit.AuditLog;
 import uk.nhs.phb.jobs.extract.ExtractJob;
 import uk.nhs.phb.jobs.extract.ExtractPurposes;
 import uk.nhs.phb.schemas.IdentityLevel;
@@ -58,8 +59,16 @@ final class ExtractCommand implements Callable<Integer> {
             description = "Purposes file (JSON) replacing the built-in one (levels, legal bases, opt-outs, columns, tables).")
     Path purposesFile;
 
+    @Option(names = "--as-of-run", paramLabel = "RUN_ID",
+            description = "Make a past extract again exactly as run RUN_ID made it (its purpose, recipient, quarter and level, and every "
+                    + "table at the Delta version it read), into its folder with '.run-RUN_ID' added. Give --purposes if that run used one.")
+    String asOfRun;
+
     @Override
     public Integer call() {
+        if (asOfRun != null) {
+            return replay();
+        }
         List<String> missing = new ArrayList<>();
         if (purpose == null) {
             missing.add("--purpose");
@@ -95,10 +104,37 @@ final class ExtractCommand implements Callable<Integer> {
         if (purposesFile != null) {
             params.put("purposes_file", purposesFile.toString());
         }
-        Map<String, Object> s = ExtractJob.run(SparkSessions.forJob(common.settings()), new ExtractJob.Request(common.settings(),
+        return print(ExtractJob.run(SparkSessions.forJob(common.settings()), new ExtractJob.Request(common.settings(),
                 lakeKey.load(spec.commandLine().getErr()), purposes, purpose, recipient, q, lv, practice), params,
-                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
-        StringBuilder text = new StringBuilder(String.format("Extract %s (%s) in run %s%n", s.get("extract_id"), s.get("level"), s.get("run_id")));
+                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
+    }
+
+    private Integer replay() {
+        List<String> given = java.util.stream.Stream.of("--purpose", "--recipient", "--quarter", "--level", "--practice")
+                .filter(o -> spec.commandLine().getParseResult().hasMatchedOption(o)).toList();
+        if (!given.isEmpty()) {
+            throw new InputException("--as-of-run makes the extract run " + asOfRun + " made, for its purpose, recipient, quarter and level; "
+                    + "leave out " + String.join(", ", given));
+        }
+        ExtractPurposes purposes = purposesFile == null ? ExtractPurposes.defaults() : ExtractPurposes.fromFile(purposesFile);
+        ExtractJob.Request req = ExtractJob.Request.replaying(common.settings(), lakeKey.load(spec.commandLine().getErr()), purposes,
+                AuditLog.of(common.settings()).show(asOfRun));
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("lake", common.lake);
+        params.put("out", common.out);
+        params.put("lake_key_file", lakeKey.file.toString());
+        params.put("as_of_run", asOfRun);
+        params.put("regenerates_run", asOfRun);
+        if (purposesFile != null) {
+            params.put("purposes_file", purposesFile.toString());
+        }
+        return print(ExtractJob.run(SparkSessions.forJob(common.settings()), req, params,
+                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
+    }
+
+    private Integer print(Map<String, Object> s) {
+        StringBuilder text = new StringBuilder(String.format("Extract %s (%s) in run %s%s%n", s.get("extract_id"), s.get("level"), s.get("run_id"),
+                s.get("regenerates_run") == null ? "" : ", made again as run " + s.get("regenerates_run") + " made it"));
         text.append(String.format("  %,d people in scope; removed by opt-outs: %s; %,d %s%n", (long) s.get("population_in_scope"),
                 s.get("opt_out_removals").toString().equals("{}") ? "none apply" : s.get("opt_out_removals"), (long) s.get("rows"),
                 "AGGREGATE".equals(s.get("level")) ? "table rows" : "rows released"));

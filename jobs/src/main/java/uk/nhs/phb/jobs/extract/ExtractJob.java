@@ -43,12 +43,14 @@ import org.apache.spark.storage.StorageLevel;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.InputVersions;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.ProviderFiles;
 import uk.nhs.phb.jobs.anonymise.AnonymiseJob;
+import uk.nhs.phb.jobs.audit.AuditLog;
 import uk.nhs.phb.models.anonymise.LossMeasure;
 import uk.nhs.phb.models.anonymise.VerifyAnonymity;
 import uk.nhs.phb.models.disclosure.SmallNumbers;
@@ -111,7 +113,43 @@ public final class ExtractJob {
      * @param practice for a practice-scoped purpose, the practice code (null: the recipient when it is a practice code)
      */
     public record Request(JobSettings settings, SecretKey lakeKey, ExtractPurposes purposes, String purpose, String recipient,
-                          Quarter quarter, IdentityLevel level, String practice) {
+                          Quarter quarter, IdentityLevel level, String practice, InputVersions inputs) {
+        public Request {
+            java.util.Objects.requireNonNull(inputs, "inputs");
+        }
+
+        /** An extract of the tables as they are now. */
+        public Request(JobSettings settings, SecretKey lakeKey, ExtractPurposes purposes, String purpose, String recipient, Quarter quarter,
+                       IdentityLevel level, String practice) {
+            this(settings, lakeKey, purposes, purpose, recipient, quarter, level, practice, InputVersions.latest());
+        }
+
+        /**
+         * The extract {@code past} made, to make again exactly: its purpose, recipient, quarter, level and practice as
+         * recorded, every table at the version it read (Delta time travel), and the same purposes configuration (checked
+         * by its SHA-256: {@code purposes} must be the one the run used).
+         */
+        public static Request replaying(JobSettings settings, SecretKey lakeKey, ExtractPurposes purposes, AuditLog.RunRecord past) {
+            if (!COMMAND.equals(past.command())) {
+                throw new InputException("run " + past.runId() + " is a '" + past.command() + "' run, not an extract; 'phb audit' lists the runs");
+            }
+            if (!"SUCCEEDED".equals(past.status())) {
+                throw new InputException("run " + past.runId() + " did not succeed (" + past.status() + "), so it released no extract to make again");
+            }
+            Map<?, ?> p;
+            try {
+                p = JSON.readValue(past.parameters(), Map.class);
+            } catch (JsonProcessingException e) {
+                throw new InputException("run " + past.runId() + " has unreadable parameters in audit/runs: " + e.getOriginalMessage());
+            }
+            if (!purposes.sha256().equals(p.get("purposes_sha256"))) {
+                throw new InputException("run " + past.runId() + " used the purposes configuration " + p.get("purposes_source") + " (SHA-256 "
+                        + p.get("purposes_sha256") + "), not " + purposes.source() + " (" + purposes.sha256() + "); give that file with --purposes");
+            }
+            return new Request(settings, lakeKey, purposes, (String) p.get("purpose"), (String) p.get("recipient"),
+                    Quarter.parse((String) p.get("quarter")), IdentityLevel.valueOf((String) p.get("level")), (String) p.get("practice"),
+                    InputVersions.of(past));
+        }
     }
 
     /** Where an extract goes: {@code <out>/extracts/<quarter>/<purpose>/<recipient>}. */
@@ -144,14 +182,17 @@ public final class ExtractJob {
         LocalDate date = req.quarter().end();
         Lake lake = req.settings().lakeLayout();
         String extractId = req.quarter() + "/" + purpose.name() + "/" + recipient;
-        String target = folder(req.settings(), req.quarter(), purpose.name(), recipient);
-        String featuresPath = lake.gold(PersonView.FEATURES);
-        if (!DeltaTables.exists(spark, featuresPath)) {
-            throw new InputException("no gold/person_features in " + lake.root() + "; run 'phb features --as-of " + req.quarter() + "' first");
+        InputVersions inputVersions = req.inputs();
+        String replayed = inputVersions.replayedRunId();
+        // a replay writes beside the current extract, under the id of the run it makes again
+        String target = folder(req.settings(), req.quarter(), purpose.name(), recipient) + (replayed == null ? "" : ".run-" + replayed);
+        if (inputVersions.version(spark, lake, "gold/" + PersonView.FEATURES) < 0) {
+            throw new InputException((replayed == null ? "no" : "run " + replayed + " read no") + " gold/person_features in " + lake.root()
+                    + "; run 'phb features --as-of " + req.quarter() + "' first");
         }
         List<String> rules = spec.optOuts();
         if (!rules.isEmpty()) {
-            requireOptOutInputs(spark, lake, purpose, level, rules);
+            requireOptOutInputs(spark, lake, inputVersions, purpose, level, rules);
         }
 
         Map<String, Object> params = new LinkedHashMap<>(parameters);
@@ -171,7 +212,7 @@ public final class ExtractJob {
                 run.stage("read gold tables at " + date);
                 List<String> notes = new ArrayList<>();
                 Map<String, Object> inputs = new LinkedHashMap<>();
-                Map<String, Dataset<Row>> tables = readGold(spark, lake, date, referenced(purpose, spec), run, inputs, notes);
+                Map<String, Dataset<Row>> tables = readGold(spark, lake, inputVersions, date, referenced(purpose, spec), run, inputs, notes);
                 if (!tables.containsKey(PersonView.FEATURES)) {
                     throw new InputException("gold/person_features has no rows at " + date + " (" + req.quarter() + "); run 'phb features --as-of "
                             + req.quarter() + "' first");
@@ -188,14 +229,14 @@ public final class ExtractJob {
                 if (rules.isEmpty()) {
                     marked = OptOuts.mark(population, null, rules);
                 } else {
-                    long optVersion = DeltaTables.version(spark, lake.bronze("opt_outs"));
-                    long indexVersion = DeltaTables.version(spark, lake.silver("person_index"));
+                    long optVersion = inputVersions.version(spark, lake, "bronze/opt_outs");
+                    long indexVersion = inputVersions.version(spark, lake, "silver/person_index");
                     run.input("bronze/opt_outs", optVersion);
                     run.input("silver/person_index", indexVersion);
                     inputs.put("bronze/opt_outs", optVersion);
                     inputs.put("silver/person_index", indexVersion);
-                    Dataset<Row> optOutPersons = OptOuts.persons(at(spark, lake.bronze("opt_outs"), optVersion),
-                            at(spark, lake.silver("person_index"), indexVersion), req.lakeKey());
+                    Dataset<Row> optOutPersons = OptOuts.persons(InputVersions.read(spark, lake, "bronze/opt_outs", optVersion),
+                            InputVersions.read(spark, lake, "silver/person_index", indexVersion), req.lakeKey());
                     for (Row r : optOutPersons.groupBy("opt_out_type").agg(countDistinct("entity_hash").alias("tokens"),
                             countDistinct("person_id").alias("persons")).collectAsList()) {
                         optOutList.put(r.getString(0), Map.of("tokens", r.getLong(1), "persons_in_index", r.getLong(2)));
@@ -290,7 +331,10 @@ public final class ExtractJob {
                 m.putAll(manifest);
                 m.remove("anonymisation_summary");
                 m.put("files", files);
-                m.put("run_id", run.runId());
+                m.put("run_id", replayed == null ? run.runId() : replayed);
+                if (replayed != null) {
+                    m.put("regenerated_by_run", run.runId());
+                }
                 m.put("inputs", inputs);
                 m.put("purposes_config", Map.of("source", req.purposes().source(), "version", req.purposes().version(),
                         "sha256", req.purposes().sha256()));
@@ -305,6 +349,9 @@ public final class ExtractJob {
                 run.count("rows", rows);
                 run.count("extract", target);
                 summary.put("run_id", run.runId());
+                if (replayed != null) {
+                    summary.put("regenerates_run", replayed);
+                }
                 summary.put("extract_id", extractId);
                 summary.put("purpose", purpose.name());
                 summary.put("recipient", recipient);
@@ -351,9 +398,17 @@ public final class ExtractJob {
         return p;
     }
 
-    private static void requireOptOutInputs(SparkSession spark, Lake lake, ExtractPurposes.Purpose purpose, IdentityLevel level,
-                                            List<String> rules) {
+    private static void requireOptOutInputs(SparkSession spark, Lake lake, InputVersions inputs, ExtractPurposes.Purpose purpose,
+                                            IdentityLevel level, List<String> rules) {
         String what = purpose.name() + " at " + level + " applies opt-outs " + rules;
+        if (inputs.replaying()) {
+            for (String table : List.of("bronze/opt_outs", "silver/person_index")) {
+                if (inputs.version(spark, lake, table) < 0) {
+                    throw new InputException(what + " but run " + inputs.replayedRunId() + " recorded no version of " + table);
+                }
+            }
+            return;
+        }
         if (!DeltaTables.exists(spark, lake.bronze("opt_outs"))) {
             throw new InputException(what + " but the lake has no bronze/opt_outs; deliver the opt-out list as landing/opt_outs and run "
                     + "'phb ingest'");
@@ -386,20 +441,19 @@ public final class ExtractJob {
         return PersonView.TABLES.stream().filter(t::contains).toList();
     }
 
-    /** Each gold table named, present with rows at the date, read at its latest version (recorded), filtered to the date. */
-    private static Map<String, Dataset<Row>> readGold(SparkSession spark, Lake lake, LocalDate date, List<String> names, JobRun run,
-                                                      Map<String, Object> inputs, List<String> notes) {
+    /** Each gold table named, present with rows at the date, read at one version (recorded), filtered to the date. */
+    private static Map<String, Dataset<Row>> readGold(SparkSession spark, Lake lake, InputVersions versions, LocalDate date, List<String> names,
+                                                      JobRun run, Map<String, Object> inputs, List<String> notes) {
         Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
         for (String t : names) {
-            String path = lake.gold(t);
-            if (!DeltaTables.exists(spark, path)) {
+            long v = versions.version(spark, lake, "gold/" + t);
+            if (v < 0) {
                 if (!t.equals(PersonView.FEATURES)) {
                     notes.add("gold/" + t + " is absent: its columns and tables are left out");
                 }
                 continue;
             }
-            long v = DeltaTables.version(spark, path);
-            Dataset<Row> d = at(spark, path, v);
+            Dataset<Row> d = InputVersions.read(spark, lake, "gold/" + t, v);
             for (String needed : List.of("person_id", "reference_date")) {
                 if (!Arrays.asList(d.columns()).contains(needed)) {
                     throw new InputException("gold/" + t + " has no " + needed + " column; its columns are " + List.of(d.columns()));

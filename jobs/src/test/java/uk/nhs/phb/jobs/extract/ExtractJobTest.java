@@ -29,11 +29,13 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.TestSpark;
 import uk.nhs.phb.jobs.anonymise.AnonymiseJob;
+import uk.nhs.phb.jobs.audit.AuditLog;
 import uk.nhs.phb.models.pseudonym.RecipientPseudonyms;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.link.PersonIndex;
@@ -388,5 +390,64 @@ class ExtractJobTest {
         assertThat(defaults.purpose("planning").defaultLevel()).isEqualTo(IdentityLevel.ANONYMISED);
         assertThat(defaults.purpose("commissioning").levels().get(IdentityLevel.PSEUDONYMISED).optOuts()).containsExactly("NDOO", "TYPE1");
         assertThat(defaults.purpose("direct-care").levels().get(IdentityLevel.PSEUDONYMISED).optOuts()).isEmpty();
+    }
+
+    @Test
+    void aPastExtractIsMadeAgainExactlyFromTheTableVersionsItRead() throws Exception {
+        // its own out folder and recipient, so the other tests' extracts are left as they were
+        JobSettings own = new JobSettings(settings.lake(), settings.landing(), dir.resolve("out-replay").toString(), "local[2]", false);
+        ExtractJob.Request request = new ExtractJob.Request(own, LAKE_KEY, purposes, "commissioning", "dscro-replay", Q, null, null);
+        Map<String, Object> first = ExtractJob.run(spark, request, Map.of(), Progress.NONE);
+        Path firstDir = Path.of((String) first.get("dir"));
+        List<String> firstRows = sortedRows(firstDir.resolve("data"));
+        JsonNode firstManifest = JSON.readTree(firstDir.resolve("manifest.json").toFile());
+        assertThat(firstRows).hasSize(53);
+
+        // two more people opt out after the first release, so today's extract holds two rows fewer
+        String optOuts = settings.lake() + "/bronze/opt_outs";
+        long before = DeltaTables.version(spark, optOuts);
+        long optOutRows = spark.read().format("delta").load(optOuts).count();
+        spark.createDataFrame(List.of(RowFactory.create("opt-late-1", token(10), "NDOO", Date.valueOf("2026-01-15")),
+                        RowFactory.create("opt-late-2", token(11), "TYPE1", Date.valueOf("2026-02-15"))),
+                new StructType().add("record_id", "string").add("nhs_token", "string").add("opt_out_type", "string").add("recorded_date", "date"))
+                .write().format("delta").mode("append").save(optOuts);
+        try {
+            Map<String, Object> today = ExtractJob.run(spark, request, Map.of(), Progress.NONE);
+            assertThat(today.get("rows")).isEqualTo(51L);
+
+            AuditLog.RunRecord past = AuditLog.of(own).show((String) first.get("run_id"));
+            Map<String, Object> again = ExtractJob.run(spark, ExtractJob.Request.replaying(own, LAKE_KEY, purposes, past), Map.of(),
+                    Progress.NONE);
+            Path againDir = Path.of((String) again.get("dir"));
+            assertThat(againDir).isEqualTo(Path.of(firstDir + ".run-" + first.get("run_id")));
+            assertThat(again.get("regenerates_run")).isEqualTo(first.get("run_id"));
+            assertThat(again.get("rows")).isEqualTo(53L);
+            assertThat(sortedRows(againDir.resolve("data"))).isEqualTo(firstRows);
+            JsonNode m = JSON.readTree(againDir.resolve("manifest.json").toFile());
+            assertThat(m.get("run_id").asText()).isEqualTo(first.get("run_id"));
+            assertThat(m.get("regenerated_by_run").asText()).isEqualTo(again.get("run_id"));
+            for (String key : List.of("extract_id", "level", "legal_basis", "opt_out_removals", "opt_out_list", "population_in_scope", "rows",
+                    "inputs", "purposes_config")) {
+                assertThat(m.get(key)).as(key).isEqualTo(firstManifest.get(key));
+            }
+            assertThat(JSON.readTree(AuditLog.of(own).show((String) again.get("run_id")).inputs())).isEqualTo(JSON.readTree(past.inputs()));
+            // today's release is left as it was
+            assertThat(sortedRows(firstDir.resolve("data"))).hasSize(51);
+
+            assertThatThrownBy(() -> ExtractJob.Request.replaying(own, LAKE_KEY, ExtractPurposes.defaults(), past))
+                    .isInstanceOf(InputException.class).hasMessageContaining("give that file with --purposes");
+        } finally {
+            io.delta.tables.DeltaTable.forPath(spark, optOuts).restoreToVersion(before);
+        }
+        assertThat(spark.read().format("delta").load(optOuts).count()).isEqualTo(optOutRows);
+    }
+
+    private static List<String> sortedRows(Path data) throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (String[] r : csvRows(data)) {
+            rows.add(String.join(",", r));
+        }
+        java.util.Collections.sort(rows);
+        return rows;
     }
 }
