@@ -15,7 +15,8 @@ import static org.apache.spark.sql.functions.*;
  * Order-independent digest of every Delta table under a lake (bench/crash.sh): per table the row count, the
  * distinct row count (duplicates show as a difference) and the sum of 60-bit row hashes. Columns that name the
  * run (run_id, _ingest_run_id) differ between runs by design and are left out; so are the audit tables (audit/runs,
- * audit/extract_log), which record every attempt, a killed one too, with its time.
+ * audit/extract_log), which record every attempt, a killed one too, with its time. A folder whose Delta log holds no
+ * commit (a first write killed before its commit) is listed as uncommitted: Delta, and phb, read it as absent.
  * Usage: java -cp <phb classpath> bench/TableDigest.java LAKE
  */
 public class TableDigest {
@@ -32,6 +33,13 @@ public class TableDigest {
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog").getOrCreate();
         spark.sparkContext().setLogLevel("ERROR");
         for (Path t : tables) {
+            // a table whose first commit never landed (a writer killed before it) is no table: Delta reads it as absent
+            try (Stream<Path> log = Files.list(t.resolve("_delta_log"))) {
+                if (log.noneMatch(f -> f.getFileName().toString().matches("[0-9]{20}\\.json"))) {
+                    System.out.println(lake.relativize(t) + " uncommitted");
+                    continue;
+                }
+            }
             Dataset<Row> d = spark.read().format("delta").load(t.toString());
             String[] cols = Arrays.stream(d.columns()).filter(c -> !c.equals("run_id") && !c.equals("_ingest_run_id")).sorted()
                     .toArray(String[]::new);

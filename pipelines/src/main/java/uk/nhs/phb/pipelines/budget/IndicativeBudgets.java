@@ -471,7 +471,8 @@ public final class IndicativeBudgets {
 
     private static IndicativeBudget.StreamFacts spendFacts(Row r, String prefix, String estimate, Row range) {
         int m = r.fieldIndex(prefix + "_by_service");
-        Map<String, BigDecimal> byService = r.isNullAt(m) ? Map.of() : new LinkedHashMap<>(r.<String, BigDecimal>getJavaMap(m));
+        // by service name: the map a row carries has no order of its own, and the line's current_services keeps this one
+        Map<String, BigDecimal> byService = r.isNullAt(m) ? Map.of() : new java.util.TreeMap<>(r.<String, BigDecimal>getJavaMap(m));
         return new IndicativeBudget.StreamFacts(true, null, r.getAs(prefix + "_spend"), byService, pounds(r, estimate), low(range),
                 high(range), basis(range), null);
     }
