@@ -96,6 +96,12 @@ class LeakScanCommandTest {
         clean.add(RowFactory.create("p3", "White", "1234567890 is not a valid NHS number; cost 0.9434765919", "Green", 1234567890L));
         clean.add(RowFactory.create("p4", "A", "ethnic group White, decile 3", "B", 20240101L));
         spark.createDataFrame(clean, schema).write().format("delta").save(dir.resolve("lake/gold/clean").toString());
+        // a writer killed mid-file leaves part files that are not whole Parquet (never committed, but on disk until VACUUM):
+        // one empty, one holding a full name in plain text
+        Files.write(dir.resolve("lake/gold/clean/part-00099-killed.snappy.parquet"), new byte[0]);
+        spark.createDataFrame(List.of(RowFactory.create("p5", "x", "ok", "y", 5L)), schema).write().format("delta")
+                .save(dir.resolve("lake/gold/killed").toString());
+        Files.writeString(dir.resolve("lake/gold/killed/part-00001-killed.snappy.parquet"), "PAR1\n" + givenName + " " + familyName + "\n");
 
         Files.createDirectories(dir.resolve("out/report"));
         Files.writeString(dir.resolve("out/report/summary.json"), "{\"hex\":\"" + HexFormat.of().formatHex(lakeKeyBytes) + "\"}\n");
@@ -156,7 +162,9 @@ class LeakScanCommandTest {
                 "nhs_number out/report/return.xlsx entry xl/sharedStrings.xml [1]",
                 "key_material logs/run.log  [2]",
                 "source_token logs/run.log  [3]",
-                "key_material logs/core.bin bytes");
+                "key_material logs/core.bin bytes",
+                "raw_name lake/gold/killed  [2]");
+        assertThat(j.get("scanned").get("partial_parquet_files").asLong()).as("the two killed writers' files").isEqualTo(2);
         assertThat(found).as("nothing from the look-alikes, nor the token in bronze")
                 .noneMatch(f -> f.contains("gold/clean") || f.contains("lake/bronze"));
         assertThat(byKind).containsOnlyKeys("nhs_number", "raw_name", "raw_postcode", "source_token", "key_material");
@@ -184,6 +192,7 @@ class LeakScanCommandTest {
         JsonNode j = JSON.readTree(r.out());
         assertThat(j.get("found").asLong()).isZero();
         assertThat(j.get("scanned").get("rows").asLong()).isEqualTo(3);
+        assertThat(j.get("scanned").get("partial_parquet_files").asLong()).as("an empty part file is scanned, not decoded").isEqualTo(1);
 
         CliTest.Run none = CliTest.run("audit", "--scan-for-identifiers", dir.resolve("lake/gold/clean").toString(),
                 "--landing", dir.resolve("nowhere").toString(), "--lake", dir.resolve("nolake").toString(),

@@ -191,6 +191,7 @@ public final class LeakScan {
         scanned.put("values", scan.values.value());
         scanned.put("lines", scan.lines);
         scanned.put("bytes", scan.bytes);
+        scanned.put("partial_parquet_files", scan.partialParquet);
         progress.finish();
         return new Result(findings, scanned, checks, Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
     }
@@ -450,6 +451,7 @@ public final class LeakScan {
         long tables;
         long lines;
         long bytes;
+        long partialParquet;
         Dataset<Row> structured;
         /** file|column|kind -> finding being built, for text files. */
         final Map<String, Finding> textFindings = new LinkedHashMap<>();
@@ -479,8 +481,7 @@ public final class LeakScan {
                 List<String> parquet = new ArrayList<>();
                 for (FileStatus c : children) {
                     if (c.isFile() && c.getPath().getName().toLowerCase(Locale.ROOT).endsWith(".parquet")) {
-                        parquet.add(c.getPath().toString());
-                        rawBytes(fs, c);
+                        parquetFile(fs, c, parquet);
                     } else {
                         walk(fs, c);
                     }
@@ -492,14 +493,49 @@ public final class LeakScan {
             }
             String lower = s.getPath().getName().toLowerCase(Locale.ROOT);
             if (lower.endsWith(".parquet")) {
-                rawBytes(fs, s);
-                structured(List.of(s.getPath().toString()), s.getPath().toString(), tokensAllowed(path));
+                List<String> one = new ArrayList<>();
+                parquetFile(fs, s, one);
+                if (!one.isEmpty()) {
+                    structured(one, s.getPath().toString(), tokensAllowed(path));
+                }
             } else if (lower.endsWith(".xlsx") || lower.endsWith(".zip") || lower.endsWith(".docx") || lower.endsWith(".ods")) {
                 zip(fs, s);
             } else if (looksBinary(fs, s)) {
                 rawBytes(fs, s);
             } else {
                 text(fs, s);
+            }
+        }
+
+        /**
+         * A Parquet file's raw bytes are scanned for key bytes; a whole one (the magic PAR1 at both ends) is also
+         * queued to be decoded. One that is not whole, such as the part file of a writer killed mid-write (never
+         * committed, so in no table version, but on disk until VACUUM), cannot be decoded: it is counted and its
+         * bytes scanned as text too, so a plain identifier in it is still found.
+         */
+        private void parquetFile(FileSystem fs, FileStatus s, List<String> decodable) throws IOException {
+            if (wholeParquet(fs, s)) {
+                rawBytes(fs, s);
+                decodable.add(s.getPath().toString());
+            } else {
+                partialParquet++;
+                text(fs, s);
+                rawKeyBytes(fs, s);
+            }
+        }
+
+        private static boolean wholeParquet(FileSystem fs, FileStatus s) throws IOException {
+            long len = s.getLen();
+            if (len < 12) {
+                return false;
+            }
+            byte[] magic = "PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            try (org.apache.hadoop.fs.FSDataInputStream in = fs.open(s.getPath())) {
+                byte[] head = new byte[4];
+                byte[] tail = new byte[4];
+                in.readFully(0, head);
+                in.readFully(len - 4, tail);
+                return java.util.Arrays.equals(head, magic) && java.util.Arrays.equals(tail, magic);
             }
         }
 
@@ -540,8 +576,7 @@ public final class LeakScan {
                             if (l.isDirectory()) {
                                 walk(fs, l);
                             } else if (l.getPath().getName().endsWith(".parquet")) {
-                                checkpoints.add(l.getPath().toString());
-                                rawBytes(fs, l);
+                                parquetFile(fs, l, checkpoints);
                             } else {
                                 text(fs, l);
                             }
@@ -553,8 +588,7 @@ public final class LeakScan {
                         collectTable(fs, c.getPath(), data, allowed);
                     }
                 } else if (name.endsWith(".parquet")) {
-                    data.add(c.getPath().toString());
-                    rawBytes(fs, c);
+                    parquetFile(fs, c, data);
                 } else {
                     text(fs, c);
                 }
