@@ -123,8 +123,6 @@ final class ExtractCommand implements Callable<Integer> {
         params.put("lake", common.lake);
         params.put("out", common.out);
         params.put("lake_key_file", lakeKey.file.toString());
-        params.put("as_of_run", asOfRun);
-        params.put("regenerates_run", asOfRun);
         if (purposesFile != null) {
             params.put("purposes_file", purposesFile.toString());
         }

@@ -146,7 +146,6 @@ final class ReportCommand implements Callable<Integer> {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("lake", common.lake);
         params.put("out", common.out);
-        params.put("as_of_run", asOfRun);
         params.put("lake_key_file", lakeKey.file.toString());
         return print(ReportJob.run(SparkSessions.forJob(common.settings()), req, params,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,6 +26,7 @@ import uk.nhs.phb.jobs.SparkSessions;
  * run that crashed stays visible as RUNNING.
  */
 public final class AuditLog {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final JobSettings settings;
 
     private AuditLog(JobSettings settings) {
@@ -48,6 +50,24 @@ public final class AuditLog {
                             String phbVersion) {
         public RunSummary summary() {
             return new RunSummary(runId, command, status, started, seconds, user);
+        }
+
+        /**
+         * The parameters this run recorded, to make its output again: an {@link InputException} unless it is a
+         * {@code expectedCommand} run (its output called {@code output}, e.g. "a report") that succeeded.
+         */
+        public Map<?, ?> parametersToReplay(String expectedCommand, String output) {
+            if (!expectedCommand.equals(command)) {
+                throw new InputException("run " + runId + " is a '" + command + "' run, not " + output + "; 'phb audit' lists the runs");
+            }
+            if (!"SUCCEEDED".equals(status)) {
+                throw new InputException("run " + runId + " did not succeed (" + status + "), so it published nothing to make again");
+            }
+            try {
+                return JSON.readValue(parameters, Map.class);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new InputException("run " + runId + " has unreadable parameters in audit/runs: " + e.getOriginalMessage());
+            }
         }
     }
 

@@ -130,18 +130,7 @@ public final class ExtractJob {
          * by its SHA-256: {@code purposes} must be the one the run used).
          */
         public static Request replaying(JobSettings settings, SecretKey lakeKey, ExtractPurposes purposes, AuditLog.RunRecord past) {
-            if (!COMMAND.equals(past.command())) {
-                throw new InputException("run " + past.runId() + " is a '" + past.command() + "' run, not an extract; 'phb audit' lists the runs");
-            }
-            if (!"SUCCEEDED".equals(past.status())) {
-                throw new InputException("run " + past.runId() + " did not succeed (" + past.status() + "), so it released no extract to make again");
-            }
-            Map<?, ?> p;
-            try {
-                p = JSON.readValue(past.parameters(), Map.class);
-            } catch (JsonProcessingException e) {
-                throw new InputException("run " + past.runId() + " has unreadable parameters in audit/runs: " + e.getOriginalMessage());
-            }
+            Map<?, ?> p = past.parametersToReplay(COMMAND, "an extract");
             if (!purposes.sha256().equals(p.get("purposes_sha256"))) {
                 throw new InputException("run " + past.runId() + " used the purposes configuration " + p.get("purposes_source") + " (SHA-256 "
                         + p.get("purposes_sha256") + "), not " + purposes.source() + " (" + purposes.sha256() + "); give that file with --purposes");
@@ -205,6 +194,9 @@ public final class ExtractJob {
         }
         params.put("purposes_source", req.purposes().source());
         params.put("purposes_sha256", req.purposes().sha256());
+        if (replayed != null) {
+            params.put("regenerates_run", replayed);
+        }
         List<Dataset<Row>> cached = new ArrayList<>();
         String staging = Files2.stagingFor(target);
         try (JobRun run = JobRun.start(spark, lake, COMMAND, params, progress)) {
@@ -420,10 +412,6 @@ public final class ExtractJob {
         if (!DeltaTables.exists(spark, lake.silver("person_index"))) {
             throw new InputException(what + " but the lake has no silver/person_index to find the people opted out; run 'phb link'");
         }
-    }
-
-    private static Dataset<Row> at(SparkSession spark, String path, long version) {
-        return spark.read().format("delta").option("versionAsOf", version).load(path);
     }
 
     /** The gold tables a purpose's level draws on: person_features, and every table its columns, tables, filter or order name. */
@@ -885,7 +873,7 @@ public final class ExtractJob {
                 run.stage("re-identify");
                 long indexVersion = DeltaTables.version(spark, indexPath);
                 run.input("silver/person_index", indexVersion);
-                Dataset<Row> index = at(spark, indexPath, indexVersion);
+                Dataset<Row> index = InputVersions.read(spark, lake, "silver/person_index", indexVersion);
                 RecipientPseudonyms pseudonyms = RecipientPseudonyms.of(lakeKey, recipient);
                 Dataset<Row> persons = index.select("person_id").distinct()
                         .withColumn(PSEUDONYM, PersonView.pseudonym(pseudonyms, col("person_id")));
@@ -894,7 +882,7 @@ public final class ExtractJob {
                 if (DeltaTables.exists(spark, patients)) {
                     long pv = DeltaTables.version(spark, patients);
                     run.input("bronze/patients", pv);
-                    tokens = at(spark, patients, pv).filter(col("nhs_token").isNotNull()).select("nhs_token").distinct()
+                    tokens = InputVersions.read(spark, lake, "bronze/patients", pv).filter(col("nhs_token").isNotNull()).select("nhs_token").distinct()
                             .withColumn("entity_hash", PersonIndex.entityHash(lakeKey, lit("patients"), col("nhs_token")))
                             .join(index.filter(col("source").equalTo("patients")).select("entity_hash", "person_id"), "entity_hash")
                             .select("person_id", "nhs_token");

@@ -49,7 +49,6 @@ import uk.nhs.phb.schemas.ReportReference;
  */
 public final class ReportJob {
     public static final String COMMAND = "report";
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final List<String> FEEDS = List.of("phb_register", "phb_reviews", "phb_offers", "patients", "ref_practices", "ref_lsoa",
             "gp_conditions", "apc_spells", "ecds", "outpatients", "gp_appointments", "prescriptions", "community", "mental_health", "chc",
             "asc_cld", "csc", "ehcp");
@@ -94,18 +93,7 @@ public final class ReportJob {
          * recorded them, and every input table at the version it read (Delta time travel).
          */
         public static Request replaying(JobSettings settings, SecretKey lakeKey, AuditLog.RunRecord past) {
-            if (!COMMAND.equals(past.command())) {
-                throw new InputException("run " + past.runId() + " is a '" + past.command() + "' run, not a report; 'phb audit' lists the runs");
-            }
-            if (!"SUCCEEDED".equals(past.status())) {
-                throw new InputException("run " + past.runId() + " did not succeed (" + past.status() + "), so it published no report to regenerate");
-            }
-            Map<?, ?> p;
-            try {
-                p = JSON.readValue(past.parameters(), Map.class);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new InputException("run " + past.runId() + " has unreadable parameters in audit/runs: " + e.getOriginalMessage());
-            }
+            Map<?, ?> p = past.parametersToReplay(COMMAND, "a report");
             if (!(p.get("trajectory_values") instanceof Map<?, ?> values) || !(p.get("matching") instanceof Map<?, ?> m)) {
                 throw new InputException("run " + past.runId() + " was made by a phb version that did not record its report settings "
                         + "(phb " + past.phbVersion() + "); it cannot be regenerated exactly");
