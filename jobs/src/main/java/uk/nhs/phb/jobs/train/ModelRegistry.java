@@ -22,8 +22,9 @@ import uk.nhs.phb.models.risk.RiskModels;
  * feature contract, GBT, logistic regression, baselines and cost model), {@code features.json} (feature list and
  * schema hash), {@code training.json} (dates, sample, hyper-parameters, Delta versions of every input),
  * {@code metrics.json}, {@code evaluation.html} and {@code model_card.md}. A folder is written beside its final
- * place and renamed into it (replacing a folder of the same id: the same inputs trained the same models), and {@code models/current} (the id of the model {@code phb score} uses by default)
- * is replaced last, so a crash never leaves a half-written model current.
+ * place and renamed into it (replacing a folder of the same id: the same inputs trained the same models), and
+ * {@code models/current} (the id of the model {@code phb score} uses by default) is replaced last, so a crash never
+ * leaves a half-written model current.
  */
 public final class ModelRegistry {
     public static final String MODELS_FILE = "models.ser";

@@ -1,7 +1,7 @@
 package uk.nhs.phb.pipelines.budget;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.date_sub;

@@ -2,8 +2,8 @@ package uk.nhs.phb.pipelines.budget;
 
 import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.array_distinct;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.collect_set;
@@ -308,12 +308,6 @@ public final class IndicativeBudgets {
             .add("cohort", DataTypes.StringType).add("band", DataTypes.StringType).add("n", DataTypes.LongType)
             .add("low", DataTypes.DoubleType).add("high", DataTypes.DoubleType).add("basis", DataTypes.StringType);
 
-    /**
-     * The range of every cell of similar people, at three levels: 1 stream x cohort x band (budget people),
-     * 2 stream x band (the stream's whole population), 3 stream. Cells are few (streams x cohorts x bands), so
-     * their statistics come to the driver and the ranges are worked out there ({@link NeedRange} for
-     * services used visit by visit, the empirical quartiles of package costs otherwise).
-     */
     /** The mean of exact decimals as a double (null when there are none). */
     private static Column mean(Column exact) {
         return sum(exact).divide(count(exact)).cast("double");
@@ -326,6 +320,12 @@ public final class IndicativeBudgets {
                 .cast("double");
     }
 
+    /**
+     * The range of every cell of similar people, at three levels: 1 stream x cohort x band (budget people),
+     * 2 stream x band (the stream's whole population), 3 stream. Cells are few (streams x cohorts x bands), so
+     * their statistics come to the driver and the ranges are worked out there ({@link NeedRange} for
+     * services used visit by visit, the empirical quartiles of package costs otherwise).
+     */
     static List<Row> cellRanges(Dataset<Row> reference, Dataset<Row> streamCosts, BudgetRules rules) {
         List<Row> out = new ArrayList<>();
         Map<String, Boolean> visits = new LinkedHashMap<>();
