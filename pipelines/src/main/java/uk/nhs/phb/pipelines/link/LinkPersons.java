@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +45,8 @@ import uk.nhs.phb.models.pseudonym.BloomEncoder;
  * <p>GP registrations (source {@code patients}) are the spine: one person per NHS-number token. Other
  * entities carrying a token join the spine person with that token (deterministic); those without one are
  * compared with spine entities found by blocking rules (same date of birth; same date with day and month
- * unordered; same postcode; a shared LSH band of the name encodings), scored with a Fellegi-Sunter model
+ * unordered; same postcode; a shared LSH band of the name encodings with the same birth year, or with the same
+ * postcode district), scored with a Fellegi-Sunter model
  * (u from random pairs, m by EM per blocking rule, prior from the deterministic link rate, term-frequency
  * adjustment on exact postcode agreement) and linked to their best spine match when its weight clears the
  * match threshold and beats the runner-up. Every non-spine entity links to at most one spine entity, so
@@ -96,7 +98,8 @@ public final class LinkPersons {
         RULES.put("dob", Set.of(PersonComparisons.DOB));
         RULES.put("dob_unordered", Set.of(PersonComparisons.DOB));
         RULES.put("postcode", Set.of(PersonComparisons.POSTCODE));
-        RULES.put("name_lsh", Set.of(PersonComparisons.NAME));
+        RULES.put("name_lsh_year", Set.of(PersonComparisons.NAME, PersonComparisons.DOB));
+        RULES.put("name_lsh_district", Set.of(PersonComparisons.NAME, PersonComparisons.POSTCODE));
     }
 
     private static final double[][] START_M = {
@@ -159,14 +162,21 @@ public final class LinkPersons {
         BloomLsh lsh = new BloomLsh(BloomEncoder.BITS, s.lshBands(), s.lshBitsPerBand(), s.seed());
         UserDefinedFunction bands = udf((String bloom) -> bloom == null ? null : lsh.keys(bloom),
                 DataTypes.createArrayType(DataTypes.LongType, false));
-        Dataset<Row> lBands = left.select(col("l_source"), col("l_entity_key"), explode(bands.apply(col("l_name_bloom"))).alias("band"));
-        Dataset<Row> rBands = right.select(col("r_entity_key"), explode(bands.apply(col("r_name_bloom"))).alias("band"));
+        // a name band alone is shared by everyone with a common name, so its blocks grow with the population
+        // (16M of 16.8M pairs at 1M people); a band with the birth year, or with the postcode district, is not
+        Dataset<Row> lBands = left.select(col("l_source"), col("l_entity_key"), col("l_birth_year"), col("l_postcode_district_token"),
+                explode(bands.apply(col("l_name_bloom"))).alias("band"));
+        Dataset<Row> rBands = right.select(col("r_entity_key"), col("r_birth_year"), col("r_postcode_district_token"),
+                explode(bands.apply(col("r_name_bloom"))).alias("band"));
 
         List<Dataset<Row>> byRule = new ArrayList<>();
-        byRule.add(block(left, right, "l_dob_token", "r_dob_token", "dob", s.maxBlockSize()));
-        byRule.add(block(left, right, "l_dob_dm_token", "r_dob_dm_token", "dob_unordered", s.maxBlockSize()));
-        byRule.add(block(left, right, "l_postcode_token", "r_postcode_token", "postcode", s.maxBlockSize()));
-        byRule.add(block(lBands, rBands, "band", "band", "name_lsh", Math.max(1, s.maxBlockSize() / 4)));
+        byRule.add(block(left, right, col("l_dob_token"), col("r_dob_token"), "dob", s.maxBlockSize()));
+        byRule.add(block(left, right, col("l_dob_dm_token"), col("r_dob_dm_token"), "dob_unordered", s.maxBlockSize()));
+        byRule.add(block(left, right, col("l_postcode_token"), col("r_postcode_token"), "postcode", s.maxBlockSize()));
+        int maxBandBlock = Math.max(1, s.maxBlockSize() / 4);
+        byRule.add(block(lBands, rBands, bandWith(col("l_birth_year")), bandWith(col("r_birth_year")), "name_lsh_year", maxBandBlock));
+        byRule.add(block(lBands, rBands, bandWith(col("l_postcode_district_token")), bandWith(col("r_postcode_district_token")),
+                "name_lsh_district", maxBandBlock));
         Dataset<Row> keys = byRule.get(0);
         for (Dataset<Row> d : byRule.subList(1, byRule.size())) {
             keys = keys.unionByName(d);
@@ -278,11 +288,16 @@ public final class LinkPersons {
         return entities.select(cols.toArray(Column[]::new));
     }
 
+    /** A name band joined with another field into one key; null when the field is (a 64-bit hash: a collision only adds a pair). */
+    private static Column bandWith(Column field) {
+        return when(field.isNotNull(), xxhash64(col("band"), field));
+    }
+
     /** Pairs sharing a key, skipping keys held by more than {@code maxBlock} spine entities. */
-    private static Dataset<Row> block(Dataset<Row> left, Dataset<Row> right, String leftKey, String rightKey, String rule, int maxBlock) {
-        Dataset<Row> r = right.filter(col(rightKey).isNotNull()).select(col("r_entity_key"), col(rightKey).alias("k"));
+    private static Dataset<Row> block(Dataset<Row> left, Dataset<Row> right, Column leftKey, Column rightKey, String rule, int maxBlock) {
+        Dataset<Row> r = right.select(col("r_entity_key"), rightKey.alias("k")).filter(col("k").isNotNull());
         Dataset<Row> small = r.groupBy("k").agg(count(lit(1)).alias("block")).filter(col("block").leq(maxBlock)).select("k");
-        return left.filter(col(leftKey).isNotNull()).select(col("l_source"), col("l_entity_key"), col(leftKey).alias("k"))
+        return left.select(col("l_source"), col("l_entity_key"), leftKey.alias("k")).filter(col("k").isNotNull())
                 .join(r.join(small, "k"), "k")
                 .select(col("l_source"), col("l_entity_key"), col("r_entity_key"), lit(rule).alias("rule"));
     }

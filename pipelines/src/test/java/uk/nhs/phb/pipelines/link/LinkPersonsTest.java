@@ -151,6 +151,40 @@ class LinkPersonsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aCommonNameIsBlockedWithTheBirthYearSoItsBlocksStaySmallAndItsRecordsAreStillFound() {
+        IdentityEncoder enc = new IdentityEncoder(KEY);
+        // 900 spine people share one name, more than a name band alone may hold (500): their blocks must not be skipped
+        List<Person> spinePeople = people(900, 21).stream().filter(p -> p.nhs() != null)
+                .map(p -> new Person(p.nhs(), "Jack", "Smith", p.dob(), p.sex(), p.postcode())).toList();
+        List<Row> rows = new ArrayList<>();
+        for (Person p : spinePeople) {
+            rows.add(entity(enc, "patients", null, id(p), true));
+        }
+        // records only the name can find: the day of birth is wrong (not swapped) and the person moved district
+        Map<String, String> truth = new HashMap<>();
+        long expectedYearPairs = 0;
+        for (int i = 0; i < 20; i++) {
+            Person p = spinePeople.get(i * 37);
+            LocalDate wrongDay = p.dob().withDayOfMonth(p.dob().getDayOfMonth() % 28 + 1);
+            rows.add(entity(enc, "ehcp", "E" + i, new Identity(null, "Jack", "Smith", wrongDay, p.sex(), "ZZ1 1AA"), false));
+            truth.put("E" + i, enc.encode(id(p)).nhsToken());
+            expectedYearPairs += spinePeople.stream().filter(q -> q.dob().getYear() == p.dob().getYear()).count();
+        }
+
+        LinkPersons.Result result = LinkPersons.link(spark.createDataFrame(rows, ENTITY), LinkPersons.Settings.defaults());
+        Map<String, Long> byRule = (Map<String, Long>) result.diagnostics().get("pairs_by_rule");
+        assertThat(byRule.get("name_lsh_year")).isEqualTo(expectedYearPairs);
+        assertThat(byRule.get("name_lsh_district")).isZero();
+        assertThat(expectedYearPairs).isLessThan(20 * 30);
+        List<Row> found = result.candidates().collectAsList();
+        for (Map.Entry<String, String> t : truth.entrySet()) {
+            assertThat(found).as("the true spine record of %s is a candidate", t.getKey())
+                    .anyMatch(c -> c.getAs("l_entity_key").equals(t.getKey()) && c.getAs("r_entity_key").equals(t.getValue()));
+        }
+    }
+
+    @Test
     void aLandingWithOnlyTheSpineLinksEveryoneToThemselves() {
         IdentityEncoder enc = new IdentityEncoder(SecretKey.generate());
         List<Row> rows = new ArrayList<>();
