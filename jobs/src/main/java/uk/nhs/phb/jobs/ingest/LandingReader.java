@@ -105,9 +105,10 @@ final class LandingReader {
                 "quote", "\"",
                 "escape", "\"");
         Column parsed = from_csv(col(LINE), lit(parseSchema.toDDL()), options);
+        // counting quotes costs a pass over the line; most lines hold none
         Column quotes = length(col(LINE)).minus(length(regexp_replace(col(LINE), "\"", "")));
         Column malformed = when(col(ValidateFeed.MALFORMED).isNotNull(), col(ValidateFeed.MALFORMED))
-                .when(quotes.mod(2).equalTo(1), lit("unbalanced double quote: the line does not split into the "
+                .when(col(LINE).contains("\"").and(quotes.mod(2).equalTo(1)), lit("unbalanced double quote: the line does not split into the "
                         + header.size() + " columns of the header"))
                 .when(col("__p." + CORRUPT).isNotNull(), lit("wrong number of columns: the line does not split into the "
                         + header.size() + " columns of the header"));

@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.get;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
@@ -155,7 +154,7 @@ public final class ValidateFeed {
         a.add(struct(rawFields.toArray(Column[]::new)).as(RAW));
         for (int i = 0; i < fields.size(); i++) {
             Column trimmed = trim(col(fields.get(i).name()).cast(DataTypes.StringType));
-            a.add(when(length(trimmed).gt(0), trimmed).as(CLEAN + i));
+            a.add(when(trimmed.notEqual(lit("")), trimmed).as(CLEAN + i));
         }
         Dataset<Row> cleaned = raw.select(a.toArray(Column[]::new));
 
