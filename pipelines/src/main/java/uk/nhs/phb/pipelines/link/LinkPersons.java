@@ -102,6 +102,11 @@ public final class LinkPersons {
         RULES.put("name_lsh_district", Set.of(PersonComparisons.NAME, PersonComparisons.POSTCODE));
     }
 
+    private static final List<String> RULE_NAMES = List.copyOf(RULES.keySet());
+    private static final int FIRST_BAND_RULE = RULE_NAMES.indexOf("name_lsh_year");
+    /** The most record-side blocking keys broadcast to filter the spine's keys (about 16 bytes each). */
+    private static final long BROADCAST_KEYS = 8_000_000L;
+
     private static final double[][] START_M = {
         {0.85, 0.07, 0.04, 0.04}, {0.90, 0.02, 0.03, 0.03, 0.02}, {0.98, 0.02}, {0.75, 0.15, 0.10}};
 
@@ -162,26 +167,23 @@ public final class LinkPersons {
         BloomLsh lsh = new BloomLsh(BloomEncoder.BITS, s.lshBands(), s.lshBitsPerBand(), s.seed());
         UserDefinedFunction bands = udf((String bloom) -> bloom == null ? null : lsh.keys(bloom),
                 DataTypes.createArrayType(DataTypes.LongType, false));
-        // a name band alone is shared by everyone with a common name, so its blocks grow with the population
-        // (16M of 16.8M pairs at 1M people); a band with the birth year, or with the postcode district, is not
-        Dataset<Row> lBands = left.select(col("l_source"), col("l_entity_key"), col("l_birth_year"), col("l_postcode_district_token"),
-                explode(bands.apply(col("l_name_bloom"))).alias("band"));
-        Dataset<Row> rBands = right.select(col("r_entity_key"), col("r_birth_year"), col("r_postcode_district_token"),
-                explode(bands.apply(col("r_name_bloom"))).alias("band"));
-
-        List<Dataset<Row>> byRule = new ArrayList<>();
-        byRule.add(block(left, right, col("l_dob_token"), col("r_dob_token"), "dob", s.maxBlockSize()));
-        byRule.add(block(left, right, col("l_dob_dm_token"), col("r_dob_dm_token"), "dob_unordered", s.maxBlockSize()));
-        byRule.add(block(left, right, col("l_postcode_token"), col("r_postcode_token"), "postcode", s.maxBlockSize()));
-        int maxBandBlock = Math.max(1, s.maxBlockSize() / 4);
-        byRule.add(block(lBands, rBands, bandWith(col("l_birth_year")), bandWith(col("r_birth_year")), "name_lsh_year", maxBandBlock));
-        byRule.add(block(lBands, rBands, bandWith(col("l_postcode_district_token")), bandWith(col("r_postcode_district_token")),
-                "name_lsh_district", maxBandBlock));
-        Dataset<Row> keys = byRule.get(0);
-        for (Dataset<Row> d : byRule.subList(1, byRule.size())) {
-            keys = keys.unionByName(d);
+        Dataset<Row> lKeys = blockingKeys(left, "l_", bands, col("l_source"), col("l_entity_key"));
+        Dataset<Row> rKeys = blockingKeys(right, "r_", bands, col("r_entity_key"));
+        // only the spine's keys some record to link also holds are counted and joined: the spine holds about 63
+        // keys per entity (30 name bands twice), most of them in no record's block
+        Dataset<Row> wanted = lKeys.select("rule", "k").distinct();
+        if (noTokenCount * (FIRST_BAND_RULE + 2L * s.lshBands()) <= BROADCAST_KEYS) {
+            wanted = broadcast(wanted);
         }
-        Dataset<Row> candidates = keys.groupBy("l_source", "l_entity_key", "r_entity_key").agg(collect_set("rule").alias("rules"))
+        int maxBandBlock = Math.max(1, s.maxBlockSize() / 4);
+        Dataset<Row> blocks = rKeys.join(wanted, new String[] {"rule", "k"}, "left_semi")
+                .withColumn("block", count(lit(1)).over(Window.partitionBy("rule", "k")))
+                .filter(col("block").leq(when(col("rule").geq(FIRST_BAND_RULE), lit(maxBandBlock)).otherwise(lit(s.maxBlockSize()))));
+        Column ruleName = org.apache.spark.sql.functions.element_at(
+                org.apache.spark.sql.functions.array(RULE_NAMES.stream().map(org.apache.spark.sql.functions::lit).toArray(Column[]::new)),
+                col("rule").plus(1));
+        Dataset<Row> candidates = lKeys.join(blocks, new String[] {"rule", "k"})
+                .groupBy("l_source", "l_entity_key", "r_entity_key").agg(collect_set(ruleName).alias("rules"))
                 .join(left, new String[] {"l_source", "l_entity_key"})
                 .join(right, "r_entity_key");
         Dataset<Row> scoredPairs = patterns(candidates, space).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
@@ -288,18 +290,42 @@ public final class LinkPersons {
         return entities.select(cols.toArray(Column[]::new));
     }
 
-    /** A name band joined with another field into one key; null when the field is (a 64-bit hash: a collision only adds a pair). */
-    private static Column bandWith(Column field) {
-        return when(field.isNotNull(), xxhash64(col("band"), field));
+    /**
+     * Every blocking key of one side, one row each: the {@code ids}, {@code rule} (index into {@link #RULE_NAMES}) and
+     * {@code k}, a 64-bit hash of the rule and its values (a collision only adds a candidate pair). A name band is a
+     * key only with the birth year or the postcode district: a band alone is shared by everyone with a common name,
+     * so its blocks grew with the population (16.1M of 16.8M candidate pairs at 1M people).
+     */
+    private static Dataset<Row> blockingKeys(Dataset<Row> side, String p, UserDefinedFunction bands, Column... ids) {
+        Column[] plain = {key(RULE_NAMES.indexOf("dob"), col(p + "dob_token")),
+            key(RULE_NAMES.indexOf("dob_unordered"), col(p + "dob_dm_token")), key(RULE_NAMES.indexOf("postcode"), col(p + "postcode_token"))};
+        Column[] banded = {key(FIRST_BAND_RULE, col("band"), col(p + "birth_year")),
+            key(FIRST_BAND_RULE + 1, col("band"), col(p + "postcode_district_token"))};
+        Dataset<Row> byValue = side.select(with(ids, explode(org.apache.spark.sql.functions.array(plain)).alias("key")));
+        Dataset<Row> byBand = side.select(with(ids, col(p + "birth_year"), col(p + "postcode_district_token"),
+                        explode(bands.apply(col(p + "name_bloom"))).alias("band")))
+                .select(with(columns(ids), explode(org.apache.spark.sql.functions.array(banded)).alias("key")));
+        return byValue.unionByName(byBand).filter(col("key").isNotNull())
+                .select(with(columns(ids), col("key.rule").alias("rule"), col("key.k").alias("k")));
     }
 
-    /** Pairs sharing a key, skipping keys held by more than {@code maxBlock} spine entities. */
-    private static Dataset<Row> block(Dataset<Row> left, Dataset<Row> right, Column leftKey, Column rightKey, String rule, int maxBlock) {
-        Dataset<Row> r = right.select(col("r_entity_key"), rightKey.alias("k")).filter(col("k").isNotNull());
-        Dataset<Row> small = r.groupBy("k").agg(count(lit(1)).alias("block")).filter(col("block").leq(maxBlock)).select("k");
-        return left.select(col("l_source"), col("l_entity_key"), leftKey.alias("k")).filter(col("k").isNotNull())
-                .join(r.join(small, "k"), "k")
-                .select(col("l_source"), col("l_entity_key"), col("r_entity_key"), lit(rule).alias("rule"));
+    private static Column key(int rule, Column... values) {
+        Column present = java.util.Arrays.stream(values).map(Column::isNotNull).reduce(Column::and).orElseThrow();
+        Column[] hashed = new Column[values.length + 1];
+        hashed[0] = lit(rule);
+        System.arraycopy(values, 0, hashed, 1, values.length);
+        return when(present, org.apache.spark.sql.functions.struct(lit(rule).alias("rule"), xxhash64(hashed).alias("k")));
+    }
+
+    /** The id columns by name again, for a select after the first (the first may hold expressions). */
+    private static Column[] columns(Column[] ids) {
+        return java.util.Arrays.stream(ids).map(c -> col(c.toString())).toArray(Column[]::new);
+    }
+
+    private static Column[] with(Column[] ids, Column... more) {
+        Column[] out = java.util.Arrays.copyOf(ids, ids.length + more.length);
+        System.arraycopy(more, 0, out, ids.length, more.length);
+        return out;
     }
 
     /** About {@code randomSample}^2 pairs of a random left and a random right entity. */
