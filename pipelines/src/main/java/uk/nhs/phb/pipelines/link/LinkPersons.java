@@ -1,5 +1,6 @@
 package uk.nhs.phb.pipelines.link;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
@@ -7,21 +8,25 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log2;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -167,8 +172,8 @@ public final class LinkPersons {
         BloomLsh lsh = new BloomLsh(BloomEncoder.BITS, s.lshBands(), s.lshBitsPerBand(), s.seed());
         UserDefinedFunction bands = udf((String bloom) -> bloom == null ? null : lsh.keys(bloom),
                 DataTypes.createArrayType(DataTypes.LongType, false));
-        Dataset<Row> lKeys = blockingKeys(left, "l_", bands, col("l_source"), col("l_entity_key"));
-        Dataset<Row> rKeys = blockingKeys(right, "r_", bands, col("r_entity_key"));
+        Dataset<Row> lKeys = blockingKeys(left, "l_", bands, "l_source", "l_entity_key");
+        Dataset<Row> rKeys = blockingKeys(right, "r_", bands, "r_entity_key");
         // only the spine's keys some record to link also holds are counted and joined: the spine holds about 63
         // keys per entity (30 name bands twice), most of them in no record's block
         Dataset<Row> wanted = lKeys.select("rule", "k").distinct();
@@ -179,9 +184,7 @@ public final class LinkPersons {
         Dataset<Row> blocks = rKeys.join(wanted, new String[] {"rule", "k"}, "left_semi")
                 .withColumn("block", count(lit(1)).over(Window.partitionBy("rule", "k")))
                 .filter(col("block").leq(when(col("rule").geq(FIRST_BAND_RULE), lit(maxBandBlock)).otherwise(lit(s.maxBlockSize()))));
-        Column ruleName = org.apache.spark.sql.functions.element_at(
-                org.apache.spark.sql.functions.array(RULE_NAMES.stream().map(org.apache.spark.sql.functions::lit).toArray(Column[]::new)),
-                col("rule").plus(1));
+        Column ruleName = element_at(array(RULE_NAMES.stream().map(n -> lit(n)).toArray(Column[]::new)), col("rule").plus(1));
         Dataset<Row> candidates = lKeys.join(blocks, new String[] {"rule", "k"})
                 .groupBy("l_source", "l_entity_key", "r_entity_key").agg(collect_set(ruleName).alias("rules"))
                 .join(left, new String[] {"l_source", "l_entity_key"})
@@ -296,36 +299,31 @@ public final class LinkPersons {
      * key only with the birth year or the postcode district: a band alone is shared by everyone with a common name,
      * so its blocks grew with the population (16.1M of 16.8M candidate pairs at 1M people).
      */
-    private static Dataset<Row> blockingKeys(Dataset<Row> side, String p, UserDefinedFunction bands, Column... ids) {
+    private static Dataset<Row> blockingKeys(Dataset<Row> side, String p, UserDefinedFunction bands, String... ids) {
         Column[] plain = {key(RULE_NAMES.indexOf("dob"), col(p + "dob_token")),
-            key(RULE_NAMES.indexOf("dob_unordered"), col(p + "dob_dm_token")), key(RULE_NAMES.indexOf("postcode"), col(p + "postcode_token"))};
+            key(RULE_NAMES.indexOf("dob_unordered"), col(p + "dob_dm_token")),
+            key(RULE_NAMES.indexOf("postcode"), col(p + "postcode_token"))};
         Column[] banded = {key(FIRST_BAND_RULE, col("band"), col(p + "birth_year")),
             key(FIRST_BAND_RULE + 1, col("band"), col(p + "postcode_district_token"))};
-        Dataset<Row> byValue = side.select(with(ids, explode(org.apache.spark.sql.functions.array(plain)).alias("key")));
-        Dataset<Row> byBand = side.select(with(ids, col(p + "birth_year"), col(p + "postcode_district_token"),
+        Dataset<Row> byValue = side.select(columns(ids, explode(array(plain)).alias("key")));
+        Dataset<Row> byBand = side.select(columns(ids, col(p + "birth_year"), col(p + "postcode_district_token"),
                         explode(bands.apply(col(p + "name_bloom"))).alias("band")))
-                .select(with(columns(ids), explode(org.apache.spark.sql.functions.array(banded)).alias("key")));
+                .select(columns(ids, explode(array(banded)).alias("key")));
         return byValue.unionByName(byBand).filter(col("key").isNotNull())
-                .select(with(columns(ids), col("key.rule").alias("rule"), col("key.k").alias("k")));
+                .select(columns(ids, col("key.rule").alias("rule"), col("key.k").alias("k")));
     }
 
+    /** The key of one rule: a hash of the rule and the values; null when a value is. */
     private static Column key(int rule, Column... values) {
-        Column present = java.util.Arrays.stream(values).map(Column::isNotNull).reduce(Column::and).orElseThrow();
+        Column present = Arrays.stream(values).map(Column::isNotNull).reduce(Column::and).orElseThrow();
         Column[] hashed = new Column[values.length + 1];
         hashed[0] = lit(rule);
         System.arraycopy(values, 0, hashed, 1, values.length);
-        return when(present, org.apache.spark.sql.functions.struct(lit(rule).alias("rule"), xxhash64(hashed).alias("k")));
+        return when(present, struct(lit(rule).alias("rule"), xxhash64(hashed).alias("k")));
     }
 
-    /** The id columns by name again, for a select after the first (the first may hold expressions). */
-    private static Column[] columns(Column[] ids) {
-        return java.util.Arrays.stream(ids).map(c -> col(c.toString())).toArray(Column[]::new);
-    }
-
-    private static Column[] with(Column[] ids, Column... more) {
-        Column[] out = java.util.Arrays.copyOf(ids, ids.length + more.length);
-        System.arraycopy(more, 0, out, ids.length, more.length);
-        return out;
+    private static Column[] columns(String[] names, Column... more) {
+        return Stream.concat(Arrays.stream(names).map(org.apache.spark.sql.functions::col), Arrays.stream(more)).toArray(Column[]::new);
     }
 
     /** About {@code randomSample}^2 pairs of a random left and a random right entity. */
