@@ -19,7 +19,9 @@ public final class ExpectationMaximisation {
 
     /**
      * u = P(level | non-match) from pairs drawn at random (almost all non-matches): the share of each level
-     * among the pairs where the comparison is not missing.
+     * among the pairs where the comparison is not missing. A comparison missing from every random pair (a file
+     * without that field) gets equal shares: it is then missing from (almost) every pair scored too, and a missing
+     * comparison adds no weight.
      */
     public static double[][] estimateU(ComparisonVector space, Map<Long, Long> randomPairPatterns) {
         int n = space.comparisons().size();
@@ -40,12 +42,8 @@ public final class ExpectationMaximisation {
             for (double x : u[c]) {
                 total += x;
             }
-            if (total == 0) {
-                throw new IllegalArgumentException("no random pair had a value for comparison '"
-                        + space.comparisons().get(c).name() + "'; cannot estimate its u");
-            }
             for (int l = 0; l < u[c].length; l++) {
-                u[c][l] /= total;
+                u[c][l] = total == 0 ? 1.0 / u[c].length : u[c][l] / total;
             }
         }
         return u;

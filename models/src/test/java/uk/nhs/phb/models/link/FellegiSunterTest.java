@@ -69,6 +69,18 @@ class FellegiSunterTest {
     }
 
     @Test
+    void aComparisonMissingFromEveryRandomPairGetsEqualUAndAddsNoWeight() {
+        int[] levels = {0, Comparison.MISSING, 1, 1};
+        double[][] u = ExpectationMaximisation.estimateU(SPACE, Map.of(SPACE.encode(levels), 10L));
+        assertThat(u[1]).containsExactly(1.0 / 3, 1.0 / 3, 1.0 / 3);
+        assertThat(u[0]).containsExactly(1.0, 0.0);
+        FellegiSunterModel model = new FellegiSunterModel(SPACE, 0.01, TRUE_M, u);
+        double withoutDob = Math.log(0.01 / 0.99) / Math.log(2) + Math.log(0.95 / 1.0) / Math.log(2)
+                + Math.log(0.02 / 1.0) / Math.log(2) + Math.log(0.20 / 1.0) / Math.log(2);
+        assertThat(model.matchWeight(levels)).isCloseTo(withoutDob, within(1e-4)); // u is floored away from 0 and 1
+    }
+
+    @Test
     void uFromRandomPairsAndEmRecoverTheGeneratingModel() {
         double[][] u = ExpectationMaximisation.estimateU(SPACE, simulate(0.0, 400_000, 1, Set.of()));
         for (int c = 0; c < TRUE_U.length; c++) {

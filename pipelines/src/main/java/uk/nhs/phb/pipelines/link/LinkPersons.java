@@ -51,7 +51,7 @@ import uk.nhs.phb.models.pseudonym.BloomEncoder;
  * entities carrying a token join the spine person with that token (deterministic); those without one are
  * compared with spine entities found by blocking rules (same date of birth; same date with day and month
  * unordered; same postcode; a shared LSH band of the name encodings with the same birth year, or with the same
- * postcode district), scored with a Fellegi-Sunter model
+ * postcode district, or alone for a record with neither), scored with a Fellegi-Sunter model
  * (u from random pairs, m by EM per blocking rule, prior from the deterministic link rate, term-frequency
  * adjustment on exact postcode agreement) and linked to their best spine match when its weight clears the
  * match threshold and beats the runner-up. Every non-spine entity links to at most one spine entity, so
@@ -105,6 +105,7 @@ public final class LinkPersons {
         RULES.put("postcode", Set.of(PersonComparisons.POSTCODE));
         RULES.put("name_lsh_year", Set.of(PersonComparisons.NAME, PersonComparisons.DOB));
         RULES.put("name_lsh_district", Set.of(PersonComparisons.NAME, PersonComparisons.POSTCODE));
+        RULES.put("name_lsh", Set.of(PersonComparisons.NAME));
     }
 
     private static final List<String> RULE_NAMES = List.copyOf(RULES.keySet());
@@ -172,12 +173,12 @@ public final class LinkPersons {
         BloomLsh lsh = new BloomLsh(BloomEncoder.BITS, s.lshBands(), s.lshBitsPerBand(), s.seed());
         UserDefinedFunction bands = udf((String bloom) -> bloom == null ? null : lsh.keys(bloom),
                 DataTypes.createArrayType(DataTypes.LongType, false));
-        Dataset<Row> lKeys = blockingKeys(left, "l_", bands, "l_source", "l_entity_key");
-        Dataset<Row> rKeys = blockingKeys(right, "r_", bands, "r_entity_key");
+        Dataset<Row> lKeys = blockingKeys(left, "l_", false, bands, "l_source", "l_entity_key");
+        Dataset<Row> rKeys = blockingKeys(right, "r_", true, bands, "r_entity_key");
         // only the spine's keys some record to link also holds are counted and joined: the spine holds about 63
         // keys per entity (30 name bands twice), most of them in no record's block
         Dataset<Row> wanted = lKeys.select("rule", "k").distinct();
-        if (noTokenCount * (FIRST_BAND_RULE + 2L * s.lshBands()) <= BROADCAST_KEYS) {
+        if (noTokenCount * (FIRST_BAND_RULE + 3L * s.lshBands()) <= BROADCAST_KEYS) {
             wanted = broadcast(wanted);
         }
         int maxBandBlock = Math.max(1, s.maxBlockSize() / 4);
@@ -297,14 +298,17 @@ public final class LinkPersons {
      * Every blocking key of one side, one row each: the {@code ids}, {@code rule} (index into {@link #RULE_NAMES}) and
      * {@code k}, a 64-bit hash of the rule and its values (a collision only adds a candidate pair). A name band is a
      * key only with the birth year or the postcode district: a band alone is shared by everyone with a common name,
-     * so its blocks grew with the population (16.1M of 16.8M candidate pairs at 1M people).
+     * so its blocks grew with the population (16.1M of 16.8M candidate pairs at 1M people). A record holding neither
+     * (a provider's file may carry only names) still blocks on its bands alone; the spine holds every kind of key.
      */
-    private static Dataset<Row> blockingKeys(Dataset<Row> side, String p, UserDefinedFunction bands, String... ids) {
+    private static Dataset<Row> blockingKeys(Dataset<Row> side, String p, boolean spine, UserDefinedFunction bands, String... ids) {
         Column[] plain = {key(RULE_NAMES.indexOf("dob"), col(p + "dob_token")),
             key(RULE_NAMES.indexOf("dob_unordered"), col(p + "dob_dm_token")),
             key(RULE_NAMES.indexOf("postcode"), col(p + "postcode_token"))};
+        Column bandAlone = key(FIRST_BAND_RULE + 2, col("band"));
         Column[] banded = {key(FIRST_BAND_RULE, col("band"), col(p + "birth_year")),
-            key(FIRST_BAND_RULE + 1, col("band"), col(p + "postcode_district_token"))};
+            key(FIRST_BAND_RULE + 1, col("band"), col(p + "postcode_district_token")),
+            spine ? bandAlone : when(col(p + "birth_year").isNull().and(col(p + "postcode_district_token").isNull()), bandAlone)};
         Dataset<Row> byValue = side.select(columns(ids, explode(array(plain)).alias("key")));
         Dataset<Row> byBand = side.select(columns(ids, col(p + "birth_year"), col(p + "postcode_district_token"),
                         explode(bands.apply(col(p + "name_bloom"))).alias("band")))

@@ -176,11 +176,38 @@ class LinkPersonsTest {
         Map<String, Long> byRule = (Map<String, Long>) result.diagnostics().get("pairs_by_rule");
         assertThat(byRule.get("name_lsh_year")).isEqualTo(expectedYearPairs);
         assertThat(byRule.get("name_lsh_district")).isZero();
+        assertThat(byRule.get("name_lsh")).isZero();
         assertThat(expectedYearPairs).isLessThan(20 * 30);
         List<Row> found = result.candidates().collectAsList();
         for (Map.Entry<String, String> t : truth.entrySet()) {
             assertThat(found).as("the true spine record of %s is a candidate", t.getKey())
                     .anyMatch(c -> c.getAs("l_entity_key").equals(t.getKey()) && c.getAs("r_entity_key").equals(t.getValue()));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRecordWithOnlyANameIsBlockedOnItsNameBandsAlone() {
+        IdentityEncoder enc = new IdentityEncoder(KEY);
+        List<Person> spinePeople = people(60, 5).stream().filter(p -> p.nhs() != null).toList();
+        List<Row> rows = new ArrayList<>();
+        for (Person p : spinePeople) {
+            rows.add(entity(enc, "patients", null, id(p), true));
+        }
+        for (int i = 0; i < 5; i++) {
+            EncodedIdentity e = enc.encode(id(spinePeople.get(i * 7)));
+            // a name and a year-month token (which no rule blocks on): only the name bands can find the record
+            rows.add(RowFactory.create("ehcp", "N" + i, null, e.nameBloom(), null, e.dobYmToken(), null, null, null, null, null, 1L));
+        }
+        LinkPersons.Result result = LinkPersons.link(spark.createDataFrame(rows, ENTITY), LinkPersons.Settings.defaults());
+        Map<String, Long> byRule = (Map<String, Long>) result.diagnostics().get("pairs_by_rule");
+        assertThat(byRule.get("name_lsh")).isPositive();
+        List<Row> found = result.candidates().collectAsList();
+        for (int i = 0; i < 5; i++) {
+            String key = "N" + i;
+            String token = enc.encode(id(spinePeople.get(i * 7))).nhsToken();
+            assertThat(found).as("the spine record of %s is a candidate", key)
+                    .anyMatch(c -> c.getAs("l_entity_key").equals(key) && c.getAs("r_entity_key").equals(token));
         }
     }
 
