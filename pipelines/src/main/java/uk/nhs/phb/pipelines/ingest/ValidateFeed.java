@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -239,7 +240,9 @@ public final class ValidateFeed {
         for (String k : key) {
             eligible = eligible.and(col(k).isNotNull());
         }
+        // the hash first: the sort behind the window then compares 8-byte prefixes, not ids sharing long prefixes
         List<Column> partition = new ArrayList<>();
+        partition.add(xxhash64(key.stream().map(k -> col(k)).toArray(Column[]::new)));
         partition.add(eligible);
         key.forEach(k -> partition.add(col(k)));
         WindowSpec w = Window.partitionBy(partition.toArray(Column[]::new)).orderBy(col(SOURCE_FILE), col(SOURCE_LINE));
