@@ -93,7 +93,9 @@ public final class IndicativeBudget {
                               BigDecimal needsEstimate, BigDecimal rangeLow, BigDecimal rangeHigh, String rangeBasis, String chairType) {
         public StreamFacts {
             items = items == null ? List.of() : List.copyOf(items);
-            historicByService = historicByService == null ? Map.of() : Map.copyOf(historicByService);
+            // in service order: Map.copyOf iterates in an order salted per JVM, which reached the budget lines' maps
+            historicByService = historicByService == null ? Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(historicByService));
         }
     }
 

@@ -102,6 +102,19 @@ class IndicativeBudgetTest {
     }
 
     @Test
+    void servicesOfAHistoricLineComeInServiceOrderWhateverOrderTheyArrivedIn() {
+        Map<String, BigDecimal> byService = new java.util.LinkedHashMap<>();
+        for (String service : List.of("PODIATRY", "PHYSIOTHERAPY", "INTERMEDIATE_CARE", "DISTRICT_NURSING", "COMMUNITY_MATRON")) {
+            byService.put(service, d("65.00"));
+        }
+        Map<Stream, StreamFacts> f = new EnumMap<>(Stream.class);
+        f.put(Stream.NHS_COMMUNITY, spend("325.00", byService, null));
+        Line community = line(IndicativeBudget.of(person(List.of("LD_AUTISM"), f), RULES), Stream.NHS_COMMUNITY);
+        assertThat(community.services().keySet())
+                .containsExactly("COMMUNITY_MATRON", "DISTRICT_NURSING", "INTERMEDIATE_CARE", "PHYSIOTHERAPY", "PODIATRY");
+    }
+
+    @Test
     void streamsOfACohortThatDoesNotPoolStaySeparateEvenBesidePooledOnes() {
         Map<Stream, StreamFacts> f = new EnumMap<>(Stream.class);
         f.put(Stream.NHS_CONTINUING_CARE, pkg(new PackageItem("NURSING_HOME", Frequency.WEEKLY, BigDecimal.ONE, d("1350.00"))));

@@ -425,7 +425,8 @@ public final class IndicativeBudgets {
         }
 
         private static <V> scala.collection.immutable.Map<String, V> scala(Map<String, V> m) {
-            return scala.collection.immutable.Map.from(scala.jdk.javaapi.CollectionConverters.asScala(m));
+            // a ListMap keeps the line's order (an immutable Map of more than four entries would not)
+            return scala.collection.immutable.ListMap.from(scala.jdk.javaapi.CollectionConverters.asScala(m));
         }
     }
 
@@ -471,8 +472,7 @@ public final class IndicativeBudgets {
 
     private static IndicativeBudget.StreamFacts spendFacts(Row r, String prefix, String estimate, Row range) {
         int m = r.fieldIndex(prefix + "_by_service");
-        // by service name: the map a row carries has no order of its own, and the line's current_services keeps this one
-        Map<String, BigDecimal> byService = r.isNullAt(m) ? Map.of() : new java.util.TreeMap<>(r.<String, BigDecimal>getJavaMap(m));
+        Map<String, BigDecimal> byService = r.isNullAt(m) ? Map.of() : r.<String, BigDecimal>getJavaMap(m);
         return new IndicativeBudget.StreamFacts(true, null, r.getAs(prefix + "_spend"), byService, pounds(r, estimate), low(range),
                 high(range), basis(range), null);
     }
