@@ -35,7 +35,10 @@ public final class SparkSessions {
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     // on one machine a few partitions per core beat Spark's 200
                     .config("spark.sql.shuffle.partitions", String.valueOf(4 * Runtime.getRuntime().availableProcessors()))
-                    .config("spark.sql.adaptive.enabled", "true");
+                    .config("spark.sql.adaptive.enabled", "true")
+                    // Delta rebuilds a table's state from its log in this many tasks, and each task generates the code of
+                    // a large deserialiser; with the default 50 that was a third of the features step at 100,000 people
+                    .config("spark.databricks.delta.snapshotPartitions", String.valueOf(Runtime.getRuntime().availableProcessors()));
         }
         SparkSession spark = b.getOrCreate();
         spark.sparkContext().setLogLevel(settings.verbose() ? "INFO" : "WARN");
