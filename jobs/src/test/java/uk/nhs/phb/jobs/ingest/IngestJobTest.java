@@ -3,6 +3,7 @@ package uk.nhs.phb.jobs.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -192,6 +194,27 @@ class IngestJobTest {
         assertThat(second.feeds().get(0).bronzeVersion()).isEqualTo(first.feeds().get(0).bronzeVersion() + 1);
         assertThat(table("bronze", "gp_appointments").select("_ingest_run_id").distinct().collectAsList())
                 .extracting(x -> x.getString(0)).containsExactly(second.runId());
+    }
+
+    @Test
+    void bronzeAndQuarantineKeepRowCountsButNoColumnStatisticsEvenWhenAnOlderTableHadThem() throws IOException {
+        String bronze = settings.lake() + "/bronze/gp_appointments";
+        spark.range(3).selectExpr("cast(id as string) record_id").write().format("delta").save(bronze);
+        write("gp_appointments", "x.csv", HEADER, appt("A1", "2024-01-02", "1.00"), appt("A2", "2024-01-02", "x"));
+        IngestJob.Result r = ingest("gp_appointments");
+        assertThat(r.feeds().get(0).bronzeVersion()).as("v1 changes the setting, v2 is the ingest").isEqualTo(2);
+        assertThat(DeltaTable.forPath(spark, bronze).history().where("version = 1").select("userMetadata").first().getString(0))
+                .isEqualTo("phb ingest run " + r.runId());
+        for (String t : List.of(bronze, settings.lake() + "/quarantine/gp_appointments")) {
+            Map<String, String> properties = DeltaTable.forPath(spark, t).detail().select("properties").first().getJavaMap(0);
+            assertThat(properties).containsEntry("delta.dataSkippingNumIndexedCols", "0");
+            long version = DeltaTable.forPath(spark, t).history(1).select("version").first().getLong(0);
+            List<String> stats = spark.read().json(String.format("%s/_delta_log/%020d.json", t, version))
+                    .where("add is not null").select("add.stats").as(Encoders.STRING()).collectAsList();
+            assertThat(stats).isNotEmpty().allSatisfy(st -> assertThat(st).contains("\"numRecords\":").doesNotContain("minValues"));
+        }
+        assertThat(table("bronze", "gp_appointments").count()).isEqualTo(1);
+        assertThat(table("quarantine", "gp_appointments").count()).isEqualTo(1);
     }
 
     static List<Row> sorted(Dataset<Row> df) {
