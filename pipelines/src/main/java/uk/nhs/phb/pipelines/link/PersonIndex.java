@@ -34,8 +34,10 @@ public final class PersonIndex {
     public static Column entityHash(SecretKey lakeKey, Column source, Column entityKey) {
         // each task deserialises its own copy, so the (transient, not thread-safe) MAC is never shared
         KeyedTokens tokens = new KeyedTokens(lakeKey.derive("person-index"));
+        // marked nondeterministic only so Spark computes it once per row: a join on the hash makes Spark infer a
+        // not-null filter, and pushing that filter below the projection would compute every keyed hash twice
         UserDefinedFunction f = udf((String s, String k) -> k == null ? null : tokens.token("entity", s + "|" + k),
-                DataTypes.StringType);
+                DataTypes.StringType).asNondeterministic();
         return f.apply(source, entityKey);
     }
 
