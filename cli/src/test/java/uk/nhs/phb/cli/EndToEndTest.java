@@ -93,6 +93,19 @@ class EndToEndTest {
         JsonNode link = run(common("link", "--evaluate", "--lake-key-file", lakeKey.toString()));
         assertThat(link.get("f1").asDouble()).as(link.toString()).isGreaterThanOrEqualTo(0.99);
         assertThat(link.get("by_token_status").get("token").get("f1").asDouble()).isGreaterThanOrEqualTo(0.995);
+        // every group splits the same entities (those whose person is on the spine)
+        JsonNode byGroup = link.get("recall_by_group");
+        assertThat(byGroup.fieldNames()).toIterable().containsExactly("imd_quintile", "ethnicity_group", "age_band", "sex");
+        java.util.Set<Long> totals = new java.util.HashSet<>();
+        for (JsonNode group : byGroup) {
+            long entities = 0;
+            for (JsonNode value : group) {
+                entities += value.get("entities").asLong();
+                assertThat(value.get("recall").asDouble()).isBetween(0.9, 1.0);
+            }
+            totals.add(entities);
+        }
+        assertThat(totals).hasSize(1).allSatisfy(n -> assertThat(n).isPositive());
         assertThat(link.get("blocking_recall").asDouble()).isGreaterThanOrEqualTo(0.97);
         // a person whose only registration row was quarantined by an injected fault is (rightly) not on the spine
         assertThat(link.get("persons").asLong()).isBetween(1455L, 1545L);

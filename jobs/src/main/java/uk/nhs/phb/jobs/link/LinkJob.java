@@ -132,8 +132,9 @@ public final class LinkJob {
                 summary.put("person_index", lake.silver("person_index"));
                 if (req.evaluate()) {
                     run.stage("evaluate against truth");
-                    Map<String, Object> eval = LinkEvaluation.evaluate(links, linked.candidates(), truth(spark, truthPath),
-                            LinkPersons.SPINE_SOURCE);
+                    // read once: every measure below joins it
+                    Dataset<Row> truth = truth(spark, truthPath).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+                    Map<String, Object> eval = LinkEvaluation.evaluate(links, linked.candidates(), truth, LinkPersons.SPINE_SOURCE);
                     @SuppressWarnings("unchecked")
                     Map<String, Object> overall = (Map<String, Object>) eval.get("overall");
                     @SuppressWarnings("unchecked")
@@ -149,14 +150,10 @@ public final class LinkJob {
                     run.count("f1", overall.get("f1"));
                     String personsPath = req.settings().landing() + "/_truth/persons";
                     if (Files2.exists(spark, personsPath)) {
-                        Dataset<Row> groups = truthPersons(spark, personsPath);
-                        Dataset<Row> t = truth(spark, truthPath);
-                        Map<String, Object> byGroup = new LinkedHashMap<>();
-                        for (String g : List.of("imd_quintile", "ethnicity_group", "age_band", "sex")) {
-                            byGroup.put(g, LinkEvaluation.recallByGroup(links, t, groups, g, LinkPersons.SPINE_SOURCE));
-                        }
-                        summary.put("recall_by_group", byGroup);
+                        summary.put("recall_by_group", LinkEvaluation.recallByGroups(links, truth, truthPersons(spark, personsPath),
+                                List.of("imd_quintile", "ethnicity_group", "age_band", "sex"), LinkPersons.SPINE_SOURCE));
                     }
+                    truth.unpersist();
                 }
 
                 Map<String, Object> report = new LinkedHashMap<>(summary);

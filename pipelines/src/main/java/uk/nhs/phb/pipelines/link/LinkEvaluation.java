@@ -9,8 +9,11 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -100,27 +103,40 @@ public final class LinkEvaluation {
     }
 
     /**
-     * Recall of non-spine entities by a group of the true person (e.g. IMD quintile, ethnicity): of the
-     * entities whose person is on the spine, the share linked to that person. Missed links concentrate in
-     * some groups; this shows where. {@code truthGroups} has {@code true_person} and the group column.
+     * Recall of non-spine entities by groups of the true person (e.g. IMD quintile, ethnicity): of the entities
+     * whose person is on the spine, the share linked to that person. Missed links concentrate in some groups; this
+     * shows where. {@code truthGroups} has {@code true_person} and each column of {@code groups}; the entities are
+     * matched to the truth once for all groups.
+     *
+     * @return per group column, per value ({@code unknown} for null): {@code entities} and {@code recall}
      */
-    public static Map<String, Object> recallByGroup(Dataset<Row> links, Dataset<Row> truth, Dataset<Row> truthGroups,
-                                                    String group, String spineSource) {
+    public static Map<String, Object> recallByGroups(Dataset<Row> links, Dataset<Row> truth, Dataset<Row> truthGroups,
+                                                     List<String> groups, String spineSource) {
         Dataset<Row> spinePerson = links.filter(col("source").equalTo(spineSource))
                 .join(truth, new String[] {"source", "entity_key"})
                 .select(col("true_person"), col("anchor").alias("true_anchor")).distinct();
+        List<Column> groupColumns = new ArrayList<>(List.of(col("true_person")));
+        groups.forEach(g -> groupColumns.add(col(g).cast("string").alias(g)));
         Dataset<Row> e = links.filter(col("source").notEqual(spineSource))
                 .join(truth, new String[] {"source", "entity_key"})
                 .join(spinePerson, "true_person")
-                .join(truthGroups.select(col("true_person"), col(group).cast("string").alias("g")), new String[] {"true_person"}, "left");
+                .join(truthGroups.select(groupColumns.toArray(Column[]::new)), new String[] {"true_person"}, "left")
+                .withColumn("found", when(col("anchor").equalTo(col("true_anchor")), 1).otherwise(0))
+                .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         Map<String, Object> out = new LinkedHashMap<>();
-        for (Row r : e.groupBy("g").agg(count(lit(1)).alias("n"),
-                        sum(when(col("anchor").equalTo(col("true_anchor")), 1).otherwise(0)).alias("found"))
-                .orderBy("g").collectAsList()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("entities", r.getLong(1));
-            m.put("recall", ratio(r.getLong(2), r.getLong(1)));
-            out.put(r.isNullAt(0) ? "unknown" : r.getString(0), m);
+        try {
+            for (String g : groups) {
+                Map<String, Object> byValue = new LinkedHashMap<>();
+                for (Row r : e.groupBy(g).agg(count(lit(1)).alias("n"), sum("found").alias("found")).orderBy(g).collectAsList()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("entities", r.getLong(1));
+                    m.put("recall", ratio(r.getLong(2), r.getLong(1)));
+                    byValue.put(r.isNullAt(0) ? "unknown" : r.getString(0), m);
+                }
+                out.put(g, byValue);
+            }
+        } finally {
+            e.unpersist();
         }
         return out;
     }
