@@ -404,35 +404,39 @@ public final class PersonFeatures {
 
     /** Fills absences with zero/false, adds derived features, money as decimal(18,2). */
     static Dataset<Row> finish(Dataset<Row> d, Column ref) {
+        // each step is one projection: a withColumn per column re-analyses the whole plan every time
         List<String> cols = List.of(d.columns());
-        Dataset<Row> out = d;
+        Map<String, Column> filled = new LinkedHashMap<>();
         for (String c : countColumns()) {
-            out = out.withColumn(c, cols.contains(c) ? coalesce(col(c), lit(0)).cast("int") : lit(0));
+            filled.put(c, cols.contains(c) ? coalesce(col(c), lit(0)).cast("int") : lit(0));
         }
         for (String c : flagColumns()) {
-            out = out.withColumn(c, cols.contains(c) ? coalesce(col(c), lit(false)) : lit(false));
+            filled.put(c, cols.contains(c) ? coalesce(col(c), lit(false)) : lit(false));
         }
         for (String c : List.of("asc_long_term_support", "ehcp_primary_need", "phb_group")) {
             if (!cols.contains(c)) {
-                out = out.withColumn(c, lit(null).cast("string"));
+                filled.put(c, lit(null).cast("string"));
             }
         }
-        cols = List.of(out.columns());
         for (String[] s : new String[][] {{"apc", "acute"}, {"ae", "acute"}, {"outpatient", "acute"}, {"gp", "primary_care"},
             {"community", "community"}}) {
             if (!cols.contains("spend_" + s[0])) {
-                out = out.withColumn("spend_" + s[0], lit(0));
+                filled.put("spend_" + s[0], lit(0));
             }
         }
+        Dataset<Row> out = d.withColumns(filled);
         out = out.withColumn("spend_acute", coalesce(col("spend_apc"), lit(0)).plus(coalesce(col("spend_ae"), lit(0)))
                         .plus(coalesce(col("spend_outpatient"), lit(0))))
                 .withColumn("spend_primary_care", coalesce(col("spend_gp"), lit(0)))
                 .drop("spend_apc", "spend_ae", "spend_outpatient", "spend_gp");
+        cols = List.of(out.columns());
+        Map<String, Column> money = new LinkedHashMap<>();
         for (String sector : SECTORS) {
             String c = "spend_" + sector;
-            out = (List.of(out.columns()).contains(c) ? out.withColumn(c, coalesce(col(c), lit(0))) : out.withColumn(c, lit(0)))
-                    .withColumn(c, org.apache.spark.sql.functions.round(col(c), 2).cast(DataTypes.createDecimalType(18, 2)));
+            money.put(c, org.apache.spark.sql.functions.round(cols.contains(c) ? coalesce(col(c), lit(0)) : lit(0), 2)
+                    .cast(DataTypes.createDecimalType(18, 2)));
         }
+        out = out.withColumns(money);
         Column total = SECTORS.stream().map(s -> col("spend_" + s)).reduce(lit(0), Column::plus);
         Column polypharmacy = col("medicines").geq(5);
         Column efi = col("efi_coded_deficits").plus(when(polypharmacy, 1).otherwise(0)).divide(36.0);
@@ -441,17 +445,18 @@ public final class PersonFeatures {
                 .or(col("chc")).or(col("fast_track")).or(col("childrens_continuing_care"));
         Column social = col("asc_long_term_support").isNotNull().or(col("child_in_need")).or(col("child_protection_plan"))
                 .or(col("looked_after"));
-        return out.withColumn("spend_total", total.cast(DataTypes.createDecimalType(18, 2)))
-                .withColumn("polypharmacy_5", polypharmacy)
-                .withColumn("polypharmacy_10", col("medicines").geq(10))
-                .withColumn("efi_score", org.apache.spark.sql.functions.round(efi, 4))
-                .withColumn("efi_category", when(efi.leq(0.12), lit("fit")).when(efi.leq(0.24), lit("mild"))
-                        .when(efi.leq(0.36), lit("moderate")).otherwise(lit("severe")))
-                .withColumn("multimorbidity_score", col("ltc_count"))
-                .withColumn("ld_autism", col("ltc_ld").or(col("ltc_aut")))
-                .withColumn("sectors_involved", when(health, 1).otherwise(0).plus(when(social, 1).otherwise(0))
-                        .plus(when(col("ehcp"), 1).otherwise(0)))
-                .withColumn("reference_date", ref)
-                .drop("efi_coded_deficits");
+        Map<String, Column> derived = new LinkedHashMap<>();
+        derived.put("spend_total", total.cast(DataTypes.createDecimalType(18, 2)));
+        derived.put("polypharmacy_5", polypharmacy);
+        derived.put("polypharmacy_10", col("medicines").geq(10));
+        derived.put("efi_score", org.apache.spark.sql.functions.round(efi, 4));
+        derived.put("efi_category", when(efi.leq(0.12), lit("fit")).when(efi.leq(0.24), lit("mild"))
+                .when(efi.leq(0.36), lit("moderate")).otherwise(lit("severe")));
+        derived.put("multimorbidity_score", col("ltc_count"));
+        derived.put("ld_autism", col("ltc_ld").or(col("ltc_aut")));
+        derived.put("sectors_involved", when(health, 1).otherwise(0).plus(when(social, 1).otherwise(0))
+                .plus(when(col("ehcp"), 1).otherwise(0)));
+        derived.put("reference_date", ref);
+        return out.withColumns(derived).drop("efi_coded_deficits");
     }
 }

@@ -261,13 +261,16 @@ public final class BeforeAfterCohort {
             out = out.join(costs.groupBy("key").agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)),
                     new String[] {"key"}, "left");
         }
+        // one projection per step: a withColumn per column re-analyses the whole plan every time
+        List<String> present = List.of(out.columns());
+        Map<String, Column> costColumns = new LinkedHashMap<>();
         for (String sector : SECTORS) {
             for (String w : new String[] {"before_", "after_"}) {
                 String c = w + sector;
-                out = List.of(out.columns()).contains(c) ? out.withColumn(c, coalesce(col(c), lit(0))) : out.withColumn(c, lit(0));
-                out = out.withColumn(c, round(col(c), 2).cast(DataTypes.createDecimalType(14, 2)));
+                costColumns.put(c, round(present.contains(c) ? coalesce(col(c), lit(0)) : lit(0), 2).cast(DataTypes.createDecimalType(14, 2)));
             }
         }
+        out = out.withColumns(costColumns);
         // conditions recorded before the anchor, emergency admissions in the 12 months before
         Dataset<Row> conditions = bronze.get("gp_conditions");
         if (conditions != null) {
@@ -285,14 +288,17 @@ public final class BeforeAfterCohort {
         if (ascPeople != null) {
             out = out.join(ascPeople, new String[] {"key"}, "left");
         }
+        present = List.of(out.columns());
+        Map<String, Column> covariates = new LinkedHashMap<>();
         for (String c : List.of("ltc_count", "emergency_admissions_before", "asc_long_term_support")) {
-            out = List.of(out.columns()).contains(c) ? out.withColumn(c, coalesce(col(c), lit(0.0))) : out.withColumn(c, lit(0.0));
+            covariates.put(c, present.contains(c) ? coalesce(col(c), lit(0.0)) : lit(0.0));
         }
-        out = out.withColumn("age_under_65", when(col("age").lt(65), 1.0).otherwise(0.0))
-                .withColumn("imd_decile", coalesce(col("imd_decile"), lit(5.5)));
+        covariates.put("age_under_65", when(col("age").lt(65), 1.0).otherwise(0.0));
+        covariates.put("imd_decile", coalesce(col("imd_decile"), lit(5.5)));
         for (String sector : SECTORS) {
-            out = out.withColumn("log_cost_before_" + sector, org.apache.spark.sql.functions.log1p(col("before_" + sector).cast("double")));
+            covariates.put("log_cost_before_" + sector, org.apache.spark.sql.functions.log1p(col("before_" + sector).cast("double")));
         }
+        out = out.withColumns(covariates);
         List<Column> select = new ArrayList<>(List.of(col("key"), col("treated"), col("eligibility_group"), col("phb_id"), col("index_month"),
                 col("icb_code"), col("sub_icb_code")));
         for (String c : COVARIATES) {
