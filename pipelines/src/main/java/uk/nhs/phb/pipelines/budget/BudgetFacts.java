@@ -112,10 +112,7 @@ public final class BudgetFacts {
 
     /** Rows of a feed with their person (rows whose token has no person drop out). */
     static Dataset<Row> withPerson(Inputs in, Dataset<Row> feed, String source, String tokenColumn) {
-        Dataset<Row> index = in.personIndex().filter(col("source").equalTo(source)).select("entity_hash", "person_id");
-        return feed.filter(col(tokenColumn).isNotNull())
-                .withColumn("entity_hash", PersonIndex.entityHash(in.lakeKey(), lit(source), col(tokenColumn)))
-                .join(index, "entity_hash").drop("entity_hash");
+        return PersonIndex.withPerson(feed, source, tokenColumn, in.personIndex(), in.lakeKey());
     }
 
     private static Column item(Column service, String frequency, Column quantity, Column unitCost) {

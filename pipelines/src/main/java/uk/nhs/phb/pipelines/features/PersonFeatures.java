@@ -136,10 +136,7 @@ public final class PersonFeatures {
 
     /** Attaches person_id to rows of a feed through the person index (inner join: rows without a person drop out). */
     public static Dataset<Row> withPerson(Inputs in, Dataset<Row> feed, String source, String tokenColumn) {
-        Dataset<Row> index = in.personIndex().filter(col("source").equalTo(source)).select("entity_hash", "person_id");
-        return feed.filter(col(tokenColumn).isNotNull())
-                .withColumn("entity_hash", PersonIndex.entityHash(in.lakeKey(), lit(source), col(tokenColumn)))
-                .join(index, "entity_hash").drop("entity_hash");
+        return PersonIndex.withPerson(feed, source, tokenColumn, in.personIndex(), in.lakeKey());
     }
 
     /** Rows of each event feed that reached a person, and that did not: the attrition of the feature step. */

@@ -1,6 +1,7 @@
 package uk.nhs.phb.pipelines.link;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 
 import org.apache.spark.sql.Column;
@@ -32,13 +33,26 @@ public final class PersonIndex {
 
     /** The keyed hash a (source, entity key) pair is stored under. */
     public static Column entityHash(SecretKey lakeKey, Column source, Column entityKey) {
+        return keyedHash(lakeKey).apply(source, entityKey);
+    }
+
+    /**
+     * The rows of {@code records} with the {@code person_id} of their {@code keyColumn} under {@code source}, looked up
+     * in {@code index} ({@code silver/person_index}); rows whose key is null or has no person drop out.
+     */
+    public static Dataset<Row> withPerson(Dataset<Row> records, String source, String keyColumn, Dataset<Row> index, SecretKey lakeKey) {
+        Dataset<Row> persons = index.filter(col("source").equalTo(source)).select("entity_hash", "person_id");
+        // the key is present here, so the hash is declared non-null: a join on a nullable hash makes Spark infer a
+        // not-null filter and push it below the projection, which computes every keyed hash twice
+        return records.filter(col(keyColumn).isNotNull())
+                .withColumn("entity_hash", keyedHash(lakeKey).asNonNullable().apply(lit(source), col(keyColumn)))
+                .join(persons, "entity_hash").drop("entity_hash");
+    }
+
+    private static UserDefinedFunction keyedHash(SecretKey lakeKey) {
         // each task deserialises its own copy, so the (transient, not thread-safe) MAC is never shared
         KeyedTokens tokens = new KeyedTokens(lakeKey.derive("person-index"));
-        // marked nondeterministic only so Spark computes it once per row: a join on the hash makes Spark infer a
-        // not-null filter, and pushing that filter below the projection would compute every keyed hash twice
-        UserDefinedFunction f = udf((String s, String k) -> k == null ? null : tokens.token("entity", s + "|" + k),
-                DataTypes.StringType).asNondeterministic();
-        return f.apply(source, entityKey);
+        return udf((String s, String k) -> k == null ? null : tokens.token("entity", s + "|" + k), DataTypes.StringType);
     }
 
     /** A person id: "P" and 16 characters of a keyed hash of the cluster anchor. */
