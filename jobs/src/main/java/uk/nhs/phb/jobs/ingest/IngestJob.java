@@ -18,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
@@ -319,7 +320,7 @@ public final class IngestJob {
      * keeps the table's properties, so the write option alone applies only to new tables.
      */
     private static void withoutColumnStatistics(SparkSession spark, String path, String runId) {
-        if (!DeltaTable.isDeltaTable(spark, path)) {
+        if (!DeltaTables.exists(spark, path)) {
             return;
         }
         Map<String, String> properties = DeltaTable.forPath(spark, path).detail().select("properties").first().getJavaMap(0);
