@@ -17,15 +17,18 @@ import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.audit.AuditLog;
 import uk.nhs.phb.jobs.audit.ExplainPerson;
 import uk.nhs.phb.jobs.audit.LeakScan;
+import uk.nhs.phb.jobs.audit.disclosure.DisclosureAttack;
 import uk.nhs.phb.jobs.audit.AuditLog.RunRecord;
 import uk.nhs.phb.jobs.audit.AuditLog.RunSummary;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "List the recorded runs of every job (latest status per run, newest first), or show one in full; "
-                + "--scan-for-identifiers looks for leaked identifiers, --explain shows every decision about a person.",
+                + "--scan-for-identifiers looks for leaked identifiers, --explain shows every decision about a person; --attack-publication tries to recover suppressed counts from published folders.",
         subcommands = AuditCommand.Show.class)
 final class AuditCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP = new com.fasterxml.jackson.core.type.TypeReference<>() {
+    };
 
     @Spec
     CommandSpec spec;
@@ -55,6 +58,18 @@ final class AuditCommand implements Callable<Integer> {
                     + "identities to look for (default: <landing>/_truth/synth_settings.json, else the lake's synth run).")
     String synthSettings;
 
+    @Option(names = "--attack-publication", paramLabel = "DIR", arity = "1..*",
+            description = "Attack these published folders together (a report, statement of resources or extract; several quarters "
+                    + "or organisations at once): try to recover any count of 1 to 7 from all their files (CSV, XLSX, HTML, JSON) by "
+                    + "differencing against totals, shares times denominators, and the same figure across files, quarters and areas; "
+                    + "exit 4 when a count is recovered or printed unrounded.")
+    List<java.nio.file.Path> attackPaths;
+
+    @Option(names = "--layouts", paramLabel = "FILE",
+            description = "With --attack-publication: the attacker's description of the publications' tables, instead of the one "
+                    + "shipped with phb (docs/RELIABILITY.md).")
+    java.nio.file.Path layouts;
+
     @Option(names = "--explain", paramLabel = "PERSON_ID",
             description = "Show every decision the lake holds about this person: the rows of each table with a person_id "
                     + "(rule and model versions, run id), the table versions, and each run's command and inputs.")
@@ -75,6 +90,9 @@ final class AuditCommand implements Callable<Integer> {
         }
         if (explainPerson != null) {
             return explain();
+        }
+        if (attackPaths != null) {
+            return attack();
         }
         List<RunSummary> runs = AuditLog.of(common.settings()).list(limit);
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -123,6 +141,36 @@ final class AuditCommand implements Callable<Integer> {
         }
         Output.print(spec.commandLine().getOut(), common.json, r.toMap(), text.toString());
         return r.findings().isEmpty() ? 0 : EXIT_FOUND;
+    }
+
+    private int attack() {
+        DisclosureAttack.Result r = DisclosureAttack.run(new DisclosureAttack.Request(attackPaths, layouts));
+        StringBuilder text = new StringBuilder();
+        text.append(String.format("Read %,d publication(s): %,d files, %,d tables, %,d figures; %,d relations between them%n", r.publications(),
+                r.files(), r.tables(), r.figuresRead(), r.relations()));
+        text.append(String.format("Tried to recover %,d hidden or unprinted counts: %s%n", r.cellsTried(), r.cellsTriedByTable()));
+        if (!r.filesNotRead().isEmpty()) {
+            text.append(String.format("%,d file(s) of other kinds not read: %s%n", r.filesNotRead().size(),
+                    String.join(", ", r.filesNotRead().subList(0, Math.min(5, r.filesNotRead().size())))
+                            + (r.filesNotRead().size() > 5 ? ", ..." : "")));
+        }
+        if (!r.tablesNotDescribed().isEmpty()) {
+            text.append("Tables the layouts do not describe (not used): ").append(String.join(", ", r.tablesNotDescribed())).append('\n');
+        }
+        if (!r.conflicts().isEmpty()) {
+            text.append(String.format("%,d figure(s) contradict the layouts' reading (check the layouts): %s%n", r.conflicts().size(),
+                    String.join(", ", r.conflicts().subList(0, Math.min(5, r.conflicts().size())))));
+        }
+        for (DisclosureAttack.Recovery x : r.recovered()) {
+            text.append(String.format("RECOVERED %s = %d%n    from: %s%n", x.cell(), x.value(), String.join("; ", x.evidence())));
+        }
+        for (String u : r.unroundedCounts()) {
+            text.append("UNROUNDED ").append(u).append('\n');
+        }
+        text.append(r.leaks() ? String.format("LEAK: %,d count(s) recovered, %,d printed unrounded%n", r.recovered().size(), r.unroundedCounts().size())
+                : "No count of 1 to 7 recovered; no count printed unrounded.\n");
+        Output.print(spec.commandLine().getOut(), common.json, JSON.convertValue(r, MAP), text.toString());
+        return r.leaks() ? EXIT_FOUND : 0;
     }
 
     private int explain() {
