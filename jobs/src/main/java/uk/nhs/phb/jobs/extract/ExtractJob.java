@@ -317,7 +317,9 @@ public final class ExtractJob {
                 if (!optOutList.isEmpty()) {
                     m.put("opt_out_list", optOutList);
                 }
-                m.put("population_in_scope", inScope);
+                // an aggregate release is a publication: its manifest carries the population as the rule publishes it
+                m.put("population_in_scope", level == IdentityLevel.AGGREGATE
+                        ? SmallNumbers.NHS_DIGITAL.count(inScope, SmallNumbers.Level.SUB_NATIONAL).shown() : inScope);
                 m.put("removed_by_opt_outs", removed);
                 m.put("rows", rows);
                 m.putAll(manifest);

@@ -28,7 +28,8 @@ import uk.nhs.phb.pipelines.report.ReportTable;
  * the start window, a few per thousand of the population.
  */
 final class BeforeAfter {
-    record Result(List<ReportTable> tables, Map<String, Object> headline, Map<String, Object> design) {
+    /** {@code exact}: the unrounded design counts and balance, for the run's audit record only (never published). */
+    record Result(List<ReportTable> tables, Map<String, Object> headline, Map<String, Object> design, Map<String, Object> exact) {
     }
 
     private BeforeAfter() {
@@ -63,8 +64,9 @@ final class BeforeAfter {
         int n = rows.size();
         int nt = (int) rows.stream().filter(r -> r.<Boolean>getAs("treated")).count();
         if (nt < 2 || n - nt < 2) {
-            return unavailable(headline, design, "not available: " + nt + " treated and " + (n - nt) + " candidate controls in the start window "
-                    + "(at least 2 of each are needed)");
+            return unavailable(headline, design, "not available: " + Published.count(nt).text() + " treated and "
+                    + Published.count(n - nt).text() + " candidate controls in the start window (at least 2 of each are needed; counts under "
+                    + "the small-number rule)");
         }
         List<String> covariates = new ArrayList<>(BeforeAfterCohort.COVARIATES);
         for (String g : groups) {
@@ -105,8 +107,9 @@ final class BeforeAfter {
                         + "matched pairs (seed %d).", s.firstIndexMonth(), s.lastIndexMonth(), ms.replacement() ? "with" : "without",
                 ms.mahalanobis() ? "Mahalanobis distance on the covariates" : "nearest propensity score", Published.decimal(ms.caliperSd(), 2),
                 Published.decimal(result.caliper(), 4), ms.replicates(), ms.seed());
-        List<ReportTable> tables = List.of(BeforeAfterPublication.estimates(result, truthByOutcome, designText),
-                BeforeAfterPublication.balance(result), BeforeAfterPublication.design(result));
+        ReportTable designTable = BeforeAfterPublication.design(result);
+        ReportTable balance = BeforeAfterPublication.balance(result, designTable);
+        List<ReportTable> tables = List.of(BeforeAfterPublication.estimates(result, truthByOutcome, designText), balance, designTable);
         boolean hidden = Published.primary(result.pairs().size());
         DifferenceInDifferences.Effect h = result.effect(BeforeAfterPublication.HEADLINE);
         headline.put("did_outcome", BeforeAfterPublication.HEADLINE);
@@ -120,12 +123,15 @@ final class BeforeAfter {
         } else {
             headline.remove("true_effect");
         }
-        headline.put("max_abs_smd_before", round4(result.maxAbsSmdBefore()));
-        headline.put("max_abs_smd_after", round4(result.maxAbsSmdAfter()));
+        // as the published balance table shows them: computed from published counts where they describe counts
+        headline.put("max_abs_smd_before", BeforeAfterPublication.maxAbs(balance, "smd_before"));
+        headline.put("max_abs_smd_after", BeforeAfterPublication.maxAbs(balance, "smd_after"));
         headline.put("matched_pairs", hidden ? null : ReportJob.number(Published.count(result.pairs().size(), false)));
-        design.put("treated", result.treated());
-        design.put("candidate_controls", result.controls());
-        design.put("matched_pairs", result.pairs().size());
+        // the design table's published totals: the exact counts stay in the run's audit record
+        List<String> all = designTable.where("eligibility_group", "ALL").get(0);
+        for (String c : List.of("treated", "candidate_controls", "matched_pairs")) {
+            design.put(c, ReportJob.number(designTable.value(all, c)));
+        }
         design.put("caliper_sd", ms.caliperSd());
         design.put("caliper_logit", result.caliper());
         design.put("replacement", ms.replacement());
@@ -134,14 +140,20 @@ final class BeforeAfter {
         design.put("bootstrap_seed", ms.seed());
         design.put("covariates", covariates);
         design.put("text", designText);
-        return new Result(tables, headline, design);
+        Map<String, Object> exact = new LinkedHashMap<>();
+        exact.put("treated", result.treated());
+        exact.put("candidate_controls", result.controls());
+        exact.put("matched_pairs", result.pairs().size());
+        exact.put("max_abs_smd_before", round4(result.maxAbsSmdBefore()));
+        exact.put("max_abs_smd_after", round4(result.maxAbsSmdAfter()));
+        return new Result(tables, headline, design, exact);
     }
 
     private static Result unavailable(Map<String, Object> headline, Map<String, Object> design, String why) {
         design.put("status", why);
         headline.put("did_status", why);
         ReportTable t = ReportTable.builder("before_after", "Costs before and after a personal health budget", why, "status").row(why).build();
-        return new Result(List.of(t), headline, design);
+        return new Result(List.of(t), headline, design, Map.of());
     }
 
     /** The true effect on each outcome, averaged over the matched treated (once per pair). */

@@ -4,6 +4,7 @@ import static uk.nhs.phb.jobs.report.Svg.esc;
 
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,38 +74,58 @@ final class HtmlReport {
             orgs.add(ret.value(r, "org_level") + " " + ret.value(r, "org_code"));
         }
         List<List<String>> rows = new ArrayList<>();
+        List<List<String>> cells = new ArrayList<>();
         for (String o : orgs) {
             String[] p = o.split(" ");
             List<String> row = new ArrayList<>(List.of(p[0], p[1]));
+            List<String> keys = new ArrayList<>(Arrays.asList(null, null));
             for (String m : List.of(PhbReturn.RECEIVED, PhbReturn.ACTIVE, PhbReturn.NEW, PhbReturn.VALUE)) {
                 List<List<String>> v = ret.where("org_level", p[0], "org_code", p[1], "measure", m, "breakdown", "total");
                 row.add(v.isEmpty() ? "" : ret.value(v.get(0), "value"));
+                keys.add(v.isEmpty() ? null : returnCell(ret, v.get(0)));
             }
             rows.add(row);
+            cells.add(keys);
         }
         table(h, "Totals by organisation", List.of("Level", "Organisation", "Received in year to date", "In place at quarter end", "New in quarter",
-                "Annual value in place (GBP)"), rows);
+                "Annual value in place (GBP)"), rows, null, cells);
         if (!orgs.isEmpty()) {
             String[] first = orgs.get(0).split(" ");
             for (String b : PhbReturn.BREAKDOWNS) {
                 List<List<String>> br = new ArrayList<>();
+                List<List<String>> brCells = new ArrayList<>();
                 List<String> cats = new ArrayList<>();
                 for (List<String> r : ret.where("org_level", first[0], "org_code", first[1], "measure", PhbReturn.RECEIVED, "breakdown", b)) {
                     cats.add(ret.value(r, "category"));
                 }
                 for (String c : cats) {
                     List<String> row = new ArrayList<>(List.of(c));
+                    List<String> keys = new ArrayList<>(Arrays.asList((String) null));
                     for (String m : List.of(PhbReturn.RECEIVED, PhbReturn.ACTIVE, PhbReturn.NEW, PhbReturn.VALUE)) {
                         List<List<String>> v = ret.where("org_level", first[0], "org_code", first[1], "measure", m, "breakdown", b, "category", c);
                         row.add(v.isEmpty() ? "" : ret.value(v.get(0), "value"));
+                        keys.add(v.isEmpty() ? null : returnCell(ret, v.get(0)));
                     }
                     br.add(row);
+                    brCells.add(keys);
                 }
                 table(h, first[1] + " by " + b.replace('_', ' '), List.of("Category", "Received in year to date", "In place at quarter end",
-                        "New in quarter", "Annual value in place (GBP)"), br);
+                        "New in quarter", "Annual value in place (GBP)"), br, null, brCells);
             }
         }
         h.append("<p>The full return, every Sub-ICB Location and category, is in phb_return.csv.</p></section>\n");
+    }
+
+    /**
+     * Where a figure of a rearranged table stands in the CSV files: {@code table|key values joined by /|column}, so a
+     * reader of the page (the disclosure attack among them) can tell which published figure each cell repeats.
+     */
+    private static String returnCell(ReportTable ret, List<String> row) {
+        List<String> key = new ArrayList<>();
+        for (String c : List.of("quarter", "org_level", "org_code", "icb_code", "measure", "breakdown", "category")) {
+            key.add(ret.value(row, c));
+        }
+        return ret.name() + "|" + String.join("/", key) + "|value";
     }
 
     private static void card(StringBuilder h, String label, Object value) {
@@ -255,24 +276,33 @@ final class HtmlReport {
         if (chart != null) {
             h.append(chart);
         }
-        table(h, t.title() + " (" + t.name() + ".csv)", t.columns(), t.rows());
+        table(h, t.title() + " (" + t.name() + ".csv)", t.columns(), t.rows(), t.name(), null);
     }
 
-    private static void table(StringBuilder h, String caption, List<String> columns, List<List<String>> rows) {
-        h.append("<div class=\"scroll\"><table><caption>").append(esc(caption)).append("</caption><thead><tr>");
+    /**
+     * A table; {@code name} (the CSV file it copies, or null) and {@code cells} (per cell, where it stands in a CSV
+     * file, or null) go into data attributes.
+     */
+    private static void table(StringBuilder h, String caption, List<String> columns, List<List<String>> rows, String name,
+                              List<List<String>> cells) {
+        h.append("<div class=\"scroll\"><table").append(name == null ? "" : " data-table=\"" + esc(name) + "\"").append("><caption>")
+                .append(esc(caption)).append("</caption><thead><tr>");
         for (String c : columns) {
             h.append("<th scope=\"col\">").append(esc(c)).append("</th>");
         }
         h.append("</tr></thead><tbody>");
-        for (List<String> r : rows) {
+        for (int k = 0; k < rows.size(); k++) {
+            List<String> r = rows.get(k);
             h.append("<tr>");
             for (int i = 0; i < r.size(); i++) {
                 String v = r.get(i);
                 boolean numeric = num(v) != null || v.equals(Published.HIDDEN);
+                String cell = cells == null ? null : cells.get(k).get(i);
+                String at = cell == null ? "" : " data-cell=\"" + esc(cell) + "\"";
                 if (i == 0) {
-                    h.append("<th scope=\"row\">").append(esc(v)).append("</th>");
+                    h.append("<th scope=\"row\"").append(at).append(">").append(esc(v)).append("</th>");
                 } else {
-                    h.append(numeric ? "<td class=\"n\">" : "<td>").append(esc(v)).append("</td>");
+                    h.append(numeric ? "<td class=\"n\"" : "<td").append(at).append(">").append(esc(v)).append("</td>");
                 }
             }
             h.append("</tr>");

@@ -155,7 +155,8 @@ public final class ReportJob {
     }
 
     /** The published tables and the figures the summary reports. */
-    public record Tables(List<ReportTable> tables, Map<String, Object> headline, Map<String, Object> design) {
+    /** {@code exact}: unrounded figures behind the published ones, recorded in the run's audit record and never published. */
+    public record Tables(List<ReportTable> tables, Map<String, Object> headline, Map<String, Object> design, Map<String, Object> exact) {
     }
 
     public static Map<String, Object> run(SparkSession spark, Request req, Map<String, Object> parameters, Progress progress) {
@@ -229,6 +230,7 @@ public final class ReportJob {
                 summary.put("stage_seconds", run.stageSeconds());
                 summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
                 run.count("headline", tables.headline());
+                run.count("before_after_exact", tables.exact());
                 run.succeeded();
                 return summary;
             } catch (RuntimeException e) {
@@ -343,7 +345,7 @@ public final class ReportJob {
         headline.putAll(ba.headline());
         design.putAll(ba.design());
         tokens.unpersist();
-        return new Tables(tables, headline, design);
+        return new Tables(tables, headline, design, ba.exact());
     }
 
     private static void stage(JobRun run, String name) {

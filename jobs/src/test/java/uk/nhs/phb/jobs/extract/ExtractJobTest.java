@@ -35,6 +35,7 @@ import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.TestSpark;
 import uk.nhs.phb.jobs.anonymise.AnonymiseJob;
+import uk.nhs.phb.jobs.audit.disclosure.DisclosureAttack;
 import uk.nhs.phb.jobs.audit.AuditLog;
 import uk.nhs.phb.models.pseudonym.RecipientPseudonyms;
 import uk.nhs.phb.models.pseudonym.SecretKey;
@@ -326,6 +327,12 @@ class ExtractJobTest {
         assertThat(cohorts).doesNotContain("P0000").doesNotContain("pseudonym").doesNotContain("tok");
         JsonNode m = JSON.readTree(folder.resolve("manifest.json").toFile());
         assertThat(m.get("level").asText()).isEqualTo("AGGREGATE");
+        // the independent attack on the whole folder: the tables, their totals and the manifest's population together
+        DisclosureAttack.Result attack = DisclosureAttack.run(new DisclosureAttack.Request(List.of(folder), null));
+        assertThat(attack.recovered()).isEmpty();
+        assertThat(attack.unroundedCounts()).isEmpty();
+        assertThat(attack.conflicts()).isEmpty();
+        assertThat(attack.cellsTriedByTable()).containsEntry("persons_by_sex_and_practice", 4);
         assertThat(m.has("pseudonym")).isFalse();
         // the last guard refuses anything the rule would not publish
         assertThatThrownBy(() -> ExtractJob.checkAggregate("t", "pseudonym,age\nRabc,37\ntotal,37\n", 2, 1))
@@ -359,6 +366,10 @@ class ExtractJobTest {
         assertThat(m.get("anonymisation").get("verification").get("passed").asBoolean()).isTrue();
         assertThat(m.get("opt_outs_applied")).isEmpty();
         assertThat(Files.readString(data.getParent().getParent().resolve("manifest.json"))).doesNotContain("P0000");
+        // the attack groups the released records by the quasi-identifiers the release names: no class below k
+        DisclosureAttack.Result attack = DisclosureAttack.run(new DisclosureAttack.Request(List.of(Path.of((String) r.get("dir"))), null));
+        assertThat(attack.recovered()).isEmpty();
+        assertThat(attack.cellsTriedByTable().get("records")).isPositive();
     }
 
     @Test

@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,9 @@ import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.TestSpark;
 import uk.nhs.phb.jobs.audit.AuditLog;
+import uk.nhs.phb.jobs.audit.disclosure.DisclosureAttack;
 import uk.nhs.phb.models.disclosure.SmallNumbers;
+import uk.nhs.phb.pipelines.features.PersonFeatures;
 import uk.nhs.phb.schemas.Quarter;
 
 /**
@@ -256,6 +260,38 @@ class ReportJobTest {
         try (Stream<Path> siblings = Files.list(out.getParent())) {
             assertThat(siblings.map(p -> p.getFileName().toString()).toList()).containsExactly(Q.toString());
         }
+    }
+
+    @Test
+    void noHiddenCountCanBeRecoveredFromTheReportItsSubIcbsAndThePreviousQuarterTogether() throws IOException {
+        // its own out folder; the previous quarter's features as 'phb features --as-of 2025-12-31' adds them
+        JobSettings settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(),
+                dir.resolve("out-attack").toString(), "local[2]", false);
+        String lake = dir.resolve("lake").toString();
+        Dataset<Row> index = spark.read().format("delta").load(lake + "/silver/person_index");
+        Quarter previous = Q.previous();
+        PersonFeatures.compute(new PersonFeatures.Inputs(bronze, index, ReportLake.LAKE_KEY), previous.end()).write().format("delta")
+                .mode(SaveMode.Append).save(lake + "/gold/person_features");
+        List<Path> publications = new ArrayList<>(List.of(firstCopy));
+        publications.add(Path.of((String) ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, previous, null),
+                Map.of(), Progress.NONE).get("out")));
+        List<String> subIcbs = bronze.get("ref_practices").select("sub_icb_code").distinct().orderBy("sub_icb_code").as(Encoders.STRING())
+                .collectAsList();
+        assertThat(subIcbs).as("the lake has several areas to split").hasSizeGreaterThan(1);
+        for (String org : subIcbs) {
+            publications.add(Path.of((String) ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, org), Map.of(),
+                    Progress.NONE).get("out")));
+        }
+
+        DisclosureAttack.Result r = DisclosureAttack.run(new DisclosureAttack.Request(publications, null));
+        assertThat(r.recovered()).as("counts recovered").isEmpty();
+        assertThat(r.unroundedCounts()).as("counts printed unrounded").isEmpty();
+        assertThat(r.conflicts()).as("figures the attacker's reading cannot place").isEmpty();
+        assertThat(r.tablesNotDescribed()).as("tables with figures the attack could not read").isEmpty();
+        assertThat(r.publications()).isEqualTo(2 + subIcbs.size());
+        assertThat(r.cellsTriedByTable()).containsKeys("phb_return", "before_after_design", "offers");
+        assertThat(r.cellsTried()).isGreaterThan(50);
+        assertThat(r.relations()).isGreaterThan(100);
     }
 
     @Test

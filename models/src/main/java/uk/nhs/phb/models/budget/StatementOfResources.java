@@ -242,10 +242,13 @@ public final class StatementOfResources {
                 for (int k = 0; k < services.size(); k++) {
                     ServiceFigures s = services.get(k);
                     SmallNumbers.Figure sn = rule.count(s.people(), SmallNumbers.Level.SUB_NATIONAL);
+                    // data-cell: where each figure stands in services.csv, for readers of the page such as the disclosure attack
+                    String at = "services|" + String.join("/", s.cohort(), s.stream().code(), s.stream().funder().name(), s.service()) + "|";
                     b.append("<tr><td>").append(esc(s.stream().words())).append("</td><td>")
-                            .append(esc(IndicativeBudget.serviceWords(s.stream(), s.service()))).append("</td><td class=\"n\">").append(sn.text())
-                            .append("</td><td class=\"n\">").append(sn.suppressed() || serviceHidden[k] ? "*" : Money.formatWhole(s.annual()))
-                            .append("</td></tr>\n");
+                            .append(esc(IndicativeBudget.serviceWords(s.stream(), s.service()))).append("</td><td class=\"n\" data-cell=\"")
+                            .append(esc(at + "people")).append("\">").append(sn.text()).append("</td><td class=\"n\" data-cell=\"")
+                            .append(esc(at + "annual_gbp")).append("\">")
+                            .append(sn.suppressed() || serviceHidden[k] ? "*" : Money.formatWhole(s.annual())).append("</td></tr>\n");
                 }
                 b.append("</table>\n");
             }

@@ -10,9 +10,9 @@ import java.util.List;
  * covariate that does not vary has SMD 0. |SMD| below 0.1 is the usual mark of adequate balance.
  */
 public final class Balance {
-    /** One covariate's balance. */
+    /** One covariate's balance; {@code pooledSd} is the SMDs' denominator (from the unmatched groups). */
     public record Row(String covariate, double meanTreated, double meanControl, double smdBefore, double meanTreatedMatched,
-                      double meanControlMatched, double smdAfter) {
+                      double meanControlMatched, double smdAfter, double pooledSd) {
     }
 
     private Balance() {
@@ -36,7 +36,7 @@ public final class Balance {
             double denom = Math.sqrt((variance(x, t, j, meanT) + variance(x, c, j, meanC)) / 2);
             double meanMt = mean(x, mt, j);
             double meanMc = mean(x, mc, j);
-            out.add(new Row(names[j], meanT, meanC, smd(meanT - meanC, denom), meanMt, meanMc, smd(meanMt - meanMc, denom)));
+            out.add(new Row(names[j], meanT, meanC, smd(meanT - meanC, denom), meanMt, meanMc, smd(meanMt - meanMc, denom), denom));
         }
         return out;
     }
@@ -51,7 +51,8 @@ public final class Balance {
         return rows.stream().mapToDouble(r -> Math.abs(r.smdBefore())).filter(v -> !Double.isNaN(v)).max().orElse(0);
     }
 
-    static double smd(double difference, double denominator) {
+    /** A standardised mean difference: 0 when neither differs, infinite when only the means do. */
+    public static double smd(double difference, double denominator) {
         if (denominator == 0) {
             return difference == 0 ? 0 : Math.copySign(Double.POSITIVE_INFINITY, difference);
         }
