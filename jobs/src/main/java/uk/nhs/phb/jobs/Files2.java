@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -23,6 +24,20 @@ public final class Files2 {
         } catch (IOException e) {
             throw new InputException("cannot open the file system of " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The file system of {@code path}, writing no checksum side files: on a local disk Hadoop writes a hidden
+     * {@code .crc} beside every file, which is noise in a folder sent to someone and refuses the file once anyone
+     * corrects it by hand. For the files phb writes itself; Delta tables keep theirs.
+     */
+    public static FileSystem plain(SparkSession spark, String path) {
+        return plain(fs(spark, path));
+    }
+
+    /** {@code fs} without its checksum layer, if it has one. */
+    public static FileSystem plain(FileSystem fs) {
+        return fs instanceof ChecksumFileSystem c ? c.getRawFileSystem() : fs;
     }
 
     public static boolean exists(SparkSession spark, String path) {
@@ -84,9 +99,9 @@ public final class Files2 {
         }
     }
 
-    /** Writes a small text file (manifest, summary) through the Hadoop file system. */
+    /** Writes a small text file (manifest, summary) through the Hadoop file system, with no checksum side file. */
     public static void writeText(SparkSession spark, String path, String text) {
-        FileSystem fs = fs(spark, path);
+        FileSystem fs = plain(spark, path);
         try (var out = fs.create(new Path(path), true)) {
             out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {

@@ -335,7 +335,7 @@ public final class ExtractJob {
                 m.put("notes", notes);
                 m.put("phb_version", version());
                 m.put("created_at", Instant.now().toString());
-                writeText(spark, staging + "/" + MANIFEST, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m));
+                Files2.writeText(spark, staging + "/" + MANIFEST, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m));
                 Files2.publish(spark, staging, target, true);
 
                 run.count("population_in_scope", inScope);
@@ -629,7 +629,7 @@ public final class ExtractJob {
             SmallNumbers.Table published = SmallNumbers.NHS_DIGITAL.table(counts, SmallNumbers.Level.SUB_NATIONAL);
             String csv = csv(t, rowLabels, colLabels, published);
             checkAggregate(t.name(), csv, rowLabels.size(), colLabels.size());
-            writeText(spark, staging + "/tables/" + t.name() + ".csv", csv);
+            Files2.writeText(spark, staging + "/tables/" + t.name() + ".csv", csv);
             rows += rowLabels.size() + 1;
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("name", t.name());
@@ -758,7 +758,7 @@ public final class ExtractJob {
      * file under {@code folder} with its size and SHA-256, paths relative to the folder, sorted.
      */
     static List<Map<String, Object>> checksums(SparkSession spark, String folder) {
-        FileSystem fs = raw(spark, folder);
+        FileSystem fs = Files2.plain(spark, folder);
         Path root = new Path(folder);
         List<Map<String, Object>> out = new ArrayList<>();
         try {
@@ -794,19 +794,6 @@ public final class ExtractJob {
     }
 
     /** The file system without its client-side checksum files (a local folder's {@code .crc} siblings are then plain files). */
-    static FileSystem raw(SparkSession spark, String path) {
-        FileSystem fs = Files2.fs(spark, path);
-        return fs instanceof org.apache.hadoop.fs.ChecksumFileSystem c ? c.getRawFileSystem() : fs;
-    }
-
-    /** Writes a small text file with no checksum sibling. */
-    static void writeText(SparkSession spark, String path, String text) {
-        try (var out = raw(spark, path).create(new Path(path), true)) {
-            out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new InputException("cannot write " + path + ": " + e.getMessage(), e);
-        }
-    }
 
     static String sha256(FileSystem fs, FileStatus st) throws IOException {
         MessageDigest md;

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.ingest.IngestJob.FeedResult;
 
@@ -79,7 +80,7 @@ final class DataQualitySummary {
         Path tmp = new Path(parent, ".tmp-" + runId);
         Path dest = new Path(parent, runId);
         try {
-            FileSystem fs = parent.getFileSystem(conf);
+            FileSystem fs = Files2.plain(parent.getFileSystem(conf));
             fs.mkdirs(tmp);
             writeText(fs, new Path(tmp, CSV), csv(feeds));
             writeText(fs, new Path(tmp, JSON), MAPPER.writeValueAsString(toMap(runId, extractDate, feeds)) + "\n");

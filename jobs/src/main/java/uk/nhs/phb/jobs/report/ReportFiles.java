@@ -90,7 +90,7 @@ final class ReportFiles {
 
     private static Map<String, Object> put(SparkSession spark, String dir, String name, byte[] bytes, int rows) {
         String path = dir + "/" + name;
-        FileSystem fs = Files2.fs(spark, path);
+        FileSystem fs = Files2.plain(spark, path);
         try (OutputStream out = fs.create(new Path(path), true)) {
             out.write(bytes);
         } catch (IOException e) {

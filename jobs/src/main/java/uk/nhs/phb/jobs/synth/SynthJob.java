@@ -23,6 +23,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
+import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
@@ -166,7 +167,7 @@ public final class SynthJob {
 
     private static FileSystem fileSystem(Path p, Configuration conf) {
         try {
-            return p.getFileSystem(conf);
+            return Files2.plain(p.getFileSystem(conf));
         } catch (IOException e) {
             throw new InputException("cannot open the file system of landing folder " + p + ": " + e.getMessage(), e);
         }
@@ -256,7 +257,7 @@ public final class SynthJob {
         Map<String, Writer> writers = new HashMap<>();
         Map<String, Long> rows = new HashMap<>();
         Map<String, Long> faults = new HashMap<>();
-        FileSystem fs = new Path(root).getFileSystem(conf.value());
+        FileSystem fs = Files2.plain(new Path(root).getFileSystem(conf.value()));
         StringBuilder sb = new StringBuilder(512);
         try {
             while (it.hasNext()) {

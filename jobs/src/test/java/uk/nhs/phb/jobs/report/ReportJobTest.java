@@ -254,6 +254,10 @@ class ReportJobTest {
             csvCount = files.filter(f -> f.toString().endsWith(".csv")).count();
         }
         assertThat(sheets).hasSize((int) csvCount + 1);
+        // only the files a recipient should see: no hidden checksum side files
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".") || n.endsWith(".crc"));
+        }
         // nothing half-written is left beside the report
         try (Stream<Path> siblings = Files.list(out.getParent())) {
             assertThat(siblings.map(p -> p.getFileName().toString()).toList()).containsExactly(Q.toString());

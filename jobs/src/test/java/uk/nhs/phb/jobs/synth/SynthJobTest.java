@@ -69,6 +69,10 @@ class SynthJobTest {
                 lines += all.size() - 1;
             }
             assertThat(lines).as(table).isEqualTo(result.rows().get(table));
+            // no checksum side files: a landing file corrected by hand must stay readable
+            try (Stream<Path> s = Files.list(folder)) {
+                assertThat(s.map(p -> p.getFileName().toString())).as(table).noneMatch(n -> n.endsWith(".crc"));
+            }
         }
         for (FeedContract f : Feeds.all()) {
             assertThat(result.rows().get(f.name())).as(f.name()).isPositive();
