@@ -28,7 +28,8 @@ public final class Published {
                 + " are shown as *, other counts are rounded to the nearest " + RULE.base() + "; totals are computed from "
                 + "unrounded counts and then rounded; a further figure is hidden wherever a hidden one could be recovered "
                 + "by subtraction from a total (secondary suppression); money, means and percentiles are hidden wherever "
-                + "the count of people behind them is; percentages and rates are computed from the published figures.";
+                + "the count of people behind them is; percentages, rates, shares and means of counts are computed from the "
+                + "published figures; a manifest carries only published figures.";
     }
 
     /** A count as published below national level. */
