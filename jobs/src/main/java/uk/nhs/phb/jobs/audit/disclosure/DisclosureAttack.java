@@ -19,6 +19,8 @@ import uk.nhs.phb.jobs.audit.disclosure.Layouts.Knowledge;
 import uk.nhs.phb.jobs.audit.disclosure.Layouts.Line;
 import uk.nhs.phb.jobs.audit.disclosure.Layouts.Share;
 import uk.nhs.phb.jobs.audit.disclosure.Layouts.TableLayout;
+import uk.nhs.phb.jobs.audit.disclosure.Publications.Matched;
+import uk.nhs.phb.jobs.audit.disclosure.Publications.Publication;
 import uk.nhs.phb.jobs.audit.disclosure.PublishedFiles.Table;
 
 /**
@@ -81,14 +83,12 @@ public final class DisclosureAttack {
     private final Map<String, String> targets = new LinkedHashMap<>();
     private final Map<String, String> exactCounts = new LinkedHashMap<>();
     private final Set<String> printedSmall = new LinkedHashSet<>();
-    private final List<String> unread = new ArrayList<>();
-    private final List<String> notRead = new ArrayList<>();
-    private int files;
-    private int tables;
+    private final Publications reader;
     private int figures;
 
     private DisclosureAttack(Knowledge knowledge) {
         this.knowledge = knowledge;
+        this.reader = new Publications(knowledge);
     }
 
     /** Runs the attack over every folder of the request together. */
@@ -96,7 +96,11 @@ public final class DisclosureAttack {
         DisclosureAttack a = new DisclosureAttack(Layouts.load(req.layouts()));
         List<Publication> pubs = new ArrayList<>();
         for (Path p : req.publications()) {
-            pubs.add(a.read(p));
+            Publication pub = a.reader.read(p);
+            pubs.add(pub);
+            if (!pub.records().isEmpty()) {
+                a.recordLevel(pub);
+            }
         }
         for (Publication p : pubs) {
             a.observe(p);
@@ -106,72 +110,18 @@ public final class DisclosureAttack {
         return a.result(pubs.size());
     }
 
-    /** A folder's tables matched to their layouts, with the scope its manifest names. */
-    private record Publication(Path folder, String scope, Map<String, String> scopeValues, List<Matched> tables, List<Table> json) {
-    }
-
-    /** A table of a file read through a layout: {@code columns} are the layout's (CSV) column names. */
-    private record Matched(Table table, TableLayout layout, List<String> columns, List<List<String>> rows) {
-        String value(List<String> row, String column) {
-            int i = columns.indexOf(column);
-            return i < 0 || i >= row.size() ? null : row.get(i);
-        }
-    }
-
-    private Publication read(Path folder) {
-        List<String> skipped = new ArrayList<>();
-        List<Path> records = new ArrayList<>();
-        List<Table> all = PublishedFiles.read(folder, skipped, records);
-        files += records.size();
-        if (!records.isEmpty()) {
-            recordLevel(folder, all, records);
-        }
-        files += (int) all.stream().map(Table::file).distinct().count();
-        skipped.forEach(f -> notRead.add(folder.getFileName() + "/" + f));
-        tables += all.size();
-        Map<String, String> scopeValues = new TreeMap<>();
-        for (Table t : all) {
-            if (t.format().equals("json")) {
-                for (List<String> r : t.rows()) {
-                    if (knowledge.scopeKeys().contains(r.get(0))) {
-                        scopeValues.put(r.get(0), r.get(1));
-                    }
-                }
-            }
-        }
-        String scope = scopeValues.isEmpty() ? folder.getFileName().toString() : String.join("/", scopeValues.values());
-        Map<String, Table> csvByName = new LinkedHashMap<>();
-        for (Table t : all) {
-            if (t.format().equals("csv")) {
-                csvByName.put(t.name(), t);
-            }
-        }
-        List<Matched> matched = new ArrayList<>();
-        for (Table t : all) {
-            if (t.name().equals(PublishedFiles.ADDRESSED)) {
-                matched.addAll(addressed(t, folder));
-                continue;
-            }
-            Matched m = match(t, csvByName, all);
-            if (m != null) {
-                matched.add(m);
-            } else if (!t.format().equals("json") && t.rows().stream().flatMap(List::stream).anyMatch(PublishedFiles::numeric)) {
-                unread.add(folder.getFileName() + "/" + t.file() + (t.format().equals("csv") ? "" : ":" + t.name()));
-            }
-        }
-        return new Publication(folder, scope, scopeValues, matched, all.stream().filter(t -> t.format().equals("json")).toList());
-    }
-
     /**
      * A person-level release that says it is k-anonymous (its {@code anonymisation.json}): every combination of its
      * quasi-identifiers must be shared by at least k records. A smaller class is a count the release was meant never
      * to show, and is reported as recovered; without that file, the records are not read.
      */
-    private void recordLevel(Path folder, List<Table> all, List<Path> records) {
+    private void recordLevel(Publication pub) {
+        Path folder = pub.folder();
+        List<Path> records = pub.records();
         List<String> qi = new ArrayList<>();
         Integer k = null;
-        for (Table t : all) {
-            if (!t.format().equals("json") || !t.file().endsWith("anonymisation.json")) {
+        for (Table t : pub.json()) {
+            if (!t.file().endsWith("anonymisation.json")) {
                 continue;
             }
             for (List<String> r : t.rows()) {
@@ -185,7 +135,7 @@ public final class DisclosureAttack {
             }
         }
         if (qi.isEmpty() || k == null) {
-            records.forEach(f -> notRead.add(folder.getFileName() + "/" + folder.relativize(f) + " (person-level records without anonymisation.json)"));
+            records.forEach(f -> reader.notRead.add(folder.getFileName() + "/" + folder.relativize(f) + " (person-level records without anonymisation.json)"));
             return;
         }
         Map<List<String>, Integer> classes = RecordClasses.count(records, qi);
@@ -198,94 +148,6 @@ public final class DisclosureAttack {
                 printedSmall.add(cell);
             }
         }
-    }
-
-    /** Each figure a page addresses ({@code table|key values|column}) as a one-row table of its layout. */
-    private List<Matched> addressed(Table t, Path folder) {
-        List<Matched> out = new ArrayList<>();
-        for (List<String> r : t.rows()) {
-            String[] a = r.get(0).split("\\|", -1);
-            TableLayout l = a.length == 3 ? knowledge.table(a[0]) : null;
-            List<String> key = a.length == 3 ? List.of(a[1].split("/", -1)) : List.of();
-            if (l == null || key.size() != l.keys().size()) {
-                unread.add(folder.getFileName() + "/" + t.file() + ":" + r.get(0));
-                continue;
-            }
-            List<String> columns = new ArrayList<>(l.keys());
-            columns.add(a[2]);
-            List<String> row = new ArrayList<>(key);
-            row.add(r.get(1));
-            out.add(new Matched(t, l, columns, List.of(row)));
-        }
-        return out;
-    }
-
-    private Matched match(Table t, Map<String, Table> csvByName, List<Table> all) {
-        if (t.format().equals("json")) {
-            return null;
-        }
-        if (t.format().equals("csv")) {
-            TableLayout l = knowledge.table(t.name());
-            if (l == null) {
-                l = knowledge.twoWay(t.name(), t.columns());
-            }
-            return l == null ? null : new Matched(t, l, t.columns(), t.rows());
-        }
-        // a sheet or HTML table: by its name, else by the CSV table with the same header, else by its label rows
-        TableLayout l = knowledge.table(t.name());
-        if (l == null && t.format().equals("xlsx")) {
-            for (TableLayout x : knowledge.tables()) {
-                if (x.name().length() > 31 && x.name().startsWith(t.name())) {
-                    l = x;
-                }
-            }
-        }
-        if (l == null) {
-            for (Table c : csvByName.values()) {
-                if (c.columns().equals(t.columns()) && knowledge.table(c.name()) != null) {
-                    l = knowledge.table(c.name());
-                }
-            }
-        }
-        if (l == null && t.format().equals("html")) {
-            return labelRows(t, csvByName);
-        }
-        if (l == null) {
-            return null;
-        }
-        Table csv = csvByName.get(l.name());
-        List<String> columns = t.columns();
-        if (csv != null && !csv.columns().equals(columns) && csv.columns().size() == columns.size()) {
-            columns = csv.columns(); // the same table with readable headings: columns by position
-        }
-        return new Matched(t, l, columns, t.rows());
-    }
-
-    /** An HTML table of label and value rows about the group its heading names, matched to that group's CSV row. */
-    private Matched labelRows(Table t, Map<String, Table> csvByName) {
-        for (TableLayout l : knowledge.tables()) {
-            if (l.labelRows().isEmpty() || l.headingColumn() == null || !l.labelRows().keySet().containsAll(t.columns())) {
-                continue;
-            }
-            Table csv = csvByName.get(l.name());
-            if (csv == null) {
-                continue;
-            }
-            int hc = csv.columns().indexOf(l.headingColumn());
-            for (List<String> r : csv.rows()) {
-                if (hc >= 0 && r.get(hc).equals(t.heading())) {
-                    List<String> row = new ArrayList<>(r);
-                    for (int c = 0; c < row.size(); c++) {
-                        row.set(c, l.keys().contains(csv.columns().get(c)) ? r.get(c) : "");
-                    }
-                    for (int i = 0; i < t.columns().size(); i++) {
-                        row.set(csv.columns().indexOf(l.labelRows().get(t.columns().get(i))), t.rows().get(0).get(i));
-                    }
-                    return new Matched(t, l, csv.columns(), List.of(row));
-                }
-            }
-        }
-        return null;
     }
 
     private void observe(Publication p) {
@@ -410,9 +272,9 @@ public final class DisclosureAttack {
             List<String> total = null;
             Map<String, List<List<String>>> parts = new LinkedHashMap<>();
             for (List<String> row : group) {
-                if (matches(m, row, line.total())) {
+                if (m.matches(row, line.total())) {
                     total = row;
-                } else if (matches(m, row, line.partsWhere())) {
+                } else if (m.matches(row, line.partsWhere())) {
                     parts.computeIfAbsent(line.partsBy() == null ? "" : m.value(row, line.partsBy()), k -> new ArrayList<>()).add(row);
                 }
             }
@@ -464,37 +326,13 @@ public final class DisclosureAttack {
     private void same(Publication p, Matched m, Layouts.Same s) {
         for (List<String> row : m.rows()) {
             List<String> groups = new ArrayList<>();
-            if (!where(m, row, s.where(), groups)) {
+            if (!m.where(row, s.where(), groups)) {
                 continue;
             }
             String other = ref(p, m.layout(), m, row, groups, s.as());
             bounds.sum(new Bounds.Sum(other, List.of(cell(p, m.layout(), row, m, s.column())), false, s.column() + " of " + m.layout().name()
                     + " is " + other));
         }
-    }
-
-    /** Whether a row's values match every regular expression of {@code where}, collecting their groups. */
-    private static boolean where(Matched m, List<String> row, Map<String, String> where, List<String> groups) {
-        for (Map.Entry<String, String> e : where.entrySet()) {
-            String v = m.value(row, e.getKey());
-            Matcher x = v == null ? null : Pattern.compile(e.getValue()).matcher(v);
-            if (x == null || !x.matches()) {
-                return false;
-            }
-            for (int g = 1; g <= x.groupCount(); g++) {
-                groups.add(x.group(g));
-            }
-        }
-        return true;
-    }
-
-    private static boolean matches(Matched m, List<String> row, Map<String, String> where) {
-        for (Map.Entry<String, String> e : where.entrySet()) {
-            if (!e.getValue().equals(m.value(row, e.getKey()))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -506,7 +344,7 @@ public final class DisclosureAttack {
         TableLayout l = m.layout();
         for (List<String> row : m.rows()) {
             List<String> groups = new ArrayList<>();
-            Numbers.Printed n = where(m, row, s.where(), groups) ? Numbers.parse(m.value(row, s.column())) : null;
+            Numbers.Printed n = m.where(row, s.where(), groups) ? Numbers.parse(m.value(row, s.column())) : null;
             if (n == null) {
                 continue;
             }
@@ -577,7 +415,7 @@ public final class DisclosureAttack {
             }
         } else {
             for (String t : r.row()) {
-                key.add(fill(t, here, row, groups));
+                key.add(here.fill(t, row, groups));
             }
         }
         String table = r.table() == null ? here.layout().name() : r.table();
@@ -608,24 +446,9 @@ public final class DisclosureAttack {
         }
         List<String> values = new ArrayList<>();
         for (String t : r.row()) {
-            values.add(fill(t, m, row, groups));
+            values.add(m.fill(t, row, groups));
         }
         return key(p, l, values, r.column());
-    }
-
-    private static String fill(String template, Matched m, List<String> row, List<String> groups) {
-        String out = template;
-        for (int g = 0; g < groups.size(); g++) {
-            out = out.replace("${" + (g + 1) + "}", groups.get(g));
-        }
-        Matcher x = Pattern.compile("\\$\\{([a-z_0-9]+)}").matcher(out);
-        StringBuilder b = new StringBuilder();
-        while (x.find()) {
-            String v = m.value(row, x.group(1));
-            x.appendReplacement(b, Matcher.quoteReplacement(v == null ? "" : v));
-        }
-        x.appendTail(b);
-        return b.toString();
     }
 
     private String cell(Publication p, TableLayout l, List<String> row, Matched m, String column) {
@@ -746,7 +569,7 @@ public final class DisclosureAttack {
         }
         List<String> unrounded = new ArrayList<>();
         exactCounts.forEach((cell, what) -> unrounded.add(cell + " = " + what));
-        return new Result(publications, files, tables, figures, bounds.relations(), targets.size(), recovered, unrounded,
-                List.copyOf(bounds.conflicts()), List.copyOf(unread), List.copyOf(notRead), byTable);
+        return new Result(publications, reader.files, reader.tables, figures, bounds.relations(), targets.size(), recovered, unrounded,
+                List.copyOf(bounds.conflicts()), List.copyOf(reader.unread), List.copyOf(reader.notRead), byTable);
     }
 }
