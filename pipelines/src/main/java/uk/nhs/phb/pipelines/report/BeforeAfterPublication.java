@@ -80,7 +80,7 @@ public final class BeforeAfterPublication {
      * means are published as the published count over the published number of people, so a mean gives away no more
      * than the counts behind it. The eligibility-group indicators take their counts from the design table.
      */
-    public static final Set<String> COUNTED = Set.of("age_under_65", "female", "asc_long_term_support", "ltc_count",
+    private static final Set<String> COUNTED = Set.of("age_under_65", "female", "asc_long_term_support", "ltc_count",
             "emergency_admissions_before");
     /** Covariates that are 0 or 1: their spread follows from their share, so their SMDs come from the published shares. */
     private static final Set<String> INDICATORS = Set.of("age_under_65", "female", "asc_long_term_support");
