@@ -4,7 +4,8 @@
 # (publication) extract and the anonymised planning extract. Prints the attack's JSON; exit 4 if anything leaks.
 # Usage: bench/disclosure.sh DEMO_DIR   a folder ./phb demo made (lake/, landing/, keys/lake.key, out/)
 # The demo's own report and extracts of the quarter (DEMO_DIR/out) are attacked as they are; what the demo does
-# not make goes to DEMO_DIR/out-disclosure. QUARTER picks the quarter (default 2025-26Q4). CI runs this on its demo.
+# not make goes to DEMO_DIR/out-disclosure. QUARTER picks the quarter (default 2025-26Q4). AREAS=0 leaves out the
+# Sub-ICBs' reports (ReportJobTest attacks those; CI runs this with AREAS=0 on its demo to save two reports' time).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 d="${1:?usage: bench/disclosure.sh DEMO_DIR}"
@@ -28,6 +29,7 @@ sub_icbs="$(python3 -c '
 import csv, sys
 rows = csv.DictReader(open(sys.argv[1]))
 print(" ".join(sorted({r["org_code"] for r in rows if r["org_level"] == "SUB_ICB" and r["org_code"] != "UNKNOWN"})))' "${pubs[0]}/phb_return.csv")"
+[[ "${AREAS:-1}" == "0" ]] && sub_icbs=""
 for org in $sub_icbs; do
   pubs+=("$(report --quarter "$q" --org "$org")")
 done
