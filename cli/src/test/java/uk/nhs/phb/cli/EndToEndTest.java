@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.delta.tables.DeltaTable;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.schemas.LakeTable;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * The foundation end to end through the real commands: a synthetic population is generated, ingested,
@@ -162,5 +165,34 @@ class EndToEndTest {
             String b64 = Files.readString(k).strip();
             assertThat(printed.toString()).as("key printed").doesNotContain(b64).doesNotContain(b64.substring(0, 12));
         }
+        everyTableIsCatalogued(spark, dir.resolve("lake"));
+    }
+
+    /** Every table the stages wrote is in the catalogue with exactly its columns, types and partitioning. */
+    private static void everyTableIsCatalogued(SparkSession spark, Path lake) throws Exception {
+        List<String> found = new java.util.ArrayList<>();
+        try (var layers = Files.list(lake)) {
+            for (Path layer : layers.sorted().toList()) {
+                if (!Files.isDirectory(layer)) {
+                    continue;
+                }
+                try (var tables = Files.list(layer)) {
+                    for (Path t : tables.sorted().filter(x -> Files.isDirectory(x.resolve("_delta_log"))).toList()) {
+                        String path = lake.relativize(t).toString().replace('\\', '/');
+                        found.add(path);
+                        LakeTable entry = LakeTables.at(path).orElse(null);
+                        assertThat(entry).as("%s is in the catalogue", path).isNotNull();
+                        var detail = DeltaTable.forPath(spark, t.toString()).detail().first();
+                        org.apache.spark.sql.types.StructType schema = spark.read().format("delta").load(t.toString()).schema();
+                        assertThat(entry.mismatches(schema)).as(path).isEmpty();
+                        assertThat(schema.fieldNames()).as("%s has no column the catalogue lacks", path)
+                                .containsExactlyInAnyOrderElementsOf(entry.columns());
+                        assertThat(detail.<String>getList(detail.fieldIndex("partitionColumns"))).as(path).isEqualTo(entry.partitionBy());
+                    }
+                }
+            }
+        }
+        assertThat(found).contains("silver/person_index", "gold/person_features", "gold/risk_scores", "gold/indicative_budgets",
+                "gold/budget_models", "audit/runs", "audit/extract_log", "bronze/patients", "quarantine/patients");
     }
 }

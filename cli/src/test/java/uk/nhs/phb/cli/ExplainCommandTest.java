@@ -22,6 +22,7 @@ import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.SparkSessions;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * {@code phb audit --explain}: a hand-built lake with a person index, features and an eligibility table (in
@@ -40,32 +41,32 @@ class ExplainCommandTest {
         Lake lake = new Lake(dir.resolve("lake").toString());
 
         JobRun link = JobRun.start(spark, lake, "link", Map.of("lake", lake.root()), Progress.NONE);
-        link.input("bronze/patients", 4);
+        link.input(LakeTables.bronze("patients"), 4);
         StructType index = new StructType().add("source", DataTypes.StringType).add("entity_hash", DataTypes.StringType)
                 .add("person_id", DataTypes.StringType).add("method", DataTypes.StringType).add("match_weight", DataTypes.DoubleType);
         spark.createDataFrame(List.of(RowFactory.create("patients", "e1", "P1", "SPINE", null),
                         RowFactory.create("asc_cld", "e2", "P1", "PROBABILISTIC", 12.5), RowFactory.create("patients", "e3", "P2", "SPINE", null)),
                 index).write().format("delta").option("userMetadata", "{\"run_id\":\"" + link.runId() + "\",\"lake_key_fingerprint\":\"x\"}")
-                .save(lake.silver("person_index"));
-        link.output("silver/person_index", 0, 3);
+                .save(lake.path(LakeTables.PERSON_INDEX));
+        link.output(LakeTables.PERSON_INDEX, 0, 3);
         link.succeeded();
 
         JobRun features = JobRun.start(spark, lake, "features", Map.of("as_of", "2026-03-31"), Progress.NONE);
-        features.input("silver/person_index", 0);
+        features.input(LakeTables.PERSON_INDEX, 0);
         StructType feat = new StructType().add("person_id", DataTypes.StringType).add("reference_date", DataTypes.DateType)
                 .add("age", DataTypes.IntegerType).add("run_id", DataTypes.StringType);
         // an older version first, so the run's rows are in version 1 of the table
         spark.createDataFrame(List.of(RowFactory.create("P9", Date.valueOf("2025-03-31"), 40, "old")), feat).write().format("delta")
-                .save(lake.gold("person_features"));
+                .save(lake.path(LakeTables.PERSON_FEATURES));
         spark.createDataFrame(List.of(RowFactory.create("P1", Date.valueOf("2026-03-31"), 71, features.runId()),
                         RowFactory.create("P2", Date.valueOf("2026-03-31"), 30, features.runId())), feat)
                 .write().format("delta").mode(SaveMode.Append).option("userMetadata", "{\"run_id\":\"" + features.runId() + "\"}")
-                .save(lake.gold("person_features"));
-        features.output("gold/person_features", 1, 2);
+                .save(lake.path(LakeTables.PERSON_FEATURES));
+        features.output(LakeTables.PERSON_FEATURES, 1, 2);
         features.succeeded();
 
         JobRun score = JobRun.start(spark, lake, "score", Map.of("quarter", "2025-26Q4"), Progress.NONE);
-        score.input("gold/person_features", 1);
+        score.input(LakeTables.PERSON_FEATURES, 1);
         StructType elig = new StructType().add("person_id", DataTypes.StringType).add("reference_date", DataTypes.DateType)
                 .add("cohort", DataTypes.StringType).add("basis", DataTypes.StringType).add("rule_id", DataTypes.StringType)
                 .add("rules_version", DataTypes.StringType).add("reason", DataTypes.StringType).add("run_id", DataTypes.StringType);
@@ -77,8 +78,8 @@ class ExplainCommandTest {
         rows.add(RowFactory.create("P2", Date.valueOf("2026-03-31"), "S117", "legal_right", "s117-aftercare", "2026.1",
                 "s117 aftercare", score.runId()));
         spark.createDataFrame(rows, elig).write().format("delta").option("userMetadata", "{\"run_id\":\"" + score.runId() + "\"}")
-                .save(lake.gold("phb_eligibility"));
-        score.output("gold/phb_eligibility", 0, 3);
+                .save(lake.path(LakeTables.PHB_ELIGIBILITY));
+        score.output(LakeTables.PHB_ELIGIBILITY, 0, 3);
         score.succeeded();
 
         CliTest.Run r = CliTest.run("audit", "--explain", "P1", "--lake", lake.root(), "--master", "local[2]", "--json");

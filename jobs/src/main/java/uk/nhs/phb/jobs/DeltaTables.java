@@ -1,12 +1,44 @@
 package uk.nhs.phb.jobs;
 
 import io.delta.tables.DeltaTable;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import uk.nhs.phb.schemas.LakeTable;
 
 /** Small helpers over Delta's Java API. */
 public final class DeltaTables {
     private DeltaTables() {
+    }
+
+    public static boolean exists(SparkSession spark, Lake lake, LakeTable table) {
+        return exists(spark, lake.path(table));
+    }
+
+    public static long version(SparkSession spark, Lake lake, LakeTable table) {
+        return version(spark, lake.path(table));
+    }
+
+    /** The latest version of a catalogued table, checked to hold the columns this phb reads (see {@link #check}). */
+    public static Dataset<Row> read(SparkSession spark, Lake lake, LakeTable table) {
+        Dataset<Row> d = spark.read().format("delta").load(lake.path(table));
+        check(lake, table, d.schema());
+        return d;
+    }
+
+    /**
+     * Refuses a table that lacks a column of its catalogue entry or holds one with another type, naming the table, the
+     * columns and the stage that rewrites it: a stage never reads a table it does not understand.
+     */
+    public static void check(Lake lake, LakeTable table, StructType actual) {
+        List<String> problems = table.mismatches(actual);
+        if (!problems.isEmpty()) {
+            throw new InputException(table.path() + " in " + lake.root() + " is not the table this phb reads: " + String.join("; ", problems)
+                    + ". It was written by another version of phb or another tool; run 'phb " + table.stage() + "' to write it again"
+                    + " (docs/ARCHITECTURE.md, the table catalogue)");
+        }
     }
 
     public static boolean exists(SparkSession spark, String path) {

@@ -9,6 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.jobs.audit.AuditLog;
+import uk.nhs.phb.schemas.LakeTable;
 
 /**
  * Which Delta version of each input table a job reads: the latest committed one (an ordinary run), or the one a
@@ -57,25 +58,28 @@ public final class InputVersions {
     }
 
     /** The version of {@code table} to read: the latest committed or the recorded one; -1 when there is none to read. */
-    public long version(SparkSession spark, Lake lake, String table) {
+    public long version(SparkSession spark, Lake lake, LakeTable table) {
         if (recorded == null) {
-            return DeltaTables.logVersion(spark, lake.root() + "/" + table);
+            return DeltaTables.logVersion(spark, lake.path(table));
         }
-        return recorded.getOrDefault(table, -1L);
+        return recorded.getOrDefault(table.path(), -1L);
     }
 
     /**
      * {@code table} at {@code version}, or an {@link InputException} naming both when the lake no longer keeps that
      * version (VACUUM removed its files, or its log entries expired).
      */
-    public static Dataset<Row> read(SparkSession spark, Lake lake, String table, long version) {
+    public static Dataset<Row> read(SparkSession spark, Lake lake, LakeTable table, long version) {
+        Dataset<Row> d;
         try {
-            return spark.read().format("delta").option("versionAsOf", version).load(lake.root() + "/" + table);
+            d = spark.read().format("delta").option("versionAsOf", version).load(lake.path(table));
         } catch (Exception e) {
-            throw new InputException("cannot read version " + version + " of " + table + " in " + lake.root() + ": " + firstLine(e.getMessage())
+            throw new InputException("cannot read version " + version + " of " + table.path() + " in " + lake.root() + ": " + firstLine(e.getMessage())
                     + "; a past version can be read only while the lake keeps it (Delta keeps old files until VACUUM and log entries for "
                     + "delta.logRetentionDuration, 30 days by default)", e);
         }
+        DeltaTables.check(lake, table, d.schema());
+        return d;
     }
 
     private static String firstLine(String message) {

@@ -15,8 +15,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import uk.nhs.phb.schemas.LakeTable;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * One execution of a job: its run id, the tables it read and wrote (with Delta versions), its counts and
@@ -25,19 +26,7 @@ import org.apache.spark.sql.types.StructType;
  * be free of secrets: callers pass paths to key files, never keys.
  */
 public final class JobRun implements AutoCloseable {
-    public static final StructType SCHEMA = new StructType()
-            .add("run_id", DataTypes.StringType, false)
-            .add("command", DataTypes.StringType, false)
-            .add("status", DataTypes.StringType, false)
-            .add("parameters", DataTypes.StringType, true)
-            .add("user", DataTypes.StringType, true)
-            .add("started_at", DataTypes.TimestampType, false)
-            .add("ended_at", DataTypes.TimestampType, true)
-            .add("inputs", DataTypes.StringType, true)
-            .add("outputs", DataTypes.StringType, true)
-            .add("counts", DataTypes.StringType, true)
-            .add("error", DataTypes.StringType, true)
-            .add("phb_version", DataTypes.StringType, true);
+    public static final StructType SCHEMA = LakeTables.RUNS.schema();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ThreadLocal<Map<String, Object>> BATCH = new ThreadLocal<>();
@@ -115,8 +104,8 @@ public final class JobRun implements AutoCloseable {
         spark.sparkContext().setJobDescription(command + ": " + name);
     }
 
-    public void input(String table, long version) {
-        inputs.put(table, version);
+    public void input(LakeTable table, long version) {
+        inputs.put(table.path(), version);
     }
 
     /** A file read (landing feeds), with its size and last-modified time so a changed file is visible. */
@@ -127,9 +116,9 @@ public final class JobRun implements AutoCloseable {
         inputs.put(path, f);
     }
 
-    public void output(String table, long version, long rows) {
+    public void output(LakeTable table, long version, long rows) {
         Map<String, Object> o = new LinkedHashMap<>();
-        o.put("table", table);
+        o.put("table", table.path());
         o.put("version", version);
         o.put("rows", rows);
         outputs.add(o);

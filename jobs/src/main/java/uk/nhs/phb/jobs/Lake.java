@@ -1,11 +1,14 @@
 package uk.nhs.phb.jobs;
 
 import java.util.Objects;
+import uk.nhs.phb.schemas.LakeTable;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * Where every table lives under the lake root (a local folder or any Hadoop file-system URI:
  * {@code s3a://}, {@code abfss://}, {@code hdfs://}). Layout: {@code bronze/<feed>},
- * {@code quarantine/<feed>}, {@code silver/<table>}, {@code gold/<table>}, {@code audit/runs}.
+ * {@code quarantine/<feed>}, {@code silver/<table>}, {@code gold/<table>}, {@code audit/<table>}; every table is in
+ * the catalogue ({@link LakeTables}).
  */
 public record Lake(String root) {
 
@@ -22,16 +25,13 @@ public record Lake(String root) {
         return root + "/quarantine/" + feed;
     }
 
-    public String silver(String table) {
-        return root + "/silver/" + table;
-    }
-
-    public String gold(String table) {
-        return root + "/gold/" + table;
+    /** Where a catalogued table lives. */
+    public String path(LakeTable table) {
+        return root + "/" + table.path();
     }
 
     public String runs() {
-        return root + "/audit/runs";
+        return path(LakeTables.RUNS);
     }
 
     static String stripTrailingSlash(String path) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * The lake key a lake was built with. {@code phb link} records the key's keyed fingerprint in the commit
@@ -20,7 +21,7 @@ public final class LakeKeys {
 
     /** The fingerprint recorded with the person index, or null when there is none (no index yet, or not phb's). */
     public static String recordedFingerprint(SparkSession spark, Lake lake) {
-        String meta = DeltaTables.lastUserMetadata(spark, lake.silver("person_index"));
+        String meta = DeltaTables.lastUserMetadata(spark, lake.path(LakeTables.PERSON_INDEX));
         if (meta == null) {
             return null;
         }

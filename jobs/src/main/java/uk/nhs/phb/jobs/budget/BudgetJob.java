@@ -31,6 +31,7 @@ import uk.nhs.phb.pipelines.budget.BudgetEvaluation;
 import uk.nhs.phb.pipelines.budget.BudgetFacts;
 import uk.nhs.phb.pipelines.budget.IndicativeBudgets;
 import uk.nhs.phb.pipelines.budget.NeedsModels;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * {@code phb budget --as-of DATE}: {@code gold/indicative_budgets} (one row per person and funding-stream
@@ -40,8 +41,6 @@ import uk.nhs.phb.pipelines.budget.NeedsModels;
  * the synthetic generator's true need costs in {@code <landing>/_truth/}.
  */
 public final class BudgetJob {
-    public static final String TABLE = "indicative_budgets";
-    public static final String MODELS_TABLE = "budget_models";
     static final List<String> FEEDS = List.of("chc", "asc_cld", "ehcp", "wheelchair", "community", "mental_health");
 
     /**
@@ -62,10 +61,10 @@ public final class BudgetJob {
                                           Map<String, Object> parameters, Progress progress) {
         Lake lake = settings.lakeLayout();
         String date = req.asOf().toString();
-        String featuresPath = lake.gold("person_features");
-        String eligibilityPath = lake.gold("phb_eligibility");
-        String priorityPath = lake.gold("phb_priority");
-        String indexPath = lake.silver("person_index");
+        String featuresPath = lake.path(LakeTables.PERSON_FEATURES);
+        String eligibilityPath = lake.path(LakeTables.PHB_ELIGIBILITY);
+        String priorityPath = lake.path(LakeTables.PHB_PRIORITY);
+        String indexPath = lake.path(LakeTables.PERSON_INDEX);
         if (!DeltaTables.exists(spark, eligibilityPath)) {
             throw new InputException("no gold/phb_eligibility in " + lake.root() + "; run 'phb score --as-of " + date + "' first");
         }
@@ -92,9 +91,9 @@ public final class BudgetJob {
         try (JobRun run = JobRun.start(spark, lake, "budget", parameters, progress)) {
             try {
                 run.stage("read inputs");
-                Dataset<Row> features = spark.read().format("delta").load(featuresPath)
+                Dataset<Row> features = DeltaTables.read(spark, lake, LakeTables.PERSON_FEATURES)
                         .filter(col("reference_date").equalTo(lit(date).cast(DataTypes.DateType)));
-                Dataset<Row> eligibility = spark.read().format("delta").load(eligibilityPath);
+                Dataset<Row> eligibility = DeltaTables.read(spark, lake, LakeTables.PHB_ELIGIBILITY);
                 if (eligibility.filter(col("reference_date").equalTo(lit(date).cast(DataTypes.DateType))).isEmpty()) {
                     throw new InputException("gold/phb_eligibility has no rows for " + date + "; run 'phb score --as-of " + date + "' first");
                 }
@@ -102,23 +101,23 @@ public final class BudgetJob {
                     throw new InputException("gold/person_features has no rows for " + date + "; run 'phb features --as-of " + date
                             + "' first");
                 }
-                run.input("gold/person_features", DeltaTables.version(spark, featuresPath));
-                run.input("gold/phb_eligibility", DeltaTables.version(spark, eligibilityPath));
-                run.input("silver/person_index", DeltaTables.version(spark, indexPath));
+                run.input(LakeTables.PERSON_FEATURES, DeltaTables.version(spark, featuresPath));
+                run.input(LakeTables.PHB_ELIGIBILITY, DeltaTables.version(spark, eligibilityPath));
+                run.input(LakeTables.PERSON_INDEX, DeltaTables.version(spark, indexPath));
                 Dataset<Row> priority = null;
                 if (DeltaTables.exists(spark, priorityPath)) {
-                    priority = spark.read().format("delta").load(priorityPath);
-                    run.input("gold/phb_priority", DeltaTables.version(spark, priorityPath));
+                    priority = DeltaTables.read(spark, lake, LakeTables.PHB_PRIORITY);
+                    run.input(LakeTables.PHB_PRIORITY, DeltaTables.version(spark, priorityPath));
                 }
                 Map<String, Dataset<Row>> bronze = new HashMap<>();
                 for (String feed : FEEDS) {
                     String path = lake.bronze(feed);
                     if (DeltaTables.exists(spark, path)) {
-                        bronze.put(feed, spark.read().format("delta").load(path));
-                        run.input("bronze/" + feed, DeltaTables.version(spark, path));
+                        bronze.put(feed, DeltaTables.read(spark, lake, LakeTables.bronze(feed)));
+                        run.input(LakeTables.bronze(feed), DeltaTables.version(spark, path));
                     }
                 }
-                Dataset<Row> index = spark.read().format("delta").load(indexPath);
+                Dataset<Row> index = DeltaTables.read(spark, lake, LakeTables.PERSON_INDEX);
 
                 run.stage("packages and replaceable spend");
                 Dataset<Row> facts = BudgetFacts.compute(new BudgetFacts.Inputs(bronze, index, lakeKey), req.asOf());
@@ -128,13 +127,13 @@ public final class BudgetJob {
                         new IndicativeBudgets.Settings(req.rules(), req.minCell(), req.asOf(), run.runId()));
 
                 run.stage("write indicative_budgets");
-                String path = lake.gold(TABLE);
+                String path = lake.path(LakeTables.INDICATIVE_BUDGETS);
                 String meta = "{\"run_id\":\"" + run.runId() + "\",\"model_id\":\"" + result.models().modelId() + "\",\"rules_version\":\""
                         + req.rules().version() + "\"}";
                 result.lines().write().format("delta").mode(SaveMode.Overwrite).partitionBy("reference_date")
                         .option("replaceWhere", "reference_date = DATE'" + date + "'")
                         .option("userMetadata", meta).save(path);
-                String modelsPath = lake.gold(MODELS_TABLE);
+                String modelsPath = lake.path(LakeTables.BUDGET_MODELS);
                 Dataset<Row> coefficients = result.models().coefficients(spark);
                 long coefficientRows = coefficients.count();
                 coefficients
@@ -174,8 +173,8 @@ public final class BudgetJob {
                 summary.put("rules_version", req.rules().version());
                 summary.put("pooling", req.rules().poolingSource());
                 summary.put("models", result.models().summary());
-                run.output("gold/" + TABLE, DeltaTables.version(spark, path), lines);
-                run.output("gold/" + MODELS_TABLE, DeltaTables.version(spark, modelsPath), coefficientRows);
+                run.output(LakeTables.INDICATIVE_BUDGETS, DeltaTables.version(spark, path), lines);
+                run.output(LakeTables.BUDGET_MODELS, DeltaTables.version(spark, modelsPath), coefficientRows);
                 run.count("people", persons);
                 run.count("lines", lines);
                 if (req.evaluate()) {

@@ -28,6 +28,7 @@ import uk.nhs.phb.models.budget.BudgetRules;
 import uk.nhs.phb.models.budget.StatementOfResources;
 import uk.nhs.phb.models.disclosure.SmallNumbers;
 import uk.nhs.phb.pipelines.budget.StatementFigures;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * {@code phb statement-of-resources --as-of DATE [--org CODE]}: the statement of resources as CSV
@@ -49,9 +50,9 @@ public final class StatementOfResourcesJob {
                                           Progress progress) {
         Lake lake = settings.lakeLayout();
         String date = req.asOf().toString();
-        String budgetsPath = lake.gold(BudgetJob.TABLE);
-        String eligibilityPath = lake.gold("phb_eligibility");
-        String featuresPath = lake.gold("person_features");
+        String budgetsPath = lake.path(LakeTables.INDICATIVE_BUDGETS);
+        String eligibilityPath = lake.path(LakeTables.PHB_ELIGIBILITY);
+        String featuresPath = lake.path(LakeTables.PERSON_FEATURES);
         if (!DeltaTables.exists(spark, budgetsPath)) {
             throw new InputException("no gold/indicative_budgets in " + lake.root() + "; run 'phb budget --as-of " + date + "' first");
         }
@@ -63,10 +64,10 @@ public final class StatementOfResourcesJob {
             try {
                 run.stage("read budgets");
                 org.apache.spark.sql.Column day = col("reference_date").equalTo(lit(date).cast(DataTypes.DateType));
-                Dataset<Row> lines = spark.read().format("delta").load(budgetsPath).filter(day);
-                Dataset<Row> eligibility = spark.read().format("delta").load(eligibilityPath).filter(day);
-                run.input("gold/" + BudgetJob.TABLE, DeltaTables.version(spark, budgetsPath));
-                run.input("gold/phb_eligibility", DeltaTables.version(spark, eligibilityPath));
+                Dataset<Row> lines = DeltaTables.read(spark, lake, LakeTables.INDICATIVE_BUDGETS).filter(day);
+                Dataset<Row> eligibility = DeltaTables.read(spark, lake, LakeTables.PHB_ELIGIBILITY).filter(day);
+                run.input(LakeTables.INDICATIVE_BUDGETS, DeltaTables.version(spark, budgetsPath));
+                run.input(LakeTables.PHB_ELIGIBILITY, DeltaTables.version(spark, eligibilityPath));
                 if (lines.isEmpty()) {
                     throw new InputException("gold/indicative_budgets has no rows for " + date + "; run 'phb budget --as-of " + date + "' first");
                 }
@@ -79,8 +80,8 @@ public final class StatementOfResourcesJob {
                         throw new InputException("--org needs gold/person_features in " + lake.root() + " to place people; run 'phb features --as-of "
                                 + date + "' first");
                     }
-                    run.input("gold/person_features", DeltaTables.version(spark, featuresPath));
-                    Dataset<Row> inOrg = spark.read().format("delta").load(featuresPath).filter(day)
+                    run.input(LakeTables.PERSON_FEATURES, DeltaTables.version(spark, featuresPath));
+                    Dataset<Row> inOrg = DeltaTables.read(spark, lake, LakeTables.PERSON_FEATURES).filter(day)
                             .filter(col("icb_code").equalTo(req.org()).or(col("sub_icb_code").equalTo(req.org()))
                                     .or(col("la_code").equalTo(req.org())))
                             .select("person_id");
@@ -124,7 +125,7 @@ public final class StatementOfResourcesJob {
                     Files2.discard(spark, staging);
                     throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
                 }
-                run.output(target, -1, figures.cohorts().size());
+                run.count("cohorts", figures.cohorts().size());
                 Map<String, Object> summary = new LinkedHashMap<>();
                 summary.put("run_id", run.runId());
                 summary.put("as_of", date);

@@ -64,6 +64,8 @@ import uk.nhs.phb.pipelines.link.PersonIndex;
 import uk.nhs.phb.schemas.CodeLists;
 import uk.nhs.phb.schemas.Feeds;
 import uk.nhs.phb.schemas.IdentityLevel;
+import uk.nhs.phb.schemas.LakeTable;
+import uk.nhs.phb.schemas.LakeTables;
 import uk.nhs.phb.schemas.Quarter;
 
 /**
@@ -87,19 +89,6 @@ public final class ExtractJob {
     public static final String PSEUDONYM = "pseudonym";
     /** {@code removed_by} of a person the anonymisation engine suppressed. */
     public static final String SUPPRESSED = "ANONYMISATION_SUPPRESSED";
-    /** The per-person trail: {@code <lake>/audit/extract_log}. */
-    public static final StructType LOG_SCHEMA = new StructType()
-            .add("run_id", DataTypes.StringType, false)
-            .add("extract_id", DataTypes.StringType, false)
-            .add("quarter", DataTypes.StringType, false)
-            .add("reference_date", DataTypes.DateType, false)
-            .add("purpose", DataTypes.StringType, false)
-            .add("recipient", DataTypes.StringType, false)
-            .add("level", DataTypes.StringType, false)
-            .add("person_id", DataTypes.StringType, false)
-            .add("included", DataTypes.BooleanType, false)
-            .add("removed_by", DataTypes.StringType, true)
-            .add("logged_at", DataTypes.TimestampType, false);
     static final String MANIFEST = "manifest.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -146,11 +135,6 @@ public final class ExtractJob {
         return settings.out() + "/extracts/" + quarter + "/" + purpose + "/" + RecipientPseudonyms.recipientName(recipient);
     }
 
-    /** The per-person trail table of a lake. */
-    public static String logTable(Lake lake) {
-        return lake.root() + "/audit/extract_log";
-    }
-
     /** Makes the extract; returns the summary ({@code --json} keys in docs/CLI.md). */
     public static Map<String, Object> run(SparkSession spark, Request req, Map<String, Object> parameters, Progress progress) {
         long t0 = System.nanoTime();
@@ -175,7 +159,7 @@ public final class ExtractJob {
         String replayed = inputVersions.replayedRunId();
         // a replay writes beside the current extract, under the id of the run it makes again
         String target = folder(req.settings(), req.quarter(), purpose.name(), recipient) + (replayed == null ? "" : ".run-" + replayed);
-        if (inputVersions.version(spark, lake, "gold/" + PersonView.FEATURES) < 0) {
+        if (inputVersions.version(spark, lake, LakeTables.PERSON_FEATURES) < 0) {
             throw new InputException((replayed == null ? "no" : "run " + replayed + " read no") + " gold/person_features in " + lake.root()
                     + "; run 'phb features --as-of " + req.quarter() + "' first");
         }
@@ -221,14 +205,14 @@ public final class ExtractJob {
                 if (rules.isEmpty()) {
                     marked = OptOuts.mark(population, null, rules);
                 } else {
-                    long optVersion = inputVersions.version(spark, lake, "bronze/opt_outs");
-                    long indexVersion = inputVersions.version(spark, lake, "silver/person_index");
-                    run.input("bronze/opt_outs", optVersion);
-                    run.input("silver/person_index", indexVersion);
-                    inputs.put("bronze/opt_outs", optVersion);
-                    inputs.put("silver/person_index", indexVersion);
-                    Dataset<Row> optOutPersons = OptOuts.persons(InputVersions.read(spark, lake, "bronze/opt_outs", optVersion),
-                            InputVersions.read(spark, lake, "silver/person_index", indexVersion), req.lakeKey());
+                    long optVersion = inputVersions.version(spark, lake, LakeTables.bronze("opt_outs"));
+                    long indexVersion = inputVersions.version(spark, lake, LakeTables.PERSON_INDEX);
+                    run.input(LakeTables.bronze("opt_outs"), optVersion);
+                    run.input(LakeTables.PERSON_INDEX, indexVersion);
+                    inputs.put(LakeTables.bronze("opt_outs").path(), optVersion);
+                    inputs.put(LakeTables.PERSON_INDEX.path(), indexVersion);
+                    Dataset<Row> optOutPersons = OptOuts.persons(InputVersions.read(spark, lake, LakeTables.bronze("opt_outs"), optVersion),
+                            InputVersions.read(spark, lake, LakeTables.PERSON_INDEX, indexVersion), req.lakeKey());
                     for (Row r : optOutPersons.groupBy("opt_out_type").agg(countDistinct("entity_hash").alias("tokens"),
                             countDistinct("person_id").alias("persons")).collectAsList()) {
                         optOutList.put(r.getString(0), Map.of("tokens", r.getLong(1), "persons_in_index", r.getLong(2)));
@@ -287,15 +271,15 @@ public final class ExtractJob {
                 }
 
                 run.stage("audit trail");
-                String logPath = logTable(lake);
+                String logPath = lake.path(LakeTables.EXTRACT_LOG);
                 Dataset<Row> log = trail.select(lit(run.runId()).alias("run_id"), lit(extractId).alias("extract_id"),
                         lit(req.quarter().toString()).alias("quarter"), lit(date.toString()).cast(DataTypes.DateType).alias("reference_date"),
                         lit(purpose.name()).alias("purpose"), lit(recipient).alias("recipient"), lit(level.name()).alias("level"),
                         col("person_id"), col(OptOuts.REMOVED_BY).isNull().alias("included"), col(OptOuts.REMOVED_BY).alias("removed_by"),
                         current_timestamp().alias("logged_at"));
-                spark.createDataFrame(log.rdd(), LOG_SCHEMA).write().format("delta").mode(SaveMode.Append)
+                spark.createDataFrame(log.rdd(), LakeTables.EXTRACT_LOG.schema()).write().format("delta").mode(SaveMode.Append)
                         .option("userMetadata", "{\"run_id\":\"" + run.runId() + "\"}").save(logPath);
-                run.output("audit/extract_log", DeltaTables.version(spark, logPath), inScope);
+                run.output(LakeTables.EXTRACT_LOG, DeltaTables.version(spark, logPath), inScope);
 
                 run.stage("manifest and publish");
                 List<Map<String, Object>> files = checksums(spark, staging);
@@ -396,9 +380,9 @@ public final class ExtractJob {
                                             IdentityLevel level, List<String> rules) {
         String what = purpose.name() + " at " + level + " applies opt-outs " + rules;
         if (inputs.replaying()) {
-            for (String table : List.of("bronze/opt_outs", "silver/person_index")) {
+            for (LakeTable table : List.of(LakeTables.bronze("opt_outs"), LakeTables.PERSON_INDEX)) {
                 if (inputs.version(spark, lake, table) < 0) {
-                    throw new InputException(what + " but run " + inputs.replayedRunId() + " recorded no version of " + table);
+                    throw new InputException(what + " but run " + inputs.replayedRunId() + " recorded no version of " + table.path());
                 }
             }
             return;
@@ -411,7 +395,7 @@ public final class ExtractJob {
             throw new InputException(what + " but bronze/opt_outs is empty (the feed was absent at the last ingest); no extract is made "
                     + "without the opt-out list: deliver landing/opt_outs and run 'phb ingest'");
         }
-        if (!DeltaTables.exists(spark, lake.silver("person_index"))) {
+        if (!DeltaTables.exists(spark, lake.path(LakeTables.PERSON_INDEX))) {
             throw new InputException(what + " but the lake has no silver/person_index to find the people opted out; run 'phb link'");
         }
     }
@@ -436,22 +420,23 @@ public final class ExtractJob {
                                                       JobRun run, Map<String, Object> inputs, List<String> notes) {
         Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
         for (String t : names) {
-            long v = versions.version(spark, lake, "gold/" + t);
+            LakeTable table = PersonView.table(t);
+            long v = versions.version(spark, lake, table);
             if (v < 0) {
                 if (!t.equals(PersonView.FEATURES)) {
                     notes.add("gold/" + t + " is absent: its columns and tables are left out");
                 }
                 continue;
             }
-            Dataset<Row> d = InputVersions.read(spark, lake, "gold/" + t, v);
+            Dataset<Row> d = InputVersions.read(spark, lake, table, v);
             for (String needed : List.of("person_id", "reference_date")) {
                 if (!Arrays.asList(d.columns()).contains(needed)) {
                     throw new InputException("gold/" + t + " has no " + needed + " column; its columns are " + List.of(d.columns()));
                 }
             }
             d = d.filter(col("reference_date").equalTo(lit(date.toString()).cast(DataTypes.DateType)));
-            run.input("gold/" + t, v);
-            inputs.put("gold/" + t, v);
+            run.input(table, v);
+            inputs.put(table.path(), v);
             if (d.isEmpty()) {
                 if (!t.equals(PersonView.FEATURES)) {
                     notes.add("gold/" + t + " has no rows at " + date + ": its columns and tables are left out");
@@ -844,7 +829,7 @@ public final class ExtractJob {
             throw new InputException("--recipient: " + e.getMessage());
         }
         Lake lake = settings.lakeLayout();
-        String indexPath = lake.silver("person_index");
+        String indexPath = lake.path(LakeTables.PERSON_INDEX);
         if (!DeltaTables.exists(spark, indexPath)) {
             throw new InputException("no silver/person_index in " + lake.root() + "; re-identification needs the lake that made the extract");
         }
@@ -861,8 +846,8 @@ public final class ExtractJob {
             try {
                 run.stage("re-identify");
                 long indexVersion = DeltaTables.version(spark, indexPath);
-                run.input("silver/person_index", indexVersion);
-                Dataset<Row> index = InputVersions.read(spark, lake, "silver/person_index", indexVersion);
+                run.input(LakeTables.PERSON_INDEX, indexVersion);
+                Dataset<Row> index = InputVersions.read(spark, lake, LakeTables.PERSON_INDEX, indexVersion);
                 RecipientPseudonyms pseudonyms = RecipientPseudonyms.of(lakeKey, recipient);
                 Dataset<Row> persons = index.select("person_id").distinct()
                         .withColumn(PSEUDONYM, PersonView.pseudonym(pseudonyms, col("person_id")));
@@ -870,8 +855,8 @@ public final class ExtractJob {
                 String patients = lake.bronze("patients");
                 if (DeltaTables.exists(spark, patients)) {
                     long pv = DeltaTables.version(spark, patients);
-                    run.input("bronze/patients", pv);
-                    tokens = InputVersions.read(spark, lake, "bronze/patients", pv).filter(col("nhs_token").isNotNull()).select("nhs_token").distinct()
+                    run.input(LakeTables.bronze("patients"), pv);
+                    tokens = InputVersions.read(spark, lake, LakeTables.bronze("patients"), pv).filter(col("nhs_token").isNotNull()).select("nhs_token").distinct()
                             .withColumn("entity_hash", PersonIndex.entityHash(lakeKey, lit("patients"), col("nhs_token")))
                             .join(index.filter(col("source").equalTo("patients")).select("entity_hash", "person_id"), "entity_hash")
                             .select("person_id", "nhs_token");
@@ -913,7 +898,7 @@ public final class ExtractJob {
     /** Counts of the trail by outcome, for tests and {@code audit}: {@code included} or the removing rule. */
     static Map<String, Long> trailCounts(SparkSession spark, Lake lake, String runId) {
         Map<String, Long> out = new HashMap<>();
-        for (Row r : spark.read().format("delta").load(logTable(lake)).filter(col("run_id").equalTo(runId))
+        for (Row r : DeltaTables.read(spark, lake, LakeTables.EXTRACT_LOG).filter(col("run_id").equalTo(runId))
                 .groupBy(when(col("included"), lit("included")).otherwise(col("removed_by"))).count().collectAsList()) {
             out.put(r.getString(0), r.getLong(1));
         }

@@ -1,6 +1,7 @@
 package uk.nhs.phb.jobs.features;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -19,6 +20,8 @@ import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.features.PersonFeatures;
 import uk.nhs.phb.schemas.Feeds;
+import uk.nhs.phb.schemas.LakeTable;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * {@code phb features --as-of DATE}: {@code gold/person_features} for one reference date, partitioned by
@@ -26,45 +29,23 @@ import uk.nhs.phb.schemas.Feeds;
  * carries the {@code run_id} that made it (the last column), so a decision built on it can be traced to the run.
  */
 public final class FeaturesJob {
-    public static final String TABLE = "person_features";
-
     private FeaturesJob() {
     }
 
     public static Map<String, Object> run(SparkSession spark, JobSettings settings, SecretKey lakeKey, LocalDate asOf,
                                           Map<String, Object> parameters, Progress progress) {
         Lake lake = settings.lakeLayout();
-        String indexPath = lake.silver("person_index");
-        if (!DeltaTables.exists(spark, indexPath)) {
+        if (!DeltaTables.exists(spark, lake, LakeTables.PERSON_INDEX)) {
             throw new InputException("no silver/person_index in " + lake.root() + "; run 'phb link' first");
         }
         uk.nhs.phb.jobs.LakeKeys.check(spark, lake, lakeKey);
         long t0 = System.nanoTime();
         try (JobRun run = JobRun.start(spark, lake, "features", parameters, progress)) {
             try {
-                Map<String, Dataset<Row>> bronze = new HashMap<>();
-                for (var feed : Feeds.all()) {
-                    String path = lake.bronze(feed.name());
-                    if (DeltaTables.exists(spark, path)) {
-                        bronze.put(feed.name(), spark.read().format("delta").load(path));
-                        run.input("bronze/" + feed.name(), DeltaTables.version(spark, path));
-                    }
-                }
-                if (!bronze.containsKey("patients")) {
-                    throw new InputException("no bronze/patients in " + lake.root() + "; run 'phb ingest' first");
-                }
-                run.input("silver/person_index", DeltaTables.version(spark, indexPath));
-                PersonFeatures.Inputs inputs = new PersonFeatures.Inputs(bronze, spark.read().format("delta").load(indexPath), lakeKey);
+                PersonFeatures.Inputs inputs = inputs(spark, lake, lakeKey, run);
                 run.stage("features at " + asOf);
-                String path = lake.gold(TABLE);
-                PersonFeatures.compute(inputs, asOf).withColumn("run_id", org.apache.spark.sql.functions.lit(run.runId()))
-                        .write().format("delta").mode(SaveMode.Overwrite)
-                        .partitionBy("reference_date")
-                        .option("mergeSchema", "true")
-                        .option("replaceWhere", "reference_date = DATE'" + asOf + "'")
-                        .option("userMetadata", "{\"run_id\":\"" + run.runId() + "\"}")
-                        .save(path);
-                Dataset<Row> written = spark.read().format("delta").load(path).filter(col("reference_date").equalTo(asOf.toString()));
+                String path = write(lake, inputs, asOf, run.runId());
+                Dataset<Row> written = DeltaTables.read(spark, lake, LakeTables.PERSON_FEATURES).filter(col("reference_date").equalTo(asOf.toString()));
                 Row means = written.agg(org.apache.spark.sql.functions.avg("emergency_admissions_365d"),
                         org.apache.spark.sql.functions.sum("spend_total"), org.apache.spark.sql.functions.avg("efi_score"),
                         org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1))).first();
@@ -74,7 +55,7 @@ public final class FeaturesJob {
                 for (Row r : PersonFeatures.attrition(inputs).collectAsList()) {
                     attrition.put(r.getAs("feed"), Map.of("rows_in", r.getAs("rows_in"), "rows_with_person", r.getAs("rows_with_person")));
                 }
-                run.output("gold/" + TABLE, DeltaTables.version(spark, path), persons);
+                run.output(LakeTables.PERSON_FEATURES, DeltaTables.version(spark, path), persons);
                 run.count("persons", persons);
                 Map<String, Object> summary = new LinkedHashMap<>();
                 summary.put("run_id", run.runId());
@@ -93,5 +74,47 @@ public final class FeaturesJob {
                 throw e;
             }
         }
+    }
+
+    /**
+     * What features are computed from: every bronze feed the lake holds and the person index, each read at its latest
+     * version and recorded with it in the run.
+     */
+    public static PersonFeatures.Inputs inputs(SparkSession spark, Lake lake, SecretKey lakeKey, JobRun run) {
+        Map<String, Dataset<Row>> bronze = new HashMap<>();
+        for (var feed : Feeds.all()) {
+            LakeTable table = LakeTables.bronze(feed);
+            long version = DeltaTables.logVersion(spark, lake.path(table));
+            if (version >= 0) {
+                bronze.put(feed.name(), DeltaTables.read(spark, lake, table));
+                run.input(table, version);
+            }
+        }
+        if (!bronze.containsKey("patients")) {
+            throw new InputException("no bronze/patients in " + lake.root() + "; run 'phb ingest' first");
+        }
+        long indexVersion = DeltaTables.logVersion(spark, lake.path(LakeTables.PERSON_INDEX));
+        if (indexVersion < 0) {
+            throw new InputException("no silver/person_index in " + lake.root() + "; run 'phb link' first");
+        }
+        run.input(LakeTables.PERSON_INDEX, indexVersion);
+        return new PersonFeatures.Inputs(bronze, DeltaTables.read(spark, lake, LakeTables.PERSON_INDEX), lakeKey);
+    }
+
+    /**
+     * Computes one reference date's features and replaces that date's partition only; every row carries the
+     * {@code run_id} of the run that made it. {@code phb features} and training (for the dates it lacks) both write
+     * through here. Returns the table's path.
+     */
+    public static String write(Lake lake, PersonFeatures.Inputs inputs, LocalDate date, String runId) {
+        String path = lake.path(LakeTables.PERSON_FEATURES);
+        PersonFeatures.compute(inputs, date).withColumn("run_id", lit(runId))
+                .write().format("delta").mode(SaveMode.Overwrite)
+                .partitionBy("reference_date")
+                .option("mergeSchema", "true")
+                .option("replaceWhere", "reference_date = DATE'" + date + "'")
+                .option("userMetadata", "{\"run_id\":\"" + runId + "\"}")
+                .save(path);
+        return path;
     }
 }

@@ -31,6 +31,7 @@ import uk.nhs.phb.jobs.ingest.LandingFiles.LandingFile;
 import uk.nhs.phb.pipelines.ingest.ValidateFeed;
 import uk.nhs.phb.schemas.FeedContract;
 import uk.nhs.phb.schemas.Feeds;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * {@code phb ingest}: validates each landing feed against its contract and replaces {@code bronze/<feed>}
@@ -280,10 +281,10 @@ public final class IngestJob {
             String bronze = lake.bronze(contract.name());
             String quarantine = lake.quarantine(contract.name());
             long bronzeVersion = replace(spark, validated.valid().withColumn(RUN_ID_COLUMN, lit(run.runId())), bronze, run.runId(), valid);
-            run.output("bronze/" + contract.name(), bronzeVersion, valid);
+            run.output(LakeTables.bronze(contract), bronzeVersion, valid);
             long quarantineVersion = replace(spark, validated.quarantine().withColumn(RUN_ID_COLUMN, lit(run.runId())), quarantine,
                     run.runId(), quarantined);
-            run.output("quarantine/" + contract.name(), quarantineVersion, quarantined);
+            run.output(LakeTables.quarantine(contract), quarantineVersion, quarantined);
             return new FeedResult(contract.name(), f.present() ? "ingested" : "absent", f.files().size(), valid + quarantined,
                     valid, quarantined, byRule, bronzeVersion, quarantineVersion, (System.nanoTime() - start) / 1e9);
         } finally {

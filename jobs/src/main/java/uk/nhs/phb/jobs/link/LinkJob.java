@@ -23,6 +23,7 @@ import uk.nhs.phb.pipelines.link.LinkEvaluation;
 import uk.nhs.phb.pipelines.link.LinkPersons;
 import uk.nhs.phb.pipelines.link.LinkQuality;
 import uk.nhs.phb.pipelines.link.PersonIndex;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * {@code phb link}: one person across the sources in bronze. Writes {@code silver/person_index} and
@@ -70,8 +71,8 @@ public final class LinkJob {
                     if (!DeltaTables.exists(spark, path)) {
                         continue;
                     }
-                    run.input("bronze/" + source.name(), DeltaTables.version(spark, path));
-                    Dataset<Row> e = LinkEntities.of(spark.read().format("delta").load(path), source);
+                    run.input(LakeTables.bronze(source.name()), DeltaTables.version(spark, path));
+                    Dataset<Row> e = LinkEntities.of(DeltaTables.read(spark, lake, LakeTables.bronze(source.name())), source);
                     entities = entities == null ? e : entities.unionByName(e);
                 }
                 entities = entities.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
@@ -89,7 +90,7 @@ public final class LinkJob {
                         req.lakeKey().fingerprint()));
                 Dataset<Row> index = PersonIndex.of(links, req.lakeKey());
                 index.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
-                        .option("userMetadata", metadata).save(lake.silver("person_index"));
+                        .option("userMetadata", metadata).save(lake.path(LakeTables.PERSON_INDEX));
                 Dataset<Row> review = linked.review().select(org.apache.spark.sql.functions.col("source"),
                         PersonIndex.entityHash(req.lakeKey(), org.apache.spark.sql.functions.col("source"),
                                 org.apache.spark.sql.functions.col("entity_key")).alias("entity_hash"),
@@ -97,20 +98,20 @@ public final class LinkJob {
                         org.apache.spark.sql.functions.col("match_weight"), org.apache.spark.sql.functions.col("match_probability"),
                         org.apache.spark.sql.functions.col("reason"));
                 review.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
-                        .option("userMetadata", metadata).save(lake.silver("link_review"));
-                Row indexCounts = spark.read().format("delta").load(lake.silver("person_index"))
+                        .option("userMetadata", metadata).save(lake.path(LakeTables.LINK_REVIEW));
+                Row indexCounts = DeltaTables.read(spark, lake, LakeTables.PERSON_INDEX)
                         .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
                                 org.apache.spark.sql.functions.countDistinct(org.apache.spark.sql.functions.col("person_id"))).first();
                 long indexRows = indexCounts.getLong(0);
                 long persons = indexCounts.getLong(1);
                 Map<String, Long> reviewByReason = new LinkedHashMap<>();
-                for (Row r : spark.read().format("delta").load(lake.silver("link_review")).groupBy("reason").count().orderBy("reason")
+                for (Row r : DeltaTables.read(spark, lake, LakeTables.LINK_REVIEW).groupBy("reason").count().orderBy("reason")
                         .collectAsList()) {
                     reviewByReason.put(r.getString(0), r.getLong(1));
                 }
                 long reviewRows = reviewByReason.values().stream().mapToLong(Long::longValue).sum();
-                run.output("silver/person_index", DeltaTables.version(spark, lake.silver("person_index")), indexRows);
-                run.output("silver/link_review", DeltaTables.version(spark, lake.silver("link_review")), reviewRows);
+                run.output(LakeTables.PERSON_INDEX, DeltaTables.version(spark, lake.path(LakeTables.PERSON_INDEX)), indexRows);
+                run.output(LakeTables.LINK_REVIEW, DeltaTables.version(spark, lake.path(LakeTables.LINK_REVIEW)), reviewRows);
 
                 run.stage("quality report");
                 Map<String, Object> summary = new LinkedHashMap<>();
@@ -129,7 +130,7 @@ public final class LinkJob {
                 summary.put("link_rate_by_source", bySource);
                 summary.put("review_pairs", reviewRows);
                 summary.putAll(linked.diagnostics());
-                summary.put("person_index", lake.silver("person_index"));
+                summary.put("person_index", lake.path(LakeTables.PERSON_INDEX));
                 if (req.evaluate()) {
                     run.stage("evaluate against truth");
                     // read once: every measure below joins it

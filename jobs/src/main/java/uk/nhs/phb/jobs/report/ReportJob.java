@@ -36,6 +36,8 @@ import uk.nhs.phb.pipelines.report.ReportTable;
 import uk.nhs.phb.pipelines.report.ReturnPublication;
 import uk.nhs.phb.pipelines.report.SpendPublication;
 import uk.nhs.phb.pipelines.report.SystemSpend;
+import uk.nhs.phb.schemas.LakeTable;
+import uk.nhs.phb.schemas.LakeTables;
 import uk.nhs.phb.schemas.Quarter;
 import uk.nhs.phb.schemas.ReportReference;
 
@@ -163,15 +165,15 @@ public final class ReportJob {
         Lake lake = req.settings().lakeLayout();
         LocalDate end = req.quarter().end();
         InputVersions inputs = req.inputs();
-        String featuresTable = "gold/person_features";
+        LakeTable featuresTable = LakeTables.PERSON_FEATURES;
         String missing = inputs.replaying() ? "run " + inputs.replayedRunId() + " read no " : "no ";
-        if (inputs.version(spark, lake, "bronze/phb_register") < 0) {
+        if (inputs.version(spark, lake, LakeTables.bronze("phb_register")) < 0) {
             throw new InputException(missing + "bronze/phb_register in " + lake.root() + "; run 'phb ingest' with the ICB's PHB register feed first");
         }
-        if (inputs.version(spark, lake, "bronze/patients") < 0) {
+        if (inputs.version(spark, lake, LakeTables.bronze("patients")) < 0) {
             throw new InputException(missing + "bronze/patients in " + lake.root() + "; run 'phb ingest' first");
         }
-        if (inputs.version(spark, lake, "silver/person_index") < 0) {
+        if (inputs.version(spark, lake, LakeTables.PERSON_INDEX) < 0) {
             throw new InputException(missing + "silver/person_index in " + lake.root() + "; run 'phb link' first");
         }
         long featuresVersion = inputs.version(spark, lake, featuresTable);
@@ -191,21 +193,21 @@ public final class ReportJob {
             try {
                 Map<String, Dataset<Row>> bronze = new HashMap<>();
                 for (String feed : FEEDS) {
-                    Dataset<Row> d = read(spark, lake, inputs, "bronze/" + feed, run);
+                    Dataset<Row> d = read(spark, lake, inputs, LakeTables.bronze(feed), run);
                     if (d != null) {
                         bronze.put(feed, d);
                     }
                 }
-                Dataset<Row> index = read(spark, lake, inputs, "silver/person_index", run);
+                Dataset<Row> index = read(spark, lake, inputs, LakeTables.PERSON_INDEX, run);
                 Dataset<Row> features = read(spark, lake, inputs, featuresTable, run).filter(col("reference_date").equalTo(end.toString()));
                 Dataset<Row> risk = null;
-                long riskVersion = inputs.version(spark, lake, "gold/risk_scores");
+                long riskVersion = inputs.version(spark, lake, LakeTables.RISK_SCORES);
                 if (riskVersion >= 0) {
-                    Dataset<Row> r = InputVersions.read(spark, lake, "gold/risk_scores", riskVersion)
+                    Dataset<Row> r = InputVersions.read(spark, lake, LakeTables.RISK_SCORES, riskVersion)
                             .filter(col("reference_date").equalTo(end.toString()));
                     if (!r.isEmpty()) {
                         risk = r.select("person_id", "risk_tier");
-                        run.input("gold/risk_scores", riskVersion);
+                        run.input(LakeTables.RISK_SCORES, riskVersion);
                     }
                 }
                 String truthPath = req.settings().landing() + "/_truth/phb_effect";
@@ -242,7 +244,7 @@ public final class ReportJob {
     }
 
     /** One input table at the version to read (recorded with the run), or null when there is none. */
-    private static Dataset<Row> read(SparkSession spark, Lake lake, InputVersions inputs, String table, JobRun run) {
+    private static Dataset<Row> read(SparkSession spark, Lake lake, InputVersions inputs, LakeTable table, JobRun run) {
         long version = inputs.version(spark, lake, table);
         if (version < 0) {
             return null;

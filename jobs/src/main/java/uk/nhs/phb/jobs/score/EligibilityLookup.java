@@ -24,6 +24,7 @@ import uk.nhs.phb.jobs.train.ModelRegistry;
 import uk.nhs.phb.models.risk.FactorPhrases;
 import uk.nhs.phb.models.risk.RiskModels;
 import uk.nhs.phb.pipelines.score.RiskScoring;
+import uk.nhs.phb.schemas.LakeTables;
 import uk.nhs.phb.schemas.ScoreTables;
 
 /**
@@ -42,7 +43,7 @@ public final class EligibilityLookup {
                     + "phb never looks people up by NHS number or name");
         }
         Lake lake = settings.lakeLayout();
-        String riskPath = lake.gold(ScoreTables.RISK_SCORES);
+        String riskPath = lake.path(LakeTables.RISK_SCORES);
         if (!DeltaTables.exists(spark, riskPath)) {
             throw new InputException("no gold/risk_scores in " + lake.root() + "; run 'phb score --as-of DATE' first");
         }
@@ -60,14 +61,14 @@ public final class EligibilityLookup {
     }
 
     private static Map<String, Object> lookup(SparkSession spark, Lake lake, String personId, LocalDate asOf) {
-        Dataset<Row> risk = spark.read().format("delta").load(lake.gold(ScoreTables.RISK_SCORES));
+        Dataset<Row> risk = DeltaTables.read(spark, lake, LakeTables.RISK_SCORES);
         LocalDate date = asOf;
         if (date == null) {
             Row latest = risk.agg(org.apache.spark.sql.functions.max("reference_date")).first();
             date = ((java.sql.Date) latest.get(0)).toLocalDate();
         }
         List<Row> r = RiskScoring.at(risk, date).filter(col("person_id").equalTo(personId)).collectAsList();
-        Dataset<Row> features = RiskScoring.at(spark.read().format("delta").load(lake.gold(FeaturesJob.TABLE)), date)
+        Dataset<Row> features = RiskScoring.at(DeltaTables.read(spark, lake, LakeTables.PERSON_FEATURES), date)
                 .filter(col("person_id").equalTo(personId));
         if (r.isEmpty()) {
             boolean scored = !RiskScoring.at(risk, date).limit(1).isEmpty();
@@ -80,7 +81,7 @@ public final class EligibilityLookup {
         out.put("person_id", personId);
         out.put("reference_date", date.toString());
 
-        Dataset<Row> elig = RiskScoring.at(spark.read().format("delta").load(lake.gold(ScoreTables.PHB_ELIGIBILITY)), date);
+        Dataset<Row> elig = RiskScoring.at(DeltaTables.read(spark, lake, LakeTables.PHB_ELIGIBILITY), date);
         List<Map<String, Object>> met = new ArrayList<>();
         for (Row e : elig.filter(col("person_id").equalTo(personId)).orderBy("rule_id").collectAsList()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -92,7 +93,7 @@ public final class EligibilityLookup {
         }
         List<Row> anyRow = elig.select("rules_version").limit(1).collectAsList();
         String version = anyRow.isEmpty() ? null : anyRow.get(0).getString(0);
-        List<Row> prio = RiskScoring.at(spark.read().format("delta").load(lake.gold(ScoreTables.PHB_PRIORITY)), date)
+        List<Row> prio = RiskScoring.at(DeltaTables.read(spark, lake, LakeTables.PHB_PRIORITY), date)
                 .filter(col("person_id").equalTo(personId)).collectAsList();
         if (version == null && !prio.isEmpty()) {
             version = prio.get(0).getAs("rules_version");
@@ -128,7 +129,7 @@ public final class EligibilityLookup {
             p.put("why_not", "not in an eligible group, below the listed risk tiers and not an integrated budget candidate");
             factors.addAll(factorsNow(spark, lake, score.getAs("model_id"), features));
         }
-        p.put("list_size", RiskScoring.at(spark.read().format("delta").load(lake.gold(ScoreTables.PHB_PRIORITY)), date).count());
+        p.put("list_size", RiskScoring.at(DeltaTables.read(spark, lake, LakeTables.PHB_PRIORITY), date).count());
         out.put("priority", p);
         out.put("top_factors", factors);
         return out;
@@ -147,7 +148,7 @@ public final class EligibilityLookup {
     private static List<Map<String, Object>> notMet(SparkSession spark, Lake lake, String version, Dataset<Row> features,
                                                     List<Map<String, Object>> met) {
         List<Map<String, Object>> out = new ArrayList<>();
-        String rulesPath = lake.gold(ScoreTables.ELIGIBILITY_RULES);
+        String rulesPath = lake.path(LakeTables.ELIGIBILITY_RULES);
         if (version == null || !DeltaTables.exists(spark, rulesPath)) {
             return out;
         }

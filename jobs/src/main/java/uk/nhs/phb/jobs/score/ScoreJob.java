@@ -40,6 +40,7 @@ import uk.nhs.phb.pipelines.score.Eligibility;
 import uk.nhs.phb.pipelines.score.Priority;
 import uk.nhs.phb.pipelines.score.RiskScoring;
 import uk.nhs.phb.pipelines.score.RiskTiers;
+import uk.nhs.phb.schemas.LakeTables;
 import uk.nhs.phb.schemas.ScoreTables;
 
 /**
@@ -106,11 +107,11 @@ public final class ScoreJob {
     public static Map<String, Object> run(SparkSession spark, JobSettings settings, Request req, Map<String, Object> parameters,
                                           Progress progress) {
         Lake lake = settings.lakeLayout();
-        String featuresPath = lake.gold(FeaturesJob.TABLE);
+        String featuresPath = lake.path(LakeTables.PERSON_FEATURES);
         if (!DeltaTables.exists(spark, featuresPath)) {
             throw new InputException("no gold/person_features in " + lake.root() + "; run 'phb features --as-of " + req.asOf() + "' first");
         }
-        Dataset<Row> features = RiskScoring.at(spark.read().format("delta").load(featuresPath), req.asOf());
+        Dataset<Row> features = RiskScoring.at(DeltaTables.read(spark, lake, LakeTables.PERSON_FEATURES), req.asOf());
         String folder = ModelRegistry.resolve(spark, lake, req.model());
         RiskModels models = ModelRegistry.load(spark, folder);
         checkSchema(models, features.schema(), folder);
@@ -132,7 +133,7 @@ public final class ScoreJob {
             Dataset<Row> candidates = null;
             Dataset<Row> explained = null;
             try {
-                run.input("gold/" + FeaturesJob.TABLE, DeltaTables.version(spark, featuresPath));
+                run.input(LakeTables.PERSON_FEATURES, DeltaTables.version(spark, featuresPath));
                 run.stage("count persons");
                 long persons = features.count();
                 if (persons == 0) {
@@ -148,24 +149,24 @@ public final class ScoreJob {
                         col("p_emergency_12m"), col("predicted_cost_12m"), col("risk_percentile"), col("risk_tier"),
                         lit(models.modelId()).alias("model_id"), lit(models.costModelId()).alias("cost_model_id"),
                         lit(run.runId()).alias("run_id"));
-                String riskPath = lake.gold(ScoreTables.RISK_SCORES);
+                String riskPath = lake.path(LakeTables.RISK_SCORES);
                 write(spark, risk, ScoreTables.RISK_SCORES_SCHEMA, riskPath, req.asOf(), run.runId());
                 scored.unpersist();
                 scored = null;
                 Dataset<Row> riskWritten = RiskScoring.at(spark.read().format("delta").load(riskPath), req.asOf());
 
                 run.stage("eligibility");
-                String eligPath = lake.gold(ScoreTables.PHB_ELIGIBILITY);
+                String eligPath = lake.path(LakeTables.PHB_ELIGIBILITY);
                 write(spark, Eligibility.apply(features, rules, run.runId()), ScoreTables.PHB_ELIGIBILITY_SCHEMA, eligPath, req.asOf(),
                         run.runId());
                 Dataset<Row> eligWritten = RiskScoring.at(spark.read().format("delta").load(eligPath), req.asOf());
-                String rulesPath = lake.gold(ScoreTables.ELIGIBILITY_RULES);
+                String rulesPath = lake.path(LakeTables.ELIGIBILITY_RULES);
                 Eligibility.rulesTable(spark, rules).write().format("delta").mode(SaveMode.Overwrite)
                         .option("replaceWhere", "rules_version = '" + rules.version().replace("'", "''") + "'")
                         .option("userMetadata", "{\"run_id\":\"" + run.runId() + "\"}").save(rulesPath);
 
                 run.stage("priority list and explanations");
-                String prioPath = lake.gold(ScoreTables.PHB_PRIORITY);
+                String prioPath = lake.path(LakeTables.PHB_PRIORITY);
                 candidates = Priority.candidates(riskWritten, features, eligWritten, config).persist(StorageLevel.MEMORY_AND_DISK());
                 explained = Priority.withFactors(candidates, features, bc, FactorPhrases.standard(), config)
                         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -175,10 +176,10 @@ public final class ScoreJob {
 
                 run.stage("summary");
                 Map<String, Object> summary = summary(riskWritten, eligWritten, prioWritten, persons);
-                run.output("gold/" + ScoreTables.RISK_SCORES, DeltaTables.version(spark, riskPath), persons);
-                run.output("gold/" + ScoreTables.PHB_ELIGIBILITY, DeltaTables.version(spark, eligPath), (long) summary.get("eligibility_rows"));
-                run.output("gold/" + ScoreTables.PHB_PRIORITY, DeltaTables.version(spark, prioPath), (long) summary.get("priority_list"));
-                run.output("gold/" + ScoreTables.ELIGIBILITY_RULES, DeltaTables.version(spark, rulesPath), rules.rules().size());
+                run.output(LakeTables.RISK_SCORES, DeltaTables.version(spark, riskPath), persons);
+                run.output(LakeTables.PHB_ELIGIBILITY, DeltaTables.version(spark, eligPath), (long) summary.get("eligibility_rows"));
+                run.output(LakeTables.PHB_PRIORITY, DeltaTables.version(spark, prioPath), (long) summary.get("priority_list"));
+                run.output(LakeTables.ELIGIBILITY_RULES, DeltaTables.version(spark, rulesPath), rules.rules().size());
                 run.count("persons", persons);
                 run.count("eligible_persons", summary.get("eligible_persons"));
                 run.count("priority_list", summary.get("priority_list"));

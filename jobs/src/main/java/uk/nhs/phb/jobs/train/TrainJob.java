@@ -42,6 +42,7 @@ import uk.nhs.phb.pipelines.features.Outcomes;
 import uk.nhs.phb.pipelines.features.PersonFeatures;
 import uk.nhs.phb.pipelines.link.PersonIndex;
 import uk.nhs.phb.pipelines.score.RiskScoring;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * {@code phb train --as-of DATE}: the emergency-admission risk model and the 12-month cost model, evaluated on a
@@ -133,17 +134,17 @@ public final class TrainJob {
         for (LocalDate d : needed) {
             if (req.refreshFeatures() || !FeatureInputs.hasFeatures(spark, lake, d)) {
                 run.stage("features at " + d);
-                FeatureInputs.writeFeatures(spark, lake, inputs, d, run.runId());
+                FeaturesJob.write(lake, inputs, d, run.runId());
                 computed.add(d.toString());
             }
         }
-        String featuresPath = lake.gold(FeaturesJob.TABLE);
+        String featuresPath = lake.path(LakeTables.PERSON_FEATURES);
         long featuresVersion = DeltaTables.version(spark, featuresPath);
-        run.input("gold/" + FeaturesJob.TABLE, featuresVersion);
+        run.input(LakeTables.PERSON_FEATURES, featuresVersion);
         if (!computed.isEmpty()) {
             long written = spark.read().format("delta").load(featuresPath)
                     .filter(col("reference_date").cast("string").isin(computed.toArray())).count();
-            run.output("gold/" + FeaturesJob.TABLE, featuresVersion, written);
+            run.output(LakeTables.PERSON_FEATURES, featuresVersion, written);
         }
 
         FeatureSpec spec = FeatureSpec.standard(RiskScoring.columnTypes(FeatureInputs.features(spark, lake, testDate).schema()));
@@ -535,12 +536,12 @@ public final class TrainJob {
 
     private static Map<String, Object> inputVersions(SparkSession spark, Lake lake) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("gold/" + FeaturesJob.TABLE, DeltaTables.version(spark, lake.gold(FeaturesJob.TABLE)));
-        m.put("silver/person_index", DeltaTables.version(spark, lake.silver("person_index")));
+        m.put(LakeTables.PERSON_FEATURES.path(), DeltaTables.version(spark, lake.path(LakeTables.PERSON_FEATURES)));
+        m.put(LakeTables.PERSON_INDEX.path(), DeltaTables.version(spark, lake.path(LakeTables.PERSON_INDEX)));
         for (var feed : uk.nhs.phb.schemas.Feeds.all()) {
             long v = DeltaTables.version(spark, lake.bronze(feed.name()));
             if (v >= 0) {
-                m.put("bronze/" + feed.name(), v);
+                m.put(LakeTables.bronze(feed).path(), v);
             }
         }
         return m;

@@ -15,6 +15,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,12 +25,17 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.TestSpark;
+import uk.nhs.phb.schemas.LakeTable;
 
 /**
  * The batch's skip-and-resume rules on two small real steps: "copy" turns a landing file into
  * {@code silver/numbers}, "double" turns that into {@code gold/doubled}; each records what it read and wrote.
  */
 class BatchRunTest {
+    private static final LakeTable NUMBERS = new LakeTable(LakeTable.Layer.SILVER, "numbers", StructType.fromDDL("value BIGINT"), List.of(),
+            "copy", "the landing file's numbers");
+    private static final LakeTable DOUBLED = new LakeTable(LakeTable.Layer.GOLD, "doubled", StructType.fromDDL("value BIGINT"), List.of(),
+            "double", "the numbers doubled");
     @TempDir
     Path dir;
 
@@ -132,9 +138,9 @@ class BatchRunTest {
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
-                String path = settings.lake() + "/silver/numbers";
+                String path = settings.lakeLayout().path(NUMBERS);
                 s.createDataset(values, Encoders.LONG()).toDF("value").write().format("delta").mode(SaveMode.Overwrite).save(path);
-                run.output("silver/numbers", DeltaTables.version(s, path), rows);
+                run.output(NUMBERS, DeltaTables.version(s, path), rows);
                 run.succeeded();
                 return Map.of("run_id", run.runId());
             }
@@ -144,12 +150,12 @@ class BatchRunTest {
     private BatchRun.Step doubleStep() {
         return new BatchRun.Step("double", "double", false, (s, progress) -> {
             try (JobRun run = JobRun.start(s, settings.lakeLayout(), "double", Map.of(), Progress.NONE)) {
-                String in = settings.lake() + "/silver/numbers";
-                run.input("silver/numbers", DeltaTables.version(s, in));
-                String path = settings.lake() + "/gold/doubled";
+                String in = settings.lakeLayout().path(NUMBERS);
+                run.input(NUMBERS, DeltaTables.version(s, in));
+                String path = settings.lakeLayout().path(DOUBLED);
                 s.read().format("delta").load(in).select(col("value").multiply(2).as("value"))
                         .write().format("delta").mode(SaveMode.Overwrite).save(path);
-                run.output("gold/doubled", DeltaTables.version(s, path), 0);
+                run.output(DOUBLED, DeltaTables.version(s, path), 0);
                 run.succeeded();
                 return Map.of("run_id", run.runId());
             }

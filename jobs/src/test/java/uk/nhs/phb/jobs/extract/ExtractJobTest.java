@@ -29,14 +29,15 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.phb.jobs.CatalogueFixtures;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.TestSpark;
 import uk.nhs.phb.jobs.anonymise.AnonymiseJob;
-import uk.nhs.phb.jobs.audit.disclosure.DisclosureAttack;
 import uk.nhs.phb.jobs.audit.AuditLog;
+import uk.nhs.phb.jobs.audit.disclosure.DisclosureAttack;
 import uk.nhs.phb.models.pseudonym.RecipientPseudonyms;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.link.PersonIndex;
@@ -168,7 +169,7 @@ class ExtractJobTest {
     }
 
     static void save(Dataset<Row> d, String path) {
-        d.write().format("delta").mode("overwrite").save(path);
+        CatalogueFixtures.complete(d, path).write().format("delta").mode("overwrite").save(path);
     }
 
     static Map<String, Object> extract(String purpose, String recipient, IdentityLevel level, String practice) {

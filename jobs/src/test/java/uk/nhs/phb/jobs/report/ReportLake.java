@@ -24,6 +24,7 @@ import uk.nhs.phb.pipelines.synth.SynthSettings;
 import uk.nhs.phb.pipelines.synth.SyntheticPopulation;
 import uk.nhs.phb.schemas.FeedContract;
 import uk.nhs.phb.schemas.Feeds;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * A small lake for report tests, built without the slow commands: a fault-free synthetic population typed into
@@ -54,7 +55,8 @@ final class ReportLake {
                 typed[i++] = (f.dataType().equals(DataTypes.BooleanType) ? when(c.equalTo("Y"), lit(true)).when(c.equalTo("N"), lit(false))
                         : c.cast(f.dataType())).alias(f.name());
             }
-            raw.select(typed).write().format("delta").mode(SaveMode.Overwrite).save(lake.bronze(feed.name()));
+            raw.select(typed).withColumn("_source_file", lit("synthetic/" + feed.name())).withColumn("_source_line", lit(0L))
+                    .withColumn("_ingest_run_id", lit("report-lake")).write().format("delta").mode(SaveMode.Overwrite).save(lake.bronze(feed.name()));
             bronze.put(feed.name(), spark.read().format("delta").load(lake.bronze(feed.name())));
         }
         Column source = when(col("feed").equalTo("nhs_token"), lit("patients")).when(col("feed").equalTo("la_person_token"), lit("asc_cld"))
@@ -64,10 +66,11 @@ final class ReportLake {
                 .select(col("source"), PersonIndex.entityHash(LAKE_KEY, col("source"), col("record_key")).alias("entity_hash"),
                         PersonIndex.personId(LAKE_KEY, col("person_id")).alias("person_id"), lit("TRUTH").alias("method"),
                         lit(null).cast("double").alias("match_weight"), lit(1.0).alias("match_probability"));
-        index.write().format("delta").mode(SaveMode.Overwrite).save(lake.silver("person_index"));
-        Dataset<Row> storedIndex = spark.read().format("delta").load(lake.silver("person_index"));
-        PersonFeatures.compute(new PersonFeatures.Inputs(bronze, storedIndex, LAKE_KEY), REFERENCE).write().format("delta")
-                .mode(SaveMode.Overwrite).save(lake.gold("person_features"));
+        index.write().format("delta").mode(SaveMode.Overwrite).save(lake.path(LakeTables.PERSON_INDEX));
+        Dataset<Row> storedIndex = spark.read().format("delta").load(lake.path(LakeTables.PERSON_INDEX));
+        PersonFeatures.compute(new PersonFeatures.Inputs(bronze, storedIndex, LAKE_KEY), REFERENCE).withColumn("run_id", lit("report-lake"))
+                .write().format("delta")
+                .mode(SaveMode.Overwrite).save(lake.path(LakeTables.PERSON_FEATURES));
         SyntheticPopulation.table(records, SyntheticPopulation.TRUTH_PHB_EFFECT).coalesce(1).write().option("header", true)
                 .csv(dir.resolve("landing/_truth/phb_effect").toString());
         records.unpersist();

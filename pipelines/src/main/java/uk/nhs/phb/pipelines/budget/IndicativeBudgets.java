@@ -43,6 +43,7 @@ import uk.nhs.phb.models.budget.Money;
 import uk.nhs.phb.models.budget.NeedRange;
 import uk.nhs.phb.models.budget.Stream;
 import uk.nhs.phb.pipelines.ExactQuantiles;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * {@code gold/indicative_budgets}: for every eligible or prioritised person, one row per funding-stream line
@@ -63,30 +64,8 @@ public final class IndicativeBudgets {
     public static final DataType MONEY = DataTypes.createDecimalType(12, 2);
     public static final String METHOD_VERSION = "budgets-1";
 
-    /** The columns of gold/indicative_budgets, in order. */
-    public static final StructType SCHEMA = new StructType()
-            .add("person_id", DataTypes.StringType, false)
-            .add("reference_date", DataTypes.DateType, false)
-            .add("stream", DataTypes.StringType, false)
-            .add("funder", DataTypes.StringType, false)
-            .add("cohort", DataTypes.StringType, false)
-            .add("cohorts", DataTypes.createArrayType(DataTypes.StringType), false)
-            .add("method", DataTypes.StringType, false)
-            .add("annual_gbp", MONEY, false)
-            .add("weekly_gbp", MONEY, false)
-            .add("range_low_gbp", MONEY, true)
-            .add("range_high_gbp", MONEY, true)
-            .add("range_basis", DataTypes.StringType, true)
-            .add("needs_estimate_gbp", MONEY, true)
-            .add("pooled", DataTypes.BooleanType, false)
-            .add("basis", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
-            .add("current_services", DataTypes.createMapType(DataTypes.StringType, MONEY), false)
-            .add("line_text", DataTypes.StringType, false)
-            .add("explanation", DataTypes.StringType, false)
-            .add("model_id", DataTypes.StringType, false)
-            .add("rules_version", DataTypes.StringType, false)
-            .add("method_version", DataTypes.StringType, false)
-            .add("run_id", DataTypes.StringType, false);
+    /** The columns of gold/indicative_budgets, in order (the catalogue's). */
+    public static final StructType SCHEMA = LakeTables.INDICATIVE_BUDGETS.schema();
 
     /** How budgets are made: the reference data, the smallest cell a range may come from, the date and run. */
     public record Settings(BudgetRules rules, int minCell, LocalDate referenceDate, String runId) {

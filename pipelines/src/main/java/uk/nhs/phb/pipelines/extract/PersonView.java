@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,6 +31,8 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import uk.nhs.phb.models.pseudonym.RecipientPseudonyms;
+import uk.nhs.phb.schemas.LakeTable;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * One row per person from the gold tables, for an extract: the columns an extract names ({@link ColumnRef}),
@@ -40,13 +43,20 @@ import uk.nhs.phb.models.pseudonym.RecipientPseudonyms;
  * else the sorted distinct values joined by {@code |}. Tables are given already filtered to the reference date.
  */
 public final class PersonView {
-    public static final String FEATURES = "person_features";
+    public static final String FEATURES = LakeTables.PERSON_FEATURES.name();
     /** Gold tables with one row per person and reference date. */
-    public static final List<String> PER_PERSON = List.of(FEATURES, "risk_scores", "phb_priority");
+    public static final List<String> PER_PERSON = Stream.of(LakeTables.PERSON_FEATURES, LakeTables.RISK_SCORES, LakeTables.PHB_PRIORITY)
+            .map(LakeTable::name).toList();
     /** Gold tables with several rows per person and reference date. */
-    public static final List<String> PER_ROW = List.of("phb_eligibility", "indicative_budgets");
+    public static final List<String> PER_ROW = Stream.of(LakeTables.PHB_ELIGIBILITY, LakeTables.INDICATIVE_BUDGETS).map(LakeTable::name).toList();
     /** Every gold table an extract may draw on, in reading order. */
-    public static final List<String> TABLES = List.of(FEATURES, "risk_scores", "phb_priority", "phb_eligibility", "indicative_budgets");
+    public static final List<String> TABLES = Stream.concat(PER_PERSON.stream(), PER_ROW.stream()).toList();
+
+    /** The catalogue entry of a table an extract draws on, by its name in a purpose's column references. */
+    public static LakeTable table(String name) {
+        return LakeTables.at(LakeTable.Layer.GOLD.folder() + "/" + name)
+                .orElseThrow(() -> new IllegalArgumentException("no gold table " + name + "; an extract draws on " + TABLES));
+    }
     /** A person-level value a publication table groups by when the person has none. */
     public static final String UNKNOWN = "unknown";
 
