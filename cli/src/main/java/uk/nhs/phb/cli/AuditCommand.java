@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,12 +15,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import uk.nhs.phb.jobs.SparkSessions;
+import uk.nhs.phb.jobs.audit.AuditLog.RunRecord;
+import uk.nhs.phb.jobs.audit.AuditLog.RunSummary;
 import uk.nhs.phb.jobs.audit.AuditLog;
 import uk.nhs.phb.jobs.audit.ExplainPerson;
 import uk.nhs.phb.jobs.audit.LeakScan;
 import uk.nhs.phb.jobs.audit.disclosure.DisclosureAttack;
-import uk.nhs.phb.jobs.audit.AuditLog.RunRecord;
-import uk.nhs.phb.jobs.audit.AuditLog.RunSummary;
+import uk.nhs.phb.jobs.synth.SyntheticIdentities;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "List the recorded runs of every job (latest status per run, newest first), or show one in full; "
@@ -117,8 +119,9 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     private int scan() {
-        LeakScan.Result r = LeakScan.run(SparkSessions.forJob(common.settings()),
-                new LeakScan.Request(common.settings(), scanPaths, keysDir, keyFiles, synthSettings),
+        SparkSession spark = SparkSessions.forJob(common.settings());
+        LeakScan.Result r = LeakScan.run(spark, new LeakScan.Request(common.settings(), scanPaths, keysDir, keyFiles,
+                        SyntheticIdentities.find(spark, common.settings(), synthSettings)),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder text = new StringBuilder();
         Map<String, Object> scanned = r.scanned();

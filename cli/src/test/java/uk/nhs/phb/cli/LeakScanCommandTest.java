@@ -113,6 +113,10 @@ class LeakScanCommandTest {
                     + "</t></si></sst>").getBytes(StandardCharsets.UTF_8));
             z.closeEntry();
         }
+        // the sub-key a recipient's pseudonyms are made with, in that recipient's extract folder
+        Path extract = Files.createDirectories(dir.resolve("out/extracts/2025-26Q4/commissioning/dscro-north"));
+        byte[] recipientKey = SecretKey.derive(lakeKeyBytes, SecretKey.recipientPurpose("dscro-north"));
+        Files.writeString(extract.resolve("manifest.json"), "{\"key\":\"" + Base64.getEncoder().encodeToString(recipientKey) + "\"}\n");
         Files.createDirectories(dir.resolve("logs"));
         Files.writeString(dir.resolve("logs/run.log"), "INFO all good\nDEBUG key=" + Base64.getEncoder().encodeToString(lakeKeyBytes)
                 + "\nINFO token " + token + " seen\n");
@@ -138,6 +142,7 @@ class LeakScanCommandTest {
         JsonNode j = JSON.readTree(r.out());
         Map<String, Long> byKind = JSON.convertValue(j.get("by_kind"), new com.fasterxml.jackson.core.type.TypeReference<>() { });
         assertThat(j.get("checks").toString()).doesNotContain("not checked");
+        assertThat(j.get("checks").get("key_material").asText()).contains("3 fixed, 1 for extract recipients");
 
         List<String> found = new ArrayList<>();
         for (JsonNode f : j.get("findings")) {
@@ -158,6 +163,7 @@ class LeakScanCommandTest {
                 "raw_postcode lake/gold/leaky note",
                 "source_token lake/gold/leaky person_id",
                 "key_material out/report/summary.json  [1]",
+                "key_material out/extracts/2025-26Q4/commissioning/dscro-north/manifest.json  [1]",
                 "raw_name out/report/people.csv  [3]",
                 "nhs_number out/report/return.xlsx entry xl/sharedStrings.xml [1]",
                 "key_material logs/run.log  [2]",

@@ -28,8 +28,6 @@ import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -52,14 +50,15 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
-import uk.nhs.phb.jobs.synth.SynthJob;
 import uk.nhs.phb.models.privacy.IdentifierMatcher;
+import uk.nhs.phb.models.pseudonym.RecipientPseudonyms;
 import uk.nhs.phb.models.pseudonym.SecretKey;
-import uk.nhs.phb.pipelines.synth.SynthSettings;
-import uk.nhs.phb.pipelines.synth.SyntheticPopulation;
+import uk.nhs.phb.schemas.LakeTables;
 
 /**
  * {@code phb audit --scan-for-identifiers PATH ...}: looks through lake tables, logs and output files for
@@ -67,13 +66,12 @@ import uk.nhs.phb.pipelines.synth.SyntheticPopulation;
  *
  * <ul>
  *   <li>valid NHS numbers (ten digits passing modulus 11, also 3-3-4 with spaces or dashes), anywhere;</li>
- *   <li>raw full names and postcodes of the synthetic population, re-derived in memory from the settings the
- *       generator recorded ({@code <landing>/_truth/synth_settings.json}, the lake's synth run record, or
- *       {@code --synth-settings}) and reduced at once to salted hashes: the list is never written;</li>
+ *   <li>raw full names and postcodes of known people ({@link KnownIdentities}: for synthetic feeds, the population made
+ *       again in memory from its generator's settings), reduced at once to salted hashes: the list is never written;</li>
  *   <li>source tokens (the 43-character tokens found in the landing files) outside {@code bronze/},
  *       {@code quarantine/} and the landing folder;</li>
  *   <li>key material: the bytes of every key file under the keys folder (and of the sub-keys phb derives from
- *       them) as base64, hex or raw bytes.</li>
+ *       them: tokens, Bloom filters, the person index and one per extract recipient) as base64, hex or raw bytes.</li>
  * </ul>
  *
  * <p>Delta and Parquet are read through Spark and their decoded values scanned (every Parquet file of a
@@ -83,8 +81,6 @@ import uk.nhs.phb.pipelines.synth.SyntheticPopulation;
 public final class LeakScan {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN_REGEX = "(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_=-])";
-    /** Sub-keys phb derives from a master key (SecretKey.derive): their bytes are key material too. */
-    static final List<String> DERIVED_PURPOSES = List.of("tokens", "bloom", "person-index");
     private static final int MAX_LINES_LISTED = 10;
     private static final String CANDIDATE = "__token_candidate";
 
@@ -94,15 +90,15 @@ public final class LeakScan {
     /**
      * What to scan and with what.
      *
-     * @param paths         files or folders to scan
-     * @param keysDir       folder of key files (every regular file in it is a key); may not exist
-     * @param keyFiles      more key files
-     * @param synthSettings a synth_settings.json to re-derive the raw identities from, or null to look in the
-     *                      landing folder and then in the lake's run records
+     * @param paths      files or folders to scan
+     * @param keysDir    folder of key files (every regular file in it is a key); may not exist
+     * @param keyFiles   more key files
+     * @param identities the raw names and postcodes to look for ({@link KnownIdentities#none} when there are none)
      */
-    public record Request(JobSettings settings, List<String> paths, String keysDir, List<String> keyFiles, String synthSettings) {
+    public record Request(JobSettings settings, List<String> paths, String keysDir, List<String> keyFiles, KnownIdentities identities) {
         public Request {
             Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(identities, "identities");
             paths = List.copyOf(paths);
             keyFiles = keyFiles == null ? List.of() : List.copyOf(keyFiles);
         }
@@ -159,7 +155,7 @@ public final class LeakScan {
         progress.stage("collect keys");
         IdentifierMatcher.Builder builder = IdentifierMatcher.builder();
         List<String> keyPaths = addKeys(spark, req, builder, checks);
-        progress.stage("re-derive synthetic identities");
+        progress.stage("known identities");
         addIdentities(spark, req, builder, checks);
         IdentifierMatcher matcher = builder.build();
         progress.stage("collect landing tokens");
@@ -225,13 +221,16 @@ public final class LeakScan {
             }
             files.add(kfs.makeQualified(p).toString());
         }
+        List<String> purposes = new ArrayList<>(SecretKey.FIXED_PURPOSES);
+        java.util.SortedSet<String> recipients = recipients(spark, req);
+        recipients.forEach(r -> purposes.add(SecretKey.recipientPurpose(r)));
         for (String f : files) {
             byte[] raw = readAll(spark, f);
             String label = "key " + new Path(f).getName();
             byte[] key = decodeKey(raw);
             builder.addKey(label, key);
-            for (String purpose : DERIVED_PURPOSES) {
-                builder.addKey(label + " (derived '" + purpose + "')", derive(key, purpose));
+            for (String purpose : purposes) {
+                builder.addKey(label + " (derived '" + purpose + "')", SecretKey.derive(key, purpose));
             }
             String text = new String(raw, StandardCharsets.ISO_8859_1).strip();
             if (text.length() >= 16 && !text.equals(Base64.getEncoder().encodeToString(key))) {
@@ -240,8 +239,49 @@ public final class LeakScan {
         }
         checks.put("key_material", files.isEmpty()
                 ? "not checked: no key files in " + req.keysDir() + " (pass --keys DIR or --key-file FILE)"
-                : "checked: " + files.size() + " key file(s) and their derived sub-keys, as base64, hex and raw bytes");
+                : "checked: " + files.size() + " key file(s) and their derived sub-keys (" + SecretKey.FIXED_PURPOSES.size()
+                + " fixed, " + recipients.size() + " for extract recipients), as base64, hex and raw bytes");
         return files;
+    }
+
+    /**
+     * Every recipient an extract was made for: those the lake's {@code audit/extract_log} names, and those with a folder
+     * {@code extracts/<quarter>/<purpose>/<recipient>} under the out folder or a scanned path. Each has a sub-key of the
+     * lake key to look for.
+     */
+    static java.util.SortedSet<String> recipients(SparkSession spark, Request req) {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        Lake lake = req.settings().lakeLayout();
+        if (DeltaTables.exists(spark, lake, LakeTables.EXTRACT_LOG)) {
+            for (Row r : DeltaTables.read(spark, lake, LakeTables.EXTRACT_LOG).select("recipient").distinct().collectAsList()) {
+                addRecipient(names, r.getString(0));
+            }
+        }
+        List<String> roots = new ArrayList<>(req.paths());
+        roots.add(req.settings().out());
+        for (String root : roots) {
+            Path base = new Path(root);
+            Path pattern = base.getName().equals("extracts") ? new Path(base, "*/*/*") : new Path(base, "extracts/*/*/*");
+            try {
+                FileStatus[] folders = fs(spark, base).globStatus(pattern);
+                for (FileStatus folder : folders == null ? new FileStatus[0] : folders) {
+                    if (folder.isDirectory()) {
+                        addRecipient(names, folder.getPath().getName().replaceFirst("\\.run-.*$", ""));
+                    }
+                }
+            } catch (IOException e) {
+                throw new InputException("cannot list the extracts under " + root + ": " + e.getMessage(), e);
+            }
+        }
+        return names;
+    }
+
+    private static void addRecipient(java.util.SortedSet<String> names, String raw) {
+        try {
+            names.add(RecipientPseudonyms.recipientName(raw));
+        } catch (IllegalArgumentException e) {
+            // not a recipient's folder (a recipient's name cannot hold it)
+        }
     }
 
     /** A key file holds base64 text (phb keygen); anything else is taken as raw bytes. */
@@ -261,50 +301,16 @@ public final class LeakScan {
         return file;
     }
 
-    /** The same derivation as {@link SecretKey#derive}: HMAC-SHA256 of "phb-derive:" + purpose. */
-    static byte[] derive(byte[] key, String purpose) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(("phb-derive:" + purpose).getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
-
     // ---------------------------------------------------------------- identities
 
     private static void addIdentities(SparkSession spark, Request req, IdentifierMatcher.Builder builder, Map<String, String> checks) {
-        Map<String, Object> recorded = null;
-        String source = null;
-        if (req.synthSettings() != null) {
-            recorded = readJson(spark, req.synthSettings());
-            source = req.synthSettings();
-        } else {
-            String inLanding = req.settings().landing() + "/" + SynthJob.SETTINGS_FILE;
-            if (exists(spark, inLanding)) {
-                recorded = readJson(spark, inLanding);
-                source = inLanding;
-            } else {
-                recorded = lastSynthRun(spark, req.settings());
-                source = recorded == null ? null : "the synth run recorded in " + req.settings().lakeLayout().runs();
-            }
-        }
-        if (recorded == null) {
-            String why = "not checked: no synthetic population's settings (no " + req.settings().landing() + "/"
-                    + SynthJob.SETTINGS_FILE + ", no synth run in the lake; pass --synth-settings FILE). Real feeds have no list";
+        Dataset<Row> raw = req.identities().rawIdentities(spark).orElse(null);
+        if (raw == null) {
+            String why = "not checked: " + req.identities().description();
             checks.put("raw_name", why);
             checks.put("raw_postcode", why);
             return;
         }
-        SynthSettings settings;
-        try {
-            settings = SynthJob.readSettings(recorded);
-        } catch (RuntimeException e) {
-            throw new InputException("cannot read the synthetic population's settings from " + source + ": " + e.getMessage(), e);
-        }
-        // the raw values do not depend on the provider's key, only on the settings: a throwaway key will do
-        Dataset<Row> raw = SyntheticPopulation.of(spark, settings, SecretKey.generate()).rawIdentities();
         byte[] salt = builder.salt();
         StructType hashed = new StructType().add("kind", DataTypes.StringType).add("hash", DataTypes.LongType);
         List<Row> hashes = raw.mapPartitions(new HashIdentities(salt), Encoders.row(hashed)).distinct().collectAsList();
@@ -314,7 +320,7 @@ public final class LeakScan {
         }
         builder.checkIdentities();
         byKind.forEach(builder::addHashes);
-        String what = "checked: " + settings.people() + " synthetic people (seed " + settings.seed() + ") from " + source;
+        String what = "checked: " + req.identities().description();
         checks.put("raw_name", what + "; full names (given and family name of one person together)");
         checks.put("raw_postcode", what);
     }
@@ -356,26 +362,6 @@ public final class LeakScan {
                 }
             }
             return out.iterator();
-        }
-    }
-
-    private static Map<String, Object> lastSynthRun(SparkSession spark, JobSettings settings) {
-        String runs = settings.lakeLayout().runs();
-        if (!uk.nhs.phb.jobs.DeltaTables.exists(spark, runs)) {
-            return null;
-        }
-        List<Row> r = spark.read().format("delta").load(runs)
-                .filter(col("command").equalTo("synth").and(col("status").equalTo("SUCCEEDED")))
-                .orderBy(col("ended_at").desc()).select("parameters").limit(1).collectAsList();
-        if (r.isEmpty()) {
-            return null;
-        }
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = JSON.readValue(r.get(0).getString(0), Map.class);
-            return m;
-        } catch (IOException e) {
-            return null;
         }
     }
 
@@ -899,25 +885,6 @@ public final class LeakScan {
             return out.toByteArray();
         } catch (IOException e) {
             throw new InputException("cannot read key file " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Map<String, Object> readJson(SparkSession spark, String path) {
-        try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = JSON.readValue(new String(readAllText(spark, path), StandardCharsets.UTF_8), Map.class);
-            return m;
-        } catch (IOException e) {
-            throw new InputException("cannot read " + path + " as the synthetic population's settings (JSON): " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] readAllText(SparkSession spark, String path) {
-        Path p = new Path(path);
-        try (InputStream in = fs(spark, p).open(p)) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new InputException("cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 

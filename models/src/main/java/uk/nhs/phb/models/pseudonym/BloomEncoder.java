@@ -25,7 +25,7 @@ public final class BloomEncoder implements Serializable {
     private transient Mac mac;
 
     public BloomEncoder(SecretKey key) {
-        this.key = key.derive("bloom");
+        this.key = key.derive(SecretKey.BLOOM);
     }
 
     /** The CLK of the given and family names (normalised first), base64 of 128 bytes; null when both are empty. */

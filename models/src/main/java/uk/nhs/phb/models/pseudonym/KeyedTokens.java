@@ -19,7 +19,7 @@ public final class KeyedTokens implements Serializable {
     private transient Mac mac;
 
     public KeyedTokens(SecretKey key) {
-        this.key = key.derive("tokens");
+        this.key = key.derive(SecretKey.TOKENS);
     }
 
     /** The token of {@code value} in the domain {@code field}, or null for a null value. */

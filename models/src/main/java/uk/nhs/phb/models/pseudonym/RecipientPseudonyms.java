@@ -23,7 +23,7 @@ public final class RecipientPseudonyms implements Serializable {
 
     private RecipientPseudonyms(SecretKey lakeKey, String recipient) {
         this.recipient = recipient;
-        this.key = lakeKey.derive("extract:" + recipient);
+        this.key = lakeKey.derive(SecretKey.recipientPurpose(recipient));
         this.tokens = new KeyedTokens(key);
     }
 

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -108,12 +109,31 @@ public final class SecretKey implements Serializable {
         Files.writeString(file, Base64.getEncoder().encodeToString(bytes) + "\n", StandardCharsets.US_ASCII);
     }
 
+    /** Sub-key purpose: the provider's keyed tokens of identifiers. */
+    public static final String TOKENS = "tokens";
+    /** Sub-key purpose: the provider's Bloom-filter encodings of names. */
+    public static final String BLOOM = "bloom";
+    /** Sub-key purpose: the lake's keyed hashes of source records and person ids. */
+    public static final String PERSON_INDEX = "person-index";
+    /** The purposes of every sub-key phb derives, except the one per extract recipient ({@link #recipientPurpose}). */
+    public static final List<String> FIXED_PURPOSES = List.of(TOKENS, BLOOM, PERSON_INDEX);
+
+    /** The purpose of the sub-key a recipient's extract pseudonyms are made with (a normalised recipient name). */
+    public static String recipientPurpose(String recipientName) {
+        return "extract:" + recipientName;
+    }
+
     /**
-     * A sub-key for one purpose (e.g. {@code "tokens"}, {@code "bloom"}, {@code "extract:recipient-x"}), so
-     * outputs made for different purposes cannot be joined even though they come from one master key.
+     * A sub-key for one purpose (e.g. {@link #TOKENS}, {@link #recipientPurpose}), so outputs made for different purposes
+     * cannot be joined even though they come from one master key.
      */
     public SecretKey derive(String purpose) {
-        return new SecretKey(hmac(bytes, "phb-derive:" + purpose));
+        return new SecretKey(derive(bytes, purpose));
+    }
+
+    /** The bytes of a sub-key, from any key's bytes: the one derivation (the identifier scan looks for sub-keys too). */
+    public static byte[] derive(byte[] key, String purpose) {
+        return hmac(key, "phb-derive:" + purpose);
     }
 
     byte[] bytes() {

@@ -51,13 +51,13 @@ public final class PersonIndex {
 
     private static UserDefinedFunction keyedHash(SecretKey lakeKey) {
         // each task deserialises its own copy, so the (transient, not thread-safe) MAC is never shared
-        KeyedTokens tokens = new KeyedTokens(lakeKey.derive("person-index"));
+        KeyedTokens tokens = new KeyedTokens(lakeKey.derive(SecretKey.PERSON_INDEX));
         return udf((String s, String k) -> k == null ? null : tokens.token("entity", s + "|" + k), DataTypes.StringType);
     }
 
     /** A person id: "P" and 16 characters of a keyed hash of the cluster anchor. */
     public static Column personId(SecretKey lakeKey, Column anchor) {
-        KeyedTokens tokens = new KeyedTokens(lakeKey.derive("person-index"));
+        KeyedTokens tokens = new KeyedTokens(lakeKey.derive(SecretKey.PERSON_INDEX));
         UserDefinedFunction f = udf((String a) -> a == null ? null : "P" + tokens.token("person", a).substring(0, 16),
                 DataTypes.StringType);
         return f.apply(anchor);
