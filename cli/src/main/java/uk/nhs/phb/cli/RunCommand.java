@@ -30,9 +30,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     LakeKeyOption lakeKey;
 
-    @Option(names = "--quarter", paramLabel = "YYYY-YYQn", required = true,
+    @Option(names = "--quarter", paramLabel = "YYYY-YYQn", required = true, converter = QuarterConverter.class,
             description = "Financial-year quarter, e.g. 2025-26Q4; its last day is the reference date of every step.")
-    String quarter;
+    Quarter quarter;
 
     @Option(names = "--extract-date", paramLabel = "DATE",
             description = "Day the landing extract was taken (yyyy-MM-dd); later dates are quarantined as future_date. Default: today")
@@ -53,10 +53,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Quarter q = parseQuarter(quarter);
         LocalDate extract = extractDate == null ? LocalDate.now() : parseDate(extractDate);
         PrintWriter out = spec.commandLine().getOut();
-        BatchRun.Result r = QuarterBatch.of(common.settings(), lakeKey.load(spec.commandLine().getErr()), q,
+        BatchRun.Result r = QuarterBatch.of(common.settings(), lakeKey.load(spec.commandLine().getErr()), quarter,
                         new QuarterBatch.Options(extract, evaluate, retrain, extracts == null ? QuarterBatch.DEFAULT_EXTRACTS
                                 : extracts.stream().map(QuarterBatch.Extract::parse).toList()))
                 .force(force)
@@ -84,14 +83,6 @@ final class RunCommand implements Callable<Integer> {
                 out.flush();
             }
         };
-    }
-
-    static Quarter parseQuarter(String text) {
-        try {
-            return Quarter.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new InputException("--quarter: " + e.getMessage());
-        }
     }
 
     private static LocalDate parseDate(String text) {
