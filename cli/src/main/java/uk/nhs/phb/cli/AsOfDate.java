@@ -12,7 +12,7 @@ import uk.nhs.phb.schemas.Quarter;
  * forms, an example and, for a near miss, the date or quarter meant. {@link QuarterEnd} also requires a quarter's last day.
  */
 class AsOfDate implements ITypeConverter<LocalDate> {
-    static final String FORMS = IsoDate.FORM + " or a financial-year quarter YYYY-YYQn meaning its last day (e.g. 2025-26Q4, "
+    private static final String FORMS = IsoDate.FORM + " or a financial-year quarter YYYY-YYQn meaning its last day (e.g. 2025-26Q4, "
             + "January-March 2026, means 2026-03-31)";
 
     @Override

@@ -16,9 +16,6 @@ import uk.nhs.phb.schemas.Quarter;
  * picocli's message names the option, this one the value, the form, an example and, for a near miss, the quarter meant.
  */
 final class QuarterConverter implements ITypeConverter<Quarter> {
-    /** The form and an example, as the messages and the options' help say it. */
-    static final String FORM = "a financial-year quarter YYYY-YYQn, e.g. 2025-26Q4 (January-March 2026)";
-
     /** A financial year written another way: 2025/26Q4, 2025-2026 Q4, 2025-26q4, FY2025-26 Q4, Q4 2025-26. */
     private static final Pattern FY_QN = Pattern.compile("(?:FY)?\\s*([0-9]{4})\\s*[-/]\\s*([0-9]{2}|[0-9]{4})\\s*[-/ ]?\\s*Q([1-4])");
     private static final Pattern QN_FY = Pattern.compile("Q([1-4])\\s*[-/ ]?\\s*(?:FY)?\\s*([0-9]{4})\\s*[-/]\\s*([0-9]{2}|[0-9]{4})");
@@ -83,7 +80,7 @@ final class QuarterConverter implements ITypeConverter<Quarter> {
     }
 
     /** The months of a quarter in words, e.g. "January-March 2026". */
-    static String months(Quarter q) {
+    private static String months(Quarter q) {
         return month(q.start()) + "-" + month(q.end()) + " " + q.end().getYear();
     }
 
