@@ -31,9 +31,9 @@ final class BudgetCommand implements Callable<Integer> {
     @Mixin
     LakeKeyOption lakeKey;
 
-    @Option(names = "--as-of", paramLabel = "DATE", required = true,
+    @Option(names = "--as-of", paramLabel = "DATE", required = true, converter = AsOfDate.class,
             description = "Reference date: yyyy-MM-dd, or a quarter YYYY-YYQn meaning its last day.")
-    String asOf;
+    LocalDate asOf;
 
     @Option(names = "--pooling", paramLabel = "FILE",
             description = "The local statement of resources: which streams each cohort may include and whether they pool "
@@ -58,14 +58,13 @@ final class BudgetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalDate date = FeaturesCommand.referenceDate(asOf);
         if (minCell < 1) {
             throw new InputException("--min-cell must be at least 1, got " + minCell);
         }
         BudgetRules rules = rules();
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("lake", common.lake);
-        params.put("as_of", date.toString());
+        params.put("as_of", asOf.toString());
         params.put("lake_key_file", lakeKey.file.toString());
         params.put("pooling", pooling == null ? BudgetRules.POOLING : pooling.toString());
         params.put("unit_costs", unitCosts == null ? BudgetRules.UNIT_COSTS : unitCosts.toString());
@@ -73,10 +72,10 @@ final class BudgetCommand implements Callable<Integer> {
         params.put("min_cell", minCell);
         params.put("evaluate", evaluate);
         Map<String, Object> s = BudgetJob.run(SparkSessions.forJob(common.settings()), common.settings(),
-                lakeKey.load(spec.commandLine().getErr()), new BudgetJob.Request(date, rules, minCell, evaluate), params,
+                lakeKey.load(spec.commandLine().getErr()), new BudgetJob.Request(asOf, rules, minCell, evaluate), params,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder text = new StringBuilder(String.format("Indicative budgets at %s for %,d people (run %s): %,d lines, %s a year in all%n",
-                date, (long) s.get("people"), s.get("run_id"), (long) s.get("lines"), pounds(s.get("total_annual_gbp"))));
+                asOf, (long) s.get("people"), s.get("run_id"), (long) s.get("lines"), pounds(s.get("total_annual_gbp"))));
         text.append("  lines by method: ").append(s.get("lines_by_method")).append('\n');
         text.append("  lines by stream: ").append(s.get("lines_by_stream")).append('\n');
         text.append(String.format("  integrated (pooled) budgets: %,d people; people with no line: %,d%n", (long) s.get("pooled_people"),

@@ -25,18 +25,19 @@ final class EligibilityCommand implements Callable<Integer> {
     @Option(names = "--person", paramLabel = "PERSON_ID", required = true, description = "The person's pseudonymous id in the lake.")
     String person;
 
-    @Option(names = "--as-of", paramLabel = "DATE", description = "Reference date scored (default: the latest in gold/risk_scores).")
-    String asOf;
+    @Option(names = "--as-of", paramLabel = "DATE", converter = AsOfDate.class,
+            description = "Reference date scored: yyyy-MM-dd, or a quarter YYYY-YYQn meaning its last day. "
+                    + "Default: the latest in gold/risk_scores.")
+    LocalDate asOf;
 
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {
-        LocalDate date = asOf == null ? null : FeaturesCommand.referenceDate(asOf);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("lake", common.lake);
         params.put("person", person);
-        params.put("as_of", date == null ? null : date.toString());
-        Map<String, Object> s = EligibilityLookup.run(SparkSessions.forJob(common.settings()), common.settings(), person, date, params,
+        params.put("as_of", asOf == null ? null : asOf.toString());
+        Map<String, Object> s = EligibilityLookup.run(SparkSessions.forJob(common.settings()), common.settings(), person, asOf, params,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder t = new StringBuilder();
         t.append(String.format("Person %s at %s (rules %s)%n", s.get("person_id"), s.get("reference_date"), s.get("rules_version")));

@@ -44,8 +44,9 @@ final class ExtractCommand implements Callable<Integer> {
             description = "Who receives it (letters, digits, . _ -; case-insensitive), e.g. dscro-north or a practice code.")
     String recipient;
 
-    @Option(names = "--quarter", paramLabel = "YYYY-YYQn", description = "The quarter; the extract is of its last day.")
-    String quarter;
+    @Option(names = "--quarter", paramLabel = "YYYY-YYQn", converter = QuarterConverter.class,
+            description = "The financial-year quarter, e.g. 2025-26Q4 (January-March 2026); the extract is of its last day.")
+    Quarter quarter;
 
     @Option(names = "--level", paramLabel = "LEVEL",
             description = "PSEUDONYMISED, ANONYMISED or AGGREGATE, among those the purpose allows. Default: the purpose's default.")
@@ -82,12 +83,6 @@ final class ExtractCommand implements Callable<Integer> {
         if (!missing.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "Missing required option(s): " + String.join(", ", missing));
         }
-        Quarter q;
-        try {
-            q = Quarter.parse(quarter);
-        } catch (IllegalArgumentException e) {
-            throw new InputException("--quarter: " + e.getMessage());
-        }
         IdentityLevel lv = null;
         if (level != null) {
             try {
@@ -105,7 +100,7 @@ final class ExtractCommand implements Callable<Integer> {
             params.put("purposes_file", purposesFile.toString());
         }
         return print(ExtractJob.run(SparkSessions.forJob(common.settings()), new ExtractJob.Request(common.settings(),
-                lakeKey.load(spec.commandLine().getErr()), purposes, purpose, recipient, q, lv, practice), params,
+                lakeKey.load(spec.commandLine().getErr()), purposes, purpose, recipient, quarter, lv, practice), params,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
     }
 

@@ -31,7 +31,7 @@ final class IngestCommand implements Callable<Integer> {
             description = "Only these feeds, comma-separated (default: all). Optional feeds that are absent get empty tables.")
     List<String> feeds;
 
-    @Option(names = "--extract-date", paramLabel = "DATE",
+    @Option(names = "--extract-date", paramLabel = "DATE", converter = IsoDate.class,
             description = "Day the extract was taken (yyyy-MM-dd); later dates are quarantined as future_date. Default: today.")
     LocalDate extractDate;
 

@@ -35,9 +35,9 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     LakeKeyOption lakeKey;
 
-    @Option(names = "--quarter", paramLabel = "YYYY-YYQn",
+    @Option(names = "--quarter", paramLabel = "YYYY-YYQn", converter = QuarterConverter.class,
             description = "Financial-year quarter, e.g. 2025-26Q4 (January-March 2026). Required unless --as-of-run is given.")
-    String quarter;
+    Quarter quarter;
 
     @Option(names = "--as-of-run", paramLabel = "RUN_ID",
             description = "Make a past report again exactly as run RUN_ID made it (its settings, and every input table at the Delta "
@@ -89,12 +89,6 @@ final class ReportCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "Missing option: give --quarter YYYY-YYQn, or --as-of-run RUN_ID to make a past report again");
         }
-        Quarter q;
-        try {
-            q = Quarter.parse(quarter);
-        } catch (IllegalArgumentException e) {
-            throw new InputException("--quarter: " + e.getMessage());
-        }
         if (!matchOn.equals("mahalanobis") && !matchOn.equals("propensity")) {
             throw new InputException("--match-on must be 'mahalanobis' or 'propensity', got '" + matchOn + "'");
         }
@@ -120,7 +114,7 @@ final class ReportCommand implements Callable<Integer> {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("lake", common.lake);
         params.put("out", common.out);
-        params.put("quarter", q.toString());
+        params.put("quarter", quarter.toString());
         params.put("org", org);
         params.put("trajectory", trajSource);
         params.put("did_start_window_months", startWindowMonths);
@@ -130,7 +124,7 @@ final class ReportCommand implements Callable<Integer> {
         params.put("bootstrap_replicates", replicates);
         params.put("bootstrap_seed", seed);
         params.put("lake_key_file", lakeKey.file.toString());
-        ReportJob.Request req = new ReportJob.Request(common.settings(), lakeKey.load(spec.commandLine().getErr()), q,
+        ReportJob.Request req = new ReportJob.Request(common.settings(), lakeKey.load(spec.commandLine().getErr()), quarter,
                 org == null || org.isBlank() ? null : org.strip(), traj, trajSource, matching, startWindowMonths, InputVersions.latest());
         return print(ReportJob.run(SparkSessions.forJob(common.settings()), req, params,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));

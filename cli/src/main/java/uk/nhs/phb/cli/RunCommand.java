@@ -2,7 +2,6 @@ package uk.nhs.phb.cli;
 
 import java.io.PrintWriter;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,7 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.batch.BatchRun;
 import uk.nhs.phb.jobs.batch.QuarterBatch;
 import uk.nhs.phb.schemas.Quarter;
@@ -30,13 +28,13 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     LakeKeyOption lakeKey;
 
-    @Option(names = "--quarter", paramLabel = "YYYY-YYQn", required = true,
+    @Option(names = "--quarter", paramLabel = "YYYY-YYQn", required = true, converter = QuarterConverter.class,
             description = "Financial-year quarter, e.g. 2025-26Q4; its last day is the reference date of every step.")
-    String quarter;
+    Quarter quarter;
 
-    @Option(names = "--extract-date", paramLabel = "DATE",
+    @Option(names = "--extract-date", paramLabel = "DATE", converter = IsoDate.class,
             description = "Day the landing extract was taken (yyyy-MM-dd); later dates are quarantined as future_date. Default: today")
-    String extractDate;
+    LocalDate extractDate;
 
     @Option(names = "--force", description = "Run every step, even those whose inputs have not changed since they last succeeded.")
     boolean force;
@@ -53,10 +51,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Quarter q = parseQuarter(quarter);
-        LocalDate extract = extractDate == null ? LocalDate.now() : parseDate(extractDate);
+        LocalDate extract = extractDate == null ? LocalDate.now() : extractDate;
         PrintWriter out = spec.commandLine().getOut();
-        BatchRun.Result r = QuarterBatch.of(common.settings(), lakeKey.load(spec.commandLine().getErr()), q,
+        BatchRun.Result r = QuarterBatch.of(common.settings(), lakeKey.load(spec.commandLine().getErr()), quarter,
                         new QuarterBatch.Options(extract, evaluate, retrain, extracts == null ? QuarterBatch.DEFAULT_EXTRACTS
                                 : extracts.stream().map(QuarterBatch.Extract::parse).toList()))
                 .force(force)
@@ -84,21 +81,5 @@ final class RunCommand implements Callable<Integer> {
                 out.flush();
             }
         };
-    }
-
-    static Quarter parseQuarter(String text) {
-        try {
-            return Quarter.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new InputException("--quarter: " + e.getMessage());
-        }
-    }
-
-    private static LocalDate parseDate(String text) {
-        try {
-            return LocalDate.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new InputException("--extract-date '" + text + "' is not a date (yyyy-MM-dd)");
-        }
     }
 }

@@ -23,9 +23,9 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--as-of", paramLabel = "DATE", required = true,
+    @Option(names = "--as-of", paramLabel = "DATE", required = true, converter = AsOfDate.class,
             description = "Reference date with features (yyyy-MM-dd, or a quarter YYYY-YYQn meaning its last day).")
-    String asOf;
+    LocalDate asOf;
 
     @Option(names = "--model", paramLabel = "ID",
             description = "A model id in <lake>/models, or the path of a model folder. Default: the one in <lake>/models/current.")
@@ -42,18 +42,17 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalDate date = FeaturesCommand.referenceDate(asOf);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("lake", common.lake);
-        params.put("as_of", date.toString());
+        params.put("as_of", asOf.toString());
         params.put("model", model);
         params.put("rules", rules == null ? null : rules.toString());
         params.put("priority", priority == null ? null : priority.toString());
         Map<String, Object> s = ScoreJob.run(SparkSessions.forJob(common.settings()), common.settings(),
-                new ScoreJob.Request(date, model, rules, priority), params,
+                new ScoreJob.Request(asOf, model, rules, priority), params,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder t = new StringBuilder();
-        t.append(String.format("Scored %,d persons at %s with %s (run %s)%n", (long) s.get("persons"), date, s.get("model_id"), s.get("run_id")));
+        t.append(String.format("Scored %,d persons at %s with %s (run %s)%n", (long) s.get("persons"), asOf, s.get("model_id"), s.get("run_id")));
         t.append(String.format("  mean risk of an emergency admission in 12 months %.3f; predicted 12-month cost £%,.0f%n",
                 (Double) s.get("mean_p_emergency_12m"), ((java.math.BigDecimal) s.get("predicted_cost_12m_total")).doubleValue()));
         t.append("  tiers: ").append(s.get("tiers")).append('\n');

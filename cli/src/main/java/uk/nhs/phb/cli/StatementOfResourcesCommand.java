@@ -28,9 +28,9 @@ final class StatementOfResourcesCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--as-of", paramLabel = "DATE", required = true,
+    @Option(names = "--as-of", paramLabel = "DATE", required = true, converter = AsOfDate.class,
             description = "Reference date of the budgets: yyyy-MM-dd, or a quarter YYYY-YYQn meaning its last day.")
-    String asOf;
+    LocalDate asOf;
 
     @Option(names = "--org", paramLabel = "CODE",
             description = "Only people of this organisation: an ICB, Sub-ICB location or local authority code. Default: everyone in the lake.")
@@ -43,7 +43,6 @@ final class StatementOfResourcesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalDate date = FeaturesCommand.referenceDate(asOf);
         if (org != null && !org.matches("[A-Za-z0-9]{3,9}")) {
             throw new InputException("--org '" + org + "' is not an organisation code (3 to 9 letters and digits, e.g. QWO, 15F or E08000035)");
         }
@@ -59,15 +58,15 @@ final class StatementOfResourcesCommand implements Callable<Integer> {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("lake", common.lake);
         params.put("out", common.out);
-        params.put("as_of", date.toString());
+        params.put("as_of", asOf.toString());
         params.put("org", org);
         params.put("pooling", pooling == null ? BudgetRules.POOLING : pooling.toString());
         Map<String, Object> s = StatementOfResourcesJob.run(SparkSessions.forJob(common.settings()), common.settings(),
-                new StatementOfResourcesJob.Request(date, org, rules), params, TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+                new StatementOfResourcesJob.Request(asOf, org, rules), params, TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         String text = String.format("Statement of resources at %s%s (run %s): %,d people with an indicative budget, %s a year%n"
                         + "  people per cohort (eligible / with a budget, small numbers suppressed): %s%n  written to %s (statement.html, "
                         + "statement.csv, services.csv, manifest.json)",
-                date, org == null ? "" : " for " + org, s.get("run_id"), (long) s.get("people"), BudgetCommand.pounds(s.get("total_annual_gbp")),
+                asOf, org == null ? "" : " for " + org, s.get("run_id"), (long) s.get("people"), BudgetCommand.pounds(s.get("total_annual_gbp")),
                 s.get("cohorts"), s.get("out")) + (s.containsKey("warning") ? "\n  warning: " + s.get("warning") : "");
         Output.print(spec.commandLine().getOut(), common.json, s, text);
         return 0;

@@ -26,10 +26,10 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     LakeKeyOption lakeKey;
 
-    @Option(names = "--as-of", paramLabel = "DATE", required = true,
-            description = "A quarter end inside the data (yyyy-MM-dd or YYYY-YYQn): training uses the quarter ends 15-24 months "
-                    + "before it, the test set 12 months before it.")
-    String asOf;
+    @Option(names = "--as-of", paramLabel = "DATE", required = true, converter = AsOfDate.QuarterEnd.class,
+            description = "A quarter end inside the data (yyyy-MM-dd or YYYY-YYQn, e.g. 2026-03-31 or 2025-26Q4; another day is "
+                    + "refused): training uses the quarter ends 15-24 months before it, the test set 12 months before it.")
+    LocalDate asOf;
 
     @Option(names = "--train-quarters", paramLabel = "N", defaultValue = "4",
             description = "Training reference dates: the N quarter ends from 15 months before --as-of backwards. Default: ${DEFAULT-VALUE}")
@@ -56,12 +56,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalDate date = FeaturesCommand.referenceDate(asOf);
         GbtRisk.Params d = GbtRisk.defaults();
         GbtRisk.Params p = new GbtRisk.Params(trees, d.maxNodes(), d.nodeSize(), d.shrinkage(), d.subsample(), d.patience());
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("lake", common.lake);
-        params.put("as_of", date.toString());
+        params.put("as_of", asOf.toString());
         params.put("train_quarters", trainQuarters);
         params.put("max_training_rows", maxTrainingRows);
         params.put("max_test_rows", maxTestRows);
@@ -71,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
         params.put("lake_key_file", lakeKey.file.toString());
         Map<String, Object> s = TrainJob.run(SparkSessions.forJob(common.settings()), common.settings(),
                 lakeKey.load(spec.commandLine().getErr()),
-                new TrainJob.Request(date, trainQuarters, maxTrainingRows, maxTestRows, seed, refreshFeatures, p, p), params,
+                new TrainJob.Request(asOf, trainQuarters, maxTrainingRows, maxTestRows, seed, refreshFeatures, p, p), params,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder t = new StringBuilder();
         t.append(String.format("Trained %s (run %s) on %s, tested on %s%n", s.get("model_id"), s.get("run_id"),

@@ -57,15 +57,6 @@ class ConfigErrorsCommandTest {
     }
 
     @Test
-    void quartersThatDoNotExistAreRefusedNamingTheValue() {
-        assertInputError(CliTest.run(args("features", "--as-of", "2025-26Q5")), "'2025-26Q5'", "YYYY-YYQn");
-        assertInputError(CliTest.run(args("features", "--as-of", "2025-27Q1")), "2025-27", "write 2025-26");
-        assertInputError(CliTest.run(args("features", "--as-of", "Q3")), "'Q3'");
-        assertInputError(CliTest.run(args("features", "--as-of", "2026-02-30")), "'2026-02-30'", "yyyy-MM-dd");
-        assertThat(dir.resolve("lake")).doesNotExist();
-    }
-
-    @Test
     void missingOpenAndWrongLakeKeysAreRefusedAndNeverPrinted() throws Exception {
         SecretKey right = SecretKey.generate();
         Path rightFile = dir.resolve("keys/lake.key");

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportCommandTest {
 
     @Test
-    void aBadQuarterMetricOrTrajectoryIsExit3NamingTheValue(@TempDir Path dir) throws Exception {
+    void aBadQuarterIsExit2AndABadMetricOrTrajectoryExit3NamingTheValue(@TempDir Path dir) throws Exception {
         CliTest.Run q = CliTest.run("report", "--quarter", "2025Q4", "--lake", dir.resolve("lake").toString());
-        assertThat(q.code()).isEqualTo(Main.EXIT_INPUT);
+        assertThat(q.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(q.err()).contains("--quarter").contains("2025Q4").contains("YYYY-YYQn");
         CliTest.Run m = CliTest.run("report", "--quarter", "2025-26Q4", "--match-on", "age");
         assertThat(m.code()).isEqualTo(Main.EXIT_INPUT);
