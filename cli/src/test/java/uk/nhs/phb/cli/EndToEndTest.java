@@ -166,6 +166,19 @@ class EndToEndTest {
             assertThat(printed.toString()).as("key printed").doesNotContain(b64).doesNotContain(b64.substring(0, 12));
         }
         everyTableIsCatalogued(spark, dir.resolve("lake"));
+        // what phb hands to people carries only their files; the landing it writes carries no checksum files either
+        try (var files = Files.walk(dir.resolve("out"))) {
+            List<String> noise = files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".crc") || n.startsWith("_SUCCESS") || n.startsWith("part-")).toList();
+            assertThat(noise).as("checksum, marker and part- files under out/").isEmpty();
+        }
+        try (var files = Files.walk(dir.resolve("out/extracts"))) {
+            assertThat(files.filter(p -> p.getFileName().toString().equals("extract.csv")).count()).as("a pseudonymised extract's data")
+                    .isPositive();
+        }
+        try (var files = Files.walk(dir.resolve("landing"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".crc")).toList()).isEmpty();
+        }
     }
 
     /** Every table the stages wrote is in the catalogue with exactly its columns, types and partitioning. */

@@ -90,6 +90,63 @@ public final class Files2 {
         }
     }
 
+    /**
+     * Gives the files Spark wrote into {@code folder} names a person can read, and removes what Spark and the file system
+     * leave beside them ({@code _SUCCESS}, {@code .crc}): the one data file becomes {@code <name>.<extension>}, several
+     * become {@code <name>-1.<extension>}, {@code <name>-2.<extension>} ... in Spark's order. Returns the new names.
+     */
+    public static java.util.List<String> nameSparkFiles(SparkSession spark, String folder, String name, String extension) {
+        FileSystem fs = plain(spark, folder);
+        Path dir = new Path(folder);
+        try {
+            java.util.List<Path> parts = new java.util.ArrayList<>();
+            for (var st : fs.listStatus(dir)) {
+                String n = st.getPath().getName();
+                if (n.startsWith("part-")) {
+                    parts.add(st.getPath());
+                } else if (n.startsWith("_") || n.startsWith(".")) {
+                    fs.delete(st.getPath(), false);
+                }
+            }
+            parts.sort(java.util.Comparator.comparing(Path::getName));
+            java.util.List<String> names = new java.util.ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                String target = parts.size() == 1 ? name + "." + extension : name + "-" + (i + 1) + "." + extension;
+                if (!fs.rename(parts.get(i), new Path(dir, target))) {
+                    throw new InputException("cannot rename " + parts.get(i) + " to " + target + " in " + folder + "; check permissions");
+                }
+                names.add(target);
+            }
+            return names;
+        } catch (IOException e) {
+            throw new InputException("cannot name the files in " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes, anywhere under {@code folder}, the {@code .crc} checksum files a local disk writes beside Spark's files and
+     * the {@code _SUCCESS} markers Spark writes: they are not for the people a folder goes to, and a stale {@code .crc}
+     * makes Hadoop refuse a file someone corrected by hand.
+     */
+    public static void removeSideFiles(SparkSession spark, String folder) {
+        FileSystem fs = plain(spark, folder);
+        try {
+            var it = fs.listFiles(new Path(folder), true);
+            java.util.List<Path> side = new java.util.ArrayList<>();
+            while (it.hasNext()) {
+                Path p = it.next().getPath();
+                if (p.getName().endsWith(".crc") || p.getName().equals("_SUCCESS")) {
+                    side.add(p);
+                }
+            }
+            for (Path p : side) {
+                fs.delete(p, false);
+            }
+        } catch (IOException e) {
+            throw new InputException("cannot tidy " + folder + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Removes a staging folder left by a failed step; never throws. */
     public static void discard(SparkSession spark, String staging) {
         try {

@@ -105,6 +105,7 @@ public final class AnonymiseJob {
             try {
                 AnonymiseTable.apply(data, result.transformation()).write().option("header", true).option("sep", req.delimiter())
                         .csv(staging + "/data");
+                Files2.nameSparkFiles(spark, staging + "/data", "anonymised", "csv");
                 progress.stage("verify");
                 Dataset<Row> written = spark.read().option("header", true).option("sep", req.delimiter()).csv(staging + "/data");
                 VerifyAnonymity verifier = VerifyAnonymity.of(AnonymiseTable.frequencySet(written, qis, req.sensitive()));

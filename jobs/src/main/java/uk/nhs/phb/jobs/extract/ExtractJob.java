@@ -514,6 +514,7 @@ public final class ExtractJob {
         released = sortKey == null ? released.orderBy(PSEUDONYM) : released.orderBy(col("_sort").asc_nulls_last(), col(PSEUDONYM));
         released = PersonView.flat(released.drop("_sort"));
         released.coalesce(1).write().option("header", true).csv(staging + "/data");
+        Files2.nameSparkFiles(spark, staging + "/data", "extract", "csv");
         long rows = spark.read().option("header", true).csv(staging + "/data").count();
         List<String> columns = List.of(released.columns());
         manifest.put("columns", columnList(released));
@@ -869,6 +870,7 @@ public final class ExtractJob {
                 try {
                     Row c = found.agg(count(lit(1)), count(col("person_id"))).first();
                     found.orderBy(PSEUDONYM).coalesce(1).write().option("header", true).csv(staging + "/lookup");
+                    Files2.nameSparkFiles(spark, staging + "/lookup", "lookup", "csv");
                     checksums(spark, staging);
                     Files2.publish(spark, staging, out, force);
                     Map<String, Object> s = new LinkedHashMap<>();

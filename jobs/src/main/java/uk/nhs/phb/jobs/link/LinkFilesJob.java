@@ -55,6 +55,8 @@ public final class LinkFilesJob {
                     .select(col("entity_key").alias("left_id"), col("candidate_key").alias("candidate_right_id"),
                             col("match_weight"), col("match_probability"), col("reason"))
                     .write().option("header", true).csv(staging + "/review");
+            Files2.nameSparkFiles(spark, staging + "/links", "links", "csv");
+            Files2.nameSparkFiles(spark, staging + "/review", "review", "csv");
             Dataset<Row> written = spark.read().option("header", true).csv(staging + "/links");
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("left_records", written.count());

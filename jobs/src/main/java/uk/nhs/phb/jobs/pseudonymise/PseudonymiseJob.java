@@ -116,11 +116,13 @@ public final class PseudonymiseJob {
                 manifest.put("encoding", "HMAC-SHA256 tokens (base64url); names as 1024-bit CLK Bloom filters, bigrams, 15 hashes");
                 Files2.writeText(spark, staging + "/_pseudonymise.json", new ObjectMapper().writerWithDefaultPrettyPrinter()
                         .writeValueAsString(manifest));
+                Files2.removeSideFiles(spark, staging);
                 Files2.publish(spark, staging, req.out(), req.force());
                 if (req.lookupOut() != null) {
                     progress.stage("write lookup");
                     String lookupStaging = Files2.stagingFor(req.lookupOut());
                     Pseudonymise.lookup(input, req.mapping(), req.key()).write().option("header", true).csv(lookupStaging);
+                    Files2.removeSideFiles(spark, lookupStaging);
                     Files2.publish(spark, lookupStaging, req.lookupOut(), req.force());
                 }
                 return result;
