@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,17 +61,8 @@ final class BudgetCommand implements Callable<Integer> {
             throw new InputException("--min-cell must be at least 1, got " + minCell);
         }
         BudgetRules rules = rules();
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("lake", common.lake);
-        params.put("as_of", asOf.toString());
-        params.put("lake_key_file", lakeKey.file.toString());
-        params.put("pooling", pooling == null ? BudgetRules.POOLING : pooling.toString());
-        params.put("unit_costs", unitCosts == null ? BudgetRules.UNIT_COSTS : unitCosts.toString());
-        params.put("chair_costs", chairCosts == null ? BudgetRules.WHEELCHAIR_COSTS : chairCosts.toString());
-        params.put("min_cell", minCell);
-        params.put("evaluate", evaluate);
         Map<String, Object> s = BudgetJob.run(SparkSessions.forJob(common.settings()), common.settings(),
-                lakeKey.load(spec.commandLine().getErr()), new BudgetJob.Request(asOf, rules, minCell, evaluate), params,
+                lakeKey.load(spec.commandLine().getErr()), new BudgetJob.Request(asOf, rules, minCell, evaluate),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder text = new StringBuilder(String.format("Indicative budgets at %s for %,d people (run %s): %,d lines, %s a year in all%n",
                 asOf, (long) s.get("people"), s.get("run_id"), (long) s.get("lines"), pounds(s.get("total_annual_gbp"))));

@@ -1,7 +1,6 @@
 package uk.nhs.phb.cli;
 
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,11 +32,7 @@ final class EligibilityCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("lake", common.lake);
-        params.put("person", person);
-        params.put("as_of", asOf == null ? null : asOf.toString());
-        Map<String, Object> s = EligibilityLookup.run(SparkSessions.forJob(common.settings()), common.settings(), person, asOf, params,
+        Map<String, Object> s = EligibilityLookup.run(SparkSessions.forJob(common.settings()), common.settings(), person, asOf,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder t = new StringBuilder();
         t.append(String.format("Person %s at %s (rules %s)%n", s.get("person_id"), s.get("reference_date"), s.get("rules_version")));

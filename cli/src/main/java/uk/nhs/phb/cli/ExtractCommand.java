@@ -2,7 +2,6 @@ package uk.nhs.phb.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -92,15 +91,8 @@ final class ExtractCommand implements Callable<Integer> {
             }
         }
         ExtractPurposes purposes = purposesFile == null ? ExtractPurposes.defaults() : ExtractPurposes.fromFile(purposesFile);
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("lake", common.lake);
-        params.put("out", common.out);
-        params.put("lake_key_file", lakeKey.file.toString());
-        if (purposesFile != null) {
-            params.put("purposes_file", purposesFile.toString());
-        }
         return print(ExtractJob.run(SparkSessions.forJob(common.settings()), new ExtractJob.Request(common.settings(),
-                lakeKey.load(spec.commandLine().getErr()), purposes, purpose, recipient, quarter, lv, practice), params,
+                lakeKey.load(spec.commandLine().getErr()), purposes, purpose, recipient, quarter, lv, practice),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
     }
 
@@ -114,14 +106,7 @@ final class ExtractCommand implements Callable<Integer> {
         ExtractPurposes purposes = purposesFile == null ? ExtractPurposes.defaults() : ExtractPurposes.fromFile(purposesFile);
         ExtractJob.Request req = ExtractJob.Request.replaying(common.settings(), lakeKey.load(spec.commandLine().getErr()), purposes,
                 AuditLog.of(common.settings()).show(asOfRun));
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("lake", common.lake);
-        params.put("out", common.out);
-        params.put("lake_key_file", lakeKey.file.toString());
-        if (purposesFile != null) {
-            params.put("purposes_file", purposesFile.toString());
-        }
-        return print(ExtractJob.run(SparkSessions.forJob(common.settings()), req, params,
+        return print(ExtractJob.run(SparkSessions.forJob(common.settings()), req,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
     }
 
@@ -176,11 +161,8 @@ final class ExtractCommand implements Callable<Integer> {
                 throw new InputException("--lookup-out " + lookupOut + " is inside the extracts folder, where it could be sent with an "
                         + "extract; write it where only the key holder can read it");
             }
-            Map<String, Object> params = new LinkedHashMap<>();
-            params.put("lake", common.lake);
-            params.put("lake_key_file", lakeKey.file.toString());
             Map<String, Object> s = ExtractJob.reidentify(SparkSessions.forJob(common.settings()), common.settings(),
-                    lakeKey.load(spec.commandLine().getErr()), recipient, in, lookupOut, force, params,
+                    lakeKey.load(spec.commandLine().getErr()), recipient, in, lookupOut, force,
                     TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
             Output.print(spec.commandLine().getOut(), common.json, s, String.format(
                     "Re-identified %,d of %,d pseudonyms of %s (%,d not made for this recipient by this lake); lookup in %s/lookup (run %s)",

@@ -1,7 +1,6 @@
 package uk.nhs.phb.cli;
 
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,12 +29,8 @@ final class FeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("lake", common.lake);
-        params.put("as_of", asOf.toString());
-        params.put("lake_key_file", lakeKey.file.toString());
         Map<String, Object> s = FeaturesJob.run(SparkSessions.forJob(common.settings()), common.settings(),
-                lakeKey.load(spec.commandLine().getErr()), asOf, params, TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+                lakeKey.load(spec.commandLine().getErr()), asOf, TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         String text = String.format("Features for %,d persons at %s (run %s)%n  mean emergency admissions in 12 months %.3f, mean eFI %.3f%n"
                         + "  spend in 12 months across sectors: %s%n  table %s",
                 (long) s.get("persons"), asOf, s.get("run_id"), s.get("mean_emergency_admissions_365d"), s.get("mean_efi"),

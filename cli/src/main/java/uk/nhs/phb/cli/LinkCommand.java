@@ -1,6 +1,5 @@
 package uk.nhs.phb.cli;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -68,14 +67,8 @@ final class LinkCommand implements Callable<Integer> {
         if (left != null) {
             return linkFiles(spark, settings);
         }
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("lake", common.lake);
-        params.put("match_weight", matchWeight);
-        params.put("review_weight", reviewWeight);
-        params.put("lake_key_file", lakeKey.file.toString());
-        params.put("evaluate", evaluate);
         LinkJob.Result r = LinkJob.run(spark, new LinkJob.Request(common.settings(), lakeKey.load(spec.commandLine().getErr()),
-                settings, LinkJob.thisYear(), evaluate), params, TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+                settings, LinkJob.thisYear(), evaluate), TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         Map<String, Object> s = r.summary();
         StringBuilder text = new StringBuilder();
         text.append(String.format("Linked %,d entities into %,d persons (run %s)%n", (long) s.get("entities"), (long) s.get("persons"), r.runId()));

@@ -5,7 +5,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -111,22 +110,9 @@ final class ReportCommand implements Callable<Integer> {
             }
             trajSource = trajectory.toString();
         }
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("lake", common.lake);
-        params.put("out", common.out);
-        params.put("quarter", quarter.toString());
-        params.put("org", org);
-        params.put("trajectory", trajSource);
-        params.put("did_start_window_months", startWindowMonths);
-        params.put("caliper_sd", caliperSd);
-        params.put("match_on", matchOn);
-        params.put("with_replacement", replacement);
-        params.put("bootstrap_replicates", replicates);
-        params.put("bootstrap_seed", seed);
-        params.put("lake_key_file", lakeKey.file.toString());
         ReportJob.Request req = new ReportJob.Request(common.settings(), lakeKey.load(spec.commandLine().getErr()), quarter,
                 org == null || org.isBlank() ? null : org.strip(), traj, trajSource, matching, startWindowMonths, InputVersions.latest());
-        return print(ReportJob.run(SparkSessions.forJob(common.settings()), req, params,
+        return print(ReportJob.run(SparkSessions.forJob(common.settings()), req,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
     }
 
@@ -137,11 +123,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         ReportJob.Request req = ReportJob.Request.replaying(common.settings(), lakeKey.load(spec.commandLine().getErr()),
                 AuditLog.of(common.settings()).show(asOfRun));
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("lake", common.lake);
-        params.put("out", common.out);
-        params.put("lake_key_file", lakeKey.file.toString());
-        return print(ReportJob.run(SparkSessions.forJob(common.settings()), req, params,
+        return print(ReportJob.run(SparkSessions.forJob(common.settings()), req,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
     }
 

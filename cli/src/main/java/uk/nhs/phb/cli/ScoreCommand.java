@@ -2,7 +2,6 @@ package uk.nhs.phb.cli;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,14 +41,8 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("lake", common.lake);
-        params.put("as_of", asOf.toString());
-        params.put("model", model);
-        params.put("rules", rules == null ? null : rules.toString());
-        params.put("priority", priority == null ? null : priority.toString());
         Map<String, Object> s = ScoreJob.run(SparkSessions.forJob(common.settings()), common.settings(),
-                new ScoreJob.Request(asOf, model, rules, priority), params,
+                new ScoreJob.Request(asOf, model, rules, priority),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder t = new StringBuilder();
         t.append(String.format("Scored %,d persons at %s with %s (run %s)%n", (long) s.get("persons"), asOf, s.get("model_id"), s.get("run_id")));

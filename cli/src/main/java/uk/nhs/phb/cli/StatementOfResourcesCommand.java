@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -55,14 +54,8 @@ final class StatementOfResourcesCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new InputException(e.getMessage() + "; fix the file and run again", e);
         }
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("lake", common.lake);
-        params.put("out", common.out);
-        params.put("as_of", asOf.toString());
-        params.put("org", org);
-        params.put("pooling", pooling == null ? BudgetRules.POOLING : pooling.toString());
         Map<String, Object> s = StatementOfResourcesJob.run(SparkSessions.forJob(common.settings()), common.settings(),
-                new StatementOfResourcesJob.Request(asOf, org, rules), params, TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+                new StatementOfResourcesJob.Request(asOf, org, rules), TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         String text = String.format("Statement of resources at %s%s (run %s): %,d people with an indicative budget, %s a year%n"
                         + "  people per cohort (eligible / with a budget, small numbers suppressed): %s%n  written to %s (statement.html, "
                         + "statement.csv, services.csv, manifest.json)",

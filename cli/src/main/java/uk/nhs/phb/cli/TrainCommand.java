@@ -1,7 +1,6 @@
 package uk.nhs.phb.cli;
 
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -58,19 +57,9 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         GbtRisk.Params d = GbtRisk.defaults();
         GbtRisk.Params p = new GbtRisk.Params(trees, d.maxNodes(), d.nodeSize(), d.shrinkage(), d.subsample(), d.patience());
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("lake", common.lake);
-        params.put("as_of", asOf.toString());
-        params.put("train_quarters", trainQuarters);
-        params.put("max_training_rows", maxTrainingRows);
-        params.put("max_test_rows", maxTestRows);
-        params.put("trees", trees);
-        params.put("seed", seed);
-        params.put("refresh_features", refreshFeatures);
-        params.put("lake_key_file", lakeKey.file.toString());
         Map<String, Object> s = TrainJob.run(SparkSessions.forJob(common.settings()), common.settings(),
                 lakeKey.load(spec.commandLine().getErr()),
-                new TrainJob.Request(asOf, trainQuarters, maxTrainingRows, maxTestRows, seed, refreshFeatures, p, p), params,
+                new TrainJob.Request(asOf, trainQuarters, maxTrainingRows, maxTestRows, seed, refreshFeatures, p, p),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder t = new StringBuilder();
         t.append(String.format("Trained %s (run %s) on %s, tested on %s%n", s.get("model_id"), s.get("run_id"),

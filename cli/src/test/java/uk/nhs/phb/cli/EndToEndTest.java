@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -21,9 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.SparkSessions;
+import uk.nhs.phb.jobs.batch.BatchRun;
+import uk.nhs.phb.jobs.batch.QuarterBatch;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.schemas.LakeTable;
 import uk.nhs.phb.schemas.LakeTables;
+import uk.nhs.phb.schemas.Quarter;
 
 /**
  * The foundation end to end through the real commands: a synthetic population is generated, ingested,
@@ -120,6 +124,7 @@ class EndToEndTest {
                 .filter(col("entry_date").isNull().or(col("entry_date").leq("2026-03-31")).and(col("exit_date").isNull().or(col("exit_date").gt("2026-03-31"))))
                 .count();
         assertThat(features.get("persons").asLong()).isBetween((long) (expectedPersons * 0.97), expectedPersons);
+        featuresRecordTheSameParametersInABatchAsAlone(spark, SecretKey.fromFile(lakeKey), features.get("run_id").asText());
 
         // extracts with the built-in purposes: the synthetic opt-out list reaches people through the person index, and a
         // commissioning extract for a DSCRO leaves them out; the publication holds only suppressed counts
@@ -179,6 +184,30 @@ class EndToEndTest {
         try (var files = Files.walk(dir.resolve("landing"))) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".crc")).toList()).isEmpty();
         }
+    }
+
+    /** The batch's features step, run as {@code phb run} runs it, records what {@code phb features} alone recorded. */
+    private void featuresRecordTheSameParametersInABatchAsAlone(SparkSession spark, SecretKey lakeKey, String aloneRunId) throws Exception {
+        JobSettings settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(), dir.resolve("out").toString(),
+                "local[2]", false);
+        BatchRun.Step step = QuarterBatch.steps(settings, lakeKey, Quarter.parse("2025-26Q4"),
+                QuarterBatch.Options.of(LocalDate.parse("2026-11-01"), false)).stream().filter(s -> s.name().equals("features")).findFirst()
+                .orElseThrow();
+        BatchRun.Result batch = BatchRun.of(settings, "parameters", List.of(step), Map.of()).execute();
+        String batchRunId = batch.steps().get(0).runId();
+        Map<String, JsonNode> recorded = new HashMap<>();
+        for (Row r : spark.read().format("delta").load(settings.lakeLayout().runs()).filter(col("status").equalTo("SUCCEEDED"))
+                .filter(col("run_id").isin(aloneRunId, batchRunId)).select("run_id", "parameters").collectAsList()) {
+            recorded.put(r.getString(0), JSON.readTree(r.getString(1)));
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode inBatch = (com.fasterxml.jackson.databind.node.ObjectNode) recorded.get(batchRunId);
+        assertThat(inBatch.get("batch_run_id").asText()).as("the batch's own tag").isEqualTo(batch.runId());
+        assertThat(inBatch.get("step_key").asText()).isEqualTo("features@2026-03-31");
+        inBatch.remove(List.of("batch_run_id", "step_key"));
+        assertThat(inBatch).isEqualTo(recorded.get(aloneRunId));
+        assertThat(inBatch.get("as_of").asText()).isEqualTo("2026-03-31");
+        assertThat(inBatch.get("lake_key_fingerprint").asText()).isEqualTo(lakeKey.fingerprint());
+        assertThat(inBatch.toString()).doesNotContain(dir.resolve("keys").toString());
     }
 
     /** Every table the stages wrote is in the catalogue with exactly its columns, types and partitioning. */

@@ -21,6 +21,7 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.schemas.LakeTables;
 
@@ -39,8 +40,9 @@ class ExplainCommandTest {
     void theTrailNamesEveryRowRunRuleAndTableVersion() throws Exception {
         SparkSession spark = SparkSessions.forJob(new JobSettings("lake", "landing", "out", "local[2]", false));
         Lake lake = new Lake(dir.resolve("lake").toString());
+        JobSettings settings = new JobSettings(lake.root(), "landing", "out", "local[2]", false);
 
-        JobRun link = JobRun.start(spark, lake, "link", Map.of("lake", lake.root()), Progress.NONE);
+        JobRun link = JobRun.start(spark, lake, "link", RunParameters.of(settings, null), Progress.NONE);
         link.input(LakeTables.bronze("patients"), 4);
         StructType index = new StructType().add("source", DataTypes.StringType).add("entity_hash", DataTypes.StringType)
                 .add("person_id", DataTypes.StringType).add("method", DataTypes.StringType).add("match_weight", DataTypes.DoubleType);
@@ -51,7 +53,7 @@ class ExplainCommandTest {
         link.output(LakeTables.PERSON_INDEX, 0, 3);
         link.succeeded();
 
-        JobRun features = JobRun.start(spark, lake, "features", Map.of("as_of", "2026-03-31"), Progress.NONE);
+        JobRun features = JobRun.start(spark, lake, "features", RunParameters.of(settings, null).with("as_of", "2026-03-31"), Progress.NONE);
         features.input(LakeTables.PERSON_INDEX, 0);
         StructType feat = new StructType().add("person_id", DataTypes.StringType).add("reference_date", DataTypes.DateType)
                 .add("age", DataTypes.IntegerType).add("run_id", DataTypes.StringType);
@@ -65,7 +67,7 @@ class ExplainCommandTest {
         features.output(LakeTables.PERSON_FEATURES, 1, 2);
         features.succeeded();
 
-        JobRun score = JobRun.start(spark, lake, "score", Map.of("quarter", "2025-26Q4"), Progress.NONE);
+        JobRun score = JobRun.start(spark, lake, "score", RunParameters.of(settings, null).with("quarter", "2025-26Q4"), Progress.NONE);
         score.input(LakeTables.PERSON_FEATURES, 1);
         StructType elig = new StructType().add("person_id", DataTypes.StringType).add("reference_date", DataTypes.DateType)
                 .add("cohort", DataTypes.StringType).add("basis", DataTypes.StringType).add("rule_id", DataTypes.StringType)

@@ -22,8 +22,8 @@ import uk.nhs.phb.schemas.LakeTables;
 /**
  * One execution of a job: its run id, the tables it read and wrote (with Delta versions), its counts and
  * its outcome, recorded in {@code audit/runs}. A RUNNING row is appended when it starts and a final row
- * (SUCCEEDED or FAILED) when it ends, so a crashed run stays visible as RUNNING. Parameters must already
- * be free of secrets: callers pass paths to key files, never keys.
+ * (SUCCEEDED or FAILED) when it ends, so a crashed run stays visible as RUNNING. Its parameters are the job's own
+ * ({@link RunParameters}): keys appear only by fingerprint.
  */
 public final class JobRun implements AutoCloseable {
     public static final StructType SCHEMA = LakeTables.RUNS.schema();
@@ -49,11 +49,11 @@ public final class JobRun implements AutoCloseable {
     private long stageStart;
     private boolean ended;
 
-    private JobRun(SparkSession spark, Lake lake, String command, Map<String, Object> parameters, Progress progress) {
+    private JobRun(SparkSession spark, Lake lake, String command, RunParameters parameters, Progress progress) {
         this.spark = spark;
         this.lake = lake;
         this.command = command;
-        this.parameters = new LinkedHashMap<>(parameters);
+        this.parameters = new LinkedHashMap<>(parameters.values());
         Map<String, Object> batch = BATCH.get();
         if (batch != null) {
             this.parameters.putAll(batch);
@@ -66,7 +66,7 @@ public final class JobRun implements AutoCloseable {
     }
 
     /** Starts a run and appends its RUNNING record. */
-    public static JobRun start(SparkSession spark, Lake lake, String command, Map<String, Object> parameters, Progress progress) {
+    public static JobRun start(SparkSession spark, Lake lake, String command, RunParameters parameters, Progress progress) {
         JobRun run = new JobRun(spark, lake, command, parameters, progress);
         run.append("RUNNING", null, null);
         return run;

@@ -11,6 +11,7 @@ import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.SparkWork;
 import uk.nhs.phb.jobs.ingest.IngestJob;
@@ -131,7 +132,7 @@ public final class BatchRun {
         params.put("force", force);
         StepLedger ledger = new StepLedger(spark, settings);
         List<StepOutcome> outcomes = new ArrayList<>();
-        try (JobRun batch = JobRun.start(spark, settings.lakeLayout(), COMMAND, params, Progress.NONE)) {
+        try (JobRun batch = JobRun.start(spark, settings.lakeLayout(), COMMAND, RunParameters.of(settings, null).withAll(params), Progress.NONE)) {
             for (int i = 0; i < steps.size(); i++) {
                 Step step = steps.get(i);
                 listener.starting(i + 1, steps.size(), step);

@@ -8,18 +8,19 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobSettings;
+
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.budget.BudgetJob;
 import uk.nhs.phb.jobs.extract.ExtractJob;
 import uk.nhs.phb.jobs.extract.ExtractPurposes;
+import uk.nhs.phb.jobs.features.FeaturesJob;
+import uk.nhs.phb.jobs.ingest.IngestJob;
+import uk.nhs.phb.jobs.link.LinkJob;
 import uk.nhs.phb.jobs.report.ReportJob;
 import uk.nhs.phb.jobs.score.ScoreJob;
 import uk.nhs.phb.jobs.train.ModelRegistry;
 import uk.nhs.phb.jobs.train.TrainJob;
 import uk.nhs.phb.models.budget.BudgetRules;
-import uk.nhs.phb.jobs.features.FeaturesJob;
-import uk.nhs.phb.jobs.ingest.IngestJob;
-import uk.nhs.phb.jobs.link.LinkJob;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.link.LinkPersons;
 import uk.nhs.phb.schemas.Quarter;
@@ -67,43 +68,47 @@ public final class QuarterBatch {
     }
 
     public static BatchRun of(JobSettings settings, SecretKey lakeKey, Quarter quarter, Options options) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("quarter", quarter.toString());
+        parameters.put("as_of", quarter.end().toString());
+        parameters.put("extract_date", options.extractDate().toString());
+        return BatchRun.of(settings, quarter.toString(), steps(settings, lakeKey, quarter, options), parameters);
+    }
+
+    /**
+     * The batch's steps, each calling its job with the settings it would get alone from its command's defaults; the job
+     * records its own parameters, so a step records the same parameters in a batch as alone.
+     */
+    public static List<BatchRun.Step> steps(JobSettings settings, SecretKey lakeKey, Quarter quarter, Options options) {
         LocalDate asOf = quarter.end();
         List<BatchRun.Step> steps = new ArrayList<>();
         steps.add(new BatchRun.Step("ingest", "ingest@" + options.extractDate(), true, (spark, progress) ->
                 IngestJob.of(settings).extractDate(options.extractDate()).progress(progress).execute().toMap()));
         steps.add(new BatchRun.Step("link", "link" + (options.evaluate() ? "+evaluate" : ""), false, (spark, progress) ->
                 LinkJob.run(spark, new LinkJob.Request(settings, lakeKey, LinkPersons.Settings.defaults(), asOf.getYear(),
-                        options.evaluate()), Map.of("batch_step", "link"), progress).summary()));
+                        options.evaluate()), progress).summary()));
         steps.add(new BatchRun.Step("features", "features@" + asOf, false, (spark, progress) ->
-                FeaturesJob.run(spark, settings, lakeKey, asOf, Map.of("as_of", asOf.toString()), progress)));
+                FeaturesJob.run(spark, settings, lakeKey, asOf, progress)));
         SparkSession session = SparkSessions.forJob(settings);
         if (options.retrain() || ModelRegistry.current(session, settings.lakeLayout()) == null) {
             steps.add(new BatchRun.Step("train", "train@" + asOf, false, (spark, progress) ->
-                    TrainJob.run(spark, settings, lakeKey, TrainJob.Request.defaults(asOf), Map.of("as_of", asOf.toString()), progress)));
+                    TrainJob.run(spark, settings, lakeKey, TrainJob.Request.defaults(asOf), progress)));
         }
         steps.add(new BatchRun.Step("score", "score@" + asOf, false, (spark, progress) ->
-                ScoreJob.run(spark, settings, new ScoreJob.Request(asOf, null, null, null), Map.of("as_of", asOf.toString()), progress)));
+                ScoreJob.run(spark, settings, new ScoreJob.Request(asOf, null, null, null), progress)));
         steps.add(new BatchRun.Step("budget", "budget@" + asOf + (options.evaluate() ? "+evaluate" : ""), false, (spark, progress) ->
                 BudgetJob.run(spark, settings, lakeKey, new BudgetJob.Request(asOf, BudgetRules.defaults(), BudgetJob.Request.DEFAULT_MIN_CELL,
-                        options.evaluate()), Map.of("as_of", asOf.toString()), progress)));
+                        options.evaluate()), progress)));
         steps.add(new BatchRun.Step("report", "report@" + quarter, false, (spark, progress) ->
-                ReportJob.run(spark, ReportJob.Request.defaults(settings, lakeKey, quarter, null), Map.of("quarter", quarter.toString()),
-                        progress)));
+                ReportJob.run(spark, ReportJob.Request.defaults(settings, lakeKey, quarter, null), progress)));
         ExtractPurposes purposes = ExtractPurposes.defaults();
         for (Extract e : options.extracts()) {
             purposes.purpose(e.purpose());   // an unknown purpose fails before anything runs
             steps.add(new BatchRun.Step("extract " + e.purpose() + ":" + e.recipient(),
                     "extract:" + e.purpose() + ":" + e.recipient() + "@" + quarter, false, (spark, progress) ->
                     ExtractJob.run(spark, new ExtractJob.Request(settings, lakeKey, purposes, e.purpose(), e.recipient(), quarter, null, null),
-                            Map.of("quarter", quarter.toString(), "purpose", e.purpose(), "recipient", e.recipient()), progress)));
+                            progress)));
         }
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("quarter", quarter.toString());
-        parameters.put("as_of", asOf.toString());
-        parameters.put("extract_date", options.extractDate().toString());
-        parameters.put("lake", settings.lake());
-        parameters.put("landing", settings.landing());
-        parameters.put("out", settings.out());
-        return BatchRun.of(settings, quarter.toString(), steps, parameters);
+        return steps;
     }
 }

@@ -25,6 +25,7 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.models.budget.BudgetRules;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.budget.BudgetEvaluation;
@@ -57,8 +58,7 @@ public final class BudgetJob {
     private BudgetJob() {
     }
 
-    public static Map<String, Object> run(SparkSession spark, JobSettings settings, SecretKey lakeKey, Request req,
-                                          Map<String, Object> parameters, Progress progress) {
+    public static Map<String, Object> run(SparkSession spark, JobSettings settings, SecretKey lakeKey, Request req, Progress progress) {
         Lake lake = settings.lakeLayout();
         String date = req.asOf().toString();
         String featuresPath = lake.path(LakeTables.PERSON_FEATURES);
@@ -88,7 +88,9 @@ public final class BudgetJob {
             }
         }
         long t0 = System.nanoTime();
-        try (JobRun run = JobRun.start(spark, lake, "budget", parameters, progress)) {
+        try (JobRun run = JobRun.start(spark, lake, "budget", RunParameters.of(settings, lakeKey).with("as_of", req.asOf())
+                .with("pooling", req.rules().poolingSource()).with("rules_version", req.rules().version()).with("min_cell", req.minCell())
+                .with("evaluate", req.evaluate()), progress)) {
             try {
                 run.stage("read inputs");
                 Dataset<Row> features = DeltaTables.read(spark, lake, LakeTables.PERSON_FEATURES)

@@ -24,6 +24,7 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.models.budget.BudgetRules;
 import uk.nhs.phb.models.budget.StatementOfResources;
 import uk.nhs.phb.models.disclosure.SmallNumbers;
@@ -46,8 +47,7 @@ public final class StatementOfResourcesJob {
     private StatementOfResourcesJob() {
     }
 
-    public static Map<String, Object> run(SparkSession spark, JobSettings settings, Request req, Map<String, Object> parameters,
-                                          Progress progress) {
+    public static Map<String, Object> run(SparkSession spark, JobSettings settings, Request req, Progress progress) {
         Lake lake = settings.lakeLayout();
         String date = req.asOf().toString();
         String budgetsPath = lake.path(LakeTables.INDICATIVE_BUDGETS);
@@ -60,7 +60,9 @@ public final class StatementOfResourcesJob {
             throw new InputException("no gold/phb_eligibility in " + lake.root() + "; run 'phb score --as-of " + date + "' first");
         }
         long t0 = System.nanoTime();
-        try (JobRun run = JobRun.start(spark, lake, "statement-of-resources", parameters, progress)) {
+        try (JobRun run = JobRun.start(spark, lake, "statement-of-resources", RunParameters.of(settings, null)
+                .with("as_of", req.asOf()).with("org", req.org()).with("pooling", req.rules().poolingSource())
+                .with("rules_version", req.rules().version()), progress)) {
             try {
                 run.stage("read budgets");
                 org.apache.spark.sql.Column day = col("reference_date").equalTo(lit(date).cast(DataTypes.DateType));

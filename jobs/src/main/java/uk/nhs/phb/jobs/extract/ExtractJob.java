@@ -49,6 +49,7 @@ import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.ProviderFiles;
+import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.anonymise.AnonymiseJob;
 import uk.nhs.phb.jobs.audit.AuditLog;
 import uk.nhs.phb.models.anonymise.LossMeasure;
@@ -136,7 +137,7 @@ public final class ExtractJob {
     }
 
     /** Makes the extract; returns the summary ({@code --json} keys in docs/CLI.md). */
-    public static Map<String, Object> run(SparkSession spark, Request req, Map<String, Object> parameters, Progress progress) {
+    public static Map<String, Object> run(SparkSession spark, Request req, Progress progress) {
         long t0 = System.nanoTime();
         ExtractPurposes.Purpose purpose = req.purposes().purpose(req.purpose());
         IdentityLevel level = req.level() == null ? purpose.defaultLevel() : req.level();
@@ -168,18 +169,14 @@ public final class ExtractJob {
             requireOptOutInputs(spark, lake, inputVersions, purpose, level, rules);
         }
 
-        Map<String, Object> params = new LinkedHashMap<>(parameters);
-        params.put("purpose", purpose.name());
-        params.put("recipient", recipient);
-        params.put("quarter", req.quarter().toString());
-        params.put("level", level.name());
+        RunParameters params = RunParameters.of(req.settings(), req.lakeKey()).with("purpose", purpose.name()).with("recipient", recipient)
+                .with("quarter", req.quarter()).with("level", level.name());
         if (practice != null) {
-            params.put("practice", practice);
+            params.with("practice", practice);
         }
-        params.put("purposes_source", req.purposes().source());
-        params.put("purposes_sha256", req.purposes().sha256());
+        params.with("purposes_source", req.purposes().source()).with("purposes_sha256", req.purposes().sha256());
         if (replayed != null) {
-            params.put("regenerates_run", replayed);
+            params.with("regenerates_run", replayed);
         }
         List<Dataset<Row>> cached = new ArrayList<>();
         String staging = Files2.stagingFor(target);
@@ -821,7 +818,7 @@ public final class ExtractJob {
      * number. Recorded in {@code audit/runs} as {@code extract-reidentify}.
      */
     public static Map<String, Object> reidentify(SparkSession spark, JobSettings settings, SecretKey lakeKey, String recipientName,
-                                                 String in, String out, boolean force, Map<String, Object> parameters, Progress progress) {
+                                                 String in, String out, boolean force, Progress progress) {
         long t0 = System.nanoTime();
         String recipient;
         try {
@@ -838,10 +835,7 @@ public final class ExtractJob {
         if (!Arrays.asList(asked.columns()).contains(PSEUDONYM)) {
             throw new InputException(in + " has no column '" + PSEUDONYM + "'; its columns are " + List.of(asked.columns()));
         }
-        Map<String, Object> params = new LinkedHashMap<>(parameters);
-        params.put("recipient", recipient);
-        params.put("in", in);
-        params.put("out", out);
+        RunParameters params = RunParameters.of(settings, lakeKey).with("recipient", recipient).with("in", in).with("lookup_out", out);
         String staging = Files2.stagingFor(out);
         try (JobRun run = JobRun.start(spark, lake, COMMAND + "-reidentify", params, progress)) {
             try {

@@ -17,6 +17,7 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.features.PersonFeatures;
 import uk.nhs.phb.schemas.Feeds;
@@ -32,15 +33,14 @@ public final class FeaturesJob {
     private FeaturesJob() {
     }
 
-    public static Map<String, Object> run(SparkSession spark, JobSettings settings, SecretKey lakeKey, LocalDate asOf,
-                                          Map<String, Object> parameters, Progress progress) {
+    public static Map<String, Object> run(SparkSession spark, JobSettings settings, SecretKey lakeKey, LocalDate asOf, Progress progress) {
         Lake lake = settings.lakeLayout();
         if (!DeltaTables.exists(spark, lake, LakeTables.PERSON_INDEX)) {
             throw new InputException("no silver/person_index in " + lake.root() + "; run 'phb link' first");
         }
         uk.nhs.phb.jobs.LakeKeys.check(spark, lake, lakeKey);
         long t0 = System.nanoTime();
-        try (JobRun run = JobRun.start(spark, lake, "features", parameters, progress)) {
+        try (JobRun run = JobRun.start(spark, lake, "features", RunParameters.of(settings, lakeKey).with("as_of", asOf), progress)) {
             try {
                 PersonFeatures.Inputs inputs = inputs(spark, lake, lakeKey, run);
                 run.stage("features at " + asOf);

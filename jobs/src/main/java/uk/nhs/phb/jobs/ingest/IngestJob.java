@@ -24,6 +24,7 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.ingest.LandingFiles.FeedFiles;
 import uk.nhs.phb.jobs.ingest.LandingFiles.Format;
@@ -140,12 +141,7 @@ public final class IngestJob {
     public Result execute() {
         SparkSession spark = SparkSessions.forJob(settings);
         Lake lake = settings.lakeLayout();
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("feeds", feeds);
-        parameters.put("extract_date", extractDate.toString());
-        parameters.put("landing", settings.landing());
-        parameters.put("lake", settings.lake());
-        parameters.put("out", settings.out());
+        RunParameters parameters = RunParameters.of(settings, null).with("feeds", feeds).with("extract_date", extractDate);
         JobRun run = JobRun.start(spark, lake, COMMAND, parameters, progress);
         // each feed's validated rows are cached for three passes and then dropped: compressing them cost more CPU
         // than it saved (15-20% of a large feed's time, measured on 2M-row feeds)

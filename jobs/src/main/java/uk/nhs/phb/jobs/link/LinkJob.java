@@ -17,6 +17,7 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.link.LinkEntities;
 import uk.nhs.phb.pipelines.link.LinkEvaluation;
@@ -50,7 +51,7 @@ public final class LinkJob {
     private LinkJob() {
     }
 
-    public static Result run(SparkSession spark, Request req, Map<String, Object> parameters, Progress progress) {
+    public static Result run(SparkSession spark, Request req, Progress progress) {
         Lake lake = req.settings().lakeLayout();
         if (!DeltaTables.exists(spark, lake.bronze(LinkEntities.PATIENTS.name()))) {
             throw new InputException("no bronze/patients table in " + lake.root() + ": linkage needs the GP registrations; run "
@@ -62,7 +63,8 @@ public final class LinkJob {
             throw new InputException("--evaluate needs ground truth at " + truthPath + " (written by 'phb synth'); real feeds have none");
         }
         long t0 = System.nanoTime();
-        try (JobRun run = JobRun.start(spark, lake, "link", parameters, progress)) {
+        try (JobRun run = JobRun.start(spark, lake, "link", RunParameters.of(req.settings(), req.lakeKey())
+                .with("linkage", req.link()).with("reference_year", req.referenceYear()).with("evaluate", req.evaluate()), progress)) {
             try {
                 run.stage("entities");
                 Dataset<Row> entities = null;

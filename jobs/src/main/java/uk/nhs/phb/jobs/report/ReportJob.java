@@ -22,6 +22,7 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.audit.AuditLog;
 import uk.nhs.phb.models.causal.MatchedDid;
 import uk.nhs.phb.models.pseudonym.SecretKey;
@@ -161,7 +162,7 @@ public final class ReportJob {
     public record Tables(List<ReportTable> tables, Map<String, Object> headline, Map<String, Object> design, Map<String, Object> exact) {
     }
 
-    public static Map<String, Object> run(SparkSession spark, Request req, Map<String, Object> parameters, Progress progress) {
+    public static Map<String, Object> run(SparkSession spark, Request req, Progress progress) {
         Lake lake = req.settings().lakeLayout();
         LocalDate end = req.quarter().end();
         InputVersions inputs = req.inputs();
@@ -183,8 +184,7 @@ public final class ReportJob {
                     + "; run 'phb features --as-of " + req.quarter() + "' first");
         }
         String target = req.target();
-        Map<String, Object> recorded = new LinkedHashMap<>(parameters);
-        recorded.putAll(req.recorded());
+        RunParameters recorded = RunParameters.of(req.settings(), req.lakeKey()).withAll(req.recorded());
         long t0 = System.nanoTime();
         try (JobRun run = JobRun.start(spark, lake, COMMAND, recorded, progress)) {
             String staging = Files2.stagingFor(target);

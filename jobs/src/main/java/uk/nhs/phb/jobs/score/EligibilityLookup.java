@@ -19,6 +19,7 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.features.FeaturesJob;
 import uk.nhs.phb.jobs.train.ModelRegistry;
 import uk.nhs.phb.models.risk.FactorPhrases;
@@ -36,8 +37,7 @@ public final class EligibilityLookup {
     private EligibilityLookup() {
     }
 
-    public static Map<String, Object> run(SparkSession spark, JobSettings settings, String personId, LocalDate asOf,
-                                          Map<String, Object> parameters, Progress progress) {
+    public static Map<String, Object> run(SparkSession spark, JobSettings settings, String personId, LocalDate asOf, Progress progress) {
         if (personId == null || !personId.matches("[A-Za-z0-9_-]{1,64}")) {
             throw new InputException("--person '" + personId + "' is not a person id of the lake (a pseudonymous id such as P3f9a...); "
                     + "phb never looks people up by NHS number or name");
@@ -47,7 +47,7 @@ public final class EligibilityLookup {
         if (!DeltaTables.exists(spark, riskPath)) {
             throw new InputException("no gold/risk_scores in " + lake.root() + "; run 'phb score --as-of DATE' first");
         }
-        try (JobRun run = JobRun.start(spark, lake, "eligibility", parameters, progress)) {
+        try (JobRun run = JobRun.start(spark, lake, "eligibility", RunParameters.of(settings, null).with("person", personId).with("as_of", asOf), progress)) {
             try {
                 Map<String, Object> out = lookup(spark, lake, personId, asOf);
                 run.count("rules_met", ((List<?>) out.get("rules_met")).size());

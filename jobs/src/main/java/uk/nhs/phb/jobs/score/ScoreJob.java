@@ -30,6 +30,7 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.features.FeaturesJob;
 import uk.nhs.phb.jobs.train.ModelRegistry;
 import uk.nhs.phb.models.eligibility.EligibilityRules;
@@ -104,8 +105,7 @@ public final class ScoreJob {
         }
     }
 
-    public static Map<String, Object> run(SparkSession spark, JobSettings settings, Request req, Map<String, Object> parameters,
-                                          Progress progress) {
+    public static Map<String, Object> run(SparkSession spark, JobSettings settings, Request req, Progress progress) {
         Lake lake = settings.lakeLayout();
         String featuresPath = lake.path(LakeTables.PERSON_FEATURES);
         if (!DeltaTables.exists(spark, featuresPath)) {
@@ -123,10 +123,9 @@ public final class ScoreJob {
         }
         PriorityConfig config = priority(req.priorityFile());
         long t0 = System.nanoTime();
-        Map<String, Object> params = new LinkedHashMap<>(parameters);
-        params.put("model_id", models.modelId());
-        params.put("rules_version", rules.version());
-        params.put("priority", config.describe());
+        RunParameters params = RunParameters.of(settings, null).with("as_of", req.asOf()).with("model", req.model())
+                .with("rules", req.rulesFile()).with("priority_file", req.priorityFile()).with("model_id", models.modelId())
+                .with("rules_version", rules.version()).with("priority", config.describe());
         try (JobRun run = JobRun.start(spark, lake, "score", params, progress)) {
             Broadcast<RiskModels> bc = null;
             Dataset<Row> scored = null;

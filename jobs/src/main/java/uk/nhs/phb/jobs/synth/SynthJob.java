@@ -28,6 +28,7 @@ import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.synth.SynthSettings;
@@ -120,7 +121,7 @@ public final class SynthJob {
         params.put("missing_nhs_token_share", effective.missingNhsTokenShare());
         params.put("fault_rates", effective.faults().asMap());
         params.put("key_fingerprint", key.fingerprint());
-        try (JobRun run = JobRun.start(spark, job.lakeLayout(), "synth", params, progress)) {
+        try (JobRun run = JobRun.start(spark, job.lakeLayout(), "synth", RunParameters.of(job, null).withAll(params), progress)) {
             Path tmp = new Path(landing.getParent() == null ? new Path(".") : landing.getParent(),
                     "." + landing.getName() + ".synth-" + run.runId() + ".tmp");
             try {

@@ -26,6 +26,7 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.features.FeaturesJob;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.models.risk.CostModel;
@@ -95,8 +96,7 @@ public final class TrainJob {
         return monthsBefore(asOf, TEST_MONTHS_BACK);
     }
 
-    public static Map<String, Object> run(SparkSession spark, JobSettings settings, SecretKey lakeKey, Request req,
-                                          Map<String, Object> parameters, Progress progress) {
+    public static Map<String, Object> run(SparkSession spark, JobSettings settings, SecretKey lakeKey, Request req, Progress progress) {
         if (!isQuarterEnd(req.asOf())) {
             throw new InputException("--as-of " + req.asOf() + " is not a quarter end; training dates are quarter ends, e.g. 2026-03-31 "
                     + "or 2025-26Q4");
@@ -106,7 +106,10 @@ public final class TrainJob {
         }
         Lake lake = settings.lakeLayout();
         long t0 = System.nanoTime();
-        try (JobRun run = JobRun.start(spark, lake, "train", parameters, progress)) {
+        try (JobRun run = JobRun.start(spark, lake, "train", RunParameters.of(settings, lakeKey).with("as_of", req.asOf())
+                .with("train_quarters", req.trainQuarters()).with("max_training_rows", req.maxTrainingRows())
+                .with("max_test_rows", req.maxTestRows()).with("seed", req.seed()).with("refresh_features", req.refreshFeatures())
+                .with("risk_model", req.gbt()).with("cost_model", req.cost()), progress)) {
             try {
                 Map<String, Object> summary = train(spark, settings, lake, lakeKey, req, run);
                 summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);

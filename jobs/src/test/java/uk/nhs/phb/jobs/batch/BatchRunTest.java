@@ -24,6 +24,7 @@ import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.TestSpark;
 import uk.nhs.phb.schemas.LakeTable;
 
@@ -124,7 +125,7 @@ class BatchRunTest {
 
     private BatchRun.Step copy() {
         return new BatchRun.Step("copy", "copy", true, (s, progress) -> {
-            try (JobRun run = JobRun.start(s, settings.lakeLayout(), "copy", Map.of(), Progress.NONE)) {
+            try (JobRun run = JobRun.start(s, settings.lakeLayout(), "copy", RunParameters.of(settings, null), Progress.NONE)) {
                 long rows = 0;
                 List<Long> values = new java.util.ArrayList<>();
                 try (var files = Files.list(landingFile.getParent())) {
@@ -149,7 +150,7 @@ class BatchRunTest {
 
     private BatchRun.Step doubleStep() {
         return new BatchRun.Step("double", "double", false, (s, progress) -> {
-            try (JobRun run = JobRun.start(s, settings.lakeLayout(), "double", Map.of(), Progress.NONE)) {
+            try (JobRun run = JobRun.start(s, settings.lakeLayout(), "double", RunParameters.of(settings, null), Progress.NONE)) {
                 String in = settings.lakeLayout().path(NUMBERS);
                 run.input(NUMBERS, DeltaTables.version(s, in));
                 String path = settings.lakeLayout().path(DOUBLED);

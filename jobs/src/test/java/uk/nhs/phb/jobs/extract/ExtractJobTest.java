@@ -173,8 +173,7 @@ class ExtractJobTest {
     }
 
     static Map<String, Object> extract(String purpose, String recipient, IdentityLevel level, String practice) {
-        return ExtractJob.run(spark, new ExtractJob.Request(settings, LAKE_KEY, purposes, purpose, recipient, Q, level, practice),
-                Map.of("command", "test"), Progress.NONE);
+        return ExtractJob.run(spark, new ExtractJob.Request(settings, LAKE_KEY, purposes, purpose, recipient, Q, level, practice), Progress.NONE);
     }
 
     static List<String[]> csvRows(Path folder) throws Exception {
@@ -253,7 +252,7 @@ class ExtractJobTest {
         // re-identification by the lake key holder: pseudonym -> person id and NHS token
         Path asked = Files.writeString(dir.resolve("asked.csv"), "pseudonym\n" + String.join("\n", first) + "\nRnot-a-pseudonym\n");
         Map<String, Object> re = ExtractJob.reidentify(spark, settings, LAKE_KEY, "dscro-north", asked.toString(),
-                dir.resolve("lookup").toString(), false, Map.of(), Progress.NONE);
+                dir.resolve("lookup").toString(), false, Progress.NONE);
         assertThat(re.get("matched")).isEqualTo(53L);
         assertThat(re.get("unmatched")).isEqualTo(1L);
         Set<String> back = new HashSet<>();
@@ -387,7 +386,7 @@ class ExtractJobTest {
         JobSettings empty = new JobSettings(dir.resolve("lake2").toString(), "landing", dir.resolve("out2").toString(), "local[2]", false);
         save(spark.read().format("delta").load(settings.lake() + "/gold/person_features"), empty.lake() + "/gold/person_features");
         assertThatThrownBy(() -> ExtractJob.run(spark, new ExtractJob.Request(empty, LAKE_KEY, purposes, "commissioning", "dscro-north", Q,
-                null, null), Map.of(), Progress.NONE)).isInstanceOf(InputException.class).hasMessageContaining("no bronze/opt_outs");
+                null, null), Progress.NONE)).isInstanceOf(InputException.class).hasMessageContaining("no bronze/opt_outs");
         assertThat(dir.resolve("out2")).doesNotExist();
         // configuration errors are reported together, naming the purpose and field
         assertThatThrownBy(() -> ExtractPurposes.parse("""
@@ -409,7 +408,7 @@ class ExtractJobTest {
         // its own out folder and recipient, so the other tests' extracts are left as they were
         JobSettings own = new JobSettings(settings.lake(), settings.landing(), dir.resolve("out-replay").toString(), "local[2]", false);
         ExtractJob.Request request = new ExtractJob.Request(own, LAKE_KEY, purposes, "commissioning", "dscro-replay", Q, null, null);
-        Map<String, Object> first = ExtractJob.run(spark, request, Map.of(), Progress.NONE);
+        Map<String, Object> first = ExtractJob.run(spark, request, Progress.NONE);
         Path firstDir = Path.of((String) first.get("dir"));
         List<String> firstRows = sortedRows(firstDir.resolve("data"));
         JsonNode firstManifest = JSON.readTree(firstDir.resolve("manifest.json").toFile());
@@ -424,11 +423,11 @@ class ExtractJobTest {
                 new StructType().add("record_id", "string").add("nhs_token", "string").add("opt_out_type", "string").add("recorded_date", "date"))
                 .write().format("delta").mode("append").save(optOuts);
         try {
-            Map<String, Object> today = ExtractJob.run(spark, request, Map.of(), Progress.NONE);
+            Map<String, Object> today = ExtractJob.run(spark, request, Progress.NONE);
             assertThat(today.get("rows")).isEqualTo(51L);
 
             AuditLog.RunRecord past = AuditLog.of(own).show((String) first.get("run_id"));
-            Map<String, Object> again = ExtractJob.run(spark, ExtractJob.Request.replaying(own, LAKE_KEY, purposes, past), Map.of(),
+            Map<String, Object> again = ExtractJob.run(spark, ExtractJob.Request.replaying(own, LAKE_KEY, purposes, past),
                     Progress.NONE);
             Path againDir = Path.of((String) again.get("dir"));
             assertThat(againDir).isEqualTo(Path.of(firstDir + ".run-" + first.get("run_id")));

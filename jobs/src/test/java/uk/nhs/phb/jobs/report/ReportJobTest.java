@@ -66,7 +66,7 @@ class ReportJobTest {
         JobSettings settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(), dir.resolve("out").toString(),
                 "local[2]", false);
         ReportJob.Request req = ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, org);
-        return ReportJob.run(spark, req, Map.of("quarter", Q.toString()), Progress.NONE);
+        return ReportJob.run(spark, req, Progress.NONE);
     }
 
     private static void copy(Path from, Path to) throws IOException {
@@ -278,7 +278,7 @@ class ReportJobTest {
                 .collectAsList();
         assertThat(subIcbs).as("the lake has several areas to split").hasSizeGreaterThan(1);
         for (String org : subIcbs) {
-            publications.add(Path.of((String) ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, org), Map.of(),
+            publications.add(Path.of((String) ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, org),
                     Progress.NONE).get("out")));
         }
 
@@ -332,12 +332,11 @@ class ReportJobTest {
                 .hasMessageContaining("known codes");
         JobSettings empty = new JobSettings(dir.resolve("nolake").toString(), dir.resolve("landing").toString(), dir.resolve("out2").toString(),
                 "local[2]", false);
-        assertThatThrownBy(() -> ReportJob.run(spark, ReportJob.Request.defaults(empty, ReportLake.LAKE_KEY, Q, null), Map.of(), Progress.NONE))
+        assertThatThrownBy(() -> ReportJob.run(spark, ReportJob.Request.defaults(empty, ReportLake.LAKE_KEY, Q, null), Progress.NONE))
                 .isInstanceOf(InputException.class).hasMessageContaining("bronze/phb_register").hasMessageContaining("phb ingest");
         JobSettings settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(), dir.resolve("out").toString(),
                 "local[2]", false);
-        assertThatThrownBy(() -> ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Quarter.parse("2024-25Q2"), null),
-                Map.of(), Progress.NONE)).isInstanceOf(InputException.class).hasMessageContaining("phb features --as-of 2024-25Q2");
+        assertThatThrownBy(() -> ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Quarter.parse("2024-25Q2"), null), Progress.NONE)).isInstanceOf(InputException.class).hasMessageContaining("phb features --as-of 2024-25Q2");
     }
 
     @Test
@@ -352,13 +351,12 @@ class ReportJobTest {
         DeltaTable.forPath(spark, register).delete("pmod(hash(nhs_token), 3) = 0");
         try {
             assertThat(spark.read().format("delta").load(register).count()).isBetween(registerRows / 2, registerRows - 1);
-            Map<String, Object> today = ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, null),
-                    Map.of(), Progress.NONE);
+            Map<String, Object> today = ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, null), Progress.NONE);
             assertThat(Files.readAllBytes(Path.of((String) today.get("out"), "phb_return.csv")))
                     .isNotEqualTo(Files.readAllBytes(firstCopy.resolve("phb_return.csv")));
 
             AuditLog.RunRecord past = AuditLog.of(settings).show((String) first.get("run_id"));
-            Map<String, Object> again = ReportJob.run(spark, ReportJob.Request.replaying(settings, ReportLake.LAKE_KEY, past), Map.of(),
+            Map<String, Object> again = ReportJob.run(spark, ReportJob.Request.replaying(settings, ReportLake.LAKE_KEY, past),
                     Progress.NONE);
             Path out = Path.of((String) again.get("out"));
             assertThat(out.getFileName().toString()).isEqualTo(Q + ".run-" + first.get("run_id"));
