@@ -1,12 +1,11 @@
 package uk.nhs.phb.schemas;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,29 +26,14 @@ public final class CodeLists {
 
     private static Map<String, String> load(String listName) {
         String path = "codes/" + listName + ".csv";
-        try (InputStream in = CodeLists.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no code list '" + listName + "' (resource " + path + ")");
-            }
-            Map<String, String> codes = new LinkedHashMap<>();
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            String header = reader.readLine();
-            if (header == null || !header.startsWith("code,")) {
-                throw new IllegalStateException("code list " + path + " must start with header 'code,meaning'");
-            }
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                int comma = line.indexOf(',');
-                String code = comma < 0 ? line : line.substring(0, comma);
-                String meaning = comma < 0 ? "" : line.substring(comma + 1).replace("\"", "");
-                codes.put(code.trim(), meaning.trim());
-            }
-            return java.util.Collections.unmodifiableMap(codes);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading code list " + path, e);
+        InputStream in = CodeLists.class.getResourceAsStream(path);
+        if (in == null) {
+            throw new IllegalArgumentException("no code list '" + listName + "' (resource " + path + ")");
         }
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (Csv.Row r : Csv.rows("code list " + path, new InputStreamReader(in, StandardCharsets.UTF_8), List.of("code", "meaning"))) {
+            codes.put(r.get("code"), r.get("meaning"));
+        }
+        return Collections.unmodifiableMap(codes);
     }
 }

@@ -1,11 +1,8 @@
 package uk.nhs.phb.schemas;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -132,33 +129,8 @@ public final class ReportReference {
         return new InputStreamReader(in, StandardCharsets.UTF_8);
     }
 
-    /** Rows of a small CSV with a header; {@code #} comment lines and blank lines skipped; the last column may hold commas. */
+    /** Rows of a small CSV with a header ({@link Csv}), as maps from column name to value. */
     static List<Map<String, String>> rows(String name, Reader reader) {
-        List<Map<String, String>> out = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(reader)) {
-            String[] header = null;
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                if (header == null) {
-                    header = line.strip().split(",");
-                    continue;
-                }
-                String[] v = line.split(",", header.length);
-                if (v.length != header.length) {
-                    throw new IllegalArgumentException(name + ": row '" + line + "' has " + v.length + " fields, the header has " + header.length);
-                }
-                Map<String, String> row = new LinkedHashMap<>();
-                for (int i = 0; i < header.length; i++) {
-                    row.put(header[i].strip(), v[i].strip());
-                }
-                out.add(row);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + name, e);
-        }
-        return out;
+        return Csv.rows(name, reader, List.of()).stream().map(Csv.Row::values).toList();
     }
 }

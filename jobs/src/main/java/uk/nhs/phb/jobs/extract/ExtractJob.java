@@ -63,6 +63,7 @@ import uk.nhs.phb.pipelines.extract.OptOuts;
 import uk.nhs.phb.pipelines.extract.PersonView;
 import uk.nhs.phb.pipelines.link.PersonIndex;
 import uk.nhs.phb.schemas.CodeLists;
+import uk.nhs.phb.schemas.Csv;
 import uk.nhs.phb.schemas.Feeds;
 import uk.nhs.phb.schemas.IdentityLevel;
 import uk.nhs.phb.schemas.LakeTable;
@@ -636,20 +637,16 @@ public final class ExtractJob {
 
     private static String csv(ExtractPurposes.Table t, List<String> rowLabels, List<String> colLabels, SmallNumbers.Table published) {
         String[][] grid = published.grid();
-        StringBuilder b = new StringBuilder();
-        b.append(quote(t.rows().name()));
-        for (String c : colLabels) {
-            b.append(',').append(quote(t.columns().name() + ":" + c));
-        }
-        b.append(",total\n");
+        List<String> header = new ArrayList<>(List.of(t.rows().name()));
+        colLabels.forEach(c -> header.add(t.columns().name() + ":" + c));
+        header.add("total");
+        List<List<String>> rows = new ArrayList<>();
         for (int r = 0; r <= rowLabels.size(); r++) {
-            b.append(r < rowLabels.size() ? quote(rowLabels.get(r)) : "total");
-            for (String cell : grid[r]) {
-                b.append(',').append(cell);
-            }
-            b.append('\n');
+            List<String> row = new ArrayList<>(List.of(r < rowLabels.size() ? rowLabels.get(r) : "total"));
+            row.addAll(List.of(grid[r]));
+            rows.add(row);
         }
-        return b.toString();
+        return Csv.write(header, rows);
     }
 
     /**
@@ -658,25 +655,25 @@ public final class ExtractJob {
      * run before anything is published.
      */
     static void checkAggregate(String name, String csv, int rowCategories, int colCategories) {
-        List<String> lines = csv.lines().toList();
+        List<List<String>> lines = new ArrayList<>();
+        Csv.stream("publication table " + name, new java.io.StringReader(csv), lines::add, lines::add);
         if (lines.size() != rowCategories + 2) {
             throw new IllegalStateException("publication table " + name + " has " + lines.size() + " lines, not " + (rowCategories + 2)
                     + "; not published");
         }
-        for (String line : lines.subList(1, lines.size())) {
-            String[] cells = line.split(",", -1);
-            if (cells.length != colCategories + 2) {
-                throw new IllegalStateException("publication table " + name + ": a line has " + cells.length + " cells; not published");
+        for (List<String> cells : lines.subList(1, lines.size())) {
+            if (cells.size() != colCategories + 2) {
+                throw new IllegalStateException("publication table " + name + ": a line has " + cells.size() + " cells; not published");
             }
-            for (int i = cells.length - colCategories - 1; i < cells.length; i++) {
-                String v = cells[i];
+            for (int i = cells.size() - colCategories - 1; i < cells.size(); i++) {
+                String v = cells.get(i);
                 if (!v.equals("*") && !(v.matches("[0-9]+") && Long.parseLong(v) % 5 == 0)) {
                     throw new IllegalStateException("publication table " + name + " holds the figure '" + v
                             + "', which the small-number rule never publishes; not published");
                 }
             }
         }
-        if (lines.get(0).contains("person_id") || lines.get(0).contains(PSEUDONYM)) {
+        if (lines.get(0).stream().anyMatch(h -> h.contains("person_id") || h.contains(PSEUDONYM))) {
             throw new IllegalStateException("publication table " + name + " names a person id column; not published");
         }
     }
@@ -714,10 +711,6 @@ public final class ExtractJob {
     private static String naturalBand(String s) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([0-9]+)(.*)$").matcher(s);
         return m.matches() ? String.format("%09d%s", Long.parseLong(m.group(1)), m.group(2)) : s;
-    }
-
-    private static String quote(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     private static List<Map<String, Object>> columnList(Dataset<Row> d) {

@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.Path;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.ingest.IngestJob.FeedResult;
+import uk.nhs.phb.schemas.Csv;
 
 /**
  * The per-feed accounting of an ingest run, written to {@code <out>/ingest/<run_id>/data_quality.csv} and
@@ -62,16 +63,15 @@ final class DataQualitySummary {
     }
 
     static String csv(List<FeedResult> feeds) {
-        StringBuilder sb = new StringBuilder("feed,status,files,rows_in,rows_valid,rows_quarantined,quarantined_by_rule,"
-                + "bronze_version,quarantine_version\n");
+        List<List<?>> rows = new java.util.ArrayList<>();
         for (FeedResult f : feeds) {
             String rules = f.quarantinedByRule().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining(";"));
-            sb.append(String.join(",", f.feed(), f.status(), String.valueOf(f.files()), String.valueOf(f.rowsIn()),
-                    String.valueOf(f.rowsValid()), String.valueOf(f.rowsQuarantined()), rules,
-                    String.valueOf(f.bronzeVersion()), String.valueOf(f.quarantineVersion()))).append('\n');
+            rows.add(List.of(f.feed(), f.status(), f.files(), f.rowsIn(), f.rowsValid(), f.rowsQuarantined(), rules, f.bronzeVersion(),
+                    f.quarantineVersion()));
         }
-        return sb.toString();
+        return Csv.write(List.of("feed", "status", "files", "rows_in", "rows_valid", "rows_quarantined", "quarantined_by_rule",
+                "bronze_version", "quarantine_version"), rows);
     }
 
     /** Writes both files; returns the folder. */

@@ -25,6 +25,7 @@ import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.models.disclosure.SmallNumbers;
 import uk.nhs.phb.pipelines.report.Published;
 import uk.nhs.phb.pipelines.report.ReportTable;
+import uk.nhs.phb.schemas.Csv;
 
 /**
  * Writes a report's files into its staging folder: one CSV per table (UTF-8, header row, comma separated,
@@ -114,29 +115,9 @@ final class ReportFiles {
         }
     }
 
-    /** The table as CSV text. */
+    /** The table as CSV text ({@link Csv}). */
     static byte[] csv(ReportTable t) {
-        StringBuilder b = new StringBuilder();
-        line(b, t.columns());
-        for (List<String> r : t.rows()) {
-            line(b, r);
-        }
-        return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void line(StringBuilder b, List<String> values) {
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                b.append(',');
-            }
-            String v = values.get(i) == null ? "" : values.get(i);
-            if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
-                b.append('"').append(v.replace("\"", "\"\"")).append('"');
-            } else {
-                b.append(v);
-            }
-        }
-        b.append('\n');
+        return Csv.write(t.columns(), t.rows()).getBytes(StandardCharsets.UTF_8);
     }
 
     /** A workbook: an About sheet, then one sheet per table; numbers as numbers, hidden figures as the text *. */

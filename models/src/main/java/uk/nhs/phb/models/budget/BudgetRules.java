@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import uk.nhs.phb.schemas.CodeLists;
+import uk.nhs.phb.schemas.Csv;
 
 /**
  * The reference data indicative budgets are made from, each a CSV (defaults are resources of the
@@ -88,32 +89,32 @@ public final class BudgetRules implements java.io.Serializable {
                                  String unitCostsText, String unitCostsName) {
         Map<String, Cohort> cohorts = cohorts(pooling, poolingName);
         Map<String, Chair> chairs = new LinkedHashMap<>();
-        for (ReferenceCsv.Line l : ReferenceCsv.parse(wheelchairName, wheelchairCosts, List.of("chair_type", "cost",
+        for (Csv.Row l : Csv.rows(wheelchairName, wheelchairCosts, List.of("chair_type", "cost",
                 "expected_life_years", "source"))) {
             BigDecimal cost = money(wheelchairName, l, "cost");
             int life = positiveInt(wheelchairName, l, "expected_life_years");
             chairs.put(l.get("chair_type"), new Chair(l.get("chair_type"), cost, life, l.get("source")));
         }
         Map<String, Map<String, BigDecimal>> costs = new LinkedHashMap<>();
-        for (ReferenceCsv.Line l : ReferenceCsv.parse(unitCostsName, unitCostsText, List.of("item", "fy", "cost"))) {
+        for (Csv.Row l : Csv.rows(unitCostsName, unitCostsText, List.of("item", "fy", "cost"))) {
             String fy = l.get("fy");
             if (!fy.equals("*") && !fy.matches("[0-9]{4}")) {
-                throw new IllegalArgumentException(unitCostsName + " line " + l.number() + ": fy '" + fy + "' must be a year or *");
+                throw new IllegalArgumentException(unitCostsName + " line " + l.line() + ": fy '" + fy + "' must be a year or *");
             }
             costs.computeIfAbsent(l.get("item"), k -> new TreeMap<>()).put(fy, money(unitCostsName, l, "cost"));
         }
         Map<String, Reckoner> reck = new LinkedHashMap<>();
-        for (ReferenceCsv.Line l : ReferenceCsv.parse(READY_RECKONER, readyReckoner, List.of("stream", "service", "unit",
+        for (Csv.Row l : Csv.rows(READY_RECKONER, readyReckoner, List.of("stream", "service", "unit",
                 "unit_cost_item"))) {
             Stream s = stream(READY_RECKONER, l, l.get("stream"));
             String unit = l.get("unit");
             if (!List.of(Reckoner.HOUR, Reckoner.WEEK, Reckoner.RECORDED).contains(unit)) {
-                throw new IllegalArgumentException(READY_RECKONER + " line " + l.number() + ": unit '" + unit
+                throw new IllegalArgumentException(READY_RECKONER + " line " + l.line() + ": unit '" + unit
                         + "' must be hour, week or recorded");
             }
             String item = l.get("unit_cost_item");
             if (!unit.equals(Reckoner.RECORDED) && !costs.containsKey(item)) {
-                throw new IllegalArgumentException(READY_RECKONER + " line " + l.number() + ": unit_cost_item '" + item
+                throw new IllegalArgumentException(READY_RECKONER + " line " + l.line() + ": unit_cost_item '" + item
                         + "' is not in " + unitCostsName);
             }
             reck.put(s.code() + "|" + l.get("service"), new Reckoner(s, l.get("service"), unit, item.isEmpty() ? null : item));
@@ -125,15 +126,15 @@ public final class BudgetRules implements java.io.Serializable {
     private static Map<String, Cohort> cohorts(String text, String name) {
         List<Cohort> list = new ArrayList<>();
         Set<String> known = CodeLists.get("phb_group").keySet();
-        for (ReferenceCsv.Line l : ReferenceCsv.parse(name, text, List.of("cohort", "precedence", "basis", "name", "budget", "streams",
+        for (Csv.Row l : Csv.rows(name, text, List.of("cohort", "precedence", "basis", "name", "budget", "streams",
                 "pooled", "who", "source"))) {
             String code = l.get("cohort");
             if (!known.contains(code)) {
-                throw new IllegalArgumentException(name + " line " + l.number() + ": cohort '" + code + "' is not a phb_group code "
+                throw new IllegalArgumentException(name + " line " + l.line() + ": cohort '" + code + "' is not a phb_group code "
                         + known);
             }
             if (list.stream().anyMatch(c -> c.code().equals(code))) {
-                throw new IllegalArgumentException(name + " line " + l.number() + ": cohort '" + code + "' is listed twice");
+                throw new IllegalArgumentException(name + " line " + l.line() + ": cohort '" + code + "' is listed twice");
             }
             Set<Stream> streams = new LinkedHashSet<>();
             for (String s : l.get("streams").split("\\|")) {
@@ -142,15 +143,15 @@ public final class BudgetRules implements java.io.Serializable {
                 }
             }
             if (streams.isEmpty()) {
-                throw new IllegalArgumentException(name + " line " + l.number() + ": cohort '" + code + "' lists no streams");
+                throw new IllegalArgumentException(name + " line " + l.line() + ": cohort '" + code + "' lists no streams");
             }
             String pooled = l.get("pooled");
             if (!pooled.equals("Y") && !pooled.equals("N")) {
-                throw new IllegalArgumentException(name + " line " + l.number() + ": pooled '" + pooled + "' must be Y or N");
+                throw new IllegalArgumentException(name + " line " + l.line() + ": pooled '" + pooled + "' must be Y or N");
             }
             String basis = l.get("basis");
             if (!List.of("legal_right", "expected", "local").contains(basis)) {
-                throw new IllegalArgumentException(name + " line " + l.number() + ": basis '" + basis
+                throw new IllegalArgumentException(name + " line " + l.line() + ": basis '" + basis
                         + "' must be legal_right, expected or local");
             }
             list.add(new Cohort(code, positiveInt(name, l, "precedence"), basis, l.get("name"), l.get("budget"), Set.copyOf(streams),
@@ -164,15 +165,15 @@ public final class BudgetRules implements java.io.Serializable {
         return out;
     }
 
-    private static Stream stream(String file, ReferenceCsv.Line l, String code) {
+    private static Stream stream(String file, Csv.Row l, String code) {
         try {
             return Stream.of(code);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + " line " + l.number() + ": " + e.getMessage());
+            throw new IllegalArgumentException(file + " line " + l.line() + ": " + e.getMessage());
         }
     }
 
-    private static BigDecimal money(String file, ReferenceCsv.Line l, String field) {
+    private static BigDecimal money(String file, Csv.Row l, String field) {
         try {
             BigDecimal v = new BigDecimal(l.get(field));
             if (v.signum() < 0) {
@@ -180,12 +181,12 @@ public final class BudgetRules implements java.io.Serializable {
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + " line " + l.number() + ": " + field + " '" + l.get(field)
+            throw new IllegalArgumentException(file + " line " + l.line() + ": " + field + " '" + l.get(field)
                     + "' is not an amount of pounds");
         }
     }
 
-    private static int positiveInt(String file, ReferenceCsv.Line l, String field) {
+    private static int positiveInt(String file, Csv.Row l, String field) {
         try {
             int v = Integer.parseInt(l.get(field));
             if (v <= 0) {
@@ -193,7 +194,7 @@ public final class BudgetRules implements java.io.Serializable {
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(file + " line " + l.number() + ": " + field + " '" + l.get(field)
+            throw new IllegalArgumentException(file + " line " + l.line() + ": " + field + " '" + l.get(field)
                     + "' must be a whole number above 0");
         }
     }

@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Collectors;
 import uk.nhs.phb.models.disclosure.SmallNumbers;
+import uk.nhs.phb.schemas.Csv;
 
 /**
  * A statement of resources: per cohort, who is in it (the rule), how many people, which funding streams a
@@ -172,18 +172,9 @@ public final class StatementOfResources {
         return c.streams().stream().sorted().map(Stream::code).collect(Collectors.joining("|"));
     }
 
-    /** RFC 4180 CSV text of rows. */
+    /** CSV text of rows, the first the header ({@link Csv}). */
     public static String toCsv(List<List<String>> rows) {
-        StringBuilder b = new StringBuilder();
-        for (List<String> r : rows) {
-            b.append(r.stream().map(StatementOfResources::quote).collect(Collectors.joining(","))).append("\r\n");
-        }
-        return b.toString();
-    }
-
-    private static String quote(String v) {
-        String s = Objects.requireNonNullElse(v, "");
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return Csv.write(rows.get(0), rows.subList(1, rows.size()));
     }
 
     /** A self-contained HTML page (no scripts, styles inline, nothing fetched). */

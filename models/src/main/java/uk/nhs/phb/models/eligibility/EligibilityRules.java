@@ -15,8 +15,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import uk.nhs.phb.models.risk.Csv;
 import uk.nhs.phb.schemas.CodeLists;
+import uk.nhs.phb.schemas.Csv;
 import uk.nhs.phb.schemas.ScoreTables;
 
 /**
@@ -92,9 +92,9 @@ public final class EligibilityRules {
         if (version == null) {
             version = "sha256-" + sha(text).substring(0, 12);
         }
-        List<Csv.Line> lines;
+        List<Csv.Record> lines;
         try {
-            lines = Csv.parse(text);
+            lines = Csv.records(source, text);
         } catch (IllegalArgumentException e) {
             throw new InvalidRulesException(source + ": " + e.getMessage());
         }
@@ -104,9 +104,9 @@ public final class EligibilityRules {
         }
         Set<String> cohorts = CodeLists.get("phb_group").keySet();
         Map<String, Rule> byId = new LinkedHashMap<>();
-        for (Csv.Line l : lines.subList(1, lines.size())) {
+        for (Csv.Record l : lines.subList(1, lines.size())) {
             List<String> f = l.fields();
-            String at = source + ", line " + l.number();
+            String at = source + ", line " + l.line();
             if (f.size() != HEADER.size()) {
                 errors.add(at + ": expected 5 fields (rule_id,cohort,basis,condition,reason), got " + f.size()
                         + "; put a condition or reason containing commas in double quotes");
@@ -131,7 +131,7 @@ public final class EligibilityRules {
             if (f.get(4).isBlank()) {
                 errors.add(where + ": the reason is empty; say in plain words why the rule makes someone eligible");
             }
-            byId.put(id, new Rule(id, f.get(1), f.get(2), f.get(3).strip(), f.get(4).strip(), source, l.number()));
+            byId.put(id, new Rule(id, f.get(1), f.get(2), f.get(3).strip(), f.get(4).strip(), source, (int) l.line()));
         }
         if (byId.isEmpty() && errors.isEmpty()) {
             errors.add(source + ": the file has a header but no rules");

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import uk.nhs.phb.models.risk.Csv;
+import uk.nhs.phb.schemas.Csv;
 import uk.nhs.phb.schemas.ScoreTables;
 
 /**
@@ -43,15 +43,15 @@ public record PriorityConfig(double weightLegalRight, double weightExpected, dou
 
     /** The built-in settings with a file's values replacing them (only the keys it gives). */
     public static PriorityConfig withFile(String text, String source) {
-        List<Csv.Line> lines = Csv.parse(text);
+        List<Csv.Record> lines = Csv.records(source, text);
         if (lines.isEmpty() || lines.get(0).fields().size() < 2 || !lines.get(0).fields().get(0).equals("key")
                 || !lines.get(0).fields().get(1).equals("value")) {
             throw new IllegalArgumentException(source + ": the first line must be the header key,value,description");
         }
         Map<String, String> m = new LinkedHashMap<>();
-        for (Csv.Line l : lines.subList(1, lines.size())) {
+        for (Csv.Record l : lines.subList(1, lines.size())) {
             if (l.fields().size() < 2) {
-                throw new IllegalArgumentException(source + ", line " + l.number() + ": expected key,value");
+                throw new IllegalArgumentException(source + ", line " + l.line() + ": expected key,value");
             }
             m.put(l.fields().get(0), l.fields().get(1));
         }
@@ -102,7 +102,8 @@ public record PriorityConfig(double weightLegalRight, double weightExpected, dou
         try (InputStream in = PriorityConfig.class.getResourceAsStream(RESOURCE)) {
             String text = new String(Objects.requireNonNull(in, RESOURCE).readAllBytes(), StandardCharsets.UTF_8);
             Map<String, String> m = new LinkedHashMap<>();
-            for (Csv.Line l : Csv.parse(text).subList(1, Csv.parse(text).size())) {
+            List<Csv.Record> records = Csv.records(RESOURCE, text);
+            for (Csv.Record l : records.subList(1, records.size())) {
                 m.put(l.fields().get(0), l.fields().get(1));
             }
             return m;

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import uk.nhs.phb.schemas.Csv;
 
 /**
  * Turns the factors behind a prediction into plain words, from the reference data
@@ -48,15 +49,15 @@ public final class FactorPhrases implements Serializable {
     }
 
     public static FactorPhrases parse(String csv) {
-        List<Csv.Line> lines = Csv.parse(csv);
+        List<Csv.Record> lines = Csv.records("phrase file", csv);
         if (lines.isEmpty() || !lines.get(0).fields().equals(List.of("feature", "format", "text", "text_if_zero"))) {
             throw new IllegalArgumentException("phrase file must start with the header feature,format,text,text_if_zero");
         }
         Map<String, Phrase> m = new LinkedHashMap<>();
-        for (Csv.Line l : lines.subList(1, lines.size())) {
+        for (Csv.Record l : lines.subList(1, lines.size())) {
             List<String> f = l.fields();
             if (f.size() != 4) {
-                throw new IllegalArgumentException("phrase file line " + l.number() + ": expected 4 fields, got " + f.size());
+                throw new IllegalArgumentException("phrase file line " + l.line() + ": expected 4 fields, got " + f.size());
             }
             m.put(f.get(0), new Phrase(f.get(1), f.get(2), f.get(3)));
         }

@@ -14,10 +14,7 @@ import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -32,6 +29,7 @@ import org.apache.spark.sql.types.DataTypes;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.link.PersonIndex;
 import uk.nhs.phb.schemas.CodeLists;
+import uk.nhs.phb.schemas.Csv;
 
 /**
  * {@code gold/person_features}: one row per person registered (and alive) at a reference date, with what
@@ -268,23 +266,10 @@ public final class PersonFeatures {
     /** eFI deficit -> the condition codes that record it (empty for derived deficits such as polypharmacy). */
     static Map<String, List<String>> efiDeficits() {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        try (var s = CodeLists.class.getResourceAsStream("reference/efi_deficits.csv");
-             BufferedReader r = new BufferedReader(new InputStreamReader(Objects.requireNonNull(s, "efi_deficits.csv"), StandardCharsets.UTF_8))) {
-            String line;
-            boolean header = true;
-            while ((line = r.readLine()) != null) {
-                if (line.startsWith("#") || line.isBlank()) {
-                    continue;
-                }
-                if (header) {
-                    header = false;
-                    continue;
-                }
-                String[] p = line.split(",", 2);
-                out.put(p[0], p[1].startsWith("derived:") ? List.of() : List.of(p[1].split("\\|")));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        var in = Objects.requireNonNull(CodeLists.class.getResourceAsStream("reference/efi_deficits.csv"), "efi_deficits.csv");
+        for (Csv.Row r : Csv.rows("efi_deficits.csv", new InputStreamReader(in, StandardCharsets.UTF_8), List.of("deficit", "source"))) {
+            String source = r.get("source");
+            out.put(r.get("deficit"), source.startsWith("derived:") ? List.of() : List.of(source.split("\\|")));
         }
         return out;
     }

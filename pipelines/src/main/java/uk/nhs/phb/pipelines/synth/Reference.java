@@ -1,17 +1,14 @@
 package uk.nhs.phb.pipelines.synth;
 
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import uk.nhs.phb.schemas.Csv;
 
 /**
  * The generator's reference data: CSV resources under {@code uk/nhs/phb/schemas/reference/synth/}, each
@@ -101,33 +98,11 @@ final class Reference implements Serializable {
     }
 
     static List<Map<String, String>> table(String resource) {
-        try (InputStream in = Reference.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("missing reference resource " + resource);
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            List<Map<String, String>> rows = new ArrayList<>();
-            String[] header = null;
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] parts = line.split(",", -1);
-                if (header == null) {
-                    header = parts;
-                    continue;
-                }
-                Map<String, String> row = new LinkedHashMap<>();
-                for (int i = 0; i < header.length; i++) {
-                    row.put(header[i].trim(), i < parts.length ? parts[i].trim() : "");
-                }
-                rows.add(row);
-            }
-            return rows;
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + resource, e);
+        InputStream in = Reference.class.getResourceAsStream(resource);
+        if (in == null) {
+            throw new IllegalStateException("missing reference resource " + resource);
         }
+        return Csv.rows(resource, new InputStreamReader(in, StandardCharsets.UTF_8), List.of()).stream().map(Csv.Row::values).toList();
     }
 
     static double d(Map<String, String> row, String column) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.dhatim.fastexcel.reader.ReadableWorkbook;
 import org.dhatim.fastexcel.reader.Row;
 import org.dhatim.fastexcel.reader.Sheet;
@@ -23,6 +19,7 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.schemas.Csv;
 
 /**
  * Reads every file of a published folder as an outsider would: each CSV file, each XLSX sheet and each HTML table
@@ -91,15 +88,12 @@ final class PublishedFiles {
     }
 
     static Table csv(Path f) throws IOException {
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setIgnoreEmptyLines(true).get();
-        try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8); CSVParser p = CSVParser.parse(r, format)) {
-            List<List<String>> rows = new ArrayList<>();
-            for (CSVRecord rec : p) {
-                rows.add(rec.toList());
-            }
-            String file = f.getFileName().toString();
-            return new Table(file, "csv", file.substring(0, file.length() - 4), "", List.copyOf(p.getHeaderNames()), rows);
-        }
+        List<List<String>> header = new ArrayList<>();
+        List<List<String>> rows = new ArrayList<>();
+        Csv.stream(f.toString(), Files.newBufferedReader(f, StandardCharsets.UTF_8), header::add, rows::add);
+        String file = f.getFileName().toString();
+        return new Table(file, "csv", file.substring(0, file.length() - 4), "", header.isEmpty() ? List.of() : List.copyOf(header.get(0)),
+                rows);
     }
 
     /**
