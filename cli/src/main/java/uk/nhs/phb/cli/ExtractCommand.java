@@ -17,6 +17,7 @@ import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.audit.AuditLog;
 import uk.nhs.phb.jobs.extract.ExtractJob;
 import uk.nhs.phb.jobs.extract.ExtractPurposes;
+import uk.nhs.phb.jobs.extract.ExtractReidentify;
 import uk.nhs.phb.schemas.IdentityLevel;
 import uk.nhs.phb.schemas.Quarter;
 
@@ -161,7 +162,7 @@ final class ExtractCommand implements Callable<Integer> {
                 throw new InputException("--lookup-out " + lookupOut + " is inside the extracts folder, where it could be sent with an "
                         + "extract; write it where only the key holder can read it");
             }
-            Map<String, Object> s = ExtractJob.reidentify(SparkSessions.forJob(common.settings()), common.settings(),
+            Map<String, Object> s = ExtractReidentify.run(SparkSessions.forJob(common.settings()), common.settings(),
                     lakeKey.load(spec.commandLine().getErr()), recipient, in, lookupOut, force,
                     TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
             Output.print(spec.commandLine().getOut(), common.json, s, String.format(

@@ -22,23 +22,19 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.AnalysisException;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.Files2;
@@ -48,22 +44,15 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
-import uk.nhs.phb.jobs.ProviderFiles;
 import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.anonymise.AnonymiseJob;
 import uk.nhs.phb.jobs.audit.AuditLog;
-import uk.nhs.phb.models.anonymise.LossMeasure;
-import uk.nhs.phb.models.anonymise.VerifyAnonymity;
 import uk.nhs.phb.models.disclosure.SmallNumbers;
 import uk.nhs.phb.models.pseudonym.RecipientPseudonyms;
 import uk.nhs.phb.models.pseudonym.SecretKey;
-import uk.nhs.phb.pipelines.anonymise.AnonymiseTable;
-import uk.nhs.phb.pipelines.extract.ColumnRef;
 import uk.nhs.phb.pipelines.extract.OptOuts;
 import uk.nhs.phb.pipelines.extract.PersonView;
-import uk.nhs.phb.pipelines.link.PersonIndex;
 import uk.nhs.phb.schemas.CodeLists;
-import uk.nhs.phb.schemas.Csv;
 import uk.nhs.phb.schemas.Feeds;
 import uk.nhs.phb.schemas.IdentityLevel;
 import uk.nhs.phb.schemas.LakeTable;
@@ -242,14 +231,14 @@ public final class ExtractJob {
                 switch (level) {
                     case PSEUDONYMISED -> {
                         run.stage("pseudonymised rows");
-                        Released r = pseudonymised(spark, req, purpose, spec, recipient, kept, tables, staging, notes, manifest);
+                        Releases.Released r = Releases.pseudonymised(spark, req, purpose, spec, recipient, kept, tables, staging, notes, manifest);
                         rows = r.rows();
                         trail = marked.select(col("person_id"), col(OptOuts.REMOVED_BY));
                         summary.put("columns", r.columns());
                     }
                     case ANONYMISED -> {
                         run.stage("anonymise and verify");
-                        Released r = anonymised(spark, req, spec, kept, tables, staging, notes, manifest, cached, progress);
+                        Releases.Released r = Releases.anonymised(spark, req, spec, kept, tables, staging, notes, manifest, cached, progress);
                         rows = r.rows();
                         trail = marked.select(col("person_id"), col(OptOuts.REMOVED_BY)).join(r.included(), new String[] {"person_id"}, "left")
                                 .withColumn(OptOuts.REMOVED_BY, when(col(OptOuts.REMOVED_BY).isNull().and(col("_released").isNull()), lit(SUPPRESSED))
@@ -261,7 +250,7 @@ public final class ExtractJob {
                     }
                     case AGGREGATE -> {
                         run.stage("aggregate tables");
-                        rows = aggregate(spark, spec, kept, tables, staging, notes, manifest);
+                        rows = Releases.aggregate(spark, spec, kept, tables, staging, notes, manifest);
                         trail = marked.select(col("person_id"), col(OptOuts.REMOVED_BY));
                         summary.put("tables", manifest.get("tables"));
                     }
@@ -471,263 +460,6 @@ public final class ExtractJob {
         }
     }
 
-    /** Present refs; refs of absent tables are left out with a note; a column missing from a present table is an error. */
-    private static List<ColumnRef> present(List<ColumnRef> refs, Map<String, Dataset<Row>> tables, List<String> notes, String what) {
-        List<ColumnRef> unknown = PersonView.unknown(tables, refs);
-        if (!unknown.isEmpty()) {
-            Map<String, List<String>> have = new TreeMap<>();
-            unknown.forEach(u -> have.put(u.table(), List.of(tables.get(u.table()).columns())));
-            throw new InputException(what + " names columns " + unknown + " that the gold tables do not have (their columns: " + have
-                    + "); correct the purposes file");
-        }
-        List<ColumnRef> absent = PersonView.absent(tables, refs);
-        if (!absent.isEmpty()) {
-            notes.add(what + ": left out " + absent.stream().map(ColumnRef::name).toList() + " (table absent)");
-        }
-        return refs.stream().filter(r -> !absent.contains(r)).toList();
-    }
-
-    /** What a person-level release wrote: rows, column names, and for anonymised ones the person ids released. */
-    private record Released(long rows, List<String> columns, Dataset<Row> included) {
-    }
-
-    private static Released pseudonymised(SparkSession spark, Request req, ExtractPurposes.Purpose purpose, ExtractPurposes.Level spec,
-                                           String recipient, Dataset<Row> kept, Map<String, Dataset<Row>> tables, String staging,
-                                           List<String> notes, Map<String, Object> manifest) {
-        List<ColumnRef> refs = present(spec.columns(), tables, notes, "columns");
-        List<ColumnRef> all = new ArrayList<>(refs);
-        ColumnRef order = purpose.orderBy();
-        boolean hiddenOrder = false;
-        if (order != null && tables.containsKey(order.table()) && refs.stream().noneMatch(r -> r.name().equals(order.name()))) {
-            all.add(new ColumnRef(order.table(), order.column(), "_order"));
-            hiddenOrder = true;
-        }
-        RecipientPseudonyms pseudonyms = RecipientPseudonyms.of(req.lakeKey(), recipient);
-        Dataset<Row> view = PersonView.select(kept, tables, all);
-        List<Column> out = new ArrayList<>();
-        out.add(PersonView.pseudonym(pseudonyms, col("person_id")).alias(PSEUDONYM));
-        refs.forEach(r -> out.add(col(r.name())));
-        Column sortKey = order == null || !tables.containsKey(order.table()) ? null : col(hiddenOrder ? "_order" : order.name());
-        Dataset<Row> released = view.select(concat(out, sortKey == null ? null : sortKey.alias("_sort")));
-        released = sortKey == null ? released.orderBy(PSEUDONYM) : released.orderBy(col("_sort").asc_nulls_last(), col(PSEUDONYM));
-        released = PersonView.flat(released.drop("_sort"));
-        released.coalesce(1).write().option("header", true).csv(staging + "/data");
-        Files2.nameSparkFiles(spark, staging + "/data", "extract", "csv");
-        long rows = spark.read().option("header", true).csv(staging + "/data").count();
-        List<String> columns = List.of(released.columns());
-        manifest.put("columns", columnList(released));
-        manifest.put("pseudonym", Map.of("column", PSEUDONYM, "scheme", "R + 20 base64url characters of HMAC-SHA256(person_id) under the lake "
-                        + "key derived for extract:" + recipient + "; the same for every extract to this recipient, unrelated for any other",
-                "key_fingerprint", pseudonyms.keyFingerprint()));
-        if (order != null) {
-            manifest.put("order_by", sortKey == null ? PSEUDONYM : order.toString());
-        }
-        return new Released(rows, columns, null);
-    }
-
-    private static Released anonymised(SparkSession spark, Request req, ExtractPurposes.Level spec, Dataset<Row> kept,
-                                       Map<String, Dataset<Row>> tables, String staging, List<String> notes, Map<String, Object> manifest,
-                                       List<Dataset<Row>> cached, Progress progress) {
-        List<ColumnRef> refs = present(spec.columns(), tables, notes, "columns");
-        List<String> names = refs.stream().map(ColumnRef::name).toList();
-        ExtractPurposes.Anonymisation a = spec.anonymise();
-        Map<String, String> qis = new LinkedHashMap<>();
-        a.quasiIdentifiers().forEach((c, h) -> {
-            if (names.contains(c)) {
-                qis.put(c, h);
-            } else {
-                notes.add("quasi-identifier " + c + " is not released (its table is absent)");
-            }
-        });
-        List<String> sensitive = a.sensitive().stream().filter(names::contains).toList();
-        if (qis.isEmpty()) {
-            throw new InputException("none of the quasi-identifiers " + a.quasiIdentifiers().keySet() + " can be released; nothing to anonymise");
-        }
-        Dataset<Row> view = PersonView.flat(PersonView.select(kept, tables, refs)).persist(StorageLevel.MEMORY_AND_DISK());
-        cached.add(view);
-        LossMeasure loss = switch (a.loss()) {
-            case "precision" -> LossMeasure.PRECISION;
-            case "discernibility" -> LossMeasure.DISCERNIBILITY;
-            default -> LossMeasure.NON_UNIFORM_ENTROPY;
-        };
-        Double l = sensitive.isEmpty() ? null : a.l();
-        Double t = sensitive.isEmpty() ? null : a.t();
-        AnonymiseJob.Models models = new AnonymiseJob.Models(a.k(), l, a.entropyL(), t, a.orderedT());
-        String out = staging + "/anonymised";
-        AnonymiseJob.Result result = AnonymiseJob.run(spark, view.drop("person_id"), new AnonymiseJob.Request("extract at "
-                + req.quarter().end(), "csv", ",", qis, sensitive, models, a.maxSuppression(), loss, out, false, req.settings().lake()), progress);
-        // which people the transformation released, for the trail (the output itself carries no person id)
-        Dataset<Row> included = AnonymiseTable.apply(view, result.result().transformation()).select(col("person_id"),
-                lit(true).alias("_released"));
-        VerifyAnonymity.Report check = AnonymiseJob.verify(spark, out + "/data", "csv", ",", new ArrayList<>(qis.keySet()), sensitive, models);
-        if (!check.passed()) {
-            throw new IllegalStateException("the anonymised extract failed verification where it is to be published: " + check.toMap());
-        }
-        long rows = (long) result.summary().get("records") - (long) result.summary().get("suppressed");
-        manifest.put("columns", columnList(view.drop("person_id")));
-        manifest.put("suppressed", result.summary().get("suppressed"));
-        Map<String, Object> anon = new LinkedHashMap<>();
-        anon.put("quasi_identifiers", qis);
-        anon.put("sensitive", sensitive);
-        anon.put("models", result.result().models());
-        anon.put("max_suppression", a.maxSuppression());
-        anon.put("levels", result.result().levels());
-        anon.put("k_achieved", result.summary().get("k_achieved"));
-        anon.put("information_loss", result.summary().get("information_loss"));
-        anon.put("prosecutor_risk_max", result.summary().get("prosecutor_risk_max"));
-        anon.put("journalist_risk_max", result.summary().get("journalist_risk_max"));
-        anon.put("marketer_risk", result.summary().get("marketer_risk"));
-        anon.put("sample_uniques", result.summary().get("sample_uniques"));
-        anon.put("verification", check.toMap());
-        manifest.put("anonymisation", anon);
-        Map<String, Object> brief = new LinkedHashMap<>();
-        for (String k : List.of("k_achieved", "suppressed", "levels", "information_loss", "prosecutor_risk_max", "sample_uniques")) {
-            brief.put(k, result.summary().get(k));
-        }
-        brief.put("verified", true);
-        manifest.put("anonymisation_summary", brief);
-        return new Released(rows, List.of(view.drop("person_id").columns()), included);
-    }
-
-    /** Writes each table through the small-number rule; returns the number of table rows written. */
-    private static long aggregate(SparkSession spark, ExtractPurposes.Level spec, Dataset<Row> kept, Map<String, Dataset<Row>> tables,
-                                  String staging, List<String> notes, Map<String, Object> manifest) {
-        List<Map<String, Object>> written = new ArrayList<>();
-        long rows = 0;
-        for (ExtractPurposes.Table t : spec.tables()) {
-            List<ColumnRef> refs = present(t.refs(), tables, notes, "table " + t.name());
-            if (refs.size() < t.refs().size()) {
-                continue;
-            }
-            List<Row> cells = PersonView.cellCounts(kept, tables, t.rows(), t.columns(), t.filter()).collectAsList();
-            if (cells.isEmpty()) {
-                notes.add("table " + t.name() + ": no people to count; not written");
-                continue;
-            }
-            List<String> rowLabels = labels(cells, 0, t.rowOrder());
-            List<String> colLabels = labels(cells, 1, t.columnOrder());
-            long[][] counts = new long[rowLabels.size()][colLabels.size()];
-            for (Row c : cells) {
-                counts[rowLabels.indexOf(c.getString(0))][colLabels.indexOf(c.getString(1))] = c.getLong(2);
-            }
-            SmallNumbers.Table published = SmallNumbers.NHS_DIGITAL.table(counts, SmallNumbers.Level.SUB_NATIONAL);
-            String csv = csv(t, rowLabels, colLabels, published);
-            checkAggregate(t.name(), csv, rowLabels.size(), colLabels.size());
-            Files2.writeText(spark, staging + "/tables/" + t.name() + ".csv", csv);
-            rows += rowLabels.size() + 1;
-            Map<String, Object> info = new LinkedHashMap<>();
-            info.put("name", t.name());
-            info.put("file", "tables/" + t.name() + ".csv");
-            info.put("title", t.title());
-            info.put("rows", t.rows().toString());
-            info.put("columns", t.columns().toString());
-            if (t.filter() != null) {
-                info.put("filter", t.filter().toString());
-            }
-            info.put("unit", "persons");
-            info.put("primary_suppressions", countSuppressed(published, SmallNumbers.Suppression.PRIMARY));
-            info.put("secondary_suppressions", published.secondarySuppressions());
-            written.add(info);
-        }
-        manifest.put("tables", written);
-        manifest.put("disclosure_control", SmallNumbers.NHS_DIGITAL + ", sub-national: 0 stays 0, 1-7 shown as *, others rounded to the "
-                + "nearest 5; totals from unrounded counts; secondary suppression where a total would reveal a hidden cell");
-        return rows;
-    }
-
-    private static String csv(ExtractPurposes.Table t, List<String> rowLabels, List<String> colLabels, SmallNumbers.Table published) {
-        String[][] grid = published.grid();
-        List<String> header = new ArrayList<>(List.of(t.rows().name()));
-        colLabels.forEach(c -> header.add(t.columns().name() + ":" + c));
-        header.add("total");
-        List<List<String>> rows = new ArrayList<>();
-        for (int r = 0; r <= rowLabels.size(); r++) {
-            List<String> row = new ArrayList<>(List.of(r < rowLabels.size() ? rowLabels.get(r) : "total"));
-            row.addAll(List.of(grid[r]));
-            rows.add(row);
-        }
-        return Csv.write(header, rows);
-    }
-
-    /**
-     * The last guard of a publication: the file holds one header, a line per category and a total line, and every
-     * figure is 0, {@code *} or a multiple of 5. Anything else (a person-level row, an unrounded count) stops the
-     * run before anything is published.
-     */
-    static void checkAggregate(String name, String csv, int rowCategories, int colCategories) {
-        List<List<String>> lines = new ArrayList<>();
-        Csv.stream("publication table " + name, new java.io.StringReader(csv), lines::add, lines::add);
-        if (lines.size() != rowCategories + 2) {
-            throw new IllegalStateException("publication table " + name + " has " + lines.size() + " lines, not " + (rowCategories + 2)
-                    + "; not published");
-        }
-        for (List<String> cells : lines.subList(1, lines.size())) {
-            if (cells.size() != colCategories + 2) {
-                throw new IllegalStateException("publication table " + name + ": a line has " + cells.size() + " cells; not published");
-            }
-            for (int i = cells.size() - colCategories - 1; i < cells.size(); i++) {
-                String v = cells.get(i);
-                if (!v.equals("*") && !(v.matches("[0-9]+") && Long.parseLong(v) % 5 == 0)) {
-                    throw new IllegalStateException("publication table " + name + " holds the figure '" + v
-                            + "', which the small-number rule never publishes; not published");
-                }
-            }
-        }
-        if (lines.get(0).stream().anyMatch(h -> h.contains("person_id") || h.contains(PSEUDONYM))) {
-            throw new IllegalStateException("publication table " + name + " names a person id column; not published");
-        }
-    }
-
-    private static int countSuppressed(SmallNumbers.Table t, SmallNumbers.Suppression kind) {
-        int n = 0;
-        for (SmallNumbers.Figure[] row : t.cells()) {
-            for (SmallNumbers.Figure f : row) {
-                n += f.suppression() == kind ? 1 : 0;
-            }
-        }
-        for (SmallNumbers.Figure f : t.rowTotals()) {
-            n += f.suppression() == kind ? 1 : 0;
-        }
-        for (SmallNumbers.Figure f : t.columnTotals()) {
-            n += f.suppression() == kind ? 1 : 0;
-        }
-        return n + (t.grandTotal().suppression() == kind ? 1 : 0);
-    }
-
-    /** Category labels: those of {@code order} first, in that order, then natural order (numbers by value, then text; {@code unknown} last). */
-    private static List<String> labels(List<Row> cells, int i, List<String> order) {
-        LinkedHashSet<String> set = new LinkedHashSet<>();
-        cells.forEach(c -> set.add(c.getString(i)));
-        List<String> out = new ArrayList<>(set);
-        out.sort(Comparator.comparing((String s) -> order.contains(s) ? order.indexOf(s) : order.size())
-                .thenComparing(s -> s.equals(PersonView.UNKNOWN))
-                .thenComparing(s -> !s.matches("-?[0-9]+(\\.[0-9]+)?"))
-                .thenComparing((a, b) -> a.matches("-?[0-9]+(\\.[0-9]+)?") && b.matches("-?[0-9]+(\\.[0-9]+)?")
-                        ? Double.compare(Double.parseDouble(a), Double.parseDouble(b)) : naturalBand(a).compareTo(naturalBand(b))));
-        return out;
-    }
-
-    /** Sorts bands like 5-9 before 10-14: leading number padded. */
-    private static String naturalBand(String s) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([0-9]+)(.*)$").matcher(s);
-        return m.matches() ? String.format("%09d%s", Long.parseLong(m.group(1)), m.group(2)) : s;
-    }
-
-    private static List<Map<String, Object>> columnList(Dataset<Row> d) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (var f : d.schema().fields()) {
-            out.add(Map.of("name", f.name(), "type", f.dataType().simpleString()));
-        }
-        return out;
-    }
-
-    private static Column[] concat(List<Column> cols, Column extra) {
-        List<Column> all = new ArrayList<>(cols);
-        if (extra != null) {
-            all.add(extra);
-        }
-        return all.toArray(Column[]::new);
-    }
 
     /**
      * Removes what the file system and Spark leave beside data files ({@code .crc}, {@code _SUCCESS}), then lists every
@@ -800,88 +532,6 @@ public final class ExtractJob {
     static String version() {
         String v = ExtractJob.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
-    }
-
-    // ------------------------------------------------------------------------------- re-identification
-
-    /**
-     * {@code phb extract reidentify}: the lake key holder's act. For a file of one recipient's pseudonyms (a column
-     * {@code pseudonym}), writes {@code pseudonym, person_id, nhs_token} to {@code out}: the lake's person id and the
-     * data provider's NHS-number token, which the provider (holder of its own key and lookup) turns back into an NHS
-     * number. Recorded in {@code audit/runs} as {@code extract-reidentify}.
-     */
-    public static Map<String, Object> reidentify(SparkSession spark, JobSettings settings, SecretKey lakeKey, String recipientName,
-                                                 String in, String out, boolean force, Progress progress) {
-        long t0 = System.nanoTime();
-        String recipient;
-        try {
-            recipient = RecipientPseudonyms.recipientName(recipientName);
-        } catch (IllegalArgumentException e) {
-            throw new InputException("--recipient: " + e.getMessage());
-        }
-        Lake lake = settings.lakeLayout();
-        String indexPath = lake.path(LakeTables.PERSON_INDEX);
-        if (!DeltaTables.exists(spark, indexPath)) {
-            throw new InputException("no silver/person_index in " + lake.root() + "; re-identification needs the lake that made the extract");
-        }
-        Dataset<Row> asked = ProviderFiles.read(spark, in, "csv", ",");
-        if (!Arrays.asList(asked.columns()).contains(PSEUDONYM)) {
-            throw new InputException(in + " has no column '" + PSEUDONYM + "'; its columns are " + List.of(asked.columns()));
-        }
-        RunParameters params = RunParameters.of(settings, lakeKey).with("recipient", recipient).with("in", in).with("lookup_out", out);
-        String staging = Files2.stagingFor(out);
-        try (JobRun run = JobRun.start(spark, lake, COMMAND + "-reidentify", params, progress)) {
-            try {
-                run.stage("re-identify");
-                long indexVersion = DeltaTables.version(spark, indexPath);
-                run.input(LakeTables.PERSON_INDEX, indexVersion);
-                Dataset<Row> index = InputVersions.read(spark, lake, LakeTables.PERSON_INDEX, indexVersion);
-                RecipientPseudonyms pseudonyms = RecipientPseudonyms.of(lakeKey, recipient);
-                Dataset<Row> persons = index.select("person_id").distinct()
-                        .withColumn(PSEUDONYM, PersonView.pseudonym(pseudonyms, col("person_id")));
-                Dataset<Row> tokens = null;
-                String patients = lake.bronze("patients");
-                if (DeltaTables.exists(spark, patients)) {
-                    long pv = DeltaTables.version(spark, patients);
-                    run.input(LakeTables.bronze("patients"), pv);
-                    tokens = InputVersions.read(spark, lake, LakeTables.bronze("patients"), pv).filter(col("nhs_token").isNotNull()).select("nhs_token").distinct()
-                            .withColumn("entity_hash", PersonIndex.entityHash(lakeKey, lit("patients"), col("nhs_token")))
-                            .join(index.filter(col("source").equalTo("patients")).select("entity_hash", "person_id"), "entity_hash")
-                            .select("person_id", "nhs_token");
-                }
-                Dataset<Row> wanted = asked.filter(col(PSEUDONYM).isNotNull()).select(col(PSEUDONYM)).distinct();
-                Dataset<Row> found = wanted.join(persons, new String[] {PSEUDONYM}, "left");
-                found = tokens == null ? found.withColumn("nhs_token", lit(null).cast("string"))
-                        : found.join(tokens, new String[] {"person_id"}, "left");
-                found = found.select(PSEUDONYM, "person_id", "nhs_token").persist(StorageLevel.MEMORY_AND_DISK());
-                try {
-                    Row c = found.agg(count(lit(1)), count(col("person_id"))).first();
-                    found.orderBy(PSEUDONYM).coalesce(1).write().option("header", true).csv(staging + "/lookup");
-                    Files2.nameSparkFiles(spark, staging + "/lookup", "lookup", "csv");
-                    checksums(spark, staging);
-                    Files2.publish(spark, staging, out, force);
-                    Map<String, Object> s = new LinkedHashMap<>();
-                    s.put("run_id", run.runId());
-                    s.put("recipient", recipient);
-                    s.put("pseudonyms", c.getLong(0));
-                    s.put("matched", c.getLong(1));
-                    s.put("unmatched", c.getLong(0) - c.getLong(1));
-                    s.put("out", out);
-                    s.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-                    run.count("pseudonyms", c.getLong(0));
-                    run.count("matched", c.getLong(1));
-                    run.succeeded();
-                    return s;
-                } finally {
-                    found.unpersist();
-                }
-            } catch (RuntimeException e) {
-                run.failed(e);
-                throw e;
-            }
-        } finally {
-            Files2.discard(spark, staging);
-        }
     }
 
     /** Counts of the trail by outcome, for tests and {@code audit}: {@code included} or the removing rule. */

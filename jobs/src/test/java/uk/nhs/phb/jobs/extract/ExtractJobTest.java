@@ -251,7 +251,7 @@ class ExtractJobTest {
 
         // re-identification by the lake key holder: pseudonym -> person id and NHS token
         Path asked = Files.writeString(dir.resolve("asked.csv"), "pseudonym\n" + String.join("\n", first) + "\nRnot-a-pseudonym\n");
-        Map<String, Object> re = ExtractJob.reidentify(spark, settings, LAKE_KEY, "dscro-north", asked.toString(),
+        Map<String, Object> re = ExtractReidentify.run(spark, settings, LAKE_KEY, "dscro-north", asked.toString(),
                 dir.resolve("lookup").toString(), false, Progress.NONE);
         assertThat(re.get("matched")).isEqualTo(53L);
         assertThat(re.get("unmatched")).isEqualTo(1L);
@@ -335,9 +335,9 @@ class ExtractJobTest {
         assertThat(attack.cellsTriedByTable()).containsEntry("persons_by_sex_and_practice", 4);
         assertThat(m.has("pseudonym")).isFalse();
         // the last guard refuses anything the rule would not publish
-        assertThatThrownBy(() -> ExtractJob.checkAggregate("t", "pseudonym,age\nRabc,37\ntotal,37\n", 2, 1))
+        assertThatThrownBy(() -> Releases.checkAggregate("t", "pseudonym,age\nRabc,37\ntotal,37\n", 2, 1))
                 .hasMessageContaining("not published");
-        assertThatThrownBy(() -> ExtractJob.checkAggregate("t", "sex,a,total\n1,12,12\ntotal,12,12\n", 1, 1))
+        assertThatThrownBy(() -> Releases.checkAggregate("t", "sex,a,total\n1,12,12\ntotal,12,12\n", 1, 1))
                 .hasMessageContaining("the figure '12'");
         // and no configuration can make publication person-level
         assertThatThrownBy(() -> ExtractPurposes.parse("""
