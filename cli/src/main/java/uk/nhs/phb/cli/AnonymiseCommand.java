@@ -58,7 +58,7 @@ final class AnonymiseCommand implements Callable<Integer> {
     double maxSuppression;
 
     @Option(names = "--loss", defaultValue = "entropy",
-            description = "Information loss to minimise: precision, entropy (non-uniform entropy) or discernibility. Default: ${DEFAULT-VALUE}")
+            description = "Information loss to minimise: precision, entropy (non-uniform entropy), discernibility or iyengar (generalised loss, ARX's default). Default: ${DEFAULT-VALUE}")
     String loss;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder: data/, anonymisation.json, anonymisation.txt (written atomically).")
@@ -118,7 +118,8 @@ final class AnonymiseCommand implements Callable<Integer> {
             case "precision" -> LossMeasure.PRECISION;
             case "entropy" -> LossMeasure.NON_UNIFORM_ENTROPY;
             case "discernibility" -> LossMeasure.DISCERNIBILITY;
-            default -> throw new InputException("--loss must be precision, entropy or discernibility, not '" + loss + "'");
+            case "iyengar" -> LossMeasure.IYENGAR;
+            default -> throw new InputException("--loss must be precision, entropy, discernibility or iyengar, not '" + loss + "'");
         };
         AnonymiseJob.Result r = AnonymiseJob.run(spark, new AnonymiseJob.Request(in, files.format, files.delimiter, qis, sensitive, models,
                 maxSuppression, measure, out, files.force, lake), TerminalProgress.forConsole(spec.commandLine().getErr(), json));

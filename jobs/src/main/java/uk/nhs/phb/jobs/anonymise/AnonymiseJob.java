@@ -145,6 +145,7 @@ public final class AnonymiseJob {
             loss.put("precision", result.loss().precision());
             loss.put("non_uniform_entropy", result.loss().nonUniformEntropyNormalised());
             loss.put("discernibility", result.loss().discernibility());
+            loss.put("iyengar", result.loss().iyengar());
             summary.put("information_loss", loss);
             summary.put("prosecutor_risk_max", result.risk().prosecutorMax());
             summary.put("prosecutor_risk_average", result.risk().prosecutorAverage());

@@ -320,8 +320,8 @@ public record ExtractPurposes(String source, String version, String sha256, Map<
             problems.add(where + ": anonymise.max_suppression must be in [0, 1), not " + maxSuppression);
         }
         String loss = text(a, "loss", "entropy");
-        if (!List.of("precision", "entropy", "discernibility").contains(loss)) {
-            problems.add(where + ": anonymise.loss must be precision, entropy or discernibility, not '" + loss + "'");
+        if (!List.of("precision", "entropy", "discernibility", "iyengar").contains(loss)) {
+            problems.add(where + ": anonymise.loss must be precision, entropy, discernibility or iyengar, not '" + loss + "'");
         }
         return new Anonymisation(k, l, a.path("entropy_l").asBoolean(false), t, a.path("ordered_t").asBoolean(false), maxSuppression, loss,
                 qis, List.copyOf(sensitive));

@@ -110,6 +110,7 @@ final class Releases {
         LossMeasure loss = switch (a.loss()) {
             case "precision" -> LossMeasure.PRECISION;
             case "discernibility" -> LossMeasure.DISCERNIBILITY;
+            case "iyengar" -> LossMeasure.IYENGAR;
             default -> LossMeasure.NON_UNIFORM_ENTROPY;
         };
         Double l = sensitive.isEmpty() ? null : a.l();

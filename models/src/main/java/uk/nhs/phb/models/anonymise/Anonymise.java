@@ -210,7 +210,7 @@ public final class Anonymise {
         long[] sizes = keptSizes.stream().mapToLong(Long::longValue).toArray();
         RiskReport risk = RiskReport.of(sizes, populationCounts(generalised, transformation), riskThreshold);
         InformationLoss loss = new InformationLoss(check.precision(), check.entropy(),
-                domains.nueMax == 0 ? 0 : check.entropy() / domains.nueMax, check.discernibility());
+                domains.nueMax == 0 ? 0 : check.entropy() / domains.nueMax, check.discernibility(), check.iyengar());
         ClassStatistics classes = ClassStatistics.of(sizes, suppressedClasses, check.suppressed());
         SearchStatistics stats = new SearchStatistics(lattice.size, input.size(), search.evaluations,
                 search.taggedWithoutEvaluation(), criteria.monotonic, (System.nanoTime() - started) / 1_000_000);

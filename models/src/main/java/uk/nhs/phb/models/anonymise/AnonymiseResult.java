@@ -28,9 +28,10 @@ public record AnonymiseResult(Map<String, Integer> levels, Transformation transf
      *
      * @param nonUniformEntropy in bits
      * @param nonUniformEntropyNormalised divided by its value with everything generalised to the top (0..1)
+     * @param iyengar Iyengar's generalised loss (0..1), ARX's "Loss"
      */
     public record InformationLoss(double precision, double nonUniformEntropy, double nonUniformEntropyNormalised,
-            long discernibility) {
+            long discernibility, double iyengar) {
     }
 
     /** Sizes of the released classes, and the suppressed classes and records. */
@@ -80,6 +81,7 @@ public record AnonymiseResult(Map<String, Integer> levels, Transformation transf
         l.put("non_uniform_entropy", loss.nonUniformEntropy());
         l.put("non_uniform_entropy_normalised", loss.nonUniformEntropyNormalised());
         l.put("discernibility", loss.discernibility());
+        l.put("iyengar", loss.iyengar());
         m.put("information_loss", l);
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("classes", classes.classes());
@@ -112,8 +114,10 @@ public record AnonymiseResult(Map<String, Integer> levels, Transformation transf
         b.append(String.format(Locale.ROOT, "  suppressed %d of %d records (limit %d)%n", suppressedRecords, records,
                 maxSuppressedRecords));
         b.append(String.format(Locale.ROOT,
-                "  information loss (optimised for %s): precision %.4f, non-uniform entropy %.1f bits (%.4f of max), discernibility %d%n",
-                optimisedFor, loss.precision(), loss.nonUniformEntropy(), loss.nonUniformEntropyNormalised(), loss.discernibility()));
+                "  information loss (optimised for %s): precision %.4f, non-uniform entropy %.1f bits (%.4f of max), discernibility %d, "
+                        + "generalised loss (Iyengar) %.4f%n",
+                optimisedFor, loss.precision(), loss.nonUniformEntropy(), loss.nonUniformEntropyNormalised(), loss.discernibility(),
+                loss.iyengar()));
         b.append(String.format(Locale.ROOT,
                 "  equivalence classes: %d released (sizes %d-%d, mean %.1f, median %.1f), %d suppressed%n", classes.classes(),
                 classes.smallest(), classes.largest(), classes.mean(), classes.median(), classes.suppressedClasses()));

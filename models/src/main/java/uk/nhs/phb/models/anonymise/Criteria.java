@@ -239,12 +239,13 @@ final class Criteria {
 
     /** Statistics of one evaluated node. */
     record NodeStats(int node, boolean passesMonotone, boolean passes, long suppressed, long dmNoSuppression,
-            double precision, double entropy, long discernibility) {
+            double precision, double entropy, long discernibility, double iyengar) {
         double loss(LossMeasure m) {
             return switch (m) {
                 case PRECISION -> precision;
                 case NON_UNIFORM_ENTROPY -> entropy;
                 case DISCERNIBILITY -> discernibility;
+                case IYENGAR -> iyengar;
             };
         }
     }
@@ -274,7 +275,7 @@ final class Criteria {
         double entropy = nonUniformEntropy(p, failed);
         long dm = Math.addExact(dmKept, Math.multiplyExact(suppressed, total));
         return new NodeStats(p.node, suppressedMonotone <= maxSuppressed, suppressed <= maxSuppressed, suppressed, dmAll,
-                precision, entropy, dm);
+                precision, entropy, dm, iyengar(p, failed));
     }
 
     /** Average generalisation height H of a level vector (the PRECISION lower bound). */
@@ -293,6 +294,39 @@ final class Criteria {
     double precision(int[] levels, long suppressed) {
         double s = (double) suppressed / total;
         return (1 - s) * height(levels) + s;
+    }
+
+    /** Iyengar's loss with no suppression (the IYENGAR lower bound). */
+    double iyengarBound(int[] levels) {
+        if (domains.glColumns == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (int i = 0; i < levels.length; i++) {
+            sum += domains.glSum[i][levels[i]];
+        }
+        return sum / ((double) total * domains.glColumns);
+    }
+
+    /** Iyengar's loss: the bound, plus for each suppressed record what its values lose going from their node to the top. */
+    double iyengar(Partition p, boolean[] failed) {
+        if (domains.glColumns == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (int i = 0; i < p.levels.length; i++) {
+            sum += domains.glSum[i][p.levels[i]];
+            if (domains.dict[i][0].length <= 1) {
+                continue;
+            }
+            double[] g = domains.gl[i][p.levels[i]];
+            for (int c = 0; c < p.size; c++) {
+                if (failed[c]) {
+                    sum += p.counts[c] * (1 - g[p.codes[i][c]]);
+                }
+            }
+        }
+        return sum / ((double) total * domains.glColumns);
     }
 
     /** Non-uniform entropy with no suppression (the NON_UNIFORM_ENTROPY lower bound). */

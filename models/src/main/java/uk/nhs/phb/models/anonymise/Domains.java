@@ -20,6 +20,12 @@ final class Domains {
     final long[][][] freq;
     /** nue[i][L]: non-uniform entropy (bits) of QI i at level L with no suppression. */
     final double[][] nue;
+    /** gl[i][L][code]: Iyengar's loss of a value of QI i generalised to code at level L: (values beneath - 1) / (values - 1). */
+    final double[][][] gl;
+    /** glSum[i][L]: that loss summed over the records, with no suppression. */
+    final double[][] glSum;
+    /** The quasi-identifiers with more than one value, over which Iyengar's loss is averaged. */
+    final int glColumns;
     /** Non-uniform entropy of everything generalised to the top: N * sum of column entropies. */
     final double nueMax;
     final long total;
@@ -32,6 +38,9 @@ final class Domains {
         up = new int[q][][][];
         freq = new long[q][][];
         nue = new double[q][];
+        gl = new double[q][][];
+        glSum = new double[q][];
+        int varying = 0;
         double max = 0;
         List<String> errors = new ArrayList<>();
         for (int i = 0; i < q; i++) {
@@ -140,6 +149,22 @@ final class Domains {
                 }
                 nue[i][l] = cost;
             }
+            gl[i] = new double[hl + 1][];
+            glSum[i] = new double[hl + 1];
+            for (int l = 0; l <= hl; l++) {
+                int[] beneath = new int[dict[i][l].length];
+                for (int c = 0; c < n0; c++) {
+                    beneath[toLevel[l][c]]++;
+                }
+                gl[i][l] = new double[beneath.length];
+                for (int g = 0; g < beneath.length; g++) {
+                    gl[i][l][g] = n0 > 1 ? (beneath[g] - 1.0) / (n0 - 1) : 0;
+                    glSum[i][l] += freq[i][l][g] * gl[i][l][g];
+                }
+            }
+            if (n0 > 1) {
+                varying++;
+            }
             double top = 0;
             for (int c = 0; c < n0; c++) {
                 top += f0[c] * log2((double) total / f0[c]);
@@ -150,6 +175,7 @@ final class Domains {
             throw new IllegalArgumentException(String.join("\n", errors));
         }
         nueMax = max;
+        glColumns = varying;
     }
 
     static double log2(double x) {

@@ -32,5 +32,14 @@ public enum LossMeasure {
      * with no suppression penalty, which grows under generalisation (merging classes), so the value at any
      * evaluated transformation bounds every more general one.
      */
-    DISCERNIBILITY
+    DISCERNIBILITY,
+    /**
+     * Generalised loss (Iyengar 2002; ARX's default "Loss"), 0 to 1: a value generalised to a node with {@code m}
+     * of the column's {@code M} values beneath it loses {@code (m - 1) / (M - 1)}, a suppressed one 1; averaged over
+     * the records and the quasi-identifiers with more than one value. {@code M} and {@code m} count the values present
+     * in the input (ARX counts the hierarchy's; the two agree when a hierarchy lists only values that occur). Lower
+     * bound used for pruning: the same average with no suppression, which depends only on the levels (a sum over
+     * columns) and grows with every level, since a level only merges values; suppression only adds to it.
+     */
+    IYENGAR
 }

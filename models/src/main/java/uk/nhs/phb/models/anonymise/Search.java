@@ -17,7 +17,7 @@ import uk.nhs.phb.models.anonymise.Criteria.NodeStats;
  * specialisations failing (predictive tagging), so most nodes are never evaluated.
  *
  * <p>Phase 2 looks for the optimum among the passing nodes, checking the full models where they are not
- * monotonic. For PRECISION and NON_UNIFORM_ENTROPY it visits candidates in increasing order of a lower
+ * monotonic. For PRECISION, NON_UNIFORM_ENTROPY and IYENGAR it visits candidates in increasing order of a lower
  * bound that depends only on the levels and stops once the bound exceeds the best loss found. For
  * DISCERNIBILITY it visits nodes bottom-up, propagating to every node the largest discernibility without
  * suppression of any evaluated node below it (a lower bound, since merging classes only increases it), and
@@ -174,7 +174,11 @@ final class Search {
             if (status[node] == 1) {
                 candidates.add(node);
                 int[] l = lattice.levels(node);
-                bound[node] = measure == LossMeasure.PRECISION ? criteria.height(l) : criteria.entropyBound(l);
+                bound[node] = switch (measure) {
+                    case PRECISION -> criteria.height(l);
+                    case IYENGAR -> criteria.iyengarBound(l);
+                    default -> criteria.entropyBound(l);
+                };
             }
         }
         candidates.sort(Comparator.<Integer>comparingDouble(n -> bound[n]).thenComparingInt(lattice::height)

@@ -14,12 +14,13 @@ import java.util.TreeMap;
  * no code with the engine's evaluation.
  */
 final class BruteForce {
-    record Node(int[] levels, boolean passes, long suppressed, double precision, double entropy, long discernibility) {
+    record Node(int[] levels, boolean passes, long suppressed, double precision, double entropy, long discernibility, double iyengar) {
         double loss(LossMeasure m) {
             return switch (m) {
                 case PRECISION -> precision;
                 case NON_UNIFORM_ENTROPY -> entropy;
                 case DISCERNIBILITY -> discernibility;
+                case IYENGAR -> iyengar;
             };
         }
 
@@ -163,7 +164,30 @@ final class BruteForce {
                 entropy += fs.count(c) * -(Math.log(fOrig.get(v) / denominator) / Math.log(2));
             }
         }
-        return new Node(levels, suppressed <= maxSuppressed, suppressed, precision, entropy, dm);
+        // Iyengar's generalised loss, per record and QI: (values of the column under its node - 1) / (values - 1), 1 if suppressed
+        double iyengar = 0;
+        int varying = 0;
+        for (int i = 0; i < q; i++) {
+            java.util.Set<String> domain = new java.util.HashSet<>();
+            for (int c = 0; c < fs.size(); c++) {
+                domain.add(values.get(c).get(i));
+            }
+            if (domain.size() < 2) {
+                continue;
+            }
+            varying++;
+            Map<String, java.util.Set<String>> beneath = new HashMap<>();
+            for (String v : domain) {
+                beneath.computeIfAbsent(hs.get(i).generalise(v, levels[i]), x -> new java.util.HashSet<>()).add(v);
+            }
+            for (int c = 0; c < fs.size(); c++) {
+                List<String> key = keys.get(c);
+                double loss = failed.contains(key) ? 1 : (beneath.get(key.get(i)).size() - 1.0) / (domain.size() - 1);
+                iyengar += fs.count(c) * loss;
+            }
+        }
+        iyengar = varying == 0 ? 0 : iyengar / ((double) n * varying);
+        return new Node(levels, suppressed <= maxSuppressed, suppressed, precision, entropy, dm, iyengar);
     }
 
     private boolean fails(long size, Map<String, Map<String, Long>> d) {

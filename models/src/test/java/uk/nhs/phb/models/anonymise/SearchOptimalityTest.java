@@ -88,6 +88,7 @@ class SearchOptimalityTest {
             assertThat(result.loss().precision()).isCloseTo(expected.precision(), within(1e-9));
             assertThat(result.loss().nonUniformEntropy()).isCloseTo(expected.entropy(), within(1e-6));
             assertThat(result.loss().discernibility()).isEqualTo(expected.discernibility());
+            assertThat(result.loss().iyengar()).isCloseTo(expected.iyengar(), within(1e-9));
             assertThat(result.search().evaluated()).isLessThanOrEqualTo(result.search().latticeSize());
         }
     }
