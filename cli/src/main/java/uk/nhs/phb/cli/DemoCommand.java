@@ -25,16 +25,17 @@ import uk.nhs.phb.pipelines.synth.SynthSettings;
 import uk.nhs.phb.schemas.Quarter;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Make a synthetic population and run the whole pipeline on it (synth, ingest, link, features, "
-                + "anonymised extract) in its own folder.")
+        description = "Make a synthetic population and run the quarter's batch on it in its own folder: ingest, linkage, "
+                + "features, the risk model, scores and the priority list, indicative budgets, the quarterly report and three "
+                + "extracts (the national publication, a DSCRO's pseudonymised extract, an anonymised planning extract).")
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--people", defaultValue = "20000", description = "Synthetic population size. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--people", paramLabel = "N", defaultValue = "20000", description = "Synthetic population size. Default: ${DEFAULT-VALUE}")
     long people;
 
-    @Option(names = "--seed", defaultValue = "2017", description = "Random seed (same seed, same population). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "2017", description = "Random seed (same seed, same population). Default: ${DEFAULT-VALUE}")
     long seed;
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "demo",

@@ -36,6 +36,8 @@ public final class Main {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("phb: " + ex.getMessage());
+            // a mistyped command or option: picocli names the nearest ones ("Did you mean: phb report?")
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr());
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
             return EXIT_USAGE;
         });

@@ -72,7 +72,7 @@ final class ReportCommand implements Callable<Integer> {
     boolean replacement;
 
     @Option(names = "--bootstrap-replicates", paramLabel = "N", defaultValue = "1000",
-            description = "Bootstrap resamples of matched pairs for the 95% interval. Default: ${DEFAULT-VALUE}")
+            description = "Bootstrap resamples of matched pairs for the 95%% interval. Default: ${DEFAULT-VALUE}")
     int replicates;
 
     @Option(names = "--bootstrap-seed", paramLabel = "SEED", defaultValue = "20170401",

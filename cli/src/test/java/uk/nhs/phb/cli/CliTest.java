@@ -43,6 +43,29 @@ class CliTest {
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err()).contains("Missing required option").contains("phb pseudonymise --help");
         assertThat(run("no-such-command").code()).isEqualTo(Main.EXIT_USAGE);
+        Run typo = run("reprot", "--quarter", "2025-26Q4");
+        assertThat(typo.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(typo.err()).contains("Did you mean: phb report");
+        Run optionTypo = run("report", "--quater", "2025-26Q4");
+        assertThat(optionTypo.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(optionTypo.err()).contains("--quarter");
+    }
+
+    @Test
+    void everyCommandsHelpPrintsWithoutAWarning() {
+        for (String sub : Main.newCommandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())).getSubcommands().keySet()) {
+            java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream before = System.err;
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                Run r = run(sub, "--help");
+                assertThat(r.code()).as(sub).isZero();
+                assertThat(r.out() + r.err()).as(sub).doesNotContain("WARN");
+            } finally {
+                System.setErr(before);
+            }
+            assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).as("%s --help warns", sub).doesNotContain("picocli WARN");
+        }
     }
 
     @Test
