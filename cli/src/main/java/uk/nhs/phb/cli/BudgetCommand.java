@@ -57,6 +57,7 @@ final class BudgetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        common.requireLake();
         if (minCell < 1) {
             throw new InputException("--min-cell must be at least 1, got " + minCell);
         }

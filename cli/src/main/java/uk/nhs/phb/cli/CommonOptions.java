@@ -28,6 +28,19 @@ public final class CommonOptions {
     @Option(names = "--verbose", description = "Spark logging at INFO and stack traces on errors.")
     boolean verbose;
 
+    /**
+     * Refuses a {@code --lake} that names no folder, before any Spark work, so the user hears that the lake is missing
+     * rather than that a table in it is. Lakes on other file systems (s3a://, abfss://, hdfs://) are left to the job.
+     */
+    void requireLake() {
+        boolean local = !lake.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*") || lake.startsWith("file:");
+        java.nio.file.Path folder = java.nio.file.Path.of(lake.startsWith("file:") ? java.net.URI.create(lake).getPath() : lake);
+        if (local && !java.nio.file.Files.isDirectory(folder)) {
+            throw new uk.nhs.phb.jobs.InputException("there is no lake at " + lake + " (no such folder): give --lake DIR, the folder "
+                    + "'phb ingest' or 'phb run' wrote (default ./lake), or run 'phb ingest' first");
+        }
+    }
+
     JobSettings settings() {
         return new JobSettings(lake, landing, out, master, verbose);
     }

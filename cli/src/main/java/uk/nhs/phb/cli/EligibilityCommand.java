@@ -32,6 +32,7 @@ final class EligibilityCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {
+        common.requireLake();
         Map<String, Object> s = EligibilityLookup.run(SparkSessions.forJob(common.settings()), common.settings(), person, asOf,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder t = new StringBuilder();

@@ -67,6 +67,7 @@ final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        common.requireLake();
         if (asOfRun != null) {
             return replay();
         }
@@ -157,6 +158,7 @@ final class ExtractCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            common.requireLake();
             Path lookup = Path.of(lookupOut).toAbsolutePath().normalize();
             if (lookup.startsWith(Path.of(common.out, "extracts").toAbsolutePath().normalize())) {
                 throw new InputException("--lookup-out " + lookupOut + " is inside the extracts folder, where it could be sent with an "

@@ -60,6 +60,9 @@ final class LinkCommand implements Callable<Integer> {
         if ((left == null) != (right == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--left and --right go together");
         }
+        if (left == null) {
+            common.requireLake();
+        }
         SparkSession spark = SparkSessions.forJob(common.settings());
         LinkPersons.Settings d = LinkPersons.Settings.defaults();
         LinkPersons.Settings settings = new LinkPersons.Settings(matchWeight, reviewWeight, d.runnerUpMargin(), d.lshBands(),

@@ -81,6 +81,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        common.requireLake();
         if (asOfRun != null) {
             return replay();
         }

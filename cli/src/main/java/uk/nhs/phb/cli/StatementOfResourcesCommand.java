@@ -42,6 +42,7 @@ final class StatementOfResourcesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        common.requireLake();
         if (org != null && !org.matches("[A-Za-z0-9]{3,9}")) {
             throw new InputException("--org '" + org + "' is not an organisation code (3 to 9 letters and digits, e.g. QWO, 15F or E08000035)");
         }

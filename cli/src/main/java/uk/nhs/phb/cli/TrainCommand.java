@@ -55,6 +55,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        common.requireLake();
         GbtRisk.Params d = GbtRisk.defaults();
         GbtRisk.Params p = new GbtRisk.Params(trees, d.maxNodes(), d.nodeSize(), d.shrinkage(), d.subsample(), d.patience());
         Map<String, Object> s = TrainJob.run(SparkSessions.forJob(common.settings()), common.settings(),

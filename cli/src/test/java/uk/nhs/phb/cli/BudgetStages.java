@@ -37,6 +37,7 @@ final class BudgetStages {
     static void budgetsAndStatement(Path dir, Path lakeKey, SparkSession spark, IdentifyStages.Runner run, IdentifyStages.Args args)
             throws Exception {
         // a lake without gold/phb_eligibility: exit 3 with what to run
+        java.nio.file.Files.createDirectories(dir.resolve("empty-lake"));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.newCommandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute("budget", "--as-of", "2025-26Q4",

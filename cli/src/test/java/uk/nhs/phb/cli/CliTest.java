@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,21 @@ class CliTest {
         Run optionTypo = run("report", "--quater", "2025-26Q4");
         assertThat(optionTypo.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(optionTypo.err()).contains("--quarter");
+    }
+
+    @Test
+    void aLakeThatIsNotThereIsNamedAsSuch(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("lake.key");
+        uk.nhs.phb.models.pseudonym.SecretKey.generate().writeTo(key);
+        String nowhere = dir.resolve("no-lake").toString();
+        for (String[] args : List.of(new String[] {"features", "--as-of", "2025-26Q4", "--lake-key-file", key.toString()},
+                new String[] {"score", "--as-of", "2025-26Q4"}, new String[] {"report", "--quarter", "2025-26Q4", "--lake-key-file", key.toString()})) {
+            List<String> a = new java.util.ArrayList<>(List.of(args));
+            a.addAll(List.of("--lake", nowhere));
+            Run r = run(a.toArray(String[]::new));
+            assertThat(r.code()).as(args[0]).isEqualTo(Main.EXIT_INPUT);
+            assertThat(r.err()).as(args[0]).contains("there is no lake at " + nowhere + " (no such folder)").doesNotContain("gold/");
+        }
     }
 
     @Test
