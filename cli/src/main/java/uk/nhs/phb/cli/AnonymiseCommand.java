@@ -84,9 +84,9 @@ final class AnonymiseCommand implements Callable<Integer> {
         AnonymiseJob.Models models = new AnonymiseJob.Models(k, l, entropyL, t, orderedT);
         files.validated();
         boolean json = engine.json;
-        var spark = SparkSessions.forJob(engine.settings(lake));
         if (verify != null) {
             List<String> cols = qi.stream().map(q -> q.contains("=") ? q.substring(0, q.indexOf('=')) : q).toList();
+            var spark = AnonymiseJob.verifyNeedsSpark(verify, files.format) ? SparkSessions.forJob(engine.settings(lake)) : null;
             VerifyAnonymity.Report r = AnonymiseJob.verify(spark, verify, files.format, files.delimiter, cols, sensitive, models);
             Map<String, Object> summary = new LinkedHashMap<>(r.toMap());
             summary.put("file", verify);
@@ -121,8 +121,11 @@ final class AnonymiseCommand implements Callable<Integer> {
             case "iyengar" -> LossMeasure.IYENGAR;
             default -> throw new InputException("--loss must be precision, entropy, discernibility or iyengar, not '" + loss + "'");
         };
-        AnonymiseJob.Result r = AnonymiseJob.run(spark, new AnonymiseJob.Request(in, files.format, files.delimiter, qis, sensitive, models,
-                maxSuppression, measure, out, files.force, lake), TerminalProgress.forConsole(spec.commandLine().getErr(), json));
+        AnonymiseJob.Request req = new AnonymiseJob.Request(in, files.format, files.delimiter, qis, sensitive, models, maxSuppression, measure,
+                out, files.force, lake);
+        // a local CSV file is anonymised in plain Java: no Spark session is started for it
+        var spark = AnonymiseJob.needsSpark(req) ? SparkSessions.forJob(engine.settings(lake)) : null;
+        AnonymiseJob.Result r = AnonymiseJob.run(spark, req, TerminalProgress.forConsole(spec.commandLine().getErr(), json));
         Output.print(spec.commandLine().getOut(), json, r.summary(), r.text() + "\nverified independently; written to " + out);
         return 0;
     }

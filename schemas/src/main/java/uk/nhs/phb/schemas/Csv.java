@@ -103,7 +103,12 @@ public final class Csv {
      * gets the first record, {@code row} every other.
      */
     public static void stream(String name, Reader reader, Consumer<List<String>> header, Consumer<List<String>> row) {
-        try (CSVParser parser = CSVParser.builder().setReader(reader).setFormat(DATA).get()) {
+        stream(name, reader, ',', header, row);
+    }
+
+    /** As {@link #stream(String, Reader, Consumer, Consumer)} with another delimiter ({@code ; | \t}). */
+    public static void stream(String name, Reader reader, char delimiter, Consumer<List<String>> header, Consumer<List<String>> row) {
+        try (CSVParser parser = CSVParser.builder().setReader(reader).setFormat(DATA.builder().setDelimiter(delimiter).get()).get()) {
             boolean first = true;
             for (CSVRecord r : parser) {
                 (first ? header : row).accept(r.toList());
@@ -126,6 +131,42 @@ public final class Csv {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /** Writes rows one at a time (files of any size), in the one format with the given delimiter. */
+    public static final class RowWriter implements AutoCloseable {
+        private final CSVPrinter printer;
+
+        private RowWriter(Appendable out, char delimiter) {
+            try {
+                printer = new CSVPrinter(out, WRITE.builder().setDelimiter(delimiter).get());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** One record; a null value is an empty field. */
+        public void row(List<?> values) {
+            try {
+                printer.printRecord(values.stream().map(v -> v == null ? "" : String.valueOf(v)).toList());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                printer.close(true);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** A writer of records to {@code out} (closed with the writer). */
+    public static RowWriter writer(Appendable out, char delimiter) {
+        return new RowWriter(out, delimiter);
     }
 
     /** One line of CSV (fields quoted where needed, ending in {@code \n}). */

@@ -66,7 +66,16 @@ public final class AnonymiseJob {
     private AnonymiseJob() {
     }
 
+    /** Whether the request needs Spark: a local CSV file is anonymised in plain Java, without starting a session. */
+    public static boolean needsSpark(Request req) {
+        return !InMemoryAnonymise.suits(req);
+    }
+
+    /** Anonymises the request's input; {@code spark} may be null when {@link #needsSpark} says it is not needed. */
     public static Result run(SparkSession spark, Request req, Progress progress) {
+        if (InMemoryAnonymise.suits(req)) {
+            return InMemoryAnonymise.run(req, progress);
+        }
         Input input = read(spark, resolve(spark, req.in(), req.lake()), req.format(), req.delimiter());
         try {
             return run(spark, input.data(), req, progress);
@@ -86,20 +95,11 @@ public final class AnonymiseJob {
         try {
             FrequencySet fs = AnonymiseTable.frequencySet(data, qis, req.sensitive());
             progress.stage("lattice search");
-            Anonymise search = Anonymise.frequencySet(fs).maxSuppression(req.maxSuppression()).optimiseFor(req.loss());
+            List<Hierarchy> hierarchies = new ArrayList<>();
             for (Map.Entry<String, String> q : req.qis().entrySet()) {
-                search.hierarchy(hierarchy(spark, q.getKey(), q.getValue(), req.lake()));
+                hierarchies.add(hierarchy(spark, q.getKey(), q.getValue(), req.lake()));
             }
-            models.forEach(search::model);
-            AnonymiseResult result;
-            try {
-                result = search.execute();
-            } catch (NoTransformationException e) {
-                throw new InputException("no generalisation satisfies " + models + " within " + (100 * req.maxSuppression())
-                        + "% suppression: " + e.getMessage() + ". Allow more suppression, coarser hierarchies or a smaller k/l, or a larger t");
-            } catch (IllegalArgumentException e) {
-                throw new InputException(e.getMessage(), e);
-            }
+            AnonymiseResult result = optimise(fs, req, models, hierarchies);
             progress.stage("write");
             String staging = Files2.stagingFor(req.out());
             try {
@@ -108,25 +108,8 @@ public final class AnonymiseJob {
                 Files2.nameSparkFiles(spark, staging + "/data", "anonymised", "csv");
                 progress.stage("verify");
                 Dataset<Row> written = spark.read().option("header", true).option("sep", req.delimiter()).csv(staging + "/data");
-                VerifyAnonymity verifier = VerifyAnonymity.of(AnonymiseTable.frequencySet(written, qis, req.sensitive()));
-                models.forEach(verifier::model);
-                for (String s : req.sensitive()) {
-                    verifier.reference(s, fs.sensitiveDistribution(s));
-                }
-                VerifyAnonymity.Report report = verifier.execute();
-                if (!report.passed()) {
-                    throw new IllegalStateException("the anonymised output failed independent verification and was not written: "
-                            + report.toMap());
-                }
-                Map<String, Object> manifest = new LinkedHashMap<>();
-                manifest.put("level", "ANONYMISED");
-                manifest.put("input", req.in());
-                manifest.put("quasi_identifiers", req.qis());
-                manifest.put("sensitive", req.sensitive());
-                manifest.put("models", models.stream().map(Object::toString).toList());
-                manifest.put("max_suppression", req.maxSuppression());
-                manifest.put("result", result.toMap());
-                manifest.put("verification", report.toMap());
+                VerifyAnonymity.Report report = verified(AnonymiseTable.frequencySet(written, qis, req.sensitive()), fs, req, models);
+                Map<String, Object> manifest = manifest(req, models, result, report);
                 Files2.writeText(spark, staging + "/anonymisation.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
                 Files2.writeText(spark, staging + "/anonymisation.txt", result.toText());
                 Files2.publish(spark, staging, req.out(), req.force());
@@ -135,39 +118,101 @@ public final class AnonymiseJob {
             } finally {
                 Files2.discard(spark, staging);
             }
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("k_achieved", result.classes().smallest());
-            summary.put("suppressed", result.suppressedRecords());
-            summary.put("records", result.records());
-            summary.put("levels", result.levels());
-            Map<String, Object> loss = new LinkedHashMap<>();
-            loss.put("measure", result.optimisedFor().name().toLowerCase());
-            loss.put("precision", result.loss().precision());
-            loss.put("non_uniform_entropy", result.loss().nonUniformEntropyNormalised());
-            loss.put("discernibility", result.loss().discernibility());
-            loss.put("iyengar", result.loss().iyengar());
-            summary.put("information_loss", loss);
-            summary.put("prosecutor_risk_max", result.risk().prosecutorMax());
-            summary.put("prosecutor_risk_average", result.risk().prosecutorAverage());
-            summary.put("journalist_risk_max", result.risk().journalistMax());
-            summary.put("marketer_risk", result.risk().marketer());
-            summary.put("records_at_risk", result.risk().recordsAtRisk());
-            summary.put("sample_uniques", result.risk().sampleUniques());
-            summary.put("combinations", fs.size());
-            summary.put("lattice_size", result.search().latticeSize());
-            summary.put("verified", true);
-            summary.put("out", req.out());
-            summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-            return new Result(summary, result.toText(), result);
+            return new Result(summary(req, fs, result, t0), result.toText(), result);
         } finally {
             data.unpersist();
             progress.finish();
         }
     }
 
-    /** {@code --verify}: the models checked on the file's own values, no metadata trusted. */
+    /** The engine's optimum for the request, or the user's error when there is none. */
+    static AnonymiseResult optimise(FrequencySet fs, Request req, List<PrivacyModel> models, List<Hierarchy> hierarchies) {
+        Anonymise search = Anonymise.frequencySet(fs).maxSuppression(req.maxSuppression()).optimiseFor(req.loss());
+        hierarchies.forEach(search::hierarchy);
+        models.forEach(search::model);
+        try {
+            return search.execute();
+        } catch (NoTransformationException e) {
+            throw new InputException("no generalisation satisfies " + models + " within " + (100 * req.maxSuppression())
+                    + "% suppression: " + e.getMessage() + ". Allow more suppression, coarser hierarchies or a smaller k/l, or a larger t");
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage(), e);
+        }
+    }
+
+    /** The independent verifier's report on what was written; refuses to go on when it fails. */
+    static VerifyAnonymity.Report verified(FrequencySet written, FrequencySet input, Request req, List<PrivacyModel> models) {
+        VerifyAnonymity verifier = VerifyAnonymity.of(written);
+        models.forEach(verifier::model);
+        for (String s : req.sensitive()) {
+            verifier.reference(s, input.sensitiveDistribution(s));
+        }
+        VerifyAnonymity.Report report = verifier.execute();
+        if (!report.passed()) {
+            throw new IllegalStateException("the anonymised output failed independent verification and was not written: " + report.toMap());
+        }
+        return report;
+    }
+
+    /** What anonymisation.json records: the request, the models, the engine's result and the verifier's report. */
+    static Map<String, Object> manifest(Request req, List<PrivacyModel> models, AnonymiseResult result, VerifyAnonymity.Report report) {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("level", "ANONYMISED");
+        manifest.put("input", req.in());
+        manifest.put("quasi_identifiers", req.qis());
+        manifest.put("sensitive", req.sensitive());
+        manifest.put("models", models.stream().map(Object::toString).toList());
+        manifest.put("max_suppression", req.maxSuppression());
+        manifest.put("result", result.toMap());
+        manifest.put("verification", report.toMap());
+        return manifest;
+    }
+
+    /** The {@code --json} summary (keys in docs/CLI.md). */
+    static Map<String, Object> summary(Request req, FrequencySet fs, AnonymiseResult result, long t0) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("k_achieved", result.classes().smallest());
+        summary.put("suppressed", result.suppressedRecords());
+        summary.put("records", result.records());
+        summary.put("levels", result.levels());
+        Map<String, Object> loss = new LinkedHashMap<>();
+        loss.put("measure", result.optimisedFor().name().toLowerCase());
+        loss.put("precision", result.loss().precision());
+        loss.put("non_uniform_entropy", result.loss().nonUniformEntropyNormalised());
+        loss.put("discernibility", result.loss().discernibility());
+        loss.put("iyengar", result.loss().iyengar());
+        summary.put("information_loss", loss);
+        summary.put("prosecutor_risk_max", result.risk().prosecutorMax());
+        summary.put("prosecutor_risk_average", result.risk().prosecutorAverage());
+        summary.put("journalist_risk_max", result.risk().journalistMax());
+        summary.put("marketer_risk", result.risk().marketer());
+        summary.put("records_at_risk", result.risk().recordsAtRisk());
+        summary.put("sample_uniques", result.risk().sampleUniques());
+        summary.put("combinations", fs.size());
+        summary.put("lattice_size", result.search().latticeSize());
+        summary.put("verified", true);
+        summary.put("out", req.out());
+        summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+        return summary;
+    }
+
+    /** Whether {@code --verify} of this file needs Spark (a local CSV file does not). */
+    public static boolean verifyNeedsSpark(String in, String format) {
+        return !("csv".equals(format) && !in.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") && Files.isRegularFile(Path.of(in)));
+    }
+
+    /** {@code --verify}: the models checked on the file's own values, no metadata trusted; {@code spark} may be null for a local CSV. */
     public static VerifyAnonymity.Report verify(SparkSession spark, String in, String format, String delimiter, List<String> qis,
                                                 List<String> sensitive, Models models) {
+        if (!verifyNeedsSpark(in, format)) {
+            try {
+                VerifyAnonymity v = VerifyAnonymity.of(InMemoryAnonymise.frequencySet(Path.of(in), delimiter.charAt(0), qis, sensitive));
+                models.build(sensitive).forEach(v::model);
+                return v.execute();
+            } catch (java.io.IOException e) {
+                throw new InputException("cannot read " + in + ": " + e.getMessage(), e);
+            }
+        }
         Input input = read(spark, in, format, delimiter);
         try {
             checkColumns(input.data(), qis, sensitive, in);

@@ -100,6 +100,42 @@ class AnonymiseJobTest {
     }
 
     @Test
+    void aLocalFileIsAnonymisedWithoutSparkExactlyAsSparkDoesIt(@TempDir Path dir) throws Exception {
+        Path in = people(dir, 3000);
+        Path sex = Files.writeString(dir.resolve("sex.csv"), "1;*\n2;*\n");
+        Map<String, String> qis = new LinkedHashMap<>();
+        qis.put("age", "builtin:age");
+        qis.put("sex", sex.toString());
+        qis.put("admitted", "builtin:date");
+        AnonymiseJob.Request plain = new AnonymiseJob.Request(in.toString(), "csv", ";", qis, List.of("diagnosis"),
+                new AnonymiseJob.Models(5, 2.0, false, null, false), 0.02, LossMeasure.IYENGAR, dir.resolve("plain").toString(), false,
+                dir.resolve("lake").toString());
+        assertThat(AnonymiseJob.needsSpark(plain)).isFalse();
+        // the same rows in a folder: a folder is read by Spark
+        Path folder = Files.createDirectories(dir.resolve("folder"));
+        Files.copy(in, folder.resolve("part-0.csv"));
+        AnonymiseJob.Request viaSpark = new AnonymiseJob.Request(folder.toString(), "csv", ";", qis, List.of("diagnosis"),
+                new AnonymiseJob.Models(5, 2.0, false, null, false), 0.02, LossMeasure.IYENGAR, dir.resolve("spark").toString(), false,
+                dir.resolve("lake").toString());
+        assertThat(AnonymiseJob.needsSpark(viaSpark)).isTrue();
+
+        AnonymiseJob.Result a = AnonymiseJob.run(null, plain, Progress.NONE);
+        AnonymiseJob.Result b = AnonymiseJob.run(spark, viaSpark, Progress.NONE);
+        assertThat(a.result().levels()).isEqualTo(b.result().levels());
+        assertThat(a.result().suppressedRecords()).isEqualTo(b.result().suppressedRecords());
+        assertThat(a.result().loss().iyengar()).isEqualTo(b.result().loss().iyengar());
+        assertThat(dir.resolve("plain/data/anonymised.csv")).exists();
+        List<String> plainRows = Files.readAllLines(dir.resolve("plain/data/anonymised.csv")).stream().sorted().toList();
+        List<String> sparkRows = spark.read().option("header", true).option("sep", ";").csv(dir.resolve("spark/data").toString())
+                .collectAsList().stream().map(r -> String.join(";", java.util.stream.IntStream.range(0, r.size())
+                        .mapToObj(i -> r.isNullAt(i) ? "" : r.get(i).toString()).toList())).sorted().toList();
+        assertThat(plainRows).hasSize(sparkRows.size() + 1);
+        assertThat(plainRows.stream().filter(l -> !l.startsWith("age;")).toList()).isEqualTo(sparkRows);
+        assertThat(Files.list(dir.resolve("plain")).map(p -> p.getFileName().toString()).sorted().toList())
+                .containsExactly("anonymisation.json", "anonymisation.txt", "data");
+    }
+
+    @Test
     void badColumnsAndHierarchiesAreClearErrors(@TempDir Path dir) throws Exception {
         Path in = people(dir, 100);
         assertThatThrownBy(() -> AnonymiseJob.run(spark, request(in, dir, Map.of("postcode", "builtin:age")), Progress.NONE))
