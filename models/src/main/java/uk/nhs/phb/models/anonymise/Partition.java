@@ -6,6 +6,9 @@ package uk.nhs.phb.models.anonymise;
  * offsets[c]..offsets[c+1]).
  */
 final class Partition {
+    /** One map per thread for every roll-up: emptied in constant time, grown only when a partition is larger. */
+    private static final ThreadLocal<LongIntMap> SCRATCH = new ThreadLocal<>();
+
     final int node;
     final int[] levels;
     final int size;
@@ -71,7 +74,7 @@ final class Partition {
         }
         int classes;
         if (fits) {
-            LongIntMap ids = new LongIntMap(n);
+            LongIntMap ids = scratch(n);
             classes = 0;
             for (int c = 0; c < n; c++) {
                 long key = 0;
@@ -91,7 +94,7 @@ final class Partition {
             }
             classes = d.dict[0][tgt[0]].length;
             for (int i = 1; i < q; i++) {
-                LongIntMap ids = new LongIntMap(n);
+                LongIntMap ids = scratch(n);
                 long width = d.dict[i][tgt[i]].length;
                 int next = 0;
                 for (int c = 0; c < n; c++) {
@@ -189,5 +192,16 @@ final class Partition {
         off[a] = o;
         sc[a] = java.util.Arrays.copyOf(outCodes, w);
         sn[a] = java.util.Arrays.copyOf(outCounts, w);
+    }
+
+    private static LongIntMap scratch(int keys) {
+        LongIntMap m = SCRATCH.get();
+        if (m == null) {
+            m = new LongIntMap(keys);
+            SCRATCH.set(m);
+        } else {
+            m.reset(keys);
+        }
+        return m;
     }
 }
