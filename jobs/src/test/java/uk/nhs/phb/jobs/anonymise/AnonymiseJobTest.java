@@ -39,9 +39,12 @@ class AnonymiseJobTest {
     }
 
     private static AnonymiseJob.Request request(Path in, Path dir, Map<String, String> qis) {
+        return request(in, dir, qis, LossMeasure.NON_UNIFORM_ENTROPY, dir.resolve("out"));
+    }
+
+    private static AnonymiseJob.Request request(Path in, Path dir, Map<String, String> qis, LossMeasure loss, Path out) {
         return new AnonymiseJob.Request(in.toString(), "csv", ";", qis, List.of("diagnosis"),
-                new AnonymiseJob.Models(5, 2.0, false, null, false), 0.02, LossMeasure.NON_UNIFORM_ENTROPY,
-                dir.resolve("out").toString(), false, dir.resolve("lake").toString());
+                new AnonymiseJob.Models(5, 2.0, false, null, false), 0.02, loss, out.toString(), false, dir.resolve("lake").toString());
     }
 
     @Test
@@ -107,16 +110,12 @@ class AnonymiseJobTest {
         qis.put("age", "builtin:age");
         qis.put("sex", sex.toString());
         qis.put("admitted", "builtin:date");
-        AnonymiseJob.Request plain = new AnonymiseJob.Request(in.toString(), "csv", ";", qis, List.of("diagnosis"),
-                new AnonymiseJob.Models(5, 2.0, false, null, false), 0.02, LossMeasure.IYENGAR, dir.resolve("plain").toString(), false,
-                dir.resolve("lake").toString());
+        AnonymiseJob.Request plain = request(in, dir, qis, LossMeasure.IYENGAR, dir.resolve("plain"));
         assertThat(AnonymiseJob.needsSpark(plain)).isFalse();
         // the same rows in a folder: a folder is read by Spark
         Path folder = Files.createDirectories(dir.resolve("folder"));
         Files.copy(in, folder.resolve("part-0.csv"));
-        AnonymiseJob.Request viaSpark = new AnonymiseJob.Request(folder.toString(), "csv", ";", qis, List.of("diagnosis"),
-                new AnonymiseJob.Models(5, 2.0, false, null, false), 0.02, LossMeasure.IYENGAR, dir.resolve("spark").toString(), false,
-                dir.resolve("lake").toString());
+        AnonymiseJob.Request viaSpark = request(folder, dir, qis, LossMeasure.IYENGAR, dir.resolve("spark"));
         assertThat(AnonymiseJob.needsSpark(viaSpark)).isTrue();
 
         AnonymiseJob.Result a = AnonymiseJob.run(null, plain, Progress.NONE);
