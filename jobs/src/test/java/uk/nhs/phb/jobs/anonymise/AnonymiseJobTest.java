@@ -38,6 +38,17 @@ class AnonymiseJobTest {
         return Files.writeString(dir.resolve("people.csv"), sb);
     }
 
+    /** The hierarchy of each named column of {@link #people}: built-ins, and a file for sex. */
+    private static Map<String, String> hierarchies(Path dir, String... columns) throws Exception {
+        Path sex = Files.writeString(dir.resolve("sex.csv"), "1;*\n2;*\n");
+        Map<String, String> all = Map.of("age", "builtin:age", "sex", sex.toString(), "imd_decile", "builtin:imd", "admitted", "builtin:date");
+        Map<String, String> qis = new LinkedHashMap<>();
+        for (String c : columns) {
+            qis.put(c, all.get(c));
+        }
+        return qis;
+    }
+
     private static AnonymiseJob.Request request(Path in, Path dir, Map<String, String> qis) {
         return request(in, dir, qis, LossMeasure.NON_UNIFORM_ENTROPY, dir.resolve("out"));
     }
@@ -50,12 +61,7 @@ class AnonymiseJobTest {
     @Test
     void anonymisesToTheModelsWithinTheSuppressionLimitAndTheVerifierAgrees(@TempDir Path dir) throws Exception {
         Path in = people(dir, 6000);
-        Path sex = Files.writeString(dir.resolve("sex.csv"), "1;*\n2;*\n");
-        Map<String, String> qis = new LinkedHashMap<>();
-        qis.put("age", "builtin:age");
-        qis.put("sex", sex.toString());
-        qis.put("imd_decile", "builtin:imd");
-        qis.put("admitted", "builtin:date");
+        Map<String, String> qis = hierarchies(dir, "age", "sex", "imd_decile", "admitted");
         AnonymiseJob.Result r = AnonymiseJob.run(spark, request(in, dir, qis), Progress.NONE);
         Map<String, Object> s = r.summary();
         assertThat((long) s.get("k_achieved")).isGreaterThanOrEqualTo(5);
@@ -105,11 +111,7 @@ class AnonymiseJobTest {
     @Test
     void aLocalFileIsAnonymisedWithoutSparkExactlyAsSparkDoesIt(@TempDir Path dir) throws Exception {
         Path in = people(dir, 3000);
-        Path sex = Files.writeString(dir.resolve("sex.csv"), "1;*\n2;*\n");
-        Map<String, String> qis = new LinkedHashMap<>();
-        qis.put("age", "builtin:age");
-        qis.put("sex", sex.toString());
-        qis.put("admitted", "builtin:date");
+        Map<String, String> qis = hierarchies(dir, "age", "sex", "admitted");
         AnonymiseJob.Request plain = request(in, dir, qis, LossMeasure.IYENGAR, dir.resolve("plain"));
         assertThat(AnonymiseJob.needsSpark(plain)).isFalse();
         // the same rows in a folder: a folder is read by Spark
