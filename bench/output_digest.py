@@ -48,6 +48,16 @@ def digest(path):
     return hashlib.sha256(data).hexdigest()
 
 
+DATA_FILE = re.compile(r"[a-z_]+(-[0-9]+)?\.csv")
+
+
+def is_part(folder, name):
+    """A file of a data folder's rows: Spark's part-N files, or the names phb gives them (extract.csv, anonymised-2.csv)."""
+    if name.startswith("."):
+        return False
+    return name.startswith("part-") or (folder in ("data", "lookup", "links", "review") and DATA_FILE.fullmatch(name) is not None)
+
+
 def main(out):
     lines = []
     for top in ("reports", "extracts"):
@@ -55,16 +65,20 @@ def main(out):
         for d, dirs, files in os.walk(root):
             dirs[:] = sorted(x for x in dirs if ".tmp-" not in x and ".old-" not in x and not x.startswith("."))
             rel = os.path.relpath(d, out)
-            parts = sorted(f for f in files if f.startswith("part-") and not f.startswith("."))
+            # the rows of a data folder, whatever files Spark split them into: one header, the rows sorted
+            parts = sorted(f for f in files if is_part(os.path.basename(d), f))
             if parts:
-                rows = []
+                header, rows = None, []
                 for p in parts:
                     with open(os.path.join(d, p), "rb") as f:
-                        rows.extend(f.read().splitlines())
-                joined = b"\n".join(sorted(rows))
-                lines.append(f"{rel}/part-* {hashlib.sha256(joined).hexdigest()}")
+                        lines_of_file = f.read().splitlines()
+                    if lines_of_file:
+                        header = header or lines_of_file[0]
+                        rows.extend(lines_of_file[1:])
+                joined = b"\n".join([header or b""] + sorted(rows))
+                lines.append(f"{rel}/<rows> {hashlib.sha256(joined).hexdigest()}")
             for f in sorted(files):
-                if f.startswith(".") or f.startswith("part-") or f.startswith("_"):
+                if f.startswith(".") or f.startswith("_") or f in parts:
                     continue
                 lines.append(f"{rel}/{f} {digest(os.path.join(d, f))}")
     print("\n".join(lines))
