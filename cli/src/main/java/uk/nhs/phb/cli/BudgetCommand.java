@@ -57,12 +57,11 @@ final class BudgetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        common.requireLake();
         if (minCell < 1) {
             throw new InputException("--min-cell must be at least 1, got " + minCell);
         }
         BudgetRules rules = rules();
-        Map<String, Object> s = BudgetJob.run(SparkSessions.forJob(common.settings()), common.settings(),
+        Map<String, Object> s = BudgetJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                 lakeKey.load(spec.commandLine().getErr()), new BudgetJob.Request(asOf, rules, minCell, evaluate),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder text = new StringBuilder(String.format("Indicative budgets at %s for %,d people (run %s): %,d lines, %s a year in all%n",

@@ -32,7 +32,13 @@ public final class CommonOptions {
      * Refuses a {@code --lake} that names no folder, before any Spark work, so the user hears that the lake is missing
      * rather than that a table in it is. Lakes on other file systems (s3a://, abfss://, hdfs://) are left to the job.
      */
-    void requireLake() {
+    /** The settings, for a command that reads an existing lake: refused when {@code --lake} names no folder. */
+    JobSettings existingLake() {
+        requireLake();
+        return settings();
+    }
+
+    private void requireLake() {
         boolean local = !lake.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*") || lake.startsWith("file:");
         java.nio.file.Path folder = java.nio.file.Path.of(lake.startsWith("file:") ? java.net.URI.create(lake).getPath() : lake);
         if (local && !java.nio.file.Files.isDirectory(folder)) {

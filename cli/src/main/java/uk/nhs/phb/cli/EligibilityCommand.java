@@ -32,8 +32,7 @@ final class EligibilityCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {
-        common.requireLake();
-        Map<String, Object> s = EligibilityLookup.run(SparkSessions.forJob(common.settings()), common.settings(), person, asOf,
+        Map<String, Object> s = EligibilityLookup.run(SparkSessions.forJob(common.existingLake()), common.settings(), person, asOf,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder t = new StringBuilder();
         t.append(String.format("Person %s at %s (rules %s)%n", s.get("person_id"), s.get("reference_date"), s.get("rules_version")));

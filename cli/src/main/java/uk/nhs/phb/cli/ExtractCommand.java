@@ -67,7 +67,6 @@ final class ExtractCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        common.requireLake();
         if (asOfRun != null) {
             return replay();
         }
@@ -93,7 +92,7 @@ final class ExtractCommand implements Callable<Integer> {
             }
         }
         ExtractPurposes purposes = purposesFile == null ? ExtractPurposes.defaults() : ExtractPurposes.fromFile(purposesFile);
-        return print(ExtractJob.run(SparkSessions.forJob(common.settings()), new ExtractJob.Request(common.settings(),
+        return print(ExtractJob.run(SparkSessions.forJob(common.existingLake()), new ExtractJob.Request(common.settings(),
                 lakeKey.load(spec.commandLine().getErr()), purposes, purpose, recipient, quarter, lv, practice),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
     }
@@ -108,7 +107,7 @@ final class ExtractCommand implements Callable<Integer> {
         ExtractPurposes purposes = purposesFile == null ? ExtractPurposes.defaults() : ExtractPurposes.fromFile(purposesFile);
         ExtractJob.Request req = ExtractJob.Request.replaying(common.settings(), lakeKey.load(spec.commandLine().getErr()), purposes,
                 AuditLog.of(common.settings()).show(asOfRun));
-        return print(ExtractJob.run(SparkSessions.forJob(common.settings()), req,
+        return print(ExtractJob.run(SparkSessions.forJob(common.existingLake()), req,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
     }
 
@@ -158,13 +157,12 @@ final class ExtractCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            common.requireLake();
-            Path lookup = Path.of(lookupOut).toAbsolutePath().normalize();
+                Path lookup = Path.of(lookupOut).toAbsolutePath().normalize();
             if (lookup.startsWith(Path.of(common.out, "extracts").toAbsolutePath().normalize())) {
                 throw new InputException("--lookup-out " + lookupOut + " is inside the extracts folder, where it could be sent with an "
                         + "extract; write it where only the key holder can read it");
             }
-            Map<String, Object> s = ExtractReidentify.run(SparkSessions.forJob(common.settings()), common.settings(),
+            Map<String, Object> s = ExtractReidentify.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                     lakeKey.load(spec.commandLine().getErr()), recipient, in, lookupOut, force,
                     TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
             Output.print(spec.commandLine().getOut(), common.json, s, String.format(

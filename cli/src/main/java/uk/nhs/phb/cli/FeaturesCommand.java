@@ -29,8 +29,7 @@ final class FeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        common.requireLake();
-        Map<String, Object> s = FeaturesJob.run(SparkSessions.forJob(common.settings()), common.settings(),
+        Map<String, Object> s = FeaturesJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                 lakeKey.load(spec.commandLine().getErr()), asOf, TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         String text = String.format("Features for %,d persons at %s (run %s)%n  mean emergency admissions in 12 months %.3f, mean eFI %.3f%n"
                         + "  spend in 12 months across sectors: %s%n  table %s",

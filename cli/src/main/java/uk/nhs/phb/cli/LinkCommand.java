@@ -60,10 +60,8 @@ final class LinkCommand implements Callable<Integer> {
         if ((left == null) != (right == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--left and --right go together");
         }
-        if (left == null) {
-            common.requireLake();
-        }
-        SparkSession spark = SparkSessions.forJob(common.settings());
+        // linking two files needs no lake; linking the lake needs one
+        SparkSession spark = SparkSessions.forJob(left == null ? common.existingLake() : common.settings());
         LinkPersons.Settings d = LinkPersons.Settings.defaults();
         LinkPersons.Settings settings = new LinkPersons.Settings(matchWeight, reviewWeight, d.runnerUpMargin(), d.lshBands(),
                 d.lshBitsPerBand(), d.seed(), d.randomSample(), d.maxBlockSize(), d.emIterations());

@@ -81,7 +81,6 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        common.requireLake();
         if (asOfRun != null) {
             return replay();
         }
@@ -113,7 +112,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         ReportJob.Request req = new ReportJob.Request(common.settings(), lakeKey.load(spec.commandLine().getErr()), quarter,
                 org == null || org.isBlank() ? null : org.strip(), traj, trajSource, matching, startWindowMonths, InputVersions.latest());
-        return print(ReportJob.run(SparkSessions.forJob(common.settings()), req,
+        return print(ReportJob.run(SparkSessions.forJob(common.existingLake()), req,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
     }
 
@@ -124,7 +123,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         ReportJob.Request req = ReportJob.Request.replaying(common.settings(), lakeKey.load(spec.commandLine().getErr()),
                 AuditLog.of(common.settings()).show(asOfRun));
-        return print(ReportJob.run(SparkSessions.forJob(common.settings()), req,
+        return print(ReportJob.run(SparkSessions.forJob(common.existingLake()), req,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
     }
 

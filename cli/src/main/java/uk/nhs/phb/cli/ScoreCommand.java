@@ -41,8 +41,7 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        common.requireLake();
-        Map<String, Object> s = ScoreJob.run(SparkSessions.forJob(common.settings()), common.settings(),
+        Map<String, Object> s = ScoreJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                 new ScoreJob.Request(asOf, model, rules, priority),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder t = new StringBuilder();

@@ -42,7 +42,6 @@ final class StatementOfResourcesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        common.requireLake();
         if (org != null && !org.matches("[A-Za-z0-9]{3,9}")) {
             throw new InputException("--org '" + org + "' is not an organisation code (3 to 9 letters and digits, e.g. QWO, 15F or E08000035)");
         }
@@ -55,7 +54,7 @@ final class StatementOfResourcesCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new InputException(e.getMessage() + "; fix the file and run again", e);
         }
-        Map<String, Object> s = StatementOfResourcesJob.run(SparkSessions.forJob(common.settings()), common.settings(),
+        Map<String, Object> s = StatementOfResourcesJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                 new StatementOfResourcesJob.Request(asOf, org, rules), TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         String text = String.format("Statement of resources at %s%s (run %s): %,d people with an indicative budget, %s a year%n"
                         + "  people per cohort (eligible / with a budget, small numbers suppressed): %s%n  written to %s (statement.html, "

@@ -55,10 +55,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        common.requireLake();
         GbtRisk.Params d = GbtRisk.defaults();
         GbtRisk.Params p = new GbtRisk.Params(trees, d.maxNodes(), d.nodeSize(), d.shrinkage(), d.subsample(), d.patience());
-        Map<String, Object> s = TrainJob.run(SparkSessions.forJob(common.settings()), common.settings(),
+        Map<String, Object> s = TrainJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                 lakeKey.load(spec.commandLine().getErr()),
                 new TrainJob.Request(asOf, trainQuarters, maxTrainingRows, maxTestRows, seed, refreshFeatures, p, p),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
