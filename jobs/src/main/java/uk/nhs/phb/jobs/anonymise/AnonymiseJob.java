@@ -198,7 +198,7 @@ public final class AnonymiseJob {
 
     /** Whether {@code --verify} of this file needs Spark (a local CSV file does not). */
     public static boolean verifyNeedsSpark(String in, String format) {
-        return !("csv".equals(format) && !in.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") && Files.isRegularFile(Path.of(in)));
+        return !InMemoryAnonymise.localCsvFile(in, format);
     }
 
     /** {@code --verify}: the models checked on the file's own values, no metadata trusted; {@code spark} may be null for a local CSV. */

@@ -40,8 +40,17 @@ final class InMemoryAnonymise {
 
     /** A local CSV file whose hierarchies need no lake (every built-in but {@code practice}). */
     static boolean suits(AnonymiseJob.Request req) {
-        return "csv".equals(req.format()) && !req.in().matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") && Files.isRegularFile(Path.of(req.in()))
-                && !req.out().matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*") && req.qis().values().stream().noneMatch("builtin:practice"::equals);
+        return localCsvFile(req.in(), req.format()) && !hasScheme(req.out())
+                && req.qis().values().stream().noneMatch("builtin:practice"::equals);
+    }
+
+    /** A CSV file on this machine's disk (no {@code s3a:}, {@code hdfs:} ... scheme): read here without Spark. */
+    static boolean localCsvFile(String path, String format) {
+        return "csv".equals(format) && !hasScheme(path) && Files.isRegularFile(Path.of(path));
+    }
+
+    private static boolean hasScheme(String path) {
+        return path.matches("[a-zA-Z][a-zA-Z0-9+.-]*:.*");
     }
 
     static AnonymiseJob.Result run(AnonymiseJob.Request req, Progress progress) {
