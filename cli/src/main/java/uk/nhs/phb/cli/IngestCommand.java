@@ -18,7 +18,8 @@ import uk.nhs.phb.schemas.Feeds;
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = {"Validate the landing feeds against their contracts and replace bronze/<feed> (valid rows, typed) "
                 + "and quarantine/<feed> (every other row, with the rules it broke) in the lake.",
-                "Reads <landing>/<feed>/ (*.csv, *.csv.gz, *.parquet; names starting with _ or . are skipped) and writes "
+                "Reads <landing>/<feed>/ in phb's own layout and <landing>/<profile>/ in a national layout (SUS+, HES, ECDS ...: "
+                        + "`phb profiles` lists them); *.csv, *.csv.gz, *.parquet; names starting with _ or . are skipped. Writes "
                         + "a data-quality summary to <out>/ingest/<run_id>/."})
 final class IngestCommand implements Callable<Integer> {
     @Spec
@@ -26,6 +27,12 @@ final class IngestCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    LakeKeyOption lakeKey;
+
+    @Mixin
+    ProfileOptions profileOptions;
 
     @Option(names = "--feeds", split = ",", paramLabel = "LIST",
             description = "Only these feeds, comma-separated (default: all). Optional feeds that are absent get empty tables.")
@@ -37,7 +44,8 @@ final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        IngestJob job = IngestJob.of(common.settings())
+        IngestJob job = IngestJob.of(common.settings()).profiles(profileOptions.load())
+                .lakeKey(() -> lakeKey.load(spec.commandLine().getErr()))
                 .progress(TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         if (feeds != null) {
             List<String> known = Feeds.all().stream().map(FeedContract::name).toList();

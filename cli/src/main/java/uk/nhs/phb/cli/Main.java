@@ -7,6 +7,7 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.schemas.profiles.ProfileException;
 
 /** The {@code phb} command tree. Exit codes: 0 success, 2 usage error, 3 input or data error, 1 internal error. */
 @Command(name = "phb", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -15,7 +16,7 @@ import uk.nhs.phb.models.pseudonym.SecretKey;
         subcommands = {KeygenCommand.class, SynthCommand.class, PseudonymiseCommand.class, IngestCommand.class, LinkCommand.class,
             FeaturesCommand.class, TrainCommand.class, ScoreCommand.class, EligibilityCommand.class, BudgetCommand.class,
             StatementOfResourcesCommand.class, ReportCommand.class, AnonymiseCommand.class, ExtractCommand.class,
-            AuditCommand.class, RunCommand.class, LakeDiffCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+            AuditCommand.class, RunCommand.class, ProfilesCommand.class, LakeDiffCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_USAGE = 2;
@@ -121,7 +122,7 @@ public final class Main {
 
         private static Throwable rootUserError(Throwable t) {
             for (Throwable c = t; c != null; c = c.getCause()) {
-                if (c instanceof InputException || c instanceof SecretKey.KeyException) {
+                if (c instanceof InputException || c instanceof SecretKey.KeyException || c instanceof ProfileException) {
                     return c;
                 }
             }

@@ -28,6 +28,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     LakeKeyOption lakeKey;
 
+    @Mixin
+    ProfileOptions profileOptions;
+
     @Option(names = "--quarter", paramLabel = "YYYY-YYQn", required = true, converter = QuarterConverter.class,
             description = "Financial-year quarter, e.g. 2025-26Q4; its last day is the reference date of every step.")
     Quarter quarter;
@@ -55,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         BatchRun.Result r = QuarterBatch.of(common.settings(), lakeKey.load(spec.commandLine().getErr()), quarter,
                         new QuarterBatch.Options(extract, evaluate, retrain, extracts == null ? QuarterBatch.DEFAULT_EXTRACTS
-                                : extracts.stream().map(QuarterBatch.Extract::parse).toList()))
+                                : extracts.stream().map(QuarterBatch.Extract::parse).toList(), profileOptions.load()))
                 .force(force)
                 .progress(TerminalProgress.forConsole(spec.commandLine().getErr(), common.json))
                 .listener(common.json ? BatchRun.Listener.NONE : lines(out))

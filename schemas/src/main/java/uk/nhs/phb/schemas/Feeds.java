@@ -29,7 +29,9 @@ public final class Feeds {
     public static final String ICD10_PATTERN = "[A-Z][0-9]{2}(\\.?[0-9X])?[0-9]?";
     public static final String PRACTICE_PATTERN = "[A-Z][0-9]{5}";
     public static final String LSOA_PATTERN = "E01[0-9]{6}";
-    public static final String PROVIDER_PATTERN = "R[A-Z0-9]{2}";
+    /** Organisation code of the provider (trust level: 3 characters; NHS trusts start with R, independent sector providers with other letters). */
+    public static final String PROVIDER_PATTERN = "[A-Z0-9]{3}";
+    public static final String HRG_PATTERN = "[A-Z]{2}[0-9]{2}[A-Z]";
     public static final String LA_PATTERN = "E0[6-9][0-9]{6}";
 
     private static final String DSCRO = "DSCRO (pseudonymised NHS data)";
@@ -71,6 +73,23 @@ public final class Feeds {
 
     private static FieldSpec cost(String name, String description) {
         return required(name, DECIMAL, description).range(0, 5_000_000).build();
+    }
+
+    /**
+     * Where a row's cost came from and the financial year of the price used: a file in phb's own layout may leave
+     * both out (its costs are then recorded ones); a dataset profile prices what arrives uncosted.
+     */
+    private static List<FieldSpec> costSource() {
+        return List.of(
+                optional("cost_source", STRING, "recorded (sent with the data), tariff (HRG national price), unit_cost "
+                        + "(national unit cost), local (the ICB's own price list)").codes("cost_source")
+                        .whenAbsent("CASE WHEN cost IS NOT NULL AND trim(cost) <> '' THEN 'recorded' END").build(),
+                optional("price_year", INTEGER, "first year of the financial year of the price used (blank for recorded costs)")
+                        .range(2000, 2100).whenAbsent("CAST(NULL AS STRING)").build());
+    }
+
+    private static FieldSpec hrg(String description) {
+        return optional("hrg_code", STRING, description).pattern(HRG_PATTERN).whenAbsent("CAST(NULL AS STRING)").build();
     }
 
     private static FieldSpec date(String name, String description) {
@@ -166,7 +185,8 @@ public final class Feeds {
                         required("hcp_type", STRING, "clinician type").codes("hcp_type").build(),
                         required("appointment_mode", STRING, "face to face, telephone, home visit, video").codes("appointment_mode").build(),
                         required("attended", BOOLEAN, "Y attended, N did not attend").build(),
-                        cost("cost", "unit cost of the appointment (GBP)")),
+                        cost("cost", "unit cost of the appointment (GBP)"),
+                        costSource()),
                 List.of("record_id"), List.of(), IdentityLevel.PSEUDONYMISED));
 
         feeds.add(new FeedContract("prescriptions", DSCRO,
@@ -185,13 +205,14 @@ public final class Feeds {
                 fields(
                         id("spell_id", "hospital provider spell id"),
                         nhsToken(true),
-                        required("provider_code", STRING, "provider trust code").pattern(PROVIDER_PATTERN).build(),
+                        required("provider_code", STRING, "provider organisation code (3 characters: NHS trusts start with R)").pattern(PROVIDER_PATTERN).build(),
                         date("admission_date", "admission date"),
                         optionalDate("discharge_date", "discharge date (blank while in hospital)"),
-                        required("admission_method", STRING, "admission method (11-13 elective, 21-28/2A-2D emergency, 31-32 maternity, 81 transfer)").codes("admission_method").build(),
+                        required("admission_method", STRING, "admission method (11-13 elective, 21-28/2A-2D emergency, 31-32 maternity, 81-83 other)").codes("admission_method").build(),
                         required("primary_diagnosis", STRING, "primary diagnosis, ICD-10").pattern(ICD10_PATTERN).build(),
-                        required("hrg_code", STRING, "HRG4+ code").pattern("[A-Z]{2}[0-9]{2}[A-Z]").build(),
-                        cost("cost", "spell cost (GBP, tariff)")),
+                        required("hrg_code", STRING, "HRG4+ code").pattern(HRG_PATTERN).build(),
+                        cost("cost", "spell cost (GBP, tariff)"),
+                        costSource()),
                 List.of("spell_id"),
                 List.of(new RowRule("discharge_before_admission", "discharge_date >= admission_date",
                         "the spell is discharged before it is admitted: check both dates")),
@@ -202,10 +223,12 @@ public final class Feeds {
                 fields(
                         id("attendance_id", "attendance id"),
                         nhsToken(true),
-                        required("provider_code", STRING, "provider trust code").pattern(PROVIDER_PATTERN).build(),
+                        required("provider_code", STRING, "provider organisation code (3 characters: NHS trusts start with R)").pattern(PROVIDER_PATTERN).build(),
                         date("arrival_date", "arrival date"),
                         required("department_type", STRING, "01 major A&E, 02 single specialty, 03 UTC/minor injury, 04 walk-in").codes("department_type").build(),
-                        cost("cost", "attendance cost (GBP)")),
+                        hrg("emergency care HRG (VB codes)"),
+                        cost("cost", "attendance cost (GBP)"),
+                        costSource()),
                 List.of("attendance_id"), List.of(), IdentityLevel.PSEUDONYMISED));
 
         feeds.add(new FeedContract("outpatients", DSCRO,
@@ -213,12 +236,15 @@ public final class Feeds {
                 fields(
                         id("appointment_id", "appointment id"),
                         nhsToken(true),
-                        required("provider_code", STRING, "provider trust code").pattern(PROVIDER_PATTERN).build(),
+                        required("provider_code", STRING, "provider organisation code (3 characters: NHS trusts start with R)").pattern(PROVIDER_PATTERN).build(),
                         date("appointment_date", "appointment date"),
-                        required("first_attendance", STRING, "1 first, 2 follow-up").codes("first_attendance").build(),
-                        required("treatment_function", STRING, "treatment function code").codes("treatment_function").build(),
+                        required("first_attendance", STRING, "1 first, 2 follow-up (face to face); 3 first, 4 follow-up (telephone or video); 5 RTT clock-stop administrative event").codes("first_attendance").build(),
+                        required("treatment_function", STRING, "treatment function code (NHS Data Dictionary; the list changes yearly, so any "
+                                + "three-digit code is accepted)").pattern("[0-9]{3}").build(),
                         required("attendance_status", STRING, "5/6 attended, 7 late not seen, 2/4 cancelled, 3 did not attend").codes("attendance_status").build(),
-                        cost("cost", "appointment cost (GBP, zero when not attended)")),
+                        hrg("outpatient HRG (WF codes for attendances without a procedure)"),
+                        cost("cost", "appointment cost (GBP, zero when not attended)"),
+                        costSource()),
                 List.of("appointment_id"), List.of(), IdentityLevel.PSEUDONYMISED));
 
         feeds.add(new FeedContract("community", DSCRO,
@@ -228,7 +254,8 @@ public final class Feeds {
                         nhsToken(true),
                         date("contact_date", "contact date"),
                         required("service_type", STRING, "community service").codes("community_service").build(),
-                        cost("cost", "contact cost (GBP)")),
+                        cost("cost", "contact cost (GBP)"),
+                        costSource()),
                 List.of("contact_id"), List.of(), IdentityLevel.PSEUDONYMISED));
 
         feeds.add(new FeedContract("mental_health", DSCRO,
@@ -241,7 +268,8 @@ public final class Feeds {
                         optionalDate("end_date", "event end (stays and detentions)"),
                         optional("mha_section", STRING, "Mental Health Act section for detentions").codes("mha_section").build(),
                         required("service", STRING, "team or service").codes("mh_service").build(),
-                        cost("cost", "event cost (GBP)")),
+                        cost("cost", "event cost (GBP)"),
+                        costSource()),
                 List.of("event_id"),
                 List.of(new RowRule("end_before_start", "end_date >= start_date", "the event ends before it starts"),
                         new RowRule("detention_without_section", "event_type <> 'DETENTION' OR mha_section IS NOT NULL",

@@ -65,6 +65,10 @@ public final class FeedsDoc {
         if (s.notFuture()) {
             r.append(r.length() > 0 ? "; " : "").append("not after extract date");
         }
+        if (s.whenAbsent() != null) {
+            r.append(r.length() > 0 ? "; " : "").append("may be left out of the header (then `")
+                    .append(s.whenAbsent().replace("|", "\\|")).append("`)");
+        }
         return r.toString();
     }
 

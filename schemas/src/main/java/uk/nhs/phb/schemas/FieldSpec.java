@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param min         inclusive lower bound for numbers, else {@code out_of_range}
  * @param max         inclusive upper bound for numbers, else {@code out_of_range}
  * @param notFuture   for dates: a value after the extract date breaks {@code future_date}
+ * @param whenAbsent  for an optional field: a file may leave the column out, and then each row gets this Spark SQL
+ *                    expression over the row's other fields (null: the column must be in the header)
  */
 public record FieldSpec(
         String name,
@@ -24,13 +26,17 @@ public record FieldSpec(
         String pattern,
         Double min,
         Double max,
-        boolean notFuture) {
+        boolean notFuture,
+        String whenAbsent) {
 
     public FieldSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         if (!name.matches("[a-z][a-z0-9_]*")) {
             throw new IllegalArgumentException("field name must be snake_case: '" + name + "'");
+        }
+        if (whenAbsent != null && required) {
+            throw new IllegalArgumentException("a required field cannot be left out of a file: '" + name + "'");
         }
         if (codeList != null && type != FieldType.STRING) {
             throw new IllegalArgumentException("code list on non-string field '" + name + "'");
@@ -56,6 +62,7 @@ public record FieldSpec(
         private Double min;
         private Double max;
         private boolean notFuture;
+        private String whenAbsent;
 
         private Builder(String name, FieldType type, boolean required, String description) {
             this.name = name;
@@ -90,8 +97,14 @@ public record FieldSpec(
             return this;
         }
 
+        /** The column may be left out of a file; each row then gets {@code sqlExpression} over its other fields. */
+        public Builder whenAbsent(String sqlExpression) {
+            this.whenAbsent = sqlExpression;
+            return this;
+        }
+
         public FieldSpec build() {
-            return new FieldSpec(name, type, required, description, codeList, pattern, min, max, notFuture);
+            return new FieldSpec(name, type, required, description, codeList, pattern, min, max, notFuture, whenAbsent);
         }
     }
 }

@@ -15,6 +15,7 @@ import uk.nhs.phb.jobs.extract.ExtractJob;
 import uk.nhs.phb.jobs.extract.ExtractPurposes;
 import uk.nhs.phb.jobs.features.FeaturesJob;
 import uk.nhs.phb.jobs.ingest.IngestJob;
+import uk.nhs.phb.schemas.profiles.Profiles;
 import uk.nhs.phb.jobs.link.LinkJob;
 import uk.nhs.phb.jobs.report.ReportJob;
 import uk.nhs.phb.jobs.score.ScoreJob;
@@ -55,15 +56,16 @@ public final class QuarterBatch {
     /**
      * @param extractDate the day the landing extract was taken (dates after it break {@code future_date})
      * @param evaluate    measure linkage against {@code landing/_truth} when it is there
+     * @param profiles    the dataset profiles that read national layouts (with the ICB's local overrides, if any)
      */
-    public record Options(LocalDate extractDate, boolean evaluate, boolean retrain, List<Extract> extracts) {
+    public record Options(LocalDate extractDate, boolean evaluate, boolean retrain, List<Extract> extracts, Profiles profiles) {
         public Options {
             extracts = List.copyOf(extracts);
         }
 
         /** Today's extract, no evaluation, no retraining, the default extracts. */
         public static Options of(LocalDate extractDate, boolean evaluate) {
-            return new Options(extractDate, evaluate, false, DEFAULT_EXTRACTS);
+            return new Options(extractDate, evaluate, false, DEFAULT_EXTRACTS, Profiles.builtIn());
         }
     }
 
@@ -83,7 +85,8 @@ public final class QuarterBatch {
         LocalDate asOf = quarter.end();
         List<BatchRun.Step> steps = new ArrayList<>();
         steps.add(new BatchRun.Step("ingest", "ingest@" + options.extractDate(), true, (spark, progress) ->
-                IngestJob.of(settings).extractDate(options.extractDate()).progress(progress).execute().toMap()));
+                IngestJob.of(settings).extractDate(options.extractDate()).profiles(options.profiles()).lakeKey(lakeKey).progress(progress)
+                        .execute().toMap()));
         steps.add(new BatchRun.Step("link", "link" + (options.evaluate() ? "+evaluate" : ""), false, (spark, progress) ->
                 LinkJob.run(spark, new LinkJob.Request(settings, lakeKey, LinkPersons.Settings.defaults(), asOf.getYear(),
                         options.evaluate()), progress).summary()));

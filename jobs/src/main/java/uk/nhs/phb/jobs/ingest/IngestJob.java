@@ -29,10 +29,14 @@ import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.ingest.LandingFiles.FeedFiles;
 import uk.nhs.phb.jobs.ingest.LandingFiles.Format;
 import uk.nhs.phb.jobs.ingest.LandingFiles.LandingFile;
+import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.pipelines.ingest.ApplyProfile;
 import uk.nhs.phb.pipelines.ingest.ValidateFeed;
 import uk.nhs.phb.schemas.FeedContract;
 import uk.nhs.phb.schemas.Feeds;
 import uk.nhs.phb.schemas.LakeTables;
+import uk.nhs.phb.schemas.profiles.DatasetProfile;
+import uk.nhs.phb.schemas.profiles.Profiles;
 
 /**
  * {@code phb ingest}: validates each landing feed against its contract and replaces {@code bronze/<feed>}
@@ -70,6 +74,9 @@ public final class IngestJob {
             "phb_register", "phb_reviews", "phb_offers", "asc_cld", "csc", "ehcp", "opt_outs");
 
     private final JobSettings settings;
+    private Profiles profiles;
+    private SecretKey lakeKey;
+    private java.util.function.Supplier<SecretKey> lakeKeySource;
     private List<String> feeds = Feeds.all().stream().map(FeedContract::name).toList();
     private LocalDate extractDate = LocalDate.now();
     private Progress progress = Progress.NONE;
@@ -99,6 +106,31 @@ public final class IngestJob {
         return this;
     }
 
+    /** The dataset profiles that read national layouts (default: the ones phb ships, without local overrides). */
+    public IngestJob profiles(Profiles p) {
+        this.profiles = Objects.requireNonNull(p, "profiles");
+        return this;
+    }
+
+    /** The lake's key: a profile re-keys the pseudonyms of its domain with it on entry. */
+    public IngestJob lakeKey(SecretKey key) {
+        this.lakeKey = Objects.requireNonNull(key, "lake key");
+        return this;
+    }
+
+    /** Where to get the lake's key when a landing folder needs it (so a landing in phb's own layout needs no key). */
+    public IngestJob lakeKey(java.util.function.Supplier<SecretKey> source) {
+        this.lakeKeySource = Objects.requireNonNull(source, "lake key source");
+        return this;
+    }
+
+    private Profiles profiles() {
+        if (profiles == null) {
+            profiles = Profiles.builtIn();
+        }
+        return profiles;
+    }
+
     public IngestJob progress(Progress p) {
         this.progress = Objects.requireNonNull(p, "progress");
         return this;
@@ -107,10 +139,12 @@ public final class IngestJob {
     /**
      * One feed's accounting. {@code status} is {@code ingested} or {@code absent} (optional feed not delivered);
      * {@code quarantinedByRule} counts each quarantined row once, under the first rule it broke; {@code seconds}
-     * is the wall time to read, validate and write the feed.
+     * is the wall time to read, validate and write the feed; {@code readBy} names, for each landing folder read, the
+     * layout that read it (phb's own, or a dataset profile and its specification's version) and how many files.
      */
     public record FeedResult(String feed, String status, int files, long rowsIn, long rowsValid, long rowsQuarantined,
-                             Map<String, Long> quarantinedByRule, long bronzeVersion, long quarantineVersion, double seconds) {
+                             Map<String, Long> quarantinedByRule, long bronzeVersion, long quarantineVersion, double seconds,
+                             Map<String, String> readBy) {
     }
 
     /** The run: its id, the extract date, each feed's accounting and where the data-quality summary went. */
@@ -141,7 +175,8 @@ public final class IngestJob {
     public Result execute() {
         SparkSession spark = SparkSessions.forJob(settings);
         Lake lake = settings.lakeLayout();
-        RunParameters parameters = RunParameters.of(settings, null).with("feeds", feeds).with("extract_date", extractDate);
+        RunParameters parameters = RunParameters.of(settings, lakeKey).with("feeds", feeds).with("extract_date", extractDate)
+                .with("profile_overrides", profiles().overrideFile());
         JobRun run = JobRun.start(spark, lake, COMMAND, parameters, progress);
         // each feed's validated rows are cached for three passes and then dropped: compressing them cost more CPU
         // than it saved (15-20% of a large feed's time, measured on 2M-row feeds)
@@ -149,13 +184,15 @@ public final class IngestJob {
         spark.conf().set(CACHE_COMPRESSED, "false");
         try {
             run.stage("check landing files");
-            List<FeedFiles> found = preflight(spark);
+            List<List<FeedFiles>> found = preflight(spark);
             List<FeedResult> results = new ArrayList<>();
-            for (FeedFiles f : found) {
-                for (LandingFile file : f.files()) {
-                    run.inputFile(f.contract().name() + "/" + file.name(), file.bytes(), Instant.ofEpochMilli(file.modified()));
+            for (List<FeedFiles> f : found) {
+                for (FeedFiles folder : f) {
+                    for (LandingFile file : folder.files()) {
+                        run.inputFile(folderName(folder) + "/" + file.name(), file.bytes(), Instant.ofEpochMilli(file.modified()));
+                    }
                 }
-                run.stage("validate " + f.contract().name());
+                run.stage("validate " + f.get(0).contract().name());
                 FeedResult r = ingestFeed(spark, lake, run, f);
                 results.add(r);
                 Map<String, Object> counts = new LinkedHashMap<>();
@@ -190,8 +227,10 @@ public final class IngestJob {
     public static Map<String, Object> landingInventory(SparkSession spark, JobSettings settings) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         Map<String, Object> files = new TreeMap<>();
-        for (FeedContract contract : Feeds.all()) {
-            org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(settings.landing(), contract.name());
+        List<String> folders = new ArrayList<>(Feeds.all().stream().map(FeedContract::name).toList());
+        Profiles.builtIn().all().forEach(p -> folders.add(p.folder()));
+        for (String name : folders) {
+            org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(settings.landing(), name);
             try {
                 org.apache.hadoop.fs.FileSystem fs = folder.getFileSystem(conf);
                 if (!fs.exists(folder)) {
@@ -208,7 +247,7 @@ public final class IngestJob {
                     Map<String, Object> stat = new LinkedHashMap<>();
                     stat.put("bytes", st.getLen());
                     stat.put("modified", Instant.ofEpochMilli(st.getModificationTime()).toString());
-                    files.put(contract.name() + "/" + rel, stat);
+                    files.put(name + "/" + rel, stat);
                 }
             } catch (java.io.IOException e) {
                 throw new InputException("cannot list the landing folder " + folder + ": " + e.getMessage(), e);
@@ -217,32 +256,77 @@ public final class IngestJob {
         return files;
     }
 
-    /** Every selected feed's files, checked; all problems at once. */
-    private List<FeedFiles> preflight(SparkSession spark) {
+    private static String folderName(FeedFiles f) {
+        return f.profile() == null ? f.contract().name() : f.profile().folder();
+    }
+
+    /**
+     * Every selected feed's folders (phb's own layout first, then each dataset profile's folder that is present), checked;
+     * all problems at once. A folder that is neither a feed nor a profile is a problem: its files would be ignored.
+     */
+    private List<List<FeedFiles>> preflight(SparkSession spark) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<String> problems = new ArrayList<>();
-        List<FeedFiles> out = new ArrayList<>();
+        List<List<FeedFiles>> out = new ArrayList<>();
         org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(settings.landing());
+        Set<String> folders = new java.util.TreeSet<>();
         try {
-            if (!root.getFileSystem(conf).exists(root)) {
+            org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(conf);
+            if (!fs.exists(root)) {
                 throw new InputException("landing folder " + settings.landing() + " does not exist; pass --landing DIR "
                         + "(the folder holding one folder per feed)");
+            }
+            for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(root)) {
+                String name = st.getPath().getName();
+                if (st.isDirectory() && !name.startsWith("_") && !name.startsWith(".")) {
+                    folders.add(name);
+                }
             }
         } catch (java.io.IOException e) {
             throw new InputException("cannot read the landing folder " + settings.landing() + ": " + e.getMessage(), e);
         }
+        Profiles profiles = profiles();
+        for (String folder : folders) {
+            boolean known = Feeds.all().stream().anyMatch(c -> c.name().equals(folder)) || profiles.byFolder(folder).isPresent();
+            if (!known) {
+                problems.add("folder " + new org.apache.hadoop.fs.Path(root, folder) + " is neither a feed nor a dataset profile, so "
+                        + "its files would be ignored. Name it after the feed (" + String.join(", ", Feeds.all().stream()
+                        .map(FeedContract::name).toList()) + ") or the profile that reads it (" + String.join(", ",
+                        profiles.all().stream().map(DatasetProfile::id).toList()) + "; `phb profiles` lists them), or "
+                        + "start its name with '_' to set it aside");
+            }
+        }
         for (String name : feeds) {
             FeedContract contract = Feeds.byName(name);
-            FeedFiles f = LandingFiles.find(conf, settings.landing(), contract, OPTIONAL_FEEDS.contains(name), problems);
-            for (LandingFile file : f.files()) {
-                if (file.format() == Format.PARQUET) {
-                    String p = LandingReader.checkParquet(spark, contract, file);
-                    if (p != null) {
-                        problems.add(p);
+            List<DatasetProfile> national = profiles.all().stream()
+                    .filter(p -> p.feed().equals(name) && folders.contains(p.folder())).toList();
+            List<FeedFiles> sources = new ArrayList<>();
+            boolean optional = OPTIONAL_FEEDS.contains(name) || !national.isEmpty();
+            FeedFiles own = LandingFiles.find(conf, settings.landing(), contract, optional, problems);
+            if (own.present() || national.isEmpty()) {
+                sources.add(own);
+            }
+            for (DatasetProfile p : national) {
+                if (p.person() != null && lakeKey == null && lakeKeySource != null) {
+                    lakeKey = lakeKeySource.get();
+                }
+                if (p.person() != null && lakeKey == null) {
+                    problems.add(LandingFiles.label(contract, p) + ": the profile re-keys pseudonyms with the lake key, "
+                            + "which this run was not given; pass --lake-key-file");
+                }
+                sources.add(LandingFiles.find(conf, settings.landing(), p, problems));
+            }
+            for (FeedFiles f : sources) {
+                for (LandingFile file : f.files()) {
+                    if (f.profile() == null && file.format() == Format.PARQUET) {
+                        String p = LandingReader.checkParquet(spark, contract, file);
+                        if (p != null) {
+                            problems.add(p);
+                        }
                     }
                 }
             }
-            out.add(f);
+            out.add(sources);
         }
         if (!problems.isEmpty()) {
             throw new InputException((problems.size() == 1 ? "" : problems.size() + " problems in the landing folder "
@@ -251,10 +335,21 @@ public final class IngestJob {
         return out;
     }
 
-    private FeedResult ingestFeed(SparkSession spark, Lake lake, JobRun run, FeedFiles f) {
-        FeedContract contract = f.contract();
+    private FeedResult ingestFeed(SparkSession spark, Lake lake, JobRun run, List<FeedFiles> sources) {
+        FeedContract contract = sources.get(0).contract();
         long start = System.nanoTime();
-        Dataset<Row> raw = LandingReader.read(spark, contract, f.files());
+        Dataset<Row> raw = null;
+        Map<String, String> readBy = new LinkedHashMap<>();
+        for (FeedFiles f : sources) {
+            Dataset<Row> part = f.profile() == null ? LandingReader.read(spark, contract, f.files())
+                    : ApplyProfile.of(f.profile(), lakeKey, profiles().prices()).execute(LandingReader.readNational(spark, f.profile(), f.files()));
+            raw = raw == null ? part : raw.unionByName(part);
+            if (f.present()) {
+                readBy.put(folderName(f), f.readBy() + ": " + f.files().size() + (f.files().size() == 1 ? " file" : " files"));
+            }
+        }
+        FeedFiles f = new FeedFiles(contract, null, String.join(", ", sources.stream().map(FeedFiles::folder).toList()),
+                sources.stream().anyMatch(FeedFiles::present), sources.stream().flatMap(x -> x.files().stream()).toList());
         ValidateFeed.Result validated = ValidateFeed.of(contract).extractDate(extractDate).execute(raw);
         Dataset<Row> checked = validated.checked().persist(StorageLevel.MEMORY_AND_DISK());
         try {
@@ -282,7 +377,7 @@ public final class IngestJob {
                     run.runId(), quarantined);
             run.output(LakeTables.quarantine(contract), quarantineVersion, quarantined);
             return new FeedResult(contract.name(), f.present() ? "ingested" : "absent", f.files().size(), valid + quarantined,
-                    valid, quarantined, byRule, bronzeVersion, quarantineVersion, (System.nanoTime() - start) / 1e9);
+                    valid, quarantined, byRule, bronzeVersion, quarantineVersion, (System.nanoTime() - start) / 1e9, readBy);
         } finally {
             checked.unpersist(false);
         }
@@ -296,6 +391,9 @@ public final class IngestJob {
     static RuntimeException unreadable(FeedFiles f, Exception e) {
         Throwable cause = null;
         for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.io.ObjectStreamException) {
+                return e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);   // a defect of ours, not the file's
+            }
             if (c instanceof java.io.IOException || c.getClass().getName().startsWith("org.apache.parquet")
                     || (c instanceof org.apache.spark.SparkException se && se.getCondition() != null
                     && se.getCondition().startsWith("FAILED_READ_FILE"))) {

@@ -20,6 +20,7 @@ import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.schemas.FeedContract;
+import uk.nhs.phb.schemas.profiles.DatasetProfile;
 
 /**
  * Finds a feed's files under {@code <landing>/<feed>/} (recursively; names starting with {@code _} or
@@ -32,8 +33,15 @@ final class LandingFiles {
     record LandingFile(String path, String name, Format format, long bytes, long modified, List<String> header) {
     }
 
-    /** A feed's folder and files; {@code files} is empty when the folder is absent. */
-    record FeedFiles(FeedContract contract, String folder, boolean present, List<LandingFile> files) {
+    /**
+     * One folder of a feed's files; {@code files} is empty when the folder is absent. {@code profile} is the dataset
+     * profile that reads the folder, or null for phb's own layout ({@code landing/<feed>/}).
+     */
+    record FeedFiles(FeedContract contract, DatasetProfile profile, String folder, boolean present, List<LandingFile> files) {
+        /** Who reads the files, for the data-quality summary: the profile and its specification's version, or phb's layout. */
+        String readBy() {
+            return profile == null ? "phb layout " + contract.name() : "profile " + profile.id() + " (" + profile.specVersion() + ")";
+        }
     }
 
     private LandingFiles() {
@@ -44,37 +52,51 @@ final class LandingFiles {
      * header that does not match the contract) are added to {@code problems}, one readable line each.
      */
     static FeedFiles find(Configuration conf, String landing, FeedContract contract, boolean optional, List<String> problems) {
-        Path folder = new Path(landing, contract.name());
+        return find(conf, landing, contract, null, optional, problems);
+    }
+
+    /**
+     * Lists and checks one profile's folder, {@code <landing>/<profile id>/}; a file must hold every column the profile
+     * requires (by its name or an alias) and may hold more.
+     */
+    static FeedFiles find(Configuration conf, String landing, DatasetProfile profile, List<String> problems) {
+        return find(conf, landing, profile.contract(), profile, true, problems);
+    }
+
+    private static FeedFiles find(Configuration conf, String landing, FeedContract contract, DatasetProfile profile, boolean optional,
+                                  List<String> problems) {
+        Path folder = new Path(landing, profile == null ? contract.name() : profile.folder());
+        String label = label(contract, profile);
         List<LandingFile> files = new ArrayList<>();
         try {
             FileSystem fs = folder.getFileSystem(conf);
             if (!fs.exists(folder)) {
                 if (!optional) {
-                    problems.add("feed " + contract.name() + ": folder " + folder + " does not exist; put the feed's files there "
+                    problems.add(label + ": folder " + folder + " does not exist; put the feed's files there "
                             + "(CSV with header " + String.join(",", contract.fieldNames()) + ", or Parquet), "
                             + "or leave the feed out with --feeds");
                 }
-                return new FeedFiles(contract, folder.toString(), false, List.of());
+                return new FeedFiles(contract, profile, folder.toString(), false, List.of());
             }
             if (!fs.getFileStatus(folder).isDirectory()) {
-                problems.add("feed " + contract.name() + ": " + folder + " is a file; it must be a folder holding the feed's files");
-                return new FeedFiles(contract, folder.toString(), false, List.of());
+                problems.add(label + ": " + folder + " is a file; it must be a folder holding the feed's files");
+                return new FeedFiles(contract, profile, folder.toString(), false, List.of());
             }
             String prefix = fs.makeQualified(folder).toUri().getPath();
-            collect(fs, fs.makeQualified(folder), prefix, contract, conf, files, problems);
+            collect(fs, fs.makeQualified(folder), prefix, contract, profile, conf, files, problems);
         } catch (IOException e) {
-            problems.add("feed " + contract.name() + ": cannot list " + folder + ": " + e.getMessage());
-            return new FeedFiles(contract, folder.toString(), true, List.of());
+            problems.add(label + ": cannot list " + folder + ": " + e.getMessage());
+            return new FeedFiles(contract, profile, folder.toString(), true, List.of());
         }
-        if (files.isEmpty() && problems.stream().noneMatch(p -> p.startsWith("feed " + contract.name() + ":"))) {
-            problems.add("feed " + contract.name() + ": folder " + folder + " holds no .csv, .csv.gz or .parquet files; "
+        if (files.isEmpty() && problems.stream().noneMatch(p -> p.startsWith(label + ":"))) {
+            problems.add(label + ": folder " + folder + " holds no .csv, .csv.gz or .parquet files; "
                     + "an empty feed is a CSV file with just the header line");
         }
         files.sort(Comparator.comparing(LandingFile::name));
-        return new FeedFiles(contract, folder.toString(), true, files);
+        return new FeedFiles(contract, profile, folder.toString(), true, files);
     }
 
-    private static void collect(FileSystem fs, Path dir, String prefix, FeedContract contract, Configuration conf,
+    private static void collect(FileSystem fs, Path dir, String prefix, FeedContract contract, DatasetProfile profile, Configuration conf,
                                 List<LandingFile> files, List<String> problems) throws IOException {
         for (FileStatus s : fs.listStatus(dir)) {
             String base = s.getPath().getName();
@@ -83,15 +105,15 @@ final class LandingFiles {
             }
             String rel = s.getPath().toUri().getPath().substring(prefix.length() + 1);
             if (s.isDirectory()) {
-                collect(fs, s.getPath(), prefix, contract, conf, files, problems);
+                collect(fs, s.getPath(), prefix, contract, profile, conf, files, problems);
                 continue;
             }
             String lower = base.toLowerCase(Locale.ROOT);
-            String where = "feed " + contract.name() + ": file " + s.getPath().toUri().getPath();
+            String where = label(contract, profile) + ": file " + s.getPath().toUri().getPath();
             if (lower.endsWith(".parquet")) {
                 files.add(new LandingFile(s.getPath().toString(), rel, Format.PARQUET, s.getLen(), s.getModificationTime(), List.of()));
             } else if (lower.endsWith(".csv") || lower.endsWith(".csv.gz")) {
-                List<String> header = header(fs, conf, s.getPath(), where, contract, problems);
+                List<String> header = header(fs, conf, s.getPath(), where, contract, profile, problems);
                 if (header != null && lower.endsWith(".gz") && !completeGzip(fs, conf, s.getPath(), where, problems)) {
                     header = null;
                 }
@@ -106,7 +128,7 @@ final class LandingFiles {
     }
 
     private static List<String> header(FileSystem fs, Configuration conf, Path path, String where, FeedContract contract,
-                                       List<String> problems) {
+                                       DatasetProfile profile, List<String> problems) {
         String line;
         try (InputStream raw = fs.open(path)) {
             CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
@@ -121,14 +143,15 @@ final class LandingFiles {
             return null;
         }
         if (line == null || line.isBlank()) {
-            problems.add(where + " is empty; a CSV file must start with the header line " + String.join(",", contract.fieldNames()));
+            problems.add(where + " is empty; a CSV file must start with the header line " + String.join(",",
+                    profile == null ? contract.fieldNames() : profile.requiredColumns()));
             return null;
         }
         if (line.startsWith("\uFEFF")) {
             line = line.substring(1);
         }
         List<String> header = splitHeader(line, ',');
-        String problem = checkColumns(header, contract);
+        String problem = profile == null ? checkColumns(header, contract) : checkColumns(header, profile);
         if (problem == null) {
             return header;
         }
@@ -166,7 +189,10 @@ final class LandingFiles {
         }
     }
 
-    /** Null when the header names exactly the contract's fields (any order), else what is wrong. */
+    /**
+     * Null when the header names exactly the contract's fields (any order; a field with a {@code whenAbsent} rule may be
+     * left out), else what is wrong.
+     */
     static String checkColumns(List<String> header, FeedContract contract) {
         Set<String> expected = new LinkedHashSet<>(contract.fieldNames());
         Set<String> seen = new LinkedHashSet<>();
@@ -178,6 +204,7 @@ final class LandingFiles {
         }
         Set<String> missing = new LinkedHashSet<>(expected);
         missing.removeAll(seen);
+        contract.fields().stream().filter(f -> f.whenAbsent() != null).forEach(f -> missing.remove(f.name()));
         Set<String> unknown = new LinkedHashSet<>(seen);
         unknown.removeAll(expected);
         if (missing.isEmpty() && unknown.isEmpty() && duplicated.isEmpty()) {
@@ -195,6 +222,34 @@ final class LandingFiles {
         }
         return "header has " + String.join("; ", parts) + ". Expected the columns (in any order): "
                 + String.join(",", contract.fieldNames());
+    }
+
+    /** How problems name the folder: the feed, or the profile and the feed it fills. */
+    static String label(FeedContract contract, DatasetProfile profile) {
+        return profile == null ? "feed " + contract.name() : "profile " + profile.id() + " (" + profile.dataset() + ", feed " + contract.name() + ")";
+    }
+
+    /**
+     * Null when the header holds every column the profile requires, by its name or one of its aliases (other columns
+     * are ignored), else what is missing and what to do.
+     */
+    static String checkColumns(List<String> header, DatasetProfile profile) {
+        Set<String> seen = new LinkedHashSet<>(header);
+        List<String> missing = new ArrayList<>();
+        for (DatasetProfile.SourceColumn c : profile.columns()) {
+            if (c.required() && !seen.contains(c.name()) && c.aliases().stream().noneMatch(seen::contains)) {
+                missing.add(c.name() + (c.aliases().isEmpty() ? "" : " (or " + String.join(", ", c.aliases()) + ")"));
+            }
+        }
+        if (header.size() != seen.size()) {
+            return "header repeats a column name; each column must appear once";
+        }
+        if (missing.isEmpty()) {
+            return null;
+        }
+        return "header lacks the column(s) " + String.join(", ", missing) + " that profile " + profile.id() + " reads ("
+                + profile.source() + "). If the extract names a column differently, add an alias in the override file "
+                + "(--profile-overrides; docs/PROFILES.md); `phb profiles show " + profile.id() + "` lists every column";
     }
 
     private static List<String> splitHeader(String line, char delimiter) {

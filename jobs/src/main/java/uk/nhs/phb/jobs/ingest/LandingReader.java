@@ -1,6 +1,7 @@
 package uk.nhs.phb.jobs.ingest;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
@@ -33,6 +34,8 @@ import uk.nhs.phb.jobs.ingest.LandingFiles.Format;
 import uk.nhs.phb.jobs.ingest.LandingFiles.LandingFile;
 import uk.nhs.phb.pipelines.ingest.ValidateFeed;
 import uk.nhs.phb.schemas.FeedContract;
+import uk.nhs.phb.schemas.FieldSpec;
+import uk.nhs.phb.schemas.profiles.DatasetProfile;
 
 /**
  * Reads landing files into the raw input of {@link ValidateFeed}: every contract field as a string plus
@@ -84,8 +87,82 @@ final class LandingReader {
         return a == null ? b : a.unionByName(b);
     }
 
-    /** CSV files sharing one header order. */
+    /** CSV files sharing one header order, in phb's own layout. */
     private static Dataset<Row> csv(SparkSession spark, FeedContract contract, List<String> header, List<LandingFile> files) {
+        List<Column> cols = new ArrayList<>();
+        for (String field : contract.fieldNames()) {
+            if (header.contains(field)) {
+                cols.add(col("__p." + field).as(field));
+            }
+        }
+        return withAbsentFields(parsedLines(spark, header, files, cols), contract, header);
+    }
+
+    /** The contract's fields a file left out (only those with a {@code whenAbsent} rule pass the header check), filled. */
+    static Dataset<Row> withAbsentFields(Dataset<Row> df, FeedContract contract, List<String> present) {
+        for (FieldSpec f : contract.fields()) {
+            if (!present.contains(f.name())) {
+                df = df.withColumn(f.name(), expr(f.whenAbsent()).cast(DataTypes.StringType));
+            }
+        }
+        return df.select(ValidateFeed.inputColumns(contract));
+    }
+
+    /**
+     * Files of one dataset profile: the profile's source columns (each by its name or the first alias the file uses,
+     * named as the profile names it; optional ones the file lacks are left out) as strings, plus the lineage columns.
+     */
+    static Dataset<Row> readNational(SparkSession spark, DatasetProfile profile, List<LandingFile> files) {
+        Dataset<Row> out = null;
+        Map<List<String>, List<LandingFile>> csvByHeader = new LinkedHashMap<>();
+        for (LandingFile f : files) {
+            if (f.format() == Format.CSV) {
+                csvByHeader.computeIfAbsent(f.header(), h -> new ArrayList<>()).add(f);
+            } else {
+                out = unionNational(out, nationalParquet(spark, profile, f));
+            }
+        }
+        for (Map.Entry<List<String>, List<LandingFile>> e : csvByHeader.entrySet()) {
+            List<Column> cols = new ArrayList<>();
+            for (DatasetProfile.SourceColumn c : profile.columns()) {
+                String name = nameInFile(c, e.getKey());
+                if (name != null) {
+                    cols.add(col("__p.`" + name + "`").as(c.name()));
+                }
+            }
+            out = unionNational(out, parsedLines(spark, e.getKey(), e.getValue(), cols));
+        }
+        if (out == null) {
+            StructType schema = new StructType();
+            for (DatasetProfile.SourceColumn c : profile.columns()) {
+                schema = schema.add(c.name(), DataTypes.StringType, true);
+            }
+            schema = schema.add(ValidateFeed.SOURCE_FILE, DataTypes.StringType, false)
+                    .add(ValidateFeed.SOURCE_LINE, DataTypes.LongType, false)
+                    .add(ValidateFeed.RAW_LINE, DataTypes.StringType, true)
+                    .add(ValidateFeed.MALFORMED, DataTypes.StringType, true);
+            out = spark.createDataFrame(List.of(), schema);
+        }
+        return out;
+    }
+
+    private static Dataset<Row> unionNational(Dataset<Row> a, Dataset<Row> b) {
+        return a == null ? b : a.unionByName(b, true);
+    }
+
+    /** The header name a file uses for a profile column: its own name, else the first alias present, else null. */
+    private static String nameInFile(DatasetProfile.SourceColumn c, List<String> header) {
+        if (header.contains(c.name())) {
+            return c.name();
+        }
+        return c.aliases().stream().filter(header::contains).findFirst().orElse(null);
+    }
+
+    /**
+     * Lines of CSV files sharing one header, split by it: {@code __p} is the parsed line (a struct of the header's
+     * columns); returns {@code selected} and the lineage columns.
+     */
+    private static Dataset<Row> parsedLines(SparkSession spark, List<String> header, List<LandingFile> files, List<Column> selected) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JavaRDD<Row> lines = null;
         for (LandingFile f : files) {
@@ -112,15 +189,43 @@ final class LandingReader {
                         + header.size() + " columns of the header"))
                 .when(col("__p." + CORRUPT).isNotNull(), lit("wrong number of columns: the line does not split into the "
                         + header.size() + " columns of the header"));
-        List<Column> cols = new ArrayList<>();
-        for (String field : contract.fieldNames()) {
-            cols.add(col("__p." + field).as(field));
-        }
+        List<Column> cols = new ArrayList<>(selected);
         cols.add(col(ValidateFeed.SOURCE_FILE));
         cols.add(col(ValidateFeed.SOURCE_LINE));
         cols.add(col(LINE).as(ValidateFeed.RAW_LINE));
         cols.add(malformed.as(ValidateFeed.MALFORMED));
         return df.withColumn("__p", parsed).select(cols.toArray(Column[]::new));
+    }
+
+    private static Dataset<Row> nationalParquet(SparkSession spark, DatasetProfile profile, LandingFile f) {
+        Dataset<Row> df;
+        try {
+            df = spark.read().parquet(f.path());
+        } catch (RuntimeException e) {
+            throw new InputException(LandingFiles.label(profile.contract(), profile) + ": file " + f.path()
+                    + " cannot be read as Parquet (" + e.getMessage() + "); check it is a complete Parquet file");
+        }
+        List<String> present = List.of(df.columns());
+        String problem = LandingFiles.checkColumns(present, profile);
+        if (problem != null) {
+            throw new InputException(LandingFiles.label(profile.contract(), profile) + ": file " + f.path() + ": "
+                    + problem.replace("header lacks", "schema lacks"));
+        }
+        List<Column> cols = new ArrayList<>();
+        for (DatasetProfile.SourceColumn c : profile.columns()) {
+            String name = nameInFile(c, present);
+            if (name != null) {
+                Column v = col("`" + name + "`");
+                Column asText = df.schema().apply(name).dataType().equals(DataTypes.BooleanType)
+                        ? when(v, lit("Y")).when(v.isNotNull(), lit("N")) : v.cast(DataTypes.StringType);
+                cols.add(asText.as(c.name()));
+            }
+        }
+        cols.add(lit(f.name()).as(ValidateFeed.SOURCE_FILE));
+        cols.add(col("_metadata.row_index").plus(1).cast(DataTypes.LongType).as(ValidateFeed.SOURCE_LINE));
+        cols.add(lit(null).cast(DataTypes.StringType).as(ValidateFeed.RAW_LINE));
+        cols.add(lit(null).cast(DataTypes.StringType).as(ValidateFeed.MALFORMED));
+        return df.select(cols.toArray(Column[]::new));
     }
 
     /** The file's lines after the header, with their 1-based line numbers; blank lines dropped. */
@@ -180,7 +285,11 @@ final class LandingReader {
         }
         Dataset<Row> df = spark.read().parquet(f.path());
         List<Column> cols = new ArrayList<>();
+        List<String> present = List.of(df.columns());
         for (String field : contract.fieldNames()) {
+            if (!present.contains(field)) {
+                continue;
+            }
             DataType type = df.schema().apply(field).dataType();
             Column c = col(field);
             Column asText = type.equals(DataTypes.BooleanType)
@@ -192,6 +301,6 @@ final class LandingReader {
         cols.add(col("_metadata.row_index").plus(1).cast(DataTypes.LongType).as(ValidateFeed.SOURCE_LINE));
         cols.add(lit(null).cast(DataTypes.StringType).as(ValidateFeed.RAW_LINE));
         cols.add(lit(null).cast(DataTypes.StringType).as(ValidateFeed.MALFORMED));
-        return df.select(cols.toArray(Column[]::new));
+        return withAbsentFields(df.select(cols.toArray(Column[]::new)), contract, present);
     }
 }

@@ -136,6 +136,11 @@ public final class ValidateFeed {
                 .add(MALFORMED, DataTypes.StringType, true);
     }
 
+    /** The columns of {@link #inputSchema}, in order, for a reader's final select. */
+    public static Column[] inputColumns(FeedContract contract) {
+        return java.util.Arrays.stream(inputSchema(contract).fieldNames()).map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    }
+
     /** Runs the checks (lazily) over {@code raw}. */
     public Result execute(Dataset<Row> raw) {
         checkInput(raw);

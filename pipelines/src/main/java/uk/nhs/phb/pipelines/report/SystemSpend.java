@@ -123,7 +123,7 @@ public final class SystemSpend {
         }
         if ((f = in.bronze().get("outpatients")) != null) {
             parts.add(events(in, f, "appointment_date", ref, "acute",
-                    when(col("first_attendance").equalTo("1"), lit("OUTPATIENT_FIRST")).otherwise(lit("OUTPATIENT_FOLLOW_UP"))));
+                    when(col("first_attendance").isin("1", "3"), lit("OUTPATIENT_FIRST")).otherwise(lit("OUTPATIENT_FOLLOW_UP"))));
         }
         if ((f = in.bronze().get("gp_appointments")) != null) {
             parts.add(events(in, f, "appointment_date", ref, "primary_care",

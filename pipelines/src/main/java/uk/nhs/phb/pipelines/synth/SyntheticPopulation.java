@@ -90,10 +90,14 @@ public final class SyntheticPopulation {
         return List.copyOf(TRUTH_COLUMNS.keySet());
     }
 
-    /** Column names of a feed or truth table. */
+    /**
+     * Column names of a feed or truth table. A feed's columns leave out the fields a file may omit (cost source, price
+     * year, HRG of an attendance): the generator records every cost, as a sender of phb's own layout does.
+     */
     public static List<String> columns(String table) {
         List<String> truth = TRUTH_COLUMNS.get(table);
-        return truth != null ? truth : Feeds.byName(table).fieldNames();
+        return truth != null ? truth : Feeds.byName(table).fields().stream().filter(f -> f.whenAbsent() == null)
+                .map(uk.nhs.phb.schemas.FieldSpec::name).toList();
     }
 
     /** Partitions for {@code people}: about 50,000 people each, at least the default parallelism. */

@@ -1,0 +1,245 @@
+package uk.nhs.phb.jobs.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.TestSpark;
+import uk.nhs.phb.models.pseudonym.KeyedTokens;
+import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.schemas.profiles.PriceList.Price;
+import uk.nhs.phb.schemas.profiles.Profiles;
+
+/**
+ * National extracts landed as they arrive, each a small sample written with the specification's own column names and
+ * real code values (SUS+ reporting views, HES, ECDS), read through the shipped dataset profiles.
+ */
+class IngestProfilesTest {
+    static final LocalDate EXTRACT = LocalDate.of(2024, 6, 30);
+    /** DSCRO pseudonyms (NCDR's Der_Pseudo_NHS_Number is a large integer): invented values, not NHS numbers. */
+    static final String PERSON_A = "9100000000000000011";
+    static final String PERSON_B = "9100000000000000022";
+
+    static SparkSession spark;
+    static final SecretKey KEY = SecretKey.generate();
+
+    @TempDir
+    Path tmp;
+    Path landing;
+    JobSettings settings;
+
+    @BeforeAll
+    static void spark() {
+        spark = TestSpark.get();
+    }
+
+    @BeforeEach
+    void folders() throws IOException {
+        landing = Files.createDirectories(tmp.resolve("landing"));
+        settings = new JobSettings(tmp.resolve("lake").toString(), landing.toString(), tmp.resolve("out").toString(), "local[2]", false);
+    }
+
+    void write(String folder, String file, String... lines) throws IOException {
+        Path dir = Files.createDirectories(landing.resolve(folder));
+        Files.writeString(dir.resolve(file), String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+    }
+
+    IngestJob.Result ingest(Profiles profiles, String... feeds) {
+        return IngestJob.of(settings).feeds(List.of(feeds)).extractDate(EXTRACT).profiles(profiles).lakeKey(KEY).execute();
+    }
+
+    Map<String, Row> bronze(String feed, String key) {
+        Dataset<Row> t = spark.read().format("delta").load(settings.lake() + "/bronze/" + feed);
+        return t.collectAsList().stream().collect(Collectors.toMap(r -> r.getAs(key), r -> r));
+    }
+
+    /** What quarantine holds, for failure messages. */
+    String quarantined(String feed) {
+        return spark.read().format("delta").load(settings.lake() + "/quarantine/" + feed).select("_rule", "_field", "_detail")
+                .collectAsList().toString();
+    }
+
+    static String token(String domain, String pseudonym) {
+        return new KeyedTokens(KEY).token("pseudonym:" + domain, pseudonym);
+    }
+
+    static BigDecimal national(String pod, String code) {
+        return Profiles.builtIn().prices().prices().stream().filter(p -> p.pointOfDelivery().equals(pod) && p.code().equals(code))
+                .map(Price::price).findFirst().orElseThrow();
+    }
+
+    void susApcs() throws IOException {
+        write("sus_apcs", "APCS_Core_2324.csv",
+                "APCS_Ident,Der_Pseudo_NHS_Number,Der_Provider_Code,Der_Provider_Site_Code,Admission_Date,Discharge_Date,Admission_Method,"
+                        + "Der_Diagnosis_All,Spell_Core_HRG_SUS,Grand_Total_Payment_MFF,Der_Financial_Year,Der_Activity_Month",
+                // emergency, costed by SUS: the recorded cost wins (rounded to pence)
+                "900000001," + PERSON_A + ",RXH00,RXH01,2024-01-05 00:00:00.000,2024-01-09 00:00:00.000,21,\"||J189 ,I10X ||J181\",DZ11V,2350.417,2023/24,202401",
+                // elective, same day: a day case, priced
+                "900000002," + PERSON_A + ",RXH00,RXH01,2024-02-01 00:00:00.000,2024-02-01 00:00:00.000,11,||H259 ,AA26H,,2023/24,202402",
+                // an independent-sector provider; a one-night emergency stay: short stay
+                "900000003," + PERSON_B + ",NT300,NT301,2024-03-10,2024-03-11,2A,||R074 ,EB12C,,2023/24,202403",
+                // still in hospital, 2024/25: priced at the latest earlier year listed
+                "900000004," + PERSON_B + ",RXH00,RXH01,2024-04-02,,21,||I500 ,EB03D,,2024/25,202404",
+                // injected fault: a 13th month
+                "900000005," + PERSON_B + ",RXH00,RXH01,2024-13-02,,21,||I500 ,EB03D,,2024/25,202404");
+    }
+
+    @Test
+    void susSpellsLandWithTheirCostsAndPseudonymsReKeyed() throws IOException {
+        susApcs();
+        IngestJob.Result r = ingest(Profiles.builtIn(), "apc_spells");
+
+        IngestJob.FeedResult f = r.feeds().get(0);
+        assertThat(f.rowsIn()).isEqualTo(5);
+        assertThat(f.rowsValid()).isEqualTo(4);
+        assertThat(f.quarantinedByRule()).containsExactly(Map.entry("bad_type", 1L));
+        assertThat(f.readBy()).containsOnlyKeys("sus_apcs");
+        assertThat(f.readBy().get("sus_apcs")).startsWith("profile sus_apcs (SUS+ APCS").endsWith(": 1 file");
+
+        Map<String, Row> spells = bronze("apc_spells", "spell_id");
+        Row recorded = spells.get("900000001");
+        assertThat(recorded.<String>getAs("nhs_token")).isEqualTo(token("dscro", PERSON_A));
+        assertThat(recorded.<String>getAs("provider_code")).isEqualTo("RXH");
+        assertThat(recorded.<java.sql.Date>getAs("admission_date").toLocalDate()).isEqualTo(LocalDate.of(2024, 1, 5));
+        assertThat(recorded.<String>getAs("primary_diagnosis")).isEqualTo("J189");
+        assertThat(recorded.<BigDecimal>getAs("cost")).isEqualByComparingTo("2350.42");
+        assertThat(recorded.<String>getAs("cost_source")).isEqualTo("recorded");
+        assertThat((Object) recorded.getAs("price_year")).isNull();
+
+        Row dayCase = spells.get("900000002");
+        assertThat(dayCase.<BigDecimal>getAs("cost")).isEqualByComparingTo(national("DC", "AA26H")).isEqualByComparingTo("636.42");
+        assertThat(dayCase.<String>getAs("cost_source")).isEqualTo("tariff");
+        assertThat(dayCase.<Integer>getAs("price_year")).isEqualTo(2023);
+
+        Row shortStay = spells.get("900000003");
+        assertThat(shortStay.<String>getAs("provider_code")).isEqualTo("NT3");
+        assertThat(shortStay.<BigDecimal>getAs("cost")).isEqualByComparingTo("337.56");
+
+        Row inHospital = spells.get("900000004");
+        assertThat((Object) inHospital.getAs("discharge_date")).isNull();
+        assertThat(inHospital.<BigDecimal>getAs("cost")).isEqualByComparingTo("2956.56");
+        assertThat(inHospital.<Integer>getAs("price_year")).isEqualTo(2023);
+
+        // the quarantined line keeps its place and its text, but the raw pseudonym is replaced by its token
+        Row bad = spark.read().format("delta").load(settings.lake() + "/quarantine/apc_spells").first();
+        assertThat(bad.<Long>getAs("_source_line")).isEqualTo(6L);
+        assertThat(bad.<String>getAs("_raw_line")).contains("900000005", token("dscro", PERSON_B)).doesNotContain(PERSON_B);
+    }
+
+    @Test
+    void hesEpisodesBecomeSpellsInTheirOwnDomain() throws IOException {
+        write("hes_apc", "hes_apc_2324.csv",
+                "TOKEN_PERSON_ID,EPIKEY,EPIORDER,ADMIDATE,DISDATE,EPISTART,EPIEND,ADMIMETH,DIAG_4_01,DIAG_4_CONCAT,PROCODE3,SUSHRG,EPISTAT,FYEAR",
+                // the spell's second episode comes first in the file; the first carries HES's unknown-date default
+                PERSON_A + ",406111899173,2,05/01/2024,09/01/2024,07/01/2024,09/01/2024,21,J181,\"J181,I10X\",RXH,DZ11V,3,2324",
+                PERSON_A + ",406111899172,1,05/01/2024,01/01/1800,05/01/2024,07/01/2024,21,J189,J189,RXH,DZ11V,3,2324",
+                PERSON_B + ",406111899180,1,10/03/2024,11/03/2024,10/03/2024,11/03/2024,2A,R074,R074,RXH,EB12C,3,2324");
+        IngestJob.Result r = ingest(Profiles.builtIn(), "apc_spells");
+
+        assertThat(r.feeds().get(0).rowsIn()).isEqualTo(2);
+        assertThat(r.feeds().get(0).rowsQuarantined()).isZero();
+        Map<String, Row> byToken = bronze("apc_spells", "nhs_token");
+        Row spell = byToken.get(token("hes", PERSON_A));
+        assertThat(spell).as("HES pseudonyms are keyed in their own domain").isNotNull();
+        assertThat(byToken).doesNotContainKey(token("dscro", PERSON_A));
+        assertThat(spell.<String>getAs("spell_id")).hasSize(40);
+        assertThat(spell.<String>getAs("primary_diagnosis")).as("from the first episode").isEqualTo("J189");
+        assertThat(spell.<java.sql.Date>getAs("discharge_date").toLocalDate()).isEqualTo(LocalDate.of(2024, 1, 9));
+        assertThat(spell.<BigDecimal>getAs("cost")).as("a four-night emergency spell: long stay").isEqualByComparingTo("2179.54");
+        assertThat(byToken.get(token("hes", PERSON_B)).<BigDecimal>getAs("cost")).isEqualByComparingTo("337.56");
+    }
+
+    @Test
+    void emergencyCareAndOutpatientsArePricedByTheirKind() throws IOException {
+        write("sus_ecds", "EC_Core.csv",
+                "EC_Ident,Der_Pseudo_NHS_Number,Der_Provider_Code,Arrival_Date,EC_Department_Type,SUS_HRG_Code,SUS_Final_Price,EC_Chief_Complaint_SNOMED_CT",
+                "71000001," + PERSON_A + ",RXH01,2024-01-04,01,VB09Z,,267036007",
+                // a UTC attendance with no HRG and the department type without its leading zero
+                "71000002," + PERSON_B + ",RXH02,2024-02-14,3,,,21522001",
+                "71000003," + PERSON_B + ",RXH01,2024-03-01,01,VB11Z,95.5,21522001");
+        write("sus_opa", "OPA_Core.csv",
+                "OPA_Ident,Der_Pseudo_NHS_Number,Der_Provider_Code,Appointment_Date,First_Attendance,Treatment_Function_Code,Attendance_Status,Core_HRG,Tariff_Total_Payment",
+                "81000001," + PERSON_A + ",RXH00,2024-01-10,1,320,5,WF01B,",
+                "81000002," + PERSON_A + ",RXH00,2024-02-10,2,320,3,WF01A,",
+                "81000003," + PERSON_B + ",RXH00,2024-02-11,4,654,6,WF01C,150");
+        IngestJob.Result r = ingest(Profiles.builtIn(), "ecds", "outpatients");
+        assertThat(r.rowsQuarantined()).as(() -> quarantined("ecds") + quarantined("outpatients")).isZero();
+
+        Map<String, Row> ed = bronze("ecds", "attendance_id");
+        assertThat(ed.get("71000001").<BigDecimal>getAs("cost")).isEqualByComparingTo("177.01");
+        assertThat(ed.get("71000001").<String>getAs("hrg_code")).isEqualTo("VB09Z");
+        Row utc = ed.get("71000002");
+        assertThat(utc.<String>getAs("department_type")).isEqualTo("03");
+        assertThat(utc.<BigDecimal>getAs("cost")).as("no HRG: the average attendance").isEqualByComparingTo(national("ED", "*"))
+                .isBetween(new BigDecimal("123.75"), new BigDecimal("866.37"));
+        assertThat(ed.get("71000003").<String>getAs("cost_source")).isEqualTo("recorded");
+
+        Map<String, Row> op = bronze("outpatients", "appointment_id");
+        assertThat(op.get("81000001").<BigDecimal>getAs("cost")).isEqualByComparingTo("232.07");
+        assertThat(op.get("81000002").<BigDecimal>getAs("cost")).as("did not attend").isEqualByComparingTo("0");
+        assertThat(op.get("81000003").<BigDecimal>getAs("cost")).isEqualByComparingTo("150");
+        assertThat(op.get("81000003").<String>getAs("treatment_function")).isEqualTo("654");
+    }
+
+    @Test
+    void anOverrideAddsAnAliasAndALocalPrice() throws IOException {
+        write("hes_apc", "extract.csv",
+                "MY_PSEUDO_ID,EPIKEY,EPIORDER,ADMIDATE,DISDATE,ADMIMETH,DIAG_4_01,PROCODE3,SUSHRG",
+                PERSON_A + ",1,1,2024-01-05,2024-01-09,21,J189,RXH,DZ11V");
+        Path overrides = tmp.resolve("local.yaml");
+        Files.writeString(overrides, String.join("\n",
+                "profiles:",
+                "  hes_apc:",
+                "    domain: hes-dars-x26",
+                "    aliases: {TOKEN_PERSON_ID: [MY_PSEUDO_ID]}",
+                "prices:",
+                "  - {list: hrg, point_of_delivery: NEL, code: DZ11V, fy: 2023, price: 2400, source: Trust PLICS 2023/24}",
+                ""));
+        ingest(Profiles.withOverrides(overrides), "apc_spells");
+
+        Row spell = bronze("apc_spells", "nhs_token").get(token("hes-dars-x26", PERSON_A));
+        assertThat(spell).as(() -> bronze("apc_spells", "nhs_token").values().toString()).isNotNull();
+        assertThat(spell.<BigDecimal>getAs("cost")).isEqualByComparingTo("2400");
+        assertThat(spell.<String>getAs("cost_source")).isEqualTo("local");
+    }
+
+    @Test
+    void aFileWithoutAMappedColumnIsRefusedNamingProfileFileAndColumn() throws IOException {
+        write("sus_apcs", "APCS.csv", "APCS_Ident,Der_Pseudo_NHS_Number,Der_Provider_Code,Admission_Date,Admission_Method,Der_Diagnosis_All",
+                "1," + PERSON_A + ",RXH,2024-01-01,21,||J189");
+        assertThatThrownBy(() -> ingest(Profiles.builtIn(), "apc_spells"))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("profile sus_apcs")
+                .hasMessageContaining("APCS.csv")
+                .hasMessageContaining("Spell_Core_HRG_SUS")
+                .hasMessageContaining("alias");
+        assertThat(tmp.resolve("lake/bronze/apc_spells")).doesNotExist();
+    }
+
+    @Test
+    void anUnknownFolderIsRefusedWithTheListOfProfiles() throws IOException {
+        write("sus_apc", "APCS.csv", "APCS_Ident", "1");
+        susApcs();
+        assertThatThrownBy(() -> ingest(Profiles.builtIn(), "apc_spells"))
+                .isInstanceOf(InputException.class)
+                .hasMessageContaining("sus_apc is neither a feed nor a dataset profile")
+                .hasMessageContaining("sus_apcs, sus_ecds, sus_opa");
+    }
+}

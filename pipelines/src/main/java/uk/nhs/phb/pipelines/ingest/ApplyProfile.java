@@ -1,0 +1,274 @@
+package uk.nhs.phb.pipelines.ingest;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.month;
+import static org.apache.spark.sql.functions.replace;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.try_to_timestamp;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.year;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import uk.nhs.phb.models.pseudonym.KeyedTokens;
+import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.schemas.FeedContract;
+import uk.nhs.phb.schemas.FieldSpec;
+import uk.nhs.phb.schemas.FieldType;
+import uk.nhs.phb.schemas.profiles.DatasetProfile;
+import uk.nhs.phb.schemas.profiles.DatasetProfile.Grouping;
+import uk.nhs.phb.schemas.profiles.DatasetProfile.Pricing;
+import uk.nhs.phb.schemas.profiles.PriceList;
+import uk.nhs.phb.schemas.profiles.PriceList.Price;
+
+/**
+ * Rows of a national layout, read by its {@link DatasetProfile}, into the input of {@link ValidateFeed}: every
+ * contract field as a string plus the lineage columns. The contract's checks then apply unchanged, so a national
+ * extract and a file in phb's own layout are held to the same rules.
+ *
+ * <p>In order: each field is its profile expression over the source columns (dates in any of the profile's formats
+ * become ISO; a value that matches none is kept as sent, so validation reports it; decimals are rounded to pence);
+ * the person column becomes a keyed token of its pseudonymisation domain (the raw pseudonym is replaced in the kept
+ * raw line too, and a line whose pseudonym could not be read keeps no raw line); the parts of one record (episodes of
+ * a spell) are folded into one row; and a row without a recorded cost is priced from the price list.
+ */
+public final class ApplyProfile {
+    /** The label under which a domain's pseudonyms are keyed: two domains never share a token. */
+    public static final String DOMAIN_LABEL = "pseudonym:";
+    private static final String ORDER = "__order";
+    private static final String GROUP_KEY = "__group";
+    private static final String PART = "__part";
+    private static final StructType PRICED = new StructType()
+            .add("price", DataTypes.StringType)
+            .add("year", DataTypes.StringType)
+            .add("source", DataTypes.StringType);
+
+    private final DatasetProfile profile;
+    private final SecretKey lakeKey;
+    private final PriceList prices;
+
+    private ApplyProfile(DatasetProfile profile, SecretKey lakeKey, PriceList prices) {
+        this.profile = Objects.requireNonNull(profile, "profile");
+        this.lakeKey = lakeKey;
+        this.prices = Objects.requireNonNull(prices, "prices");
+        if (profile.person() != null && lakeKey == null) {
+            throw new IllegalArgumentException("profile " + profile.id() + " re-keys pseudonyms: it needs the lake key");
+        }
+    }
+
+    public static ApplyProfile of(DatasetProfile profile, SecretKey lakeKey, PriceList prices) {
+        return new ApplyProfile(profile, lakeKey, prices);
+    }
+
+    /**
+     * @param national every source column the profile reads (as strings; optional ones may be absent) plus
+     *                 {@code _source_file}, {@code _source_line}, {@code _raw_line}, {@code _malformed}
+     */
+    public Dataset<Row> execute(Dataset<Row> national) {
+        FeedContract contract = profile.contract();
+        List<String> present = List.of(national.columns());
+        Dataset<Row> df = national;
+        for (DatasetProfile.SourceColumn c : profile.columns()) {
+            if (!present.contains(c.name())) {
+                df = df.withColumn(c.name(), lit(null).cast(DataTypes.StringType));
+            }
+        }
+        List<Column> cols = new ArrayList<>();
+        for (FieldSpec f : contract.fields()) {
+            cols.add(field(f).as(f.name()));
+        }
+        cols.add(col(ValidateFeed.SOURCE_FILE));
+        cols.add(col(ValidateFeed.SOURCE_LINE));
+        cols.add(rawLine().as(ValidateFeed.RAW_LINE));
+        cols.add(col(ValidateFeed.MALFORMED));
+        if (profile.grouping() != null) {
+            cols.add(expr(profile.grouping().order()).as(ORDER));
+        }
+        Dataset<Row> mapped = df.select(cols.toArray(Column[]::new));
+        if (profile.grouping() != null) {
+            mapped = fold(mapped, profile.grouping());
+        }
+        if (profile.pricing() != null) {
+            mapped = price(mapped, profile.pricing());
+        }
+        return mapped.select(ValidateFeed.inputColumns(contract));
+    }
+
+    private Column field(FieldSpec f) {
+        if (profile.person() != null && profile.person().field().equals(f.name())) {
+            return token(col(profile.person().column()));
+        }
+        String sql = profile.fields().get(f.name());
+        if (sql == null) {
+            return lit(null).cast(DataTypes.StringType);
+        }
+        Column v = trim(expr(sql).cast(DataTypes.StringType));
+        if (f.type() == FieldType.DATE) {
+            List<Column> parsed = new ArrayList<>();
+            for (String format : profile.dateFormats()) {
+                parsed.add(try_to_timestamp(v, lit(format)));
+            }
+            return coalesce(date_format(coalesce(parsed.toArray(Column[]::new)), "yyyy-MM-dd"), v);
+        }
+        if (f.type() == FieldType.DECIMAL) {
+            Column number = v.try_cast(DataTypes.createDecimalType(24, 6));
+            return when(number.isNotNull(), round(number, 2).cast(FieldType.DECIMAL.sparkType()).cast(DataTypes.StringType))
+                    .otherwise(v);
+        }
+        return v;
+    }
+
+    private Column token(Column pseudonym) {
+        KeyedTokens tokens = new KeyedTokens(lakeKey);
+        String label = DOMAIN_LABEL + profile.person().domain();
+        // each task deserialises its own copy, so the (transient, not thread-safe) MAC is never shared
+        UserDefinedFunction keyed = udf((String v) -> v == null || v.isBlank() ? null : tokens.token(label, v.strip()),
+                DataTypes.StringType);
+        return keyed.apply(pseudonym.cast(DataTypes.StringType));
+    }
+
+    /** The landing line, with the raw pseudonym replaced by its token; withheld when the pseudonym could not be read. */
+    private Column rawLine() {
+        if (profile.person() == null) {
+            return col(ValidateFeed.RAW_LINE);
+        }
+        Column pseudonym = trim(col(profile.person().column()).cast(DataTypes.StringType));
+        return when(pseudonym.isNotNull().and(pseudonym.notEqual("")),
+                replace(col(ValidateFeed.RAW_LINE), pseudonym, coalesce(token(pseudonym), lit(""))));
+    }
+
+    /**
+     * The parts of one record into one row: fields from the first part in order, {@code max} fields as the largest
+     * value, and the group's id a hash of its (already keyed) key fields. A part lacking a key field stays a row of
+     * its own, so validation reports it rather than merging it with others.
+     */
+    private static Dataset<Row> fold(Dataset<Row> rows, Grouping g) {
+        Column[] key = g.by().stream().map(f -> col(f)).toArray(Column[]::new);
+        Column complete = lit(true);
+        for (Column k : key) {
+            complete = complete.and(k.isNotNull()).and(trim(k).notEqual(""));
+        }
+        Column groupKey = when(complete, concat(lit("K|"), concat_ws("|", key)))
+                .otherwise(concat(lit("R|"), col(ValidateFeed.SOURCE_FILE), lit("|"), col(ValidateFeed.SOURCE_LINE).cast(DataTypes.StringType)));
+        Dataset<Row> keyed = rows.withColumn(GROUP_KEY, groupKey);
+        WindowSpec byGroup = Window.partitionBy(col(GROUP_KEY));
+        WindowSpec ordered = byGroup.orderBy(col(ORDER).asc_nulls_last(), col(ValidateFeed.SOURCE_FILE), col(ValidateFeed.SOURCE_LINE));
+        for (String m : g.max()) {
+            keyed = keyed.withColumn(m, max(col(m)).over(byGroup));
+        }
+        keyed = keyed.withColumn(PART, row_number().over(ordered)).filter(col(PART).equalTo(1));
+        if (g.id() != null) {
+            keyed = keyed.withColumn(g.id(), substring(sha2(col(GROUP_KEY), 256), 1, 40));
+        }
+        return keyed.drop(GROUP_KEY, PART, ORDER);
+    }
+
+    /** Rows without a recorded cost priced from the list; {@code cost_source} and {@code price_year} say how. */
+    private Dataset<Row> price(Dataset<Row> rows, Pricing p) {
+        Column cost = col(p.costField());
+        boolean hasSource = profile.contract().field("cost_source").isPresent();
+        Column recorded = cost.isNotNull().and(trim(cost).notEqual(""));
+        Column date = col(p.date()).try_cast(DataTypes.DateType);
+        Column financialYear = year(date).minus(when(month(date).lt(4), 1).otherwise(0));
+        Column priced = lookup(p.list()).apply(expr(p.pointOfDelivery()).cast(DataTypes.StringType),
+                expr(p.code()).cast(DataTypes.StringType), financialYear);
+        // the cost column is replaced below, so whether it was recorded is kept first
+        Dataset<Row> out = rows.withColumn("__recorded", recorded).withColumn("__priced", when(functions.not(col("__recorded")), priced));
+        out = out.withColumn(p.costField(), when(col("__recorded"), cost).otherwise(col("__priced.price")));
+        if (hasSource) {
+            out = out.withColumn("cost_source", when(col("__recorded"), lit("recorded")).otherwise(col("__priced.source")))
+                    .withColumn("price_year", when(col("__recorded"), lit(null).cast(DataTypes.StringType)).otherwise(col("__priced.year")));
+        }
+        return out.drop("__priced", "__recorded");
+    }
+
+    /** (point of delivery, code, financial year) -> (price, price year, cost source), or null when nothing applies. */
+    private UserDefinedFunction lookup(String list) {
+        PriceIndex index = new PriceIndex(prices.prices().stream().filter(x -> x.list().equals(list)).toList());
+        return udf((String pod, String code, Integer fy) -> index.find(pod, code, fy), PRICED);
+    }
+
+    /**
+     * Prices by point of delivery and code. The best price for a row: a local one before a national one, the row's own
+     * code before the point of delivery's catch-all ({@code *}), then the price of the row's financial year, else the
+     * nearest earlier year listed, else the earliest later one, else a price for any year.
+     */
+    static final class PriceIndex implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Map<String, List<Price>> byKey = new HashMap<>();
+
+        PriceIndex(List<Price> prices) {
+            for (Price p : prices) {
+                byKey.computeIfAbsent(p.pointOfDelivery() + "|" + p.code(), k -> new ArrayList<>()).add(p);
+            }
+        }
+
+        Row find(String pod, String code, Integer fy) {
+            if (pod == null) {
+                return null;
+            }
+            for (boolean local : new boolean[] {true, false}) {
+                for (String c : code == null ? new String[] {"*"} : new String[] {code.strip(), "*"}) {
+                    Price best = best(byKey.getOrDefault(pod + "|" + c, List.of()), local, fy);
+                    if (best != null) {
+                        int year = best.year() != null ? best.year() : fy == null ? -1 : fy;
+                        return RowFactory.create(best.price().setScale(2, java.math.RoundingMode.HALF_UP).toPlainString(),
+                                year < 0 ? null : Integer.toString(year), best.costSource());
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static Price best(List<Price> candidates, boolean local, Integer fy) {
+            Price best = null;
+            for (Price p : candidates) {
+                if (p.local() != local) {
+                    continue;
+                }
+                if (best == null || rank(p, fy) < rank(best, fy)) {
+                    best = p;
+                }
+            }
+            return best;
+        }
+
+        /** Lower is better: the row's year, then earlier years nearest first, then later years, then any year. */
+        private static long rank(Price p, Integer fy) {
+            if (p.year() == null) {
+                return 3_000_000L;
+            }
+            if (fy == null) {
+                return 2_000_000L - p.year();
+            }
+            int d = fy - p.year();
+            return d >= 0 ? d : 1_000_000L - d;
+        }
+    }
+}

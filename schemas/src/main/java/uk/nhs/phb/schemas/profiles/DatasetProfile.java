@@ -1,0 +1,121 @@
+package uk.nhs.phb.schemas.profiles;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import uk.nhs.phb.schemas.FeedContract;
+import uk.nhs.phb.schemas.Feeds;
+
+/**
+ * How one national layout (SUS+ APCS, HES APC, ECDS ...) becomes rows of one phb feed contract. Profiles are
+ * data: {@code profiles/<id>.yaml} resources, read by {@link Profiles}; see docs/PROFILES.md.
+ *
+ * <p>Reading a file by its profile: the file must hold every required {@link SourceColumn} (more columns are
+ * ignored); each contract field is the value of its {@link #fields() expression} (Spark SQL over the source
+ * columns), with dates in any of {@link #dateFormats()} made ISO; the person column becomes a keyed token of its
+ * pseudonymisation domain; rows of one {@link Grouping} (episodes of one spell) become one row; and a row without a
+ * cost is priced by {@link Pricing}.
+ *
+ * @param id            profile id, also the landing folder's name
+ * @param dataset       the national data set, in words
+ * @param specification the specification the mapping follows, and where it was confirmed
+ * @param specVersion   the specification's version or date
+ * @param feed          the phb feed the rows become
+ * @param unconfirmed   what could not be confirmed against the specification (empty when everything was)
+ * @param dateFormats   accepted date and date-time formats (Java DateTimeFormatter patterns), tried in order
+ * @param person        the pseudonymised person column, or null for a feed without one
+ * @param columns       the source columns the profile reads, in file order of the specification
+ * @param fields        contract field -> Spark SQL expression over the source columns (null: left blank)
+ * @param grouping      rows to fold into one (HES episodes into spells), or null
+ * @param pricing       how a row without a recorded cost is priced, or null
+ * @param source        the file the profile was read from (and the override file, when one changed it)
+ */
+public record DatasetProfile(
+        String id,
+        String dataset,
+        String specification,
+        String specVersion,
+        String feed,
+        String unconfirmed,
+        List<String> dateFormats,
+        Person person,
+        List<SourceColumn> columns,
+        Map<String, String> fields,
+        Grouping grouping,
+        Pricing pricing,
+        String source) {
+
+    public DatasetProfile {
+        Objects.requireNonNull(id, "id");
+        dateFormats = List.copyOf(dateFormats);
+        columns = List.copyOf(columns);
+        fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+    }
+
+    /** The landing folder this profile reads: {@code landing/<id>/}. */
+    public String folder() {
+        return id;
+    }
+
+    public FeedContract contract() {
+        return Feeds.byName(feed);
+    }
+
+    public List<String> requiredColumns() {
+        return columns.stream().filter(SourceColumn::required).map(SourceColumn::name).toList();
+    }
+
+    /**
+     * The column holding a person's pseudonym and the pseudonymisation domain it belongs to. Values are re-keyed
+     * with the lake key under their domain on entry, so pseudonyms of two domains can never join by accident.
+     *
+     * @param column the source column
+     * @param domain the domain's name (e.g. {@code dscro}); set locally to the DSCRO that made the extract
+     * @param field  the contract field the token fills ({@code nhs_token})
+     */
+    public record Person(String column, String domain, String field) {
+    }
+
+    /**
+     * One column of the national layout.
+     *
+     * @param name        as in the file header
+     * @param required    a file without it is refused
+     * @param description what it holds
+     * @param aliases     other header names accepted for it (local override)
+     */
+    public record SourceColumn(String name, boolean required, String description, List<String> aliases) {
+        public SourceColumn {
+            aliases = List.copyOf(aliases);
+        }
+    }
+
+    /**
+     * Rows that are parts of one record (HES episodes of one hospital spell) folded into one.
+     *
+     * @param by    contract fields that together identify the record
+     * @param order Spark SQL over the source columns putting the parts in order (the first part gives every
+     *              field not in {@code max})
+     * @param max   contract fields taken as the largest value over the parts (e.g. the discharge date)
+     * @param id    the contract field that receives a keyed id of the group (when the layout has no record id)
+     */
+    public record Grouping(List<String> by, String order, List<String> max, String id) {
+        public Grouping {
+            by = List.copyOf(by);
+            max = List.copyOf(max);
+        }
+    }
+
+    /**
+     * How a row with no recorded cost is priced from a dated price list ({@link PriceList}).
+     *
+     * @param list            the price list: {@code hrg} (NHS Payment Scheme prices by point of delivery and HRG)
+     *                        or {@code unit_cost} (Unit Costs of Health and Social Care by contact type)
+     * @param date            the contract date field whose financial year picks the price year
+     * @param pointOfDelivery Spark SQL over the contract fields giving the point of delivery
+     * @param code            Spark SQL over the contract fields giving the code priced (an HRG, a contact type)
+     * @param costField       the contract field to fill
+     */
+    public record Pricing(String list, String date, String pointOfDelivery, String code, String costField) {
+    }
+}

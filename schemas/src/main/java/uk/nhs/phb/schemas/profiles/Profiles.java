@@ -1,0 +1,430 @@
+package uk.nhs.phb.schemas.profiles;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import uk.nhs.phb.schemas.FeedContract;
+import uk.nhs.phb.schemas.FieldSpec;
+import uk.nhs.phb.schemas.Feeds;
+import uk.nhs.phb.schemas.profiles.DatasetProfile.Grouping;
+import uk.nhs.phb.schemas.profiles.DatasetProfile.Person;
+import uk.nhs.phb.schemas.profiles.DatasetProfile.Pricing;
+import uk.nhs.phb.schemas.profiles.DatasetProfile.SourceColumn;
+import uk.nhs.phb.schemas.profiles.PriceList.Price;
+import uk.nhs.phb.schemas.profiles.YamlNodes.Entry;
+
+/**
+ * The dataset profiles phb ships ({@code profiles/<id>.yaml}, listed in {@code profiles/index.txt}) and an ICB's
+ * local override file, which may add a column alias or a column, replace a field's expression, set the
+ * pseudonymisation domain, and add local prices, all without a rebuild. Every error names its file and line.
+ */
+public final class Profiles {
+    private static final String FOLDER = "/uk/nhs/phb/schemas/profiles/";
+    /** Date formats a profile accepts when it names none: ISO, UK day-first, and ISO date-times. */
+    static final List<String> DEFAULT_DATE_FORMATS = List.of("yyyy-MM-dd", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss",
+            "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss.SSS", "dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm:ss", "yyyyMMdd");
+    private static final String[] PROFILE_KEYS = {"id", "dataset", "specification", "spec_version", "feed", "unconfirmed",
+        "date_formats", "person", "columns", "fields", "group", "price"};
+    private static final String[] OVERRIDE_KEYS = {"domain", "aliases", "columns", "fields", "date_formats"};
+
+    private final Map<String, DatasetProfile> byId;
+    private final PriceList prices;
+    private final String overrideFile;
+
+    private Profiles(Map<String, DatasetProfile> byId, PriceList prices, String overrideFile) {
+        this.byId = byId;
+        this.prices = prices;
+        this.overrideFile = overrideFile;
+    }
+
+    /** The profiles phb ships, with the national price list. */
+    public static Profiles builtIn() {
+        Map<String, DatasetProfile> out = new TreeMap<>();
+        for (String id : index()) {
+            String resource = FOLDER + id + ".yaml";
+            InputStream in = Profiles.class.getResourceAsStream(resource);
+            if (in == null) {
+                throw new IllegalStateException("profiles/index.txt names " + id + " but " + resource + " is missing");
+            }
+            DatasetProfile p = parse("profiles/" + id + ".yaml", new InputStreamReader(in, StandardCharsets.UTF_8));
+            if (!p.id().equals(id)) {
+                throw new IllegalStateException("profiles/" + id + ".yaml declares id " + p.id());
+            }
+            out.put(id, p);
+        }
+        return new Profiles(out, PriceList.national(), null);
+    }
+
+    /** The built-in profiles changed by a local override file (or unchanged when {@code file} is null). */
+    public static Profiles withOverrides(Path file) {
+        Profiles base = builtIn();
+        if (file == null) {
+            return base;
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ProfileException("override file " + file + " does not exist; pass the path of your local profile "
+                    + "overrides (see docs/PROFILES.md), or leave --profile-overrides out");
+        }
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return base.override(file.toString(), r);
+        } catch (IOException e) {
+            throw new ProfileException("cannot read override file " + file + ": " + e.getMessage());
+        }
+    }
+
+    public List<DatasetProfile> all() {
+        return List.copyOf(byId.values());
+    }
+
+    public Optional<DatasetProfile> byFolder(String folder) {
+        return Optional.ofNullable(byId.get(folder));
+    }
+
+    public DatasetProfile byId(String id) {
+        DatasetProfile p = byId.get(id);
+        if (p == null) {
+            throw new ProfileException("no profile '" + id + "'; profiles: " + String.join(", ", byId.keySet()));
+        }
+        return p;
+    }
+
+    public PriceList prices() {
+        return prices;
+    }
+
+    /** The override file these profiles were changed by, or null. */
+    public String overrideFile() {
+        return overrideFile;
+    }
+
+    private static List<String> index() {
+        InputStream in = Profiles.class.getResourceAsStream(FOLDER + "index.txt");
+        if (in == null) {
+            throw new IllegalStateException("missing resource " + FOLDER + "index.txt");
+        }
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One profile file. */
+    static DatasetProfile parse(String file, Reader reader) {
+        Entry doc = YamlNodes.read(file, reader);
+        Map<String, Entry> m = doc.map(PROFILE_KEYS);
+        String id = YamlNodes.required(m, "id", doc);
+        if (!id.matches("[a-z][a-z0-9_]*")) {
+            throw m.get("id").error("a profile id is snake_case (it is also the landing folder's name): '" + id + "'");
+        }
+        String feed = YamlNodes.required(m, "feed", doc);
+        FeedContract contract;
+        try {
+            contract = Feeds.byName(feed);
+        } catch (IllegalArgumentException e) {
+            throw m.get("feed").error(e.getMessage());
+        }
+        List<String> dateFormats = m.containsKey("date_formats") ? dateFormats(m.get("date_formats")) : DEFAULT_DATE_FORMATS;
+        Map<String, SourceColumn> columns = new LinkedHashMap<>();
+        Entry columnsEntry = m.get("columns");
+        if (columnsEntry == null) {
+            throw doc.error("'columns' is required: the source columns the profile reads");
+        }
+        addColumns(columnsEntry, columns);
+        Person person = null;
+        if (m.containsKey("person")) {
+            Entry pe = m.get("person");
+            Map<String, Entry> pm = pe.map("column", "domain", "field");
+            String column = YamlNodes.required(pm, "column", pe);
+            String field = Optional.ofNullable(YamlNodes.optional(pm, "field")).orElse("nhs_token");
+            person = new Person(column, YamlNodes.required(pm, "domain", pe), field);
+            checkDomain(person.domain(), pm.get("domain"));
+            if (!columns.containsKey(column)) {
+                throw pm.get("column").error("the person column '" + column + "' is not among the profile's columns");
+            }
+            if (contract.field(field).isEmpty()) {
+                throw pe.error("feed " + feed + " has no field '" + field + "'");
+            }
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        Map<String, Entry> fieldLines = new LinkedHashMap<>();
+        Entry fieldsEntry = m.get("fields");
+        if (fieldsEntry == null) {
+            throw doc.error("'fields' is required: the feed's fields as expressions over the source columns");
+        }
+        for (Map.Entry<String, Entry> f : fieldsEntry.map().entrySet()) {
+            fields.put(f.getKey(), f.getValue().text());
+            fieldLines.put(f.getKey(), f.getValue());
+        }
+        Grouping grouping = m.containsKey("group") ? grouping(m.get("group")) : null;
+        Pricing pricing = m.containsKey("price") ? pricing(m.get("price")) : null;
+        DatasetProfile p = new DatasetProfile(id, YamlNodes.required(m, "dataset", doc), YamlNodes.required(m, "specification", doc),
+                YamlNodes.required(m, "spec_version", doc), feed, Optional.ofNullable(YamlNodes.optional(m, "unconfirmed")).orElse(""),
+                dateFormats, person, List.copyOf(columns.values()), fields, grouping, pricing, file);
+        check(p, fieldLines, m, doc);
+        return p;
+    }
+
+    private static void checkDomain(String domain, Entry e) {
+        if (!domain.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+            throw e.error("a pseudonymisation domain is a short name of letters, digits, '.', '_' or '-' (e.g. dscro-x26): '"
+                    + domain + "'");
+        }
+    }
+
+    private static List<String> dateFormats(Entry e) {
+        List<String> out = e.texts();
+        for (String f : out) {
+            try {
+                DateTimeFormatter.ofPattern(f);
+            } catch (IllegalArgumentException ex) {
+                throw e.error("'" + f + "' is not a date format (Java DateTimeFormatter pattern): " + ex.getMessage());
+            }
+        }
+        if (out.isEmpty()) {
+            throw e.error("date_formats is empty");
+        }
+        return out;
+    }
+
+    private static void addColumns(Entry columnsEntry, Map<String, SourceColumn> columns) {
+        for (Map.Entry<String, Entry> c : columnsEntry.map().entrySet()) {
+            Entry v = c.getValue();
+            String description;
+            boolean optional = false;
+            List<String> aliases = List.of();
+            if (v.isMap()) {
+                Map<String, Entry> cm = v.map("description", "optional", "aliases");
+                description = YamlNodes.required(cm, "description", v);
+                optional = cm.containsKey("optional") && bool(cm.get("optional"));
+                aliases = cm.containsKey("aliases") ? cm.get("aliases").texts() : List.of();
+            } else {
+                description = v.text();
+            }
+            columns.put(c.getKey(), new SourceColumn(c.getKey(), !optional, description == null ? "" : description, aliases));
+        }
+    }
+
+    private static boolean bool(Entry e) {
+        String t = e.text();
+        if ("true".equalsIgnoreCase(t) || "yes".equalsIgnoreCase(t)) {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(t) || "no".equalsIgnoreCase(t)) {
+            return false;
+        }
+        throw e.error("'" + e.key() + "' is true or false, not '" + t + "'");
+    }
+
+    private static Grouping grouping(Entry e) {
+        Map<String, Entry> g = e.map("by", "order", "max", "id");
+        List<String> by = g.containsKey("by") ? g.get("by").texts() : List.of();
+        if (by.isEmpty()) {
+            throw e.error("'group' needs 'by': the feed fields that identify one record");
+        }
+        return new Grouping(by, YamlNodes.required(g, "order", e), g.containsKey("max") ? g.get("max").texts() : List.of(),
+                YamlNodes.optional(g, "id"));
+    }
+
+    private static Pricing pricing(Entry e) {
+        Map<String, Entry> p = e.map("list", "date", "point_of_delivery", "code", "cost_field");
+        String list = YamlNodes.required(p, "list", e);
+        if (!PriceList.LISTS.contains(list)) {
+            throw p.get("list").error("price list '" + list + "' is not one of " + PriceList.LISTS);
+        }
+        return new Pricing(list, YamlNodes.required(p, "date", e), YamlNodes.required(p, "point_of_delivery", e),
+                YamlNodes.required(p, "code", e), Optional.ofNullable(YamlNodes.optional(p, "cost_field")).orElse("cost"));
+    }
+
+    /** Cross-checks: every field is the feed's, every expression parses and reads declared columns, nothing required is left. */
+    private static void check(DatasetProfile p, Map<String, Entry> fieldLines, Map<String, Entry> m, Entry doc) {
+        FeedContract contract = p.contract();
+        Set<String> sourceColumns = new LinkedHashSet<>();
+        p.columns().forEach(c -> sourceColumns.add(c.name().toLowerCase(Locale.ROOT)));
+        for (Map.Entry<String, String> f : p.fields().entrySet()) {
+            Entry line = fieldLines.get(f.getKey());
+            if (contract.field(f.getKey()).isEmpty()) {
+                throw line.error("feed " + contract.name() + " has no field '" + f.getKey() + "'; its fields: "
+                        + String.join(", ", contract.fieldNames()));
+            }
+            if (p.person() != null && p.person().field().equals(f.getKey())) {
+                throw line.error("'" + f.getKey() + "' is made from the person column; remove it from 'fields'");
+            }
+            if (f.getValue() != null) {
+                readsOnly(f.getValue(), sourceColumns, "source columns", line);
+            }
+        }
+        Set<String> feedFields = new LinkedHashSet<>(contract.fieldNames());
+        if (p.grouping() != null) {
+            Entry g = m.get("group");
+            readsOnly(p.grouping().order(), sourceColumns, "source columns", g);
+            List<String> named = new ArrayList<>(p.grouping().by());
+            named.addAll(p.grouping().max());
+            if (p.grouping().id() != null) {
+                named.add(p.grouping().id());
+            }
+            for (String f : named) {
+                if (!feedFields.contains(f)) {
+                    throw g.error("feed " + contract.name() + " has no field '" + f + "'");
+                }
+            }
+        }
+        if (p.pricing() != null) {
+            Entry pe = m.get("price");
+            Set<String> lower = new LinkedHashSet<>();
+            feedFields.forEach(f -> lower.add(f.toLowerCase(Locale.ROOT)));
+            readsOnly(p.pricing().pointOfDelivery(), lower, "feed fields", pe);
+            readsOnly(p.pricing().code(), lower, "feed fields", pe);
+            for (String f : List.of(p.pricing().date(), p.pricing().costField())) {
+                if (!feedFields.contains(f)) {
+                    throw pe.error("feed " + contract.name() + " has no field '" + f + "'");
+                }
+            }
+        }
+        List<String> unfilled = new ArrayList<>();
+        for (FieldSpec f : contract.fields()) {
+            boolean filled = p.fields().get(f.name()) != null
+                    || (p.person() != null && p.person().field().equals(f.name()))
+                    || (p.grouping() != null && f.name().equals(p.grouping().id()))
+                    || (p.pricing() != null && f.name().equals(p.pricing().costField()));
+            if (f.required() && !filled) {
+                unfilled.add(f.name());
+            }
+        }
+        if (!unfilled.isEmpty()) {
+            throw (m.get("fields") == null ? doc : m.get("fields")).error("feed " + contract.name() + " requires field(s) "
+                    + String.join(", ", unfilled) + ", which the profile does not fill");
+        }
+    }
+
+    private static void readsOnly(String sql, Set<String> allowed, String what, Entry where) {
+        Set<String> read;
+        try {
+            read = SqlExpressions.columns(sql);
+        } catch (IllegalArgumentException e) {
+            throw where.error(e.getMessage());
+        }
+        for (String c : read) {
+            if (!allowed.contains(c)) {
+                throw where.error("the expression '" + sql + "' reads '" + c + "', which is not among the profile's " + what);
+            }
+        }
+    }
+
+    /** These profiles changed by one override file. */
+    Profiles override(String file, Reader reader) {
+        Entry doc = YamlNodes.read(file, reader);
+        Map<String, Entry> top = doc.map("profiles", "prices");
+        Map<String, DatasetProfile> out = new TreeMap<>(byId);
+        if (top.containsKey("profiles")) {
+            for (Map.Entry<String, Entry> e : top.get("profiles").map().entrySet()) {
+                DatasetProfile base = byId.get(e.getKey());
+                if (base == null) {
+                    throw e.getValue().error("no profile '" + e.getKey() + "' to override; profiles: " + String.join(", ", byId.keySet()));
+                }
+                out.put(base.id(), overridden(base, e.getValue(), file));
+            }
+        }
+        List<Price> local = new ArrayList<>();
+        if (top.containsKey("prices")) {
+            for (Entry pe : top.get("prices").list()) {
+                local.add(localPrice(pe));
+            }
+        }
+        return new Profiles(out, prices.with(local), file);
+    }
+
+    private static DatasetProfile overridden(DatasetProfile base, Entry e, String file) {
+        Map<String, Entry> o = e.map(OVERRIDE_KEYS);
+        Person person = base.person();
+        if (o.containsKey("domain")) {
+            if (person == null) {
+                throw o.get("domain").error("profile " + base.id() + " has no person column, so no domain to set");
+            }
+            String domain = o.get("domain").text();
+            checkDomain(domain == null ? "" : domain, o.get("domain"));
+            person = new Person(person.column(), domain, person.field());
+        }
+        Map<String, SourceColumn> columns = new LinkedHashMap<>();
+        base.columns().forEach(c -> columns.put(c.name(), c));
+        if (o.containsKey("columns")) {
+            addColumns(o.get("columns"), columns);
+        }
+        if (o.containsKey("aliases")) {
+            for (Map.Entry<String, Entry> a : o.get("aliases").map().entrySet()) {
+                SourceColumn c = columns.get(a.getKey());
+                if (c == null) {
+                    throw a.getValue().error("profile " + base.id() + " has no column '" + a.getKey() + "' to alias");
+                }
+                List<String> aliases = new ArrayList<>(c.aliases());
+                aliases.addAll(a.getValue().texts());
+                columns.put(c.name(), new SourceColumn(c.name(), c.required(), c.description(), aliases));
+            }
+        }
+        Map<String, String> fields = new LinkedHashMap<>(base.fields());
+        Map<String, Entry> fieldLines = new LinkedHashMap<>();
+        if (o.containsKey("fields")) {
+            for (Map.Entry<String, Entry> f : o.get("fields").map().entrySet()) {
+                fields.put(f.getKey(), f.getValue().text());
+                fieldLines.put(f.getKey(), f.getValue());
+            }
+        }
+        List<String> dateFormats = o.containsKey("date_formats") ? dateFormats(o.get("date_formats")) : base.dateFormats();
+        DatasetProfile p = new DatasetProfile(base.id(), base.dataset(), base.specification(), base.specVersion(), base.feed(),
+                base.unconfirmed(), dateFormats, person, List.copyOf(columns.values()), fields, base.grouping(), base.pricing(),
+                base.source() + " + " + file);
+        // fields the override did not touch were checked with the profile; they are checked again against the new
+        // columns and reported at the override's entry
+        for (String f : fields.keySet()) {
+            fieldLines.putIfAbsent(f, e);
+        }
+        Map<String, Entry> lines = new LinkedHashMap<>();
+        lines.put("fields", o.getOrDefault("fields", e));
+        lines.put("group", e);
+        lines.put("price", e);
+        check(p, fieldLines, lines, e);
+        return p;
+    }
+
+    private static Price localPrice(Entry e) {
+        Map<String, Entry> m = e.map("list", "point_of_delivery", "code", "fy", "price", "source");
+        String list = YamlNodes.required(m, "list", e);
+        if (!PriceList.LISTS.contains(list)) {
+            throw m.get("list").error("price list '" + list + "' is not one of " + PriceList.LISTS);
+        }
+        String fy = Optional.ofNullable(YamlNodes.optional(m, "fy")).orElse("*");
+        Integer year;
+        try {
+            year = fy.equals("*") ? null : Integer.valueOf(fy);
+        } catch (NumberFormatException ex) {
+            throw m.get("fy").error("fy is the first year of the financial year (2024 for 2024/25) or *, not '" + fy + "'");
+        }
+        BigDecimal price;
+        try {
+            price = new BigDecimal(YamlNodes.required(m, "price", e));
+        } catch (NumberFormatException ex) {
+            throw m.get("price").error("price is a number of pounds, not '" + m.get("price").text() + "'");
+        }
+        if (price.signum() < 0) {
+            throw m.get("price").error("a price cannot be negative");
+        }
+        return new Price(list, YamlNodes.required(m, "point_of_delivery", e), Optional.ofNullable(YamlNodes.optional(m, "code")).orElse("*"),
+                year, price, YamlNodes.required(m, "source", e), true);
+    }
+}

@@ -1,0 +1,175 @@
+package uk.nhs.phb.schemas.profiles;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import uk.nhs.phb.schemas.FieldSpec;
+import uk.nhs.phb.schemas.profiles.DatasetProfile.SourceColumn;
+import uk.nhs.phb.schemas.profiles.PriceList.Price;
+
+/**
+ * A profile in words: what {@code phb profiles show} prints, and the generated part of docs/PROFILES.md, so the
+ * documentation cannot drift from what ingest does.
+ */
+public final class ProfilesDoc {
+    private ProfilesDoc() {
+    }
+
+    /** Every mapping of one profile, as an ordered map (for {@code --json}). */
+    public static Map<String, Object> toMap(DatasetProfile p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", p.id());
+        m.put("dataset", p.dataset());
+        m.put("specification", p.specification());
+        m.put("spec_version", p.specVersion());
+        m.put("unconfirmed", p.unconfirmed());
+        m.put("folder", "landing/" + p.folder());
+        m.put("feed", p.feed());
+        m.put("source", p.source());
+        m.put("date_formats", p.dateFormats());
+        if (p.person() != null) {
+            m.put("person", Map.of("column", p.person().column(), "domain", p.person().domain(), "field", p.person().field()));
+        }
+        List<Map<String, Object>> columns = new ArrayList<>();
+        for (SourceColumn c : p.columns()) {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("name", c.name());
+            cm.put("required", c.required());
+            cm.put("aliases", c.aliases());
+            cm.put("description", c.description());
+            columns.add(cm);
+        }
+        m.put("columns", columns);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (FieldSpec f : p.contract().fields()) {
+            fields.put(f.name(), source(p, f.name()));
+        }
+        m.put("fields", fields);
+        if (p.grouping() != null) {
+            m.put("group", Map.of("by", p.grouping().by(), "order", p.grouping().order(), "max", p.grouping().max(),
+                    "id", String.valueOf(p.grouping().id())));
+        }
+        if (p.pricing() != null) {
+            m.put("price", Map.of("list", p.pricing().list(), "date", p.pricing().date(), "point_of_delivery",
+                    p.pricing().pointOfDelivery(), "code", p.pricing().code(), "cost_field", p.pricing().costField()));
+        }
+        return m;
+    }
+
+    /** Where a feed field's value comes from, in words. */
+    static String source(DatasetProfile p, String field) {
+        if (p.person() != null && p.person().field().equals(field)) {
+            return "keyed token of " + p.person().column() + " in pseudonymisation domain '" + p.person().domain() + "'";
+        }
+        if (p.grouping() != null && field.equals(p.grouping().id())) {
+            return "keyed id of the group (" + String.join(", ", p.grouping().by()) + ")";
+        }
+        String sql = p.fields().get(field);
+        String priced = p.pricing() != null && p.pricing().costField().equals(field)
+                ? " when given; otherwise priced from the " + p.pricing().list() + " price list" : "";
+        if (field.equals("cost_source") && p.pricing() != null) {
+            return "recorded when the cost was sent; otherwise tariff, unit_cost or local, by the price used";
+        }
+        if (field.equals("price_year") && p.pricing() != null) {
+            return "financial year of the price used (blank for recorded costs)";
+        }
+        if (sql == null) {
+            return priced.isEmpty() ? "(blank)" : "priced from the " + p.pricing().list() + " price list";
+        }
+        String max = p.grouping() != null && p.grouping().max().contains(field) ? " (largest over the group)" : "";
+        return sql + max + priced;
+    }
+
+    /** What {@code phb profiles show ID} prints. */
+    public static String text(DatasetProfile p) {
+        StringBuilder t = new StringBuilder();
+        t.append(p.id()).append(": ").append(p.dataset()).append('\n');
+        t.append("  reads landing/").append(p.folder()).append("/ into feed ").append(p.feed()).append('\n');
+        t.append("  specification: ").append(p.specification()).append('\n');
+        t.append("  version: ").append(p.specVersion()).append('\n');
+        if (!p.unconfirmed().isEmpty()) {
+            t.append("  not confirmed: ").append(p.unconfirmed()).append('\n');
+        }
+        t.append("  read from: ").append(p.source()).append('\n');
+        t.append("  dates in: ").append(String.join(", ", p.dateFormats())).append("\n\n");
+        t.append("Columns read").append(":\n");
+        for (SourceColumn c : p.columns()) {
+            t.append(String.format("  %-26s %-9s %s%s%n", c.name(), c.required() ? "required" : "optional", c.description(),
+                    c.aliases().isEmpty() ? "" : " (also read as " + String.join(", ", c.aliases()) + ")"));
+        }
+        t.append("\nFeed ").append(p.feed()).append(" fields:\n");
+        for (FieldSpec f : p.contract().fields()) {
+            t.append(String.format("  %-20s <- %s%n", f.name(), source(p, f.name())));
+        }
+        if (p.grouping() != null) {
+            t.append("\nRows with the same ").append(String.join(", ", p.grouping().by())).append(" are one record, ordered by ")
+                    .append(p.grouping().order()).append("; the first gives every field except ")
+                    .append(String.join(", ", p.grouping().max())).append(" (the largest).\n");
+        }
+        if (p.pricing() != null) {
+            t.append("\nA row without ").append(p.pricing().costField()).append(" is priced from the ").append(p.pricing().list())
+                    .append(" list at point of delivery ").append(p.pricing().pointOfDelivery()).append(", code ")
+                    .append(p.pricing().code()).append(", for the financial year of ").append(p.pricing().date()).append(".\n");
+        }
+        return t.toString();
+    }
+
+    /** The generated part of docs/PROFILES.md: every profile's columns and mappings, and the national price list's sources. */
+    public static String markdown(Profiles profiles) {
+        StringBuilder md = new StringBuilder();
+        md.append("| profile | landing folder | feed | dataset | specification version |\n|---|---|---|---|---|\n");
+        for (DatasetProfile p : profiles.all()) {
+            md.append("| [`").append(p.id()).append("`](#").append(p.id()).append(") | `landing/").append(p.folder()).append("/` | `")
+                    .append(p.feed()).append("` | ").append(p.dataset()).append(" | ").append(p.specVersion()).append(" |\n");
+        }
+        for (DatasetProfile p : profiles.all()) {
+            md.append("\n### ").append(p.id()).append("\n\n").append(p.dataset()).append(". Follows: ").append(p.specification())
+                    .append(" (").append(p.specVersion()).append(").\n\n");
+            if (!p.unconfirmed().isEmpty()) {
+                md.append("Not confirmed against the specification: ").append(p.unconfirmed()).append("\n\n");
+            }
+            if (p.person() != null) {
+                md.append("Person: `").append(p.person().column()).append("`, re-keyed with the lake key in domain `")
+                        .append(p.person().domain()).append("` into `").append(p.person().field()).append("`.\n\n");
+            }
+            md.append("| column | required | holds |\n|---|---|---|\n");
+            for (SourceColumn c : p.columns()) {
+                md.append("| `").append(c.name()).append("`").append(c.aliases().isEmpty() ? "" : " (or `" + String.join("`, `", c.aliases()) + "`)")
+                        .append(" | ").append(c.required() ? "yes" : "no").append(" | ").append(c.description().replace("|", "\\|")).append(" |\n");
+            }
+            md.append("\n| feed field | from |\n|---|---|\n");
+            for (FieldSpec f : p.contract().fields()) {
+                md.append("| `").append(f.name()).append("` | ").append(code(source(p, f.name()))).append(" |\n");
+            }
+            if (p.grouping() != null) {
+                md.append("\nRows with the same ").append(String.join(", ", p.grouping().by())).append(" are one record, in the order of `")
+                        .append(p.grouping().order()).append("`; the first gives every field except ")
+                        .append(String.join(", ", p.grouping().max())).append(" (the largest over the record).\n");
+            }
+            if (p.pricing() != null) {
+                md.append("\nUncosted rows: ").append(p.pricing().list()).append(" price list, point of delivery `")
+                        .append(p.pricing().pointOfDelivery().replace("|", "\\|")).append("`, code `").append(p.pricing().code())
+                        .append("`, financial year of `").append(p.pricing().date()).append("`.\n");
+            }
+        }
+        md.append("\n### National prices shipped\n\n| list | point of delivery | prices | years | source |\n|---|---|---|---|---|\n");
+        Map<String, List<Price>> byPod = new LinkedHashMap<>();
+        for (Price x : profiles.prices().prices()) {
+            byPod.computeIfAbsent(x.list() + "|" + x.pointOfDelivery(), k -> new ArrayList<>()).add(x);
+        }
+        for (List<Price> l : byPod.values()) {
+            Price first = l.get(0);
+            String years = l.stream().map(x -> x.year() == null ? "any" : x.year() + "/" + String.format("%02d", (x.year() + 1) % 100))
+                    .distinct().sorted().reduce((a, b) -> a + ", " + b).orElse("");
+            String sources = l.stream().map(Price::source).distinct().reduce((a, b) -> a + "; " + b).orElse("");
+            md.append("| ").append(first.list()).append(" | `").append(first.pointOfDelivery()).append("` | ").append(l.size())
+                    .append(" | ").append(years).append(" | ").append(sources.replace("|", "\\|")).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private static String code(String s) {
+        return "`" + s.replace("|", "\\|").replace("`", "'") + "`";
+    }
+}

@@ -1,0 +1,106 @@
+package uk.nhs.phb.schemas.profiles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProfilesTest {
+    private static final String MINIMAL = String.join("\n",
+            "id: my_apc",
+            "dataset: test",
+            "specification: test",
+            "spec_version: '1'",
+            "feed: apc_spells",
+            "person: {column: P, domain: d}",
+            "columns:",
+            "  ID: spell id",
+            "  P: pseudonym",
+            "  D: date",
+            "fields:",
+            "  spell_id: ID",
+            "  provider_code: \"'RXH'\"",
+            "  admission_date: D",
+            "  admission_method: \"'21'\"",
+            "  primary_diagnosis: \"'J189'\"",
+            "  hrg_code: \"'DZ11V'\"",
+            "  cost: \"'1.00'\"",
+            "");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyShippedProfileLoadsAndFillsItsFeed() {
+        Profiles p = Profiles.builtIn();
+        assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("hes_apc", "hes_op", "sus_apcs", "sus_ecds", "sus_opa");
+        DatasetProfile hes = p.byId("hes_apc");
+        assertThat(hes.feed()).isEqualTo("apc_spells");
+        assertThat(hes.person().column()).isEqualTo("TOKEN_PERSON_ID");
+        assertThat(hes.grouping().by()).containsExactly("nhs_token", "provider_code", "admission_date");
+        assertThat(hes.requiredColumns()).contains("ADMIDATE", "EPIORDER", "SUSHRG").doesNotContain("DISDATE");
+        assertThat(p.prices().prices()).anyMatch(x -> x.pointOfDelivery().equals("NEL") && x.code().equals("DZ11V"));
+    }
+
+    @Test
+    void aMinimalProfileParses() {
+        DatasetProfile p = Profiles.parse("my_apc.yaml", new StringReader(MINIMAL));
+        assertThat(p.fields()).containsEntry("spell_id", "ID");
+        assertThat(p.dateFormats()).isEqualTo(Profiles.DEFAULT_DATE_FORMATS);
+    }
+
+    @Test
+    void errorsNameTheirLine() {
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(MINIMAL.replace("  admission_date: D", "  admission_day: D"))))
+                .isInstanceOf(ProfileException.class)
+                .hasMessageStartingWith("x.yaml line 14: feed apc_spells has no field 'admission_day'");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(MINIMAL.replace("  spell_id: ID", "  spell_id: substr(IDX, 1, 3)"))))
+                .hasMessageStartingWith("x.yaml line 12: the expression 'substr(IDX, 1, 3)' reads 'idx', which is not among the profile's source columns");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(MINIMAL.replace("  spell_id: ID", "  spell_id: substr(ID, 1"))))
+                .hasMessageStartingWith("x.yaml line 12: the expression 'substr(ID, 1' is not valid Spark SQL");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(MINIMAL.replace("  cost: \"'1.00'\"\n", ""))))
+                .hasMessageStartingWith("x.yaml line 12: feed apc_spells requires field(s) cost, which the profile does not fill");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(MINIMAL.replace("feed: apc_spells", "feed: apc"))))
+                .hasMessageStartingWith("x.yaml line 5: unknown feed 'apc'");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(MINIMAL + "colour: red\n")))
+                .hasMessageStartingWith("x.yaml line 19: unknown key 'colour'");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(MINIMAL.replace("columns:", "columns: [\n"))))
+                .hasMessageContaining("x.yaml line").hasMessageContaining("not valid YAML");
+    }
+
+    @Test
+    void anOverrideChangesAProfileAndAddsPricesOrNamesItsLine() throws Exception {
+        Path file = tmp.resolve("local.yaml");
+        Files.writeString(file, String.join("\n",
+                "profiles:",
+                "  sus_apcs:",
+                "    domain: dscro-x26",
+                "    aliases: {Der_Pseudo_NHS_Number: [Pseudo_NHS_Number]}",
+                "    columns: {Local_HRG: {description: the trust's own HRG, optional: true}}",
+                "    fields: {hrg_code: \"coalesce(Spell_Core_HRG_SUS, Local_HRG)\"}",
+                "prices:",
+                "  - {list: hrg, point_of_delivery: NEL, code: DZ11V, fy: 2024, price: 2500.50, source: Trust PLICS}",
+                ""));
+        Profiles p = Profiles.withOverrides(file);
+        DatasetProfile sus = p.byId("sus_apcs");
+        assertThat(sus.person().domain()).isEqualTo("dscro-x26");
+        assertThat(sus.columns()).anyMatch(c -> c.name().equals("Der_Pseudo_NHS_Number") && c.aliases().contains("Pseudo_NHS_Number"));
+        assertThat(sus.fields()).containsEntry("hrg_code", "coalesce(Spell_Core_HRG_SUS, Local_HRG)");
+        assertThat(sus.source()).endsWith("local.yaml");
+        assertThat(p.prices().prices()).anyMatch(x -> x.local() && x.price().toPlainString().equals("2500.50") && x.costSource().equals("local"));
+        assertThat(Profiles.builtIn().byId("sus_apcs").person().domain()).as("the shipped profile is unchanged").isEqualTo("dscro");
+
+        Files.writeString(file, "profiles:\n  sus_apcs:\n    fields: {hrg_code: \"coalesce(Spell_Core_HRG_SUS, Missing_Column)\"}\n");
+        assertThatThrownBy(() -> Profiles.withOverrides(file)).isInstanceOf(ProfileException.class)
+                .hasMessageStartingWith(file + " line 3: the expression").hasMessageContaining("'missing_column'");
+        Files.writeString(file, "prices:\n  - {list: hrg, point_of_delivery: NEL, code: DZ11V, fy: 2024/25, price: 1, source: x}\n");
+        assertThatThrownBy(() -> Profiles.withOverrides(file)).hasMessageStartingWith(file + " line 2: fy is the first year");
+        Files.writeString(file, "profiles:\n  sus_apc: {domain: x}\n");
+        assertThatThrownBy(() -> Profiles.withOverrides(file)).hasMessageStartingWith(file + " line 2: no profile 'sus_apc' to override");
+        assertThatThrownBy(() -> Profiles.withOverrides(tmp.resolve("none.yaml"))).hasMessageContaining("does not exist");
+    }
+}
