@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.when;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -50,8 +51,10 @@ final class ReportLake {
             Dataset<Row> raw = SyntheticPopulation.table(records, feed.name());
             Column[] typed = new Column[feed.typedSchema().size()];
             int i = 0;
+            List<String> present = List.of(raw.columns());
             for (StructField f : feed.typedSchema().fields()) {
-                Column c = col(f.name());
+                // a field the generator leaves out gets what ingest gives it
+                Column c = present.contains(f.name()) ? col(f.name()) : org.apache.spark.sql.functions.expr(feed.field(f.name()).orElseThrow().whenAbsent());
                 typed[i++] = (f.dataType().equals(DataTypes.BooleanType) ? when(c.equalTo("Y"), lit(true)).when(c.equalTo("N"), lit(false))
                         : c.cast(f.dataType())).alias(f.name());
             }

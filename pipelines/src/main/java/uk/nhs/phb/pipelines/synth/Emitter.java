@@ -239,7 +239,8 @@ final class Emitter {
         Layout(FeedContract c) {
             index = Feeds.all().indexOf(c);
             prefix = c.name().replace("_", "").substring(0, Math.min(3, c.name().replace("_", "").length())) + "-";
-            fields = c.fields().toArray(new FieldSpec[0]);
+            // the fields a file may leave out are left out, as SyntheticPopulation.columns does
+            fields = c.fields().stream().filter(f -> f.whenAbsent() == null).toArray(FieldSpec[]::new);
             for (int i = 0; i < fields.length; i++) {
                 position.put(fields[i].name(), i);
             }

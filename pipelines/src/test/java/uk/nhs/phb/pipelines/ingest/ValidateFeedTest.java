@@ -239,7 +239,9 @@ class ValidateFeedTest {
         FeedContract apc = Feeds.byName("apc_spells");
         String token = "A".repeat(43);
         List<Object> v = new ArrayList<>(List.of("S1", token, "RXX", "2024-03-10", "2024-03-01", "21", "I21.0", "EB10Z", "1234.00",
-                "apc.csv", 2L, "raw"));
+                "recorded"));
+        v.add(null);
+        v.addAll(List.of("apc.csv", 2L, "raw"));
         v.add(null);
         Dataset<Row> in = spark.createDataFrame(List.of(RowFactory.create(v.toArray())), ValidateFeed.inputSchema(apc));
         Row bad = ValidateFeed.of(apc).extractDate(EXTRACT).execute(in).quarantine().first();

@@ -1,0 +1,48 @@
+package uk.nhs.phb.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProfilesCommandTest {
+    @Test
+    void listsEveryProfileAsJson() throws Exception {
+        CliTest.Run r = CliTest.run("profiles", "--json");
+        assertThat(r.code()).isZero();
+        JsonNode profiles = new ObjectMapper().readTree(r.out()).get("profiles");
+        assertThat(profiles).hasSize(5);
+        JsonNode hes = profiles.get(0);
+        assertThat(hes.get("id").asText()).isEqualTo("hes_apc");
+        assertThat(hes.get("folder").asText()).isEqualTo("landing/hes_apc");
+        assertThat(hes.get("feed").asText()).isEqualTo("apc_spells");
+        assertThat(hes.get("spec_version").asText()).isNotBlank();
+        assertThat(hes.get("dataset").asText()).contains("Hospital Episode Statistics");
+    }
+
+    @Test
+    void showPrintsEveryMappingWithTheOverrideApplied(@TempDir Path dir) throws Exception {
+        CliTest.Run r = CliTest.run("profiles", "show", "sus_apcs");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Der_Pseudo_NHS_Number", "keyed token of Der_Pseudo_NHS_Number in pseudonymisation domain 'dscro'",
+                "Spell_Core_HRG_SUS", "priced from the hrg price list");
+
+        Path overrides = dir.resolve("local.yaml");
+        Files.writeString(overrides, "profiles:\n  sus_apcs:\n    domain: dscro-x26\n");
+        CliTest.Run changed = CliTest.run("profiles", "show", "sus_apcs", "--profile-overrides", overrides.toString());
+        assertThat(changed.out()).contains("domain 'dscro-x26'");
+
+        Files.writeString(overrides, "profiles:\n  sus_apcs:\n    domian: dscro-x26\n");
+        CliTest.Run bad = CliTest.run("profiles", "--profile-overrides", overrides.toString());
+        assertThat(bad.code()).isEqualTo(Main.EXIT_INPUT);
+        assertThat(bad.err()).contains(overrides + " line 3: unknown key 'domian'");
+
+        CliTest.Run unknown = CliTest.run("profiles", "show", "sus_apc");
+        assertThat(unknown.code()).isEqualTo(Main.EXIT_INPUT);
+        assertThat(unknown.err()).contains("no profile 'sus_apc'", "sus_apcs");
+    }
+}
