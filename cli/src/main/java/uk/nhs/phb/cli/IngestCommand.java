@@ -74,6 +74,13 @@ final class IngestCommand implements Callable<Integer> {
                     rules(f.quarantinedByRule())));
         }
         sb.append(String.format(row, "total", "", n(r.rowsIn()), n(r.rowsValid()), n(r.rowsQuarantined()), ""));
+        for (IngestJob.FeedResult f : r.feeds()) {
+            if (!f.recoded().isEmpty()) {
+                sb.append("\n").append(f.feed()).append(": codes outside their lists, kept as not known: ")
+                        .append(f.recoded().entrySet().stream().map(e -> e.getKey() + " (" + n(e.getValue()) + ")")
+                                .collect(Collectors.joining(", ")));
+            }
+        }
         sb.append("\nBronze and quarantine tables are in ").append(lake).append("; data-quality summary in ")
                 .append(r.summaryFolder()).append('\n');
         return sb.toString();

@@ -19,7 +19,9 @@ public final class FeedsDoc {
                 .append("43 characters) and Bloom-filter encodings made by `phb pseudonymise`.\n\n")
                 .append("A row that breaks a rule goes to `quarantine/<feed>` with the rule's name: `malformed_row`, ")
                 .append("`missing_required`, `bad_type`, `bad_format`, `unknown_code`, `out_of_range`, `future_date` (after the ")
-                .append("extract date), `duplicate_record` (record key seen before), or a row rule named below.\n\n");
+                .append("extract date), `duplicate_record` (record key seen before), or a row rule named below. A coded field ")
+                .append("marked \"another value is kept\" does not quarantine its row for an unknown code: the row keeps the named ")
+                .append("code and the data-quality summary counts each value so replaced (`recoded`).\n\n");
         md.append("| feed | sender | level | record key |\n|---|---|---|---|\n");
         for (FeedContract f : Feeds.all()) {
             md.append("| [`").append(f.name()).append("`](#").append(f.name()).append(") | ").append(f.sender())
@@ -64,6 +66,9 @@ public final class FeedsDoc {
         }
         if (s.notFuture()) {
             r.append(r.length() > 0 ? "; " : "").append("not after extract date");
+        }
+        if (s.unknownAs() != null) {
+            r.append("; another value is kept as `").append(s.unknownAs()).append("` and counted");
         }
         if (s.whenAbsent() != null) {
             r.append(r.length() > 0 ? "; " : "").append("may be left out of the header (then `")

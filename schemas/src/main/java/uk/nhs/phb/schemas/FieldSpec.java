@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param notFuture   for dates: a value after the extract date breaks {@code future_date}
  * @param whenAbsent  for an optional field: a file may leave the column out, and then each row gets this Spark SQL
  *                    expression over the row's other fields (null: the column must be in the header)
+ * @param unknownAs   for a coded field: a value outside the code list keeps its row with this code (which the list
+ *                    holds), and is counted per value in the data-quality summary (null: the row is quarantined as
+ *                    {@code unknown_code})
  */
 public record FieldSpec(
         String name,
@@ -27,7 +30,8 @@ public record FieldSpec(
         Double min,
         Double max,
         boolean notFuture,
-        String whenAbsent) {
+        String whenAbsent,
+        String unknownAs) {
 
     public FieldSpec {
         Objects.requireNonNull(name, "name");
@@ -37,6 +41,9 @@ public record FieldSpec(
         }
         if (whenAbsent != null && required) {
             throw new IllegalArgumentException("a required field cannot be left out of a file: '" + name + "'");
+        }
+        if (unknownAs != null && codeList == null) {
+            throw new IllegalArgumentException("unknownAs needs a code list: '" + name + "'");
         }
         if (codeList != null && type != FieldType.STRING) {
             throw new IllegalArgumentException("code list on non-string field '" + name + "'");
@@ -63,6 +70,7 @@ public record FieldSpec(
         private Double max;
         private boolean notFuture;
         private String whenAbsent;
+        private String unknownAs;
 
         private Builder(String name, FieldType type, boolean required, String description) {
             this.name = name;
@@ -103,8 +111,14 @@ public record FieldSpec(
             return this;
         }
 
+        /** A value outside the code list keeps its row as {@code code} and is counted (rather than quarantined). */
+        public Builder unknownAs(String code) {
+            this.unknownAs = code;
+            return this;
+        }
+
         public FieldSpec build() {
-            return new FieldSpec(name, type, required, description, codeList, pattern, min, max, notFuture, whenAbsent);
+            return new FieldSpec(name, type, required, description, codeList, pattern, min, max, notFuture, whenAbsent, unknownAs);
         }
     }
 }

@@ -25,8 +25,9 @@ import uk.nhs.phb.schemas.Csv;
  * reader never sees half a summary.
  *
  * <p>CSV columns: {@code feed, status, files, rows_in, rows_valid, rows_quarantined, quarantined_by_rule,
- * bronze_version, quarantine_version, read_by}, where {@code read_by} names the layout or dataset profile (with its
- * specification's version) that read each landing folder, and {@code quarantined_by_rule} is {@code rule=n} pairs joined by
+ * bronze_version, quarantine_version, read_by, recoded}, where {@code read_by} names the layout or dataset profile (with its
+ * specification's version) that read each landing folder, {@code recoded} counts the codes outside their list kept as
+ * "not known" ({@code field=value:n} joined by {@code ;}), and {@code quarantined_by_rule} is {@code rule=n} pairs joined by
  * {@code ;} (each quarantined row counted once, under the first rule it broke).
  */
 final class DataQualitySummary {
@@ -55,6 +56,7 @@ final class DataQualitySummary {
             x.put("quarantine_version", f.quarantineVersion());
             x.put("seconds", Math.round(f.seconds() * 10) / 10.0);
             x.put("read_by", f.readBy());
+            x.put("recoded", f.recoded());
             byFeed.put(f.feed(), x);
         }
         m.put("feeds", byFeed);
@@ -70,10 +72,11 @@ final class DataQualitySummary {
             String rules = f.quarantinedByRule().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining(";"));
             rows.add(List.of(f.feed(), f.status(), f.files(), f.rowsIn(), f.rowsValid(), f.rowsQuarantined(), rules, f.bronzeVersion(),
-                    f.quarantineVersion(), String.join("; ", f.readBy().values())));
+                    f.quarantineVersion(), String.join("; ", f.readBy().values()), f.recoded().entrySet().stream()
+                    .map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(";"))));
         }
         return Csv.write(List.of("feed", "status", "files", "rows_in", "rows_valid", "rows_quarantined", "quarantined_by_rule",
-                "bronze_version", "quarantine_version", "read_by"), rows);
+                "bronze_version", "quarantine_version", "read_by", "recoded"), rows);
     }
 
     /** Writes both files; returns the folder. */

@@ -140,11 +140,13 @@ public final class IngestJob {
      * One feed's accounting. {@code status} is {@code ingested} or {@code absent} (optional feed not delivered);
      * {@code quarantinedByRule} counts each quarantined row once, under the first rule it broke; {@code seconds}
      * is the wall time to read, validate and write the feed; {@code readBy} names, for each landing folder read, the
-     * layout that read it (phb's own, or a dataset profile and its specification's version) and how many files.
+     * layout that read it (phb's own, or a dataset profile and its specification's version) and how many files;
+     * {@code recoded} counts the valid rows whose code was outside its field's list and was kept as "not known", by
+     * {@code field=value} as sent.
      */
     public record FeedResult(String feed, String status, int files, long rowsIn, long rowsValid, long rowsQuarantined,
                              Map<String, Long> quarantinedByRule, long bronzeVersion, long quarantineVersion, double seconds,
-                             Map<String, String> readBy) {
+                             Map<String, String> readBy, Map<String, Long> recoded) {
     }
 
     /** The run: its id, the extract date, each feed's accounting and where the data-quality summary went. */
@@ -369,6 +371,10 @@ public final class IngestJob {
                 }
             }
             long quarantined = byRule.values().stream().mapToLong(Long::longValue).sum();
+            Map<String, Long> recoded = new TreeMap<>();
+            for (Row x : validated.recoded().collectAsList()) {
+                recoded.put(x.getString(0), x.getLong(1));
+            }
             String bronze = lake.bronze(contract.name());
             String quarantine = lake.quarantine(contract.name());
             long bronzeVersion = replace(spark, validated.valid().withColumn(RUN_ID_COLUMN, lit(run.runId())), bronze, run.runId(), valid);
@@ -377,7 +383,7 @@ public final class IngestJob {
                     run.runId(), quarantined);
             run.output(LakeTables.quarantine(contract), quarantineVersion, quarantined);
             return new FeedResult(contract.name(), f.present() ? "ingested" : "absent", f.files().size(), valid + quarantined,
-                    valid, quarantined, byRule, bronzeVersion, quarantineVersion, (System.nanoTime() - start) / 1e9, readBy);
+                    valid, quarantined, byRule, bronzeVersion, quarantineVersion, (System.nanoTime() - start) / 1e9, readBy, recoded);
         } finally {
             checked.unpersist(false);
         }

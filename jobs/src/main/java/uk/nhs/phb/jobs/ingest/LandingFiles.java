@@ -19,6 +19,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.pipelines.pseudonymise.Pseudonymise;
 import uk.nhs.phb.schemas.FeedContract;
 import uk.nhs.phb.schemas.profiles.DatasetProfile;
 
@@ -191,7 +192,8 @@ final class LandingFiles {
 
     /**
      * Null when the header names exactly the contract's fields (any order; a field with a {@code whenAbsent} rule may be
-     * left out), else what is wrong.
+     * left out; the identity-block columns of {@code phb pseudonymise} that the contract does not name are ignored, so its
+     * output lands as it is), else what is wrong.
      */
     static String checkColumns(List<String> header, FeedContract contract) {
         Set<String> expected = new LinkedHashSet<>(contract.fieldNames());
@@ -207,6 +209,8 @@ final class LandingFiles {
         contract.fields().stream().filter(f -> f.whenAbsent() != null).forEach(f -> missing.remove(f.name()));
         Set<String> unknown = new LinkedHashSet<>(seen);
         unknown.removeAll(expected);
+        // phb pseudonymise writes the whole identity block; a feed keeps the encodings its contract names
+        unknown.removeAll(Pseudonymise.IDENTITY_COLUMNS);
         if (missing.isEmpty() && unknown.isEmpty() && duplicated.isEmpty()) {
             return null;
         }
@@ -236,7 +240,12 @@ final class LandingFiles {
     static String checkColumns(List<String> header, DatasetProfile profile) {
         Set<String> seen = new LinkedHashSet<>(header);
         List<String> missing = new ArrayList<>();
+        // phb pseudonymise's output carries the person as a token already, in place of the pseudonym column
+        boolean tokenised = profile.person() != null && seen.contains(profile.person().field());
         for (DatasetProfile.SourceColumn c : profile.columns()) {
+            if (tokenised && c.name().equals(profile.person().column())) {
+                continue;
+            }
             if (c.required() && !seen.contains(c.name()) && c.aliases().stream().noneMatch(seen::contains)) {
                 missing.add(c.name() + (c.aliases().isEmpty() ? "" : " (or " + String.join(", ", c.aliases()) + ")"));
             }

@@ -32,6 +32,7 @@ import scala.Tuple2;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.ingest.LandingFiles.Format;
 import uk.nhs.phb.jobs.ingest.LandingFiles.LandingFile;
+import uk.nhs.phb.pipelines.ingest.ApplyProfile;
 import uk.nhs.phb.pipelines.ingest.ValidateFeed;
 import uk.nhs.phb.schemas.FeedContract;
 import uk.nhs.phb.schemas.FieldSpec;
@@ -130,6 +131,9 @@ final class LandingReader {
                     cols.add(col("__p.`" + name + "`").as(c.name()));
                 }
             }
+            if (profile.person() != null && e.getKey().contains(profile.person().field())) {
+                cols.add(col("__p.`" + profile.person().field() + "`").as(ApplyProfile.PHB_TOKEN));
+            }
             out = unionNational(out, parsedLines(spark, e.getKey(), e.getValue(), cols));
         }
         if (out == null) {
@@ -220,6 +224,9 @@ final class LandingReader {
                         ? when(v, lit("Y")).when(v.isNotNull(), lit("N")) : v.cast(DataTypes.StringType);
                 cols.add(asText.as(c.name()));
             }
+        }
+        if (profile.person() != null && present.contains(profile.person().field())) {
+            cols.add(col("`" + profile.person().field() + "`").cast(DataTypes.StringType).as(ApplyProfile.PHB_TOKEN));
         }
         cols.add(lit(f.name()).as(ValidateFeed.SOURCE_FILE));
         cols.add(col("_metadata.row_index").plus(1).cast(DataTypes.LongType).as(ValidateFeed.SOURCE_LINE));

@@ -71,6 +71,16 @@ class IngestJobTest {
     }
 
     @Test
+    void theIdentityBlockOfPhbPseudonymiseOutputIsIgnoredWhereTheContractDoesNotNameIt() throws IOException {
+        write("gp_appointments", "pseudonymised.csv",
+                HEADER + ",birth_year,sex,nhs_number_status",
+                appt("A1", "2024-01-02", "31.50") + ",1950,2,VALID");
+        IngestJob.Result r = ingest("gp_appointments");
+        assertThat(r.rowsValid()).isEqualTo(1);
+        assertThat(table("bronze", "gp_appointments").columns()).doesNotContain("nhs_number_status", "birth_year");
+    }
+
+    @Test
     void mixedFileIsSplitIntoTypedBronzeAndQuarantineWithLineNumbers() throws IOException {
         write("gp_appointments", "part-0.csv",
                 HEADER,
@@ -97,9 +107,10 @@ class IngestJobTest {
         Dataset<Row> bronze = table("bronze", "gp_appointments");
         assertThat(bronze.count()).isEqualTo(2);
         assertThat(bronze.columns()).containsExactly("record_id", "nhs_token", "appointment_date", "hcp_type", "appointment_mode",
-                "attended", "cost", "_source_file", "_source_line", "_ingest_run_id");
+                "attended", "cost", "cost_source", "price_year", "_source_file", "_source_line", "_ingest_run_id");
         Row a1 = bronze.filter("record_id = 'A1'").first();
         assertThat(a1.<BigDecimal>getAs("cost")).isEqualByComparingTo("31.50");
+        assertThat(a1.<String>getAs("cost_source")).as("a file in phb's layout leaves it out: its costs are recorded").isEqualTo("recorded");
         assertThat(a1.<Date>getAs("appointment_date").toLocalDate()).isEqualTo(LocalDate.of(2024, 1, 2));
         assertThat(a1.<Boolean>getAs("attended")).isTrue();
         assertThat(a1.<String>getAs("_source_file")).isEqualTo("part-0.csv");

@@ -173,7 +173,9 @@ class IngestProfilesTest {
                 "71000001," + PERSON_A + ",RXH01,2024-01-04,01,VB09Z,,267036007",
                 // a UTC attendance with no HRG and the department type without its leading zero
                 "71000002," + PERSON_B + ",RXH02,2024-02-14,3,,,21522001",
-                "71000003," + PERSON_B + ",RXH01,2024-03-01,01,VB11Z,95.5,21522001");
+                "71000003," + PERSON_B + ",RXH01,2024-03-01,01,VB11Z,95.5,21522001",
+                // a department type outside the NHS Data Dictionary's list: kept, as not known, and counted
+                "71000004," + PERSON_B + ",RXH01,2024-03-02,05,VB09Z,,21522001");
         write("sus_opa", "OPA_Core.csv",
                 "OPA_Ident,Der_Pseudo_NHS_Number,Der_Provider_Code,Appointment_Date,First_Attendance,Treatment_Function_Code,Attendance_Status,Core_HRG,Tariff_Total_Payment",
                 "81000001," + PERSON_A + ",RXH00,2024-01-10,1,320,5,WF01B,",
@@ -182,7 +184,11 @@ class IngestProfilesTest {
         IngestJob.Result r = ingest(Profiles.builtIn(), "ecds", "outpatients");
         assertThat(r.rowsQuarantined()).as(() -> quarantined("ecds") + quarantined("outpatients")).isZero();
 
+        IngestJob.FeedResult ecds = r.feeds().stream().filter(x -> x.feed().equals("ecds")).findFirst().orElseThrow();
+        assertThat(ecds.rowsValid()).isEqualTo(4);
+        assertThat(ecds.recoded()).containsExactly(Map.entry("department_type=05", 1L));
         Map<String, Row> ed = bronze("ecds", "attendance_id");
+        assertThat(ed.get("71000004").<String>getAs("department_type")).isEqualTo("99");
         assertThat(ed.get("71000001").<BigDecimal>getAs("cost")).isEqualByComparingTo("177.01");
         assertThat(ed.get("71000001").<String>getAs("hrg_code")).isEqualTo("VB09Z");
         Row utc = ed.get("71000002");
@@ -196,6 +202,27 @@ class IngestProfilesTest {
         assertThat(op.get("81000002").<BigDecimal>getAs("cost")).as("did not attend").isEqualByComparingTo("0");
         assertThat(op.get("81000003").<BigDecimal>getAs("cost")).isEqualByComparingTo("150");
         assertThat(op.get("81000003").<String>getAs("treatment_function")).isEqualTo("654");
+    }
+
+    @Test
+    void phbPseudonymiseOutputOfANationalLayoutLandsAsItIs() throws IOException {
+        // a provider's own outpatient file in the SUS+ layout, with the NHS number still in it (NHS England's test
+        // number range; the file lives only in the provider's folder)
+        Path identifiable = Files.writeString(tmp.resolve("opa_identifiable.csv"), String.join("\n",
+                "OPA_Ident,NHS_Number,Der_Provider_Code,Appointment_Date,First_Attendance,Treatment_Function_Code,Attendance_Status",
+                "82000001,9434765919,RXH00,2024-01-10,1,320,5",
+                ""));
+        SecretKey providerKey = SecretKey.generate();
+        uk.nhs.phb.jobs.pseudonymise.PseudonymiseJob.run(spark, new uk.nhs.phb.jobs.pseudonymise.PseudonymiseJob.Request(identifiable.toString(),
+                "csv", ",", uk.nhs.phb.pipelines.pseudonymise.ColumnMapping.parse("nhs_number=NHS_Number"), providerKey,
+                landing.resolve("sus_opa").toString(), null, null, false), uk.nhs.phb.jobs.Progress.NONE);
+        String providerToken = new KeyedTokens(providerKey).token("nhs_number", "9434765919");
+
+        IngestJob.Result r = ingest(Profiles.builtIn(), "outpatients");
+        assertThat(r.rowsQuarantined()).as(() -> quarantined("outpatients")).isZero();
+        Row op = bronze("outpatients", "appointment_id").get("82000001");
+        assertThat(op.<String>getAs("nhs_token")).as("the provider's token, not re-keyed").isEqualTo(providerToken);
+        assertThat(op.<BigDecimal>getAs("cost")).isEqualByComparingTo("232.07");
     }
 
     @Test

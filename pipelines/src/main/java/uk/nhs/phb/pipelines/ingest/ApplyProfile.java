@@ -61,6 +61,11 @@ import uk.nhs.phb.schemas.profiles.PriceList.Price;
 public final class ApplyProfile {
     /** The label under which a domain's pseudonyms are keyed: two domains never share a token. */
     public static final String DOMAIN_LABEL = "pseudonym:";
+    /**
+     * The person's phb token when the file is {@code phb pseudonymise} output (the layout with its identifiers replaced
+     * by tokens at the provider): kept as it is, in the provider's token domain, never re-keyed.
+     */
+    public static final String PHB_TOKEN = "__phb_token";
     private static final String ORDER = "__order";
     private static final String GROUP_KEY = "__group";
     private static final String PART = "__part";
@@ -94,6 +99,9 @@ public final class ApplyProfile {
         FeedContract contract = profile.contract();
         List<String> present = List.of(national.columns());
         Dataset<Row> df = national;
+        if (profile.person() != null && !present.contains(PHB_TOKEN)) {
+            df = df.withColumn(PHB_TOKEN, lit(null).cast(DataTypes.StringType));
+        }
         for (DatasetProfile.SourceColumn c : profile.columns()) {
             if (!present.contains(c.name())) {
                 df = df.withColumn(c.name(), lit(null).cast(DataTypes.StringType));
@@ -122,7 +130,8 @@ public final class ApplyProfile {
 
     private Column field(FieldSpec f) {
         if (profile.person() != null && profile.person().field().equals(f.name())) {
-            return token(col(profile.person().column()));
+            Column given = trim(col(PHB_TOKEN));
+            return when(given.isNotNull().and(given.notEqual("")), given).otherwise(token(col(profile.person().column())));
         }
         String sql = profile.fields().get(f.name());
         if (sql == null) {

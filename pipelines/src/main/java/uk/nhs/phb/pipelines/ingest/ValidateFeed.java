@@ -26,11 +26,13 @@ import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import uk.nhs.phb.schemas.CodeLists;
 import uk.nhs.phb.schemas.FeedContract;
 import uk.nhs.phb.schemas.FieldSpec;
 import uk.nhs.phb.schemas.RowRule;
@@ -90,6 +92,7 @@ public final class ValidateFeed {
 
     private static final String RAW = "__raw";
     private static final String CLEAN = "__c";
+    private static final String RECODED = "__recoded";
 
     private final FeedContract contract;
     private LocalDate extractDate = LocalDate.now();
@@ -120,8 +123,11 @@ public final class ValidateFeed {
      * @param quarantine   rows breaking a rule: raw string fields, {@code _source_file}, {@code _source_line},
      *                     {@code _raw_line}, {@code _rule}, {@code _field}, {@code _detail}, {@code _rules}, {@code _problems}
      * @param countsByRule {@code _rule} (null for valid rows) and {@code count}: one row per first rule broken
+     * @param recoded      {@code value} ({@code field=value} as sent) and {@code count}: valid rows whose code was outside
+     *                     the field's list and was kept as the field's {@code unknownAs} code
      */
-    public record Result(Dataset<Row> checked, Dataset<Row> valid, Dataset<Row> quarantine, Dataset<Row> countsByRule) {
+    public record Result(Dataset<Row> checked, Dataset<Row> valid, Dataset<Row> quarantine, Dataset<Row> countsByRule,
+                         Dataset<Row> recoded) {
     }
 
     /**
@@ -158,14 +164,23 @@ public final class ValidateFeed {
             rawFields.add(col(f.name()).cast(DataTypes.StringType).as(f.name()));
         }
         a.add(struct(rawFields.toArray(Column[]::new)).as(RAW));
+        List<Column> recodings = new ArrayList<>();
         for (int i = 0; i < fields.size(); i++) {
-            Column trimmed = trim(col(fields.get(i).name()).cast(DataTypes.StringType));
-            a.add(when(trimmed.notEqual(lit("")), trimmed).as(CLEAN + i));
+            FieldSpec f = fields.get(i);
+            Column trimmed = trim(col(f.name()).cast(DataTypes.StringType));
+            Column clean = when(trimmed.notEqual(lit("")), trimmed);
+            if (f.unknownAs() != null) {
+                Column outside = clean.isNotNull().and(functions.not(clean.isin(CodeLists.get(f.codeList()).keySet().toArray())));
+                recodings.add(when(outside, concat(lit(f.name() + "="), clean)));
+                clean = when(outside, lit(f.unknownAs())).otherwise(clean);
+            }
+            a.add(clean.as(CLEAN + i));
         }
+        a.add((recodings.isEmpty() ? array().cast("array<string>") : array_compact(array(recodings.toArray(Column[]::new)))).as(RECODED));
         Dataset<Row> cleaned = raw.select(a.toArray(Column[]::new));
 
         // 2. typed values under the field names (so row rules read the typed columns)
-        List<Column> b = new ArrayList<>(List.of(col(SOURCE_FILE), col(SOURCE_LINE), col(RAW_LINE), col(MALFORMED), col(RAW)));
+        List<Column> b = new ArrayList<>(List.of(col(SOURCE_FILE), col(SOURCE_LINE), col(RAW_LINE), col(MALFORMED), col(RAW), col(RECODED)));
         for (int i = 0; i < fields.size(); i++) {
             b.add(col(CLEAN + i));
             b.add(FieldChecks.typed(fields.get(i), col(CLEAN + i)).as(fields.get(i).name()));
@@ -189,7 +204,7 @@ public final class ValidateFeed {
         Column malformedProblem = array(problem(MALFORMED_ROW, null, col(MALFORMED)));
         Column problems = when(col(MALFORMED).isNotNull(), malformedProblem).otherwise(fieldProblems);
 
-        List<Column> c = new ArrayList<>(List.of(col(SOURCE_FILE), col(SOURCE_LINE), col(RAW_LINE), col(MALFORMED), col(RAW)));
+        List<Column> c = new ArrayList<>(List.of(col(SOURCE_FILE), col(SOURCE_LINE), col(RAW_LINE), col(MALFORMED), col(RAW), col(RECODED)));
         for (FieldSpec f : fields) {
             c.add(col(f.name()));
         }
@@ -213,6 +228,7 @@ public final class ValidateFeed {
         d.add(first.getField("detail").as(DETAIL));
         d.add(array_distinct(col(PROBLEMS).getField("rule")).as(RULES));
         d.add(col(PROBLEMS));
+        d.add(col(RECODED));
         Dataset<Row> checked = withDuplicates.select(d.toArray(Column[]::new));
 
         List<Column> validCols = new ArrayList<>();
@@ -233,7 +249,9 @@ public final class ValidateFeed {
         Dataset<Row> quarantine = checked.filter(size(col(PROBLEMS)).gt(0)).select(quarantineCols.toArray(Column[]::new));
 
         Dataset<Row> counts = checked.groupBy(col(RULE)).count();
-        return new Result(checked, valid, quarantine, counts);
+        Dataset<Row> recoded = checked.filter(size(col(PROBLEMS)).equalTo(0).and(size(col(RECODED)).gt(0)))
+                .select(functions.explode(col(RECODED)).as("value")).groupBy("value").count();
+        return new Result(checked, valid, quarantine, counts, recoded);
     }
 
     private Dataset<Row> markDuplicates(Dataset<Row> in) {

@@ -252,7 +252,8 @@ final class Emitter {
             List<Integer> qt = new ArrayList<>();
             for (int i = 0; i < fields.length; i++) {
                 FieldSpec f = fields[i];
-                if (f.codeList() != null) {
+                // an unknown code in a field that keeps such rows (unknownAs) is not a quarantine fault
+                if (f.codeList() != null && f.unknownAs() == null) {
                     cd.add(i);
                 }
                 if (f.type() == FieldType.DECIMAL && f.max() != null) {
