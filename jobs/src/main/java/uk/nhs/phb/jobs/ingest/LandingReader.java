@@ -69,23 +69,32 @@ final class LandingReader {
 
     /** All files of one feed as one raw Dataset (a union of the per-file plans). */
     static Dataset<Row> read(SparkSession spark, FeedContract contract, List<LandingFile> files) {
+        Dataset<Row> out = perFile(files, f -> parquet(spark, contract, f), (header, group) -> csv(spark, contract, header, group),
+                (a, b) -> a.unionByName(b));
+        return out == null ? spark.createDataFrame(List.of(), ValidateFeed.inputSchema(contract)) : out;
+    }
+
+    /**
+     * The union of one plan per Parquet file and one per group of CSV files sharing a header order (one Spark CSV parse
+     * per header), or null when there are no files.
+     */
+    private static Dataset<Row> perFile(List<LandingFile> files, java.util.function.Function<LandingFile, Dataset<Row>> parquet,
+                                        java.util.function.BiFunction<List<String>, List<LandingFile>, Dataset<Row>> csv,
+                                        java.util.function.BinaryOperator<Dataset<Row>> union) {
         Dataset<Row> out = null;
         Map<List<String>, List<LandingFile>> csvByHeader = new LinkedHashMap<>();
         for (LandingFile f : files) {
             if (f.format() == Format.CSV) {
                 csvByHeader.computeIfAbsent(f.header(), h -> new ArrayList<>()).add(f);
             } else {
-                out = union(out, parquet(spark, contract, f));
+                out = out == null ? parquet.apply(f) : union.apply(out, parquet.apply(f));
             }
         }
         for (Map.Entry<List<String>, List<LandingFile>> e : csvByHeader.entrySet()) {
-            out = union(out, csv(spark, contract, e.getKey(), e.getValue()));
+            Dataset<Row> part = csv.apply(e.getKey(), e.getValue());
+            out = out == null ? part : union.apply(out, part);
         }
-        return out == null ? spark.createDataFrame(List.of(), ValidateFeed.inputSchema(contract)) : out;
-    }
-
-    private static Dataset<Row> union(Dataset<Row> a, Dataset<Row> b) {
-        return a == null ? b : a.unionByName(b);
+        return out;
     }
 
     /** CSV files sharing one header order, in phb's own layout. */
@@ -114,28 +123,19 @@ final class LandingReader {
      * named as the profile names it; optional ones the file lacks are left out) as strings, plus the lineage columns.
      */
     static Dataset<Row> readNational(SparkSession spark, DatasetProfile profile, List<LandingFile> files) {
-        Dataset<Row> out = null;
-        Map<List<String>, List<LandingFile>> csvByHeader = new LinkedHashMap<>();
-        for (LandingFile f : files) {
-            if (f.format() == Format.CSV) {
-                csvByHeader.computeIfAbsent(f.header(), h -> new ArrayList<>()).add(f);
-            } else {
-                out = unionNational(out, nationalParquet(spark, profile, f));
-            }
-        }
-        for (Map.Entry<List<String>, List<LandingFile>> e : csvByHeader.entrySet()) {
+        Dataset<Row> out = perFile(files, f -> nationalParquet(spark, profile, f), (header, group) -> {
             List<Column> cols = new ArrayList<>();
             for (DatasetProfile.SourceColumn c : profile.columns()) {
-                String name = nameInFile(c, e.getKey());
+                String name = nameInFile(c, header);
                 if (name != null) {
                     cols.add(col("__p.`" + name + "`").as(c.name()));
                 }
             }
-            if (profile.person() != null && e.getKey().contains(profile.person().field())) {
+            if (profile.person() != null && header.contains(profile.person().field())) {
                 cols.add(col("__p.`" + profile.person().field() + "`").as(ApplyProfile.PHB_TOKEN));
             }
-            out = unionNational(out, parsedLines(spark, e.getKey(), e.getValue(), cols));
-        }
+            return parsedLines(spark, header, group, cols);
+        }, (a, b) -> a.unionByName(b, true));
         if (out == null) {
             StructType schema = new StructType();
             for (DatasetProfile.SourceColumn c : profile.columns()) {
@@ -148,10 +148,6 @@ final class LandingReader {
             out = spark.createDataFrame(List.of(), schema);
         }
         return out;
-    }
-
-    private static Dataset<Row> unionNational(Dataset<Row> a, Dataset<Row> b) {
-        return a == null ? b : a.unionByName(b, true);
     }
 
     /** The header name a file uses for a profile column: its own name, else the first alias present, else null. */
