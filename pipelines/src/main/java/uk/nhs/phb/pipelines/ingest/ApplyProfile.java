@@ -8,11 +8,12 @@ import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min_by;
 import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.replace;
 import static org.apache.spark.sql.functions.round;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.try_to_timestamp;
@@ -32,8 +33,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import uk.nhs.phb.models.pseudonym.KeyedTokens;
@@ -67,6 +66,7 @@ public final class ApplyProfile {
      */
     public static final String PHB_TOKEN = "__phb_token";
     private static final String ORDER = "__order";
+    private static final String TOKEN = "__token";
     private static final String GROUP_KEY = "__group";
     private static final String PART = "__part";
     private static final StructType PRICED = new StructType()
@@ -107,6 +107,10 @@ public final class ApplyProfile {
                 df = df.withColumn(c.name(), lit(null).cast(DataTypes.StringType));
             }
         }
+        if (profile.person() != null) {
+            // the keyed token is made once per row, for the person field and for the raw line alike
+            df = df.withColumn(TOKEN, token(col(profile.person().column())));
+        }
         List<Column> cols = new ArrayList<>();
         for (FieldSpec f : contract.fields()) {
             cols.add(field(f).as(f.name()));
@@ -131,7 +135,7 @@ public final class ApplyProfile {
     private Column field(FieldSpec f) {
         if (profile.person() != null && profile.person().field().equals(f.name())) {
             Column given = trim(col(PHB_TOKEN));
-            return when(given.isNotNull().and(given.notEqual("")), given).otherwise(token(col(profile.person().column())));
+            return when(given.isNotNull().and(given.notEqual("")), given).otherwise(col(TOKEN));
         }
         String sql = profile.fields().get(f.name());
         if (sql == null) {
@@ -139,11 +143,7 @@ public final class ApplyProfile {
         }
         Column v = trim(expr(sql).cast(DataTypes.StringType));
         if (f.type() == FieldType.DATE) {
-            List<Column> parsed = new ArrayList<>();
-            for (String format : profile.dateFormats()) {
-                parsed.add(try_to_timestamp(v, lit(format)));
-            }
-            return coalesce(date_format(coalesce(parsed.toArray(Column[]::new)), "yyyy-MM-dd"), v);
+            return date(v);
         }
         if (f.type() == FieldType.DECIMAL) {
             Column number = v.try_cast(DataTypes.createDecimalType(24, 6));
@@ -151,6 +151,35 @@ public final class ApplyProfile {
                     .otherwise(v);
         }
         return v;
+    }
+
+    /**
+     * A date in any of the profile's formats as {@code yyyy-MM-dd}, or the value as sent when none fits (validation then
+     * reports it). The common shapes are rearranged as text, for the formats the profile accepts: parsing by trial is
+     * costly where most values fail the first formats (a UDAL date-time fails three before it fits). An impossible day in
+     * a rearranged value (2024-02-30) still fails validation's typed check.
+     */
+    private Column date(Column v) {
+        List<String> formats = profile.dateFormats();
+        Column out = null;
+        if (formats.contains("yyyy-MM-dd")) {
+            out = when(v.rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), v);
+        }
+        if (formats.stream().anyMatch(x -> x.startsWith("yyyy-MM-dd HH") || x.startsWith("yyyy-MM-dd'T'HH"))) {
+            Column c = v.rlike("^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}");
+            out = out == null ? when(c, substring(v, 1, 10)) : out.when(c, substring(v, 1, 10));
+        }
+        if (formats.contains("dd/MM/yyyy")) {
+            Column c = v.rlike("^[0-9]{2}/[0-9]{2}/[0-9]{4}$");
+            Column iso = concat(substring(v, 7, 4), lit("-"), substring(v, 4, 2), lit("-"), substring(v, 1, 2));
+            out = out == null ? when(c, iso) : out.when(c, iso);
+        }
+        List<Column> parsed = new ArrayList<>();
+        for (String format : formats) {
+            parsed.add(try_to_timestamp(v, lit(format)));
+        }
+        Column general = coalesce(date_format(coalesce(parsed.toArray(Column[]::new)), "yyyy-MM-dd"), v);
+        return out == null ? general : out.otherwise(general);
     }
 
     private Column token(Column pseudonym) {
@@ -169,7 +198,7 @@ public final class ApplyProfile {
         }
         Column pseudonym = trim(col(profile.person().column()).cast(DataTypes.StringType));
         return when(pseudonym.isNotNull().and(pseudonym.notEqual("")),
-                replace(col(ValidateFeed.RAW_LINE), pseudonym, coalesce(token(pseudonym), lit(""))));
+                replace(col(ValidateFeed.RAW_LINE), pseudonym, coalesce(col(TOKEN), lit(""))));
     }
 
     /**
@@ -177,6 +206,12 @@ public final class ApplyProfile {
      * value, and the group's id a hash of its (already keyed) key fields. A part lacking a key field stays a row of
      * its own, so validation reports it rather than merging it with others.
      */
+    private static List<Column> plus(List<Column> a, Column b) {
+        List<Column> out = new ArrayList<>(a);
+        out.add(b);
+        return out;
+    }
+
     private static Dataset<Row> fold(Dataset<Row> rows, Grouping g) {
         Column[] key = g.by().stream().map(f -> col(f)).toArray(Column[]::new);
         Column complete = lit(true);
@@ -186,16 +221,24 @@ public final class ApplyProfile {
         Column groupKey = when(complete, concat(lit("K|"), concat_ws("|", key)))
                 .otherwise(concat(lit("R|"), col(ValidateFeed.SOURCE_FILE), lit("|"), col(ValidateFeed.SOURCE_LINE).cast(DataTypes.StringType)));
         Dataset<Row> keyed = rows.withColumn(GROUP_KEY, groupKey);
-        WindowSpec byGroup = Window.partitionBy(col(GROUP_KEY));
-        WindowSpec ordered = byGroup.orderBy(col(ORDER).asc_nulls_last(), col(ValidateFeed.SOURCE_FILE), col(ValidateFeed.SOURCE_LINE));
+        // one hash aggregation, no sort: the first part by (order, file, line), parts without an order last
+        Column position = struct(col(ORDER).isNull(), col(ORDER), col(ValidateFeed.SOURCE_FILE), col(ValidateFeed.SOURCE_LINE));
+        List<String> carried = java.util.Arrays.stream(rows.columns()).filter(c -> !c.equals(ORDER)).toList();
+        List<Column> aggs = new ArrayList<>();
+        aggs.add(min_by(struct(carried.stream().map(c -> col(c)).toArray(Column[]::new)), position).as(PART));
         for (String m : g.max()) {
-            keyed = keyed.withColumn(m, max(col(m)).over(byGroup));
+            aggs.add(max(col(m)).as("__max_" + m));
         }
-        keyed = keyed.withColumn(PART, row_number().over(ordered)).filter(col(PART).equalTo(1));
+        Dataset<Row> folded = keyed.groupBy(col(GROUP_KEY)).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+        List<Column> out = new ArrayList<>();
+        for (String c : carried) {
+            out.add((g.max().contains(c) ? col("__max_" + c) : col(PART + "." + c)).as(c));
+        }
+        keyed = folded.select(plus(out, col(GROUP_KEY)).toArray(Column[]::new));
         if (g.id() != null) {
             keyed = keyed.withColumn(g.id(), substring(sha2(col(GROUP_KEY), 256), 1, 40));
         }
-        return keyed.drop(GROUP_KEY, PART, ORDER);
+        return keyed.drop(GROUP_KEY);
     }
 
     /** Rows without a recorded cost priced from the list; {@code cost_source} and {@code price_year} say how. */
