@@ -177,7 +177,9 @@ public final class IngestJob {
     public Result execute() {
         SparkSession spark = SparkSessions.forJob(settings);
         Lake lake = settings.lakeLayout();
-        RunParameters parameters = RunParameters.of(settings, lakeKey).with("feeds", feeds).with("extract_date", extractDate)
+        // the lake key is read only when a profile re-keys pseudonyms, so it is not among the recorded parameters: a run
+        // records the same parameters alone as in a batch (which always holds the key)
+        RunParameters parameters = RunParameters.of(settings, null).with("feeds", feeds).with("extract_date", extractDate)
                 .with("profile_overrides", profiles().overrideFile());
         JobRun run = JobRun.start(spark, lake, COMMAND, parameters, progress);
         // each feed's validated rows are cached for three passes and then dropped: compressing them cost more CPU
@@ -363,18 +365,19 @@ public final class IngestJob {
             } catch (Exception e) { // SparkException is checked, yet Spark throws it from collect
                 throw unreadable(f, e);
             }
+            Map<String, Long> recoded = new TreeMap<>();
             for (Row r : counts) {
+                long n = r.getLong(2);
                 if (r.isNullAt(0)) {
-                    valid = r.getLong(1);
+                    valid += n;
+                    for (String value : r.<String>getList(1)) {
+                        recoded.merge(value, n, Long::sum);
+                    }
                 } else {
-                    byRule.put(r.getString(0), r.getLong(1));
+                    byRule.merge(r.getString(0), n, Long::sum);
                 }
             }
             long quarantined = byRule.values().stream().mapToLong(Long::longValue).sum();
-            Map<String, Long> recoded = new TreeMap<>();
-            for (Row x : validated.recoded().collectAsList()) {
-                recoded.put(x.getString(0), x.getLong(1));
-            }
             String bronze = lake.bronze(contract.name());
             String quarantine = lake.quarantine(contract.name());
             long bronzeVersion = replace(spark, validated.valid().withColumn(RUN_ID_COLUMN, lit(run.runId())), bronze, run.runId(), valid);

@@ -122,12 +122,11 @@ public final class ValidateFeed {
      * @param valid        rows breaking no rule: typed fields in contract order, {@code _source_file}, {@code _source_line}
      * @param quarantine   rows breaking a rule: raw string fields, {@code _source_file}, {@code _source_line},
      *                     {@code _raw_line}, {@code _rule}, {@code _field}, {@code _detail}, {@code _rules}, {@code _problems}
-     * @param countsByRule {@code _rule} (null for valid rows) and {@code count}: one row per first rule broken
-     * @param recoded      {@code value} ({@code field=value} as sent) and {@code count}: valid rows whose code was outside
-     *                     the field's list and was kept as the field's {@code unknownAs} code
+     * @param countsByRule {@code _rule} (null for valid rows), {@code recoded} and {@code count}: one row per first rule
+     *                     broken and, for valid rows, per set of codes kept as their field's {@code unknownAs} code
+     *                     ({@code field=value} as sent; empty for almost every row), so one pass counts both
      */
-    public record Result(Dataset<Row> checked, Dataset<Row> valid, Dataset<Row> quarantine, Dataset<Row> countsByRule,
-                         Dataset<Row> recoded) {
+    public record Result(Dataset<Row> checked, Dataset<Row> valid, Dataset<Row> quarantine, Dataset<Row> countsByRule) {
     }
 
     /**
@@ -228,7 +227,7 @@ public final class ValidateFeed {
         d.add(first.getField("detail").as(DETAIL));
         d.add(array_distinct(col(PROBLEMS).getField("rule")).as(RULES));
         d.add(col(PROBLEMS));
-        d.add(col(RECODED));
+        d.add(when(failed, array().cast("array<string>")).otherwise(col(RECODED)).as(RECODED));
         Dataset<Row> checked = withDuplicates.select(d.toArray(Column[]::new));
 
         List<Column> validCols = new ArrayList<>();
@@ -248,10 +247,8 @@ public final class ValidateFeed {
         }
         Dataset<Row> quarantine = checked.filter(size(col(PROBLEMS)).gt(0)).select(quarantineCols.toArray(Column[]::new));
 
-        Dataset<Row> counts = checked.groupBy(col(RULE)).count();
-        Dataset<Row> recoded = checked.filter(size(col(PROBLEMS)).equalTo(0).and(size(col(RECODED)).gt(0)))
-                .select(functions.explode(col(RECODED)).as("value")).groupBy("value").count();
-        return new Result(checked, valid, quarantine, counts, recoded);
+        Dataset<Row> counts = checked.groupBy(col(RULE), col(RECODED).as("recoded")).count();
+        return new Result(checked, valid, quarantine, counts);
     }
 
     private Dataset<Row> markDuplicates(Dataset<Row> in) {

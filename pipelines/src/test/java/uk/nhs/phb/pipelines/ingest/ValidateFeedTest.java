@@ -225,7 +225,7 @@ class ValidateFeedTest {
         assertThat(valid + quarantined).isEqualTo(rows.size());
         Map<String, Long> byRule = new HashMap<>();
         for (Row c : r.countsByRule().collectAsList()) {
-            byRule.put(c.isNullAt(0) ? "valid" : c.getString(0), c.getLong(1));
+            byRule.merge(c.isNullAt(0) ? "valid" : c.getString(0), c.getLong(2), Long::sum);
         }
         assertThat(byRule.get("valid")).isEqualTo(valid);
         assertThat(byRule.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(rows.size());

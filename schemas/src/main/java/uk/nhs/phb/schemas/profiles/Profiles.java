@@ -47,13 +47,24 @@ public final class Profiles {
     private final String overrideFile;
 
     private Profiles(Map<String, DatasetProfile> byId, PriceList prices, String overrideFile) {
-        this.byId = byId;
+        this.byId = java.util.Collections.unmodifiableMap(new TreeMap<>(byId));
         this.prices = prices;
         this.overrideFile = overrideFile;
     }
 
-    /** The profiles phb ships, with the national price list. */
+    private static volatile Profiles shipped;
+
+    /** The profiles phb ships, with the national price list (read once per JVM). */
     public static Profiles builtIn() {
+        Profiles p = shipped;
+        if (p == null) {
+            p = readShipped();
+            shipped = p;
+        }
+        return p;
+    }
+
+    private static Profiles readShipped() {
         Map<String, DatasetProfile> out = new TreeMap<>();
         for (String id : index()) {
             String resource = FOLDER + id + ".yaml";
