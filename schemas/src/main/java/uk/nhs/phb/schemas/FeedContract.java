@@ -57,6 +57,11 @@ public record FeedContract(
         return fields.stream().map(FieldSpec::name).toList();
     }
 
+    /** The fields every file's header names: all but those a file may leave out ({@link FieldSpec#whenAbsent()}). */
+    public List<FieldSpec> headerFields() {
+        return fields.stream().filter(f -> f.whenAbsent() == null).toList();
+    }
+
     public Optional<FieldSpec> field(String fieldName) {
         return fields.stream().filter(f -> f.name().equals(fieldName)).findFirst();
     }

@@ -21,6 +21,7 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.pipelines.pseudonymise.Pseudonymise;
 import uk.nhs.phb.schemas.FeedContract;
+import uk.nhs.phb.schemas.FieldSpec;
 import uk.nhs.phb.schemas.profiles.DatasetProfile;
 
 /**
@@ -197,6 +198,7 @@ final class LandingFiles {
      */
     static String checkColumns(List<String> header, FeedContract contract) {
         Set<String> expected = new LinkedHashSet<>(contract.fieldNames());
+        Set<String> mustHave = new LinkedHashSet<>(contract.headerFields().stream().map(FieldSpec::name).toList());
         Set<String> seen = new LinkedHashSet<>();
         Set<String> duplicated = new LinkedHashSet<>();
         for (String h : header) {
@@ -204,9 +206,8 @@ final class LandingFiles {
                 duplicated.add(h);
             }
         }
-        Set<String> missing = new LinkedHashSet<>(expected);
+        Set<String> missing = new LinkedHashSet<>(mustHave);
         missing.removeAll(seen);
-        contract.fields().stream().filter(f -> f.whenAbsent() != null).forEach(f -> missing.remove(f.name()));
         Set<String> unknown = new LinkedHashSet<>(seen);
         unknown.removeAll(expected);
         // phb pseudonymise writes the whole identity block; a feed keeps the encodings its contract names

@@ -108,8 +108,10 @@ public final class ApplyProfile {
             }
         }
         if (profile.person() != null) {
-            // the keyed token is made once per row, for the person field and for the raw line alike
-            df = df.withColumn(TOKEN, token(col(profile.person().column())));
+            // the keyed token is made once per row, for the person field and for the raw line alike, and not at all for a
+            // row that already carries phb's token
+            Column given = trim(col(PHB_TOKEN));
+            df = df.withColumn(TOKEN, when(given.isNull().or(given.equalTo("")), token(col(profile.person().column()))));
         }
         List<Column> cols = new ArrayList<>();
         for (FieldSpec f : contract.fields()) {
@@ -206,12 +208,6 @@ public final class ApplyProfile {
      * value, and the group's id a hash of its (already keyed) key fields. A part lacking a key field stays a row of
      * its own, so validation reports it rather than merging it with others.
      */
-    private static List<Column> plus(List<Column> a, Column b) {
-        List<Column> out = new ArrayList<>(a);
-        out.add(b);
-        return out;
-    }
-
     private static Dataset<Row> fold(Dataset<Row> rows, Grouping g) {
         Column[] key = g.by().stream().map(f -> col(f)).toArray(Column[]::new);
         Column complete = lit(true);
@@ -234,7 +230,8 @@ public final class ApplyProfile {
         for (String c : carried) {
             out.add((g.max().contains(c) ? col("__max_" + c) : col(PART + "." + c)).as(c));
         }
-        keyed = folded.select(plus(out, col(GROUP_KEY)).toArray(Column[]::new));
+        out.add(col(GROUP_KEY));
+        keyed = folded.select(out.toArray(Column[]::new));
         if (g.id() != null) {
             keyed = keyed.withColumn(g.id(), substring(sha2(col(GROUP_KEY), 256), 1, 40));
         }

@@ -240,7 +240,7 @@ final class Emitter {
             index = Feeds.all().indexOf(c);
             prefix = c.name().replace("_", "").substring(0, Math.min(3, c.name().replace("_", "").length())) + "-";
             // the fields a file may leave out are left out, as SyntheticPopulation.columns does
-            fields = c.fields().stream().filter(f -> f.whenAbsent() == null).toArray(FieldSpec[]::new);
+            fields = c.headerFields().toArray(FieldSpec[]::new);
             for (int i = 0; i < fields.length; i++) {
                 position.put(fields[i].name(), i);
             }

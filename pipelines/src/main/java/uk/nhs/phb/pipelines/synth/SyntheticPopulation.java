@@ -96,8 +96,7 @@ public final class SyntheticPopulation {
      */
     public static List<String> columns(String table) {
         List<String> truth = TRUTH_COLUMNS.get(table);
-        return truth != null ? truth : Feeds.byName(table).fields().stream().filter(f -> f.whenAbsent() == null)
-                .map(uk.nhs.phb.schemas.FieldSpec::name).toList();
+        return truth != null ? truth : Feeds.byName(table).headerFields().stream().map(uk.nhs.phb.schemas.FieldSpec::name).toList();
     }
 
     /** Partitions for {@code people}: about 50,000 people each, at least the default parallelism. */
