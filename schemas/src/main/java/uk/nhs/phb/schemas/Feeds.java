@@ -27,6 +27,13 @@ public final class Feeds {
     /** base64 (standard alphabet, padded) of a 1024-bit Bloom filter = 128 bytes = 171 characters and one "=". */
     public static final String BLOOM_PATTERN = "[A-Za-z0-9+/]{171}=";
     public static final String ICD10_PATTERN = "[A-Z][0-9]{2}(\\.?[0-9X])?[0-9]?";
+    /**
+     * An ICD-10 code as the NHS Data Dictionary writes it in commissioning data sets: no dot, a three-character code
+     * filled with X ({@code J18.9} and {@code J189} are {@code J189}; {@code I10} and {@code I10X} are {@code I10X}).
+     */
+    static String icd10Canonical(String field) {
+        return "CASE WHEN " + field + " RLIKE '^[A-Z][0-9]{2}$' THEN concat(" + field + ", 'X') ELSE replace(" + field + ", '.', '') END";
+    }
     public static final String PRACTICE_PATTERN = "[A-Z][0-9]{5}";
     public static final String LSOA_PATTERN = "E01[0-9]{6}";
     /** Organisation code of the provider (trust level: 3 characters; NHS trusts start with R, independent sector providers with other letters). */
@@ -209,7 +216,8 @@ public final class Feeds {
                         date("admission_date", "admission date"),
                         optionalDate("discharge_date", "discharge date (blank while in hospital)"),
                         required("admission_method", STRING, "admission method (11-13 elective, 21-28/2A-2D emergency, 31-32 maternity, 81-83 other)").codes("admission_method").unknownAs("99").build(),
-                        required("primary_diagnosis", STRING, "primary diagnosis, ICD-10").pattern(ICD10_PATTERN).build(),
+                        required("primary_diagnosis", STRING, "primary diagnosis, ICD-10 (with or without the dot; kept without it, a three-character code filled with X, as commissioning data sets write it)").pattern(ICD10_PATTERN)
+                                .canonical(icd10Canonical("primary_diagnosis")).build(),
                         required("hrg_code", STRING, "HRG4+ code").pattern(HRG_PATTERN).build(),
                         cost("cost", "spell cost (GBP, tariff)"),
                         costSource()),

@@ -70,6 +70,9 @@ public final class FeedsDoc {
         if (s.unknownAs() != null) {
             r.append("; another value is kept as `").append(s.unknownAs()).append("` and counted");
         }
+        if (s.canonical() != null) {
+            r.append(r.length() > 0 ? "; " : "").append("stored as `").append(s.canonical().replace("|", "\\|")).append("`");
+        }
         if (s.whenAbsent() != null) {
             r.append(r.length() > 0 ? "; " : "").append("may be left out of the header (then `")
                     .append(s.whenAbsent().replace("|", "\\|")).append("`)");

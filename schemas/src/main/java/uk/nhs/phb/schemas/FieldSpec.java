@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param unknownAs   for a coded field: a value outside the code list keeps its row with this code (which the list
  *                    holds), and is counted per value in the data-quality summary (null: the row is quarantined as
  *                    {@code unknown_code})
+ * @param canonical   for a string field: the Spark SQL expression (over the field's own name) that a valid value is
+ *                    stored as, so the forms a code arrives in ({@code J18.9}, {@code J189}) are one value in the lake
+ *                    (null: stored as sent, trimmed)
  */
 public record FieldSpec(
         String name,
@@ -31,7 +34,8 @@ public record FieldSpec(
         Double max,
         boolean notFuture,
         String whenAbsent,
-        String unknownAs) {
+        String unknownAs,
+        String canonical) {
 
     public FieldSpec {
         Objects.requireNonNull(name, "name");
@@ -44,6 +48,9 @@ public record FieldSpec(
         }
         if (unknownAs != null && codeList == null) {
             throw new IllegalArgumentException("unknownAs needs a code list: '" + name + "'");
+        }
+        if (canonical != null && type != FieldType.STRING) {
+            throw new IllegalArgumentException("a canonical form is for string fields: '" + name + "'");
         }
         if (codeList != null && type != FieldType.STRING) {
             throw new IllegalArgumentException("code list on non-string field '" + name + "'");
@@ -71,6 +78,7 @@ public record FieldSpec(
         private boolean notFuture;
         private String whenAbsent;
         private String unknownAs;
+        private String canonical;
 
         private Builder(String name, FieldType type, boolean required, String description) {
             this.name = name;
@@ -117,8 +125,15 @@ public record FieldSpec(
             return this;
         }
 
+        /** A valid value is stored as {@code sqlExpression} over the field's own name (one form for every way it arrives). */
+        public Builder canonical(String sqlExpression) {
+            this.canonical = sqlExpression;
+            return this;
+        }
+
         public FieldSpec build() {
-            return new FieldSpec(name, type, required, description, codeList, pattern, min, max, notFuture, whenAbsent, unknownAs);
+            return new FieldSpec(name, type, required, description, codeList, pattern, min, max, notFuture, whenAbsent, unknownAs,
+                    canonical);
         }
     }
 }

@@ -185,6 +185,11 @@ public final class ValidateFeed {
             b.add(FieldChecks.typed(fields.get(i), col(CLEAN + i)).as(fields.get(i).name()));
         }
         Dataset<Row> typed = cleaned.select(b.toArray(Column[]::new));
+        for (FieldSpec f : fields) {
+            if (f.canonical() != null) {
+                typed = typed.withColumn(f.name(), expr(f.canonical()));
+            }
+        }
 
         // 3. every broken rule as a problem struct, in the order that decides _rule
         List<FieldChecks.Check> checks = new ArrayList<>();
