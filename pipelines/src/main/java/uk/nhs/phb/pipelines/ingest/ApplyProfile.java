@@ -193,14 +193,19 @@ public final class ApplyProfile {
         return keyed.apply(pseudonym.cast(DataTypes.StringType));
     }
 
-    /** The landing line, with the raw pseudonym replaced by its token; withheld when the pseudonym could not be read. */
+    /**
+     * The landing line, with the raw pseudonym replaced by its token; as sent when the row carries phb's token in place of
+     * the pseudonym; withheld when neither could be read.
+     */
     private Column rawLine() {
         if (profile.person() == null) {
             return col(ValidateFeed.RAW_LINE);
         }
         Column pseudonym = trim(col(profile.person().column()).cast(DataTypes.StringType));
+        Column given = trim(col(PHB_TOKEN));
         return when(pseudonym.isNotNull().and(pseudonym.notEqual("")),
-                replace(col(ValidateFeed.RAW_LINE), pseudonym, coalesce(col(TOKEN), lit(""))));
+                replace(col(ValidateFeed.RAW_LINE), pseudonym, coalesce(col(TOKEN), lit(""))))
+                .when(given.isNotNull().and(given.notEqual("")), col(ValidateFeed.RAW_LINE));
     }
 
     /**
