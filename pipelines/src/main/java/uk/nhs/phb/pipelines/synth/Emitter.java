@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import uk.nhs.phb.schemas.CodeLists;
 import uk.nhs.phb.schemas.FeedContract;
 import uk.nhs.phb.schemas.FieldSpec;
 import uk.nhs.phb.schemas.FieldType;
@@ -36,7 +37,7 @@ final class Emitter {
     private final Map<String, Integer> sequence = new HashMap<>();
     private final Map<String, Rng> faultRng = new HashMap<>();
     private boolean enabled = true;
-    private static final String[] ROW_FAULTS = {"malformed_row", "unknown_code", "bad_cost", "future_date",
+    private static final String[] ROW_FAULTS = {"malformed_row", "unknown_code", "recoded_code", "bad_cost", "future_date",
         "missing_required", "duplicate_record"};
     private final double[] rowFaultRates = new double[ROW_FAULTS.length];
 
@@ -152,6 +153,13 @@ final class Emitter {
                     field = l.fields[i].name();
                 }
             }
+            case "recoded_code" -> {
+                int i = firstNonNull(values, l.recodable);
+                if (i >= 0) {
+                    v[i] = l.unlisted[i];
+                    field = l.fields[i].name();
+                }
+            }
             case "bad_cost" -> {
                 int i = firstNonNull(values, l.amounts);
                 if (i >= 0) {
@@ -231,6 +239,9 @@ final class Emitter {
         final Map<String, Integer> position = new HashMap<>();
         final int keyIndex;
         final int[] coded;
+        final int[] recodable;
+        /** Per recodable field, a code of the same shape that its list lacks (a newer national code, say). */
+        final String[] unlisted;
         final int[] amounts;
         final int[] dates;
         final int[] requiredNonKey;
@@ -246,6 +257,8 @@ final class Emitter {
             }
             keyIndex = position.get(c.recordKey().get(0));
             List<Integer> cd = new ArrayList<>();
+            List<Integer> rc = new ArrayList<>();
+            unlisted = new String[fields.length];
             List<Integer> am = new ArrayList<>();
             List<Integer> dt = new ArrayList<>();
             List<Integer> rq = new ArrayList<>();
@@ -255,6 +268,10 @@ final class Emitter {
                 // an unknown code in a field that keeps such rows (unknownAs) is not a quarantine fault
                 if (f.codeList() != null && f.unknownAs() == null) {
                     cd.add(i);
+                }
+                if (f.codeList() != null && f.unknownAs() != null) {
+                    rc.add(i);
+                    unlisted[i] = unlistedCode(CodeLists.get(f.codeList()).keySet());
                 }
                 if (f.type() == FieldType.DECIMAL && f.max() != null) {
                     am.add(i);
@@ -270,10 +287,23 @@ final class Emitter {
                 }
             }
             coded = cd.stream().mapToInt(Integer::intValue).toArray();
+            recodable = rc.stream().mapToInt(Integer::intValue).toArray();
             amounts = am.stream().mapToInt(Integer::intValue).toArray();
             dates = dt.stream().mapToInt(Integer::intValue).toArray();
             requiredNonKey = rq.stream().mapToInt(Integer::intValue).toArray();
             quotable = qt.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        /** A code as long as the list's first that the list does not hold: digits first, as national codes mostly are. */
+        private static String unlistedCode(java.util.Set<String> listed) {
+            int width = listed.iterator().next().length();
+            for (int n = (int) Math.pow(10, width) - 1; n >= 0; n--) {
+                String c = String.format("%0" + width + "d", n);
+                if (!listed.contains(c)) {
+                    return c;
+                }
+            }
+            return "Q".repeat(width);
         }
 
         int at(String field) {

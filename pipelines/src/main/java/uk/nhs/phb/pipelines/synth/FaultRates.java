@@ -12,7 +12,10 @@ import java.util.Map;
  * ({@code fault_default_<kind>}).
  *
  * @param malformedRow    a CSV line with a missing column or an unclosed quote
- * @param unknownCode     a coded field holding a value outside its code list
+ * @param unknownCode     a coded field holding a value outside its code list (a field whose rows are quarantined for it)
+ * @param recodedCode     a coded field that keeps such rows ({@code unknownAs}) holding a value outside its list, as real
+ *                        files carry codes newer than phb's lists: ingest keeps the row under the field's unknown code and
+ *                        counts the value
  * @param badCost         a negative or absurdly large amount
  * @param futureDate      a date years after the window (and after today)
  * @param duplicateRecord the same record (same key) sent twice
@@ -21,16 +24,16 @@ import java.util.Map;
  * @param dobSwap         social care / education: day and month of birth swapped before encoding
  * @param stalePostcode   social care / education: an old or different postcode before encoding
  */
-public record FaultRates(double malformedRow, double unknownCode, double badCost, double futureDate,
+public record FaultRates(double malformedRow, double unknownCode, double recodedCode, double badCost, double futureDate,
                          double duplicateRecord, double missingRequired, double nameTypo, double dobSwap,
                          double stalePostcode) implements Serializable {
 
     /** Fault kinds, as written in {@code _truth/faults.kind} and accepted by {@link #with}. */
-    public static final List<String> KINDS = List.of("malformed_row", "unknown_code", "bad_cost", "future_date",
+    public static final List<String> KINDS = List.of("malformed_row", "unknown_code", "recoded_code", "bad_cost", "future_date",
             "duplicate_record", "missing_required", "name_typo", "dob_swap", "stale_postcode");
 
     public FaultRates {
-        for (double r : new double[] {malformedRow, unknownCode, badCost, futureDate, duplicateRecord, missingRequired,
+        for (double r : new double[] {malformedRow, unknownCode, recodedCode, badCost, futureDate, duplicateRecord, missingRequired,
                 nameTypo, dobSwap, stalePostcode}) {
             if (!(r >= 0 && r <= 0.5)) {
                 throw new IllegalArgumentException("a fault rate must be between 0 and 0.5, got " + r);
@@ -50,7 +53,7 @@ public record FaultRates(double malformedRow, double unknownCode, double badCost
 
     /** No faults at all ({@code --no-faults}). */
     public static FaultRates none() {
-        return new FaultRates(0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new FaultRates(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** A copy with one kind's rate changed; the message lists the kinds when {@code kind} is unknown. */
@@ -60,7 +63,7 @@ public record FaultRates(double malformedRow, double unknownCode, double badCost
             throw new IllegalArgumentException("unknown fault kind '" + kind + "'; kinds: " + String.join(", ", KINDS));
         }
         m.put(kind, rate);
-        return new FaultRates(m.get("malformed_row"), m.get("unknown_code"), m.get("bad_cost"), m.get("future_date"),
+        return new FaultRates(m.get("malformed_row"), m.get("unknown_code"), m.get("recoded_code"), m.get("bad_cost"), m.get("future_date"),
                 m.get("duplicate_record"), m.get("missing_required"), m.get("name_typo"), m.get("dob_swap"),
                 m.get("stale_postcode"));
     }
@@ -78,6 +81,7 @@ public record FaultRates(double malformedRow, double unknownCode, double badCost
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("malformed_row", malformedRow);
         m.put("unknown_code", unknownCode);
+        m.put("recoded_code", recodedCode);
         m.put("bad_cost", badCost);
         m.put("future_date", futureDate);
         m.put("duplicate_record", duplicateRecord);
