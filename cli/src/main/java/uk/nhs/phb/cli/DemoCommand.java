@@ -21,6 +21,7 @@ import uk.nhs.phb.jobs.batch.BatchRun;
 import uk.nhs.phb.jobs.batch.QuarterBatch;
 import uk.nhs.phb.jobs.synth.SynthJob;
 import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.pipelines.synth.SynthLayout;
 import uk.nhs.phb.pipelines.synth.SynthSettings;
 import uk.nhs.phb.schemas.Quarter;
 
@@ -66,12 +67,14 @@ final class DemoCommand implements Callable<Integer> {
         Map<String, Object> all = new LinkedHashMap<>();
 
         say("1/2 synth: " + String.format("%,d", people) + " people, seed " + seed);
-        SynthJob.Result synth = SynthJob.run(settings, SynthSettings.of(people, seed), providerKey, SynthJob.FORMAT_CSV, true, progress);
+        SynthJob.Result synth = SynthJob.run(settings, SynthSettings.of(people, seed), providerKey, SynthJob.FORMAT_CSV,
+                SynthLayout.NATIONAL, true, progress);
         Map<String, Object> synthSummary = new LinkedHashMap<>();
         synthSummary.put("run_id", synth.runId());
         synthSummary.put("people", people);
         synthSummary.put("seed", seed);
         synthSummary.put("landing", synth.landing());
+        synthSummary.put("layout", synth.layout().label());
         synthSummary.put("rows", synth.rows());
         synthSummary.put("faults", synth.faults());
         synthSummary.put("seconds", synth.seconds());

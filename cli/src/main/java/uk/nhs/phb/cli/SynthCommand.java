@@ -18,6 +18,7 @@ import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.synth.SynthJob;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.synth.FaultRates;
+import uk.nhs.phb.pipelines.synth.SynthLayout;
 import uk.nhs.phb.pipelines.synth.SynthSettings;
 
 @Command(name = "synth", mixinStandardHelpOptions = true,
@@ -46,6 +47,12 @@ final class SynthCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", description = "csv (header in every file) or parquet. Default: ${DEFAULT-VALUE}")
     String format;
+
+    @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "national",
+            description = "national: the hospital feeds as the national extracts an ICB receives (SUS+ APCS, SUS+ OPA, ECDS; "
+                    + "docs/PROFILES.md), the other feeds in phb's layout; phb: every feed in phb's layout (docs/FEEDS.md). "
+                    + "Both give the same lake. Default: ${DEFAULT-VALUE}")
+    String layout;
 
     @Option(names = "--key-file", paramLabel = "FILE", description = "Provider pseudonymisation key; default keys/provider.key, created if missing.")
     Path keyFile;
@@ -77,7 +84,9 @@ final class SynthCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--format must be csv or parquet, got '" + format + "'");
         }
         SynthSettings settings;
+        SynthLayout fileLayout;
         try {
+            fileLayout = SynthLayout.parse(layout);
             FaultRates rates = noFaults ? FaultRates.none() : FaultRates.defaults();
             for (Map.Entry<String, Double> e : faultRates.entrySet()) {
                 rates = rates.with(e.getKey(), e.getValue());
@@ -89,7 +98,7 @@ final class SynthCommand implements Callable<Integer> {
         SecretKey key = key();
         boolean json = common.json;
         Progress progress = TerminalProgress.forConsole(spec.commandLine().getErr(), json);
-        SynthJob.Result r = SynthJob.run(common.settings(), settings, key, format, force, progress);
+        SynthJob.Result r = SynthJob.run(common.settings(), settings, key, format, fileLayout, force, progress);
 
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("run_id", r.runId());
@@ -98,6 +107,7 @@ final class SynthCommand implements Callable<Integer> {
         summary.put("start", settings.start().toString());
         summary.put("end", settings.end().toString());
         summary.put("format", r.format());
+        summary.put("layout", r.layout().label());
         summary.put("landing", r.landing());
         summary.put("rows", r.rows());
         summary.put("faults", r.faults());

@@ -1,5 +1,6 @@
 package uk.nhs.phb.jobs.ingest;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_csv;
@@ -132,7 +133,7 @@ final class LandingReader {
                 }
             }
             if (profile.person() != null && header.contains(profile.person().field())) {
-                cols.add(col("__p.`" + profile.person().field() + "`").as(ApplyProfile.PHB_TOKEN));
+                cols.add(phbToken(col("__p.`" + profile.person().field() + "`"), profile, header).as(ApplyProfile.PHB_TOKEN));
             }
             return parsedLines(spark, header, group, cols);
         }, (a, b) -> a.unionByName(b, true));
@@ -148,6 +149,17 @@ final class LandingReader {
             out = spark.createDataFrame(List.of(), schema);
         }
         return out;
+    }
+
+    /**
+     * phb's token from a file that carries it in place of the pseudonym ({@code phb pseudonymise} output). Where the file has
+     * no pseudonym column a blank token is read as empty, not null: its lines hold no pseudonym, so a quarantined one keeps
+     * its line (ApplyProfile withholds the line only where a pseudonym may be in it unreplaced).
+     */
+    private static Column phbToken(Column token, DatasetProfile profile, List<String> header) {
+        boolean pseudonymColumn = profile.columns().stream().filter(c -> c.name().equals(profile.person().column()))
+                .anyMatch(c -> nameInFile(c, header) != null);
+        return pseudonymColumn ? token : coalesce(token, lit(""));
     }
 
     /** The header name a file uses for a profile column: its own name, else the first alias present, else null. */
@@ -222,7 +234,7 @@ final class LandingReader {
             }
         }
         if (profile.person() != null && present.contains(profile.person().field())) {
-            cols.add(col("`" + profile.person().field() + "`").cast(DataTypes.StringType).as(ApplyProfile.PHB_TOKEN));
+            cols.add(phbToken(col("`" + profile.person().field() + "`").cast(DataTypes.StringType), profile, present).as(ApplyProfile.PHB_TOKEN));
         }
         cols.add(lit(f.name()).as(ValidateFeed.SOURCE_FILE));
         cols.add(col("_metadata.row_index").plus(1).cast(DataTypes.LongType).as(ValidateFeed.SOURCE_LINE));

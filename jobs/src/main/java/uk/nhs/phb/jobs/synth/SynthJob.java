@@ -31,6 +31,7 @@ import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.pipelines.synth.SynthLayout;
 import uk.nhs.phb.pipelines.synth.SynthSettings;
 import uk.nhs.phb.pipelines.synth.SyntheticPopulation;
 
@@ -94,11 +95,18 @@ public final class SynthJob {
      * @param faults  faults injected per kind
      * @param seconds elapsed wall time
      */
-    public record Result(String runId, SynthSettings settings, String landing, String format, Map<String, Long> rows,
-                         Map<String, Long> faults, double seconds) {
+    public record Result(String runId, SynthSettings settings, String landing, String format, SynthLayout layout,
+                         Map<String, Long> rows, Map<String, Long> faults, double seconds) {
     }
 
+    /** Writes every feed in phb's own layout. */
     public static Result run(JobSettings job, SynthSettings settings, SecretKey key, String format, boolean force, Progress progress) {
+        return run(job, settings, key, format, SynthLayout.PHB, force, progress);
+    }
+
+    /** Writes the population in {@code layout}: with {@link SynthLayout#NATIONAL}, the hospital feeds as national extracts. */
+    public static Result run(JobSettings job, SynthSettings settings, SecretKey key, String format, SynthLayout layout, boolean force,
+                             Progress progress) {
         long t0 = System.nanoTime();
         if (!FORMAT_CSV.equals(format) && !FORMAT_PARQUET.equals(format)) {
             throw new InputException("format must be csv or parquet, got '" + format + "'");
@@ -117,6 +125,7 @@ public final class SynthJob {
         params.put("start", effective.start().toString());
         params.put("end", effective.end().toString());
         params.put("format", format);
+        params.put("layout", layout.label());
         params.put("landing", job.landing());
         params.put("missing_nhs_token_share", effective.missingNhsTokenShare());
         params.put("fault_rates", effective.faults().asMap());
@@ -130,23 +139,23 @@ public final class SynthJob {
                 Map<String, Long> rows;
                 Map<String, Long> faults;
                 if (FORMAT_CSV.equals(format)) {
-                    Map<String, Long>[] counted = writeCsv(spark, population.records(), tmp);
+                    Map<String, Long>[] counted = writeCsv(spark, population.records(layout), tmp);
                     rows = counted[0];
                     faults = counted[1];
                 } else {
-                    Map<String, Long>[] counted = writeParquet(population.records(), tmp);
+                    Map<String, Long>[] counted = writeParquet(population.records(layout), layout, tmp);
                     rows = counted[0];
                     faults = counted[1];
                 }
                 run.stage("publish");
-                for (String table : SyntheticPopulation.tableNames()) {
+                for (String table : SyntheticPopulation.tableNames(layout)) {
                     rows.putIfAbsent(table, 0L);
                     ensureTableFolder(fs, new Path(tmp, table), table, format);
                 }
                 writeSettings(fs, new Path(tmp, SETTINGS_FILE), params);
                 publish(fs, tmp, landing, run.runId());
                 Map<String, Long> orderedRows = new LinkedHashMap<>();
-                for (String t : SyntheticPopulation.tableNames()) {
+                for (String t : SyntheticPopulation.tableNames(layout)) {
                     orderedRows.put(t, rows.get(t));
                 }
                 Map<String, Long> orderedFaults = new LinkedHashMap<>();
@@ -157,7 +166,7 @@ public final class SynthJob {
                 run.count("rows", orderedRows);
                 run.count("faults", orderedFaults);
                 run.succeeded();
-                return new Result(run.runId(), effective, job.landing(), format, orderedRows, orderedFaults, (System.nanoTime() - t0) / 1e9);
+                return new Result(run.runId(), effective, job.landing(), format, layout, orderedRows, orderedFaults, (System.nanoTime() - t0) / 1e9);
             } catch (RuntimeException e) {
                 run.failed(e);
                 deleteQuietly(fs, tmp);
@@ -307,7 +316,7 @@ public final class SynthJob {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Long>[] writeParquet(Dataset<Row> records, Path tmp) {
+    private static Map<String, Long>[] writeParquet(Dataset<Row> records, SynthLayout layout, Path tmp) {
         Dataset<Row> cached = records.persist(StorageLevel.DISK_ONLY());
         try {
             Map<String, Long> rows = new TreeMap<>();
@@ -318,7 +327,7 @@ public final class SynthJob {
             for (Row r : SyntheticPopulation.table(cached, SyntheticPopulation.TRUTH_FAULTS).groupBy("kind").count().collectAsList()) {
                 faults.put(r.getString(0), r.getLong(1));
             }
-            for (String table : SyntheticPopulation.tableNames()) {
+            for (String table : SyntheticPopulation.tableNames(layout)) {
                 if (rows.getOrDefault(table, 0L) > 0) {
                     SyntheticPopulation.table(cached, table).write().parquet(tmp + "/" + table);
                 }

@@ -194,18 +194,18 @@ public final class ApplyProfile {
     }
 
     /**
-     * The landing line, with the raw pseudonym replaced by its token; as sent when the row carries phb's token in place of
-     * the pseudonym; withheld when neither could be read.
+     * The landing line, with the raw pseudonym replaced by its token; as sent when the file carries phb's token in place
+     * of the pseudonym; withheld otherwise, when the pseudonym could not be read (it may be in the line unreplaced).
      */
     private Column rawLine() {
         if (profile.person() == null) {
             return col(ValidateFeed.RAW_LINE);
         }
         Column pseudonym = trim(col(profile.person().column()).cast(DataTypes.StringType));
-        Column given = trim(col(PHB_TOKEN));
+        // a reader gives the token as empty (not null) where the file has no pseudonym column: its lines hold none
         return when(pseudonym.isNotNull().and(pseudonym.notEqual("")),
                 replace(col(ValidateFeed.RAW_LINE), pseudonym, coalesce(col(TOKEN), lit(""))))
-                .when(given.isNotNull().and(given.notEqual("")), col(ValidateFeed.RAW_LINE));
+                .when(col(PHB_TOKEN).isNotNull(), col(ValidateFeed.RAW_LINE));
     }
 
     /**

@@ -86,6 +86,19 @@ public final class SyntheticPopulation {
         return names;
     }
 
+    /** The tables a landing folder of this layout holds: feeds (national tables in place of the feeds they carry), then truth. */
+    public static List<String> tableNames(SynthLayout layout) {
+        if (layout == SynthLayout.PHB) {
+            return tableNames();
+        }
+        List<String> names = new ArrayList<>();
+        for (String t : tableNames()) {
+            String national = NationalLayouts.tableOf(t);
+            names.add(national == null ? t : national);
+        }
+        return names;
+    }
+
     public static List<String> truthTables() {
         return List.copyOf(TRUTH_COLUMNS.keySet());
     }
@@ -96,7 +109,11 @@ public final class SyntheticPopulation {
      */
     public static List<String> columns(String table) {
         List<String> truth = TRUTH_COLUMNS.get(table);
-        return truth != null ? truth : Feeds.byName(table).headerFields().stream().map(uk.nhs.phb.schemas.FieldSpec::name).toList();
+        if (truth != null) {
+            return truth;
+        }
+        List<String> national = NationalLayouts.columns(table);
+        return national != null ? national : Feeds.byName(table).headerFields().stream().map(uk.nhs.phb.schemas.FieldSpec::name).toList();
     }
 
     /** Partitions for {@code people}: about 50,000 people each, at least the default parallelism. */
@@ -105,11 +122,20 @@ public final class SyntheticPopulation {
         return Math.max(spark.sparkContext().defaultParallelism(), byPeople);
     }
 
-    /** Every row of every feed and truth table, tagged by table. Lazily evaluated; not cached. */
+    /** Every row of every feed and truth table, tagged by table, in phb's layout. Lazily evaluated; not cached. */
     public Dataset<Row> records() {
+        return records(SynthLayout.PHB);
+    }
+
+    /**
+     * Every row of every table of {@link #tableNames(SynthLayout)}, tagged by table. The same people, activity and faults
+     * whatever the layout. Lazily evaluated; not cached.
+     */
+    public Dataset<Row> records(SynthLayout layout) {
         spark.sparkContext().setJobDescription("synth: simulate " + settings.people() + " people");
         Dataset<Long> ids = spark.range(0, settings.people(), 1, partitions()).as(Encoders.LONG());
-        Dataset<Row> people = ids.mapPartitions(new SimulatePartition(model, key), Encoders.row(RECORD_SCHEMA));
+        NationalLayouts national = layout == SynthLayout.NATIONAL ? new NationalLayouts(model.ref) : null;
+        Dataset<Row> people = ids.mapPartitions(new SimulatePartition(model, key, national), Encoders.row(RECORD_SCHEMA));
         return people.union(spark.createDataFrame(referenceRows(), RECORD_SCHEMA));
     }
 
@@ -118,10 +144,12 @@ public final class SyntheticPopulation {
         private static final long serialVersionUID = 1L;
         private final Model model;
         private final SecretKey key;
+        private final NationalLayouts national;
 
-        SimulatePartition(Model model, SecretKey key) {
+        SimulatePartition(Model model, SecretKey key, NationalLayouts national) {
             this.model = model;
             this.key = key;
+            this.national = national;
         }
 
         @Override
@@ -143,7 +171,8 @@ public final class SyntheticPopulation {
                     if (!hasNext()) {
                         throw new java.util.NoSuchElementException();
                     }
-                    return current.next();
+                    Row next = current.next();
+                    return national == null ? next : national.rewrite(next);
                 }
             };
         }

@@ -1,0 +1,202 @@
+package uk.nhs.phb.pipelines.synth;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * The generator's rows of phb's hospital feeds rewritten as the national extracts an ICB receives from its DSCRO (the
+ * layouts its dataset profiles read): SUS+ APCS spells, SUS+ outpatient appointments and ECDS attendances, in the
+ * national column names and value forms, with the variety real files have (site codes after the trust code, UDAL
+ * date-times beside plain dates, ICD-10 without the dot and with the spell's secondary diagnoses, department types
+ * without their leading zero). The person is carried as phb's token in place of the DSCRO pseudonym, as when the DSCRO
+ * runs {@code phb pseudonymise}, so these files join the population's other feeds.
+ *
+ * <p>A row's injected fault survives the rewrite: a damaged value is carried into the column made from it, a line cut
+ * short stays short and an unbalanced quote stays unbalanced, so both layouts must quarantine the same rows.
+ */
+final class NationalLayouts implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final String ISO_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}";
+
+    /** One national column: its name, the phb field it is made from (null: none) and how. */
+    private record Column(String name, String from, BiFunction<String, Long, String> value) implements Serializable {
+    }
+
+    /** One national table: its profile (and landing folder) and its columns in file order. */
+    private record Table(String profile, List<Column> columns) implements Serializable {
+    }
+
+    private static final Map<String, Table> BY_FEED = new LinkedHashMap<>();
+
+    static {
+        BY_FEED.put("apc_spells", new Table("sus_apcs", List.of(
+                same("APCS_Ident", "spell_id"),
+                same("nhs_token", "nhs_token"),
+                new Column("Der_Provider_Code", "provider_code", NationalLayouts::providerSite),
+                new Column("Admission_Date", "admission_date", NationalLayouts::udalDate),
+                new Column("Discharge_Date", "discharge_date", NationalLayouts::udalDate),
+                same("Admission_Method", "admission_method"),
+                new Column("Der_Diagnosis_All", "primary_diagnosis", null),
+                same("Spell_Core_HRG_SUS", "hrg_code"),
+                new Column("Der_Financial_Year", "admission_date", (v, h) -> financialYear(v)),
+                same("Grand_Total_Payment_MFF", "cost"))));
+        BY_FEED.put("outpatients", new Table("sus_opa", List.of(
+                same("OPA_Ident", "appointment_id"),
+                same("nhs_token", "nhs_token"),
+                new Column("Der_Provider_Code", "provider_code", NationalLayouts::providerSite),
+                new Column("Appointment_Date", "appointment_date", NationalLayouts::udalDate),
+                same("First_Attendance", "first_attendance"),
+                same("Treatment_Function_Code", "treatment_function"),
+                same("Attendance_Status", "attendance_status"),
+                same("Tariff_Total_Payment", "cost"))));
+        BY_FEED.put("ecds", new Table("sus_ecds", List.of(
+                same("EC_Ident", "attendance_id"),
+                same("nhs_token", "nhs_token"),
+                new Column("Der_Provider_Code", "provider_code", NationalLayouts::providerSite),
+                new Column("Arrival_Date", "arrival_date", NationalLayouts::udalDate),
+                new Column("EC_Department_Type", "department_type",
+                        (v, h) -> v != null && v.startsWith("0") && share(h, 3) < 0.3 ? v.substring(1) : v),
+                same("SUS_Final_Price", "cost"))));
+    }
+
+    private final String[] secondaryDiagnoses;
+
+    NationalLayouts(Reference reference) {
+        secondaryDiagnoses = reference.diagnoses.stream().map(d -> dotless(d.get("icd10"))).distinct().toArray(String[]::new);
+    }
+
+    /** The phb feeds written in a national layout. */
+    static List<String> feeds() {
+        return List.copyOf(BY_FEED.keySet());
+    }
+
+    /** The national table (profile id, landing folder) a feed is written as, or null when it keeps phb's layout. */
+    static String tableOf(String feed) {
+        Table t = BY_FEED.get(feed);
+        return t == null ? null : t.profile();
+    }
+
+    /** Columns of a national table, or null when {@code table} is not one. */
+    static List<String> columns(String table) {
+        for (Table t : BY_FEED.values()) {
+            if (t.profile().equals(table)) {
+                return t.columns().stream().map(Column::name).toList();
+            }
+        }
+        return null;
+    }
+
+    /** The tagged row in its national layout; a row of any other table as it is. */
+    Row rewrite(Row tagged) {
+        Table t = BY_FEED.get(tagged.getString(0));
+        if (t == null) {
+            return tagged;
+        }
+        Emitter.Layout layout = Emitter.layout(tagged.getString(0));
+        // the simulator's rows hold a String[]; rows read back from a Dataset, a Seq
+        List<String> sent = tagged.get(1) instanceof String[] a ? Arrays.asList(a) : tagged.getList(1);
+        boolean raw = tagged.getBoolean(2);
+        String[] values = new String[layout.fields.length];
+        int quoted = -1;
+        for (int i = 0; i < sent.size(); i++) {
+            String v = sent.get(i);
+            if (raw && v != null && v.startsWith("\"")) {
+                quoted = i;
+                v = v.substring(1);
+            }
+            values[i] = v;
+        }
+        String key = values[layout.keyIndex];
+        long hash = Rng.mix(key == null ? 0 : key.hashCode() * 0x9E3779B97F4A7C15L);
+        String[] out = new String[t.columns().size()];
+        for (int c = 0; c < out.length; c++) {
+            Column col = t.columns().get(c);
+            String v = col.from() == null ? null : values[layout.at(col.from())];
+            out[c] = col.value() == null ? diagnoses(v, hash) : col.value().apply(v, hash);
+            if (quoted >= 0 && col.from() != null && layout.at(col.from()) == quoted && out[c] != null) {
+                out[c] = "\"" + out[c];
+                quoted = -2;
+            }
+        }
+        if (raw) {
+            // a raw line is written as it is: quote what needs it here, so only the injected damage breaks the line
+            for (int c = 0; c < out.length; c++) {
+                if (out[c] != null && out[c].indexOf(',') >= 0) {
+                    out[c] = '"' + out[c].replace("\"", "\"\"") + '"';
+                }
+            }
+            if (sent.size() < layout.fields.length) {
+                out = Arrays.copyOf(out, out.length - 1);
+            }
+        }
+        return RowFactory.create(t.profile(), out, raw);
+    }
+
+    private static Column same(String name, String from) {
+        return new Column(name, from, (v, h) -> v);
+    }
+
+    /** A number in [0, 1) from the row's hash and a salt, so each choice is independent and reproducible. */
+    private static double share(long hash, int salt) {
+        return (Rng.mix(hash + salt * 0x632BE59BD9B4E5D9L) >>> 11) * 0x1.0p-53;
+    }
+
+    /** The trust code, or a site of it (three characters and two digits), as SUS records the provider. */
+    private static String providerSite(String provider, long hash) {
+        if (provider == null || share(hash, 1) >= 0.35) {
+            return provider;
+        }
+        return provider + String.format("%02d", 1 + (int) (share(hash, 2) * 12));
+    }
+
+    /** A date as a UDAL view may give it: plain, or as a date-time at midnight. Other text is left as it is. */
+    private static String udalDate(String date, long hash) {
+        if (date == null || !date.matches(ISO_DATE) || share(hash, 4) >= 0.4) {
+            return date;
+        }
+        return date + (share(hash, 5) < 0.5 ? " 00:00:00" : " 00:00:00.000");
+    }
+
+    private static String financialYear(String date) {
+        if (date == null || !date.matches(ISO_DATE)) {
+            return null;
+        }
+        int y = Integer.parseInt(date.substring(0, 4));
+        int fy = Integer.parseInt(date.substring(5, 7)) < 4 ? y - 1 : y;
+        return fy + "/" + String.format("%02d", (fy + 1) % 100);
+    }
+
+    /**
+     * {@code Der_Diagnosis_All}: the primary diagnosis without its dot, then up to three secondary codes; a spell of
+     * more than one episode has {@code ||} before each episode's codes.
+     */
+    private String diagnoses(String primary, long hash) {
+        if (primary == null) {
+            return null;
+        }
+        List<String> codes = new ArrayList<>();
+        codes.add(dotless(primary));
+        int secondary = (int) (share(hash, 6) * 4);
+        for (int i = 0; i < secondary; i++) {
+            codes.add(secondaryDiagnoses[(int) (share(hash, 10 + i) * secondaryDiagnoses.length)]);
+        }
+        StringBuilder sb = new StringBuilder("||").append(String.join(",", codes));
+        if (share(hash, 7) < 0.2) {
+            sb.append("||").append(secondaryDiagnoses[(int) (share(hash, 8) * secondaryDiagnoses.length)]);
+        }
+        return sb.toString();
+    }
+
+    /** ICD-10 as commissioning data sets write it: no dot, a three-character code filled with X. */
+    static String dotless(String icd10) {
+        String s = icd10.replace(".", "");
+        return s.matches("[A-Z][0-9]{2}") ? s + "X" : s;
+    }
+}
