@@ -57,6 +57,15 @@ class EndToEndTest {
         return JSON.readTree(out.toString());
     }
 
+    /** Rows synth wrote for a feed: in its own folder, or in the folders of the dataset profiles that fill it. */
+    private static long rowsWritten(JsonNode rows, String feed) {
+        if (rows.has(feed)) {
+            return rows.get(feed).asLong();
+        }
+        return uk.nhs.phb.schemas.profiles.Profiles.builtIn().all().stream()
+                .filter(p -> p.contract().name().equals(feed) && rows.has(p.folder())).mapToLong(p -> rows.get(p.folder()).asLong()).sum();
+    }
+
     private String[] common(String... more) {
         List<String> a = new ArrayList<>(List.of(more));
         a.addAll(List.of("--lake", dir.resolve("lake").toString(), "--landing", dir.resolve("landing").toString(),
@@ -75,17 +84,26 @@ class EndToEndTest {
         JsonNode synth = run(common("synth", "--people", "1500", "--seed", "11", "--key-file", providerKey.toString()));
         JsonNode ingest = run(common("ingest"));
 
-        // every row in is either valid or quarantined, and the quarantine holds exactly the injected faults
+        // every row in is either valid or quarantined, and the quarantine holds exactly the injected faults; the hospital
+        // feeds landed as SUS+ and ECDS extracts (synth's default layout), each read by its dataset profile
+        assertThat(synth.get("layout").asText()).isEqualTo("national");
         Map<String, Long> quarantinedByRule = new HashMap<>();
+        long recoded = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = ingest.get("feeds").fields(); it.hasNext(); ) {
             var feed = it.next();
             JsonNode f = feed.getValue();
             assertThat(f.get("rows_in").asLong()).as(feed.getKey())
                     .isEqualTo(f.get("rows_valid").asLong() + f.get("rows_quarantined").asLong());
             assertThat(f.get("rows_in").asLong()).as("rows in %s = rows synth wrote", feed.getKey())
-                    .isEqualTo(synth.get("rows").get(feed.getKey()).asLong());
+                    .isEqualTo(rowsWritten(synth.get("rows"), feed.getKey()));
             f.get("quarantined_by_rule").fields().forEachRemaining(e -> quarantinedByRule.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+            for (JsonNode n : f.get("recoded")) {
+                recoded += n.asLong();
+            }
         }
+        assertThat(ingest.get("feeds").get("apc_spells").get("read_by").toString()).contains("sus_apcs");
+        // every code injected outside a list whose rows are kept was kept and counted, and nothing else was
+        assertThat(recoded).isEqualTo(synth.get("faults").get("recoded_code").asLong()).isPositive();
         Map<String, Long> expected = new HashMap<>();
         synth.get("faults").fields().forEachRemaining(e -> {
             String rule = RULE_OF_FAULT.get(e.getKey());

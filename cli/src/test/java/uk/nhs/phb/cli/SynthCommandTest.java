@@ -53,6 +53,9 @@ class SynthCommandTest {
     void badOptionsAreUsageErrors() {
         assertThat(run("synth", "--people", "lots", "--seed", "1").code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(run("synth", "--people", "300", "--seed", "1", "--format", "xml").code()).isEqualTo(Main.EXIT_USAGE);
+        Outcome layout = run("synth", "--people", "300", "--seed", "1", "--layout", "hes");
+        assertThat(layout.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(layout.err()).contains("layout must be one of [phb, national]");
         assertThat(run("synth", "--people", "300", "--seed", "1", "--fault-rate", "gremlins=0.1").code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(run("synth", "--people", "5", "--seed", "1").code()).isEqualTo(Main.EXIT_USAGE);
     }
