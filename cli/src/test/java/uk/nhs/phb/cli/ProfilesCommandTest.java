@@ -15,13 +15,17 @@ class ProfilesCommandTest {
         CliTest.Run r = CliTest.run("profiles", "--json");
         assertThat(r.code()).isZero();
         JsonNode profiles = new ObjectMapper().readTree(r.out()).get("profiles");
-        assertThat(profiles).hasSize(5);
-        JsonNode hes = profiles.get(0);
+        assertThat(profiles).hasSize(8);
+        JsonNode hes = profiles.get(1);
         assertThat(hes.get("id").asText()).isEqualTo("hes_apc");
         assertThat(hes.get("folder").asText()).isEqualTo("landing/hes_apc");
         assertThat(hes.get("feed").asText()).isEqualTo("apc_spells");
         assertThat(hes.get("spec_version").asText()).isNotBlank();
         assertThat(hes.get("dataset").asText()).contains("Hospital Episode Statistics");
+        // the MHSDS profiles read one folder, each its own tables
+        assertThat(profiles.get(3).get("id").asText()).isEqualTo("mhsds_contacts");
+        assertThat(profiles.get(3).get("folder").asText()).isEqualTo("landing/mhsds");
+        assertThat(profiles.get(4).get("folder").asText()).isEqualTo("landing/mhsds");
     }
 
     @Test
@@ -40,6 +44,10 @@ class ProfilesCommandTest {
         CliTest.Run bad = CliTest.run("profiles", "--profile-overrides", overrides.toString());
         assertThat(bad.code()).isEqualTo(Main.EXIT_INPUT);
         assertThat(bad.err()).contains(overrides + " line 3: unknown key 'domian'");
+
+        CliTest.Run joined = CliTest.run("profiles", "show", "mhsds_contacts");
+        assertThat(joined.out()).contains("(the files named MHS201*)", "Joined as mpi: the files named MHS001*, on Person_ID = mpi.Person_ID",
+                "keyed token of mpi.Der_Pseudo_NHS_Number");
 
         CliTest.Run unknown = CliTest.run("profiles", "show", "sus_apc");
         assertThat(unknown.code()).isEqualTo(Main.EXIT_INPUT);

@@ -78,6 +78,12 @@ public final class Feeds {
                 .pattern(TOKEN_PATTERN).build();
     }
 
+    /** Whether the person came: a file may leave it out (every row then counts as attended, as phb's layout always did). */
+    private static FieldSpec attendance(String what) {
+        return optional("attendance_status", STRING, "attended or did not attend, for a " + what + " (5, 6 attended; 7 late, "
+                + "not seen; 2, 4 cancelled; 3 did not attend)").codes("attendance_status").unknownAs("9").whenAbsent("NULL").build();
+    }
+
     private static FieldSpec cost(String name, String description) {
         return required(name, DECIMAL, description).range(0, 5_000_000).build();
     }
@@ -261,7 +267,8 @@ public final class Feeds {
                         id("contact_id", "contact id"),
                         nhsToken(true),
                         date("contact_date", "contact date"),
-                        required("service_type", STRING, "community service").codes("community_service").build(),
+                        required("service_type", STRING, "community service").codes("community_service").unknownAs("OTHER").build(),
+                        attendance("contact"),
                         cost("cost", "contact cost (GBP)"),
                         costSource()),
                 List.of("contact_id"), List.of(), IdentityLevel.PSEUDONYMISED));
@@ -275,7 +282,8 @@ public final class Feeds {
                         date("start_date", "event start"),
                         optionalDate("end_date", "event end (stays and detentions)"),
                         optional("mha_section", STRING, "Mental Health Act section for detentions").codes("mha_section").build(),
-                        required("service", STRING, "team or service").codes("mh_service").build(),
+                        required("service", STRING, "team or service").codes("mh_service").unknownAs("OTHER").build(),
+                        attendance("contact"),
                         cost("cost", "event cost (GBP)"),
                         costSource()),
                 List.of("event_id"),

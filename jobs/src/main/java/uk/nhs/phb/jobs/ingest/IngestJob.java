@@ -260,6 +260,34 @@ public final class IngestJob {
         return files;
     }
 
+    /** A file in a folder whose profiles each read files by name, that none of them reads, would be ignored: a problem. */
+    private static void unclaimed(Configuration conf, org.apache.hadoop.fs.Path folder, List<DatasetProfile> profiles, List<String> problems) {
+        try {
+            var it = folder.getFileSystem(conf).listFiles(folder, true);
+            while (it.hasNext()) {
+                org.apache.hadoop.fs.Path p = it.next().getPath();
+                String rel = p.toUri().getPath();
+                if (java.util.Arrays.stream(rel.substring(rel.indexOf(folder.getName())).split("/")).anyMatch(x -> x.startsWith("_") || x.startsWith("."))) {
+                    continue;
+                }
+                if (profiles.stream().allMatch(d -> LandingFiles.tableOf(d, p.getName()) == null)) {
+                    problems.add("file " + rel + " is none of the tables its folder's profiles read (" + String.join("; ", profiles.stream()
+                            .map(d -> d.id() + ": " + String.join(", ", tableFiles(d))).toList()) + "), so it would be ignored; "
+                            + "rename it to its table's name or start its name with '_' to set it aside");
+                }
+            }
+        } catch (java.io.IOException e) {
+            problems.add("cannot list " + folder + ": " + e.getMessage());
+        }
+    }
+
+    private static List<String> tableFiles(DatasetProfile d) {
+        List<String> out = new ArrayList<>();
+        out.add(d.files());
+        d.joins().forEach(j -> out.add(j.files()));
+        return out;
+    }
+
     private static String folderName(FeedFiles f) {
         return f.profile() == null ? f.contract().name() : f.profile().folder();
     }
@@ -291,13 +319,17 @@ public final class IngestJob {
         }
         Profiles profiles = profiles();
         for (String folder : folders) {
-            boolean known = Feeds.all().stream().anyMatch(c -> c.name().equals(folder)) || profiles.byFolder(folder).isPresent();
+            boolean known = Feeds.all().stream().anyMatch(c -> c.name().equals(folder)) || !profiles.inFolder(folder).isEmpty();
             if (!known) {
                 problems.add("folder " + new org.apache.hadoop.fs.Path(root, folder) + " is neither a feed nor a dataset profile, so "
                         + "its files would be ignored. Name it after the feed (" + String.join(", ", Feeds.all().stream()
                         .map(FeedContract::name).toList()) + ") or the profile that reads it (" + String.join(", ",
                         profiles.all().stream().map(DatasetProfile::id).toList()) + "; `phb profiles` lists them), or "
                         + "start its name with '_' to set it aside");
+            }
+            List<DatasetProfile> sharing = profiles.inFolder(folder);
+            if (sharing.stream().anyMatch(p -> p.files() != null)) {
+                unclaimed(conf, new org.apache.hadoop.fs.Path(root, folder), sharing, problems);
             }
         }
         for (String name : feeds) {

@@ -31,9 +31,15 @@ import uk.nhs.phb.schemas.profiles.DatasetProfile;
 final class LandingFiles {
     enum Format { CSV, PARQUET }
 
-    /** One landing file: its qualified path, its name relative to the feed folder, and for CSV its header. */
-    record LandingFile(String path, String name, Format format, long bytes, long modified, List<String> header) {
+    /**
+     * One landing file: its qualified path, its name relative to the feed folder, for CSV its header, and the table of its
+     * profile it holds ({@link #MAIN}, or a join's name).
+     */
+    record LandingFile(String path, String name, Format format, long bytes, long modified, List<String> header, String table) {
     }
+
+    /** The table of a file in phb's layout, and of a profile's main table. */
+    static final String MAIN = "";
 
     /**
      * One folder of a feed's files; {@code files} is empty when the folder is absent. {@code profile} is the dataset
@@ -90,6 +96,15 @@ final class LandingFiles {
             problems.add(label + ": cannot list " + folder + ": " + e.getMessage());
             return new FeedFiles(contract, profile, folder.toString(), true, List.of());
         }
+        if (profile != null && files.stream().anyMatch(f -> f.table().equals(MAIN))) {
+            for (DatasetProfile.Join j : profile.joins()) {
+                if (files.stream().noneMatch(f -> f.table().equals(j.name()))) {
+                    problems.add(label + ": folder " + folder + " holds the main table's files (" + profile.files() + ") but none named "
+                            + j.files() + ", the table it joins as " + j.name() + " (on " + String.join(", ", j.on().keySet())
+                            + "); send that table with the others");
+                }
+            }
+        }
         if (files.isEmpty() && problems.stream().noneMatch(p -> p.startsWith(label + ":"))) {
             problems.add(label + ": folder " + folder + " holds no .csv, .csv.gz or .parquet files; "
                     + "an empty feed is a CSV file with just the header line");
@@ -110,17 +125,22 @@ final class LandingFiles {
                 collect(fs, s.getPath(), prefix, contract, profile, conf, files, problems);
                 continue;
             }
+            String table = profile == null ? MAIN : tableOf(profile, base);
+            if (table == null) {
+                // another profile's table in a shared folder; a file no profile claims is reported by ingest's preflight
+                continue;
+            }
             String lower = base.toLowerCase(Locale.ROOT);
             String where = label(contract, profile) + ": file " + s.getPath().toUri().getPath();
             if (lower.endsWith(".parquet")) {
-                files.add(new LandingFile(s.getPath().toString(), rel, Format.PARQUET, s.getLen(), s.getModificationTime(), List.of()));
+                files.add(new LandingFile(s.getPath().toString(), rel, Format.PARQUET, s.getLen(), s.getModificationTime(), List.of(), table));
             } else if (lower.endsWith(".csv") || lower.endsWith(".csv.gz")) {
-                List<String> header = header(fs, conf, s.getPath(), where, contract, profile, problems);
+                List<String> header = header(fs, conf, s.getPath(), where, contract, profile, table, problems);
                 if (header != null && lower.endsWith(".gz") && !completeGzip(fs, conf, s.getPath(), where, problems)) {
                     header = null;
                 }
                 if (header != null) {
-                    files.add(new LandingFile(s.getPath().toString(), rel, Format.CSV, s.getLen(), s.getModificationTime(), header));
+                    files.add(new LandingFile(s.getPath().toString(), rel, Format.CSV, s.getLen(), s.getModificationTime(), header, table));
                 }
             } else {
                 problems.add(where + " is not .csv, .csv.gz or .parquet; move it out of the feed folder or rename it "
@@ -130,7 +150,7 @@ final class LandingFiles {
     }
 
     private static List<String> header(FileSystem fs, Configuration conf, Path path, String where, FeedContract contract,
-                                       DatasetProfile profile, List<String> problems) {
+                                       DatasetProfile profile, String table, List<String> problems) {
         String line;
         try (InputStream raw = fs.open(path)) {
             CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(path);
@@ -153,7 +173,7 @@ final class LandingFiles {
             line = line.substring(1);
         }
         List<String> header = splitHeader(line, ',');
-        String problem = profile == null ? checkColumns(header, contract) : checkColumns(header, profile);
+        String problem = profile == null ? checkColumns(header, contract) : checkColumns(header, profile, table);
         if (problem == null) {
             return header;
         }
@@ -229,6 +249,31 @@ final class LandingFiles {
                 + String.join(",", contract.fieldNames());
     }
 
+    /**
+     * The table of a profile a file holds, by the file's name: {@link #MAIN} for the profile's main table, a join's name,
+     * or null when the file is none of the profile's (another profile's table in a shared folder).
+     */
+    static String tableOf(DatasetProfile profile, String fileName) {
+        if (profile.files() == null || matches(profile.files(), fileName)) {
+            return MAIN;
+        }
+        for (DatasetProfile.Join j : profile.joins()) {
+            if (matches(j.files(), fileName)) {
+                return j.name();
+            }
+        }
+        return null;
+    }
+
+    private static boolean matches(String glob, String fileName) {
+        return java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(java.nio.file.Path.of(fileName));
+    }
+
+    static DatasetProfile.Join join(DatasetProfile profile, String name) {
+        return profile.joins().stream().filter(j -> j.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("profile " + profile.id() + " has no join " + name));
+    }
+
     /** How problems name the folder: the feed, or the profile and the feed it fills. */
     static String label(FeedContract contract, DatasetProfile profile) {
         return profile == null ? "feed " + contract.name() : "profile " + profile.id() + " (" + profile.dataset() + ", feed " + contract.name() + ")";
@@ -239,11 +284,17 @@ final class LandingFiles {
      * are ignored), else what is missing and what to do.
      */
     static String checkColumns(List<String> header, DatasetProfile profile) {
+        return checkColumns(header, profile, MAIN);
+    }
+
+    /** As {@link #checkColumns(List, DatasetProfile)}, for the profile's main table or one of its joined tables. */
+    static String checkColumns(List<String> header, DatasetProfile profile, String table) {
         Set<String> seen = new LinkedHashSet<>(header);
         List<String> missing = new ArrayList<>();
         // phb pseudonymise's output carries the person as a token already, in place of the pseudonym column
-        boolean tokenised = profile.person() != null && seen.contains(profile.person().field());
-        for (DatasetProfile.SourceColumn c : profile.columns()) {
+        boolean tokenised = profile.person() != null && table.equals(MAIN) && seen.contains(profile.person().field());
+        List<DatasetProfile.SourceColumn> columns = table.equals(MAIN) ? profile.columns() : join(profile, table).columns();
+        for (DatasetProfile.SourceColumn c : columns) {
             if (tokenised && c.name().equals(profile.person().column())) {
                 continue;
             }
@@ -257,8 +308,10 @@ final class LandingFiles {
         if (missing.isEmpty()) {
             return null;
         }
-        return "header lacks the column(s) " + String.join(", ", missing) + " that profile " + profile.id() + " reads ("
-                + profile.source() + "). If the extract names a column differently, add an alias in the override file "
+        String which = table.equals(MAIN) ? "reads" : "reads from the table it joins as " + table + " (files named "
+                + join(profile, table).files() + ";";
+        return "header lacks the column(s) " + String.join(", ", missing) + " that profile " + profile.id() + " " + which
+                + (table.equals(MAIN) ? " (" : " ") + profile.source() + "). If the extract names a column differently, add an alias in the override file "
                 + "(--profile-overrides; docs/PROFILES.md); `phb profiles show " + profile.id() + "` lists every column";
     }
 

@@ -6,7 +6,10 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import java.nio.charset.CharacterCodingException;
@@ -121,25 +124,65 @@ final class LandingReader {
 
     /**
      * Files of one dataset profile: the profile's source columns (each by its name or the first alias the file uses,
-     * named as the profile names it; optional ones the file lacks are left out) as strings, plus the lineage columns.
+     * named as the profile names it; optional ones the file lacks are left out) as strings, plus the lineage columns; and
+     * for each joined table, a struct column of its name holding the matching row's columns (the largest row where several
+     * match, nulls where none does).
      */
     static Dataset<Row> readNational(SparkSession spark, DatasetProfile profile, List<LandingFile> files) {
-        Dataset<Row> out = perFile(files, f -> nationalParquet(spark, profile, f), (header, group) -> {
+        Dataset<Row> out = readTable(spark, profile, LandingFiles.MAIN, profile.columns(),
+                files.stream().filter(f -> f.table().equals(LandingFiles.MAIN)).toList());
+        for (DatasetProfile.Join j : profile.joins()) {
+            Dataset<Row> table = readTable(spark, profile, j.name(), j.columns(), files.stream().filter(f -> f.table().equals(j.name())).toList());
+            out = joined(out, table, j);
+        }
+        return out;
+    }
+
+    /** {@code main} with each row's match in {@code table} as the struct column {@code join.name()}. */
+    private static Dataset<Row> joined(Dataset<Row> main, Dataset<Row> table, DatasetProfile.Join j) {
+        List<String> mainKeys = new ArrayList<>(j.on().keySet());
+        List<Column> keys = new ArrayList<>();
+        Column match = null;
+        Dataset<Row> left = main;
+        for (int i = 0; i < mainKeys.size(); i++) {
+            String joinedColumn = j.on().get(mainKeys.get(i));
+            keys.add(trim(col("`" + joinedColumn + "`")).as("__jk" + i));
+            left = left.withColumn("__mk" + i, trim(col("`" + mainKeys.get(i) + "`")));
+        }
+        Column[] fields = j.columns().stream().map(c -> col("`" + c.name() + "`")).toArray(Column[]::new);
+        // several rows of the joined table may match (an MPI row per month): the largest, so file order never decides
+        Dataset<Row> one = table.groupBy(keys.toArray(Column[]::new)).agg(max(struct(fields)).as(j.name()));
+        for (int i = 0; i < mainKeys.size(); i++) {
+            Column eq = col("__mk" + i).equalTo(one.col("__jk" + i));
+            match = match == null ? eq : match.and(eq);
+        }
+        Dataset<Row> out = left.join(one, match, "left");
+        for (int i = 0; i < mainKeys.size(); i++) {
+            out = out.drop("__mk" + i).drop(one.col("__jk" + i));
+        }
+        return out;
+    }
+
+    /** One table of a profile: its columns as strings, named as the profile names them, plus the lineage columns. */
+    private static Dataset<Row> readTable(SparkSession spark, DatasetProfile profile, String table, List<DatasetProfile.SourceColumn> columns,
+                                          List<LandingFile> files) {
+        boolean main = table.equals(LandingFiles.MAIN);
+        Dataset<Row> out = perFile(files, f -> nationalParquet(spark, profile, columns, f), (header, group) -> {
             List<Column> cols = new ArrayList<>();
-            for (DatasetProfile.SourceColumn c : profile.columns()) {
+            for (DatasetProfile.SourceColumn c : columns) {
                 String name = nameInFile(c, header);
                 if (name != null) {
                     cols.add(col("__p.`" + name + "`").as(c.name()));
                 }
             }
-            if (profile.person() != null && header.contains(profile.person().field())) {
+            if (main && profile.person() != null && header.contains(profile.person().field())) {
                 cols.add(phbToken(col("__p.`" + profile.person().field() + "`"), profile, header).as(ApplyProfile.PHB_TOKEN));
             }
             return parsedLines(spark, header, group, cols);
         }, (a, b) -> a.unionByName(b, true));
         if (out == null) {
             StructType schema = new StructType();
-            for (DatasetProfile.SourceColumn c : profile.columns()) {
+            for (DatasetProfile.SourceColumn c : columns) {
                 schema = schema.add(c.name(), DataTypes.StringType, true);
             }
             schema = schema.add(ValidateFeed.SOURCE_FILE, DataTypes.StringType, false)
@@ -147,6 +190,14 @@ final class LandingReader {
                     .add(ValidateFeed.RAW_LINE, DataTypes.StringType, true)
                     .add(ValidateFeed.MALFORMED, DataTypes.StringType, true);
             out = spark.createDataFrame(List.of(), schema);
+        }
+        if (!main) {
+            // a joined table's columns the files left out (optional ones) are null, so the struct is the same whatever came
+            for (DatasetProfile.SourceColumn c : columns) {
+                if (!List.of(out.columns()).contains(c.name())) {
+                    out = out.withColumn(c.name(), lit(null).cast(DataTypes.StringType));
+                }
+            }
         }
         return out;
     }
@@ -209,7 +260,8 @@ final class LandingReader {
         return df.withColumn("__p", parsed).select(cols.toArray(Column[]::new));
     }
 
-    private static Dataset<Row> nationalParquet(SparkSession spark, DatasetProfile profile, LandingFile f) {
+    private static Dataset<Row> nationalParquet(SparkSession spark, DatasetProfile profile, List<DatasetProfile.SourceColumn> columns,
+                                                LandingFile f) {
         Dataset<Row> df;
         try {
             df = spark.read().parquet(f.path());
@@ -218,13 +270,13 @@ final class LandingReader {
                     + " cannot be read as Parquet (" + e.getMessage() + "); check it is a complete Parquet file");
         }
         List<String> present = List.of(df.columns());
-        String problem = LandingFiles.checkColumns(present, profile);
+        String problem = LandingFiles.checkColumns(present, profile, f.table());
         if (problem != null) {
             throw new InputException(LandingFiles.label(profile.contract(), profile) + ": file " + f.path() + ": "
                     + problem.replace("header lacks", "schema lacks"));
         }
         List<Column> cols = new ArrayList<>();
-        for (DatasetProfile.SourceColumn c : profile.columns()) {
+        for (DatasetProfile.SourceColumn c : columns) {
             String name = nameInFile(c, present);
             if (name != null) {
                 Column v = col("`" + name + "`");
@@ -233,7 +285,7 @@ final class LandingReader {
                 cols.add(asText.as(c.name()));
             }
         }
-        if (profile.person() != null && present.contains(profile.person().field())) {
+        if (f.table().equals(LandingFiles.MAIN) && profile.person() != null && present.contains(profile.person().field())) {
             cols.add(phbToken(col("`" + profile.person().field() + "`").cast(DataTypes.StringType), profile, present).as(ApplyProfile.PHB_TOKEN));
         }
         cols.add(lit(f.name()).as(ValidateFeed.SOURCE_FILE));

@@ -205,6 +205,114 @@ class IngestProfilesTest {
     }
 
     @Test
+    void csdsContactsJoinTheirPersonAndTeamAndArePricedWhenAttended() throws IOException {
+        // the DSCRO's CSDS tables in one folder, with the long output-specification names some data lakes use for CYP201
+        write("csds", "CYP001MPI.csv",
+                "Person_ID,RecordNumber,UniqueSubmissionID,Der_Pseudo_NHS_Number,OrgIDProv",
+                "0HC0162QETFFCI8,6513450000040163,1001," + PERSON_A + ",RY6",
+                // the same person in a later month's submission: one person, whatever the number of MPI rows
+                "0HC0162QETFFCI8,6513450000040999,1002," + PERSON_A + ",RY6",
+                "0HC0162QETFFCI9,6513450000040164,1001," + PERSON_B + ",RY6");
+        write("csds", "CYP102ServiceTypeReferredTo.csv",
+                "ServiceRequestID,Person_ID,TeamType,ReferralClosureDate",
+                "33723994,0HC0162QETFFCI8,12,",
+                "33723995,0HC0162QETFFCI9,45,");
+        write("csds", "CYP201CareContact_2.csv",
+                "CARE CONTACT IDENTIFIER,PERSON ID,SERVICE REQUEST IDENTIFIER,CARE CONTACT DATE,ATTENDANCE STATUS,CLINICAL CONTACT DURATION OF CARE CONTACT",
+                // district nursing, attended
+                "EMC0005097728,0HC0162QETFFCI8,33723994,2024-02-01,5,30",
+                // district nursing, did not attend: costs nothing
+                "EMC0005097729,0HC0162QETFFCI8,33723994,2024-02-08,3,0",
+                // an integrated team phb's list lacks: kept as OTHER and counted
+                "EMC0005097730,0HC0162QETFFCI9,33723995,01/03/2024,6,45",
+                // a person the MPI does not hold: no pseudonym, so no person (quarantined, its line withheld)
+                "EMC0005097731,0HC0162QETFFXXX,33723995,2024-03-02,5,20");
+        IngestJob.Result r = ingest(Profiles.builtIn(), "community");
+
+        IngestJob.FeedResult f = r.feeds().get(0);
+        assertThat(f.rowsIn()).isEqualTo(4);
+        assertThat(f.rowsValid()).isEqualTo(3);
+        assertThat(f.quarantinedByRule()).containsExactly(Map.entry("missing_required", 1L));
+        assertThat(f.recoded()).containsExactly(Map.entry("service_type=45", 1L));
+        assertThat(f.readBy().get("csds")).startsWith("profile csds_contacts (CSDS v1.6").endsWith(": 3 files");
+
+        Map<String, Row> contacts = bronze("community", "contact_id");
+        Row attended = contacts.get("EMC0005097728");
+        assertThat(attended.<String>getAs("nhs_token")).isEqualTo(token("dscro", PERSON_A));
+        assertThat(attended.<String>getAs("service_type")).isEqualTo("DISTRICT_NURSING");
+        assertThat(attended.<BigDecimal>getAs("cost")).isEqualByComparingTo(national("COMMUNITY", "*")).isEqualByComparingTo("86.32");
+        assertThat(attended.<String>getAs("cost_source")).isEqualTo("tariff");
+        Row missed = contacts.get("EMC0005097729");
+        assertThat(missed.<String>getAs("attendance_status")).isEqualTo("3");
+        assertThat(missed.<BigDecimal>getAs("cost")).isEqualByComparingTo("0");
+        Row other = contacts.get("EMC0005097730");
+        assertThat(other.<String>getAs("nhs_token")).isEqualTo(token("dscro", PERSON_B));
+        assertThat(other.<String>getAs("service_type")).isEqualTo("OTHER");
+        assertThat(other.<java.sql.Date>getAs("contact_date").toLocalDate()).isEqualTo(LocalDate.of(2024, 3, 1));
+
+        Row unknown = spark.read().format("delta").load(settings.lake() + "/quarantine/community").first();
+        assertThat(unknown.<String>getAs("contact_id")).isEqualTo("EMC0005097731");
+        assertThat((Object) unknown.getAs("_raw_line")).as("the line names the data set's own person id: withheld").isNull();
+        assertThat(unknown.<Long>getAs("_source_line")).isEqualTo(5L);
+        // neither the data set's person id nor the DSCRO's pseudonym is kept anywhere in the lake's community tables
+        String everything = spark.read().format("delta").load(settings.lake() + "/bronze/community").collectAsList().toString()
+                + spark.read().format("delta").load(settings.lake() + "/quarantine/community").collectAsList();
+        assertThat(everything).doesNotContain("0HC0162QETFFCI8").doesNotContain(PERSON_A);
+    }
+
+    @Test
+    void mhsdsContactsAndSpellsShareAFolderAndFillOneFeed() throws IOException {
+        write("mhsds", "MHS001MPI.csv",
+                "Person_ID,RecordNumber,UniqMonthID,OrgIDProv,Der_Pseudo_NHS_Number,Gender",
+                "MH0000000001,7001,1489,RXT," + PERSON_A + ",2",
+                "MH0000000002,7002,1489,RXT," + PERSON_B + ",1");
+        write("mhsds", "MHS102ServiceTypeReferredTo.csv",
+                "UniqServReqID,UniqCareProfTeamID,ServTeamTypeRefToMH,Person_ID",
+                "RXT-SR-1,RXT-T-1,A06,MH0000000001",
+                "RXT-SR-2,RXT-T-2,A02,MH0000000002");
+        write("mhsds", "MHS201CareContact.csv",
+                "UniqCareContID,Person_ID,UniqServReqID,CareContDate,AttendStatus,ConsMechanismMH",
+                "RXT-CC-1,MH0000000001,RXT-SR-1,2024-05-01,5,01",
+                "RXT-CC-2,MH0000000002,RXT-SR-2,2024-05-02,7,02");
+        write("mhsds", "MHS501HospProvSpell.csv",
+                "UniqHospProvSpellID,Person_ID,UniqServReqID,StartDateHospProvSpell,DischDateHospProvSpell,MethAdmMHHospProvSpell",
+                "RXT-HS-1,MH0000000002,RXT-SR-2,2024-05-03,2024-06-20,2A");
+        IngestJob.Result r = ingest(Profiles.builtIn(), "mental_health");
+
+        IngestJob.FeedResult f = r.feeds().get(0);
+        assertThat(f.rowsIn()).isEqualTo(3);
+        assertThat(f.rowsValid()).isEqualTo(3);
+        assertThat(f.readBy()).containsOnlyKeys("mhsds");
+        Map<String, Row> events = bronze("mental_health", "event_id");
+        Row cmht = events.get("RXT-CC-1");
+        assertThat(cmht.<String>getAs("event_type")).isEqualTo("CONTACT");
+        assertThat(cmht.<String>getAs("service")).isEqualTo("CMHT");
+        assertThat(cmht.<String>getAs("nhs_token")).isEqualTo(token("dscro", PERSON_A));
+        assertThat(cmht.<BigDecimal>getAs("cost")).isEqualByComparingTo(national("MH_CONTACT", "MHCC"));
+        assertThat(events.get("RXT-CC-2").<BigDecimal>getAs("cost")).as("late and not seen").isEqualByComparingTo("0");
+        assertThat(events.get("RXT-CC-2").<String>getAs("service")).isEqualTo("CRISIS");
+        Row spell = events.get("RXT-HS-1");
+        assertThat(spell.<String>getAs("event_type")).isEqualTo("INPATIENT");
+        assertThat(spell.<String>getAs("service")).isEqualTo("INPATIENT_WARD");
+        assertThat(spell.<java.sql.Date>getAs("end_date").toLocalDate()).isEqualTo(LocalDate.of(2024, 6, 20));
+        assertThat(spell.<String>getAs("nhs_token")).isEqualTo(token("dscro", PERSON_B));
+        assertThat(spell.<BigDecimal>getAs("cost")).isEqualByComparingTo(national("MH_SPELL", "MHPS"));
+    }
+
+    @Test
+    void aJoinedTableMissingOrAFileNoProfileReadsIsRefused() throws IOException {
+        write("mhsds", "MHS201CareContact.csv",
+                "UniqCareContID,Person_ID,UniqServReqID,CareContDate",
+                "RXT-CC-1,MH0000000001,RXT-SR-1,2024-05-01");
+        write("mhsds", "MHS102ServiceTypeReferredTo.csv", "UniqServReqID,ServTeamTypeRefToMH", "RXT-SR-1,A06");
+        write("mhsds", "MHS999Unknown.csv", "A,B", "1,2");
+        assertThatThrownBy(() -> ingest(Profiles.builtIn(), "mental_health")).isInstanceOf(InputException.class)
+                .hasMessageContaining("MHS999Unknown.csv is none of the tables its folder's profiles read")
+                .hasMessageContaining("profile mhsds_contacts").hasMessageContaining("none named MHS001*, the table it joins as mpi");
+        assertThat(Files.exists(Path.of(settings.lake(), "bronze", "mental_health"))).isFalse();
+    }
+
+    @Test
     void phbPseudonymiseOutputOfANationalLayoutLandsAsItIs() throws IOException {
         // a provider's own outpatient file in the SUS+ layout, with the NHS number still in it (NHS England's test
         // number range; the file lives only in the provider's folder)

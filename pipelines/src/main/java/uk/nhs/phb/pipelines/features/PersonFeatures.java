@@ -30,6 +30,8 @@ import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.link.PersonIndex;
 import uk.nhs.phb.schemas.CodeLists;
 import uk.nhs.phb.schemas.Csv;
+import uk.nhs.phb.schemas.Feeds;
+import uk.nhs.phb.schemas.FieldSpec;
 
 /**
  * {@code gold/person_features}: one row per person registered (and alive) at a reference date, with what
@@ -57,8 +59,18 @@ public final class PersonFeatures {
             Objects.requireNonNull(bronze.get("patients"), "bronze patients is required");
         }
 
+        /** A feed's bronze table; a field a file may leave out that the table lacks (it predates the field) is null. */
         Dataset<Row> feed(String name) {
-            return bronze.get(name);
+            Dataset<Row> f = bronze.get(name);
+            if (f == null || Feeds.all().stream().noneMatch(c -> c.name().equals(name))) {
+                return f;
+            }
+            for (FieldSpec s : Feeds.byName(name).fields()) {
+                if (s.whenAbsent() != null && !List.of(f.columns()).contains(s.name())) {
+                    f = f.withColumn(s.name(), lit(null).cast(s.type().sparkType()));
+                }
+            }
+            return f;
         }
     }
 
@@ -74,7 +86,8 @@ public final class PersonFeatures {
         parts.add(counted(in, "ecds", "arrival_date", "ae", lit(true), ref));
         parts.add(counted(in, "outpatients", "appointment_date", "outpatient", col("attendance_status").isin("5", "6"), ref));
         parts.add(counted(in, "gp_appointments", "appointment_date", "gp", col("attended"), ref));
-        parts.add(counted(in, "community", "contact_date", "community", lit(true), ref));
+        // a contact the person did not come to is no contact; a file that does not say counts every one
+        parts.add(counted(in, "community", "contact_date", "community", attended(), ref));
         parts.add(mentalHealth(in, ref));
         parts.add(prescribing(in, ref));
         parts.add(conditions(in, ref));
@@ -200,6 +213,11 @@ public final class PersonFeatures {
         return e.groupBy("person_id").agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     }
 
+    /** Attended (5, 6), or not said: phb's own layout carries no attendance for community and mental health contacts. */
+    static Column attended() {
+        return col("attendance_status").isNull().or(col("attendance_status").isin("5", "6"));
+    }
+
     static Dataset<Row> mentalHealth(Inputs in, Column ref) {
         Dataset<Row> f = in.feed("mental_health");
         if (f == null) {
@@ -208,7 +226,7 @@ public final class PersonFeatures {
         Dataset<Row> e = withPerson(in, f, "patients", "nhs_token").filter(col("start_date").leq(ref));
         List<Column> aggs = new ArrayList<>();
         for (int w : WINDOWS) {
-            aggs.add(sum(when(within(col("start_date"), ref, w).and(col("event_type").equalTo("CONTACT")), 1).otherwise(0))
+            aggs.add(sum(when(within(col("start_date"), ref, w).and(col("event_type").equalTo("CONTACT")).and(attended()), 1).otherwise(0))
                     .alias("mental_health_contacts_" + w + "d"));
         }
         // section 117 after-care follows detention for treatment (s3) or by hospital order (s37)

@@ -111,7 +111,7 @@ public final class ApplyProfile {
             // the keyed token is made once per row, for the person field and for the raw line alike, and not at all for a
             // row that already carries phb's token
             Column given = trim(col(PHB_TOKEN));
-            df = df.withColumn(TOKEN, when(given.isNull().or(given.equalTo("")), token(col(profile.person().column()))));
+            df = df.withColumn(TOKEN, when(given.isNull().or(given.equalTo("")), token(source(profile.person().column()))));
         }
         List<Column> cols = new ArrayList<>();
         for (FieldSpec f : contract.fields()) {
@@ -193,13 +193,27 @@ public final class ApplyProfile {
         return keyed.apply(pseudonym.cast(DataTypes.StringType));
     }
 
+    /** A source column by its name in the profile: a main column, or a joined table's as {@code join.column}. */
+    private Column source(String name) {
+        int dot = name.indexOf('.');
+        if (dot > 0 && profile.joins().stream().anyMatch(j -> j.name().equals(name.substring(0, dot)))) {
+            return col(name.substring(0, dot)).getField(name.substring(dot + 1));
+        }
+        return col("`" + name + "`");
+    }
+
     /**
      * The landing line, with the raw pseudonym replaced by its token; as sent when the file carries phb's token in place
-     * of the pseudonym; withheld otherwise, when the pseudonym could not be read (it may be in the line unreplaced).
+     * of the pseudonym; withheld otherwise, when the pseudonym could not be read (it may be in the line unreplaced), and
+     * for a profile that joins tables (the line holds the data set's own person id). The file and line number are kept.
      */
     private Column rawLine() {
         if (profile.person() == null) {
             return col(ValidateFeed.RAW_LINE);
+        }
+        if (!profile.joins().isEmpty()) {
+            // the main table's line names the person by the data set's own id (the key its person table is joined on)
+            return lit(null).cast(DataTypes.StringType);
         }
         Column pseudonym = trim(col(profile.person().column()).cast(DataTypes.StringType));
         // a reader gives the token as empty (not null) where the file has no pseudonym column: its lines hold none

@@ -294,9 +294,15 @@ final class Emitter {
             quotable = qt.stream().mapToInt(Integer::intValue).toArray();
         }
 
-        /** A code as long as the list's first that the list does not hold: digits first, as national codes mostly are. */
+        /**
+         * A code the list does not hold, shaped like its codes: for short codes, one as long as the list's first, digits
+         * first, as national codes mostly are; for phb's named codes, a local name.
+         */
         private static String unlistedCode(java.util.Set<String> listed) {
             int width = listed.iterator().next().length();
+            if (width > 3) {
+                return "LOCAL_TEAM";
+            }
             for (int n = (int) Math.pow(10, width) - 1; n >= 0; n--) {
                 String c = String.format("%0" + width + "d", n);
                 if (!listed.contains(c)) {

@@ -16,7 +16,7 @@ import uk.nhs.phb.schemas.Feeds;
  * pseudonymisation domain; rows of one {@link Grouping} (episodes of one spell) become one row; and a row without a
  * cost is priced by {@link Pricing}.
  *
- * @param id            profile id, also the landing folder's name
+ * @param id            profile id (the landing folder's name unless {@code folder} says otherwise)
  * @param dataset       the national data set, in words
  * @param specification the specification the mapping follows, and where it was confirmed
  * @param specVersion   the specification's version or date
@@ -29,6 +29,10 @@ import uk.nhs.phb.schemas.Feeds;
  * @param grouping      rows to fold into one (HES episodes into spells), or null
  * @param pricing       how a row without a recorded cost is priced, or null
  * @param source        the file the profile was read from (and the override file, when one changed it)
+ * @param folder        the landing folder read; several profiles may share one (MHSDS tables), each reading its files
+ * @param files         which files of the folder are the profile's main table (a glob on the file name, such as
+ *                      {@code MHS201*}), or null for every file
+ * @param joins         other tables of the folder joined to each main row (a person's MPI row, a referral's team)
  */
 public record DatasetProfile(
         String id,
@@ -43,18 +47,27 @@ public record DatasetProfile(
         Map<String, String> fields,
         Grouping grouping,
         Pricing pricing,
-        String source) {
+        String source,
+        String folder,
+        String files,
+        List<Join> joins) {
 
     public DatasetProfile {
         Objects.requireNonNull(id, "id");
         dateFormats = List.copyOf(dateFormats);
         columns = List.copyOf(columns);
         fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+        folder = folder == null ? id : folder;
+        joins = joins == null ? List.of() : List.copyOf(joins);
     }
 
-    /** The landing folder this profile reads: {@code landing/<id>/}. */
-    public String folder() {
-        return id;
+    /** The main table's columns and every joined table's, each as a join reads it ({@code name.column}). */
+    public List<String> readableColumns() {
+        List<String> out = new java.util.ArrayList<>(columns.stream().map(SourceColumn::name).toList());
+        for (Join j : joins) {
+            j.columns().forEach(c -> out.add(j.name() + "." + c.name()));
+        }
+        return out;
     }
 
     public FeedContract contract() {
@@ -87,6 +100,23 @@ public record DatasetProfile(
     public record SourceColumn(String name, boolean required, String description, List<String> aliases) {
         public SourceColumn {
             aliases = List.copyOf(aliases);
+        }
+    }
+
+    /**
+     * Another table of the profile's folder, joined to each main row: its columns are read in expressions as
+     * {@code name.column}. When several of its rows match one main row (an MPI row per month), the largest is taken,
+     * so the choice never depends on file order; a main row with no match gets nulls.
+     *
+     * @param name    how expressions name the joined row (snake_case)
+     * @param files   which files of the folder hold the table (a glob on the file name)
+     * @param on      main table column -> joined table column, all equal for a match
+     * @param columns the joined table's columns the profile reads
+     */
+    public record Join(String name, String files, Map<String, String> on, List<SourceColumn> columns) {
+        public Join {
+            on = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(on));
+            columns = List.copyOf(columns);
         }
     }
 

@@ -39,7 +39,7 @@ public final class Profiles {
     static final List<String> DEFAULT_DATE_FORMATS = List.of("yyyy-MM-dd", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss",
             "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss.SSS", "dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm:ss", "yyyyMMdd");
     private static final String[] PROFILE_KEYS = {"id", "dataset", "specification", "spec_version", "feed", "unconfirmed",
-        "date_formats", "person", "columns", "fields", "group", "price"};
+        "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join"};
     private static final String[] OVERRIDE_KEYS = {"domain", "aliases", "columns", "fields", "date_formats"};
 
     private final Map<String, DatasetProfile> byId;
@@ -102,8 +102,9 @@ public final class Profiles {
         return List.copyOf(byId.values());
     }
 
-    public Optional<DatasetProfile> byFolder(String folder) {
-        return Optional.ofNullable(byId.get(folder));
+    /** The profiles that read a landing folder (several when a data set's tables share one, as MHSDS's do). */
+    public List<DatasetProfile> inFolder(String folder) {
+        return byId.values().stream().filter(p -> p.folder().equals(folder)).toList();
     }
 
     public DatasetProfile byId(String id) {
@@ -158,6 +159,16 @@ public final class Profiles {
             throw doc.error("'columns' is required: the source columns the profile reads");
         }
         addColumns(columnsEntry, columns);
+        String folder = YamlNodes.optional(m, "folder");
+        if (folder != null && !folder.matches("[a-z][a-z0-9_]*")) {
+            throw m.get("folder").error("a landing folder's name is snake_case: '" + folder + "'");
+        }
+        String files = YamlNodes.optional(m, "files");
+        List<DatasetProfile.Join> joins = m.containsKey("join") ? joins(m.get("join"), columns) : List.of();
+        if (!joins.isEmpty() && files == null) {
+            throw m.get("join").error("a profile that joins tables names its main table's files ('files: MHS201*'), so the "
+                    + "joined tables' files are not read as main rows");
+        }
         Person person = null;
         if (m.containsKey("person")) {
             Entry pe = m.get("person");
@@ -166,8 +177,9 @@ public final class Profiles {
             String field = Optional.ofNullable(YamlNodes.optional(pm, "field")).orElse("nhs_token");
             person = new Person(column, YamlNodes.required(pm, "domain", pe), field);
             checkDomain(person.domain(), pm.get("domain"));
-            if (!columns.containsKey(column)) {
-                throw pm.get("column").error("the person column '" + column + "' is not among the profile's columns");
+            if (!readable(columns.values(), joins).contains(column)) {
+                throw pm.get("column").error("the person column '" + column + "' is not among the profile's columns"
+                        + (joins.isEmpty() ? "" : " or its joined tables' (name.column)"));
             }
             if (contract.field(field).isEmpty()) {
                 throw pe.error("feed " + feed + " has no field '" + field + "'");
@@ -187,9 +199,53 @@ public final class Profiles {
         Pricing pricing = m.containsKey("price") ? pricing(m.get("price")) : null;
         DatasetProfile p = new DatasetProfile(id, YamlNodes.required(m, "dataset", doc), YamlNodes.required(m, "specification", doc),
                 YamlNodes.required(m, "spec_version", doc), feed, Optional.ofNullable(YamlNodes.optional(m, "unconfirmed")).orElse(""),
-                dateFormats, person, List.copyOf(columns.values()), fields, grouping, pricing, file);
+                dateFormats, person, List.copyOf(columns.values()), fields, grouping, pricing, file, folder, files, joins);
         check(p, fieldLines, m, doc);
         return p;
+    }
+
+    private static List<String> readable(java.util.Collection<SourceColumn> columns, List<DatasetProfile.Join> joins) {
+        List<String> out = new ArrayList<>(columns.stream().map(SourceColumn::name).toList());
+        for (DatasetProfile.Join j : joins) {
+            j.columns().forEach(c -> out.add(j.name() + "." + c.name()));
+        }
+        return out;
+    }
+
+    private static List<DatasetProfile.Join> joins(Entry e, Map<String, SourceColumn> main) {
+        List<DatasetProfile.Join> out = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        Set<String> mainLower = new LinkedHashSet<>();
+        main.keySet().forEach(c -> mainLower.add(c.toLowerCase(Locale.ROOT)));
+        for (Entry je : e.list()) {
+            Map<String, Entry> jm = je.map("name", "files", "on", "columns");
+            String name = YamlNodes.required(jm, "name", je);
+            if (!name.matches("[a-z][a-z0-9_]*") || mainLower.contains(name) || !names.add(name)) {
+                throw jm.get("name").error("a join's name is snake_case, used once, and not a column's name: '" + name + "'");
+            }
+            String files = YamlNodes.required(jm, "files", je);
+            if (!jm.containsKey("columns")) {
+                throw je.error("join '" + name + "' needs 'columns': the joined table's columns the profile reads");
+            }
+            Map<String, SourceColumn> columns = new LinkedHashMap<>();
+            addColumns(jm.get("columns"), columns);
+            if (!jm.containsKey("on") || jm.get("on").map().isEmpty()) {
+                throw je.error("join '" + name + "' needs 'on': main column: joined column, for each key the two tables share");
+            }
+            Map<String, String> on = new LinkedHashMap<>();
+            for (Map.Entry<String, Entry> k : jm.get("on").map().entrySet()) {
+                String joined = k.getValue().text();
+                if (!main.containsKey(k.getKey())) {
+                    throw k.getValue().error("join '" + name + "': '" + k.getKey() + "' is not among the main table's columns");
+                }
+                if (!columns.containsKey(joined)) {
+                    throw k.getValue().error("join '" + name + "': '" + joined + "' is not among its columns");
+                }
+                on.put(k.getKey(), joined);
+            }
+            out.add(new DatasetProfile.Join(name, files, on, List.copyOf(columns.values())));
+        }
+        return out;
     }
 
     private static void checkDomain(String domain, Entry e) {
@@ -267,7 +323,7 @@ public final class Profiles {
     private static void check(DatasetProfile p, Map<String, Entry> fieldLines, Map<String, Entry> m, Entry doc) {
         FeedContract contract = p.contract();
         Set<String> sourceColumns = new LinkedHashSet<>();
-        p.columns().forEach(c -> sourceColumns.add(c.name().toLowerCase(Locale.ROOT)));
+        p.readableColumns().forEach(c -> sourceColumns.add(c.toLowerCase(Locale.ROOT)));
         for (Map.Entry<String, String> f : p.fields().entrySet()) {
             Entry line = fieldLines.get(f.getKey());
             if (contract.field(f.getKey()).isEmpty()) {
@@ -399,7 +455,7 @@ public final class Profiles {
         List<String> dateFormats = o.containsKey("date_formats") ? dateFormats(o.get("date_formats")) : base.dateFormats();
         DatasetProfile p = new DatasetProfile(base.id(), base.dataset(), base.specification(), base.specVersion(), base.feed(),
                 base.unconfirmed(), dateFormats, person, List.copyOf(columns.values()), fields, base.grouping(), base.pricing(),
-                base.source() + " + " + file);
+                base.source() + " + " + file, base.folder(), base.files(), base.joins());
         // fields the override did not touch were checked with the profile; they are checked again against the new
         // columns and reported at the override's entry
         for (String f : fields.keySet()) {

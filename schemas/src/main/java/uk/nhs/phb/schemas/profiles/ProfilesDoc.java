@@ -41,6 +41,21 @@ public final class ProfilesDoc {
             columns.add(cm);
         }
         m.put("columns", columns);
+        if (p.files() != null) {
+            m.put("files", p.files());
+        }
+        if (!p.joins().isEmpty()) {
+            List<Map<String, Object>> joins = new ArrayList<>();
+            for (DatasetProfile.Join j : p.joins()) {
+                Map<String, Object> jm = new LinkedHashMap<>();
+                jm.put("name", j.name());
+                jm.put("files", j.files());
+                jm.put("on", j.on());
+                jm.put("columns", j.columns().stream().map(SourceColumn::name).toList());
+                joins.add(jm);
+            }
+            m.put("join", joins);
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
         for (FieldSpec f : p.contract().fields()) {
             fields.put(f.name(), source(p, f.name()));
@@ -98,6 +113,15 @@ public final class ProfilesDoc {
             t.append(String.format("  %-26s %-9s %s%s%n", c.name(), c.required() ? "required" : "optional", c.description(),
                     c.aliases().isEmpty() ? "" : " (also read as " + String.join(", ", c.aliases()) + ")"));
         }
+        if (p.files() != null) {
+            t.append("  (the files named ").append(p.files()).append(")\n");
+        }
+        for (DatasetProfile.Join j : p.joins()) {
+            t.append("\nJoined as ").append(j.name()).append(": the files named ").append(j.files()).append(", on ").append(on(j)).append(":\n");
+            for (SourceColumn c : j.columns()) {
+                t.append(String.format("  %-26s %-9s %s%n", c.name(), c.required() ? "required" : "optional", c.description()));
+            }
+        }
         t.append("\nFeed ").append(p.feed()).append(" fields:\n");
         for (FieldSpec f : p.contract().fields()) {
             t.append(String.format("  %-20s <- %s%n", f.name(), source(p, f.name())));
@@ -138,6 +162,18 @@ public final class ProfilesDoc {
                 md.append("| `").append(c.name()).append("`").append(c.aliases().isEmpty() ? "" : " (or `" + String.join("`, `", c.aliases()) + "`)")
                         .append(" | ").append(c.required() ? "yes" : "no").append(" | ").append(c.description().replace("|", "\\|")).append(" |\n");
             }
+            if (p.files() != null) {
+                md.append("\nThe main table is the folder's files named `").append(p.files()).append("`.\n");
+            }
+            for (DatasetProfile.Join j : p.joins()) {
+                md.append("\nJoined as `").append(j.name()).append("` (files named `").append(j.files()).append("`, on ")
+                        .append(on(j)).append("; the largest row where several match):\n\n| column | required | holds |\n|---|---|---|\n");
+                for (SourceColumn c : j.columns()) {
+                    md.append("| `").append(c.name()).append("`").append(c.aliases().isEmpty() ? "" : " (or `" + String.join("`, `", c.aliases()) + "`)")
+                            .append(" | ").append(c.required() ? "yes" : "no").append(" | ")
+                            .append(c.description().replace("|", "\\|")).append(" |\n");
+                }
+            }
             md.append("\n| feed field | from |\n|---|---|\n");
             for (FieldSpec f : p.contract().fields()) {
                 md.append("| `").append(f.name()).append("` | ").append(code(source(p, f.name()))).append(" |\n");
@@ -167,6 +203,10 @@ public final class ProfilesDoc {
                     .append(" | ").append(years).append(" | ").append(sources.replace("|", "\\|")).append(" |\n");
         }
         return md.toString();
+    }
+
+    private static String on(DatasetProfile.Join j) {
+        return String.join(" and ", j.on().entrySet().stream().map(e -> e.getKey() + " = " + j.name() + "." + e.getValue()).toList());
     }
 
     private static String code(String s) {

@@ -16,7 +16,7 @@ final class SqlExpressions {
     private SqlExpressions() {
     }
 
-    /** The column names {@code sql} reads (lower case), or an exception naming what does not parse. */
+    /** The column names {@code sql} reads (lower case; a joined table's as {@code join.column}), or an exception naming what does not parse. */
     static Set<String> columns(String sql) {
         Expression e;
         try {
@@ -32,9 +32,10 @@ final class SqlExpressions {
 
     private static void collect(Expression e, Set<String> bound, Set<String> out) {
         if (e instanceof UnresolvedAttribute a) {
-            String name = a.nameParts().head().toLowerCase(Locale.ROOT);
-            if (!bound.contains(name)) {
-                out.add(name);
+            // a joined table's column is read as join.column: the whole name, so it can be checked against the join's columns
+            String head = a.nameParts().head().toLowerCase(Locale.ROOT);
+            if (!bound.contains(head)) {
+                out.add(String.join(".", CollectionConverters.asJava(a.nameParts())).toLowerCase(Locale.ROOT));
             }
             return;
         }

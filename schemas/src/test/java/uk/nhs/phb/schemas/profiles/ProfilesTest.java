@@ -37,7 +37,13 @@ class ProfilesTest {
     @Test
     void everyShippedProfileLoadsAndFillsItsFeed() {
         Profiles p = Profiles.builtIn();
-        assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("hes_apc", "hes_op", "sus_apcs", "sus_ecds", "sus_opa");
+        assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("csds_contacts", "hes_apc", "hes_op", "mhsds_contacts",
+                "mhsds_spells", "sus_apcs", "sus_ecds", "sus_opa");
+        assertThat(p.inFolder("mhsds")).extracting(DatasetProfile::id).containsExactly("mhsds_contacts", "mhsds_spells");
+        DatasetProfile csds = p.byId("csds_contacts");
+        assertThat(csds.person().column()).isEqualTo("mpi.Der_Pseudo_NHS_Number");
+        assertThat(csds.joins()).extracting(DatasetProfile.Join::name).containsExactly("mpi", "team");
+        assertThat(csds.joins().get(1).on()).containsEntry("ServiceRequestID", "ServiceRequestID");
         DatasetProfile hes = p.byId("hes_apc");
         assertThat(hes.feed()).isEqualTo("apc_spells");
         assertThat(hes.person().column()).isEqualTo("TOKEN_PERSON_ID");
@@ -70,6 +76,50 @@ class ProfilesTest {
                 .hasMessageStartingWith("x.yaml line 19: unknown key 'colour'");
         assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(MINIMAL.replace("columns:", "columns: [\n"))))
                 .hasMessageContaining("x.yaml line").hasMessageContaining("not valid YAML");
+    }
+
+    /** A main table joined to a person table, as MHSDS contacts are to MHS001. */
+    private static final String JOINED = String.join("\n",
+            "id: my_mh",
+            "dataset: test",
+            "specification: test",
+            "spec_version: '1'",
+            "feed: mental_health",
+            "folder: mh",
+            "files: 'C*'",
+            "person: {column: mpi.P, domain: d}",
+            "columns:",
+            "  ID: contact id",
+            "  PID: person id",
+            "  D: date",
+            "join:",
+            "  - name: mpi",
+            "    files: 'M*'",
+            "    on: {PID: PID}",
+            "    columns: {PID: person id, P: pseudonym}",
+            "fields:",
+            "  event_id: ID",
+            "  event_type: \"'CONTACT'\"",
+            "  start_date: D",
+            "  service: \"CASE WHEN mpi.P IS NULL THEN 'CMHT' ELSE 'CMHT' END\"",
+            "  cost: \"'1.00'\"",
+            "");
+
+    @Test
+    void aProfileMayJoinTablesOfItsFolderAndEveryJoinIsChecked() {
+        DatasetProfile p = Profiles.parse("my_mh.yaml", new StringReader(JOINED));
+        assertThat(p.folder()).isEqualTo("mh");
+        assertThat(p.readableColumns()).containsExactly("ID", "PID", "D", "mpi.PID", "mpi.P");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(JOINED.replace("CASE WHEN mpi.P", "CASE WHEN mpi.Q"))))
+                .hasMessageStartingWith("x.yaml line 22: the expression").hasMessageContaining("reads 'mpi.q'");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(JOINED.replace("on: {PID: PID}", "on: {PERSON: PID}"))))
+                .hasMessageStartingWith("x.yaml line 16: join 'mpi': 'PERSON' is not among the main table's columns");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(JOINED.replace("column: mpi.P,", "column: mpi.X,"))))
+                .hasMessageStartingWith("x.yaml line 8: the person column 'mpi.X' is not among");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(JOINED.replace("files: 'C*'\n", ""))))
+                .hasMessageContaining("names its main table's files");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(JOINED.replace("name: mpi", "name: PID"))))
+                .hasMessageContaining("a join's name is snake_case");
     }
 
     @Test
