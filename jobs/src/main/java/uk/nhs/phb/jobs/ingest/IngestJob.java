@@ -288,6 +288,11 @@ public final class IngestJob {
         return out;
     }
 
+    /** The folder, and the profile too where the folder is not the profile's own name (several share it). */
+    private static String readByKey(FeedFiles f) {
+        return f.profile() == null || f.profile().folder().equals(f.profile().id()) ? folderName(f) : f.profile().folder() + "/" + f.profile().id();
+    }
+
     private static String folderName(FeedFiles f) {
         return f.profile() == null ? f.contract().name() : f.profile().folder();
     }
@@ -377,11 +382,23 @@ public final class IngestJob {
         Dataset<Row> raw = null;
         Map<String, String> readBy = new LinkedHashMap<>();
         for (FeedFiles f : sources) {
-            Dataset<Row> part = f.profile() == null ? LandingReader.read(spark, contract, f.files())
-                    : ApplyProfile.of(f.profile(), lakeKey, profiles().prices()).execute(LandingReader.readNational(spark, f.profile(), f.files()));
+            String setAside = "";
+            Dataset<Row> part;
+            if (f.profile() == null) {
+                part = LandingReader.read(spark, contract, f.files());
+            } else {
+                ApplyProfile apply = ApplyProfile.of(f.profile(), lakeKey, profiles().prices());
+                part = apply.execute(LandingReader.readNational(spark, f.profile(), f.files()));
+                if (f.profile().where() != null && f.present()) {
+                    spark.sparkContext().setJobDescription("ingest " + contract.name() + ": count rows profile " + f.profile().id() + " sets aside");
+                    long aside = apply.setAside(LandingReader.readNational(spark, f.profile(), f.files())).count();
+                    setAside = "; " + String.format("%,d", aside) + (aside == 1 ? " row" : " rows") + " set aside, not the feed's (where "
+                            + f.profile().where().strip() + ")";
+                }
+            }
             raw = raw == null ? part : raw.unionByName(part);
             if (f.present()) {
-                readBy.put(folderName(f), f.readBy() + ": " + f.files().size() + (f.files().size() == 1 ? " file" : " files"));
+                readBy.put(readByKey(f), f.readBy() + ": " + f.files().size() + (f.files().size() == 1 ? " file" : " files") + setAside);
             }
         }
         FeedFiles f = new FeedFiles(contract, null, String.join(", ", sources.stream().map(FeedFiles::folder).toList()),

@@ -234,7 +234,7 @@ class IngestProfilesTest {
         assertThat(f.rowsValid()).isEqualTo(3);
         assertThat(f.quarantinedByRule()).containsExactly(Map.entry("missing_required", 1L));
         assertThat(f.recoded()).containsExactly(Map.entry("service_type=45", 1L));
-        assertThat(f.readBy().get("csds")).startsWith("profile csds_contacts (CSDS v1.6").endsWith(": 3 files");
+        assertThat(f.readBy().get("csds/csds_contacts")).startsWith("profile csds_contacts (CSDS v1.6").endsWith(": 3 files");
 
         Map<String, Row> contacts = bronze("community", "contact_id");
         Row attended = contacts.get("EMC0005097728");
@@ -274,15 +274,46 @@ class IngestProfilesTest {
                 "UniqCareContID,Person_ID,UniqServReqID,CareContDate,AttendStatus,ConsMechanismMH",
                 "RXT-CC-1,MH0000000001,RXT-SR-1,2024-05-01,5,01",
                 "RXT-CC-2,MH0000000002,RXT-SR-2,2024-05-02,7,02");
+        // a spell open across two monthly submissions: one event, dated by the latest
         write("mhsds", "MHS501HospProvSpell.csv",
-                "UniqHospProvSpellID,Person_ID,UniqServReqID,StartDateHospProvSpell,DischDateHospProvSpell,MethAdmMHHospProvSpell",
-                "RXT-HS-1,MH0000000002,RXT-SR-2,2024-05-03,2024-06-20,2A");
+                "UniqHospProvSpellID,Person_ID,UniqServReqID,StartDateHospProvSpell,DischDateHospProvSpell,MethAdmMHHospProvSpell,UniqMonthID",
+                "RXT-HS-1,MH0000000002,RXT-SR-2,2024-05-03,,2A,1490",
+                "RXT-HS-1,MH0000000002,RXT-SR-2,2024-05-03,2024-06-20,2A,1491");
+        write("mhsds", "MHS401MHActPeriod.csv",
+                "UniqMHActEpisodeID,MHActLegalStatusClassPeriodId,Person_ID,RecordNumber,UniqMonthID,StartDateMHActLegalStatusClass,"
+                        + "EndDateMHActLegalStatusClass,LegalStatusCode",
+                // informal: not a detention, set aside and counted
+                "RXT-MHA-1,1,MH0000000002,7002,1490,2024-05-03,2024-05-04,01",
+                // section 2 then section 3 (the code is the section here)
+                "RXT-MHA-2,2,MH0000000002,7002,1490,2024-05-04,2024-05-20,02",
+                "RXT-MHA-3,3,MH0000000002,7002,1490,2024-05-20,,03",
+                // 10 is section 37; 37 is section 45A, not section 37
+                "RXT-MHA-4,4,MH0000000001,7001,1490,2024-01-10,,10",
+                "RXT-MHA-5,5,MH0000000001,7001,1490,2024-02-10,,37",
+                // a place of safety, open in one month's submission and closed in the next: one event
+                "RXT-MHA-6,6,MH0000000001,7001,1490,2024-05-31,,20",
+                "RXT-MHA-6,6,MH0000000001,7001,1491,2024-05-31,2024-06-01,20",
+                // no such code: quarantined
+                "RXT-MHA-7,7,MH0000000001,7001,1491,2024-06-02,,11");
         IngestJob.Result r = ingest(Profiles.builtIn(), "mental_health");
 
         IngestJob.FeedResult f = r.feeds().get(0);
-        assertThat(f.rowsIn()).isEqualTo(3);
-        assertThat(f.rowsValid()).isEqualTo(3);
-        assertThat(f.readBy()).containsOnlyKeys("mhsds");
+        assertThat(f.rowsIn()).isEqualTo(9);
+        assertThat(f.rowsValid()).isEqualTo(8);
+        assertThat(f.quarantinedByRule()).containsExactly(Map.entry("unknown_code", 1L));
+        assertThat(f.readBy().get("mhsds/mhsds_mha")).contains("1 row set aside, not the feed's");
+        Map<String, Row> detentions = bronze("mental_health", "event_id");
+        assertThat(detentions).doesNotContainKey("RXT-MHA-1");
+        assertThat(detentions.get("RXT-MHA-2").<String>getAs("mha_section")).isEqualTo("2");
+        assertThat(detentions.get("RXT-MHA-3").<String>getAs("mha_section")).isEqualTo("3");
+        assertThat(detentions.get("RXT-MHA-4").<String>getAs("mha_section")).isEqualTo("37");
+        assertThat(detentions.get("RXT-MHA-5").<String>getAs("mha_section")).isEqualTo("45A");
+        Row placeOfSafety = detentions.get("RXT-MHA-6");
+        assertThat(placeOfSafety.<String>getAs("mha_section")).isEqualTo("136");
+        assertThat(placeOfSafety.<java.sql.Date>getAs("end_date").toLocalDate()).isEqualTo(LocalDate.of(2024, 6, 1));
+        assertThat(placeOfSafety.<String>getAs("event_type")).isEqualTo("DETENTION");
+        assertThat(placeOfSafety.<BigDecimal>getAs("cost")).isEqualByComparingTo("0");
+        assertThat(f.readBy()).containsOnlyKeys("mhsds/mhsds_contacts", "mhsds/mhsds_spells", "mhsds/mhsds_mha");
         Map<String, Row> events = bronze("mental_health", "event_id");
         Row cmht = events.get("RXT-CC-1");
         assertThat(cmht.<String>getAs("event_type")).isEqualTo("CONTACT");

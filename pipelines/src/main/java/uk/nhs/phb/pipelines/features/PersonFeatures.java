@@ -229,8 +229,9 @@ public final class PersonFeatures {
             aggs.add(sum(when(within(col("start_date"), ref, w).and(col("event_type").equalTo("CONTACT")).and(attended()), 1).otherwise(0))
                     .alias("mental_health_contacts_" + w + "d"));
         }
-        // section 117 after-care follows detention for treatment (s3) or by hospital order (s37)
-        aggs.add(max(when(col("event_type").equalTo("DETENTION").and(col("mha_section").isin("3", "37")), 1).otherwise(0))
+        // section 117 after-care follows detention for treatment (s3), by hospital order (s37), hospital direction (s45A) or
+        // transfer from prison (s47, s48)
+        aggs.add(max(when(col("event_type").equalTo("DETENTION").and(col("mha_section").isin("3", "37", "45A", "47", "48")), 1).otherwise(0))
                 .cast("boolean").alias("s117"));
         aggs.add(sum(when(within(col("start_date"), ref, 365), col("cost")).otherwise(lit(0))).alias("spend_mental_health"));
         return e.groupBy("person_id").agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));

@@ -102,10 +102,9 @@ public final class ApplyProfile {
         if (profile.person() != null && !present.contains(PHB_TOKEN)) {
             df = df.withColumn(PHB_TOKEN, lit(null).cast(DataTypes.StringType));
         }
-        for (DatasetProfile.SourceColumn c : profile.columns()) {
-            if (!present.contains(c.name())) {
-                df = df.withColumn(c.name(), lit(null).cast(DataTypes.StringType));
-            }
+        df = withAbsentColumns(df);
+        if (profile.where() != null) {
+            df = df.filter(theFeeds());
         }
         if (profile.person() != null) {
             // the keyed token is made once per row, for the person field and for the raw line alike, and not at all for a
@@ -191,6 +190,27 @@ public final class ApplyProfile {
         UserDefinedFunction keyed = udf((String v) -> v == null || v.isBlank() ? null : tokens.token(label, v.strip()),
                 DataTypes.StringType);
         return keyed.apply(pseudonym.cast(DataTypes.StringType));
+    }
+
+    /** The rows of the profile's source that are the feed's; the rest are set aside (see {@link #setAside}). */
+    private Column theFeeds() {
+        return coalesce(expr(profile.where()), lit(false));
+    }
+
+    /** The source rows the profile sets aside as not the feed's (none without a {@code where}); for counting. */
+    public Dataset<Row> setAside(Dataset<Row> national) {
+        return profile.where() == null ? national.limit(0) : withAbsentColumns(national).filter(functions.not(theFeeds()));
+    }
+
+    /** The profile's optional columns a file left out, as nulls. */
+    private Dataset<Row> withAbsentColumns(Dataset<Row> df) {
+        List<String> present = List.of(df.columns());
+        for (DatasetProfile.SourceColumn c : profile.columns()) {
+            if (!present.contains(c.name())) {
+                df = df.withColumn(c.name(), lit(null).cast(DataTypes.StringType));
+            }
+        }
+        return df;
     }
 
     /** A source column by its name in the profile: a main column, or a joined table's as {@code join.column}. */

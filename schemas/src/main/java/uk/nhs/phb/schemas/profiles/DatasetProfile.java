@@ -33,6 +33,8 @@ import uk.nhs.phb.schemas.Feeds;
  * @param files         which files of the folder are the profile's main table (a glob on the file name, such as
  *                      {@code MHS201*}), or null for every file
  * @param joins         other tables of the folder joined to each main row (a person's MPI row, a referral's team)
+ * @param where         Spark SQL over the source columns saying which main rows are the feed's (null: all); the others
+ *                      are set aside and counted, never quarantined (an informal legal status is no detention)
  */
 public record DatasetProfile(
         String id,
@@ -50,7 +52,8 @@ public record DatasetProfile(
         String source,
         String folder,
         String files,
-        List<Join> joins) {
+        List<Join> joins,
+        String where) {
 
     public DatasetProfile {
         Objects.requireNonNull(id, "id");

@@ -39,7 +39,7 @@ public final class Profiles {
     static final List<String> DEFAULT_DATE_FORMATS = List.of("yyyy-MM-dd", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss",
             "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss.SSS", "dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm:ss", "yyyyMMdd");
     private static final String[] PROFILE_KEYS = {"id", "dataset", "specification", "spec_version", "feed", "unconfirmed",
-        "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join"};
+        "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join", "where"};
     private static final String[] OVERRIDE_KEYS = {"domain", "aliases", "columns", "fields", "date_formats"};
 
     private final Map<String, DatasetProfile> byId;
@@ -199,7 +199,8 @@ public final class Profiles {
         Pricing pricing = m.containsKey("price") ? pricing(m.get("price")) : null;
         DatasetProfile p = new DatasetProfile(id, YamlNodes.required(m, "dataset", doc), YamlNodes.required(m, "specification", doc),
                 YamlNodes.required(m, "spec_version", doc), feed, Optional.ofNullable(YamlNodes.optional(m, "unconfirmed")).orElse(""),
-                dateFormats, person, List.copyOf(columns.values()), fields, grouping, pricing, file, folder, files, joins);
+                dateFormats, person, List.copyOf(columns.values()), fields, grouping, pricing, file, folder, files, joins,
+                YamlNodes.optional(m, "where"));
         check(p, fieldLines, m, doc);
         return p;
     }
@@ -337,6 +338,9 @@ public final class Profiles {
                 readsOnly(f.getValue(), sourceColumns, "source columns", line);
             }
         }
+        if (p.where() != null) {
+            readsOnly(p.where(), sourceColumns, "source columns", m.getOrDefault("where", doc));
+        }
         Set<String> feedFields = new LinkedHashSet<>(contract.fieldNames());
         if (p.grouping() != null) {
             Entry g = m.get("group");
@@ -455,7 +459,7 @@ public final class Profiles {
         List<String> dateFormats = o.containsKey("date_formats") ? dateFormats(o.get("date_formats")) : base.dateFormats();
         DatasetProfile p = new DatasetProfile(base.id(), base.dataset(), base.specification(), base.specVersion(), base.feed(),
                 base.unconfirmed(), dateFormats, person, List.copyOf(columns.values()), fields, base.grouping(), base.pricing(),
-                base.source() + " + " + file, base.folder(), base.files(), base.joins());
+                base.source() + " + " + file, base.folder(), base.files(), base.joins(), base.where());
         // fields the override did not touch were checked with the profile; they are checked again against the new
         // columns and reported at the override's entry
         for (String f : fields.keySet()) {

@@ -44,6 +44,9 @@ public final class ProfilesDoc {
         if (p.files() != null) {
             m.put("files", p.files());
         }
+        if (p.where() != null) {
+            m.put("where", p.where());
+        }
         if (!p.joins().isEmpty()) {
             List<Map<String, Object>> joins = new ArrayList<>();
             for (DatasetProfile.Join j : p.joins()) {
@@ -122,6 +125,9 @@ public final class ProfilesDoc {
                 t.append(String.format("  %-26s %-9s %s%n", c.name(), c.required() ? "required" : "optional", c.description()));
             }
         }
+        if (p.where() != null) {
+            t.append("\nRows are the feed's where ").append(p.where()).append("; the others are set aside and counted.\n");
+        }
         t.append("\nFeed ").append(p.feed()).append(" fields:\n");
         for (FieldSpec f : p.contract().fields()) {
             t.append(String.format("  %-20s <- %s%n", f.name(), source(p, f.name())));
@@ -173,6 +179,10 @@ public final class ProfilesDoc {
                             .append(" | ").append(c.required() ? "yes" : "no").append(" | ")
                             .append(c.description().replace("|", "\\|")).append(" |\n");
                 }
+            }
+            if (p.where() != null) {
+                md.append("\nRows are the feed's where `").append(p.where().replace("|", "\\|"))
+                        .append("`; the others are set aside and counted in the data-quality summary (`read_by`).\n");
             }
             md.append("\n| feed field | from |\n|---|---|\n");
             for (FieldSpec f : p.contract().fields()) {

@@ -38,8 +38,9 @@ class ProfilesTest {
     void everyShippedProfileLoadsAndFillsItsFeed() {
         Profiles p = Profiles.builtIn();
         assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("csds_contacts", "hes_apc", "hes_op", "mhsds_contacts",
-                "mhsds_spells", "sus_apcs", "sus_ecds", "sus_opa");
-        assertThat(p.inFolder("mhsds")).extracting(DatasetProfile::id).containsExactly("mhsds_contacts", "mhsds_spells");
+                "mhsds_mha", "mhsds_spells", "sus_apcs", "sus_ecds", "sus_opa");
+        assertThat(p.inFolder("mhsds")).extracting(DatasetProfile::id).containsExactly("mhsds_contacts", "mhsds_mha", "mhsds_spells");
+        assertThat(p.byId("mhsds_mha").where()).contains("NOT IN ('01', '35', '36', '98', '99')");
         DatasetProfile csds = p.byId("csds_contacts");
         assertThat(csds.person().column()).isEqualTo("mpi.Der_Pseudo_NHS_Number");
         assertThat(csds.joins()).extracting(DatasetProfile.Join::name).containsExactly("mpi", "team");
@@ -120,6 +121,9 @@ class ProfilesTest {
                 .hasMessageContaining("names its main table's files");
         assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(JOINED.replace("name: mpi", "name: PID"))))
                 .hasMessageContaining("a join's name is snake_case");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(JOINED + "where: \"STATUS <> '01'\"\n")))
+                .hasMessageStartingWith("x.yaml line 24: the expression")
+                .hasMessageContaining("reads 'status'");
     }
 
     @Test
