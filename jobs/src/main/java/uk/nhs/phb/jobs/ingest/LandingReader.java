@@ -150,8 +150,11 @@ final class LandingReader {
             left = left.withColumn("__mk" + i, trim(col("`" + mainKeys.get(i) + "`")));
         }
         Column[] fields = j.columns().stream().map(c -> col("`" + c.name() + "`")).toArray(Column[]::new);
-        // several rows of the joined table may match (an MPI row per month): the largest, so file order never decides
-        Dataset<Row> one = table.groupBy(keys.toArray(Column[]::new)).agg(max(struct(fields)).as(j.name()));
+        // several rows of the joined table may match (an MPI row per month): the largest, so file order never decides. A
+        // line that does not split into its header's columns is left out: its values are in the wrong places, and a main row
+        // it alone would have matched gets blank joined fields (quarantined for them where they fill a required field)
+        Dataset<Row> one = table.filter(col(ValidateFeed.MALFORMED).isNull()).groupBy(keys.toArray(Column[]::new))
+                .agg(max(struct(fields)).as(j.name()));
         for (int i = 0; i < mainKeys.size(); i++) {
             Column eq = col("__mk" + i).equalTo(one.col("__jk" + i));
             match = match == null ? eq : match.and(eq);

@@ -212,7 +212,9 @@ class IngestProfilesTest {
                 "0HC0162QETFFCI8,6513450000040163,1001," + PERSON_A + ",RY6",
                 // the same person in a later month's submission: one person, whatever the number of MPI rows
                 "0HC0162QETFFCI8,6513450000040999,1002," + PERSON_A + ",RY6",
-                "0HC0162QETFFCI9,6513450000040164,1001," + PERSON_B + ",RY6");
+                "0HC0162QETFFCI9,6513450000040164,1001," + PERSON_B + ",RY6",
+                // a malformed line (an unbalanced quote): left out of the join, so its person's contact has no person
+                "0HC0162QETFFCJ1,6513450000040165,\"1001," + PERSON_B + ",RY6");
         write("csds", "CYP102ServiceTypeReferredTo.csv",
                 "ServiceRequestID,Person_ID,TeamType,ReferralClosureDate",
                 "33723994,0HC0162QETFFCI8,12,",
@@ -226,13 +228,14 @@ class IngestProfilesTest {
                 // an integrated team phb's list lacks: kept as OTHER and counted
                 "EMC0005097730,0HC0162QETFFCI9,33723995,01/03/2024,6,45",
                 // a person the MPI does not hold: no pseudonym, so no person (quarantined, its line withheld)
-                "EMC0005097731,0HC0162QETFFXXX,33723995,2024-03-02,5,20");
+                "EMC0005097731,0HC0162QETFFXXX,33723995,2024-03-02,5,20",
+                "EMC0005097732,0HC0162QETFFCJ1,33723995,2024-03-03,5,20");
         IngestJob.Result r = ingest(Profiles.builtIn(), "community");
 
         IngestJob.FeedResult f = r.feeds().get(0);
-        assertThat(f.rowsIn()).isEqualTo(4);
+        assertThat(f.rowsIn()).isEqualTo(5);
         assertThat(f.rowsValid()).isEqualTo(3);
-        assertThat(f.quarantinedByRule()).containsExactly(Map.entry("missing_required", 1L));
+        assertThat(f.quarantinedByRule()).containsExactly(Map.entry("missing_required", 2L));
         assertThat(f.recoded()).containsExactly(Map.entry("service_type=45", 1L));
         assertThat(f.readBy().get("csds/csds_contacts")).startsWith("profile csds_contacts (CSDS v1.6").endsWith(": 3 files");
 
@@ -250,7 +253,8 @@ class IngestProfilesTest {
         assertThat(other.<String>getAs("service_type")).isEqualTo("OTHER");
         assertThat(other.<java.sql.Date>getAs("contact_date").toLocalDate()).isEqualTo(LocalDate.of(2024, 3, 1));
 
-        Row unknown = spark.read().format("delta").load(settings.lake() + "/quarantine/community").first();
+        Row unknown = spark.read().format("delta").load(settings.lake() + "/quarantine/community")
+                .filter(org.apache.spark.sql.functions.col("contact_id").equalTo("EMC0005097731")).first();
         assertThat(unknown.<String>getAs("contact_id")).isEqualTo("EMC0005097731");
         assertThat((Object) unknown.getAs("_raw_line")).as("the line names the data set's own person id: withheld").isNull();
         assertThat(unknown.<Long>getAs("_source_line")).isEqualTo(5L);
