@@ -263,15 +263,18 @@ public final class IngestJob {
     /** A file in a folder whose profiles each read files by name, that none of them reads, would be ignored: a problem. */
     private static void unclaimed(Configuration conf, org.apache.hadoop.fs.Path folder, List<DatasetProfile> profiles, List<String> problems) {
         try {
-            var it = folder.getFileSystem(conf).listFiles(folder, true);
+            org.apache.hadoop.fs.FileSystem fs = folder.getFileSystem(conf);
+            String prefix = fs.makeQualified(folder).toUri().getPath();
+            var it = fs.listFiles(folder, true);
             while (it.hasNext()) {
                 org.apache.hadoop.fs.Path p = it.next().getPath();
-                String rel = p.toUri().getPath();
-                if (java.util.Arrays.stream(rel.substring(rel.indexOf(folder.getName())).split("/")).anyMatch(x -> x.startsWith("_") || x.startsWith("."))) {
+                String path = p.toUri().getPath();
+                // within the folder, as ingest reads it: a name starting with _ or . is set aside
+                if (java.util.Arrays.stream(path.substring(prefix.length() + 1).split("/")).anyMatch(x -> x.startsWith("_") || x.startsWith("."))) {
                     continue;
                 }
                 if (profiles.stream().allMatch(d -> LandingFiles.tableOf(d, p.getName()) == null)) {
-                    problems.add("file " + rel + " is none of the tables its folder's profiles read (" + String.join("; ", profiles.stream()
+                    problems.add("file " + path + " is none of the tables its folder's profiles read (" + String.join("; ", profiles.stream()
                             .map(d -> d.id() + ": " + String.join(", ", tableFiles(d))).toList()) + "), so it would be ignored; "
                             + "rename it to its table's name or start its name with '_' to set it aside");
                 }
