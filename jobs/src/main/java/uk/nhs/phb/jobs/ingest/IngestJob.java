@@ -391,10 +391,12 @@ public final class IngestJob {
                 part = LandingReader.read(spark, contract, f.files());
             } else {
                 ApplyProfile apply = ApplyProfile.of(f.profile(), lakeKey, profiles().prices());
-                part = apply.execute(LandingReader.readNational(spark, f.profile(), f.files()));
+                Dataset<Row> source = LandingReader.readNational(spark, f.profile(), f.files());
+                part = apply.execute(source);
                 if (f.profile().where() != null && f.present()) {
+                    // one more pass over the profile's files, and only for a profile that sets rows aside (MHS401: small)
                     spark.sparkContext().setJobDescription("ingest " + contract.name() + ": count rows profile " + f.profile().id() + " sets aside");
-                    long aside = apply.setAside(LandingReader.readNational(spark, f.profile(), f.files())).count();
+                    long aside = apply.setAside(source).count();
                     setAside = "; " + String.format("%,d", aside) + (aside == 1 ? " row" : " rows") + " set aside, not the feed's (where "
                             + f.profile().where().strip() + ")";
                 }
