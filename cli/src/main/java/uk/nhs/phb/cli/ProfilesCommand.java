@@ -67,8 +67,9 @@ final class ProfilesCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            DatasetProfile p = profileOptions.load().byId(id);
-            Output.print(spec.commandLine().getOut(), json, ProfilesDoc.toMap(p), ProfilesDoc.text(p));
+            Profiles profiles = profileOptions.load();
+            DatasetProfile p = profiles.byId(id);
+            Output.print(spec.commandLine().getOut(), json, ProfilesDoc.toMap(p), ProfilesDoc.text(p, profiles));
             return 0;
         }
     }

@@ -390,7 +390,7 @@ public final class IngestJob {
             if (f.profile() == null) {
                 part = LandingReader.read(spark, contract, f.files());
             } else {
-                ApplyProfile apply = ApplyProfile.of(f.profile(), lakeKey, profiles().prices());
+                ApplyProfile apply = ApplyProfile.of(f.profile(), lakeKey, profiles());
                 Dataset<Row> source = LandingReader.readNational(spark, f.profile(), f.files());
                 part = apply.execute(source);
                 if (f.profile().where() != null && f.present()) {

@@ -43,8 +43,10 @@ import uk.nhs.phb.schemas.FieldType;
 import uk.nhs.phb.schemas.profiles.DatasetProfile;
 import uk.nhs.phb.schemas.profiles.DatasetProfile.Grouping;
 import uk.nhs.phb.schemas.profiles.DatasetProfile.Pricing;
+import uk.nhs.phb.schemas.profiles.CodeMaps;
 import uk.nhs.phb.schemas.profiles.PriceList;
 import uk.nhs.phb.schemas.profiles.PriceList.Price;
+import uk.nhs.phb.schemas.profiles.Profiles;
 
 /**
  * Rows of a national layout, read by its {@link DatasetProfile}, into the input of {@link ValidateFeed}: every
@@ -77,18 +79,24 @@ public final class ApplyProfile {
     private final DatasetProfile profile;
     private final SecretKey lakeKey;
     private final PriceList prices;
+    private final Profiles reference;
 
-    private ApplyProfile(DatasetProfile profile, SecretKey lakeKey, PriceList prices) {
+    private ApplyProfile(DatasetProfile profile, SecretKey lakeKey, Profiles reference) {
         this.profile = Objects.requireNonNull(profile, "profile");
         this.lakeKey = lakeKey;
-        this.prices = Objects.requireNonNull(prices, "prices");
+        this.reference = Objects.requireNonNull(reference, "reference");
+        this.prices = reference.prices();
         if (profile.person() != null && lakeKey == null) {
             throw new IllegalArgumentException("profile " + profile.id() + " re-keys pseudonyms: it needs the lake key");
         }
     }
 
-    public static ApplyProfile of(DatasetProfile profile, SecretKey lakeKey, PriceList prices) {
-        return new ApplyProfile(profile, lakeKey, prices);
+    /**
+     * @param reference the profiles' reference tables: the price list (with local prices) and the code maps (with local
+     *                  rows)
+     */
+    public static ApplyProfile of(DatasetProfile profile, SecretKey lakeKey, Profiles reference) {
+        return new ApplyProfile(profile, lakeKey, reference);
     }
 
     /**
@@ -103,6 +111,7 @@ public final class ApplyProfile {
             df = df.withColumn(PHB_TOKEN, lit(null).cast(DataTypes.StringType));
         }
         df = withAbsentColumns(df);
+        df = withLookups(df);
         if (profile.where() != null) {
             df = df.filter(theFeeds());
         }
@@ -121,7 +130,8 @@ public final class ApplyProfile {
         cols.add(rawLine().as(ValidateFeed.RAW_LINE));
         cols.add(col(ValidateFeed.MALFORMED));
         if (profile.grouping() != null) {
-            cols.add(expr(profile.grouping().order()).as(ORDER));
+            String order = profile.grouping().order();
+            cols.add((order == null ? lit(null).cast(DataTypes.StringType) : expr(order)).as(ORDER));
         }
         Dataset<Row> mapped = df.select(cols.toArray(Column[]::new));
         if (profile.grouping() != null) {
@@ -199,7 +209,31 @@ public final class ApplyProfile {
 
     /** The source rows the profile sets aside as not the feed's (none without a {@code where}); for counting. */
     public Dataset<Row> setAside(Dataset<Row> national) {
-        return profile.where() == null ? national.limit(0) : withAbsentColumns(national).filter(functions.not(theFeeds()));
+        return profile.where() == null ? national.limit(0) : withLookups(withAbsentColumns(national)).filter(functions.not(theFeeds()));
+    }
+
+    /**
+     * Each row with its code's matches in the profile's code maps, as a struct column per lookup: a row for each match
+     * (a concept in two clusters is a condition of each), one with nulls where there is none. The maps are small and
+     * broadcast.
+     */
+    private Dataset<Row> withLookups(Dataset<Row> df) {
+        for (DatasetProfile.Lookup l : profile.lookups()) {
+            CodeMaps.CodeMap map = reference.codeMap(l.map());
+            StructType values = new StructType();
+            for (String c : map.values()) {
+                values = values.add(c, DataTypes.StringType);
+            }
+            String code = "__code_" + l.name();
+            StructType schema = new StructType().add(code, DataTypes.StringType).add(l.name(), values);
+            List<Row> rows = new ArrayList<>();
+            for (List<String> r : map.rows()) {
+                rows.add(RowFactory.create(r.get(0).strip(), RowFactory.create(r.subList(1, r.size()).toArray())));
+            }
+            Dataset<Row> codes = df.sparkSession().createDataFrame(rows, schema);
+            df = df.join(functions.broadcast(codes), trim(col("`" + l.on() + "`")).equalTo(codes.col(code)), "left").drop(code);
+        }
+        return df;
     }
 
     /** The profile's optional columns a file left out, as nulls. */
@@ -216,7 +250,7 @@ public final class ApplyProfile {
     /** A source column by its name in the profile: a main column, or a joined table's as {@code join.column}. */
     private Column source(String name) {
         int dot = name.indexOf('.');
-        if (dot > 0 && profile.joins().stream().anyMatch(j -> j.name().equals(name.substring(0, dot)))) {
+        if (dot > 0 && profile.readableColumns().contains(name) && !profile.columns().stream().anyMatch(c -> c.name().equals(name))) {
             return col(name.substring(0, dot)).getField(name.substring(dot + 1));
         }
         return col("`" + name + "`");
@@ -243,11 +277,12 @@ public final class ApplyProfile {
     }
 
     /**
-     * The parts of one record into one row: fields from the first part in order, {@code max} fields as the largest
-     * value, and the group's id a hash of its (already keyed) key fields. A part lacking a key field stays a row of
-     * its own, so validation reports it rather than merging it with others.
+     * The parts of one record into one row: fields from the first part in order, {@code max} and {@code min} fields as
+     * the largest and smallest value, {@code sum} fields summed, {@code count_distinct} fields counted, and the group's id a hash of its (already
+     * keyed) key fields. A part lacking a key field stays a row of its own, so validation reports it rather than merging
+     * it with others.
      */
-    private static Dataset<Row> fold(Dataset<Row> rows, Grouping g) {
+    private Dataset<Row> fold(Dataset<Row> rows, Grouping g) {
         Column[] key = g.by().stream().map(f -> col(f)).toArray(Column[]::new);
         Column complete = lit(true);
         for (Column k : key) {
@@ -262,12 +297,22 @@ public final class ApplyProfile {
         List<Column> aggs = new ArrayList<>();
         aggs.add(min_by(struct(carried.stream().map(c -> col(c)).toArray(Column[]::new)), position).as(PART));
         for (String m : g.max()) {
-            aggs.add(max(col(m)).as("__max_" + m));
+            aggs.add(max(col(m)).as("__agg_" + m));
+        }
+        for (String m : g.min()) {
+            aggs.add(functions.min(col(m)).as("__agg_" + m));
+        }
+        for (String m : g.sum()) {
+            aggs.add(sum(m));
+        }
+        for (String m : g.countDistinct()) {
+            aggs.add(functions.count_distinct(col(m)).cast(DataTypes.StringType).as("__agg_" + m));
         }
         Dataset<Row> folded = keyed.groupBy(col(GROUP_KEY)).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
         List<Column> out = new ArrayList<>();
+        List<String> aggregated = g.aggregated();
         for (String c : carried) {
-            out.add((g.max().contains(c) ? col("__max_" + c) : col(PART + "." + c)).as(c));
+            out.add((aggregated.contains(c) ? col("__agg_" + c) : col(PART + "." + c)).as(c));
         }
         out.add(col(GROUP_KEY));
         keyed = folded.select(out.toArray(Column[]::new));
@@ -275,6 +320,23 @@ public final class ApplyProfile {
             keyed = keyed.withColumn(g.id(), substring(sha2(col(GROUP_KEY), 256), 1, 40));
         }
         return keyed.drop(GROUP_KEY);
+    }
+
+    /**
+     * A field's sum over the parts, as text in its type (whole for an integer field, pence for a decimal). A part whose
+     * value is not a number makes the sum that value (the largest such), so validation quarantines the record for it
+     * rather than adding up what can be read.
+     */
+    private Column sum(String field) {
+        Column v = trim(col(field));
+        Column number = v.try_cast(DataTypes.createDecimalType(38, 6));
+        Column bad = max(when(v.isNotNull().and(v.notEqual("")).and(number.isNull()), v));
+        Column total = functions.sum(number);
+        FieldType type = profile.contract().field(field).map(FieldSpec::type).orElse(FieldType.STRING);
+        Column text = type == FieldType.INTEGER
+                ? when(total.equalTo(functions.floor(total)), total.cast(DataTypes.LongType).cast(DataTypes.StringType)).otherwise(total.cast(DataTypes.StringType))
+                : round(total, 2).cast(DataTypes.StringType);
+        return coalesce(bad, text).as("__agg_" + field);
     }
 
     /** Rows without a recorded cost priced from the list; {@code cost_source} and {@code price_year} say how. */

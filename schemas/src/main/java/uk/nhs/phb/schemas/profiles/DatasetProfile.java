@@ -35,6 +35,7 @@ import uk.nhs.phb.schemas.Feeds;
  * @param joins         other tables of the folder joined to each main row (a person's MPI row, a referral's team)
  * @param where         Spark SQL over the source columns saying which main rows are the feed's (null: all); the others
  *                      are set aside and counted, never quarantined (an informal legal status is no detention)
+ * @param lookups       code maps a source column is looked up in (a SNOMED CT concept in the QOF and eFI clusters)
  */
 public record DatasetProfile(
         String id,
@@ -53,7 +54,8 @@ public record DatasetProfile(
         String folder,
         String files,
         List<Join> joins,
-        String where) {
+        String where,
+        List<Lookup> lookups) {
 
     public DatasetProfile {
         Objects.requireNonNull(id, "id");
@@ -62,6 +64,7 @@ public record DatasetProfile(
         fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
         folder = folder == null ? id : folder;
         joins = joins == null ? List.of() : List.copyOf(joins);
+        lookups = lookups == null ? List.of() : List.copyOf(lookups);
     }
 
     /** The main table's columns and every joined table's, each as a join reads it ({@code name.column}). */
@@ -69,6 +72,9 @@ public record DatasetProfile(
         List<String> out = new java.util.ArrayList<>(columns.stream().map(SourceColumn::name).toList());
         for (Join j : joins) {
             j.columns().forEach(c -> out.add(j.name() + "." + c.name()));
+        }
+        for (Lookup l : lookups) {
+            l.columns().forEach(c -> out.add(l.name() + "." + c));
         }
         return out;
     }
@@ -124,18 +130,52 @@ public record DatasetProfile(
     }
 
     /**
-     * Rows that are parts of one record (HES episodes of one hospital spell) folded into one.
+     * A source column looked up in a code map ({@link CodeMaps}): expressions read a match's values as
+     * {@code name.column}. A row whose code has several matches (a concept in two clusters) becomes a row for each; a row
+     * with none gets nulls.
      *
-     * @param by    contract fields that together identify the record
-     * @param order Spark SQL over the source columns putting the parts in order (the first part gives every
-     *              field not in {@code max})
-     * @param max   contract fields taken as the largest value over the parts (e.g. the discharge date)
-     * @param id    the contract field that receives a keyed id of the group (when the layout has no record id)
+     * @param name    how expressions name the match (snake_case)
+     * @param map     the code map's name
+     * @param on      the source column holding the code
+     * @param columns the map's value columns
      */
-    public record Grouping(List<String> by, String order, List<String> max, String id) {
+    public record Lookup(String name, String map, String on, List<String> columns) {
+        public Lookup {
+            columns = List.copyOf(columns);
+        }
+    }
+
+    /**
+     * Rows that are parts of one record (HES episodes of one hospital spell, the items of a person's month) folded
+     * into one.
+     *
+     * @param by            contract fields that together identify the record
+     * @param order         Spark SQL over the source columns putting the parts in order (the first part gives every
+     *                      field not aggregated), or null for file order
+     * @param max           contract fields taken as the largest value over the parts (e.g. the discharge date)
+     * @param min           contract fields taken as the smallest value over the parts (the date first recorded)
+     * @param id            the contract field that receives a keyed id of the group (when the layout has no record id)
+     * @param sum           contract fields summed over the parts (items, cost); a part whose value is not a number
+     *                      makes the sum that value, so validation reports it
+     * @param countDistinct contract fields that become the number of distinct values over the parts (medicines)
+     */
+    public record Grouping(List<String> by, String order, List<String> max, List<String> min, String id, List<String> sum,
+            List<String> countDistinct) {
         public Grouping {
             by = List.copyOf(by);
             max = List.copyOf(max);
+            min = min == null ? List.of() : List.copyOf(min);
+            sum = sum == null ? List.of() : List.copyOf(sum);
+            countDistinct = countDistinct == null ? List.of() : List.copyOf(countDistinct);
+        }
+
+        /** Every field the fold computes rather than takes from the first part. */
+        public List<String> aggregated() {
+            List<String> out = new java.util.ArrayList<>(max);
+            out.addAll(min);
+            out.addAll(sum);
+            out.addAll(countDistinct);
+            return out;
         }
     }
 

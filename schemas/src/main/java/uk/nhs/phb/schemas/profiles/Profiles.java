@@ -39,17 +39,19 @@ public final class Profiles {
     static final List<String> DEFAULT_DATE_FORMATS = List.of("yyyy-MM-dd", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss",
             "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss.SSS", "dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm:ss", "yyyyMMdd");
     private static final String[] PROFILE_KEYS = {"id", "dataset", "specification", "spec_version", "feed", "unconfirmed",
-        "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join", "where"};
+        "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join", "where", "lookup"};
     private static final String[] OVERRIDE_KEYS = {"domain", "aliases", "columns", "fields", "date_formats"};
 
     private final Map<String, DatasetProfile> byId;
     private final PriceList prices;
     private final String overrideFile;
+    private final Map<String, CodeMaps.CodeMap> localCodeMaps;
 
-    private Profiles(Map<String, DatasetProfile> byId, PriceList prices, String overrideFile) {
+    private Profiles(Map<String, DatasetProfile> byId, PriceList prices, String overrideFile, Map<String, CodeMaps.CodeMap> localCodeMaps) {
         this.byId = java.util.Collections.unmodifiableMap(new TreeMap<>(byId));
         this.prices = prices;
         this.overrideFile = overrideFile;
+        this.localCodeMaps = Map.copyOf(localCodeMaps);
     }
 
     private static volatile Profiles shipped;
@@ -78,7 +80,7 @@ public final class Profiles {
             }
             out.put(id, p);
         }
-        return new Profiles(out, PriceList.national(), null);
+        return new Profiles(out, PriceList.national(), null, Map.of());
     }
 
     /** The built-in profiles changed by a local override file (or unchanged when {@code file} is null). */
@@ -117,6 +119,12 @@ public final class Profiles {
 
     public PriceList prices() {
         return prices;
+    }
+
+    /** A code map as profiles read it: the shipped rows, with an override file's local rows added. */
+    public CodeMaps.CodeMap codeMap(String name) {
+        CodeMaps.CodeMap local = localCodeMaps.get(name);
+        return local != null ? local : CodeMaps.shipped(name);
     }
 
     /** The override file these profiles were changed by, or null. */
@@ -195,12 +203,13 @@ public final class Profiles {
             fields.put(f.getKey(), f.getValue().text());
             fieldLines.put(f.getKey(), f.getValue());
         }
+        List<DatasetProfile.Lookup> lookups = m.containsKey("lookup") ? lookups(m.get("lookup"), columns, joins) : List.of();
         Grouping grouping = m.containsKey("group") ? grouping(m.get("group")) : null;
         Pricing pricing = m.containsKey("price") ? pricing(m.get("price")) : null;
         DatasetProfile p = new DatasetProfile(id, YamlNodes.required(m, "dataset", doc), YamlNodes.required(m, "specification", doc),
                 YamlNodes.required(m, "spec_version", doc), feed, Optional.ofNullable(YamlNodes.optional(m, "unconfirmed")).orElse(""),
                 dateFormats, person, List.copyOf(columns.values()), fields, grouping, pricing, file, folder, files, joins,
-                YamlNodes.optional(m, "where"));
+                YamlNodes.optional(m, "where"), lookups);
         check(p, fieldLines, m, doc);
         return p;
     }
@@ -245,6 +254,34 @@ public final class Profiles {
                 on.put(k.getKey(), joined);
             }
             out.add(new DatasetProfile.Join(name, files, on, List.copyOf(columns.values())));
+        }
+        return out;
+    }
+
+    private static List<DatasetProfile.Lookup> lookups(Entry e, Map<String, SourceColumn> main, List<DatasetProfile.Join> joins) {
+        List<DatasetProfile.Lookup> out = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        joins.forEach(j -> names.add(j.name()));
+        Set<String> mainLower = new LinkedHashSet<>();
+        main.keySet().forEach(c -> mainLower.add(c.toLowerCase(Locale.ROOT)));
+        for (Entry le : e.list()) {
+            Map<String, Entry> lm = le.map("name", "map", "on");
+            String name = YamlNodes.required(lm, "name", le);
+            if (!name.matches("[a-z][a-z0-9_]*") || mainLower.contains(name) || !names.add(name)) {
+                throw lm.get("name").error("a lookup's name is snake_case, used once (joins included), and not a column's name: '" + name + "'");
+            }
+            String map = YamlNodes.required(lm, "map", le);
+            CodeMaps.CodeMap codes;
+            try {
+                codes = CodeMaps.shipped(map);
+            } catch (ProfileException ex) {
+                throw lm.get("map").error(ex.getMessage());
+            }
+            String on = YamlNodes.required(lm, "on", le);
+            if (!main.containsKey(on)) {
+                throw lm.get("on").error("lookup '" + name + "': '" + on + "' is not among the main table's columns");
+            }
+            out.add(new DatasetProfile.Lookup(name, map, on, codes.values()));
         }
         return out;
     }
@@ -301,13 +338,21 @@ public final class Profiles {
     }
 
     private static Grouping grouping(Entry e) {
-        Map<String, Entry> g = e.map("by", "order", "max", "id");
+        Map<String, Entry> g = e.map("by", "order", "max", "min", "id", "sum", "count_distinct");
         List<String> by = g.containsKey("by") ? g.get("by").texts() : List.of();
         if (by.isEmpty()) {
             throw e.error("'group' needs 'by': the feed fields that identify one record");
         }
-        return new Grouping(by, YamlNodes.required(g, "order", e), g.containsKey("max") ? g.get("max").texts() : List.of(),
-                YamlNodes.optional(g, "id"));
+        Grouping out = new Grouping(by, YamlNodes.optional(g, "order"), g.containsKey("max") ? g.get("max").texts() : List.of(),
+                g.containsKey("min") ? g.get("min").texts() : List.of(), YamlNodes.optional(g, "id"), g.containsKey("sum") ? g.get("sum").texts() : List.of(),
+                g.containsKey("count_distinct") ? g.get("count_distinct").texts() : List.of());
+        Set<String> seen = new LinkedHashSet<>(by);
+        for (String f : out.aggregated()) {
+            if (!seen.add(f)) {
+                throw e.error("field '" + f + "' is named twice in 'group' (a field is a key, or computed one way)");
+            }
+        }
+        return out;
     }
 
     private static Pricing pricing(Entry e) {
@@ -344,9 +389,11 @@ public final class Profiles {
         Set<String> feedFields = new LinkedHashSet<>(contract.fieldNames());
         if (p.grouping() != null) {
             Entry g = m.get("group");
-            readsOnly(p.grouping().order(), sourceColumns, "source columns", g);
+            if (p.grouping().order() != null) {
+                readsOnly(p.grouping().order(), sourceColumns, "source columns", g);
+            }
             List<String> named = new ArrayList<>(p.grouping().by());
-            named.addAll(p.grouping().max());
+            named.addAll(p.grouping().aggregated());
             if (p.grouping().id() != null) {
                 named.add(p.grouping().id());
             }
@@ -401,7 +448,7 @@ public final class Profiles {
     /** These profiles changed by one override file. */
     Profiles override(String file, Reader reader) {
         Entry doc = YamlNodes.read(file, reader);
-        Map<String, Entry> top = doc.map("profiles", "prices");
+        Map<String, Entry> top = doc.map("profiles", "prices", "code_maps");
         Map<String, DatasetProfile> out = new TreeMap<>(byId);
         if (top.containsKey("profiles")) {
             for (Map.Entry<String, Entry> e : top.get("profiles").map().entrySet()) {
@@ -418,7 +465,23 @@ public final class Profiles {
                 local.add(localPrice(pe));
             }
         }
-        return new Profiles(out, prices.with(local), file);
+        Map<String, CodeMaps.CodeMap> maps = new LinkedHashMap<>(localCodeMaps);
+        if (top.containsKey("code_maps")) {
+            Path dir = Path.of(file).toAbsolutePath().getParent();
+            for (Map.Entry<String, Entry> cm : top.get("code_maps").map().entrySet()) {
+                try {
+                    CodeMaps.CodeMap base = maps.containsKey(cm.getKey()) ? maps.get(cm.getKey()) : CodeMaps.shipped(cm.getKey());
+                    String path = cm.getValue().text();
+                    if (path == null || path.isBlank()) {
+                        throw new ProfileException("give the path of a CSV file of local rows (relative to the override file)");
+                    }
+                    maps.put(cm.getKey(), CodeMaps.withLocal(base, dir.resolve(path)));
+                } catch (ProfileException ex) {
+                    throw cm.getValue().error(ex.getMessage());
+                }
+            }
+        }
+        return new Profiles(out, prices.with(local), file, maps);
     }
 
     private static DatasetProfile overridden(DatasetProfile base, Entry e, String file) {
@@ -459,7 +522,7 @@ public final class Profiles {
         List<String> dateFormats = o.containsKey("date_formats") ? dateFormats(o.get("date_formats")) : base.dateFormats();
         DatasetProfile p = new DatasetProfile(base.id(), base.dataset(), base.specification(), base.specVersion(), base.feed(),
                 base.unconfirmed(), dateFormats, person, List.copyOf(columns.values()), fields, base.grouping(), base.pricing(),
-                base.source() + " + " + file, base.folder(), base.files(), base.joins(), base.where());
+                base.source() + " + " + file, base.folder(), base.files(), base.joins(), base.where(), base.lookups());
         // fields the override did not touch were checked with the profile; they are checked again against the new
         // columns and reported at the override's entry
         for (String f : fields.keySet()) {

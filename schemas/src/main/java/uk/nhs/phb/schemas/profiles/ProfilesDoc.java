@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import uk.nhs.phb.schemas.FieldSpec;
+import uk.nhs.phb.schemas.profiles.DatasetProfile.Grouping;
 import uk.nhs.phb.schemas.profiles.DatasetProfile.SourceColumn;
 import uk.nhs.phb.schemas.profiles.PriceList.Price;
 
@@ -64,9 +65,23 @@ public final class ProfilesDoc {
             fields.put(f.name(), source(p, f.name()));
         }
         m.put("fields", fields);
+        if (!p.lookups().isEmpty()) {
+            List<Map<String, Object>> lookups = new ArrayList<>();
+            for (DatasetProfile.Lookup l : p.lookups()) {
+                lookups.add(Map.of("name", l.name(), "map", l.map(), "on", l.on(), "columns", l.columns()));
+            }
+            m.put("lookup", lookups);
+        }
         if (p.grouping() != null) {
-            m.put("group", Map.of("by", p.grouping().by(), "order", p.grouping().order(), "max", p.grouping().max(),
-                    "id", String.valueOf(p.grouping().id())));
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("by", p.grouping().by());
+            g.put("order", String.valueOf(p.grouping().order()));
+            g.put("max", p.grouping().max());
+            g.put("min", p.grouping().min());
+            g.put("sum", p.grouping().sum());
+            g.put("count_distinct", p.grouping().countDistinct());
+            g.put("id", String.valueOf(p.grouping().id()));
+            m.put("group", g);
         }
         if (p.pricing() != null) {
             m.put("price", Map.of("list", p.pricing().list(), "date", p.pricing().date(), "point_of_delivery",
@@ -95,12 +110,50 @@ public final class ProfilesDoc {
         if (sql == null) {
             return priced.isEmpty() ? "(blank)" : "priced from the " + p.pricing().list() + " price list";
         }
-        String max = p.grouping() != null && p.grouping().max().contains(field) ? " (largest over the group)" : "";
-        return sql + max + priced;
+        String folded = "";
+        if (p.grouping() != null) {
+            folded = p.grouping().max().contains(field) ? " (largest over the group)"
+                    : p.grouping().min().contains(field) ? " (smallest over the group)"
+                    : p.grouping().sum().contains(field) ? " (summed over the group)"
+                    : p.grouping().countDistinct().contains(field) ? " (distinct values over the group, counted)" : "";
+        }
+        return sql + folded + priced;
+    }
+
+    /** How a profile's grouping folds rows, in words. */
+    static String grouping(Grouping g, boolean markdown) {
+        String q = markdown ? "`" : "";
+        StringBuilder t = new StringBuilder("Rows with the same ").append(String.join(", ", g.by())).append(" are one record");
+        t.append(g.order() == null ? ", in the order of the files and lines" : ", in the order of " + q + g.order() + q);
+        List<String> computed = g.aggregated();
+        t.append("; the first gives every field").append(computed.isEmpty() ? "" : " except " + String.join(", ", computed));
+        List<String> how = new ArrayList<>();
+        if (!g.max().isEmpty()) {
+            how.add(String.join(", ", g.max()) + " the largest over the record");
+        }
+        if (!g.min().isEmpty()) {
+            how.add(String.join(", ", g.min()) + " the smallest");
+        }
+        if (!g.sum().isEmpty()) {
+            how.add(String.join(", ", g.sum()) + " summed");
+        }
+        if (!g.countDistinct().isEmpty()) {
+            how.add(String.join(", ", g.countDistinct()) + " the number of distinct values");
+        }
+        return t.append(how.isEmpty() ? "" : " (" + String.join("; ", how) + ")").append(".\n").toString();
+    }
+
+    private static String lookup(DatasetProfile.Lookup l, Profiles profiles, boolean markdown) {
+        String q = markdown ? "`" : "";
+        CodeMaps.CodeMap map = profiles.codeMap(l.map());
+        return "Looked up as " + q + l.name() + q + ": " + q + l.on() + q + " in code map " + q + l.map() + q + " ("
+                + String.format("%,d", map.rows().size()) + " rows; " + map.source() + "), giving " + String.join(", ",
+                        l.columns().stream().map(c -> q + l.name() + "." + c + q).toList())
+                + "; a code with several rows gives a row for each.\n";
     }
 
     /** What {@code phb profiles show ID} prints. */
-    public static String text(DatasetProfile p) {
+    public static String text(DatasetProfile p, Profiles profiles) {
         StringBuilder t = new StringBuilder();
         t.append(p.id()).append(": ").append(p.dataset()).append('\n');
         t.append("  reads landing/").append(p.folder()).append("/ into feed ").append(p.feed()).append('\n');
@@ -125,6 +178,9 @@ public final class ProfilesDoc {
                 t.append(String.format("  %-26s %-9s %s%n", c.name(), c.required() ? "required" : "optional", c.description()));
             }
         }
+        for (DatasetProfile.Lookup l : p.lookups()) {
+            t.append('\n').append(lookup(l, profiles, false));
+        }
         if (p.where() != null) {
             t.append("\nRows are the feed's where ").append(p.where()).append("; the others are set aside and counted.\n");
         }
@@ -133,9 +189,7 @@ public final class ProfilesDoc {
             t.append(String.format("  %-20s <- %s%n", f.name(), source(p, f.name())));
         }
         if (p.grouping() != null) {
-            t.append("\nRows with the same ").append(String.join(", ", p.grouping().by())).append(" are one record, ordered by ")
-                    .append(p.grouping().order()).append("; the first gives every field except ")
-                    .append(String.join(", ", p.grouping().max())).append(" (the largest).\n");
+            t.append('\n').append(grouping(p.grouping(), false));
         }
         if (p.pricing() != null) {
             t.append("\nA row without ").append(p.pricing().costField()).append(" is priced from the ").append(p.pricing().list())
@@ -180,6 +234,9 @@ public final class ProfilesDoc {
                             .append(c.description().replace("|", "\\|")).append(" |\n");
                 }
             }
+            for (DatasetProfile.Lookup l : p.lookups()) {
+                md.append('\n').append(lookup(l, profiles, true));
+            }
             if (p.where() != null) {
                 md.append("\nRows are the feed's where `").append(p.where().replace("|", "\\|"))
                         .append("`; the others are set aside and counted in the data-quality summary (`read_by`).\n");
@@ -189,9 +246,7 @@ public final class ProfilesDoc {
                 md.append("| `").append(f.name()).append("` | ").append(code(source(p, f.name()))).append(" |\n");
             }
             if (p.grouping() != null) {
-                md.append("\nRows with the same ").append(String.join(", ", p.grouping().by())).append(" are one record, in the order of `")
-                        .append(p.grouping().order()).append("`; the first gives every field except ")
-                        .append(String.join(", ", p.grouping().max())).append(" (the largest over the record).\n");
+                md.append('\n').append(grouping(p.grouping(), true));
             }
             if (p.pricing() != null) {
                 md.append("\nUncosted rows: ").append(p.pricing().list()).append(" price list, point of delivery `")
