@@ -15,17 +15,17 @@ class ProfilesCommandTest {
         CliTest.Run r = CliTest.run("profiles", "--json");
         assertThat(r.code()).isZero();
         JsonNode profiles = new ObjectMapper().readTree(r.out()).get("profiles");
-        assertThat(profiles).hasSize(9);
-        JsonNode hes = profiles.get(1);
+        assertThat(profiles).hasSize(12);
+        JsonNode hes = profiles.get(3);
         assertThat(hes.get("id").asText()).isEqualTo("hes_apc");
         assertThat(hes.get("folder").asText()).isEqualTo("landing/hes_apc");
         assertThat(hes.get("feed").asText()).isEqualTo("apc_spells");
         assertThat(hes.get("spec_version").asText()).isNotBlank();
         assertThat(hes.get("dataset").asText()).contains("Hospital Episode Statistics");
         // the MHSDS profiles read one folder, each its own tables
-        assertThat(profiles.get(3).get("id").asText()).isEqualTo("mhsds_contacts");
-        assertThat(profiles.get(3).get("folder").asText()).isEqualTo("landing/mhsds");
-        assertThat(profiles.get(4).get("folder").asText()).isEqualTo("landing/mhsds");
+        assertThat(profiles.get(5).get("id").asText()).isEqualTo("mhsds_contacts");
+        assertThat(profiles.get(5).get("folder").asText()).isEqualTo("landing/mhsds");
+        assertThat(profiles.get(6).get("folder").asText()).isEqualTo("landing/mhsds");
     }
 
     @Test
@@ -48,6 +48,10 @@ class ProfilesCommandTest {
         CliTest.Run joined = CliTest.run("profiles", "show", "mhsds_contacts");
         assertThat(joined.out()).contains("(the files named MHS201*)", "Joined as mpi: the files named MHS001*, on Person_ID = mpi.Person_ID",
                 "keyed token of mpi.Der_Pseudo_NHS_Number");
+
+        CliTest.Run gp = CliTest.run("profiles", "show", "gp_events");
+        assertThat(gp.out()).contains("Looked up as cluster: CODE in code map gp_clusters (4,809 rows;", "QOF business rules",
+                "a code with several rows gives a row for each", "recorded_date the smallest");
 
         CliTest.Run unknown = CliTest.run("profiles", "show", "sus_apc");
         assertThat(unknown.code()).isEqualTo(Main.EXIT_INPUT);

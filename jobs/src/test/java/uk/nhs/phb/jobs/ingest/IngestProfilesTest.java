@@ -334,6 +334,148 @@ class IngestProfilesTest {
         assertThat(spell.<BigDecimal>getAs("cost")).isEqualByComparingTo(national("MH_SPELL", "MHPS"));
     }
 
+    /** Bronze rows keyed by person and a field (the feed's record id is a keyed hash where the layout has none). */
+    Map<String, Row> bronzeByPerson(String feed, String field) {
+        Dataset<Row> t = spark.read().format("delta").load(settings.lake() + "/bronze/" + feed);
+        return t.collectAsList().stream().collect(Collectors.toMap(r -> r.getAs("nhs_token") + "|" + r.getAs(field), r -> r));
+    }
+
+    @Test
+    void gpEventsBecomeConditionsFromTheirCodeClusters() throws IOException {
+        write("gp_events", "GDPPR_journal_2024.csv",
+                "NHS_NUMBER_DEID,PRACTICE,GP_SYSTEM_SUPPLIER,DATE,RECORD_DATE,CODE,VALUE1_CONDITION",
+                // type 2 diabetes (DM_COD), recorded twice: the first date counts
+                PERSON_A + ",F81001,EMIS,2019-03-04,2019-03-04,44054006,",
+                PERSON_A + ",F81001,EMIS,2021-06-01,2021-06-01,44054006,",
+                // hypertensive disorder (HYP_COD); a systolic blood pressure is in no cluster: set aside
+                PERSON_A + ",F81001,EMIS,2018-11-20,2018-11-21,38341003,",
+                PERSON_A + ",F81001,EMIS,2018-11-20,2018-11-21,271649006,150",
+                // falls (an eFI deficit), entered without the event's date
+                PERSON_A + ",F81001,EMIS,,2023-01-15,161898004,",
+                // asthma is in QOF's AST_COD and in the eFI respiratory disease set: a condition of each
+                PERSON_B + ",F81002,TPP,05/02/2020,05/02/2020,195967001,",
+                // Parkinson's disease: from the eFI set (QOF has no cluster)
+                PERSON_B + ",F81002,TPP,2022-07-01,2022-07-01,49049000,",
+                // injected fault: no such day
+                PERSON_B + ",F81002,TPP,2020-02-30,2020-03-01,44054006,");
+        IngestJob.Result r = ingest(Profiles.builtIn(), "gp_conditions");
+
+        IngestJob.FeedResult f = r.feeds().get(0);
+        assertThat(f.rowsIn()).isEqualTo(7);
+        assertThat(f.rowsValid()).as(() -> quarantined("gp_conditions")).isEqualTo(6);
+        assertThat(f.rowsQuarantined()).isEqualTo(1);
+        assertThat(f.readBy().get("gp_events")).contains("1 row set aside");
+        Map<String, Row> conditions = bronzeByPerson("gp_conditions", "condition_code");
+        String a = token("dscro", PERSON_A);
+        String b = token("dscro", PERSON_B);
+        assertThat(conditions).containsOnlyKeys(a + "|DM", a + "|HTN", a + "|EFI_FALLS", b + "|AST", b + "|EFI_RESPIRATORY", b + "|PARK");
+        assertThat(conditions.get(a + "|DM").<java.sql.Date>getAs("recorded_date").toLocalDate()).isEqualTo(LocalDate.of(2019, 3, 4));
+        assertThat(conditions.get(a + "|HTN").<java.sql.Date>getAs("recorded_date").toLocalDate()).isEqualTo(LocalDate.of(2018, 11, 20));
+        assertThat(conditions.get(a + "|EFI_FALLS").<java.sql.Date>getAs("recorded_date").toLocalDate()).isEqualTo(LocalDate.of(2023, 1, 15));
+        assertThat(conditions.get(b + "|AST").<java.sql.Date>getAs("recorded_date").toLocalDate()).isEqualTo(LocalDate.of(2020, 2, 5));
+        assertThat(conditions.get(b + "|AST").<String>getAs("record_id")).hasSize(40)
+                .isNotEqualTo(conditions.get(b + "|EFI_RESPIRATORY").<String>getAs("record_id"));
+    }
+
+    @Test
+    void prescriptionItemsBecomeAPersonsMonth() throws IOException {
+        // BNF codes: 0212000B0 atorvastatin, 0601022B0 metformin, 0205051R0 ramipril, 0103050P0 omeprazole, 0206020A0 amlodipine
+        write("nhsbsa_items", "EPD_PC_Meds_202405.csv",
+                "dmicPseudoNHSNumber,BSAPrescriptionID,ItemID,ProcessingPeriodDate,PrescribedBNFCode,PaidBNFCode,PaidQuantity,ItemCount,"
+                        + "ItemActualCost,ItemNIC,NotDispensedIndicator",
+                PERSON_A + ",BSA001,1,2024-05-01,0212000B0AAABAB,0212000B0AAABAB,28,1,0.98,1.05,N",
+                PERSON_A + ",BSA001,2,2024-05-01,0601022B0AAABAB,0601022B0AAABAB,56,1,1.96,2.10,N",
+                PERSON_A + ",BSA002,1,2024-05-01,0601022B0AAABAB,0601022B0AAADAD,56,1,1.96,2.10,",
+                // a date-time; an item not dispensed is set aside
+                PERSON_A + ",BSA003,1,2024-06-01 00:00:00.000,0205051R0AAAJAJ,0205051R0AAAJAJ,28,1,0.89,0.95,N",
+                PERSON_A + ",BSA003,2,2024-06-01 00:00:00.000,0103050P0AAAAAA,0103050P0AAAAAA,28,1,0.00,0.00,Y",
+                // the month as yyyyMM; two items on one line
+                PERSON_B + ",BSA004,1,202405,0206020A0AAAAAA,,28,2,0.75,0.80,N",
+                // injected fault: a cost that is not a number quarantines the person's month
+                PERSON_B + ",BSA005,1,2024-04-10,0206020A0AAAAAA,0206020A0AAAAAA,28,1,0.75,n/a,N");
+        IngestJob.Result r = ingest(Profiles.builtIn(), "prescriptions");
+
+        IngestJob.FeedResult f = r.feeds().get(0);
+        assertThat(f.rowsIn()).isEqualTo(4);
+        assertThat(f.rowsValid()).as(() -> quarantined("prescriptions")).isEqualTo(3);
+        assertThat(f.rowsQuarantined()).isEqualTo(1);
+        assertThat(f.readBy().get("nhsbsa_items")).contains("1 row set aside");
+        Map<String, Row> months = bronzeByPerson("prescriptions", "period_month");
+        Row may = months.get(token("dscro", PERSON_A) + "|2024-05-01");
+        assertThat(may.<Integer>getAs("items")).isEqualTo(3);
+        assertThat(may.<Integer>getAs("distinct_medicines")).as("atorvastatin and metformin").isEqualTo(2);
+        assertThat(may.<BigDecimal>getAs("cost")).isEqualByComparingTo("5.25");
+        Row june = months.get(token("dscro", PERSON_A) + "|2024-06-01");
+        assertThat(june.<Integer>getAs("items")).isEqualTo(1);
+        assertThat(june.<BigDecimal>getAs("cost")).isEqualByComparingTo("0.95");
+        Row b = months.get(token("dscro", PERSON_B) + "|2024-05-01");
+        assertThat(b.<Integer>getAs("items")).isEqualTo(2);
+        assertThat(b.<Integer>getAs("distinct_medicines")).as("read from the prescribed code").isEqualTo(1);
+        assertThat(may.<String>getAs("record_id")).isNotEqualTo(june.<String>getAs("record_id")).hasSize(40);
+    }
+
+    @Test
+    void continuingHealthcareReferralsJoinTheirPersonAndLatestPackage() throws IOException {
+        write("chc_plds", "CHC_001_MPI_202405.csv",
+                "LocalPatientId,OrgIDLocalPatientId,Der_Pseudo_NHS_Number,AgeRepPeriodEndYears,Gender",
+                "LP0001,QWE," + PERSON_A + ",82,2",
+                "LP0001,QWE," + PERSON_A + ",82,2",
+                "LP0002,QWE," + PERSON_B + ",16,1");
+        write("chc_plds", "CHC_101_ReferralAssessmentOutcome_202405.csv",
+                "ServiceRequestId,LocalPatientId,ActivityTypeCHC,ReferralRequestReceivedDateCHC,PatientLocationCHCChecklist,"
+                        + "CommEligibilityDecisionDateStandardCHC,CommEligibilityDecisionOutcomeStandardCHC,RefAcceptedDateFastTrack",
+                // one referral in two monthly submissions: the one with the decision is read
+                "SR0001,LP0001,01,2024-01-10,01,,,",
+                "SR0001,LP0001,01,2024-01-10,01,2024-02-05,01,",
+                // Fast Track, accepted the next day, in a hospice
+                "SR0002,LP0001,02,2024-05-01,07,,,2024-05-02",
+                // a 16-year-old assessed on an acute ward, not eligible: children's continuing care
+                "SR0003,LP0002,01,2024-03-01,03,2024-04-20,03,",
+                // injected fault: decided before referred
+                "SR0004,LP0002,01,2024-05-10,06,2024-05-05,02,",
+                // awaiting a decision, in a care home with nursing; a UK date
+                "SR0005,LP0001,01,31/05/2024,05,,,");
+        write("chc_plds", "CHC_102_CarePackage_202405.csv",
+                "CarePackageIDCHC,ServiceRequestId,LocalPatientId,StartDateCarePackage,EndDateCarePackage,ContractUnitCost,"
+                        + "ContractUnitFrequency,CommissionedWeeklyHoursOfCare",
+                "CP01,SR0001,LP0001,2024-02-10,2024-03-31,1250.00,04,",
+                // the latest package: 20 hours a week at 28.50 an hour
+                "CP02,SR0001,LP0001,2024-04-01,,28.50,02,20",
+                // 24 hours a day at 180.00 a day
+                "CP03,SR0002,LP0001,2024-05-03,,180.00,03,168");
+        IngestJob.Result r = ingest(Profiles.builtIn(), "chc");
+
+        IngestJob.FeedResult f = r.feeds().get(0);
+        assertThat(f.rowsIn()).isEqualTo(5);
+        assertThat(f.rowsValid()).as(() -> quarantined("chc")).isEqualTo(4);
+        assertThat(f.quarantinedByRule()).containsExactly(Map.entry("decision_before_referral", 1L));
+        Map<String, Row> referrals = bronze("chc", "record_id");
+        Row standard = referrals.get("SR0001");
+        assertThat(standard.<String>getAs("nhs_token")).isEqualTo(token("dscro", PERSON_A));
+        assertThat(standard.<String>getAs("pathway")).isEqualTo("STANDARD");
+        assertThat(standard.<String>getAs("decision")).isEqualTo("ELIGIBLE");
+        assertThat(standard.<java.sql.Date>getAs("decision_date").toLocalDate()).isEqualTo(LocalDate.of(2024, 2, 5));
+        assertThat(standard.<java.sql.Date>getAs("package_start").toLocalDate()).isEqualTo(LocalDate.of(2024, 4, 1));
+        assertThat(standard.<Object>getAs("package_end")).isNull();
+        assertThat(standard.<BigDecimal>getAs("weekly_cost")).isEqualByComparingTo("570.00");
+        assertThat(standard.<String>getAs("setting")).isEqualTo("HOME");
+        Row fastTrack = referrals.get("SR0002");
+        assertThat(fastTrack.<String>getAs("pathway")).isEqualTo("FAST_TRACK");
+        assertThat(fastTrack.<String>getAs("decision")).isEqualTo("ELIGIBLE");
+        assertThat(fastTrack.<java.sql.Date>getAs("decision_date").toLocalDate()).isEqualTo(LocalDate.of(2024, 5, 2));
+        assertThat(fastTrack.<BigDecimal>getAs("weekly_cost")).isEqualByComparingTo("1260.00");
+        assertThat(fastTrack.<String>getAs("setting")).isEqualTo("HOSPICE");
+        Row child = referrals.get("SR0003");
+        assertThat(child.<String>getAs("pathway")).isEqualTo("CHILDREN");
+        assertThat(child.<String>getAs("decision")).isEqualTo("NOT_ELIGIBLE");
+        assertThat(child.<Object>getAs("setting")).as("an acute ward is no setting of care").isNull();
+        assertThat(child.<Object>getAs("weekly_cost")).isNull();
+        Row waiting = referrals.get("SR0005");
+        assertThat(waiting.<java.sql.Date>getAs("referral_date").toLocalDate()).isEqualTo(LocalDate.of(2024, 5, 31));
+        assertThat(waiting.<Object>getAs("decision")).isNull();
+        assertThat(waiting.<String>getAs("setting")).isEqualTo("NURSING_HOME");
+    }
+
     @Test
     void aJoinedTableMissingOrAFileNoProfileReadsIsRefused() throws IOException {
         write("mhsds", "MHS201CareContact.csv",

@@ -37,8 +37,12 @@ class ProfilesTest {
     @Test
     void everyShippedProfileLoadsAndFillsItsFeed() {
         Profiles p = Profiles.builtIn();
-        assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("csds_contacts", "hes_apc", "hes_op", "mhsds_contacts",
-                "mhsds_mha", "mhsds_spells", "sus_apcs", "sus_ecds", "sus_opa");
+        assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("chc_plds", "csds_contacts", "gp_events", "hes_apc", "hes_op",
+                "mhsds_contacts", "mhsds_mha", "mhsds_spells", "nhsbsa_items", "sus_apcs", "sus_ecds", "sus_opa");
+        DatasetProfile items = p.byId("nhsbsa_items");
+        assertThat(items.grouping().sum()).containsExactly("items", "cost");
+        assertThat(items.grouping().countDistinct()).containsExactly("distinct_medicines");
+        assertThat(items.grouping().order()).isNull();
         assertThat(p.inFolder("mhsds")).extracting(DatasetProfile::id).containsExactly("mhsds_contacts", "mhsds_mha", "mhsds_spells");
         assertThat(p.byId("mhsds_mha").where()).contains("NOT IN ('01', '35', '36', '98', '99')");
         DatasetProfile csds = p.byId("csds_contacts");
@@ -124,6 +128,73 @@ class ProfilesTest {
         assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(JOINED + "where: \"STATUS <> '01'\"\n")))
                 .hasMessageStartingWith("x.yaml line 24: the expression")
                 .hasMessageContaining("reads 'status'");
+    }
+
+    /** Items of a person's month folded into one row, as NHSBSA's are. */
+    private static final String ITEMS = String.join("\n",
+            "id: my_items",
+            "dataset: test",
+            "specification: test",
+            "spec_version: '1'",
+            "feed: prescriptions",
+            "person: {column: P, domain: d}",
+            "columns: {P: pseudonym, M: month, BNF: bnf code, N: items, NIC: cost}",
+            "fields:",
+            "  period_month: M",
+            "  distinct_medicines: substr(BNF, 1, 9)",
+            "  items: N",
+            "  cost: NIC",
+            "group:",
+            "  by: [nhs_token, period_month]",
+            "  id: record_id",
+            "  sum: [items, cost]",
+            "  count_distinct: [distinct_medicines]",
+            "");
+
+    @Test
+    void aGroupMaySumCountAndTakeTheSmallestAndEachFieldOnce() {
+        DatasetProfile p = Profiles.parse("my_items.yaml", new StringReader(ITEMS));
+        assertThat(p.grouping().aggregated()).containsExactly("items", "cost", "distinct_medicines");
+        assertThat(ProfilesDoc.text(p, Profiles.builtIn())).contains("items, cost summed; distinct_medicines the number of distinct values");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(ITEMS.replace("sum: [items, cost]", "sum: [items, cost, period_month]"))))
+                .hasMessageStartingWith("x.yaml line 14: field 'period_month' is named twice");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(ITEMS.replace("sum: [items, cost]", "sum: [items, price]"))))
+                .hasMessageStartingWith("x.yaml line 14: feed prescriptions has no field 'price'");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(ITEMS.replace("  id: record_id\n", ""))))
+                .hasMessageContaining("requires field(s) record_id");
+    }
+
+    @Test
+    void aLookupReadsAShippedCodeMapAndAnOverrideAddsLocalRows() throws Exception {
+        DatasetProfile gp = Profiles.builtIn().byId("gp_events");
+        assertThat(gp.lookups()).singleElement().satisfies(l -> {
+            assertThat(l.map()).isEqualTo("gp_clusters");
+            assertThat(l.columns()).containsExactly("condition", "cluster", "version", "term");
+        });
+        CodeMaps.CodeMap clusters = Profiles.builtIn().codeMap("gp_clusters");
+        assertThat(clusters.rows()).anyMatch(r -> r.get(0).equals("44054006") && r.get(1).equals("DM") && r.get(2).equals("dm_cod"));
+        assertThat(clusters.rows()).noneMatch(r -> r.get(0).equals("73211009") && r.get(1).equals("CKD"));
+        assertThat(clusters.source()).contains("QOF business rules", "electronic Frailty Index");
+
+        Path local = tmp.resolve("local_clusters.csv");
+        Files.writeString(local, "concept_id,condition,cluster,version,term\n999000111000001,CAN,local_can_cod,2025-04,Local cancer register code\n");
+        Path file = tmp.resolve("local.yaml");
+        Files.writeString(file, "code_maps:\n  gp_clusters: local_clusters.csv\n");
+        CodeMaps.CodeMap extended = Profiles.withOverrides(file).codeMap("gp_clusters");
+        assertThat(extended.rows()).hasSize(clusters.rows().size() + 1).last().isEqualTo(
+                java.util.List.of("999000111000001", "CAN", "local_can_cod", "2025-04", "Local cancer register code"));
+        assertThat(extended.source()).contains("local rows from").contains("local_clusters.csv");
+
+        Files.writeString(local, "concept_id,condition\n1,CAN\n");
+        assertThatThrownBy(() -> Profiles.withOverrides(file)).hasMessageStartingWith(file + " line 2: local code map file")
+                .hasMessageContaining("the header must be the shipped map's, concept_id,condition,cluster,version,term");
+        Files.writeString(local, "concept_id,condition,cluster,version,term\n1,CAN,x,1,t\n1,CAN,x,1,t\n");
+        assertThatThrownBy(() -> Profiles.withOverrides(file)).hasMessageContaining("line 3: the same row as line 2");
+        Files.writeString(file, "code_maps:\n  gp_cluster: local_clusters.csv\n");
+        assertThatThrownBy(() -> Profiles.withOverrides(file)).hasMessageStartingWith(file + " line 2: phb ships no code map 'gp_cluster'")
+                .hasMessageContaining("code maps: gp_clusters");
+        assertThatThrownBy(() -> Profiles.parse("x.yaml", new StringReader(ITEMS.replace("fields:", "lookup: [{name: medicine, map: bnf_codes, on: BNF}]\nfields:"))))
+                .hasMessageStartingWith("x.yaml line 8: phb ships no code map 'bnf_codes'");
     }
 
     @Test
