@@ -408,7 +408,9 @@ public final class IngestJob {
         }
         FeedFiles f = new FeedFiles(contract, null, String.join(", ", sources.stream().map(FeedFiles::folder).toList()),
                 sources.stream().anyMatch(FeedFiles::present), sources.stream().flatMap(x -> x.files().stream()).toList());
-        ValidateFeed.Result validated = ValidateFeed.of(contract).extractDate(extractDate).execute(raw);
+        Map<String, java.util.Set<String>> localCodes = new TreeMap<>();
+        profiles().localCodes().forEach((list, codes) -> localCodes.put(list, codes.keySet()));
+        ValidateFeed.Result validated = ValidateFeed.of(contract).extractDate(extractDate).localCodes(localCodes).execute(raw);
         Dataset<Row> checked = validated.checked().persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Map<String, Long> byRule = new TreeMap<>();

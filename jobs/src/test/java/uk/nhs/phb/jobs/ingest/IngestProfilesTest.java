@@ -511,10 +511,10 @@ class IngestProfilesTest {
     }
 
     @Test
-    void anOverrideAddsAnAliasAndALocalPrice() throws IOException {
+    void anOverrideAddsAnAliasALocalPriceAndALocalCode() throws IOException {
         write("hes_apc", "extract.csv",
                 "MY_PSEUDO_ID,EPIKEY,EPIORDER,ADMIDATE,DISDATE,ADMIMETH,DIAG_4_01,PROCODE3,SUSHRG",
-                PERSON_A + ",1,1,2024-01-05,2024-01-09,21,J189,RXH,DZ11V");
+                PERSON_A + ",1,1,2024-01-05,2024-01-09,2X,J189,RXH,DZ11V");
         Path overrides = tmp.resolve("local.yaml");
         Files.writeString(overrides, String.join("\n",
                 "profiles:",
@@ -523,13 +523,18 @@ class IngestProfilesTest {
                 "    aliases: {TOKEN_PERSON_ID: [MY_PSEUDO_ID]}",
                 "prices:",
                 "  - {list: hrg, point_of_delivery: NEL, code: DZ11V, fy: 2023, price: 2400, source: Trust PLICS 2023/24}",
+                "codes:",
+                "  admission_method:",
+                "    - {code: 2X, meaning: Emergency via the frailty assessment unit (local)}",
                 ""));
-        ingest(Profiles.withOverrides(overrides), "apc_spells");
+        IngestJob.Result r = ingest(Profiles.withOverrides(overrides), "apc_spells");
+        assertThat(r.feeds().get(0).recoded()).as("a local code is no unknown code").isEmpty();
 
         Row spell = bronze("apc_spells", "nhs_token").get(token("hes-dars-x26", PERSON_A));
         assertThat(spell).as(() -> bronze("apc_spells", "nhs_token").values().toString()).isNotNull();
         assertThat(spell.<BigDecimal>getAs("cost")).isEqualByComparingTo("2400");
         assertThat(spell.<String>getAs("cost_source")).isEqualTo("local");
+        assertThat(spell.<String>getAs("admission_method")).isEqualTo("2X");
     }
 
     @Test

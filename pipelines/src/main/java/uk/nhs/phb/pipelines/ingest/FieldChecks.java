@@ -19,7 +19,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataTypes;
-import uk.nhs.phb.schemas.CodeLists;
 import uk.nhs.phb.schemas.FeedContract;
 import uk.nhs.phb.schemas.FieldSpec;
 import uk.nhs.phb.schemas.FieldType;
@@ -82,7 +81,8 @@ final class FieldChecks {
     }
 
     /** Field checks in rule order. */
-    static List<Check> problems(FieldSpec f, Column clean, Column typed, LocalDate extractDate) {
+    /** @param codes the codes {@code f}'s code list accepts (the national list and the ICB's local codes) */
+    static List<Check> problems(FieldSpec f, Column clean, Column typed, LocalDate extractDate, List<String> codes) {
         String name = f.name();
         List<Check> out = new ArrayList<>();
         if (f.required()) {
@@ -96,7 +96,6 @@ final class FieldChecks {
         }
         Column wellTyped = typed.isNotNull();
         if (f.codeList() != null) {
-            List<String> codes = List.copyOf(CodeLists.get(f.codeList()).keySet());
             out.add(new Check(wellTyped.and(not(typed.isin(codes.toArray()))), ValidateFeed.problem(ValidateFeed.UNKNOWN_CODE, name,
                     concat(lit(name + "='"), shown(clean), lit("' is not in code list " + f.codeList() + " " + codesText(codes))))));
         }

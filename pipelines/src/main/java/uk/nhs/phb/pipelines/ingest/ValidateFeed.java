@@ -21,6 +21,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.spark.sql.Column;
@@ -96,6 +97,7 @@ public final class ValidateFeed {
 
     private final FeedContract contract;
     private LocalDate extractDate = LocalDate.now();
+    private Map<String, List<String>> localCodes = Map.of();
 
     private ValidateFeed(FeedContract contract) {
         this.contract = Objects.requireNonNull(contract, "contract");
@@ -110,6 +112,28 @@ public final class ValidateFeed {
     public ValidateFeed extractDate(LocalDate date) {
         this.extractDate = Objects.requireNonNull(date, "extract date");
         return this;
+    }
+
+    /**
+     * Codes the ICB accepts beside national code lists (list name -> codes): a value in one is valid and kept as sent,
+     * neither quarantined as {@code unknown_code} nor kept as "not known". Default: none.
+     */
+    public ValidateFeed localCodes(Map<String, ? extends java.util.Collection<String>> codes) {
+        Map<String, List<String>> copy = new java.util.HashMap<>();
+        Objects.requireNonNull(codes, "local codes").forEach((list, c) -> copy.put(list, c.stream().sorted().toList()));
+        this.localCodes = Map.copyOf(copy);
+        return this;
+    }
+
+    /** The codes a field's list accepts: the national list, then the local codes. */
+    private List<String> codes(FieldSpec f) {
+        List<String> out = new ArrayList<>(CodeLists.get(f.codeList()).keySet());
+        for (String c : localCodes.getOrDefault(f.codeList(), List.of())) {
+            if (!out.contains(c)) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     /**
@@ -169,7 +193,7 @@ public final class ValidateFeed {
             Column trimmed = trim(col(f.name()).cast(DataTypes.StringType));
             Column clean = when(trimmed.notEqual(lit("")), trimmed);
             if (f.unknownAs() != null) {
-                Column outside = clean.isNotNull().and(functions.not(clean.isin(CodeLists.get(f.codeList()).keySet().toArray())));
+                Column outside = clean.isNotNull().and(functions.not(clean.isin(codes(f).toArray())));
                 recodings.add(when(outside, concat(lit(f.name() + "="), clean)));
                 clean = when(outside, lit(f.unknownAs())).otherwise(clean);
             }
@@ -194,7 +218,8 @@ public final class ValidateFeed {
         // 3. every broken rule as a problem struct, in the order that decides _rule
         List<FieldChecks.Check> checks = new ArrayList<>();
         for (int i = 0; i < fields.size(); i++) {
-            checks.addAll(FieldChecks.problems(fields.get(i), col(CLEAN + i), col(fields.get(i).name()), extractDate));
+            FieldSpec f = fields.get(i);
+            checks.addAll(FieldChecks.problems(f, col(CLEAN + i), col(f.name()), extractDate, f.codeList() == null ? List.of() : codes(f)));
         }
         for (RowRule rule : contract.rowRules()) {
             checks.add(FieldChecks.rowRule(rule, contract));

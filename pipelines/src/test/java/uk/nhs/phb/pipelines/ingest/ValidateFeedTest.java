@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -247,6 +248,32 @@ class ValidateFeedTest {
         Row bad = ValidateFeed.of(apc).extractDate(EXTRACT).execute(in).quarantine().first();
         assertThat(bad.<String>getAs("_rule")).isEqualTo("discharge_before_admission");
         assertThat(bad.<String>getAs("_detail")).contains("discharge_date=2024-03-01", "admission_date=2024-03-10");
+    }
+
+    @Test
+    void aLocalCodeIsAcceptedBesideItsNationalListAndKeptAsSent() {
+        // sex 'X' is in no national list: quarantined, unless the ICB lists it as a local code
+        Row local = row("a.csv", 2, "A001", "X", "5", "", "2024-01-31", "", "");
+        assertThat(validate(List.of(local)).quarantine().first().<String>getAs("_rule")).isEqualTo("unknown_code");
+        ValidateFeed.Result r = ValidateFeed.of(TEST).extractDate(EXTRACT).localCodes(Map.of("sex", Set.of("X")))
+                .execute(input(TEST, List.of(local)));
+        assertThat(r.quarantine().count()).isZero();
+        assertThat(r.valid().first().<String>getAs("sex")).isEqualTo("X");
+
+        // admission method '2X' is kept as not known ('99') and counted; a local code keeps its value and is not counted
+        FeedContract apc = Feeds.byName("apc_spells");
+        List<Object> v = new ArrayList<>(List.of("S1", "A".repeat(43), "RXX", "2024-03-10", "2024-03-12", "2X", "I21.0", "EB10Z", "1234.00",
+                "recorded"));
+        v.add(null);
+        v.addAll(List.of("apc.csv", 2L, "raw"));
+        v.add(null);
+        Dataset<Row> in = spark.createDataFrame(List.of(RowFactory.create(v.toArray())), ValidateFeed.inputSchema(apc));
+        ValidateFeed.Result national = ValidateFeed.of(apc).extractDate(EXTRACT).execute(in);
+        assertThat(national.valid().first().<String>getAs("admission_method")).isEqualTo("99");
+        assertThat(national.countsByRule().first().<String>getList(1)).containsExactly("admission_method=2X");
+        ValidateFeed.Result withLocal = ValidateFeed.of(apc).extractDate(EXTRACT).localCodes(Map.of("admission_method", Set.of("2X"))).execute(in);
+        assertThat(withLocal.valid().first().<String>getAs("admission_method")).isEqualTo("2X");
+        assertThat(withLocal.countsByRule().first().<String>getList(1)).isEmpty();
     }
 
     @Test

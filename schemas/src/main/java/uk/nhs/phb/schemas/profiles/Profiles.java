@@ -46,12 +46,17 @@ public final class Profiles {
     private final PriceList prices;
     private final String overrideFile;
     private final Map<String, CodeMaps.CodeMap> localCodeMaps;
+    private final Map<String, Map<String, String>> localCodes;
 
-    private Profiles(Map<String, DatasetProfile> byId, PriceList prices, String overrideFile, Map<String, CodeMaps.CodeMap> localCodeMaps) {
+    private Profiles(Map<String, DatasetProfile> byId, PriceList prices, String overrideFile, Map<String, CodeMaps.CodeMap> localCodeMaps,
+            Map<String, Map<String, String>> localCodes) {
         this.byId = java.util.Collections.unmodifiableMap(new TreeMap<>(byId));
         this.prices = prices;
         this.overrideFile = overrideFile;
         this.localCodeMaps = Map.copyOf(localCodeMaps);
+        Map<String, Map<String, String>> codes = new TreeMap<>();
+        localCodes.forEach((list, c) -> codes.put(list, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(c))));
+        this.localCodes = java.util.Collections.unmodifiableMap(codes);
     }
 
     private static volatile Profiles shipped;
@@ -80,7 +85,7 @@ public final class Profiles {
             }
             out.put(id, p);
         }
-        return new Profiles(out, PriceList.national(), null, Map.of());
+        return new Profiles(out, PriceList.national(), null, Map.of(), Map.of());
     }
 
     /** The built-in profiles changed by a local override file (or unchanged when {@code file} is null). */
@@ -119,6 +124,14 @@ public final class Profiles {
 
     public PriceList prices() {
         return prices;
+    }
+
+    /**
+     * Codes an ICB accepts beside a national code list (list name -> code -> meaning), from its override file: a row with
+     * one is valid and keeps the code, where it would otherwise be quarantined or kept as "not known".
+     */
+    public Map<String, Map<String, String>> localCodes() {
+        return localCodes;
     }
 
     /** A code map as profiles read it: the shipped rows, with an override file's local rows added. */
@@ -448,7 +461,7 @@ public final class Profiles {
     /** These profiles changed by one override file. */
     Profiles override(String file, Reader reader) {
         Entry doc = YamlNodes.read(file, reader);
-        Map<String, Entry> top = doc.map("profiles", "prices", "code_maps");
+        Map<String, Entry> top = doc.map("profiles", "prices", "code_maps", "codes");
         Map<String, DatasetProfile> out = new TreeMap<>(byId);
         if (top.containsKey("profiles")) {
             for (Map.Entry<String, Entry> e : top.get("profiles").map().entrySet()) {
@@ -481,7 +494,34 @@ public final class Profiles {
                 }
             }
         }
-        return new Profiles(out, prices.with(local), file, maps);
+        Map<String, Map<String, String>> codes = new LinkedHashMap<>(localCodes);
+        if (top.containsKey("codes")) {
+            Set<String> lists = new java.util.TreeSet<>();
+            Feeds.all().forEach(c -> c.fields().forEach(f -> {
+                if (f.codeList() != null) {
+                    lists.add(f.codeList());
+                }
+            }));
+            for (Map.Entry<String, Entry> l : top.get("codes").map().entrySet()) {
+                if (!lists.contains(l.getKey())) {
+                    throw l.getValue().error("no code list '" + l.getKey() + "' in the feeds; code lists: " + String.join(", ", lists));
+                }
+                Map<String, String> national = uk.nhs.phb.schemas.CodeLists.get(l.getKey());
+                Map<String, String> added = new LinkedHashMap<>(codes.getOrDefault(l.getKey(), Map.of()));
+                for (Entry ce : l.getValue().list()) {
+                    Map<String, Entry> cm = ce.map("code", "meaning");
+                    String code = YamlNodes.required(cm, "code", ce).strip();
+                    String meaning = YamlNodes.required(cm, "meaning", ce);
+                    if (national.containsKey(code)) {
+                        throw ce.error("'" + code + "' is already in the national list " + l.getKey() + " (" + national.get(code)
+                                + "); a local code is one the national list lacks");
+                    }
+                    added.put(code, meaning);
+                }
+                codes.put(l.getKey(), added);
+            }
+        }
+        return new Profiles(out, prices.with(local), file, maps, codes);
     }
 
     private static DatasetProfile overridden(DatasetProfile base, Entry e, String file) {
@@ -500,8 +540,35 @@ public final class Profiles {
         if (o.containsKey("columns")) {
             addColumns(o.get("columns"), columns);
         }
+        List<DatasetProfile.Join> joins = new ArrayList<>(base.joins());
         if (o.containsKey("aliases")) {
             for (Map.Entry<String, Entry> a : o.get("aliases").map().entrySet()) {
+                int dot = a.getKey().indexOf('.');
+                if (dot > 0 && !columns.containsKey(a.getKey())) {
+                    // a joined table's column, named as expressions read it (mpi.Der_Pseudo_NHS_Number)
+                    String join = a.getKey().substring(0, dot);
+                    String column = a.getKey().substring(dot + 1);
+                    int at = -1;
+                    for (int i = 0; i < joins.size(); i++) {
+                        if (joins.get(i).name().equals(join)) {
+                            at = i;
+                        }
+                    }
+                    DatasetProfile.Join j = at < 0 ? null : joins.get(at);
+                    if (j == null || j.columns().stream().noneMatch(c -> c.name().equals(column))) {
+                        throw a.getValue().error("profile " + base.id() + " has no joined column '" + a.getKey() + "' to alias");
+                    }
+                    List<SourceColumn> joined = new ArrayList<>();
+                    for (SourceColumn c : j.columns()) {
+                        List<String> aliases = new ArrayList<>(c.aliases());
+                        if (c.name().equals(column)) {
+                            aliases.addAll(a.getValue().texts());
+                        }
+                        joined.add(new SourceColumn(c.name(), c.required(), c.description(), aliases));
+                    }
+                    joins.set(at, new DatasetProfile.Join(j.name(), j.files(), j.on(), joined));
+                    continue;
+                }
                 SourceColumn c = columns.get(a.getKey());
                 if (c == null) {
                     throw a.getValue().error("profile " + base.id() + " has no column '" + a.getKey() + "' to alias");
@@ -522,7 +589,7 @@ public final class Profiles {
         List<String> dateFormats = o.containsKey("date_formats") ? dateFormats(o.get("date_formats")) : base.dateFormats();
         DatasetProfile p = new DatasetProfile(base.id(), base.dataset(), base.specification(), base.specVersion(), base.feed(),
                 base.unconfirmed(), dateFormats, person, List.copyOf(columns.values()), fields, base.grouping(), base.pricing(),
-                base.source() + " + " + file, base.folder(), base.files(), base.joins(), base.where(), base.lookups());
+                base.source() + " + " + file, base.folder(), base.files(), joins, base.where(), base.lookups());
         // fields the override did not touch were checked with the profile; they are checked again against the new
         // columns and reported at the override's entry
         for (String f : fields.keySet()) {

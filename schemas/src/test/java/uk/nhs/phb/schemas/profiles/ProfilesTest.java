@@ -198,6 +198,42 @@ class ProfilesTest {
     }
 
     @Test
+    void anOverrideMayAliasAJoinedTablesColumn() throws Exception {
+        Path file = tmp.resolve("local.yaml");
+        Files.writeString(file, "profiles:\n  mhsds_contacts:\n    aliases: {mpi.Der_Pseudo_NHS_Number: [PSEUDO_NHS_NUMBER_X26]}\n");
+        DatasetProfile mh = Profiles.withOverrides(file).byId("mhsds_contacts");
+        assertThat(mh.joins().get(0).columns()).anyMatch(c -> c.name().equals("Der_Pseudo_NHS_Number")
+                && c.aliases().contains("PSEUDO_NHS_NUMBER_X26") && c.aliases().contains("Pseudo_NHS_Number"));
+        Files.writeString(file, "profiles:\n  mhsds_contacts:\n    aliases: {mpi.NHS_NUMBER: [X]}\n");
+        assertThatThrownBy(() -> Profiles.withOverrides(file))
+                .hasMessageStartingWith(file + " line 3: profile mhsds_contacts has no joined column 'mpi.NHS_NUMBER' to alias");
+    }
+
+    @Test
+    void anOverrideAddsLocalCodesToANationalListOrNamesItsLine() throws Exception {
+        Path file = tmp.resolve("local.yaml");
+        Files.writeString(file, String.join("\n",
+                "codes:",
+                "  community_service:",
+                "    - {code: FRAILTY_TEAM, meaning: Community frailty team (local)}",
+                "  admission_method:",
+                "    - {code: 2X, meaning: Emergency via the frailty assessment unit (local)}",
+                ""));
+        Profiles p = Profiles.withOverrides(file);
+        assertThat(p.localCodes()).containsOnlyKeys("community_service", "admission_method");
+        assertThat(p.localCodes().get("community_service")).containsEntry("FRAILTY_TEAM", "Community frailty team (local)");
+        assertThat(Profiles.builtIn().localCodes()).isEmpty();
+
+        Files.writeString(file, "codes:\n  admision_method:\n    - {code: 2X, meaning: x}\n");
+        assertThatThrownBy(() -> Profiles.withOverrides(file)).hasMessageStartingWith(file + " line 3: no code list 'admision_method'")
+                .hasMessageContaining("admission_method");
+        Files.writeString(file, "codes:\n  admission_method:\n    - {code: '21', meaning: x}\n");
+        assertThatThrownBy(() -> Profiles.withOverrides(file)).hasMessageStartingWith(file + " line 3: '21' is already in the national list admission_method");
+        Files.writeString(file, "codes:\n  admission_method:\n    - {meaning: x}\n");
+        assertThatThrownBy(() -> Profiles.withOverrides(file)).hasMessageStartingWith(file + " line 3: 'code' is required");
+    }
+
+    @Test
     void anOverrideChangesAProfileAndAddsPricesOrNamesItsLine() throws Exception {
         Path file = tmp.resolve("local.yaml");
         Files.writeString(file, String.join("\n",
