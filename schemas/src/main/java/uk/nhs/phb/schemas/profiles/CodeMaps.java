@@ -70,16 +70,7 @@ public final class CodeMaps {
 
     /** The names of the maps phb ships. */
     public static List<String> index() {
-        InputStream in = CodeMaps.class.getResourceAsStream(FOLDER + "index.txt");
-        if (in == null) {
-            throw new IllegalStateException("missing resource " + FOLDER + "index.txt");
-        }
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Profiles.listing(FOLDER + "index.txt");
     }
 
     /**

@@ -146,9 +146,14 @@ public final class Profiles {
     }
 
     private static List<String> index() {
-        InputStream in = Profiles.class.getResourceAsStream(FOLDER + "index.txt");
+        return listing(FOLDER + "index.txt");
+    }
+
+    /** The names an index resource lists, one a line ({@code #} lines are comments). */
+    static List<String> listing(String resource) {
+        InputStream in = Profiles.class.getResourceAsStream(resource);
         if (in == null) {
-            throw new IllegalStateException("missing resource " + FOLDER + "index.txt");
+            throw new IllegalStateException("missing resource " + resource);
         }
         try (in) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
