@@ -6,13 +6,26 @@
 # (bench/output_digest.py) are equal. Exit 0 only when they are.
 #
 # Usage: bench/cluster.sh [PEOPLE]   (default 2000; work folder bench/results/cluster-PEOPLE, removed first)
+#        bench/cluster.sh --against DEMO_DIR QUARTER EXTRACT_DATE
+#   runs only the cluster batch, on the landing and keys of a folder `./phb demo` made (before anything else has
+#   written to it), and compares with the demo's own lake and outputs: the demo is the embedded run (phb run --evaluate,
+#   the quarter and extract date its second step prints). Work folder bench/results/cluster-demo.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-people=${1:-2000}
-quarter=2025-26Q4
-extract_date=2026-11-01
 root=$(pwd)
-d="$root/bench/results/cluster-$people"
+against=""
+if [[ "${1:-}" == "--against" ]]; then
+  against="$(cd "${2:?usage: bench/cluster.sh --against DEMO_DIR QUARTER EXTRACT_DATE}" && pwd)"
+  quarter="${3:?usage: bench/cluster.sh --against DEMO_DIR QUARTER EXTRACT_DATE}"
+  extract_date="${4:?usage: bench/cluster.sh --against DEMO_DIR QUARTER EXTRACT_DATE}"
+  people=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["people"])' "$against/landing/_truth/synth_settings.json" 2>/dev/null || echo "?")
+  d="$root/bench/results/cluster-demo"
+else
+  people=${1:-2000}
+  quarter=2025-26Q4
+  extract_date=2026-11-01
+  d="$root/bench/results/cluster-$people"
+fi
 rm -rf "$d"; mkdir -p "$d"
 
 ./phb --version >/dev/null   # builds the launcher and the cluster jar
@@ -54,14 +67,23 @@ done
 [ "$(grep -l "Successfully registered with master" "$d"/worker-*.log 2>/dev/null | wc -l)" = 2 ] \
   || { echo "cluster: the workers did not register with the master; see $d/*.log" >&2; exit 1; }
 
-./phb keygen --out "$d/keys/provider.key" >/dev/null
-./phb keygen --out "$d/keys/lake.key" >/dev/null
-./phb synth --people "$people" --seed 7 --key-file "$d/keys/provider.key" --landing "$d/landing" --lake "$d/synth-lake" --json > "$d/synth.json"
+if [[ -n "$against" ]]; then
+  # the demo ran the batch embedded, with --evaluate and every step forced
+  ln -s "$against/landing" "$d/landing"; ln -s "$against/keys" "$d/keys"
+  ln -s "$against/lake" "$d/lake-embedded"; ln -s "$against/out" "$d/out-embedded"
+  common=(run --quarter "$quarter" --extract-date "$extract_date" --evaluate --force --landing "$d/landing"
+    --lake-key-file "$d/keys/lake.key" --json)
+  t0=$(date +%s.%N); t1=$t0
+else
+  ./phb keygen --out "$d/keys/provider.key" >/dev/null
+  ./phb keygen --out "$d/keys/lake.key" >/dev/null
+  ./phb synth --people "$people" --seed 7 --key-file "$d/keys/provider.key" --landing "$d/landing" --lake "$d/synth-lake" --json > "$d/synth.json"
 
-common=(run --quarter "$quarter" --extract-date "$extract_date" --landing "$d/landing" --lake-key-file "$d/keys/lake.key" --json)
-t0=$(date +%s.%N)
-./phb "${common[@]}" --lake "$d/lake-embedded" --out "$d/out-embedded" > "$d/embedded.json"
-t1=$(date +%s.%N)
+  common=(run --quarter "$quarter" --extract-date "$extract_date" --landing "$d/landing" --lake-key-file "$d/keys/lake.key" --json)
+  t0=$(date +%s.%N)
+  ./phb "${common[@]}" --lake "$d/lake-embedded" --out "$d/out-embedded" > "$d/embedded.json"
+  t1=$(date +%s.%N)
+fi
 # The driver runs here (client mode); executors run in the workers' JVMs with the shaded jar shipped by spark-submit.
 # shellcheck disable=SC2086
 java $flags -Xmx2g -cp "$cp" org.apache.spark.deploy.SparkSubmit \
@@ -81,13 +103,14 @@ python3 bench/output_digest.py "$d/out-cluster" > "$d/outputs-cluster.txt"
 # prints the comparison; exits 1 unless the tables, the model and every output file are equal
 python3 - "$d" "$people" "$t0" "$t1" "$t2" "$executors" "$same" <<'PY'
 import json, sys
-d, people, t0, t1, t2, executors, same = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:6]), int(sys.argv[6]), sys.argv[7]
+d, people, t0, t1, t2, executors, same = sys.argv[1], sys.argv[2], *map(float, sys.argv[3:6]), int(sys.argv[6]), sys.argv[7]
 models = [open(f"{d}/lake-{k}/models/current").read().strip() for k in ("embedded", "cluster")]
 outputs = [dict(l.rsplit(" ", 1) for l in open(f"{d}/outputs-{k}.txt").read().splitlines()) for k in ("embedded", "cluster")]
 differing_outputs = sorted(f for f in outputs[0].keys() | outputs[1].keys() if outputs[0].get(f) != outputs[1].get(f))
 diff = json.load(open(f"{d}/diff.json"))
 steps = json.load(open(f"{d}/cluster.json"))["steps"]
-print(f"cluster: {people:,} people; embedded batch {t1-t0:.0f} s, cluster batch {t2-t1:.0f} s on 2 workers "
+print(f"cluster: {int(people):,} people" if people.isdigit() else f"cluster: {people} people", end="")
+print(f"; embedded batch {t1-t0:.0f} s{' (the demo)' if t1 == t0 else ''}, cluster batch {t2-t1:.0f} s on 2 workers "
       f"({executors} executor launches); steps {', '.join(k + ':' + v['status'] for k, v in steps.items())}")
 print(f"cluster: {diff['tables']} tables compared, {diff['differing']} differ -> {'EQUAL' if same == 'yes' else 'DIFFERENT'}")
 for t, m in diff["by_table"].items():

@@ -85,8 +85,11 @@ final class DemoCommand implements Callable<Integer> {
 
         LocalDate asOf = synth.settings().end();
         Quarter quarter = Quarter.containing(asOf);
-        say("2/2 batch for " + quarter + " (phb run --quarter " + quarter + " --evaluate)");
-        BatchRun.Result batch = QuarterBatch.of(settings, lakeKey, quarter, QuarterBatch.Options.of(LocalDate.now(), true))
+        LocalDate extractDate = LocalDate.now();
+        say("2/2 batch for " + quarter + " (phb run --quarter " + quarter + " --extract-date " + extractDate + " --evaluate)");
+        all.put("quarter", quarter.toString());
+        all.put("extract_date", extractDate.toString());
+        BatchRun.Result batch = QuarterBatch.of(settings, lakeKey, quarter, QuarterBatch.Options.of(extractDate, true))
                 .force(true).progress(progress).listener(engine.json ? BatchRun.Listener.NONE : RunCommand.lines(spec.commandLine().getOut()))
                 .execute();
         all.put("batch", batch.toMap());
