@@ -40,10 +40,10 @@ import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.schemas.FeedContract;
 import uk.nhs.phb.schemas.FieldSpec;
 import uk.nhs.phb.schemas.FieldType;
+import uk.nhs.phb.schemas.profiles.CodeMaps;
 import uk.nhs.phb.schemas.profiles.DatasetProfile;
 import uk.nhs.phb.schemas.profiles.DatasetProfile.Grouping;
 import uk.nhs.phb.schemas.profiles.DatasetProfile.Pricing;
-import uk.nhs.phb.schemas.profiles.CodeMaps;
 import uk.nhs.phb.schemas.profiles.PriceList;
 import uk.nhs.phb.schemas.profiles.PriceList.Price;
 import uk.nhs.phb.schemas.profiles.Profiles;
@@ -250,7 +250,8 @@ public final class ApplyProfile {
     /** A source column by its name in the profile: a main column, or a joined table's as {@code join.column}. */
     private Column source(String name) {
         int dot = name.indexOf('.');
-        if (dot > 0 && profile.readableColumns().contains(name) && !profile.columns().stream().anyMatch(c -> c.name().equals(name))) {
+        // a joined table's or a lookup's column (a struct column named after it), unless a main column has that dotted name
+        if (dot > 0 && profile.readableColumns().contains(name) && profile.columns().stream().noneMatch(c -> c.name().equals(name))) {
             return col(name.substring(0, dot)).getField(name.substring(dot + 1));
         }
         return col("`" + name + "`");
@@ -278,9 +279,9 @@ public final class ApplyProfile {
 
     /**
      * The parts of one record into one row: fields from the first part in order, {@code max} and {@code min} fields as
-     * the largest and smallest value, {@code sum} fields summed, {@code count_distinct} fields counted, and the group's id a hash of its (already
-     * keyed) key fields. A part lacking a key field stays a row of its own, so validation reports it rather than merging
-     * it with others.
+     * the largest and smallest value, {@code sum} fields summed, {@code count_distinct} fields counted, and the group's
+     * id a hash of its (already keyed) key fields. A part lacking a key field stays a row of its own, so validation
+     * reports it rather than merging it with others.
      */
     private Dataset<Row> fold(Dataset<Row> rows, Grouping g) {
         Column[] key = g.by().stream().map(f -> col(f)).toArray(Column[]::new);
@@ -333,8 +334,9 @@ public final class ApplyProfile {
         Column bad = max(when(v.isNotNull().and(v.notEqual("")).and(number.isNull()), v));
         Column total = functions.sum(number);
         FieldType type = profile.contract().field(field).map(FieldSpec::type).orElse(FieldType.STRING);
+        Column whole = total.cast(DataTypes.LongType).cast(DataTypes.StringType);
         Column text = type == FieldType.INTEGER
-                ? when(total.equalTo(functions.floor(total)), total.cast(DataTypes.LongType).cast(DataTypes.StringType)).otherwise(total.cast(DataTypes.StringType))
+                ? when(total.equalTo(functions.floor(total)), whole).otherwise(total.cast(DataTypes.StringType))
                 : round(total, 2).cast(DataTypes.StringType);
         return coalesce(bad, text).as("__agg_" + field);
     }

@@ -80,8 +80,11 @@ final class FieldChecks {
         }
     }
 
-    /** Field checks in rule order. */
-    /** @param codes the codes {@code f}'s code list accepts (the national list and the ICB's local codes) */
+    /**
+     * Field checks in rule order.
+     *
+     * @param codes the codes {@code f}'s code list accepts (the national list and the ICB's local codes)
+     */
     static List<Check> problems(FieldSpec f, Column clean, Column typed, LocalDate extractDate, List<String> codes) {
         String name = f.name();
         List<Check> out = new ArrayList<>();
