@@ -286,7 +286,8 @@ public final class Profiles {
             Map<String, Entry> lm = le.map("name", "map", "on");
             String name = YamlNodes.required(lm, "name", le);
             if (!name.matches("[a-z][a-z0-9_]*") || mainLower.contains(name) || !names.add(name)) {
-                throw lm.get("name").error("a lookup's name is snake_case, used once (joins included), and not a column's name: '" + name + "'");
+                throw lm.get("name").error("a lookup's name is snake_case, used once (joins included), and not a column's name: '"
+                        + name + "'");
             }
             String map = YamlNodes.required(lm, "map", le);
             CodeMaps.CodeMap codes;
@@ -361,9 +362,8 @@ public final class Profiles {
         if (by.isEmpty()) {
             throw e.error("'group' needs 'by': the feed fields that identify one record");
         }
-        Grouping out = new Grouping(by, YamlNodes.optional(g, "order"), g.containsKey("max") ? g.get("max").texts() : List.of(),
-                g.containsKey("min") ? g.get("min").texts() : List.of(), YamlNodes.optional(g, "id"), g.containsKey("sum") ? g.get("sum").texts() : List.of(),
-                g.containsKey("count_distinct") ? g.get("count_distinct").texts() : List.of());
+        Grouping out = new Grouping(by, YamlNodes.optional(g, "order"), texts(g, "max"), texts(g, "min"), YamlNodes.optional(g, "id"),
+                texts(g, "sum"), texts(g, "count_distinct"));
         Set<String> seen = new LinkedHashSet<>(by);
         for (String f : out.aggregated()) {
             if (!seen.add(f)) {
@@ -371,6 +371,10 @@ public final class Profiles {
             }
         }
         return out;
+    }
+
+    private static List<String> texts(Map<String, Entry> m, String key) {
+        return m.containsKey(key) ? m.get(key).texts() : List.of();
     }
 
     private static Pricing pricing(Entry e) {
