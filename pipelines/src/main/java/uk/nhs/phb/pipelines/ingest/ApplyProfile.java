@@ -307,7 +307,9 @@ public final class ApplyProfile {
             aggs.add(sum(m));
         }
         for (String m : g.countDistinct()) {
-            aggs.add(functions.count_distinct(col(m)).cast(DataTypes.StringType).as("__agg_" + m));
+            // a set per group (groups are small) keeps the fold one hash aggregation; count_distinct beside other
+            // aggregates makes Spark expand every row once per distinct column and aggregate twice
+            aggs.add(functions.size(functions.collect_set(col(m))).cast(DataTypes.StringType).as("__agg_" + m));
         }
         Dataset<Row> folded = keyed.groupBy(col(GROUP_KEY)).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
         List<Column> out = new ArrayList<>();
