@@ -35,7 +35,7 @@ import uk.nhs.phb.models.disclosure.SmallNumbers;
 import uk.nhs.phb.schemas.Quarter;
 
 /**
- * The report on a 2,000-person synthetic lake, run twice: the return reconciles with the register counted here
+ * The report on a 2,000-person synthetic lake: the return reconciles with the register counted here
  * independently, re-running gives byte-identical CSV files, figures below national level are suppressed and
  * rounded, and the page renders its charts in a real browser ({@link ChromiumCheck}).
  */
@@ -48,7 +48,6 @@ class ReportJobTest {
     static SparkSession spark;
     static Map<String, Dataset<Row>> bronze;
     static Map<String, Object> first;
-    static Map<String, Object> second;
     static Path firstCopy;
 
     @BeforeAll
@@ -56,10 +55,9 @@ class ReportJobTest {
         spark = TestSpark.get();
         bronze = ReportLake.build(spark, dir, 2000, 3);
         first = run(null);
-        // keep the first report's files: the second run replaces the folder
+        // keep the first report's files: a later run replaces the folder
         firstCopy = dir.resolve("first");
         copy(Path.of((String) first.get("out")), firstCopy);
-        second = run(null);
     }
 
     static Map<String, Object> run(String org) {
@@ -171,24 +169,6 @@ class ReportJobTest {
         long cypUnrounded = counts.stream().filter(r -> r.getString(2).equals("received_ytd") && r.getString(3).equals("age_group")
                 && r.getString(4).equals("CYP")).mapToLong(r -> r.getLong(5)).sum();
         assertThat(cypUnrounded).isEqualTo(cyp);
-    }
-
-    @Test
-    void reRunningGivesByteIdenticalCsvFiles() throws IOException {
-        Path again = Path.of((String) second.get("out"));
-        List<String> csvs = new ArrayList<>();
-        try (Stream<Path> files = Files.list(firstCopy)) {
-            for (Path f : files.sorted().toList()) {
-                if (f.getFileName().toString().endsWith(".csv")) {
-                    csvs.add(f.getFileName().toString());
-                    assertThat(Files.readAllBytes(again.resolve(f.getFileName()))).as(f.getFileName().toString())
-                            .isEqualTo(Files.readAllBytes(f));
-                }
-            }
-        }
-        assertThat(csvs).contains("phb_return.csv", "markers_of_progress.csv", "uptake_trend.csv", "spread.csv", "offers.csv",
-                "decline_reasons.csv", "spend_by_cohort.csv", "spend_by_service.csv", "before_after.csv", "balance.csv", "before_after_design.csv");
-        assertThat(second.get("run_id")).isNotEqualTo(first.get("run_id"));
     }
 
     @Test
@@ -375,7 +355,9 @@ class ReportJobTest {
                     compared.add(name);
                 }
             }
-            assertThat(compared).hasSizeGreaterThan(12).contains("phb_return.csv", "phb_report_" + Q + ".html", "phb_report_" + Q + ".xlsx");
+            assertThat(compared).hasSizeGreaterThan(12).contains("phb_report_" + Q + ".html", "phb_report_" + Q + ".xlsx",
+                    "phb_return.csv", "markers_of_progress.csv", "uptake_trend.csv", "spread.csv", "offers.csv", "decline_reasons.csv",
+                    "spend_by_cohort.csv", "spend_by_service.csv", "before_after.csv", "balance.csv", "before_after_design.csv");
             JsonNode was = JSON.readTree(firstCopy.resolve("manifest.json").toFile());
             JsonNode is = JSON.readTree(out.resolve("manifest.json").toFile());
             assertThat(is.get("run_id").asText()).isEqualTo(first.get("run_id"));
