@@ -34,12 +34,20 @@ HEADER = """# National prices for activity that arrives without a cost (dataset 
 # point_of_delivery: EL elective spell, DC day case, NEL non-elective long stay, NEL_SS non-elective short stay (0-1
 # nights), ED emergency care attendance, OPC_<currency> consultant-led outpatient attendance (WF01B first, WF01A
 # follow-up, WF01D and WF01C not face to face), NOT_SEEN an appointment not attended; COMMUNITY, MH_CONTACT, MH_SPELL,
-# IAPT. code: the HRG or currency code; * is the point of delivery's activity-weighted average, for a row whose code is
-# blank or not listed. fy: first year of the financial year.
+# IAPT; DISPENSED_ITEM a prescription item dispensed in the community. code: the HRG or currency code; * is the point of
+# delivery's activity-weighted average, for a row whose code is blank or not listed. fy: first year of the financial year.
 # Source: NHS England, National Cost Collection 2023/24, national schedule of NHS costs (national average unit costs,
 # Open Government Licence), read from the CSV copy NICE publishes (github.com/NICE-Data-and-Analytics/COSTmos,
-# inst/extdata/ncc_2023_24.csv, commit 3b36636f5b8e65d174c8379740e7b9caedcb3894).
+# inst/extdata/ncc_2023_24.csv, commit 3b36636f5b8e65d174c8379740e7b9caedcb3894). DISPENSED_ITEM: NHSBSA, Prescription
+# Cost Analysis England: net ingredient cost divided by items, from the rounded totals NHSBSA states for each year.
 """
+
+# (first year of the financial year, items in billions, net ingredient cost in GBP billions, where NHSBSA states them)
+DISPENSED = [
+    (2022, 1.18, 10.4, "NHSBSA press release on Prescription Cost Analysis 2022/23"),
+    (2023, 1.21, 10.9, "NHSBSA press release on Prescription Cost Analysis 2023/24"),
+    (2024, 1.26, 11.2, "NHSBSA Prescription Cost Analysis 2024/25 summary narrative"),
+]
 
 
 def main(path):
@@ -68,6 +76,9 @@ def main(path):
         out.writerow([listname, pod, "*", FY, f"{total / activity:.2f}",
                       f"NCC 2023/24 {words(pod)}: activity-weighted average of every code"])
     out.writerow(["hrg", "NOT_SEEN", "*", "*", "0.00", "no charge: the appointment was not attended"])
+    for fy, items, cost, source in DISPENSED:
+        out.writerow(["unit_cost", "DISPENSED_ITEM", "*", fy, f"{cost / items:.2f}",
+                      f"{source}: {items} billion items at a net ingredient cost of GBP {cost} billion (both rounded); per item derived"])
 
 
 if __name__ == "__main__":

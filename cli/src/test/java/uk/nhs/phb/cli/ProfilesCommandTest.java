@@ -15,17 +15,20 @@ class ProfilesCommandTest {
         CliTest.Run r = CliTest.run("profiles", "--json");
         assertThat(r.code()).isZero();
         JsonNode profiles = new ObjectMapper().readTree(r.out()).get("profiles");
-        assertThat(profiles).hasSize(12);
-        JsonNode hes = profiles.get(3);
+        assertThat(profiles).hasSize(15);
+        JsonNode hes = profiles.get(6);
         assertThat(hes.get("id").asText()).isEqualTo("hes_apc");
         assertThat(hes.get("folder").asText()).isEqualTo("landing/hes_apc");
         assertThat(hes.get("feed").asText()).isEqualTo("apc_spells");
         assertThat(hes.get("spec_version").asText()).isNotBlank();
         assertThat(hes.get("dataset").asText()).contains("Hospital Episode Statistics");
         // the MHSDS profiles read one folder, each its own tables
-        assertThat(profiles.get(5).get("id").asText()).isEqualTo("mhsds_contacts");
-        assertThat(profiles.get(5).get("folder").asText()).isEqualTo("landing/mhsds");
-        assertThat(profiles.get(6).get("folder").asText()).isEqualTo("landing/mhsds");
+        assertThat(profiles.get(8).get("id").asText()).isEqualTo("mhsds_contacts");
+        assertThat(profiles.get(8).get("folder").asText()).isEqualTo("landing/mhsds");
+        assertThat(profiles.get(9).get("folder").asText()).isEqualTo("landing/mhsds");
+        // the FHIR profiles read one folder, each its own resource type
+        assertThat(profiles.get(3).get("id").asText()).isEqualTo("fhir_dispenses");
+        assertThat(profiles.get(3).get("folder").asText()).isEqualTo("landing/fhir");
     }
 
     @Test
@@ -52,6 +55,12 @@ class ProfilesCommandTest {
         CliTest.Run gp = CliTest.run("profiles", "show", "gp_events");
         assertThat(gp.out()).contains("Looked up as cluster: CODE in code map gp_clusters (4,809 rows;", "QOF business rules",
                 "a code with several rows gives a row for each", "recorded_date the smallest");
+
+        CliTest.Run dispenses = CliTest.run("profiles", "show", "fhir_dispenses");
+        assertThat(dispenses.out()).contains("lines: FHIR R4 resources in NDJSON; the main table's are MedicationDispense resources",
+                "path: medicationCodeableConcept.coding.where(system = 'https://dmd.nhs.uk').code",
+                "Joined as medication: the files named {Medication[._-]*,medication[._-]*} (Medication resources), on medication_ref = medication.id",
+                "at point of delivery 'DISPENSED_ITEM', code '*', for the financial year of period_month, times items.");
 
         CliTest.Run unknown = CliTest.run("profiles", "show", "sus_apc");
         assertThat(unknown.code()).isEqualTo(Main.EXIT_INPUT);

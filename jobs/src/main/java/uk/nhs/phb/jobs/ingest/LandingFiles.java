@@ -29,7 +29,7 @@ import uk.nhs.phb.schemas.profiles.DatasetProfile;
  * {@code .} are never read) and checks each CSV header against the contract, reading only the first line.
  */
 final class LandingFiles {
-    enum Format { CSV, PARQUET }
+    enum Format { CSV, PARQUET, NDJSON }
 
     /**
      * One landing file: its qualified path, its name relative to the feed folder, for CSV its header, and the table of its
@@ -105,7 +105,9 @@ final class LandingFiles {
                 }
             }
         }
-        if (files.isEmpty() && problems.stream().noneMatch(p -> p.startsWith(label + ":"))) {
+        // a FHIR export writes no file for a resource type it has none of (Bulk Data Access): no rows, not a fault
+        boolean fhir = profile != null && profile.fhir();
+        if (files.isEmpty() && !fhir && problems.stream().noneMatch(p -> p.startsWith(label + ":"))) {
             problems.add(label + ": folder " + folder + " holds no .csv, .csv.gz or .parquet files; "
                     + "an empty feed is a CSV file with just the header line");
         }
@@ -132,7 +134,16 @@ final class LandingFiles {
             }
             String lower = base.toLowerCase(Locale.ROOT);
             String where = label(contract, profile) + ": file " + s.getPath().toUri().getPath();
-            if (lower.endsWith(".parquet")) {
+            if (profile != null && profile.fhir()) {
+                if (lower.endsWith(".ndjson") || lower.endsWith(".ndjson.gz")) {
+                    if (!lower.endsWith(".gz") || completeGzip(fs, conf, s.getPath(), where, problems)) {
+                        files.add(new LandingFile(s.getPath().toString(), rel, Format.NDJSON, s.getLen(), s.getModificationTime(), List.of(), table));
+                    }
+                } else {
+                    problems.add(where + " is not .ndjson or .ndjson.gz (FHIR resources, one per line, as a Bulk Data export writes "
+                            + "them); move it out of the folder or rename it to start with '_' so ingest skips it");
+                }
+            } else if (lower.endsWith(".parquet")) {
                 files.add(new LandingFile(s.getPath().toString(), rel, Format.PARQUET, s.getLen(), s.getModificationTime(), List.of(), table));
             } else if (lower.endsWith(".csv") || lower.endsWith(".csv.gz")) {
                 List<String> header = header(fs, conf, s.getPath(), where, contract, profile, table, problems);

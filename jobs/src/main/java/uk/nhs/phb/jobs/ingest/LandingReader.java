@@ -170,6 +170,9 @@ final class LandingReader {
     private static Dataset<Row> readTable(SparkSession spark, DatasetProfile profile, String table, List<DatasetProfile.SourceColumn> columns,
                                           List<LandingFile> files) {
         boolean main = table.equals(LandingFiles.MAIN);
+        if (profile.fhir()) {
+            return fhirTable(spark, profile, table, columns, files);
+        }
         Dataset<Row> out = perFile(files, f -> nationalParquet(spark, profile, columns, f), (header, group) -> {
             List<Column> cols = new ArrayList<>();
             for (DatasetProfile.SourceColumn c : columns) {
@@ -203,6 +206,37 @@ final class LandingReader {
             }
         }
         return out;
+    }
+
+    /**
+     * One table of a FHIR profile: the lines of its NDJSON files, each a resource of the table's type with the columns taken
+     * by their paths. A line that is not JSON, or holds another resource type, is malformed (quarantined from the main table,
+     * left out of a joined one). The line itself is never kept: a resource may carry names and identifiers anywhere.
+     */
+    private static Dataset<Row> fhirTable(SparkSession spark, DatasetProfile profile, String table, List<DatasetProfile.SourceColumn> columns,
+                                          List<LandingFile> files) {
+        boolean main = table.equals(LandingFiles.MAIN);
+        String resource = main ? profile.resource() : LandingFiles.join(profile, table).resource();
+        String glob = main ? profile.files() : LandingFiles.join(profile, table).files();
+        StructType schema = new StructType();
+        for (DatasetProfile.SourceColumn c : columns) {
+            schema = schema.add(c.name(), DataTypes.StringType, true);
+        }
+        schema = schema.add(ValidateFeed.SOURCE_FILE, DataTypes.StringType, false)
+                .add(ValidateFeed.SOURCE_LINE, DataTypes.LongType, false)
+                .add(ValidateFeed.RAW_LINE, DataTypes.StringType, true)
+                .add(ValidateFeed.MALFORMED, DataTypes.StringType, true);
+        if (files.isEmpty()) {
+            return spark.createDataFrame(List.of(), schema);
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<Row> lines = null;
+        for (LandingFile f : files) {
+            JavaRDD<Row> fileLines = numberedLines(jsc, f, false);
+            lines = lines == null ? fileLines : lines.union(fileLines);
+        }
+        FhirLines reader = new FhirLines(resource, glob, columns.stream().map(DatasetProfile.SourceColumn::path).toList());
+        return spark.createDataFrame(lines.mapPartitions(reader::rows), schema);
     }
 
     /**
@@ -300,12 +334,18 @@ final class LandingReader {
 
     /** The file's lines after the header, with their 1-based line numbers; blank lines dropped. */
     private static JavaRDD<Row> numberedLines(JavaSparkContext jsc, LandingFile f) {
+        return numberedLines(jsc, f, true);
+    }
+
+    /** The file's lines (after the header, if it has one), with their 1-based line numbers; blank lines dropped. */
+    private static JavaRDD<Row> numberedLines(JavaSparkContext jsc, LandingFile f, boolean header) {
+        long first = header ? 1 : 0;
         String name = f.name();
         Configuration conf = new Configuration(jsc.hadoopConfiguration());
         conf.setLong(FileInputFormat.SPLIT_MAXSIZE, splitSize(f.bytes(), jsc.defaultParallelism()));
         return jsc.newAPIHadoopFile(f.path(), TextInputFormat.class, LongWritable.class, Text.class, conf)
                 .zipWithIndex()
-                .filter(t -> t._2() > 0)
+                .filter(t -> t._2() >= first)
                 .map(t -> toRow(name, t))
                 .filter(r -> !r.getString(2).isBlank());
     }

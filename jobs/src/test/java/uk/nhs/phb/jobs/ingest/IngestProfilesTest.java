@@ -414,6 +414,142 @@ class IngestProfilesTest {
         assertThat(may.<String>getAs("record_id")).isNotEqualTo(june.<String>getAs("record_id")).hasSize(40);
     }
 
+    /** A FHIR resource on one line: the JSON written with single quotes, for readability. */
+    static String fhir(String singleQuoted) {
+        return singleQuoted.replace('\'', '"');
+    }
+
+    static final String NHS = "'system':'https://fhir.nhs.uk/Id/nhs-number'";
+    static final String ODS = "'system':'https://fhir.nhs.uk/Id/ods-organization-code'";
+    static final String SNOMED = "'system':'http://snomed.info/sct'";
+    static final String DMD = "'system':'https://dmd.nhs.uk'";
+
+    /** A shared care record's Bulk Data export, in UK Core's paths and code systems, with injected faults. */
+    void fhirExport() throws IOException {
+        write("fhir", "Patient.ndjson",
+                fhir("{'resourceType':'Patient','id':'pa','identifier':[{'system':'https://example.nhs.uk/Id/pas','value':'L1'},{" + NHS
+                        + ",'value':'" + PERSON_A + "'}],'gender':'female','birthDate':'1941-02-03'}"),
+                fhir("{'resourceType':'Patient','id':'pb','identifier':[{" + NHS + ",'value':'" + PERSON_B + "'}],'gender':'male'}"),
+                // not JSON: a joined table's unreadable line is left out
+                "{'resourceType':'Patient'");
+        write("fhir", "Organization.ndjson", fhir("{'resourceType':'Organization','id':'org-1','identifier':[{" + ODS + ",'value':'RXH01'}]}"));
+        write("fhir", "Encounter.ndjson",
+                fhir("{'resourceType':'Encounter','id':'e1','status':'finished','class':{'system':'http://terminology.hl7.org/CodeSystem/v3-ActCode',"
+                        + "'code':'EMER'},'subject':{'reference':'Patient/pa'},'period':{'start':'2024-01-04T23:30:00+00:00'},"
+                        + "'serviceProvider':{'reference':'Organization/org-1'}}"),
+                // an absolute reference; the provider by ODS code; a local date in summer time; an id phb cannot keep as it is
+                fhir("{'resourceType':'Encounter','id':'e.2','status':'finished','class':{'code':'EMER'},"
+                        + "'subject':{'reference':'https://scr.example.nhs.uk/fhir/Patient/pb/_history/3'},"
+                        + "'period':{'start':'2024-06-30T23:30:00+01:00'},'serviceProvider':{'identifier':{" + ODS + ",'value':'NT301'}}}"),
+                // an inpatient encounter and a cancelled one are set aside
+                fhir("{'resourceType':'Encounter','id':'e3','status':'finished','class':{'code':'IMP'},'subject':{'reference':'Patient/pa'},"
+                        + "'period':{'start':'2024-02-01T10:00:00+00:00'}}"),
+                fhir("{'resourceType':'Encounter','id':'e4','status':'cancelled','class':{'code':'EMER'},'subject':{'reference':'Patient/pa'},"
+                        + "'period':{'start':'2024-02-02T10:00:00+00:00'}}"),
+                // injected faults: a patient the export does not hold; a Condition in the Encounter file
+                fhir("{'resourceType':'Encounter','id':'e5','status':'finished','class':{'code':'EMER'},'subject':{'reference':'Patient/zz'},"
+                        + "'period':{'start':'2024-03-01T10:00:00+00:00'},'serviceProvider':{'reference':'Organization/org-1'}}"),
+                fhir("{'resourceType':'Condition','id':'c9','subject':{'reference':'Patient/pa'}}"));
+        write("fhir", "Condition.ndjson",
+                // type 2 diabetes, recorded twice: the first date counts
+                fhir("{'resourceType':'Condition','id':'c1','verificationStatus':{'coding':[{'system':"
+                        + "'http://terminology.hl7.org/CodeSystem/condition-ver-status','code':'confirmed'}]},'code':{'coding':[{" + SNOMED
+                        + ",'code':'44054006'}]},'subject':{'reference':'Patient/pa'},'onsetDateTime':'2019-03-04T10:00:00+00:00'}"),
+                fhir("{'resourceType':'Condition','id':'c2','code':{'coding':[{" + SNOMED + ",'code':'44054006'}]},"
+                        + "'subject':{'reference':'Patient/pa'},'recordedDate':'2021-06-01'}"),
+                // coded in ICD-10 only: no concept to look up, set aside
+                fhir("{'resourceType':'Condition','id':'c3','code':{'coding':[{'system':'http://hl7.org/fhir/sid/icd-10-uk','code':'E11.9'}]},"
+                        + "'subject':{'reference':'Patient/pa'},'recordedDate':'2021-06-01'}"),
+                // asthma: in QOF's AST_COD and the eFI respiratory set, a condition of each
+                fhir("{'resourceType':'Condition','id':'c4','code':{'coding':[{'system':'http://read.info/ctv3','code':'H33..'},{" + SNOMED
+                        + ",'code':'195967001'}]},'subject':{'reference':'Patient/pb'},'recordedDate':'2020-02-05'}"),
+                // a refuted hypertension is set aside
+                fhir("{'resourceType':'Condition','id':'c5','verificationStatus':{'coding':[{'system':"
+                        + "'http://terminology.hl7.org/CodeSystem/condition-ver-status','code':'refuted'}]},'code':{'coding':[{" + SNOMED
+                        + ",'code':'38341003'}]},'subject':{'reference':'Patient/pb'},'recordedDate':'2020-02-05'}"),
+                // injected fault: Parkinson's disease with only a year
+                fhir("{'resourceType':'Condition','id':'c6','code':{'coding':[{" + SNOMED + ",'code':'49049000'}]},"
+                        + "'subject':{'reference':'Patient/pb'},'onsetDateTime':'2022'}"));
+        write("fhir", "Medication.ndjson", fhir("{'resourceType':'Medication','id':'med-1','code':{'coding':[{" + DMD
+                + ",'code':'18616211000001106'}]}}"));
+        write("fhir", "MedicationDispense.ndjson",
+                fhir("{'resourceType':'MedicationDispense','id':'d1','status':'completed','medicationReference':{'reference':'Medication/med-1'},"
+                        + "'subject':{'reference':'Patient/pa'},'whenHandedOver':'2024-05-03T10:00:00+01:00'}"),
+                fhir("{'resourceType':'MedicationDispense','id':'d2','status':'completed','medicationCodeableConcept':{'coding':[{" + DMD
+                        + ",'code':'322236009'}]},'subject':{'reference':'Patient/pa'},'whenPrepared':'2024-05-20T09:00:00+01:00'}"),
+                fhir("{'resourceType':'MedicationDispense','id':'d3','status':'completed','medicationReference':{'reference':'Medication/med-1'},"
+                        + "'subject':{'reference':'Patient/pa'},'whenPrepared':'2024-05-27T09:00:00+01:00','whenHandedOver':'2024-05-28T09:00:00+01:00'}"),
+                // not yet handed over: set aside
+                fhir("{'resourceType':'MedicationDispense','id':'d4','status':'in-progress','medicationReference':{'reference':'Medication/med-1'},"
+                        + "'subject':{'reference':'Patient/pa'},'whenPrepared':'2024-05-29T09:00:00+01:00'}"),
+                fhir("{'resourceType':'MedicationDispense','id':'d5','status':'completed','medicationReference':{'reference':'Medication/med-1'},"
+                        + "'subject':{'reference':'Patient/pb'},'whenHandedOver':'2024-06-02T09:00:00+01:00'}"),
+                // injected fault: no date
+                fhir("{'resourceType':'MedicationDispense','id':'d6','status':'completed','medicationReference':{'reference':'Medication/med-1'},"
+                        + "'subject':{'reference':'Patient/pb'}}"));
+    }
+
+    @Test
+    void aFhirBulkExportLandsAsConditionsEmergencyAttendancesAndDispensedItems() throws IOException {
+        fhirExport();
+        IngestJob.Result r = ingest(Profiles.builtIn(), "gp_conditions", "ecds", "prescriptions");
+        Map<String, IngestJob.FeedResult> feeds = r.feeds().stream().collect(Collectors.toMap(IngestJob.FeedResult::feed, x -> x));
+        String a = token("dscro", PERSON_A);
+        String b = token("dscro", PERSON_B);
+
+        IngestJob.FeedResult gp = feeds.get("gp_conditions");
+        assertThat(gp.rowsValid()).as(() -> quarantined("gp_conditions")).isEqualTo(3);
+        assertThat(gp.rowsQuarantined()).isEqualTo(1);
+        assertThat(gp.readBy().get("fhir/fhir_conditions")).contains("2 rows set aside");
+        Map<String, Row> conditions = bronzeByPerson("gp_conditions", "condition_code");
+        assertThat(conditions).containsOnlyKeys(a + "|DM", b + "|AST", b + "|EFI_RESPIRATORY");
+        assertThat(conditions.get(a + "|DM").<java.sql.Date>getAs("recorded_date").toLocalDate()).isEqualTo(LocalDate.of(2019, 3, 4));
+
+        IngestJob.FeedResult ed = feeds.get("ecds");
+        assertThat(ed.rowsValid()).as(() -> quarantined("ecds")).isEqualTo(2);
+        assertThat(ed.rowsQuarantined()).isEqualTo(2);
+        assertThat(ed.readBy().get("fhir/fhir_encounters")).contains("2 rows set aside");
+        Map<String, Row> attendances = bronzeByPerson("ecds", "arrival_date");
+        Row first = attendances.get(a + "|2024-01-04");
+        assertThat(first.<String>getAs("attendance_id")).isEqualTo("e1");
+        assertThat(first.<String>getAs("provider_code")).isEqualTo("RXH");
+        assertThat(first.<String>getAs("department_type")).isEqualTo("99");
+        assertThat(first.<BigDecimal>getAs("cost")).isEqualByComparingTo(national("ED", "*"));
+        assertThat(first.<String>getAs("cost_source")).isEqualTo("tariff");
+        Row summer = attendances.get(b + "|2024-06-30");
+        assertThat(summer.<String>getAs("provider_code")).isEqualTo("NT3");
+        assertThat(summer.<String>getAs("attendance_id")).hasSize(40).matches("[0-9a-f]{40}");
+        List<Row> faults = spark.read().format("delta").load(settings.lake() + "/quarantine/ecds").collectAsList();
+        assertThat(faults).extracting(x -> x.<String>getAs("_detail")).anySatisfy(d -> assertThat(d).contains("a Condition resource in a file "
+                + "of Encounter resources"));
+        assertThat(faults).extracting(x -> x.<String>getAs("_field")).contains("nhs_token");
+        assertThat(faults).allSatisfy(x -> assertThat(x.<String>getAs("_raw_line")).as("a resource may name a person: never kept").isNull());
+
+        IngestJob.FeedResult rx = feeds.get("prescriptions");
+        assertThat(rx.rowsValid()).as(() -> quarantined("prescriptions")).isEqualTo(2);
+        assertThat(rx.rowsQuarantined()).isEqualTo(1);
+        assertThat(rx.readBy().get("fhir/fhir_dispenses")).contains("1 row set aside");
+        Map<String, Row> months = bronzeByPerson("prescriptions", "period_month");
+        Row may = months.get(a + "|2024-05-01");
+        assertThat(may.<Integer>getAs("items")).isEqualTo(3);
+        assertThat(may.<Integer>getAs("distinct_medicines")).as("one by reference, one coded in the dispense").isEqualTo(2);
+        assertThat(may.<BigDecimal>getAs("cost")).as("three items at 2024/25's national cost per item").isEqualByComparingTo("26.67");
+        assertThat(months.get(b + "|2024-06-01").<BigDecimal>getAs("cost")).isEqualByComparingTo("8.89");
+    }
+
+    @Test
+    void aFhirResourceTypeNoProfileReadsIsRefusedNamingTheFileAndTheWayOut() throws IOException {
+        fhirExport();
+        write("fhir", "Procedure.ndjson", fhir("{'resourceType':'Procedure','id':'p1','status':'completed','subject':{'reference':'Patient/pa'}}"));
+        assertThatThrownBy(() -> ingest(Profiles.builtIn(), "gp_conditions")).isInstanceOf(InputException.class)
+                .hasMessageContaining("Procedure.ndjson is none of the tables its folder's profiles read")
+                .hasMessageContaining("start its name with '_' to set it aside");
+        Files.move(landing.resolve("fhir/Procedure.ndjson"), landing.resolve("fhir/_Procedure.ndjson"));
+        Files.delete(landing.resolve("fhir/Patient.ndjson"));
+        assertThatThrownBy(() -> ingest(Profiles.builtIn(), "gp_conditions")).isInstanceOf(InputException.class)
+                .hasMessageContaining("none named {*Patient*,*patient*}, the table it joins as patient");
+    }
+
     @Test
     void continuingHealthcareReferralsJoinTheirPersonAndLatestPackage() throws IOException {
         write("chc_plds", "CHC_001_MPI_202405.csv",

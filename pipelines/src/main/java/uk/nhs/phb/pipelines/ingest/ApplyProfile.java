@@ -202,9 +202,12 @@ public final class ApplyProfile {
         return keyed.apply(pseudonym.cast(DataTypes.StringType));
     }
 
-    /** The rows of the profile's source that are the feed's; the rest are set aside (see {@link #setAside}). */
+    /**
+     * The rows of the profile's source that are the feed's; the rest are set aside (see {@link #setAside}). A line that
+     * could not be read is the feed's, so validation quarantines it with its reason rather than setting it aside unread.
+     */
     private Column theFeeds() {
-        return coalesce(expr(profile.where()), lit(false));
+        return col(ValidateFeed.MALFORMED).isNotNull().or(coalesce(expr(profile.where()), lit(false)));
     }
 
     /** The source rows the profile sets aside as not the feed's (none without a {@code where}); for counting. */
@@ -354,7 +357,13 @@ public final class ApplyProfile {
                 expr(p.code()).cast(DataTypes.StringType), financialYear);
         // the cost column is replaced below, so whether it was recorded is kept first
         Dataset<Row> out = rows.withColumn("__recorded", recorded).withColumn("__priced", when(functions.not(col("__recorded")), priced));
-        out = out.withColumn(p.costField(), when(col("__recorded"), cost).otherwise(col("__priced.price")));
+        Column price = col("__priced.price");
+        if (p.units() != null) {
+            // a price per unit (a dispensed item) times the row's units; units that are not a number leave the cost blank
+            Column units = expr(p.units()).try_cast(DataTypes.createDecimalType(24, 6));
+            price = round(price.cast(DataTypes.createDecimalType(24, 6)).multiply(units), 2).cast(DataTypes.StringType);
+        }
+        out = out.withColumn(p.costField(), when(col("__recorded"), cost).otherwise(price));
         if (hasSource) {
             out = out.withColumn("cost_source", when(col("__recorded"), lit("recorded")).otherwise(col("__priced.source")))
                     .withColumn("price_year", when(col("__recorded"), lit(null).cast(DataTypes.StringType)).otherwise(col("__priced.year")));

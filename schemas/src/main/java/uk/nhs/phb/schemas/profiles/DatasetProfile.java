@@ -36,6 +36,9 @@ import uk.nhs.phb.schemas.Feeds;
  * @param where         Spark SQL over the source columns saying which main rows are the feed's (null: all); the others
  *                      are set aside and counted, never quarantined (an informal legal status is no detention)
  * @param lookups       code maps a source column is looked up in (a SNOMED CT concept in the QOF and eFI clusters)
+ * @param format        how the files are written: {@link #CSV} (CSV with a header, or Parquet) or {@link #FHIR_NDJSON} (FHIR
+ *                      R4 resources, one JSON object per line, as a Bulk Data export writes them)
+ * @param resource      for {@link #FHIR_NDJSON}: the resource type of the main table's lines ({@code Condition}), else null
  */
 public record DatasetProfile(
         String id,
@@ -55,7 +58,15 @@ public record DatasetProfile(
         String files,
         List<Join> joins,
         String where,
-        List<Lookup> lookups) {
+        List<Lookup> lookups,
+        String format,
+        String resource) {
+
+    /** CSV files with a header line, or Parquet files. */
+    public static final String CSV = "csv";
+    /** FHIR R4 resources in newline-delimited JSON (FHIR Bulk Data Access: {@code application/fhir+ndjson}). */
+    public static final String FHIR_NDJSON = "fhir_ndjson";
+    public static final List<String> FORMATS = List.of(CSV, FHIR_NDJSON);
 
     public DatasetProfile {
         Objects.requireNonNull(id, "id");
@@ -65,6 +76,11 @@ public record DatasetProfile(
         folder = folder == null ? id : folder;
         joins = joins == null ? List.of() : List.copyOf(joins);
         lookups = lookups == null ? List.of() : List.copyOf(lookups);
+        format = format == null ? CSV : format;
+    }
+
+    public boolean fhir() {
+        return format.equals(FHIR_NDJSON);
     }
 
     /** The main table's columns and every joined table's, each as a join reads it ({@code name.column}). */
@@ -105,10 +121,15 @@ public record DatasetProfile(
      * @param required    a file without it is refused
      * @param description what it holds
      * @param aliases     other header names accepted for it (local override)
+     * @param path        in a FHIR resource, where the value is ({@link FhirPath}); null in a CSV layout
      */
-    public record SourceColumn(String name, boolean required, String description, List<String> aliases) {
+    public record SourceColumn(String name, boolean required, String description, List<String> aliases, FhirPath path) {
         public SourceColumn {
             aliases = List.copyOf(aliases);
+        }
+
+        public SourceColumn(String name, boolean required, String description, List<String> aliases) {
+            this(name, required, description, aliases, null);
         }
     }
 
@@ -120,9 +141,10 @@ public record DatasetProfile(
      * @param name    how expressions name the joined row (snake_case)
      * @param files   which files of the folder hold the table (a glob on the file name)
      * @param on      main table column -> joined table column, all equal for a match
-     * @param columns the joined table's columns the profile reads
+     * @param columns  the joined table's columns the profile reads
+     * @param resource in a FHIR profile, the resource type of the joined table's lines ({@code Patient}), else null
      */
-    public record Join(String name, String files, Map<String, String> on, List<SourceColumn> columns) {
+    public record Join(String name, String files, Map<String, String> on, List<SourceColumn> columns, String resource) {
         public Join {
             on = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(on));
             columns = List.copyOf(columns);
@@ -188,7 +210,9 @@ public record DatasetProfile(
      * @param pointOfDelivery Spark SQL over the contract fields giving the point of delivery
      * @param code            Spark SQL over the contract fields giving the code priced (an HRG, a contact type)
      * @param costField       the contract field to fill
+     * @param units           Spark SQL over the contract fields giving how many units the row's price is for (the items
+     *                        of a person's month), or null for one
      */
-    public record Pricing(String list, String date, String pointOfDelivery, String code, String costField) {
+    public record Pricing(String list, String date, String pointOfDelivery, String code, String costField, String units) {
     }
 }

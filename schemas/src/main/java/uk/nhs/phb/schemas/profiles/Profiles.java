@@ -39,7 +39,7 @@ public final class Profiles {
     static final List<String> DEFAULT_DATE_FORMATS = List.of("yyyy-MM-dd", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss",
             "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss.SSS", "dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm:ss", "yyyyMMdd");
     private static final String[] PROFILE_KEYS = {"id", "dataset", "specification", "spec_version", "feed", "unconfirmed",
-        "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join", "where", "lookup"};
+        "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join", "where", "lookup", "format", "resource"};
     private static final String[] OVERRIDE_KEYS = {"domain", "aliases", "columns", "fields", "date_formats"};
 
     private final Map<String, DatasetProfile> byId;
@@ -179,18 +179,31 @@ public final class Profiles {
             throw m.get("feed").error(e.getMessage());
         }
         List<String> dateFormats = m.containsKey("date_formats") ? dateFormats(m.get("date_formats")) : DEFAULT_DATE_FORMATS;
+        String format = Optional.ofNullable(YamlNodes.optional(m, "format")).orElse(DatasetProfile.CSV);
+        if (!DatasetProfile.FORMATS.contains(format)) {
+            throw m.get("format").error("format '" + format + "' is not one of " + DatasetProfile.FORMATS);
+        }
+        boolean fhir = format.equals(DatasetProfile.FHIR_NDJSON);
+        String resource = YamlNodes.optional(m, "resource");
+        if (fhir != (resource != null)) {
+            throw (fhir ? doc : m.get("resource")).error(fhir ? "a FHIR profile names the resource type of its main table's lines ('resource: Condition')"
+                    : "'resource' is for a FHIR profile (format: " + DatasetProfile.FHIR_NDJSON + ")");
+        }
+        if (resource != null && !resource.matches("[A-Z][A-Za-z]+")) {
+            throw m.get("resource").error("'" + resource + "' is not a FHIR resource type (Patient, Encounter, Condition ...)");
+        }
         Map<String, SourceColumn> columns = new LinkedHashMap<>();
         Entry columnsEntry = m.get("columns");
         if (columnsEntry == null) {
             throw doc.error("'columns' is required: the source columns the profile reads");
         }
-        addColumns(columnsEntry, columns);
+        addColumns(columnsEntry, columns, fhir);
         String folder = YamlNodes.optional(m, "folder");
         if (folder != null && !folder.matches("[a-z][a-z0-9_]*")) {
             throw m.get("folder").error("a landing folder's name is snake_case: '" + folder + "'");
         }
         String files = YamlNodes.optional(m, "files");
-        List<DatasetProfile.Join> joins = m.containsKey("join") ? joins(m.get("join"), columns) : List.of();
+        List<DatasetProfile.Join> joins = m.containsKey("join") ? joins(m.get("join"), columns, fhir) : List.of();
         if (!joins.isEmpty() && files == null) {
             throw m.get("join").error("a profile that joins tables names its main table's files ('files: MHS201*'), so the "
                     + "joined tables' files are not read as main rows");
@@ -227,7 +240,7 @@ public final class Profiles {
         DatasetProfile p = new DatasetProfile(id, YamlNodes.required(m, "dataset", doc), YamlNodes.required(m, "specification", doc),
                 YamlNodes.required(m, "spec_version", doc), feed, Optional.ofNullable(YamlNodes.optional(m, "unconfirmed")).orElse(""),
                 dateFormats, person, List.copyOf(columns.values()), fields, grouping, pricing, file, folder, files, joins,
-                YamlNodes.optional(m, "where"), lookups);
+                YamlNodes.optional(m, "where"), lookups, format, resource);
         check(p, fieldLines, m, doc);
         return p;
     }
@@ -240,13 +253,13 @@ public final class Profiles {
         return out;
     }
 
-    private static List<DatasetProfile.Join> joins(Entry e, Map<String, SourceColumn> main) {
+    private static List<DatasetProfile.Join> joins(Entry e, Map<String, SourceColumn> main, boolean fhir) {
         List<DatasetProfile.Join> out = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
         Set<String> mainLower = new LinkedHashSet<>();
         main.keySet().forEach(c -> mainLower.add(c.toLowerCase(Locale.ROOT)));
         for (Entry je : e.list()) {
-            Map<String, Entry> jm = je.map("name", "files", "on", "columns");
+            Map<String, Entry> jm = je.map("name", "files", "on", "columns", "resource");
             String name = YamlNodes.required(jm, "name", je);
             if (!name.matches("[a-z][a-z0-9_]*") || mainLower.contains(name) || !names.add(name)) {
                 throw jm.get("name").error("a join's name is snake_case, used once, and not a column's name: '" + name + "'");
@@ -255,8 +268,13 @@ public final class Profiles {
             if (!jm.containsKey("columns")) {
                 throw je.error("join '" + name + "' needs 'columns': the joined table's columns the profile reads");
             }
+            String resource = YamlNodes.optional(jm, "resource");
+            if (fhir != (resource != null)) {
+                throw je.error(fhir ? "join '" + name + "' names the resource type of its lines ('resource: Patient')"
+                        : "join '" + name + "': 'resource' is for a FHIR profile");
+            }
             Map<String, SourceColumn> columns = new LinkedHashMap<>();
-            addColumns(jm.get("columns"), columns);
+            addColumns(jm.get("columns"), columns, fhir);
             if (!jm.containsKey("on") || jm.get("on").map().isEmpty()) {
                 throw je.error("join '" + name + "' needs 'on': main column: joined column, for each key the two tables share");
             }
@@ -271,7 +289,7 @@ public final class Profiles {
                 }
                 on.put(k.getKey(), joined);
             }
-            out.add(new DatasetProfile.Join(name, files, on, List.copyOf(columns.values())));
+            out.add(new DatasetProfile.Join(name, files, on, List.copyOf(columns.values()), resource));
         }
         return out;
     }
@@ -327,21 +345,39 @@ public final class Profiles {
         return out;
     }
 
-    private static void addColumns(Entry columnsEntry, Map<String, SourceColumn> columns) {
+    /** A FHIR profile's columns each name their {@code path} in the resource; a CSV profile's are found by header name. */
+    private static void addColumns(Entry columnsEntry, Map<String, SourceColumn> columns, boolean fhir) {
         for (Map.Entry<String, Entry> c : columnsEntry.map().entrySet()) {
             Entry v = c.getValue();
             String description;
             boolean optional = false;
             List<String> aliases = List.of();
+            FhirPath path = null;
             if (v.isMap()) {
-                Map<String, Entry> cm = v.map("description", "optional", "aliases");
+                Map<String, Entry> cm = v.map("description", "optional", "aliases", "path");
                 description = YamlNodes.required(cm, "description", v);
                 optional = cm.containsKey("optional") && bool(cm.get("optional"));
                 aliases = cm.containsKey("aliases") ? cm.get("aliases").texts() : List.of();
+                if (cm.containsKey("path") != fhir) {
+                    throw v.error(fhir ? "column '" + c.getKey() + "' needs 'path': where its value is in the FHIR resource"
+                            : "column '" + c.getKey() + "': 'path' is for a FHIR profile (a CSV column is found by its header name)");
+                }
+                if (fhir && !aliases.isEmpty()) {
+                    throw cm.get("aliases").error("a FHIR column has a path, not header aliases");
+                }
+                if (fhir) {
+                    try {
+                        path = FhirPath.parse(cm.get("path").text());
+                    } catch (ProfileException ex) {
+                        throw cm.get("path").error(ex.getMessage());
+                    }
+                }
+            } else if (fhir) {
+                throw v.error("column '" + c.getKey() + "' needs 'path': where its value is in the FHIR resource");
             } else {
                 description = v.text();
             }
-            columns.put(c.getKey(), new SourceColumn(c.getKey(), !optional, description == null ? "" : description, aliases));
+            columns.put(c.getKey(), new SourceColumn(c.getKey(), !optional, description == null ? "" : description, aliases, path));
         }
     }
 
@@ -378,13 +414,14 @@ public final class Profiles {
     }
 
     private static Pricing pricing(Entry e) {
-        Map<String, Entry> p = e.map("list", "date", "point_of_delivery", "code", "cost_field");
+        Map<String, Entry> p = e.map("list", "date", "point_of_delivery", "code", "cost_field", "units");
         String list = YamlNodes.required(p, "list", e);
         if (!PriceList.LISTS.contains(list)) {
             throw p.get("list").error("price list '" + list + "' is not one of " + PriceList.LISTS);
         }
         return new Pricing(list, YamlNodes.required(p, "date", e), YamlNodes.required(p, "point_of_delivery", e),
-                YamlNodes.required(p, "code", e), Optional.ofNullable(YamlNodes.optional(p, "cost_field")).orElse("cost"));
+                YamlNodes.required(p, "code", e), Optional.ofNullable(YamlNodes.optional(p, "cost_field")).orElse("cost"),
+                YamlNodes.optional(p, "units"));
     }
 
     /** Cross-checks: every field is the feed's, every expression parses and reads declared columns, nothing required is left. */
@@ -431,6 +468,9 @@ public final class Profiles {
             feedFields.forEach(f -> lower.add(f.toLowerCase(Locale.ROOT)));
             readsOnly(p.pricing().pointOfDelivery(), lower, "feed fields", pe);
             readsOnly(p.pricing().code(), lower, "feed fields", pe);
+            if (p.pricing().units() != null) {
+                readsOnly(p.pricing().units(), lower, "feed fields", pe);
+            }
             for (String f : List.of(p.pricing().date(), p.pricing().costField())) {
                 if (!feedFields.contains(f)) {
                     throw pe.error("feed " + contract.name() + " has no field '" + f + "'");
@@ -547,9 +587,13 @@ public final class Profiles {
         Map<String, SourceColumn> columns = new LinkedHashMap<>();
         base.columns().forEach(c -> columns.put(c.name(), c));
         if (o.containsKey("columns")) {
-            addColumns(o.get("columns"), columns);
+            addColumns(o.get("columns"), columns, base.fhir());
         }
         List<DatasetProfile.Join> joins = new ArrayList<>(base.joins());
+        if (o.containsKey("aliases") && base.fhir()) {
+            throw o.get("aliases").error("profile " + base.id() + " reads FHIR resources, whose columns are found by path, not by header "
+                    + "name: give the column again under 'columns' with the path your export uses");
+        }
         if (o.containsKey("aliases")) {
             for (Map.Entry<String, Entry> a : o.get("aliases").map().entrySet()) {
                 int dot = a.getKey().indexOf('.');
@@ -573,9 +617,9 @@ public final class Profiles {
                         if (c.name().equals(column)) {
                             aliases.addAll(a.getValue().texts());
                         }
-                        joined.add(new SourceColumn(c.name(), c.required(), c.description(), aliases));
+                        joined.add(new SourceColumn(c.name(), c.required(), c.description(), aliases, c.path()));
                     }
-                    joins.set(at, new DatasetProfile.Join(j.name(), j.files(), j.on(), joined));
+                    joins.set(at, new DatasetProfile.Join(j.name(), j.files(), j.on(), joined, j.resource()));
                     continue;
                 }
                 SourceColumn c = columns.get(a.getKey());
@@ -584,7 +628,7 @@ public final class Profiles {
                 }
                 List<String> aliases = new ArrayList<>(c.aliases());
                 aliases.addAll(a.getValue().texts());
-                columns.put(c.name(), new SourceColumn(c.name(), c.required(), c.description(), aliases));
+                columns.put(c.name(), new SourceColumn(c.name(), c.required(), c.description(), aliases, c.path()));
             }
         }
         Map<String, String> fields = new LinkedHashMap<>(base.fields());
@@ -598,7 +642,7 @@ public final class Profiles {
         List<String> dateFormats = o.containsKey("date_formats") ? dateFormats(o.get("date_formats")) : base.dateFormats();
         DatasetProfile p = new DatasetProfile(base.id(), base.dataset(), base.specification(), base.specVersion(), base.feed(),
                 base.unconfirmed(), dateFormats, person, List.copyOf(columns.values()), fields, base.grouping(), base.pricing(),
-                base.source() + " + " + file, base.folder(), base.files(), joins, base.where(), base.lookups());
+                base.source() + " + " + file, base.folder(), base.files(), joins, base.where(), base.lookups(), base.format(), base.resource());
         // fields the override did not touch were checked with the profile; they are checked again against the new
         // columns and reported at the override's entry
         for (String f : fields.keySet()) {

@@ -29,6 +29,10 @@ public final class ProfilesDoc {
         m.put("feed", p.feed());
         m.put("source", p.source());
         m.put("date_formats", p.dateFormats());
+        m.put("format", p.format());
+        if (p.resource() != null) {
+            m.put("resource", p.resource());
+        }
         if (p.person() != null) {
             m.put("person", Map.of("column", p.person().column(), "domain", p.person().domain(), "field", p.person().field()));
         }
@@ -38,6 +42,9 @@ public final class ProfilesDoc {
             cm.put("name", c.name());
             cm.put("required", c.required());
             cm.put("aliases", c.aliases());
+            if (c.path() != null) {
+                cm.put("path", c.path().toString());
+            }
             cm.put("description", c.description());
             columns.add(cm);
         }
@@ -54,6 +61,9 @@ public final class ProfilesDoc {
                 Map<String, Object> jm = new LinkedHashMap<>();
                 jm.put("name", j.name());
                 jm.put("files", j.files());
+                if (j.resource() != null) {
+                    jm.put("resource", j.resource());
+                }
                 jm.put("on", j.on());
                 jm.put("columns", j.columns().stream().map(SourceColumn::name).toList());
                 joins.add(jm);
@@ -84,8 +94,12 @@ public final class ProfilesDoc {
             m.put("group", g);
         }
         if (p.pricing() != null) {
-            m.put("price", Map.of("list", p.pricing().list(), "date", p.pricing().date(), "point_of_delivery",
+            Map<String, Object> price = new LinkedHashMap<>(Map.of("list", p.pricing().list(), "date", p.pricing().date(), "point_of_delivery",
                     p.pricing().pointOfDelivery(), "code", p.pricing().code(), "cost_field", p.pricing().costField()));
+            if (p.pricing().units() != null) {
+                price.put("units", p.pricing().units());
+            }
+            m.put("price", price);
         }
         return m;
     }
@@ -164,18 +178,24 @@ public final class ProfilesDoc {
         }
         t.append("  read from: ").append(p.source()).append('\n');
         t.append("  dates in: ").append(String.join(", ", p.dateFormats())).append("\n\n");
+        if (p.fhir()) {
+            t.append("  lines: FHIR R4 resources in NDJSON; the main table's are ").append(p.resource()).append(" resources\n");
+        }
         t.append("Columns read").append(":\n");
         for (SourceColumn c : p.columns()) {
-            t.append(String.format("  %-26s %-9s %s%s%n", c.name(), c.required() ? "required" : "optional", c.description(),
-                    c.aliases().isEmpty() ? "" : " (also read as " + String.join(", ", c.aliases()) + ")"));
+            t.append(String.format("  %-26s %-9s %s%s%s%n", c.name(), c.required() ? "required" : "optional", c.description(),
+                    c.aliases().isEmpty() ? "" : " (also read as " + String.join(", ", c.aliases()) + ")",
+                    c.path() == null ? "" : "\n" + " ".repeat(38) + "path: " + c.path()));
         }
         if (p.files() != null) {
             t.append("  (the files named ").append(p.files()).append(")\n");
         }
         for (DatasetProfile.Join j : p.joins()) {
-            t.append("\nJoined as ").append(j.name()).append(": the files named ").append(j.files()).append(", on ").append(on(j)).append(":\n");
+            t.append("\nJoined as ").append(j.name()).append(": the files named ").append(j.files())
+                    .append(j.resource() == null ? "" : " (" + j.resource() + " resources)").append(", on ").append(on(j)).append(":\n");
             for (SourceColumn c : j.columns()) {
-                t.append(String.format("  %-26s %-9s %s%n", c.name(), c.required() ? "required" : "optional", c.description()));
+                t.append(String.format("  %-26s %-9s %s%s%n", c.name(), c.required() ? "required" : "optional", c.description(),
+                        c.path() == null ? "" : "\n" + " ".repeat(38) + "path: " + c.path()));
             }
         }
         for (DatasetProfile.Lookup l : p.lookups()) {
@@ -194,9 +214,16 @@ public final class ProfilesDoc {
         if (p.pricing() != null) {
             t.append("\nA row without ").append(p.pricing().costField()).append(" is priced from the ").append(p.pricing().list())
                     .append(" list at point of delivery ").append(p.pricing().pointOfDelivery()).append(", code ")
-                    .append(p.pricing().code()).append(", for the financial year of ").append(p.pricing().date()).append(".\n");
+                    .append(p.pricing().code()).append(", for the financial year of ").append(p.pricing().date())
+                    .append(p.pricing().units() == null ? "" : ", times " + p.pricing().units()).append(".\n");
         }
         return t.toString();
+    }
+
+    private static String columnRow(SourceColumn c) {
+        String holds = c.description() + (c.path() == null ? "" : " (path `" + c.path() + "`)");
+        return "| `" + c.name() + "`" + (c.aliases().isEmpty() ? "" : " (or `" + String.join("`, `", c.aliases()) + "`)") + " | "
+                + (c.required() ? "yes" : "no") + " | " + holds.replace("|", "\\|") + " |\n";
     }
 
     /** The generated part of docs/PROFILES.md: every profile's columns and mappings, and the national price list's sources. */
@@ -217,21 +244,23 @@ public final class ProfilesDoc {
                 md.append("Person: `").append(p.person().column()).append("`, re-keyed with the lake key in domain `")
                         .append(p.person().domain()).append("` into `").append(p.person().field()).append("`.\n\n");
             }
+            if (p.fhir()) {
+                md.append("Lines: FHIR R4 resources, one JSON object per line (NDJSON); the main table's are `").append(p.resource())
+                        .append("` resources, each column taken by its FHIRPath.\n\n");
+            }
             md.append("| column | required | holds |\n|---|---|---|\n");
             for (SourceColumn c : p.columns()) {
-                md.append("| `").append(c.name()).append("`").append(c.aliases().isEmpty() ? "" : " (or `" + String.join("`, `", c.aliases()) + "`)")
-                        .append(" | ").append(c.required() ? "yes" : "no").append(" | ").append(c.description().replace("|", "\\|")).append(" |\n");
+                md.append(columnRow(c));
             }
             if (p.files() != null) {
                 md.append("\nThe main table is the folder's files named `").append(p.files()).append("`.\n");
             }
             for (DatasetProfile.Join j : p.joins()) {
-                md.append("\nJoined as `").append(j.name()).append("` (files named `").append(j.files()).append("`, on ")
+                md.append("\nJoined as `").append(j.name()).append("` (files named `").append(j.files()).append("`")
+                        .append(j.resource() == null ? "" : ", `" + j.resource() + "` resources").append(", on ")
                         .append(on(j)).append("; the largest row where several match):\n\n| column | required | holds |\n|---|---|---|\n");
                 for (SourceColumn c : j.columns()) {
-                    md.append("| `").append(c.name()).append("`").append(c.aliases().isEmpty() ? "" : " (or `" + String.join("`, `", c.aliases()) + "`)")
-                            .append(" | ").append(c.required() ? "yes" : "no").append(" | ")
-                            .append(c.description().replace("|", "\\|")).append(" |\n");
+                    md.append(columnRow(c));
                 }
             }
             for (DatasetProfile.Lookup l : p.lookups()) {
@@ -251,7 +280,8 @@ public final class ProfilesDoc {
             if (p.pricing() != null) {
                 md.append("\nUncosted rows: ").append(p.pricing().list()).append(" price list, point of delivery `")
                         .append(p.pricing().pointOfDelivery().replace("|", "\\|")).append("`, code `").append(p.pricing().code())
-                        .append("`, financial year of `").append(p.pricing().date()).append("`.\n");
+                        .append("`, financial year of `").append(p.pricing().date()).append("`")
+                        .append(p.pricing().units() == null ? "" : ", times `" + p.pricing().units() + "`").append(".\n");
             }
         }
         md.append("\n### National prices shipped\n\n| list | point of delivery | prices | years | source |\n|---|---|---|---|---|\n");

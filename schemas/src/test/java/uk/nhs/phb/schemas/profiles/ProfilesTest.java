@@ -37,8 +37,18 @@ class ProfilesTest {
     @Test
     void everyShippedProfileLoadsAndFillsItsFeed() {
         Profiles p = Profiles.builtIn();
-        assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("chc_plds", "csds_contacts", "gp_events", "hes_apc", "hes_op",
-                "mhsds_contacts", "mhsds_mha", "mhsds_spells", "nhsbsa_items", "sus_apcs", "sus_ecds", "sus_opa");
+        assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("chc_plds", "csds_contacts", "fhir_conditions", "fhir_dispenses",
+                "fhir_encounters", "gp_events", "hes_apc", "hes_op", "mhsds_contacts", "mhsds_mha", "mhsds_spells", "nhsbsa_items", "sus_apcs",
+                "sus_ecds", "sus_opa");
+        assertThat(p.inFolder("fhir")).extracting(DatasetProfile::resource).containsExactly("Condition", "MedicationDispense", "Encounter");
+        DatasetProfile dispenses = p.byId("fhir_dispenses");
+        assertThat(dispenses.fhir()).isTrue();
+        assertThat(dispenses.joins()).extracting(DatasetProfile.Join::resource).containsExactly("Patient", "Medication");
+        assertThat(dispenses.pricing().units()).isEqualTo("items");
+        assertThat(dispenses.joins().get(0).columns().get(1).path()).hasToString(
+                "identifier.where(system = 'https://fhir.nhs.uk/Id/nhs-number').value");
+        assertThat(p.prices().prices()).anyMatch(x -> x.pointOfDelivery().equals("DISPENSED_ITEM") && x.year() == 2024
+                && x.price().toPlainString().equals("8.89"));
         DatasetProfile items = p.byId("nhsbsa_items");
         assertThat(items.grouping().sum()).containsExactly("items", "cost");
         assertThat(items.grouping().countDistinct()).containsExactly("distinct_medicines");
@@ -55,6 +65,52 @@ class ProfilesTest {
         assertThat(hes.grouping().by()).containsExactly("nhs_token", "provider_code", "admission_date");
         assertThat(hes.requiredColumns()).contains("ADMIDATE", "EPIORDER", "SUSHRG").doesNotContain("DISDATE");
         assertThat(p.prices().prices()).anyMatch(x -> x.pointOfDelivery().equals("NEL") && x.code().equals("DZ11V"));
+    }
+
+    @Test
+    void aFhirProfileTakesEachColumnByItsPathAndNamesTheLineOfAnError() {
+        String fhir = String.join("\n",
+                "id: my_conditions",
+                "dataset: conditions",
+                "specification: FHIR R4",
+                "spec_version: R4",
+                "format: fhir_ndjson",
+                "resource: Condition",
+                "feed: gp_conditions",
+                "files: \"*Condition*\"",
+                "person: {column: patient.nhs, domain: dscro}",
+                "columns:",
+                "  id: {path: id, description: id}",
+                "  subject: {path: \"subject.reference.replaceMatches('^Patient/', '')\", description: patient}",
+                "  code: {path: \"code.coding.where(system = 'http://snomed.info/sct').code\", description: concept}",
+                "join:",
+                "  - name: patient",
+                "    files: \"*Patient*\"",
+                "    resource: Patient",
+                "    on: {subject: id}",
+                "    columns:",
+                "      id: {path: id, description: id}",
+                "      nhs: {path: \"identifier.where(system = 'https://fhir.nhs.uk/Id/nhs-number').value\", description: pseudonym}",
+                "fields:",
+                "  record_id: id",
+                "  condition_code: code",
+                "  recorded_date: \"'2024-01-01'\"",
+                "");
+        DatasetProfile p = Profiles.parse("my.yaml", new StringReader(fhir));
+        assertThat(p.format()).isEqualTo(DatasetProfile.FHIR_NDJSON);
+        assertThat(p.columns().get(2).path()).hasToString("code.coding.where(system = 'http://snomed.info/sct').code");
+        assertThat(p.joins().get(0).resource()).isEqualTo("Patient");
+        assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(fhir.replace("  id: {path: id, description: id}\n  subject",
+                "  id: {description: id}\n  subject")))).hasMessageStartingWith("my.yaml line 11: column 'id' needs 'path'");
+        assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(fhir.replace(".code\", description: concept}",
+                ".code.last()\", description: concept}")))).hasMessageStartingWith("my.yaml line 13: FHIRPath")
+                .hasMessageContaining("function 'last' is not one a profile may use");
+        assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(fhir.replace("resource: Condition\n", ""))))
+                .hasMessageContaining("a FHIR profile names the resource type of its main table's lines");
+        assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(fhir.replace("    resource: Patient\n", ""))))
+                .hasMessageStartingWith("my.yaml line 15: join 'patient' names the resource type of its lines");
+        assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(fhir.replace("format: fhir_ndjson", "format: xml"))))
+                .hasMessageStartingWith("my.yaml line 5: format 'xml' is not one of [csv, fhir_ndjson]");
     }
 
     @Test
