@@ -303,10 +303,13 @@ final class LandingFiles {
         Set<String> seen = new LinkedHashSet<>(header);
         List<String> missing = new ArrayList<>();
         // phb pseudonymise's output carries the person as a token already, in place of the pseudonym column
-        boolean tokenised = profile.person() != null && table.equals(MAIN) && seen.contains(profile.person().field());
+        Set<String> tokenised = new LinkedHashSet<>();
+        if (table.equals(MAIN)) {
+            profile.persons().stream().filter(x -> seen.contains(x.field())).forEach(x -> tokenised.add(x.column()));
+        }
         List<DatasetProfile.SourceColumn> columns = table.equals(MAIN) ? profile.columns() : join(profile, table).columns();
         for (DatasetProfile.SourceColumn c : columns) {
-            if (tokenised && c.name().equals(profile.person().column())) {
+            if (tokenised.contains(c.name())) {
                 continue;
             }
             if (c.required() && !seen.contains(c.name()) && c.aliases().stream().noneMatch(seen::contains)) {

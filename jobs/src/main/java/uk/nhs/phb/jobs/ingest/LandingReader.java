@@ -181,8 +181,11 @@ final class LandingReader {
                     cols.add(col("__p.`" + name + "`").as(c.name()));
                 }
             }
-            if (main && profile.person() != null && header.contains(profile.person().field())) {
-                cols.add(phbToken(col("__p.`" + profile.person().field() + "`"), profile, header).as(ApplyProfile.PHB_TOKEN));
+            for (int i = 0; main && i < profile.persons().size(); i++) {
+                DatasetProfile.Person person = profile.persons().get(i);
+                if (header.contains(person.field())) {
+                    cols.add(phbToken(col("__p.`" + person.field() + "`"), profile, person, header).as(ApplyProfile.phbToken(i)));
+                }
             }
             return parsedLines(spark, header, group, cols);
         }, (a, b) -> a.unionByName(b, true));
@@ -244,8 +247,8 @@ final class LandingReader {
      * no pseudonym column a blank token is read as empty, not null: its lines hold no pseudonym, so a quarantined one keeps
      * its line (ApplyProfile withholds the line only where a pseudonym may be in it unreplaced).
      */
-    private static Column phbToken(Column token, DatasetProfile profile, List<String> header) {
-        boolean pseudonymColumn = profile.columns().stream().filter(c -> c.name().equals(profile.person().column()))
+    private static Column phbToken(Column token, DatasetProfile profile, DatasetProfile.Person person, List<String> header) {
+        boolean pseudonymColumn = profile.columns().stream().filter(c -> c.name().equals(person.column()))
                 .anyMatch(c -> nameInFile(c, header) != null);
         return pseudonymColumn ? token : coalesce(token, lit(""));
     }
@@ -322,8 +325,12 @@ final class LandingReader {
                 cols.add(asText.as(c.name()));
             }
         }
-        if (f.table().equals(LandingFiles.MAIN) && profile.person() != null && present.contains(profile.person().field())) {
-            cols.add(phbToken(col("`" + profile.person().field() + "`").cast(DataTypes.StringType), profile, present).as(ApplyProfile.PHB_TOKEN));
+        for (int i = 0; f.table().equals(LandingFiles.MAIN) && i < profile.persons().size(); i++) {
+            DatasetProfile.Person person = profile.persons().get(i);
+            if (present.contains(person.field())) {
+                cols.add(phbToken(col("`" + person.field() + "`").cast(DataTypes.StringType), profile, person, present)
+                        .as(ApplyProfile.phbToken(i)));
+            }
         }
         cols.add(lit(f.name()).as(ValidateFeed.SOURCE_FILE));
         cols.add(col("_metadata.row_index").plus(1).cast(DataTypes.LongType).as(ValidateFeed.SOURCE_LINE));

@@ -67,6 +67,15 @@ public final class ApplyProfile {
      * by tokens at the provider): kept as it is, in the provider's token domain, never re-keyed.
      */
     public static final String PHB_TOKEN = "__phb_token";
+
+    /** The column a reader puts the {@code i}-th person column's phb token in, where the file carries it in place. */
+    public static String phbToken(int i) {
+        return i == 0 ? PHB_TOKEN : PHB_TOKEN + "_" + i;
+    }
+
+    private static String token(int i) {
+        return i == 0 ? TOKEN : TOKEN + "_" + i;
+    }
     private static final String ORDER = "__order";
     private static final String TOKEN = "__token";
     private static final String GROUP_KEY = "__group";
@@ -107,19 +116,22 @@ public final class ApplyProfile {
         FeedContract contract = profile.contract();
         List<String> present = List.of(national.columns());
         Dataset<Row> df = national;
-        if (profile.person() != null && !present.contains(PHB_TOKEN)) {
-            df = df.withColumn(PHB_TOKEN, lit(null).cast(DataTypes.StringType));
+        for (int i = 0; i < profile.persons().size(); i++) {
+            if (!present.contains(phbToken(i))) {
+                df = df.withColumn(phbToken(i), lit(null).cast(DataTypes.StringType));
+            }
         }
         df = withAbsentColumns(df);
         df = withLookups(df);
         if (profile.where() != null) {
             df = df.filter(theFeeds());
         }
-        if (profile.person() != null) {
+        for (int i = 0; i < profile.persons().size(); i++) {
             // the keyed token is made once per row, for the person field and for the raw line alike, and not at all for a
             // row that already carries phb's token
-            Column given = trim(col(PHB_TOKEN));
-            df = df.withColumn(TOKEN, when(given.isNull().or(given.equalTo("")), token(source(profile.person().column()))));
+            Column given = trim(col(phbToken(i)));
+            DatasetProfile.Person person = profile.persons().get(i);
+            df = df.withColumn(token(i), when(given.isNull().or(given.equalTo("")), token(source(person.column()), person.domain())));
         }
         List<Column> cols = new ArrayList<>();
         for (FieldSpec f : contract.fields()) {
@@ -144,9 +156,11 @@ public final class ApplyProfile {
     }
 
     private Column field(FieldSpec f) {
-        if (profile.person() != null && profile.person().field().equals(f.name())) {
-            Column given = trim(col(PHB_TOKEN));
-            return when(given.isNotNull().and(given.notEqual("")), given).otherwise(col(TOKEN));
+        for (int i = 0; i < profile.persons().size(); i++) {
+            if (profile.persons().get(i).field().equals(f.name())) {
+                Column given = trim(col(phbToken(i)));
+                return when(given.isNotNull().and(given.notEqual("")), given).otherwise(col(token(i)));
+            }
         }
         String sql = profile.fields().get(f.name());
         if (sql == null) {
@@ -193,9 +207,9 @@ public final class ApplyProfile {
         return out == null ? general : out.otherwise(general);
     }
 
-    private Column token(Column pseudonym) {
+    private Column token(Column pseudonym, String domain) {
         KeyedTokens tokens = new KeyedTokens(lakeKey);
-        String label = DOMAIN_LABEL + profile.person().domain();
+        String label = DOMAIN_LABEL + domain;
         // each task deserialises its own copy, so the (transient, not thread-safe) MAC is never shared
         UserDefinedFunction keyed = udf((String v) -> v == null || v.isBlank() ? null : tokens.token(label, v.strip()),
                 DataTypes.StringType);
@@ -262,15 +276,17 @@ public final class ApplyProfile {
 
     /**
      * The landing line, with the raw pseudonym replaced by its token; as sent when the file carries phb's token in place
-     * of the pseudonym; withheld otherwise, when the pseudonym could not be read (it may be in the line unreplaced), and
-     * for a profile that joins tables (the line holds the data set's own person id). The file and line number are kept.
+     * of the pseudonym; withheld otherwise, when the pseudonym could not be read (it may be in the line unreplaced), for a
+     * profile that joins tables (the line holds the data set's own person id) and for one with several person columns
+     * (a council's id beside the NHS number). The file and line number are kept.
      */
     private Column rawLine() {
         if (profile.person() == null) {
             return col(ValidateFeed.RAW_LINE);
         }
-        if (!profile.joins().isEmpty()) {
-            // the main table's line names the person by the data set's own id (the key its person table is joined on)
+        if (!profile.joins().isEmpty() || profile.persons().size() > 1) {
+            // the main table's line names the person by the data set's own id (the key its person table is joined on), or
+            // by several ids
             return lit(null).cast(DataTypes.StringType);
         }
         Column pseudonym = trim(col(profile.person().column()).cast(DataTypes.StringType));

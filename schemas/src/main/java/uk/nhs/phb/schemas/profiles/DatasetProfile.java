@@ -23,7 +23,8 @@ import uk.nhs.phb.schemas.Feeds;
  * @param feed          the phb feed the rows become
  * @param unconfirmed   what could not be confirmed against the specification (empty when everything was)
  * @param dateFormats   accepted date and date-time formats (Java DateTimeFormatter patterns), tried in order
- * @param person        the pseudonymised person column, or null for a feed without one
+ * @param persons       the pseudonymised person columns, each re-keyed into its own field (a council's person id and the
+ *                      NHS number); empty for a feed without one. The first is the person the raw line is checked for
  * @param columns       the source columns the profile reads, in file order of the specification
  * @param fields        contract field -> Spark SQL expression over the source columns (null: left blank)
  * @param grouping      rows to fold into one (HES episodes into spells), or null
@@ -48,7 +49,7 @@ public record DatasetProfile(
         String feed,
         String unconfirmed,
         List<String> dateFormats,
-        Person person,
+        List<Person> persons,
         List<SourceColumn> columns,
         Map<String, String> fields,
         Grouping grouping,
@@ -71,12 +72,23 @@ public record DatasetProfile(
     public DatasetProfile {
         Objects.requireNonNull(id, "id");
         dateFormats = List.copyOf(dateFormats);
+        persons = persons == null ? List.of() : List.copyOf(persons);
         columns = List.copyOf(columns);
         fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
         folder = folder == null ? id : folder;
         joins = joins == null ? List.of() : List.copyOf(joins);
         lookups = lookups == null ? List.of() : List.copyOf(lookups);
         format = format == null ? CSV : format;
+    }
+
+    /** The first person column, or null for a feed without one. */
+    public Person person() {
+        return persons.isEmpty() ? null : persons.get(0);
+    }
+
+    /** The person column that fills {@code field}, or null. */
+    public Person personFor(String field) {
+        return persons.stream().filter(x -> x.field().equals(field)).findFirst().orElse(null);
     }
 
     public boolean fhir() {

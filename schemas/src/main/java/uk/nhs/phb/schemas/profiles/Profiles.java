@@ -40,7 +40,7 @@ public final class Profiles {
             "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss.SSS", "dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm:ss", "yyyyMMdd");
     private static final String[] PROFILE_KEYS = {"id", "dataset", "specification", "spec_version", "feed", "unconfirmed",
         "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join", "where", "lookup", "format", "resource"};
-    private static final String[] OVERRIDE_KEYS = {"domain", "aliases", "columns", "fields", "date_formats"};
+    private static final String[] OVERRIDE_KEYS = {"domain", "domains", "aliases", "columns", "fields", "date_formats"};
 
     private final Map<String, DatasetProfile> byId;
     private final PriceList prices;
@@ -208,22 +208,7 @@ public final class Profiles {
             throw m.get("join").error("a profile that joins tables names its main table's files ('files: MHS201*'), so the "
                     + "joined tables' files are not read as main rows");
         }
-        Person person = null;
-        if (m.containsKey("person")) {
-            Entry pe = m.get("person");
-            Map<String, Entry> pm = pe.map("column", "domain", "field");
-            String column = YamlNodes.required(pm, "column", pe);
-            String field = Optional.ofNullable(YamlNodes.optional(pm, "field")).orElse("nhs_token");
-            person = new Person(column, YamlNodes.required(pm, "domain", pe), field);
-            checkDomain(person.domain(), pm.get("domain"));
-            if (!readable(columns.values(), joins).contains(column)) {
-                throw pm.get("column").error("the person column '" + column + "' is not among the profile's columns"
-                        + (joins.isEmpty() ? "" : " or its joined tables' (name.column)"));
-            }
-            if (contract.field(field).isEmpty()) {
-                throw pe.error("feed " + feed + " has no field '" + field + "'");
-            }
-        }
+        List<Person> persons = m.containsKey("person") ? persons(m.get("person"), contract, columns, joins) : List.of();
         Map<String, String> fields = new LinkedHashMap<>();
         Map<String, Entry> fieldLines = new LinkedHashMap<>();
         Entry fieldsEntry = m.get("fields");
@@ -239,10 +224,36 @@ public final class Profiles {
         Pricing pricing = m.containsKey("price") ? pricing(m.get("price")) : null;
         DatasetProfile p = new DatasetProfile(id, YamlNodes.required(m, "dataset", doc), YamlNodes.required(m, "specification", doc),
                 YamlNodes.required(m, "spec_version", doc), feed, Optional.ofNullable(YamlNodes.optional(m, "unconfirmed")).orElse(""),
-                dateFormats, person, List.copyOf(columns.values()), fields, grouping, pricing, file, folder, files, joins,
+                dateFormats, persons, List.copyOf(columns.values()), fields, grouping, pricing, file, folder, files, joins,
                 YamlNodes.optional(m, "where"), lookups, format, resource);
         check(p, fieldLines, m, doc);
         return p;
+    }
+
+    /** One person column ({@code person: {column, domain, field}}) or several, as a list; each fills its own field. */
+    private static List<Person> persons(Entry pe, FeedContract contract, Map<String, SourceColumn> columns, List<DatasetProfile.Join> joins) {
+        List<Entry> entries = pe.isMap() ? List.of(pe) : pe.list();
+        List<Person> out = new ArrayList<>();
+        Set<String> fields = new LinkedHashSet<>();
+        for (Entry e : entries) {
+            Map<String, Entry> pm = e.map("column", "domain", "field");
+            String column = YamlNodes.required(pm, "column", e);
+            String field = Optional.ofNullable(YamlNodes.optional(pm, "field")).orElse("nhs_token");
+            Person person = new Person(column, YamlNodes.required(pm, "domain", e), field);
+            checkDomain(person.domain(), pm.get("domain"));
+            if (!readable(columns.values(), joins).contains(column)) {
+                throw pm.get("column").error("the person column '" + column + "' is not among the profile's columns"
+                        + (joins.isEmpty() ? "" : " or its joined tables' (name.column)"));
+            }
+            if (contract.field(field).isEmpty()) {
+                throw e.error("feed " + contract.name() + " has no field '" + field + "'");
+            }
+            if (!fields.add(field)) {
+                throw e.error("two person columns fill '" + field + "'");
+            }
+            out.add(person);
+        }
+        return out;
     }
 
     private static List<String> readable(java.util.Collection<SourceColumn> columns, List<DatasetProfile.Join> joins) {
@@ -435,7 +446,7 @@ public final class Profiles {
                 throw line.error("feed " + contract.name() + " has no field '" + f.getKey() + "'; its fields: "
                         + String.join(", ", contract.fieldNames()));
             }
-            if (p.person() != null && p.person().field().equals(f.getKey())) {
+            if (p.personFor(f.getKey()) != null) {
                 throw line.error("'" + f.getKey() + "' is made from the person column; remove it from 'fields'");
             }
             if (f.getValue() != null) {
@@ -480,7 +491,7 @@ public final class Profiles {
         List<String> unfilled = new ArrayList<>();
         for (FieldSpec f : contract.fields()) {
             boolean filled = p.fields().get(f.name()) != null
-                    || (p.person() != null && p.person().field().equals(f.name()))
+                    || p.personFor(f.name()) != null
                     || (p.grouping() != null && f.name().equals(p.grouping().id()))
                     || (p.pricing() != null && f.name().equals(p.pricing().costField()));
             if (f.required() && !filled) {
@@ -575,14 +586,31 @@ public final class Profiles {
 
     private static DatasetProfile overridden(DatasetProfile base, Entry e, String file) {
         Map<String, Entry> o = e.map(OVERRIDE_KEYS);
-        Person person = base.person();
+        List<Person> persons = new ArrayList<>(base.persons());
         if (o.containsKey("domain")) {
-            if (person == null) {
+            if (persons.isEmpty()) {
                 throw o.get("domain").error("profile " + base.id() + " has no person column, so no domain to set");
             }
             String domain = o.get("domain").text();
             checkDomain(domain == null ? "" : domain, o.get("domain"));
-            person = new Person(person.column(), domain, person.field());
+            persons.set(0, new Person(persons.get(0).column(), domain, persons.get(0).field()));
+        }
+        if (o.containsKey("domains")) {
+            // by the field each person column fills: {la_person_token: council-e08000026, nhs_token: dscro-x26}
+            for (Map.Entry<String, Entry> d : o.get("domains").map().entrySet()) {
+                int at = -1;
+                for (int i = 0; i < persons.size(); i++) {
+                    if (persons.get(i).field().equals(d.getKey())) {
+                        at = i;
+                    }
+                }
+                if (at < 0) {
+                    throw d.getValue().error("profile " + base.id() + " has no person column filling '" + d.getKey() + "'");
+                }
+                String domain = d.getValue().text();
+                checkDomain(domain == null ? "" : domain, d.getValue());
+                persons.set(at, new Person(persons.get(at).column(), domain, d.getKey()));
+            }
         }
         Map<String, SourceColumn> columns = new LinkedHashMap<>();
         base.columns().forEach(c -> columns.put(c.name(), c));
@@ -641,7 +669,7 @@ public final class Profiles {
         }
         List<String> dateFormats = o.containsKey("date_formats") ? dateFormats(o.get("date_formats")) : base.dateFormats();
         DatasetProfile p = new DatasetProfile(base.id(), base.dataset(), base.specification(), base.specVersion(), base.feed(),
-                base.unconfirmed(), dateFormats, person, List.copyOf(columns.values()), fields, base.grouping(), base.pricing(),
+                base.unconfirmed(), dateFormats, persons, List.copyOf(columns.values()), fields, base.grouping(), base.pricing(),
                 base.source() + " + " + file, base.folder(), base.files(), joins, base.where(), base.lookups(), base.format(), base.resource());
         // fields the override did not touch were checked with the profile; they are checked again against the new
         // columns and reported at the override's entry

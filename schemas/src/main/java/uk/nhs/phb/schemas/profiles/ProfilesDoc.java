@@ -33,8 +33,10 @@ public final class ProfilesDoc {
         if (p.resource() != null) {
             m.put("resource", p.resource());
         }
-        if (p.person() != null) {
+        if (p.persons().size() == 1) {
             m.put("person", Map.of("column", p.person().column(), "domain", p.person().domain(), "field", p.person().field()));
+        } else if (!p.persons().isEmpty()) {
+            m.put("person", p.persons().stream().map(x -> Map.of("column", x.column(), "domain", x.domain(), "field", x.field())).toList());
         }
         List<Map<String, Object>> columns = new ArrayList<>();
         for (SourceColumn c : p.columns()) {
@@ -106,8 +108,9 @@ public final class ProfilesDoc {
 
     /** Where a feed field's value comes from, in words. */
     static String source(DatasetProfile p, String field) {
-        if (p.person() != null && p.person().field().equals(field)) {
-            return "keyed token of " + p.person().column() + " in pseudonymisation domain '" + p.person().domain() + "'";
+        DatasetProfile.Person person = p.personFor(field);
+        if (person != null) {
+            return "keyed token of " + person.column() + " in pseudonymisation domain '" + person.domain() + "'";
         }
         if (p.grouping() != null && field.equals(p.grouping().id())) {
             return "keyed id of the group (" + String.join(", ", p.grouping().by()) + ")";
@@ -240,9 +243,9 @@ public final class ProfilesDoc {
             if (!p.unconfirmed().isEmpty()) {
                 md.append("Not confirmed against the specification: ").append(p.unconfirmed()).append("\n\n");
             }
-            if (p.person() != null) {
-                md.append("Person: `").append(p.person().column()).append("`, re-keyed with the lake key in domain `")
-                        .append(p.person().domain()).append("` into `").append(p.person().field()).append("`.\n\n");
+            for (DatasetProfile.Person person : p.persons()) {
+                md.append("Person: `").append(person.column()).append("`, re-keyed with the lake key in domain `")
+                        .append(person.domain()).append("` into `").append(person.field()).append("`.\n\n");
             }
             if (p.fhir()) {
                 md.append("Lines: FHIR R4 resources, one JSON object per line (NDJSON); the main table's are `").append(p.resource())

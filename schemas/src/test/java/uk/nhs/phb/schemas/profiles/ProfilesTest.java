@@ -37,10 +37,13 @@ class ProfilesTest {
     @Test
     void everyShippedProfileLoadsAndFillsItsFeed() {
         Profiles p = Profiles.builtIn();
-        assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("chc_plds", "csds_contacts", "fhir_conditions", "fhir_dispenses",
+        assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("asc_client_level_data", "chc_plds", "csds_contacts", "fhir_conditions", "fhir_dispenses",
                 "fhir_encounters", "gp_events", "hes_apc", "hes_op", "mhsds_contacts", "mhsds_mha", "mhsds_spells", "nhsbsa_items", "sus_apcs",
                 "sus_ecds", "sus_opa");
         assertThat(p.inFolder("fhir")).extracting(DatasetProfile::resource).containsExactly("Condition", "MedicationDispense", "Encounter");
+        DatasetProfile cld = p.byId("asc_client_level_data");
+        assertThat(cld.persons()).extracting(DatasetProfile.Person::field).containsExactly("la_person_token", "nhs_token");
+        assertThat(cld.personFor("nhs_token").domain()).isEqualTo("dscro");
         DatasetProfile dispenses = p.byId("fhir_dispenses");
         assertThat(dispenses.fhir()).isTrue();
         assertThat(dispenses.joins()).extracting(DatasetProfile.Join::resource).containsExactly("Patient", "Medication");
@@ -287,6 +290,26 @@ class ProfilesTest {
         assertThatThrownBy(() -> Profiles.withOverrides(file)).hasMessageStartingWith(file + " line 3: '21' is already in the national list admission_method");
         Files.writeString(file, "codes:\n  admission_method:\n    - {meaning: x}\n");
         assertThatThrownBy(() -> Profiles.withOverrides(file)).hasMessageStartingWith(file + " line 3: 'code' is required");
+    }
+
+    @Test
+    void anOverrideNamesTheDomainOfEachPersonColumnByTheFieldItFills() throws Exception {
+        Path file = tmp.resolve("local.yaml");
+        Files.writeString(file, String.join("\n",
+                "profiles:",
+                "  asc_client_level_data:",
+                "    domains: {la_person_token: council-e08000026, nhs_token: dscro-x26}",
+                ""));
+        DatasetProfile cld = Profiles.withOverrides(file).byId("asc_client_level_data");
+        assertThat(cld.persons()).extracting(DatasetProfile.Person::domain).containsExactly("council-e08000026", "dscro-x26");
+        assertThat(cld.persons()).extracting(DatasetProfile.Person::column).containsExactly("LA_Person_Unique_Identifier", "NHS_Number");
+        Files.writeString(file, String.join("\n",
+                "profiles:",
+                "  asc_client_level_data:",
+                "    domains: {child_token: council-x}",
+                ""));
+        assertThatThrownBy(() -> Profiles.withOverrides(file)).isInstanceOf(ProfileException.class)
+                .hasMessageContaining("line 3: profile asc_client_level_data has no person column filling 'child_token'");
     }
 
     @Test
