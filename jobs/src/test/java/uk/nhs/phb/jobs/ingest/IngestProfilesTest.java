@@ -551,6 +551,80 @@ class IngestProfilesTest {
     }
 
     @Test
+    void adultSocialCareEventsLandWithBothPersonIdsReKeyedAndTheirCostsMadeWeekly() throws IOException {
+        String header = "LA_Code,Reporting_Period_Start_Date,Reporting_Period_End_Date,NHS_Number,LA_Person_Unique_Identifier,GP_Practice_Code,"
+                + "Gender,Ethnicity,Date_of_Birth,Client_Type,Primary_Support_Reason,Postcode,Event_Type,Event_Reference,Event_Start_Date,"
+                + "Event_End_Date,Event_Outcome,Service_Type,Service_Component,Delivery_Mechanism,Unit_Cost,Cost_Frequency_Unit_Type,"
+                + "Planned_units_per_week,Client_Funding_Status";
+        String period = "E08000026,01/04/2024,31/03/2025,";
+        write("asc_client_level_data", "CLD_E08000026_2425Q4.csv", header,
+                // Release 2 values; home care by the hour
+                period + PERSON_A + ",LA0001,,Female,\"White: English, Welsh, Scottish, Northern Irish or British\",03/02/1941,Service user,"
+                        + "Physical support: Personal care support,,Service,EV1001,01/04/2024,,Continuation of support or services,"
+                        + "Long term support: Community,Home support or domiciliary care,CASSR commissioned support,23.50,Hourly,10.5,"
+                        + "Joint client and social care funded",
+                // Release 1 spellings; a residential placement costed per four weeks
+                period + PERSON_B + ",LA0002,,Male,Asian / Asian British: Indian,11/09/1938,Service User,Physical Support: Access & mobility only,,"
+                        + "Service,EV1002,15/05/2024,,No change in package,Long Term Support: Residential Care,Long Term Residential Care,"
+                        + "Direct Payment,3120.00,4-Weekly,,Fully social care funded",
+                period + PERSON_A + ",LA0001,,Female,,03/02/1941,Service user,Physical support: Personal care support,,Assessment,EV1003,"
+                        + "02/03/2024,20/03/2024,\"Progress to assessment, review or reassessment\",,,,,,,",
+                // an unpaid carer with no NHS number, paid a direct payment once a year
+                period + ",LA0003,,Female,Other ethnic group: Arab,,Unpaid carer,,,Service,EV1004,01/06/2024,,,"
+                        + "Unpaid carer support: Direct to unpaid carer,Direct payment,Direct payment,600,Annually,,",
+                // a reference phb cannot keep as it is; a request closed by a death
+                period + PERSON_B + ",LA0002,,Male,,11/09/1938,Service user,,,Request,REF 2024/77,01/02/2024,03/02/2024,NFA: Deceased,,,,,,,",
+                // injected faults: no such day; a service component the national lists lack
+                period + PERSON_A + ",LA0001,,Female,,03/02/1941,Service user,,,Review,EV1006,31/02/2024,,,,,,,,,",
+                period + PERSON_B + ",LA0002,,Male,,11/09/1938,Service user,,,Service,EV1007,01/06/2024,,,Long term support: Community,"
+                        + "Befriending,CASSR commissioned support,12,Weekly,,");
+        IngestJob.Result r = ingest(Profiles.builtIn(), "asc_cld");
+
+        IngestJob.FeedResult f = r.feeds().get(0);
+        assertThat(f.rowsValid()).as(() -> quarantined("asc_cld")).isEqualTo(5);
+        assertThat(f.rowsQuarantined()).isEqualTo(2);
+        Map<String, Row> events = bronze("asc_cld", "event_id");
+        Row home = events.get("EV1001");
+        assertThat(home.<String>getAs("la_person_token")).isEqualTo(token("council", "LA0001"));
+        assertThat(home.<String>getAs("nhs_token")).as("the DSCRO's domain: it links with the health extracts")
+                .isEqualTo(token("dscro", PERSON_A));
+        assertThat(home.<String>getAs("ethnicity")).isEqualTo("A");
+        assertThat(home.<String>getAs("sex")).isEqualTo("2");
+        assertThat(home.<Integer>getAs("birth_year")).isEqualTo(1941);
+        assertThat(home.<String>getAs("service_type")).isEqualTo("LTS_COMMUNITY");
+        assertThat(home.<String>getAs("service_component")).isEqualTo("HOME_CARE");
+        assertThat(home.<String>getAs("delivery_mechanism")).isEqualTo("COMMISSIONED");
+        assertThat(home.<String>getAs("primary_support_reason")).isEqualTo("PHYSICAL_PERSONAL_CARE");
+        assertThat(home.<BigDecimal>getAs("unit_cost")).isEqualByComparingTo("23.50");
+        assertThat(home.<String>getAs("cost_frequency_unit_type")).isEqualTo("Hourly");
+        assertThat(home.<BigDecimal>getAs("planned_units_per_week")).isEqualByComparingTo("10.5");
+        assertThat(home.<String>getAs("event_outcome")).isEqualTo("CONTINUE");
+        Row care = events.get("EV1002");
+        assertThat(care.<String>getAs("client_type")).isEqualTo("SERVICE_USER");
+        assertThat(care.<String>getAs("ethnicity")).isEqualTo("H");
+        assertThat(care.<String>getAs("service_type")).isEqualTo("LTS_RESIDENTIAL");
+        assertThat(care.<String>getAs("service_component")).isEqualTo("RESIDENTIAL");
+        assertThat(care.<String>getAs("delivery_mechanism")).isEqualTo("DIRECT_PAYMENT");
+        assertThat(care.<BigDecimal>getAs("unit_cost")).as("3,120 per four weeks").isEqualByComparingTo("780.00");
+        assertThat(care.<String>getAs("cost_frequency_unit_type")).isEqualTo("Weekly");
+        assertThat(care.<java.sql.Date>getAs("event_start").toLocalDate()).isEqualTo(LocalDate.of(2024, 5, 15));
+        assertThat(events.get("EV1003").<String>getAs("event_outcome")).isEqualTo("PROGRESS_TO_ASSESSMENT");
+        Row carer = events.get("EV1004");
+        assertThat(carer.<String>getAs("client_type")).isEqualTo("CARER");
+        assertThat(carer.<String>getAs("nhs_token")).isNull();
+        assertThat(carer.<String>getAs("ethnicity")).isEqualTo("S");
+        assertThat(carer.<BigDecimal>getAs("unit_cost")).as("600 a year").isEqualByComparingTo("11.54");
+        assertThat(carer.<String>getAs("service_type")).isEqualTo("CARER_SUPPORT");
+        Row request = events.values().stream().filter(x -> x.<String>getAs("event_type").equals("Request")).findFirst().orElseThrow();
+        assertThat(request.<String>getAs("event_id")).matches("[0-9a-f]{40}");
+        assertThat(request.<String>getAs("event_outcome")).isEqualTo("DIED");
+
+        List<Row> faults = spark.read().format("delta").load(settings.lake() + "/quarantine/asc_cld").collectAsList();
+        assertThat(faults).extracting(x -> x.<String>getAs("_field")).containsExactlyInAnyOrder("event_start", "service_component");
+        assertThat(faults).allSatisfy(x -> assertThat(x.<String>getAs("_raw_line")).as("two person ids: the line is withheld").isNull());
+    }
+
+    @Test
     void continuingHealthcareReferralsJoinTheirPersonAndLatestPackage() throws IOException {
         write("chc_plds", "CHC_001_MPI_202405.csv",
                 "LocalPatientId,OrgIDLocalPatientId,Der_Pseudo_NHS_Number,AgeRepPeriodEndYears,Gender",
@@ -644,6 +718,32 @@ class IngestProfilesTest {
         Row op = bronze("outpatients", "appointment_id").get("82000001");
         assertThat(op.<String>getAs("nhs_token")).as("the provider's token, not re-keyed").isEqualTo(providerToken);
         assertThat(op.<BigDecimal>getAs("cost")).isEqualByComparingTo("232.07");
+    }
+
+    @Test
+    void phbPseudonymiseOutputOfACouncilsClientLevelDataLandsAsItIs() throws IOException {
+        // the council's own ASC-CLD file with its person id and the NHS number (NHS England's test range), in the
+        // council's folder only
+        Path identifiable = Files.writeString(tmp.resolve("cld_identifiable.csv"), String.join("\n",
+                "LA_Code,NHS_Number,LA_Person_Unique_Identifier,Client_Type,Event_Type,Event_Reference,Event_Start_Date,Service_Type,"
+                        + "Service_Component,Delivery_Mechanism,Unit_Cost,Cost_Frequency_Unit_Type",
+                "E08000026,9434765919,LA0009,Service user,Service,EV2001,01/04/2024,Long term support: Nursing care,Long term nursing care,"
+                        + "CASSR commissioned support,1200,Weekly",
+                ""));
+        SecretKey councilKey = SecretKey.generate();
+        uk.nhs.phb.jobs.pseudonymise.PseudonymiseJob.run(spark, new uk.nhs.phb.jobs.pseudonymise.PseudonymiseJob.Request(identifiable.toString(),
+                "csv", ",", uk.nhs.phb.pipelines.pseudonymise.ColumnMapping.parse(
+                        "nhs_number=NHS_Number\nlocal_id=LA_Person_Unique_Identifier\nlocal_id_domain=la_person"), councilKey,
+                landing.resolve("asc_client_level_data").toString(), null, null, false), uk.nhs.phb.jobs.Progress.NONE);
+
+        IngestJob.Result r = ingest(Profiles.builtIn(), "asc_cld");
+        assertThat(r.rowsQuarantined()).as(() -> quarantined("asc_cld")).isZero();
+        Row nursing = bronze("asc_cld", "event_id").get("EV2001");
+        assertThat(nursing.<String>getAs("nhs_token")).as("the council's tokens, not re-keyed")
+                .isEqualTo(new KeyedTokens(councilKey).token("nhs_number", "9434765919"));
+        assertThat(nursing.<String>getAs("la_person_token")).hasSize(43).isNotEqualTo(token("council", "LA0009"));
+        assertThat(nursing.<String>getAs("service_type")).isEqualTo("LTS_NURSING");
+        assertThat(nursing.<BigDecimal>getAs("unit_cost")).isEqualByComparingTo("1200");
     }
 
     @Test
