@@ -190,15 +190,7 @@ final class LandingReader {
             return parsedLines(spark, header, group, cols);
         }, (a, b) -> a.unionByName(b, true));
         if (out == null) {
-            StructType schema = new StructType();
-            for (DatasetProfile.SourceColumn c : columns) {
-                schema = schema.add(c.name(), DataTypes.StringType, true);
-            }
-            schema = schema.add(ValidateFeed.SOURCE_FILE, DataTypes.StringType, false)
-                    .add(ValidateFeed.SOURCE_LINE, DataTypes.LongType, false)
-                    .add(ValidateFeed.RAW_LINE, DataTypes.StringType, true)
-                    .add(ValidateFeed.MALFORMED, DataTypes.StringType, true);
-            out = spark.createDataFrame(List.of(), schema);
+            out = spark.createDataFrame(List.of(), tableSchema(columns));
         }
         if (!main) {
             // a joined table's columns the files left out (optional ones) are null, so the struct is the same whatever came
@@ -211,6 +203,18 @@ final class LandingReader {
         return out;
     }
 
+    /** A profile table's columns as strings, then the lineage columns. */
+    private static StructType tableSchema(List<DatasetProfile.SourceColumn> columns) {
+        StructType schema = new StructType();
+        for (DatasetProfile.SourceColumn c : columns) {
+            schema = schema.add(c.name(), DataTypes.StringType, true);
+        }
+        return schema.add(ValidateFeed.SOURCE_FILE, DataTypes.StringType, false)
+                .add(ValidateFeed.SOURCE_LINE, DataTypes.LongType, false)
+                .add(ValidateFeed.RAW_LINE, DataTypes.StringType, true)
+                .add(ValidateFeed.MALFORMED, DataTypes.StringType, true);
+    }
+
     /**
      * One table of a FHIR profile: the lines of its NDJSON files, each a resource of the table's type with the columns taken
      * by their paths. A line that is not JSON, or holds another resource type, is malformed (quarantined from the main table,
@@ -221,14 +225,7 @@ final class LandingReader {
         boolean main = table.equals(LandingFiles.MAIN);
         String resource = main ? profile.resource() : LandingFiles.join(profile, table).resource();
         String glob = main ? profile.files() : LandingFiles.join(profile, table).files();
-        StructType schema = new StructType();
-        for (DatasetProfile.SourceColumn c : columns) {
-            schema = schema.add(c.name(), DataTypes.StringType, true);
-        }
-        schema = schema.add(ValidateFeed.SOURCE_FILE, DataTypes.StringType, false)
-                .add(ValidateFeed.SOURCE_LINE, DataTypes.LongType, false)
-                .add(ValidateFeed.RAW_LINE, DataTypes.StringType, true)
-                .add(ValidateFeed.MALFORMED, DataTypes.StringType, true);
+        StructType schema = tableSchema(columns);
         if (files.isEmpty()) {
             return spark.createDataFrame(List.of(), schema);
         }
