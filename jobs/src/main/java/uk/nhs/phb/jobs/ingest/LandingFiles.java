@@ -98,7 +98,7 @@ final class LandingFiles {
         }
         if (profile != null && files.stream().anyMatch(f -> f.table().equals(MAIN))) {
             for (DatasetProfile.Join j : profile.joins()) {
-                if (files.stream().noneMatch(f -> f.table().equals(j.name()))) {
+                if (!j.optional() && files.stream().noneMatch(f -> f.table().equals(j.name()))) {
                     problems.add(label + ": folder " + folder + " holds the main table's files (" + profile.files() + ") but none named "
                             + j.files() + ", the table it joins as " + j.name() + " (on " + String.join(", ", j.on().keySet())
                             + "); send that table with the others");

@@ -538,6 +538,21 @@ class IngestProfilesTest {
     }
 
     @Test
+    void aFhirExportWithoutMedicationOrOrganizationResourcesStillLands() throws IOException {
+        fhirExport();
+        Files.delete(landing.resolve("fhir/Medication.ndjson"));
+        Files.delete(landing.resolve("fhir/Organization.ndjson"));
+        IngestJob.Result r = ingest(Profiles.builtIn(), "ecds", "prescriptions");
+        Map<String, IngestJob.FeedResult> feeds = r.feeds().stream().collect(Collectors.toMap(IngestJob.FeedResult::feed, x -> x));
+        Row may = bronzeByPerson("prescriptions", "period_month").get(token("dscro", PERSON_A) + "|2024-05-01");
+        assertThat(may.<Integer>getAs("items")).isEqualTo(3);
+        assertThat(may.<Integer>getAs("distinct_medicines")).as("only the one coded in the dispense itself").isEqualTo(1);
+        // the first attendance named its provider only through the Organization: no provider, quarantined for it
+        assertThat(feeds.get("ecds").rowsValid()).as(() -> quarantined("ecds")).isEqualTo(1);
+        assertThat(feeds.get("ecds").rowsQuarantined()).isEqualTo(3);
+    }
+
+    @Test
     void aFhirResourceTypeNoProfileReadsIsRefusedNamingTheFileAndTheWayOut() throws IOException {
         fhirExport();
         write("fhir", "Procedure.ndjson", fhir("{'resourceType':'Procedure','id':'p1','status':'completed','subject':{'reference':'Patient/pa'}}"));

@@ -155,8 +155,10 @@ public record DatasetProfile(
      * @param on      main table column -> joined table column, all equal for a match
      * @param columns  the joined table's columns the profile reads
      * @param resource in a FHIR profile, the resource type of the joined table's lines ({@code Patient}), else null
+     * @param optional a table an extract may leave out (a FHIR export whose dispenses code their medicine inline has no
+     *                 Medication resources): its columns are then blank; otherwise a main table sent without it is refused
      */
-    public record Join(String name, String files, Map<String, String> on, List<SourceColumn> columns, String resource) {
+    public record Join(String name, String files, Map<String, String> on, List<SourceColumn> columns, String resource, boolean optional) {
         public Join {
             on = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(on));
             columns = List.copyOf(columns);

@@ -270,7 +270,7 @@ public final class Profiles {
         Set<String> mainLower = new LinkedHashSet<>();
         main.keySet().forEach(c -> mainLower.add(c.toLowerCase(Locale.ROOT)));
         for (Entry je : e.list()) {
-            Map<String, Entry> jm = je.map("name", "files", "on", "columns", "resource");
+            Map<String, Entry> jm = je.map("name", "files", "on", "columns", "resource", "optional");
             String name = YamlNodes.required(jm, "name", je);
             if (!name.matches("[a-z][a-z0-9_]*") || mainLower.contains(name) || !names.add(name)) {
                 throw jm.get("name").error("a join's name is snake_case, used once, and not a column's name: '" + name + "'");
@@ -300,7 +300,8 @@ public final class Profiles {
                 }
                 on.put(k.getKey(), joined);
             }
-            out.add(new DatasetProfile.Join(name, files, on, List.copyOf(columns.values()), resource));
+            out.add(new DatasetProfile.Join(name, files, on, List.copyOf(columns.values()), resource,
+                    jm.containsKey("optional") && bool(jm.get("optional"))));
         }
         return out;
     }
@@ -647,7 +648,7 @@ public final class Profiles {
                         }
                         joined.add(new SourceColumn(c.name(), c.required(), c.description(), aliases, c.path()));
                     }
-                    joins.set(at, new DatasetProfile.Join(j.name(), j.files(), j.on(), joined, j.resource()));
+                    joins.set(at, new DatasetProfile.Join(j.name(), j.files(), j.on(), joined, j.resource(), j.optional()));
                     continue;
                 }
                 SourceColumn c = columns.get(a.getKey());

@@ -195,7 +195,8 @@ public final class ProfilesDoc {
         }
         for (DatasetProfile.Join j : p.joins()) {
             t.append("\nJoined as ").append(j.name()).append(": the files named ").append(j.files())
-                    .append(j.resource() == null ? "" : " (" + j.resource() + " resources)").append(", on ").append(on(j)).append(":\n");
+                    .append(j.resource() == null ? "" : " (" + j.resource() + " resources)").append(", on ").append(on(j))
+                    .append(j.optional() ? "; may be left out" : "").append(":\n");
             for (SourceColumn c : j.columns()) {
                 t.append(String.format("  %-26s %-9s %s%s%n", c.name(), c.required() ? "required" : "optional", c.description(),
                         c.path() == null ? "" : "\n" + " ".repeat(38) + "path: " + c.path()));
@@ -261,7 +262,8 @@ public final class ProfilesDoc {
             for (DatasetProfile.Join j : p.joins()) {
                 md.append("\nJoined as `").append(j.name()).append("` (files named `").append(j.files()).append("`")
                         .append(j.resource() == null ? "" : ", `" + j.resource() + "` resources").append(", on ")
-                        .append(on(j)).append("; the largest row where several match):\n\n| column | required | holds |\n|---|---|---|\n");
+                        .append(on(j)).append("; the largest row where several match").append(j.optional() ? "; may be left out, its columns then blank" : "")
+                        .append("):\n\n| column | required | holds |\n|---|---|---|\n");
                 for (SourceColumn c : j.columns()) {
                     md.append(columnRow(c));
                 }
