@@ -71,22 +71,19 @@ awk -v n="$people" -v dir="$dir" -F, '
 du -sh "$dir"/*/landing/*
 
 cd "$here"
+# shellcheck source=lib/ingest_timed.sh
+source bench/lib/ingest_timed.sh
 ./phb --version >/dev/null   # builds first if needed, outside the timing
 ./phb keygen --out "$dir/lake.key" >/dev/null
 printf '%-9s %-14s %12s %12s %12s %9s %7s\n' layout feed lines_read rows_in rows_valid seconds ratio
 for feed in gp_conditions prescriptions; do
   base=""
   for layout in own national; do
-    start=$(date +%s.%N)
-    ./phb ingest --feeds "$feed" --extract-date 2025-06-30 --landing "$dir/$layout/landing" --lake "$dir/$layout/lake-$feed" \
-      --out "$dir/$layout/out-$feed" --lake-key-file "$dir/lake.key" --json > "$dir/$layout/$feed.json" 2> "$dir/$layout/$feed.err"
-    end=$(date +%s.%N)
-    secs=$(echo "$end - $start" | bc)
+    ingest_timed "$dir" "$layout" "$feed"
+    secs=$SECS
     [ -z "$base" ] && base="$secs"
     folder=$( [ "$layout" = own ] && echo "$feed" || { [ "$feed" = gp_conditions ] && echo gp_events || echo nhsbsa_items; } )
     lines=$(( $(cat "$dir/$layout/landing/$folder"/*.csv | wc -l) - 1 ))
-    read -r rows valid < <(python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['rows_in'], j['rows_valid'])" \
-      "$dir/$layout/$feed.json")
-    printf '%-9s %-14s %12s %12s %12s %9.1f %7.2f\n' "$layout" "$feed" "$lines" "$rows" "$valid" "$secs" "$(echo "$secs / $base" | bc -l)"
+    printf '%-9s %-14s %12s %12s %12s %9.1f %7.2f\n' "$layout" "$feed" "$lines" "$ROWS" "$VALID" "$secs" "$(echo "$secs / $base" | bc -l)"
   done
 done
