@@ -222,9 +222,9 @@ final class LandingReader {
      */
     private static Dataset<Row> fhirTable(SparkSession spark, DatasetProfile profile, String table, List<DatasetProfile.SourceColumn> columns,
                                           List<LandingFile> files) {
-        boolean main = table.equals(LandingFiles.MAIN);
-        String resource = main ? profile.resource() : LandingFiles.join(profile, table).resource();
-        String glob = main ? profile.files() : LandingFiles.join(profile, table).files();
+        DatasetProfile.Join join = table.equals(LandingFiles.MAIN) ? null : LandingFiles.join(profile, table);
+        String resource = join == null ? profile.resource() : join.resource();
+        String glob = join == null ? profile.files() : join.files();
         StructType schema = tableSchema(columns);
         if (files.isEmpty()) {
             return spark.createDataFrame(List.of(), schema);

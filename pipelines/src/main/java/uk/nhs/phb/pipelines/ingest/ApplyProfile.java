@@ -67,15 +67,6 @@ public final class ApplyProfile {
      * by tokens at the provider): kept as it is, in the provider's token domain, never re-keyed.
      */
     public static final String PHB_TOKEN = "__phb_token";
-
-    /** The column a reader puts the {@code i}-th person column's phb token in, where the file carries it in place. */
-    public static String phbToken(int i) {
-        return i == 0 ? PHB_TOKEN : PHB_TOKEN + "_" + i;
-    }
-
-    private static String token(int i) {
-        return i == 0 ? TOKEN : TOKEN + "_" + i;
-    }
     private static final String ORDER = "__order";
     private static final String TOKEN = "__token";
     private static final String GROUP_KEY = "__group";
@@ -98,6 +89,15 @@ public final class ApplyProfile {
         if (profile.person() != null && lakeKey == null) {
             throw new IllegalArgumentException("profile " + profile.id() + " re-keys pseudonyms: it needs the lake key");
         }
+    }
+
+    /** The column a reader puts the {@code i}-th person column's phb token in, where the file carries it in place. */
+    public static String phbToken(int i) {
+        return i == 0 ? PHB_TOKEN : PHB_TOKEN + "_" + i;
+    }
+
+    private static String token(int i) {
+        return i == 0 ? TOKEN : TOKEN + "_" + i;
     }
 
     /**
