@@ -30,7 +30,7 @@ rm -rf "$d"; mkdir -p "$d"
 
 ./phb --version >/dev/null   # builds the launcher and the cluster jar
 jar=$(ls "$root"/cli/target/phb-cli-*-cluster.jar)
-flags=$(cat cli/target/launcher/jvm-flags.txt)
+flags="$(cat cli/target/launcher/jvm-gc.txt) $(cat cli/target/launcher/jvm-flags.txt)"
 
 # A SPARK_HOME holding the cluster's jars: Spark, Delta, Hadoop, Scala and their dependencies, but none of
 # ours and none of the libraries the cluster jar must bring itself (picocli, Commons Math, Smile).

@@ -77,7 +77,9 @@ public final class LinkJob {
                     Dataset<Row> e = LinkEntities.of(DeltaTables.read(spark, lake, LakeTables.bronze(source.name())), source);
                     entities = entities == null ? e : entities.unionByName(e);
                 }
-                entities = entities.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+                // a union keeps every source's partitions, and each later join then runs a task per partition of each
+                int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+                entities = entities.coalesce(partitions).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
                 run.stage("link");
                 LinkPersons.Result linked;
                 try {
@@ -85,7 +87,7 @@ public final class LinkJob {
                 } catch (LinkPersons.EncodingMismatchException e) {
                     throw new InputException(e.getMessage(), e);
                 }
-                Dataset<Row> links = linked.links().persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+                Dataset<Row> links = linked.links().coalesce(partitions).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
 
                 run.stage("write person_index");
                 String metadata = JSON.writeValueAsString(Map.of("run_id", run.runId(), "lake_key_fingerprint",
