@@ -45,7 +45,7 @@ final class ProfilesCommand implements Callable<Integer> {
             list.add(m);
             text.append(String.format("%-10s %-13s %-62s %s%n", p.id(), p.feed(), p.dataset(), p.specVersion()));
         }
-        text.append("\nPut each extract in landing/<id>/ (CSV or Parquet). `phb profiles show ID` prints a profile's mappings; "
+        text.append("\nPut each extract in landing/<id>/ (CSV or Parquet; FHIR NDJSON or XML where the profile says so). `phb profiles show ID` prints a profile's mappings; "
                 + "docs/PROFILES.md explains them and the override file.");
         Output.print(spec.commandLine().getOut(), json, Map.of("profiles", list), text.toString());
         return 0;

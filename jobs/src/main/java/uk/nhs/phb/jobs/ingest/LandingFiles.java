@@ -29,7 +29,7 @@ import uk.nhs.phb.schemas.profiles.DatasetProfile;
  * {@code .} are never read) and checks each CSV header against the contract, reading only the first line.
  */
 final class LandingFiles {
-    enum Format { CSV, PARQUET, NDJSON }
+    enum Format { CSV, PARQUET, NDJSON, XML }
 
     /**
      * One landing file: its qualified path, its name relative to the feed folder, for CSV its header, and the table of its
@@ -108,8 +108,9 @@ final class LandingFiles {
         // a FHIR export writes no file for a resource type it has none of (Bulk Data Access): no rows, not a fault
         boolean fhir = profile != null && profile.fhir();
         if (files.isEmpty() && !fhir && problems.stream().noneMatch(p -> p.startsWith(label + ":"))) {
-            problems.add(label + ": folder " + folder + " holds no .csv, .csv.gz or .parquet files; "
-                    + "an empty feed is a CSV file with just the header line");
+            problems.add(label + ": folder " + folder + (profile != null && profile.xml()
+                    ? " holds no .xml or .xml.gz files; remove the folder when there is no return to ingest"
+                    : " holds no .csv, .csv.gz or .parquet files; an empty feed is a CSV file with just the header line"));
         }
         files.sort(Comparator.comparing(LandingFile::name));
         return new FeedFiles(contract, profile, folder.toString(), true, files);
@@ -142,6 +143,15 @@ final class LandingFiles {
                 } else {
                     problems.add(where + " is not .ndjson or .ndjson.gz (FHIR resources, one per line, as a Bulk Data export writes "
                             + "them); move it out of the folder or rename it to start with '_' so ingest skips it");
+                }
+            } else if (profile != null && profile.xml()) {
+                if (lower.endsWith(".xml") || lower.endsWith(".xml.gz")) {
+                    if (!lower.endsWith(".gz") || completeGzip(fs, conf, s.getPath(), where, problems)) {
+                        files.add(new LandingFile(s.getPath().toString(), rel, Format.XML, s.getLen(), s.getModificationTime(), List.of(), table));
+                    }
+                } else {
+                    problems.add(where + " is not .xml or .xml.gz (" + profile.dataset() + " is an XML return); move it out of the "
+                            + "folder or rename it to start with '_' so ingest skips it");
                 }
             } else if (lower.endsWith(".parquet")) {
                 files.add(new LandingFile(s.getPath().toString(), rel, Format.PARQUET, s.getLen(), s.getModificationTime(), List.of(), table));

@@ -173,6 +173,9 @@ final class LandingReader {
         if (profile.fhir()) {
             return fhirTable(spark, profile, table, columns, files);
         }
+        if (profile.xml()) {
+            return xmlTable(spark, profile, columns, files);
+        }
         Dataset<Row> out = perFile(files, f -> nationalParquet(spark, profile, columns, f), (header, group) -> {
             List<Column> cols = new ArrayList<>();
             for (DatasetProfile.SourceColumn c : columns) {
@@ -237,6 +240,32 @@ final class LandingReader {
         }
         FhirLines reader = new FhirLines(resource, glob, columns.stream().map(DatasetProfile.SourceColumn::path).toList());
         return spark.createDataFrame(lines.mapPartitions(reader::rows), schema);
+    }
+
+    /**
+     * The records of an XML profile's files, each file read as one stream by one task ({@link XmlRecords}): a file is never
+     * held whole, and its records are numbered by the line their element starts on. The text is never kept.
+     */
+    private static Dataset<Row> xmlTable(SparkSession spark, DatasetProfile profile, List<DatasetProfile.SourceColumn> columns,
+                                         List<LandingFile> files) {
+        StructType schema = tableSchema(columns);
+        if (files.isEmpty()) {
+            return spark.createDataFrame(List.of(), schema);
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        XmlRecords reader = new XmlRecords(profile.resource(), profile.records(),
+                columns.stream().map(DatasetProfile.SourceColumn::path).toList());
+        JavaRDD<Row> rows = null;
+        for (LandingFile f : files) {
+            String name = f.name();
+            boolean gzip = name.toLowerCase(java.util.Locale.ROOT).endsWith(".gz");
+            JavaRDD<Row> fileRows = jsc.binaryFiles(f.path(), 1).flatMap(t -> {
+                java.io.InputStream in = t._2().open();
+                return reader.rows(name, gzip ? new java.util.zip.GZIPInputStream(in, 1 << 16) : new java.io.BufferedInputStream(in, 1 << 16));
+            });
+            rows = rows == null ? fileRows : rows.union(fileRows);
+        }
+        return spark.createDataFrame(rows, schema);
     }
 
     /**

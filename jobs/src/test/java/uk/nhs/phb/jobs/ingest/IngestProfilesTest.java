@@ -801,6 +801,118 @@ class IngestProfilesTest {
         assertThat(tmp.resolve("lake/bronze/apc_spells")).doesNotExist();
     }
 
+    /** A CIN census return's header, then its children; element names and order as the census specification's. */
+    static String cinReturn(String children) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Message>
+                  <Header>
+                    <CollectionDetails><Collection>CIN</Collection><Year>2024</Year><ReferenceDate>2024-03-31</ReferenceDate></CollectionDetails>
+                    <Source><SourceLevel>L</SourceLevel><LEA>330</LEA><SoftwareCode>ExampleMIS</SoftwareCode><Release>1.0</Release>
+                      <SerialNo>001</SerialNo><DateTime>2024-04-15T09:00:00</DateTime></Source>
+                  </Header>
+                  <Children>
+                """ + children + """
+                  </Children>
+                </Message>
+                """;
+    }
+
+    @Test
+    void childrenInNeedCensusEpisodesAndProtectionPlansLandFromTheXmlReturn() throws IOException {
+        String children = """
+                    <Child>
+                      <ChildIdentifiers><LAchildID>CH0001</LAchildID><UPNunknown>UN1</UPNunknown>
+                        <PersonBirthDate>2015-06-15</PersonBirthDate><Sex>F</Sex></ChildIdentifiers>
+                      <ChildCharacteristics><Ethnicity>NOBT</Ethnicity><Disabilities><Disability>NONE</Disability></Disabilities></ChildCharacteristics>
+                      <CINdetails>
+                        <CINreferralDate>2023-05-01</CINreferralDate><ReferralSource>6</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode>
+                        <CINclosureDate>2024-02-20</CINclosureDate><ReasonForClosure>RC7</ReasonForClosure>
+                        <Assessments><AssessmentActualStartDate>2023-05-02</AssessmentActualStartDate>
+                          <FactorsIdentifiedAtAssessment><AssessmentFactors>3A</AssessmentFactors><AssessmentFactors>4B</AssessmentFactors></FactorsIdentifiedAtAssessment>
+                        </Assessments>
+                        <Section47><S47ActualStartDate>2023-05-05</S47ActualStartDate><ICPCnotRequired>false</ICPCnotRequired></Section47>
+                        <ReferralNFA>0</ReferralNFA>
+                        <ChildProtectionPlans><CPPstartDate>2023-05-20</CPPstartDate><CPPendDate>2024-02-20</CPPendDate>
+                          <InitialCategoryOfAbuse>NEG</InitialCategoryOfAbuse><LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>
+                          <NumberOfPreviousCPP>0</NumberOfPreviousCPP><Reviews><CPPreviewDate>2023-08-14</CPPreviewDate></Reviews></ChildProtectionPlans>
+                      </CINdetails>
+                    </Child>
+                    <Child>
+                      <ChildIdentifiers><LAchildID>CH0002</LAchildID><ExpectedPersonBirthDate>2024-05-01</ExpectedPersonBirthDate>
+                        <GenderCurrent>0</GenderCurrent></ChildIdentifiers>
+                      <ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
+                      <CINdetails>
+                        <CINreferralDate>2023-11-03</CINreferralDate><ReferralSource>5A</ReferralSource><ReferralNFA>0</ReferralNFA>
+                        <ChildProtectionPlans><CPPstartDate>2023-11-20</CPPstartDate><CPPendDate>2024-01-10</CPPendDate>
+                          <InitialCategoryOfAbuse>EMO</InitialCategoryOfAbuse><LatestCategoryOfAbuse>EMO</LatestCategoryOfAbuse><NumberOfPreviousCPP>0</NumberOfPreviousCPP></ChildProtectionPlans>
+                        <ChildProtectionPlans><CPPstartDate>2024-03-01</CPPstartDate>
+                          <InitialCategoryOfAbuse>MUL</InitialCategoryOfAbuse><LatestCategoryOfAbuse>MUL</LatestCategoryOfAbuse><NumberOfPreviousCPP>1</NumberOfPreviousCPP></ChildProtectionPlans>
+                      </CINdetails>
+                    </Child>
+                    <Child>
+                      <ChildIdentifiers><LAchildID>CH0003</LAchildID><PersonBirthDate>2010-01-30</PersonBirthDate><Sex>M</Sex></ChildIdentifiers>
+                      <ChildCharacteristics><Ethnicity>BAFR</Ethnicity></ChildCharacteristics>
+                      <!-- injected fault: no such month -->
+                      <CINdetails><CINreferralDate>2023-13-01</CINreferralDate><ReferralSource>2A</ReferralSource><ReferralNFA>1</ReferralNFA></CINdetails>
+                    </Child>
+                """;
+        write("cin_census", "CIN_Census_330_2024.xml", cinReturn(children));
+        // a second return cut off mid-element: the child before the break lands, the break is quarantined with its line
+        String cut = cinReturn("""
+                    <Child>
+                      <ChildIdentifiers><LAchildID>CH0004</LAchildID><PersonBirthDate>2012-03-03</PersonBirthDate><Sex>M</Sex></ChildIdentifiers>
+                      <ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
+                      <CINdetails><CINreferralDate>2023-06-01</CINreferralDate><ReferralSource>1A</ReferralSource><ReferralNFA>0</ReferralNFA></CINdetails>
+                    </Child>
+                    <Child>
+                      <ChildIdentifiers><LAchildID>CH0005</LAchildID>
+                """);
+        write("cin_census", "CIN_Census_330_2024_resend.xml", cut.substring(0, cut.indexOf("</Children>")));
+        IngestJob.Result r = ingest(Profiles.builtIn(), "csc");
+
+        IngestJob.FeedResult f = r.feeds().get(0);
+        assertThat(f.rowsValid()).as(() -> quarantined("csc")).isEqualTo(6);
+        assertThat(f.rowsQuarantined()).isEqualTo(2);
+        List<Row> rows = spark.read().format("delta").load(settings.lake() + "/bronze/csc").orderBy("child_token", "start_date").collectAsList();
+        Map<String, List<Row>> byChild = rows.stream().collect(Collectors.groupingBy(x -> x.<String>getAs("child_token")));
+        List<Row> first = byChild.get(token("council", "CH0001"));
+        assertThat(first).extracting(x -> x.<String>getAs("episode_type")).containsExactly("CIN", "CPP");
+        assertThat(first).extracting(x -> x.<java.sql.Date>getAs("start_date").toLocalDate())
+                .containsExactly(LocalDate.of(2023, 5, 1), LocalDate.of(2023, 5, 20));
+        assertThat(first).extracting(x -> x.<java.sql.Date>getAs("end_date").toLocalDate())
+                .containsExactly(LocalDate.of(2024, 2, 20), LocalDate.of(2024, 2, 20));
+        assertThat(first).allSatisfy(x -> {
+            assertThat(x.<String>getAs("la_code")).as("DfE 330 is Birmingham").isEqualTo("E08000025");
+            assertThat(x.<String>getAs("sex")).isEqualTo("2");
+            assertThat(x.<Integer>getAs("birth_year")).isEqualTo(2015);
+            assertThat(x.<String>getAs("episode_id")).matches("[0-9a-f]{40}").doesNotContain("CH0001");
+        });
+        List<Row> second = byChild.get(token("council", "CH0002"));
+        assertThat(second).extracting(x -> x.<String>getAs("episode_type")).containsExactly("CIN", "CPP", "CPP");
+        assertThat(second.get(0).<java.sql.Date>getAs("end_date")).as("the episode is open").isNull();
+        assertThat(second.get(2).<java.sql.Date>getAs("end_date")).as("the plan is in force").isNull();
+        assertThat(second.get(0).<Integer>getAs("birth_year")).as("unborn: no birth year").isNull();
+        assertThat(second.get(0).<String>getAs("sex")).as("a 2023-24 GenderCurrent").isEqualTo("0");
+        assertThat(rows.stream().map(x -> x.<String>getAs("episode_id")).distinct().count()).isEqualTo(6);
+        assertThat(byChild.get(token("council", "CH0004"))).hasSize(1);
+
+        List<Row> faults = spark.read().format("delta").load(settings.lake() + "/quarantine/csc").orderBy("_source_file").collectAsList();
+        assertThat(faults).extracting(x -> x.<String>getAs("_field")).contains("start_date");
+        Row cutOff = faults.stream().filter(x -> x.<String>getAs("_source_file").endsWith("resend.xml")).findFirst().orElseThrow();
+        assertThat(cutOff.<String>getAs("_detail")).contains("not well-formed", "Nothing after this point");
+        assertThat(cutOff.<Long>getAs("_source_line")).isGreaterThan(10L);
+        assertThat(faults).allSatisfy(x -> assertThat(String.valueOf(x.<String>getAs("_raw_line"))).doesNotContain("CH000"));
+    }
+
+    @Test
+    void anXmlFileOfAnotherReturnIsQuarantinedNamingItsRoot() throws IOException {
+        write("cin_census", "SEN2_2025.xml", "<?xml version=\"1.0\"?>\n<SEN2><Persons/></SEN2>");
+        IngestJob.Result r = ingest(Profiles.builtIn(), "csc");
+        assertThat(r.feeds().get(0).rowsQuarantined()).isEqualTo(1);
+        assertThat(quarantined("csc")).contains("the root element is <SEN2>, not <Message>");
+    }
+
     @Test
     void anUnknownFolderIsRefusedWithTheListOfProfiles() throws IOException {
         write("sus_apc", "APCS.csv", "APCS_Ident", "1");

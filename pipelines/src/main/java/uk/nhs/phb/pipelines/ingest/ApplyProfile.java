@@ -133,6 +133,10 @@ public final class ApplyProfile {
             DatasetProfile.Person person = profile.persons().get(i);
             df = df.withColumn(token(i), when(given.isNull().or(given.equalTo("")), token(source(person.column()), person.domain())));
         }
+        if (profile.person() != null) {
+            Column given = trim(col(phbToken(0)));
+            df = df.withColumn(DatasetProfile.PERSON_TOKEN, when(given.isNotNull().and(given.notEqual("")), given).otherwise(col(token(0))));
+        }
         List<Column> cols = new ArrayList<>();
         for (FieldSpec f : contract.fields()) {
             cols.add(field(f).as(f.name()));

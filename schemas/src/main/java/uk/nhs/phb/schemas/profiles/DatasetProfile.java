@@ -39,7 +39,10 @@ import uk.nhs.phb.schemas.Feeds;
  * @param lookups       code maps a source column is looked up in (a SNOMED CT concept in the QOF and eFI clusters)
  * @param format        how the files are written: {@link #CSV} (CSV with a header, or Parquet) or {@link #FHIR_NDJSON} (FHIR
  *                      R4 resources, one JSON object per line, as a Bulk Data export writes them)
- * @param resource      for {@link #FHIR_NDJSON}: the resource type of the main table's lines ({@code Condition}), else null
+ * @param resource      for {@link #FHIR_NDJSON}: the resource type of the main table's lines ({@code Condition}); for
+ *                      {@link #XML}: the root element every file has ({@code Message}); else null
+ * @param records       for {@link #XML}: the element paths below the root whose elements are the rows
+ *                      ({@code Children.Child.CINdetails}), else empty
  */
 public record DatasetProfile(
         String id,
@@ -61,13 +64,21 @@ public record DatasetProfile(
         String where,
         List<Lookup> lookups,
         String format,
-        String resource) {
+        String resource,
+        List<String> records) {
 
     /** CSV files with a header line, or Parquet files. */
     public static final String CSV = "csv";
     /** FHIR R4 resources in newline-delimited JSON (FHIR Bulk Data Access: {@code application/fhir+ndjson}). */
     public static final String FHIR_NDJSON = "fhir_ndjson";
-    public static final List<String> FORMATS = List.of(CSV, FHIR_NDJSON);
+    /**
+     * What expressions call the first person column's phb token (the keyed token the person field gets): an id made from
+     * it names a record without its identifier (a census has no episode id).
+     */
+    public static final String PERSON_TOKEN = "person_token";
+    /** An XML return (a DfE census), read as a stream: rows are the elements at the profile's record paths. */
+    public static final String XML = "xml";
+    public static final List<String> FORMATS = List.of(CSV, FHIR_NDJSON, XML);
 
     public DatasetProfile {
         Objects.requireNonNull(id, "id");
@@ -79,6 +90,7 @@ public record DatasetProfile(
         joins = joins == null ? List.of() : List.copyOf(joins);
         lookups = lookups == null ? List.of() : List.copyOf(lookups);
         format = format == null ? CSV : format;
+        records = records == null ? List.of() : List.copyOf(records);
     }
 
     /** The first person column, or null for a feed without one. */
@@ -93,6 +105,15 @@ public record DatasetProfile(
 
     public boolean fhir() {
         return format.equals(FHIR_NDJSON);
+    }
+
+    public boolean xml() {
+        return format.equals(XML);
+    }
+
+    /** Columns are found by a path into each record (FHIR, XML), not by a header name. */
+    public boolean byPath() {
+        return fhir() || xml();
     }
 
     /** The main table's columns and every joined table's, each as a join reads it ({@code name.column}). */
@@ -133,7 +154,7 @@ public record DatasetProfile(
      * @param required    a file without it is refused
      * @param description what it holds
      * @param aliases     other header names accepted for it (local override)
-     * @param path        in a FHIR resource, where the value is ({@link FhirPath}); null in a CSV layout
+     * @param path        in a FHIR resource or an XML record, where the value is ({@link FhirPath}); null in a CSV layout
      */
     public record SourceColumn(String name, boolean required, String description, List<String> aliases, FhirPath path) {
         public SourceColumn {

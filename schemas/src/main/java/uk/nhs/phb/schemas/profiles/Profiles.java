@@ -39,7 +39,8 @@ public final class Profiles {
     static final List<String> DEFAULT_DATE_FORMATS = List.of("yyyy-MM-dd", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss",
             "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss.SSS", "dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm:ss", "yyyyMMdd");
     private static final String[] PROFILE_KEYS = {"id", "dataset", "specification", "spec_version", "feed", "unconfirmed",
-        "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join", "where", "lookup", "format", "resource"};
+        "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join", "where", "lookup", "format", "resource", "root", "record"};
+    private static final String XML_NAME = "[A-Za-z_][A-Za-z0-9_-]*";
     private static final String[] OVERRIDE_KEYS = {"domain", "domains", "aliases", "columns", "fields", "date_formats"};
 
     private final Map<String, DatasetProfile> byId;
@@ -184,6 +185,7 @@ public final class Profiles {
             throw m.get("format").error("format '" + format + "' is not one of " + DatasetProfile.FORMATS);
         }
         boolean fhir = format.equals(DatasetProfile.FHIR_NDJSON);
+        boolean xml = format.equals(DatasetProfile.XML);
         String resource = YamlNodes.optional(m, "resource");
         if (fhir != (resource != null)) {
             throw (fhir ? doc : m.get("resource")).error(fhir ? "a FHIR profile names the resource type of its main table's lines ('resource: Condition')"
@@ -192,17 +194,45 @@ public final class Profiles {
         if (resource != null && !resource.matches("[A-Z][A-Za-z]+")) {
             throw m.get("resource").error("'" + resource + "' is not a FHIR resource type (Patient, Encounter, Condition ...)");
         }
+        List<String> records = List.of();
+        if (xml != m.containsKey("root") || xml != m.containsKey("record")) {
+            Entry at = xml ? doc : m.containsKey("root") ? m.get("root") : m.get("record");
+            throw at.error(xml ? "an XML profile names the root element of its files ('root: Message') and the element path of "
+                    + "its rows below it ('record: Children.Child.CINdetails', or a list of them)"
+                    : "'root' and 'record' are for an XML profile (format: " + DatasetProfile.XML + ")");
+        }
+        if (xml) {
+            resource = YamlNodes.required(m, "root", doc);
+            if (!resource.matches(XML_NAME)) {
+                throw m.get("root").error("'" + resource + "' is not an XML element name");
+            }
+            Entry re = m.get("record");
+            records = re.isMap() ? List.of() : re.texts();
+            if (records.isEmpty()) {
+                throw re.error("'record' is an element path below the root ('Children.Child.CINdetails') or a list of them");
+            }
+            for (String r : records) {
+                if (!r.matches(XML_NAME + "(\\." + XML_NAME + ")*")) {
+                    throw re.error("'" + r + "' is not an element path below the root: element names joined by dots, "
+                            + "without the root ('Children.Child.CINdetails')");
+                }
+            }
+        }
         Map<String, SourceColumn> columns = new LinkedHashMap<>();
         Entry columnsEntry = m.get("columns");
         if (columnsEntry == null) {
             throw doc.error("'columns' is required: the source columns the profile reads");
         }
-        addColumns(columnsEntry, columns, fhir);
+        addColumns(columnsEntry, columns, fhir || xml);
         String folder = YamlNodes.optional(m, "folder");
         if (folder != null && !folder.matches("[a-z][a-z0-9_]*")) {
             throw m.get("folder").error("a landing folder's name is snake_case: '" + folder + "'");
         }
         String files = YamlNodes.optional(m, "files");
+        if (xml && m.containsKey("join")) {
+            throw m.get("join").error("an XML return holds each record's context in the same file: read it by path "
+                    + "(Children.Child.ChildIdentifiers.LAchildID), not by a join");
+        }
         List<DatasetProfile.Join> joins = m.containsKey("join") ? joins(m.get("join"), columns, fhir) : List.of();
         if (!joins.isEmpty() && files == null) {
             throw m.get("join").error("a profile that joins tables names its main table's files ('files: MHS201*'), so the "
@@ -225,7 +255,7 @@ public final class Profiles {
         DatasetProfile p = new DatasetProfile(id, YamlNodes.required(m, "dataset", doc), YamlNodes.required(m, "specification", doc),
                 YamlNodes.required(m, "spec_version", doc), feed, Optional.ofNullable(YamlNodes.optional(m, "unconfirmed")).orElse(""),
                 dateFormats, persons, List.copyOf(columns.values()), fields, grouping, pricing, file, folder, files, joins,
-                YamlNodes.optional(m, "where"), lookups, format, resource);
+                YamlNodes.optional(m, "where"), lookups, format, resource, records);
         check(p, fieldLines, m, doc);
         return p;
     }
@@ -357,7 +387,10 @@ public final class Profiles {
         return out;
     }
 
-    /** A FHIR profile's columns each name their {@code path} in the resource; a CSV profile's are found by header name. */
+    /**
+     * A FHIR or XML profile's columns each name their {@code path} in the resource or record; a CSV profile's are found by
+     * header name.
+     */
     private static void addColumns(Entry columnsEntry, Map<String, SourceColumn> columns, boolean fhir) {
         for (Map.Entry<String, Entry> c : columnsEntry.map().entrySet()) {
             Entry v = c.getValue();
@@ -371,11 +404,11 @@ public final class Profiles {
                 optional = cm.containsKey("optional") && bool(cm.get("optional"));
                 aliases = cm.containsKey("aliases") ? cm.get("aliases").texts() : List.of();
                 if (cm.containsKey("path") != fhir) {
-                    throw v.error(fhir ? "column '" + c.getKey() + "' needs 'path': where its value is in the FHIR resource"
-                            : "column '" + c.getKey() + "': 'path' is for a FHIR profile (a CSV column is found by its header name)");
+                    throw v.error(fhir ? "column '" + c.getKey() + "' needs 'path': where its value is in the FHIR resource or XML record"
+                            : "column '" + c.getKey() + "': 'path' is for a FHIR or XML profile (a CSV column is found by its header name)");
                 }
                 if (fhir && !aliases.isEmpty()) {
-                    throw cm.get("aliases").error("a FHIR column has a path, not header aliases");
+                    throw cm.get("aliases").error("a FHIR or XML column has a path, not header aliases");
                 }
                 if (fhir) {
                     try {
@@ -385,7 +418,7 @@ public final class Profiles {
                     }
                 }
             } else if (fhir) {
-                throw v.error("column '" + c.getKey() + "' needs 'path': where its value is in the FHIR resource");
+                throw v.error("column '" + c.getKey() + "' needs 'path': where its value is in the FHIR resource or XML record");
             } else {
                 description = v.text();
             }
@@ -441,6 +474,12 @@ public final class Profiles {
         FeedContract contract = p.contract();
         Set<String> sourceColumns = new LinkedHashSet<>();
         p.readableColumns().forEach(c -> sourceColumns.add(c.toLowerCase(Locale.ROOT)));
+        if (p.person() != null) {
+            if (sourceColumns.contains(DatasetProfile.PERSON_TOKEN)) {
+                throw doc.error("a column named '" + DatasetProfile.PERSON_TOKEN + "': the name is the person's phb token's in expressions");
+            }
+            sourceColumns.add(DatasetProfile.PERSON_TOKEN);
+        }
         for (Map.Entry<String, String> f : p.fields().entrySet()) {
             Entry line = fieldLines.get(f.getKey());
             if (contract.field(f.getKey()).isEmpty()) {
@@ -616,11 +655,11 @@ public final class Profiles {
         Map<String, SourceColumn> columns = new LinkedHashMap<>();
         base.columns().forEach(c -> columns.put(c.name(), c));
         if (o.containsKey("columns")) {
-            addColumns(o.get("columns"), columns, base.fhir());
+            addColumns(o.get("columns"), columns, base.byPath());
         }
         List<DatasetProfile.Join> joins = new ArrayList<>(base.joins());
-        if (o.containsKey("aliases") && base.fhir()) {
-            throw o.get("aliases").error("profile " + base.id() + " reads FHIR resources, whose columns are found by path, not by header "
+        if (o.containsKey("aliases") && base.byPath()) {
+            throw o.get("aliases").error("profile " + base.id() + " reads " + (base.fhir() ? "FHIR resources" : "XML records") + ", whose columns are found by path, not by header "
                     + "name: give the column again under 'columns' with the path your export uses");
         }
         if (o.containsKey("aliases")) {
@@ -671,7 +710,7 @@ public final class Profiles {
         List<String> dateFormats = o.containsKey("date_formats") ? dateFormats(o.get("date_formats")) : base.dateFormats();
         DatasetProfile p = new DatasetProfile(base.id(), base.dataset(), base.specification(), base.specVersion(), base.feed(),
                 base.unconfirmed(), dateFormats, persons, List.copyOf(columns.values()), fields, base.grouping(), base.pricing(),
-                base.source() + " + " + file, base.folder(), base.files(), joins, base.where(), base.lookups(), base.format(), base.resource());
+                base.source() + " + " + file, base.folder(), base.files(), joins, base.where(), base.lookups(), base.format(), base.resource(), base.records());
         // fields the override did not touch were checked with the profile; they are checked again against the new
         // columns and reported at the override's entry
         for (String f : fields.keySet()) {

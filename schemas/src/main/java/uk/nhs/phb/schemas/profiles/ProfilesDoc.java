@@ -30,8 +30,12 @@ public final class ProfilesDoc {
         m.put("source", p.source());
         m.put("date_formats", p.dateFormats());
         m.put("format", p.format());
-        if (p.resource() != null) {
+        if (p.fhir()) {
             m.put("resource", p.resource());
+        }
+        if (p.xml()) {
+            m.put("root", p.resource());
+            m.put("record", p.records());
         }
         if (p.persons().size() == 1) {
             m.put("person", Map.of("column", p.person().column(), "domain", p.person().domain(), "field", p.person().field()));
@@ -184,6 +188,10 @@ public final class ProfilesDoc {
         if (p.fhir()) {
             t.append("  lines: FHIR R4 resources in NDJSON; the main table's are ").append(p.resource()).append(" resources\n");
         }
+        if (p.xml()) {
+            t.append("  records: XML elements ").append(String.join(", ", p.records())).append(" below <").append(p.resource())
+                    .append(">, read as a stream\n");
+        }
         t.append("Columns read").append(":\n");
         for (SourceColumn c : p.columns()) {
             t.append(String.format("  %-26s %-9s %s%s%s%n", c.name(), c.required() ? "required" : "optional", c.description(),
@@ -251,6 +259,11 @@ public final class ProfilesDoc {
             if (p.fhir()) {
                 md.append("Lines: FHIR R4 resources, one JSON object per line (NDJSON); the main table's are `").append(p.resource())
                         .append("` resources, each column taken by its FHIRPath.\n\n");
+            }
+            if (p.xml()) {
+                md.append("Records: XML, read as a stream; each element at `").append(String.join("` and `", p.records()))
+                        .append("` below the root `<").append(p.resource()).append(">` is a row, each column taken by its path ")
+                        .append("from the root (the record and what its ancestors hold before it).\n\n");
             }
             md.append("| column | required | holds |\n|---|---|---|\n");
             for (SourceColumn c : p.columns()) {

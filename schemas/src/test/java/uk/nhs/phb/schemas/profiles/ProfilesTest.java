@@ -37,10 +37,14 @@ class ProfilesTest {
     @Test
     void everyShippedProfileLoadsAndFillsItsFeed() {
         Profiles p = Profiles.builtIn();
-        assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("asc_client_level_data", "chc_plds", "csds_contacts", "fhir_conditions", "fhir_dispenses",
+        assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("asc_client_level_data", "chc_plds", "cin_census", "csds_contacts", "fhir_conditions", "fhir_dispenses",
                 "fhir_encounters", "gp_events", "hes_apc", "hes_op", "mhsds_contacts", "mhsds_mha", "mhsds_spells", "nhsbsa_items", "sus_apcs",
                 "sus_ecds", "sus_opa");
         assertThat(p.inFolder("fhir")).extracting(DatasetProfile::resource).containsExactly("Condition", "MedicationDispense", "Encounter");
+        DatasetProfile cin = p.byId("cin_census");
+        assertThat(cin.xml()).isTrue();
+        assertThat(cin.records()).containsExactly("Children.Child.CINdetails", "Children.Child.CINdetails.ChildProtectionPlans");
+        assertThat(cin.lookups()).extracting(DatasetProfile.Lookup::map).containsExactly("dfe_la_codes");
         DatasetProfile cld = p.byId("asc_client_level_data");
         assertThat(cld.persons()).extracting(DatasetProfile.Person::field).containsExactly("la_person_token", "nhs_token");
         assertThat(cld.personFor("nhs_token").domain()).isEqualTo("dscro");
@@ -112,8 +116,44 @@ class ProfilesTest {
                 .hasMessageContaining("a FHIR profile names the resource type of its main table's lines");
         assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(fhir.replace("    resource: Patient\n", ""))))
                 .hasMessageStartingWith("my.yaml line 15: join 'patient' names the resource type of its lines");
-        assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(fhir.replace("format: fhir_ndjson", "format: xml"))))
-                .hasMessageStartingWith("my.yaml line 5: format 'xml' is not one of [csv, fhir_ndjson]");
+        assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(fhir.replace("format: fhir_ndjson", "format: json"))))
+                .hasMessageStartingWith("my.yaml line 5: format 'json' is not one of [csv, fhir_ndjson, xml]");
+    }
+
+    @Test
+    void anXmlProfileNamesItsRootAndRecordsAndTakesColumnsByPath() {
+        String xml = String.join("\n",
+                "id: my_cin",
+                "dataset: CIN",
+                "specification: CIN census",
+                "spec_version: 2025-26",
+                "format: xml",
+                "root: Message",
+                "record: [Children.Child.CINdetails, Children.Child.CINdetails.ChildProtectionPlans]",
+                "feed: csc",
+                "person: {column: id, domain: council, field: child_token}",
+                "columns:",
+                "  id: {path: Children.Child.ChildIdentifiers.LAchildID, description: child}",
+                "  start: {path: Children.Child.CINdetails.CINreferralDate, description: referral}",
+                "fields:",
+                "  episode_id: substr(sha2(concat(person_token, start), 256), 1, 40)",
+                "  la_code: \"'E08000025'\"",
+                "  episode_type: \"'CIN'\"",
+                "  start_date: start",
+                "");
+        DatasetProfile p = Profiles.parse("my.yaml", new StringReader(xml));
+        assertThat(p.xml()).isTrue();
+        assertThat(p.resource()).isEqualTo("Message");
+        assertThat(p.records()).containsExactly("Children.Child.CINdetails", "Children.Child.CINdetails.ChildProtectionPlans");
+        assertThat(p.columns().get(0).path()).hasToString("Children.Child.ChildIdentifiers.LAchildID");
+        assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(xml.replace("root: Message\n", ""))))
+                .hasMessageContaining("an XML profile names the root element of its files");
+        assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(xml.replace("record: [Children", "record: [Message/Children"))))
+                .hasMessageStartingWith("my.yaml line 7: 'Message/Children.Child.CINdetails' is not an element path below the root");
+        assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(xml.replace("{path: Children.Child.ChildIdentifiers.LAchildID, ", "{"))))
+                .hasMessageStartingWith("my.yaml line 11: column 'id' needs 'path'");
+        assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(xml.replace("person_token", "token"))))
+                .hasMessageContaining("reads 'token', which is not among the profile's source columns");
     }
 
     @Test

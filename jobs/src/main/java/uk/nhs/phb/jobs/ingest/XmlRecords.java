@@ -1,0 +1,278 @@
+package uk.nhs.phb.jobs.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import uk.nhs.phb.schemas.profiles.FhirPath;
+
+/**
+ * The records of an XML return (a DfE census: CIN, SEN2), read as a stream: a file is never held whole, only the
+ * record being read and what its ancestors said before it. A record is an element at one of the profile's record paths
+ * ({@code Children.Child.CINdetails}); each becomes a row whose columns are paths, as in a FHIR profile, into a tree of
+ * the root's members holding the record and its context: every element its ancestors opened before it that is not
+ * itself on the way to a record ({@code Children.Child.ChildIdentifiers.LAchildID} beside
+ * {@code Children.Child.CINdetails.CINreferralDate}). An element on the way to a record (an earlier {@code Child}, a
+ * record nested in another) is dropped once read, so a record never carries its siblings or the records inside it.
+ * Elements become members; a repeated element an array; an element's text its value. Attributes and namespaces are not
+ * read: the returns use neither.
+ */
+final class XmlRecords implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final String root;
+    private final List<List<String>> records;
+    private final List<FhirPath> paths;
+
+    /**
+     * @param root    the root element every file must have ({@code Message})
+     * @param records element paths below the root, dot-separated
+     * @param paths   each column's path into a record's tree
+     */
+    XmlRecords(String root, List<String> records, List<FhirPath> paths) {
+        this.root = root;
+        this.records = records.stream().map(r -> List.of(r.split("\\."))).toList();
+        this.paths = List.copyOf(paths);
+    }
+
+    /**
+     * The rows of one file: each record's column values, then file, the line its element starts on, no raw text (a
+     * record may hold names and identifiers anywhere) and null; or, where the file stops being readable XML, one row
+     * saying where and why, after the records read before it.
+     */
+    Iterator<Row> rows(String file, InputStream in) {
+        XMLInputFactory factory = XMLInputFactory.newFactory();
+        // a return needs no DTD; refusing them refuses external entities (XXE) too
+        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        factory.setProperty(XMLInputFactory.IS_COALESCING, true);
+        XMLStreamReader xml;
+        try {
+            xml = factory.createXMLStreamReader(in);
+        } catch (XMLStreamException e) {
+            return List.of(malformed(file, 1, "the file is not XML: " + message(e))).iterator();
+        }
+        return new RecordIterator(file, xml, in);
+    }
+
+    private Row record(String file, long line, JsonNode tree) {
+        Object[] values = new Object[paths.size() + 4];
+        for (int i = 0; i < paths.size(); i++) {
+            values[i] = paths.get(i).first(tree);
+        }
+        values[paths.size()] = file;
+        values[paths.size() + 1] = line;
+        return RowFactory.create(values);
+    }
+
+    private Row malformed(String file, long line, String why) {
+        Object[] values = new Object[paths.size() + 4];
+        values[paths.size()] = file;
+        values[paths.size() + 1] = line;
+        values[paths.size() + 3] = why;
+        return RowFactory.create(values);
+    }
+
+    private static String message(XMLStreamException e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        // the JDK's parser starts its message with "ParseError at [row,col]:[r,c]\nMessage: ", Woodstox ends it with
+        // "\n at [row,col {unknown-source}]: [r,c]": the position is said once, by the caller
+        int at = m.indexOf("Message: ");
+        String text = at >= 0 ? m.substring(at + "Message: ".length()) : m;
+        return text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("at [row,col")).collect(java.util.stream.Collectors.joining(" "));
+    }
+
+    /** One open element: its name, whether a record or the way to one lies through it, what it holds so far. */
+    private static final class Open {
+        final String name;
+        final int depth;
+        final boolean recordPath;
+        final boolean record;
+        final long line;
+        final ObjectNode members = NODES.objectNode();
+        final StringBuilder text = new StringBuilder();
+
+        Open(String name, int depth, boolean recordPath, boolean record, long line) {
+            this.name = name;
+            this.depth = depth;
+            this.recordPath = recordPath;
+            this.record = record;
+            this.line = line;
+        }
+
+        JsonNode value() {
+            return members.isEmpty() ? TextNode.valueOf(text.toString().strip()) : members;
+        }
+
+        void add(String child, JsonNode value) {
+            JsonNode existing = members.get(child);
+            if (existing == null) {
+                members.set(child, value);
+            } else if (existing.isArray()) {
+                ((ArrayNode) existing).add(value);
+            } else {
+                members.set(child, NODES.arrayNode().add(existing).add(value));
+            }
+        }
+    }
+
+    private final class RecordIterator implements Iterator<Row> {
+        private final String file;
+        private final XMLStreamReader xml;
+        private final InputStream in;
+        private final Deque<Open> open = new ArrayDeque<>();
+        private final List<String> names = new ArrayList<>();
+        private Row next;
+        private boolean done;
+
+        RecordIterator(String file, XMLStreamReader xml, InputStream in) {
+            this.file = file;
+            this.xml = xml;
+            this.in = in;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null && !done) {
+                next = advance();
+                if (next == null) {
+                    done = true;
+                    close();
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Row r = next;
+            next = null;
+            return r;
+        }
+
+        /** The next record, or the row saying why the file cannot be read further; null at the end. */
+        private Row advance() {
+            try {
+                while (xml.hasNext()) {
+                    int event = xml.next();
+                    if (event == XMLStreamConstants.START_ELEMENT) {
+                        Row refused = start(xml.getLocalName(), xml.getLocation().getLineNumber());
+                        if (refused != null) {
+                            done = true;
+                            return refused;
+                        }
+                    } else if (event == XMLStreamConstants.CHARACTERS || event == XMLStreamConstants.CDATA) {
+                        if (!open.isEmpty()) {
+                            open.peek().text.append(xml.getText());
+                        }
+                    } else if (event == XMLStreamConstants.END_ELEMENT) {
+                        Row record = end();
+                        if (record != null) {
+                            return record;
+                        }
+                    }
+                }
+                return null;
+            } catch (XMLStreamException e) {
+                done = true;
+                long line = e.getLocation() == null ? 0 : e.getLocation().getLineNumber();
+                int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNumber();
+                return malformed(file, Math.max(line, 1), "the XML is not well-formed at line " + line + ", column " + column
+                        + (names.isEmpty() ? "" : ", inside " + String.join("/", names)) + ": " + message(e)
+                        + ". Nothing after this point in the file was read: correct the file (or ask for it again) and ingest it again");
+            }
+        }
+
+        private Row start(String name, long line) {
+            if (open.isEmpty() && !name.equals(root)) {
+                return malformed(file, line, "the root element is <" + name + ">, not <" + root + ">: this is not the return this "
+                        + "profile reads; move it to the folder of the profile that reads it");
+            }
+            names.add(name);
+            int depth = names.size() - 1;
+            boolean onPath = false;
+            boolean isRecord = false;
+            for (List<String> r : records) {
+                if (depth == 0 || (depth <= r.size() && names.subList(1, names.size()).equals(r.subList(0, depth))
+                        && (open.isEmpty() || open.peek().recordPath))) {
+                    onPath = true;
+                    isRecord |= depth == r.size();
+                }
+            }
+            open.push(new Open(name, depth, onPath, isRecord, line));
+            return null;
+        }
+
+        private Row end() {
+            Open e = open.pop();
+            names.remove(names.size() - 1);
+            if (open.isEmpty()) {
+                return null;
+            }
+            if (e.record) {
+                return record(file, e.line, tree(e));
+            }
+            if (!e.recordPath) {
+                open.peek().add(e.name, e.value());
+            }
+            return null;
+        }
+
+        /** The root's members with the record in its place among what its ancestors hold so far. */
+        private JsonNode tree(Open record) {
+            JsonNode node = record.value();
+            String name = record.name;
+            for (Open ancestor : open) {
+                if (ancestor.depth == 0) {
+                    ObjectNode top = NODES.objectNode();
+                    top.setAll(ancestor.members);
+                    top.set(name, node);
+                    return top;
+                }
+                ObjectNode level = NODES.objectNode();
+                level.setAll(ancestor.members);
+                level.set(name, node);
+                node = level;
+                name = ancestor.name;
+            }
+            throw new IllegalStateException("a record outside the root");
+        }
+
+        private void close() {
+            try {
+                xml.close();
+                in.close();
+            } catch (XMLStreamException e) {
+                throw new IllegalStateException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "XmlRecords[" + root + ", " + records + ", " + new ArrayList<>(paths) + "]";
+    }
+}
