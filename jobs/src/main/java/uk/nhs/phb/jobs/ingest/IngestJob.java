@@ -54,6 +54,8 @@ import uk.nhs.phb.schemas.profiles.Profiles;
 public final class IngestJob {
     public static final String COMMAND = "ingest";
     public static final String RUN_ID_COLUMN = "_ingest_run_id";
+    /** Feeds validated and written side by side (each its own tables). */
+    static final int FEEDS_AT_ONCE = 2;
     private static final String CACHE_COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed";
     /**
      * Bronze and quarantine are read whole, never filtered on a column, so per-file column minimums and maximums
@@ -196,14 +198,19 @@ public final class IngestJob {
                         run.inputFile(folderName(folder) + "/" + file.name(), file.bytes(), Instant.ofEpochMilli(file.modified()));
                     }
                 }
-                run.stage("validate " + f.get(0).contract().name());
-                FeedResult r = ingestFeed(spark, lake, run, f);
+            }
+            run.stage("validate " + found.size() + (found.size() == 1 ? " feed" : " feeds") + ", " + FEEDS_AT_ONCE + " at a time");
+            for (FeedResult r : ingestFeeds(spark, lake, run.runId(), found)) {
                 results.add(r);
+                FeedContract contract = Feeds.byName(r.feed());
+                run.output(LakeTables.bronze(contract), r.bronzeVersion(), r.rowsValid());
+                run.output(LakeTables.quarantine(contract), r.quarantineVersion(), r.rowsQuarantined());
                 Map<String, Object> counts = new LinkedHashMap<>();
                 counts.put("rows_in", r.rowsIn());
                 counts.put("rows_valid", r.rowsValid());
                 counts.put("rows_quarantined", r.rowsQuarantined());
                 counts.put("quarantined_by_rule", r.quarantinedByRule());
+                counts.put("seconds", Math.round(r.seconds() * 100) / 100.0);
                 run.count(r.feed(), counts);
             }
             run.stage("write data-quality summary");
@@ -273,15 +280,21 @@ public final class IngestJob {
                 if (java.util.Arrays.stream(path.substring(prefix.length() + 1).split("/")).anyMatch(x -> x.startsWith("_") || x.startsWith("."))) {
                     continue;
                 }
-                if (profiles.stream().allMatch(d -> LandingFiles.tableOf(d, p.getName()) == null)) {
+                if (profiles.stream().allMatch(d -> LandingFiles.tableOf(d, p.getName()) == null && !LandingFiles.unread(d, p.getName()))) {
                     problems.add("file " + path + " is none of the tables its folder's profiles read (" + String.join("; ", profiles.stream()
                             .map(d -> d.id() + ": " + String.join(", ", tableFiles(d))).toList()) + "), so it would be ignored; "
-                            + "rename it to its table's name or start its name with '_' to set it aside");
+                            + "rename it to its table's name or start its name with '_' to set it aside"
+                            + unreadTables(profiles));
                 }
             }
         } catch (java.io.IOException e) {
             problems.add("cannot list " + folder + ": " + e.getMessage());
         }
+    }
+
+    private static String unreadTables(List<DatasetProfile> profiles) {
+        List<String> unread = profiles.stream().flatMap(d -> d.unread().stream()).toList();
+        return unread.isEmpty() ? "" : " (the data set's tables phb does not read may stay: " + String.join(", ", unread) + ")";
     }
 
     private static List<String> tableFiles(DatasetProfile d) {
@@ -379,7 +392,47 @@ public final class IngestJob {
         return out;
     }
 
-    private FeedResult ingestFeed(SparkSession spark, Lake lake, JobRun run, List<FeedFiles> sources) {
+    /**
+     * Every feed, {@link #FEEDS_AT_ONCE} at a time, in the order given. Feeds write separate tables, and a small feed is a
+     * chain of short Spark jobs whose planning and commits leave the cores idle: two side by side keep them busy. The first
+     * failure stops the rest and is thrown as it was.
+     */
+    private List<FeedResult> ingestFeeds(SparkSession spark, Lake lake, String runId, List<List<FeedFiles>> found) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(FEEDS_AT_ONCE, r -> {
+            Thread t = new Thread(r, "phb-ingest-feed");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<FeedResult>> running = new ArrayList<>();
+            for (List<FeedFiles> f : found) {
+                running.add(pool.submit(() -> {
+                    spark.sparkContext().setJobDescription(COMMAND + ": validate " + f.get(0).contract().name());
+                    return ingestFeed(spark, lake, runId, f);
+                }));
+            }
+            List<FeedResult> out = new ArrayList<>();
+            for (java.util.concurrent.Future<FeedResult> r : running) {
+                try {
+                    out.add(r.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    pool.shutdownNow();
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("ingest was interrupted", e);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private FeedResult ingestFeed(SparkSession spark, Lake lake, String runId, List<FeedFiles> sources) {
         FeedContract contract = sources.get(0).contract();
         long start = System.nanoTime();
         Dataset<Row> raw = null;
@@ -436,11 +489,9 @@ public final class IngestJob {
             long quarantined = byRule.values().stream().mapToLong(Long::longValue).sum();
             String bronze = lake.bronze(contract.name());
             String quarantine = lake.quarantine(contract.name());
-            long bronzeVersion = replace(spark, validated.valid().withColumn(RUN_ID_COLUMN, lit(run.runId())), bronze, run.runId(), valid);
-            run.output(LakeTables.bronze(contract), bronzeVersion, valid);
-            long quarantineVersion = replace(spark, validated.quarantine().withColumn(RUN_ID_COLUMN, lit(run.runId())), quarantine,
-                    run.runId(), quarantined);
-            run.output(LakeTables.quarantine(contract), quarantineVersion, quarantined);
+            long bronzeVersion = replace(spark, validated.valid().withColumn(RUN_ID_COLUMN, lit(runId)), bronze, runId, valid);
+            long quarantineVersion = replace(spark, validated.quarantine().withColumn(RUN_ID_COLUMN, lit(runId)), quarantine,
+                    runId, quarantined);
             return new FeedResult(contract.name(), f.present() ? "ingested" : "absent", f.files().size(), valid + quarantined,
                     valid, quarantined, byRule, bronzeVersion, quarantineVersion, (System.nanoTime() - start) / 1e9, readBy, recoded);
         } finally {
@@ -485,11 +536,14 @@ public final class IngestJob {
         }
         Map<String, String> properties = DeltaTable.forPath(spark, path).detail().select("properties").first().getJavaMap(0);
         if (!"0".equals(properties.get(COLUMN_STATISTICS))) {
-            spark.conf().set(COMMIT_METADATA, "phb ingest run " + runId);
-            try {
-                spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` SET TBLPROPERTIES ('" + COLUMN_STATISTICS + "' = '0')");
-            } finally {
-                spark.conf().unset(COMMIT_METADATA);
+            // the commit's metadata is a session setting, and feeds are written side by side
+            synchronized (IngestJob.class) {
+                spark.conf().set(COMMIT_METADATA, "phb ingest run " + runId);
+                try {
+                    spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` SET TBLPROPERTIES ('" + COLUMN_STATISTICS + "' = '0')");
+                } finally {
+                    spark.conf().unset(COMMIT_METADATA);
+                }
             }
         }
     }

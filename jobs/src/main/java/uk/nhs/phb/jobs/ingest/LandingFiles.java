@@ -286,6 +286,11 @@ final class LandingFiles {
         return null;
     }
 
+    /** A table of the profile's data set that it knowingly does not read (SSDA903's {@code uasc.csv}). */
+    static boolean unread(DatasetProfile profile, String fileName) {
+        return profile.unread().stream().anyMatch(glob -> matches(glob, fileName));
+    }
+
     private static boolean matches(String glob, String fileName) {
         return java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(java.nio.file.Path.of(fileName));
     }

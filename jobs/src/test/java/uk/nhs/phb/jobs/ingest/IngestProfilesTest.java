@@ -914,6 +914,61 @@ class IngestProfilesTest {
     }
 
     @Test
+    void lookedAfterEpisodesLandFromTheSsda903TablesBesideTheReturnsOtherTables() throws IOException {
+        write("ssda903", "SSDA903_2024_episodes.csv",
+                "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN",
+                // started to be looked after, then a change of placement; the second episode goes on
+                "LA0101,01/05/2023,S,C1,N1,U6,PR1,10/09/2023,X1,CARPL,B1 1AA,B2 2BB,XXXXXXX",
+                "LA0101,10/09/2023,P,C2,N1,U4,PR4,,,,B1 1AA,B3 3CC,XXXXXXX",
+                // a short break under s20, ended; a child in the 2023-24 header's 1 and 2
+                "LA0102,03/02/2024,S,V2,N2,K2,PR4,17/02/2024,E4A,,B4 4DD,B5 5EE,SC123456",
+                // injected fault: no such day
+                "LA0103,31/02/2024,S,C1,N1,U4,PR1,,,,B6 6FF,B7 7GG,XXXXXXX");
+        write("ssda903", "SSDA903_2024_header.csv", "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB",
+                "LA0101,F,15/06/2012,WBRI,UN1,,", "LA0102,1,02/11/2008,BAFR,UN2,,", "LA0103,U,01/01/2015,NOBT,UN1,,");
+        // the return's other tables stay beside them, unread
+        write("ssda903", "SSDA903_2024_uasc.csv", "CHILD,SEX,DOB,DUC");
+        write("ssda903", "SSDA903_2024_reviews.csv", "CHILD,DOB,REVIEW,REVIEW_CODE", "LA0101,15/06/2012,01/06/2023,PN1");
+        Path overrides = tmp.resolve("local.yaml");
+        Files.writeString(overrides, String.join("\n", "profiles:", "  ssda903:", "    fields: {la_code: \"'E08000025'\"}", ""));
+        IngestJob.Result r = ingest(Profiles.withOverrides(overrides), "csc");
+
+        IngestJob.FeedResult f = r.feeds().get(0);
+        assertThat(f.rowsValid()).as(() -> quarantined("csc")).isEqualTo(3);
+        assertThat(f.rowsQuarantined()).isEqualTo(1);
+        List<Row> rows = spark.read().format("delta").load(settings.lake() + "/bronze/csc").orderBy("start_date").collectAsList();
+        assertThat(rows).extracting(x -> x.<String>getAs("child_token")).containsExactly(token("council", "LA0101"),
+                token("council", "LA0101"), token("council", "LA0102"));
+        assertThat(rows).allSatisfy(x -> {
+            assertThat(x.<String>getAs("episode_type")).isEqualTo("CLA");
+            assertThat(x.<String>getAs("la_code")).isEqualTo("E08000025");
+            assertThat(x.<String>getAs("episode_id")).matches("[0-9a-f]{40}");
+        });
+        assertThat(rows.get(0).<java.sql.Date>getAs("start_date").toLocalDate()).isEqualTo(LocalDate.of(2023, 5, 1));
+        assertThat(rows.get(0).<java.sql.Date>getAs("end_date").toLocalDate()).isEqualTo(LocalDate.of(2023, 9, 10));
+        assertThat(rows.get(1).<java.sql.Date>getAs("end_date")).as("still looked after").isNull();
+        assertThat(rows.get(0).<String>getAs("sex")).isEqualTo("2");
+        assertThat(rows.get(0).<Integer>getAs("birth_year")).isEqualTo(2012);
+        assertThat(rows.get(2).<String>getAs("sex")).as("a 2023-24 header's 1").isEqualTo("1");
+        assertThat(quarantined("csc")).contains("start_date");
+
+        // without the council's code every episode is quarantined for it, saying so
+        IngestJob.Result bare = ingest(Profiles.builtIn(), "csc");
+        assertThat(bare.feeds().get(0).rowsValid()).isZero();
+        assertThat(quarantined("csc")).contains("la_code");
+    }
+
+    @Test
+    void aFileOfNoTableTheReturnHasIsRefusedNamingTheTablesThatMayStay() throws IOException {
+        write("ssda903", "episodes.csv", "CHILD,DECOM,DEC", "LA0101,01/05/2023,");
+        write("ssda903", "header.csv", "CHILD,SEX,DOB", "LA0101,F,15/06/2012");
+        write("ssda903", "placements_2024.csv", "CHILD,X", "LA0101,1");
+        assertThatThrownBy(() -> ingest(Profiles.builtIn(), "csc")).isInstanceOf(InputException.class)
+                .hasMessageContaining("placements_2024.csv is none of the tables its folder's profiles read")
+                .hasMessageContaining("the data set's tables phb does not read may stay");
+    }
+
+    @Test
     void anUnknownFolderIsRefusedWithTheListOfProfiles() throws IOException {
         write("sus_apc", "APCS.csv", "APCS_Ident", "1");
         susApcs();

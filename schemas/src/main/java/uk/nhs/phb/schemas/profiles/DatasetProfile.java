@@ -43,6 +43,8 @@ import uk.nhs.phb.schemas.Feeds;
  *                      {@link #XML}: the root element every file has ({@code Message}); else null
  * @param records       for {@link #XML}: the element paths below the root whose elements are the rows
  *                      ({@code Children.Child.CINdetails}), else empty
+ * @param unread        the data set's other tables, which the profile knowingly does not read (globs on the file name,
+ *                      such as SSDA903's {@code uasc.csv}): sent with the rest, they are listed, not refused
  */
 public record DatasetProfile(
         String id,
@@ -65,7 +67,8 @@ public record DatasetProfile(
         List<Lookup> lookups,
         String format,
         String resource,
-        List<String> records) {
+        List<String> records,
+        List<String> unread) {
 
     /** CSV files with a header line, or Parquet files. */
     public static final String CSV = "csv";
@@ -91,6 +94,7 @@ public record DatasetProfile(
         lookups = lookups == null ? List.of() : List.copyOf(lookups);
         format = format == null ? CSV : format;
         records = records == null ? List.of() : List.copyOf(records);
+        unread = unread == null ? List.of() : List.copyOf(unread);
     }
 
     /** The first person column, or null for a feed without one. */

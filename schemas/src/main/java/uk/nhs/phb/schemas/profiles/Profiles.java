@@ -39,7 +39,7 @@ public final class Profiles {
     static final List<String> DEFAULT_DATE_FORMATS = List.of("yyyy-MM-dd", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss",
             "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss.SSS", "dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm:ss", "yyyyMMdd");
     private static final String[] PROFILE_KEYS = {"id", "dataset", "specification", "spec_version", "feed", "unconfirmed",
-        "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join", "where", "lookup", "format", "resource", "root", "record"};
+        "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join", "where", "lookup", "format", "resource", "root", "record", "unread"};
     private static final String XML_NAME = "[A-Za-z_][A-Za-z0-9_-]*";
     private static final String[] OVERRIDE_KEYS = {"domain", "domains", "aliases", "columns", "fields", "date_formats"};
 
@@ -234,6 +234,11 @@ public final class Profiles {
                     + "(Children.Child.ChildIdentifiers.LAchildID), not by a join");
         }
         List<DatasetProfile.Join> joins = m.containsKey("join") ? joins(m.get("join"), columns, fhir) : List.of();
+        List<String> unread = m.containsKey("unread") ? m.get("unread").texts() : List.of();
+        if (!unread.isEmpty() && files == null) {
+            throw m.get("unread").error("'unread' names the data set's tables the profile does not read, beside those it reads by "
+                    + "name ('files: episodes.csv')");
+        }
         if (!joins.isEmpty() && files == null) {
             throw m.get("join").error("a profile that joins tables names its main table's files ('files: MHS201*'), so the "
                     + "joined tables' files are not read as main rows");
@@ -255,7 +260,7 @@ public final class Profiles {
         DatasetProfile p = new DatasetProfile(id, YamlNodes.required(m, "dataset", doc), YamlNodes.required(m, "specification", doc),
                 YamlNodes.required(m, "spec_version", doc), feed, Optional.ofNullable(YamlNodes.optional(m, "unconfirmed")).orElse(""),
                 dateFormats, persons, List.copyOf(columns.values()), fields, grouping, pricing, file, folder, files, joins,
-                YamlNodes.optional(m, "where"), lookups, format, resource, records);
+                YamlNodes.optional(m, "where"), lookups, format, resource, records, unread);
         check(p, fieldLines, m, doc);
         return p;
     }
@@ -710,7 +715,7 @@ public final class Profiles {
         List<String> dateFormats = o.containsKey("date_formats") ? dateFormats(o.get("date_formats")) : base.dateFormats();
         DatasetProfile p = new DatasetProfile(base.id(), base.dataset(), base.specification(), base.specVersion(), base.feed(),
                 base.unconfirmed(), dateFormats, persons, List.copyOf(columns.values()), fields, base.grouping(), base.pricing(),
-                base.source() + " + " + file, base.folder(), base.files(), joins, base.where(), base.lookups(), base.format(), base.resource(), base.records());
+                base.source() + " + " + file, base.folder(), base.files(), joins, base.where(), base.lookups(), base.format(), base.resource(), base.records(), base.unread());
         // fields the override did not touch were checked with the profile; they are checked again against the new
         // columns and reported at the override's entry
         for (String f : fields.keySet()) {

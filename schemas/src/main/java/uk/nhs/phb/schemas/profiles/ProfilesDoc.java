@@ -57,6 +57,9 @@ public final class ProfilesDoc {
         m.put("columns", columns);
         if (p.files() != null) {
             m.put("files", p.files());
+            if (!p.unread().isEmpty()) {
+                m.put("unread", p.unread());
+            }
         }
         if (p.where() != null) {
             m.put("where", p.where());

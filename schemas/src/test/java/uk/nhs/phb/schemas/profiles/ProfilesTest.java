@@ -38,13 +38,16 @@ class ProfilesTest {
     void everyShippedProfileLoadsAndFillsItsFeed() {
         Profiles p = Profiles.builtIn();
         assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("asc_client_level_data", "chc_plds", "cin_census", "csds_contacts", "fhir_conditions", "fhir_dispenses",
-                "fhir_encounters", "gp_events", "hes_apc", "hes_op", "mhsds_contacts", "mhsds_mha", "mhsds_spells", "nhsbsa_items", "sus_apcs",
+                "fhir_encounters", "gp_events", "hes_apc", "hes_op", "mhsds_contacts", "mhsds_mha", "mhsds_spells", "nhsbsa_items", "ssda903", "sus_apcs",
                 "sus_ecds", "sus_opa");
         assertThat(p.inFolder("fhir")).extracting(DatasetProfile::resource).containsExactly("Condition", "MedicationDispense", "Encounter");
         DatasetProfile cin = p.byId("cin_census");
         assertThat(cin.xml()).isTrue();
         assertThat(cin.records()).containsExactly("Children.Child.CINdetails", "Children.Child.CINdetails.ChildProtectionPlans");
         assertThat(cin.lookups()).extracting(DatasetProfile.Lookup::map).containsExactly("dfe_la_codes");
+        DatasetProfile lac = p.byId("ssda903");
+        assertThat(lac.joins()).extracting(DatasetProfile.Join::name).containsExactly("header");
+        assertThat(lac.unread()).hasSize(2);
         DatasetProfile cld = p.byId("asc_client_level_data");
         assertThat(cld.persons()).extracting(DatasetProfile.Person::field).containsExactly("la_person_token", "nhs_token");
         assertThat(cld.personFor("nhs_token").domain()).isEqualTo("dscro");
