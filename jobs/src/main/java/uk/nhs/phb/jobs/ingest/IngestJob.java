@@ -54,8 +54,6 @@ import uk.nhs.phb.schemas.profiles.Profiles;
 public final class IngestJob {
     public static final String COMMAND = "ingest";
     public static final String RUN_ID_COLUMN = "_ingest_run_id";
-    /** Feeds validated and written side by side (each its own tables). */
-    static final int FEEDS_AT_ONCE = 2;
     private static final String CACHE_COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed";
     /**
      * Bronze and quarantine are read whole, never filtered on a column, so per-file column minimums and maximums
@@ -198,19 +196,16 @@ public final class IngestJob {
                         run.inputFile(folderName(folder) + "/" + file.name(), file.bytes(), Instant.ofEpochMilli(file.modified()));
                     }
                 }
-            }
-            run.stage("validate " + found.size() + (found.size() == 1 ? " feed" : " feeds") + ", " + FEEDS_AT_ONCE + " at a time");
-            for (FeedResult r : ingestFeeds(spark, lake, run.runId(), found)) {
+                run.stage("validate " + f.get(0).contract().name());
+                FeedResult r = ingestFeed(spark, lake, run.runId(), f);
                 results.add(r);
-                FeedContract contract = Feeds.byName(r.feed());
-                run.output(LakeTables.bronze(contract), r.bronzeVersion(), r.rowsValid());
-                run.output(LakeTables.quarantine(contract), r.quarantineVersion(), r.rowsQuarantined());
+                run.output(LakeTables.bronze(f.get(0).contract()), r.bronzeVersion(), r.rowsValid());
+                run.output(LakeTables.quarantine(f.get(0).contract()), r.quarantineVersion(), r.rowsQuarantined());
                 Map<String, Object> counts = new LinkedHashMap<>();
                 counts.put("rows_in", r.rowsIn());
                 counts.put("rows_valid", r.rowsValid());
                 counts.put("rows_quarantined", r.rowsQuarantined());
                 counts.put("quarantined_by_rule", r.quarantinedByRule());
-                counts.put("seconds", Math.round(r.seconds() * 100) / 100.0);
                 run.count(r.feed(), counts);
             }
             run.stage("write data-quality summary");
@@ -392,46 +387,6 @@ public final class IngestJob {
         return out;
     }
 
-    /**
-     * Every feed, {@link #FEEDS_AT_ONCE} at a time, in the order given. Feeds write separate tables, and a small feed is a
-     * chain of short Spark jobs whose planning and commits leave the cores idle: two side by side keep them busy. The first
-     * failure stops the rest and is thrown as it was.
-     */
-    private List<FeedResult> ingestFeeds(SparkSession spark, Lake lake, String runId, List<List<FeedFiles>> found) {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(FEEDS_AT_ONCE, r -> {
-            Thread t = new Thread(r, "phb-ingest-feed");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<java.util.concurrent.Future<FeedResult>> running = new ArrayList<>();
-            for (List<FeedFiles> f : found) {
-                running.add(pool.submit(() -> {
-                    spark.sparkContext().setJobDescription(COMMAND + ": validate " + f.get(0).contract().name());
-                    return ingestFeed(spark, lake, runId, f);
-                }));
-            }
-            List<FeedResult> out = new ArrayList<>();
-            for (java.util.concurrent.Future<FeedResult> r : running) {
-                try {
-                    out.add(r.get());
-                } catch (java.util.concurrent.ExecutionException e) {
-                    pool.shutdownNow();
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("ingest was interrupted", e);
-                }
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     private FeedResult ingestFeed(SparkSession spark, Lake lake, String runId, List<FeedFiles> sources) {
         FeedContract contract = sources.get(0).contract();
         long start = System.nanoTime();
@@ -536,14 +491,11 @@ public final class IngestJob {
         }
         Map<String, String> properties = DeltaTable.forPath(spark, path).detail().select("properties").first().getJavaMap(0);
         if (!"0".equals(properties.get(COLUMN_STATISTICS))) {
-            // the commit's metadata is a session setting, and feeds are written side by side
-            synchronized (IngestJob.class) {
-                spark.conf().set(COMMIT_METADATA, "phb ingest run " + runId);
-                try {
-                    spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` SET TBLPROPERTIES ('" + COLUMN_STATISTICS + "' = '0')");
-                } finally {
-                    spark.conf().unset(COMMIT_METADATA);
-                }
+            spark.conf().set(COMMIT_METADATA, "phb ingest run " + runId);
+            try {
+                spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` SET TBLPROPERTIES ('" + COLUMN_STATISTICS + "' = '0')");
+            } finally {
+                spark.conf().unset(COMMIT_METADATA);
             }
         }
     }
