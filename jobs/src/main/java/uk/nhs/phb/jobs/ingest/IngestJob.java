@@ -197,10 +197,8 @@ public final class IngestJob {
                     }
                 }
                 run.stage("validate " + f.get(0).contract().name());
-                FeedResult r = ingestFeed(spark, lake, run.runId(), f);
+                FeedResult r = ingestFeed(spark, lake, run, f);
                 results.add(r);
-                run.output(LakeTables.bronze(f.get(0).contract()), r.bronzeVersion(), r.rowsValid());
-                run.output(LakeTables.quarantine(f.get(0).contract()), r.quarantineVersion(), r.rowsQuarantined());
                 Map<String, Object> counts = new LinkedHashMap<>();
                 counts.put("rows_in", r.rowsIn());
                 counts.put("rows_valid", r.rowsValid());
@@ -387,7 +385,7 @@ public final class IngestJob {
         return out;
     }
 
-    private FeedResult ingestFeed(SparkSession spark, Lake lake, String runId, List<FeedFiles> sources) {
+    private FeedResult ingestFeed(SparkSession spark, Lake lake, JobRun run, List<FeedFiles> sources) {
         FeedContract contract = sources.get(0).contract();
         long start = System.nanoTime();
         Dataset<Row> raw = null;
@@ -444,9 +442,11 @@ public final class IngestJob {
             long quarantined = byRule.values().stream().mapToLong(Long::longValue).sum();
             String bronze = lake.bronze(contract.name());
             String quarantine = lake.quarantine(contract.name());
-            long bronzeVersion = replace(spark, validated.valid().withColumn(RUN_ID_COLUMN, lit(runId)), bronze, runId, valid);
-            long quarantineVersion = replace(spark, validated.quarantine().withColumn(RUN_ID_COLUMN, lit(runId)), quarantine,
-                    runId, quarantined);
+            long bronzeVersion = replace(spark, validated.valid().withColumn(RUN_ID_COLUMN, lit(run.runId())), bronze, run.runId(), valid);
+            run.output(LakeTables.bronze(contract), bronzeVersion, valid);
+            long quarantineVersion = replace(spark, validated.quarantine().withColumn(RUN_ID_COLUMN, lit(run.runId())), quarantine,
+                    run.runId(), quarantined);
+            run.output(LakeTables.quarantine(contract), quarantineVersion, quarantined);
             return new FeedResult(contract.name(), f.present() ? "ingested" : "absent", f.files().size(), valid + quarantined,
                     valid, quarantined, byRule, bronzeVersion, quarantineVersion, (System.nanoTime() - start) / 1e9, readBy, recoded);
         } finally {

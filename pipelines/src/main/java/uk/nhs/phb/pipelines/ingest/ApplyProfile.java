@@ -134,8 +134,7 @@ public final class ApplyProfile {
             df = df.withColumn(token(i), when(given.isNull().or(given.equalTo("")), token(source(person.column()), person.domain())));
         }
         if (profile.person() != null) {
-            Column given = trim(col(phbToken(0)));
-            df = df.withColumn(DatasetProfile.PERSON_TOKEN, when(given.isNotNull().and(given.notEqual("")), given).otherwise(col(token(0))));
+            df = df.withColumn(DatasetProfile.PERSON_TOKEN, personToken(0));
         }
         List<Column> cols = new ArrayList<>();
         for (FieldSpec f : contract.fields()) {
@@ -159,11 +158,16 @@ public final class ApplyProfile {
         return mapped.select(ValidateFeed.inputColumns(contract));
     }
 
+    /** The {@code i}-th person's phb token: the one the file carries (phb pseudonymise output), else the keyed one. */
+    private static Column personToken(int i) {
+        Column given = trim(col(phbToken(i)));
+        return when(given.isNotNull().and(given.notEqual("")), given).otherwise(col(token(i)));
+    }
+
     private Column field(FieldSpec f) {
         for (int i = 0; i < profile.persons().size(); i++) {
             if (profile.persons().get(i).field().equals(f.name())) {
-                Column given = trim(col(phbToken(i)));
-                return when(given.isNotNull().and(given.notEqual("")), given).otherwise(col(token(i)));
+                return personToken(i);
             }
         }
         String sql = profile.fields().get(f.name());
