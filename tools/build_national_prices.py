@@ -34,13 +34,31 @@ HEADER = """# National prices for activity that arrives without a cost (dataset 
 # point_of_delivery: EL elective spell, DC day case, NEL non-elective long stay, NEL_SS non-elective short stay (0-1
 # nights), ED emergency care attendance, OPC_<currency> consultant-led outpatient attendance (WF01B first, WF01A
 # follow-up, WF01D and WF01C not face to face), NOT_SEEN an appointment not attended; COMMUNITY, MH_CONTACT, MH_SPELL,
-# IAPT; DISPENSED_ITEM a prescription item dispensed in the community. code: the HRG or currency code; * is the point of
-# delivery's activity-weighted average, for a row whose code is blank or not listed. fy: first year of the financial year.
+# IAPT; DISPENSED_ITEM a prescription item dispensed in the community; EHCP a year of an EHC plan's placement by placement
+# type. code: the HRG, currency code or placement type; * is the point of delivery's activity-weighted average, for a row
+# whose code is blank or not listed. fy: first year of the financial year, or * for any year.
 # Source: NHS England, National Cost Collection 2023/24, national schedule of NHS costs (national average unit costs,
 # Open Government Licence), read from the CSV copy NICE publishes (github.com/NICE-Data-and-Analytics/COSTmos,
 # inst/extdata/ncc_2023_24.csv, commit 3b36636f5b8e65d174c8379740e7b9caedcb3894). DISPENSED_ITEM: NHSBSA, Prescription
 # Cost Analysis England: net ingredient cost divided by items, from the rounded totals NHSBSA states for each year.
+# EHCP: IFS (December 2024) for special schools; DfE's high needs funding operational guide elsewhere, as a floor.
 """
+
+# EHC plans by placement type (the ehcp feed's placement_type): (code, first year of the financial year or *, GBP a year,
+# source). Special schools: IFS averages; elsewhere the national high-needs amount a place carries before the council's
+# top-up, a floor rather than an average (a council adds its own top-ups as local prices).
+EHCP = [
+    ("SPECIAL_STATE", 2022, 23900, "IFS, Spending on special educational needs in England: something has to change (Sibieta and Snape, "
+     "December 2024): average cost a year of a place in a state-funded special school, 2022-23"),
+    ("SPECIAL_INDEPENDENT", 2022, 61500, "IFS, Spending on special educational needs in England: something has to change (Sibieta and "
+     "Snape, December 2024): average cost a year of a place in an independent special school, 2022-23"),
+    ("MAINSTREAM", "*", 6000, "DfE high needs funding operational guide: the additional support a mainstream school funds "
+     "itself before the council's top-up (a floor, not an average: add the council's top-up as a local price)"),
+    ("RESOURCED_PROVISION", "*", 6000, "DfE high needs funding operational guide: place funding for an occupied place in "
+     "resourced provision or an SEN unit, before the council's top-up (a floor, not an average)"),
+    ("FE_COLLEGE", "*", 6000, "DfE high needs funding operational guide: element 2 for a high-needs student in further "
+     "education, before the council's top-up (a floor, not an average)"),
+]
 
 # (first year of the financial year, items in billions, net ingredient cost in GBP billions, where NHSBSA states them)
 DISPENSED = [
@@ -79,6 +97,8 @@ def main(path):
     for fy, items, cost, source in DISPENSED:
         out.writerow(["unit_cost", "DISPENSED_ITEM", "*", fy, f"{cost / items:.2f}",
                       f"{source}: {items} billion items at a net ingredient cost of GBP {cost} billion (both rounded); per item derived"])
+    for code, fy, cost, source in EHCP:
+        out.writerow(["unit_cost", "EHCP", code, fy, f"{cost:.2f}", source])
 
 
 if __name__ == "__main__":

@@ -417,7 +417,13 @@ public final class Feeds {
                         optionalDate("end_date", "plan ceased"),
                         required("primary_need", STRING, "SEN primary need").codes("sen_primary_need").build(),
                         required("placement_type", STRING, "education setting").codes("ehcp_placement").build(),
-                        required("annual_cost", DECIMAL, "annual cost of the plan's provision (GBP, high-needs funding)").range(0, 500_000).build()),
+                        optional("annual_cost", DECIMAL, "annual cost of the plan's provision (GBP, high-needs funding); blank when "
+                                + "neither the data nor a price list gives one").range(0, 500_000).build(),
+                        optional("cost_source", STRING, "recorded (sent with the data), unit_cost (a national average cost of a "
+                                + "placement of its type), local (the council's own price list)").codes("cost_source")
+                                .whenAbsent("CASE WHEN annual_cost IS NOT NULL AND trim(annual_cost) <> '' THEN 'recorded' END").build(),
+                        optional("price_year", INTEGER, "first year of the financial year of the price used (blank for recorded costs)")
+                                .range(2000, 2100).whenAbsent("CAST(NULL AS STRING)").build()),
                 List.of("ehcp_id"),
                 List.of(new RowRule("end_before_start", "end_date >= start_date", "the plan ends before it starts")),
                 IdentityLevel.PSEUDONYMISED));

@@ -968,6 +968,151 @@ class IngestProfilesTest {
                 .hasMessageContaining("the data set's tables phb does not read may stay");
     }
 
+    static String sen2Return(String persons) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Message>
+                  <Header>
+                    <CollectionDetails><Collection>SEN2</Collection><Year>2025</Year><ReferenceDate>2025-01-16</ReferenceDate></CollectionDetails>
+                    <Source><SourceLevel>L</SourceLevel><LEA>373</LEA><SoftwareCode>ExampleMIS</SoftwareCode><Release>2.1</Release>
+                      <SerialNo>001</SerialNo><DateTime>2025-02-03T10:00:00</DateTime><DMO>Y</DMO><DCO>Y</DCO></Source>
+                  </Header>
+                  <Persons>
+                """ + persons + """
+                  </Persons>
+                </Message>
+                """;
+    }
+
+    /** Invented UPNs of the permanent form (a letter and twelve digits); no real pupil's. */
+    static final String UPN_1 = "A999000000001", UPN_2 = "A999000000002", UPN_3 = "A999000000003", UPN_5 = "A999000000005",
+            UPN_6 = "A999000000006";
+
+    @Test
+    void sen2PlansInForceLandWithNeedPlacementAndACostByTheirSetting() throws IOException {
+        String persons = """
+                    <Person>
+                      <Surname>Testname</Surname><Forename>Alpha</Forename><PersonBirthDate>2012-03-04</PersonBirthDate><Sex>F</Sex>
+                      <Ethnicity>WBRI</Ethnicity><PostCode>S1 1AA</PostCode><UPN>%s</UPN>
+                      <Requests><ReceivedDate>2022-05-01</ReceivedDate><RYA>0</RYA><RequestOutcomeDate>2022-06-01</RequestOutcomeDate>
+                        <RequestOutcome>N</RequestOutcome></Requests>
+                      <Requests><ReceivedDate>2024-02-01</ReceivedDate><RYA>0</RYA><RequestOutcomeDate>2024-03-01</RequestOutcomeDate>
+                        <RequestOutcome>Y</RequestOutcome>
+                        <Assessment><AssessmentOutcome>Y</AssessmentOutcome><AssessmentOutcomeDate>2024-05-20</AssessmentOutcomeDate>
+                          <NamedPlan><StartDate>2024-06-10</StartDate>
+                            <PlanDetail><URN>100001</URN><PlacementRank>1</PlacementRank><SENunitIndicator>0</SENunitIndicator>
+                              <ResourcedProvisionIndicator>0</ResourcedProvisionIndicator></PlanDetail>
+                            <PB>0</PB></NamedPlan></Assessment>
+                        <ActivePlans>
+                          <PlacementDetail><URN>100001</URN><PlacementRank>1</PlacementRank><EntryDate>2024-09-01</EntryDate>
+                            <SENunitIndicator>0</SENunitIndicator><ResourcedProvisionIndicator>0</ResourcedProvisionIndicator></PlacementDetail>
+                          <SENneed><SENtype>SLCN</SENtype><SENtypeRank>2</SENtypeRank></SENneed>
+                          <SENneed><SENtype>ASD</SENtype><SENtypeRank>1</SENtypeRank></SENneed>
+                          <ReviewMeeting>2024-12-01</ReviewMeeting><ReviewOutcome>M</ReviewOutcome>
+                        </ActivePlans></Requests>
+                    </Person>
+                    <Person>
+                      <Surname>Testname</Surname><Forename>Beta</Forename><PersonBirthDate>2009-11-30</PersonBirthDate><Sex>M</Sex>
+                      <Ethnicity>BAFR</Ethnicity><UPN>%s</UPN>
+                      <Requests><RequestOutcome>H</RequestOutcome>
+                        <ActivePlans>
+                          <PlacementDetail><URN>100000</URN><PlacementRank>1</PlacementRank><EntryDate>2021-09-01</EntryDate>
+                            <SENunitIndicator>0</SENunitIndicator><ResourcedProvisionIndicator>1</ResourcedProvisionIndicator></PlacementDetail>
+                          <SENneed><SENtype>SEMH</SENtype><SENtypeRank>1</SENtypeRank></SENneed>
+                        </ActivePlans></Requests>
+                    </Person>
+                    <Person>
+                      <Surname>Testname</Surname><Forename>Gamma</Forename><PersonBirthDate>2014-01-15</PersonBirthDate><Sex>F</Sex>
+                      <Ethnicity>NOBT</Ethnicity><UPN>%s</UPN>
+                      <Requests><RequestOutcome>H</RequestOutcome>
+                        <ActivePlans>
+                          <PlacementDetail><SENSetting>EHE</SENSetting><PlacementRank>1</PlacementRank><EntryDate>2023-01-09</EntryDate>
+                            <SENunitIndicator>0</SENunitIndicator><ResourcedProvisionIndicator>0</ResourcedProvisionIndicator></PlacementDetail>
+                          <SENneed><SENtype>SPLD</SENtype><SENtypeRank>1</SENtypeRank></SENneed>
+                        </ActivePlans></Requests>
+                    </Person>
+                    <Person>
+                      <Surname>Testname</Surname><Forename>Delta</Forename><PersonBirthDate>2005-07-07</PersonBirthDate><Sex>M</Sex>
+                      <Ethnicity>WBRI</Ethnicity><UniqueLearnerNumber>9999999999</UniqueLearnerNumber>
+                      <Requests><RequestOutcome>H</RequestOutcome>
+                        <ActivePlans>
+                          <PlacementDetail><UKPRN>10009999</UKPRN><PlacementRank>1</PlacementRank><EntryDate>2022-09-05</EntryDate>
+                            <SENunitIndicator>0</SENunitIndicator><ResourcedProvisionIndicator>0</ResourcedProvisionIndicator></PlacementDetail>
+                          <SENneed><SENtype>MLD</SENtype><SENtypeRank>1</SENtypeRank></SENneed>
+                        </ActivePlans></Requests>
+                    </Person>
+                    <Person>
+                      <Surname>Testname</Surname><Forename>Epsilon</Forename><PersonBirthDate>2016-02-02</PersonBirthDate><Sex>M</Sex>
+                      <Ethnicity>WBRI</Ethnicity><UPN>%s</UPN>
+                      <Requests><RequestOutcome>H</RequestOutcome>
+                        <ActivePlans>
+                          <PlacementDetail><URN>999999</URN><PlacementRank>1</PlacementRank><EntryDate>2021-09-01</EntryDate>
+                            <SENunitIndicator>0</SENunitIndicator><ResourcedProvisionIndicator>0</ResourcedProvisionIndicator></PlacementDetail>
+                          <SENneed><SENtype>DS</SENtype><SENtypeRank>1</SENtypeRank></SENneed>
+                        </ActivePlans></Requests>
+                    </Person>
+                    <Person>
+                      <Surname>Testname</Surname><Forename>Zeta</Forename><PersonBirthDate>2008-08-08</PersonBirthDate><Sex>F</Sex>
+                      <Ethnicity>WBRI</Ethnicity><UPN>%s</UPN>
+                      <Requests><ReceivedDate>2022-09-01</ReceivedDate><RequestOutcome>Y</RequestOutcome>
+                        <Assessment><AssessmentOutcome>Y</AssessmentOutcome><AssessmentOutcomeDate>2022-12-01</AssessmentOutcomeDate>
+                          <NamedPlan><StartDate>2023-01-01</StartDate>
+                            <PlanDetail><URN>100000</URN><PlacementRank>1</PlacementRank><SENunitIndicator>0</SENunitIndicator>
+                              <ResourcedProvisionIndicator>0</ResourcedProvisionIndicator></PlanDetail>
+                            <CeaseDate>2024-03-01</CeaseDate><CeaseReason>2</CeaseReason></NamedPlan></Assessment></Requests>
+                    </Person>
+                """.formatted(UPN_1, UPN_2, UPN_3, UPN_5, UPN_6);
+        write("sen2", "SEN2_373_2025.xml", sen2Return(persons));
+        // the council's schools, cut from GIAS by tools/gias_schools.py (invented URNs)
+        Files.writeString(tmp.resolve("schools.csv"), String.join("\n", "urn,establishment_type", "100000,Academy converter",
+                "100001,Community special school", ""));
+        Path overrides = tmp.resolve("local.yaml");
+        Files.writeString(overrides, String.join("\n", "code_maps:", "  sen2_schools: schools.csv", ""));
+        IngestJob.Result r = ingest(Profiles.withOverrides(overrides), "ehcp");
+
+        IngestJob.FeedResult f = r.feeds().get(0);
+        assertThat(f.rowsValid()).as(() -> quarantined("ehcp")).isEqualTo(4);
+        assertThat(f.rowsQuarantined()).as("the person with a ULN alone").isEqualTo(1);
+        assertThat(f.readBy().get("sen2")).contains("2 rows set aside, not the feed's");
+        assertThat(quarantined("ehcp")).contains("pupil_token");
+        Map<String, Row> plans = bronze("ehcp", "pupil_token");
+        Row special = plans.get(token("upn", UPN_1));
+        assertThat(special.<java.sql.Date>getAs("start_date").toLocalDate()).as("the named plan's start").isEqualTo(LocalDate.of(2024, 6, 10));
+        assertThat(special.<java.sql.Date>getAs("end_date")).isNull();
+        assertThat(special.<String>getAs("primary_need")).as("rank 1, not the first listed").isEqualTo("ASD");
+        assertThat(special.<String>getAs("placement_type")).isEqualTo("SPECIAL_STATE");
+        assertThat(special.<BigDecimal>getAs("annual_cost")).isEqualByComparingTo(national("EHCP", "SPECIAL_STATE"));
+        assertThat(special.<String>getAs("cost_source")).isEqualTo("unit_cost");
+        assertThat(special.<String>getAs("la_code")).as("DfE 373 is Sheffield").isEqualTo("E08000039");
+        assertThat(special.<Integer>getAs("birth_year")).isEqualTo(2012);
+        assertThat(special.<String>getAs("sex")).isEqualTo("2");
+        assertThat(special.<String>getAs("ehcp_id")).matches("[0-9a-f]{40}");
+
+        Row resourced = plans.get(token("upn", UPN_2));
+        assertThat(resourced.<java.sql.Date>getAs("start_date").toLocalDate()).as("issued before: its placement's entry")
+                .isEqualTo(LocalDate.of(2021, 9, 1));
+        assertThat(resourced.<String>getAs("placement_type")).as("resourced provision in an academy").isEqualTo("RESOURCED_PROVISION");
+        assertThat(resourced.<BigDecimal>getAs("annual_cost")).isEqualByComparingTo("6000");
+        Row home = plans.get(token("upn", UPN_3));
+        assertThat(home.<String>getAs("placement_type")).as("elective home education").isEqualTo("OTHER");
+        assertThat(home.<BigDecimal>getAs("annual_cost")).as("no national price").isNull();
+        assertThat(home.<String>getAs("cost_source")).isNull();
+        Row unknown = plans.get(token("upn", UPN_5));
+        assertThat(unknown.<String>getAs("placement_type")).as("a URN the council's map lacks").isEqualTo("SCHOOL");
+        assertThat(unknown.<String>getAs("primary_need")).isEqualTo("DS");
+        assertThat(unknown.<BigDecimal>getAs("annual_cost")).isNull();
+        assertThat(plans).doesNotContainKey(token("upn", UPN_6));
+        assertThat(spark.read().format("delta").load(settings.lake() + "/quarantine/ehcp").collectAsList())
+                .allSatisfy(x -> assertThat(String.valueOf(x.<String>getAs("_raw_line"))).doesNotContain("9999999999", "Testname", "2005-07-07"));
+
+        // without the council's schools a special school is a school of a type not known, and is not priced
+        assertThat(ingest(Profiles.builtIn(), "ehcp").feeds().get(0).rowsValid()).isEqualTo(4);
+        Map<String, Row> bare = bronze("ehcp", "pupil_token");
+        assertThat(bare.get(token("upn", UPN_1)).<String>getAs("placement_type")).isEqualTo("SCHOOL");
+        assertThat(bare.get(token("upn", UPN_1)).<BigDecimal>getAs("annual_cost")).isNull();
+        assertThat(bare.get(token("upn", UPN_2)).<String>getAs("placement_type")).isEqualTo("RESOURCED_PROVISION");
+    }
+
     @Test
     void anUnknownFolderIsRefusedWithTheListOfProfiles() throws IOException {
         write("sus_apc", "APCS.csv", "APCS_Ident", "1");

@@ -167,7 +167,7 @@ public final class BudgetFacts {
         Column active = col("start_date").leq(ref).and(col("end_date").isNull().or(col("end_date").geq(ref)));
         return withPerson(in, f, "ehcp", "pupil_token").filter(active)
                 .groupBy("person_id").agg(
-                        array_sort(collect_list(item(col("placement_type"), "ANNUAL", lit(1), col("annual_cost")))).alias("edu_items"),
+                        array_sort(collect_list(when(col("annual_cost").isNotNull(), item(col("placement_type"), "ANNUAL", lit(1), col("annual_cost"))))).alias("edu_items"),
                         sum(col("annual_cost")).cast("double").alias("edu_cost"))
                 .withColumn("edu_current", lit(true));
     }
