@@ -438,7 +438,10 @@ public final class Feeds {
                         id("record_id", "row id"),
                         nhsToken(true),
                         required("opt_out_type", STRING, "NDOO national data opt-out, TYPE1 type 1 (GP practice) opt-out").codes("opt_out_type").build(),
-                        date("recorded_date", "date the opt-out was set")),
+                        optionalDate("recorded_date", "date the opt-out was set (the national check gives none)"),
+                        optional("listed_as", STRING, "OPTED_OUT: the person has this opt-out; CLEARED: the person was checked and "
+                                + "may be used (the national check's answer), so everyone not listed CLEARED has the opt-out")
+                                .codes("opt_out_listing").whenAbsent("'OPTED_OUT'").build()),
                 List.of("record_id"), List.of(), IdentityLevel.PSEUDONYMISED));
 
         return List.copyOf(feeds);

@@ -41,7 +41,9 @@ class FeedsTest {
         assertThat(Feeds.byName("apc_spells").field("nhs_token").orElseThrow().required()).isTrue();
         assertThatThrownBy(() -> Feeds.byName("hes")).hasMessageContaining("unknown feed 'hes'");
         FeedContract optOuts = Feeds.byName("opt_outs");
-        assertThat(optOuts.fieldNames()).containsExactly("record_id", "nhs_token", "opt_out_type", "recorded_date");
+        assertThat(optOuts.fieldNames()).containsExactly("record_id", "nhs_token", "opt_out_type", "recorded_date", "listed_as");
+        assertThat(optOuts.field("recorded_date").orElseThrow().required()).as("the national check gives no dates").isFalse();
+        assertThat(CodeLists.get("opt_out_listing").keySet()).containsExactly("OPTED_OUT", "CLEARED");
         assertThat(optOuts.field("nhs_token").orElseThrow().required()).isTrue();
         assertThat(CodeLists.get("opt_out_type").keySet()).containsExactly("NDOO", "TYPE1");
         assertThat(Feeds.all().get(Feeds.all().size() - 1)).as("added last, so earlier feeds keep their positions").isEqualTo(optOuts);

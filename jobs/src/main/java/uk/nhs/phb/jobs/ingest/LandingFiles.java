@@ -29,7 +29,7 @@ import uk.nhs.phb.schemas.profiles.DatasetProfile;
  * {@code .} are never read) and checks each CSV header against the contract, reading only the first line.
  */
 final class LandingFiles {
-    enum Format { CSV, PARQUET, NDJSON, XML }
+    enum Format { CSV, PARQUET, NDJSON, XML, LIST }
 
     /**
      * One landing file: its qualified path, its name relative to the feed folder, for CSV its header, and the table of its
@@ -110,6 +110,7 @@ final class LandingFiles {
         if (files.isEmpty() && !fhir && problems.stream().noneMatch(p -> p.startsWith(label + ":"))) {
             problems.add(label + ": folder " + folder + (profile != null && profile.xml()
                     ? " holds no .xml or .xml.gz files; remove the folder when there is no return to ingest"
+                    : profile != null && profile.list() ? " holds no .dat, .csv or .txt files; remove the folder when there is no list to ingest"
                     : " holds no .csv, .csv.gz or .parquet files; an empty feed is a CSV file with just the header line"));
         }
         files.sort(Comparator.comparing(LandingFile::name));
@@ -152,6 +153,15 @@ final class LandingFiles {
                 } else {
                     problems.add(where + " is not .xml or .xml.gz (" + profile.dataset() + " is an XML return); move it out of the "
                             + "folder or rename it to start with '_' so ingest skips it");
+                }
+            } else if (profile != null && profile.list()) {
+                if (lower.matches(".*\\.(dat|csv|txt)(\\.gz)?")) {
+                    if (!lower.endsWith(".gz") || completeGzip(fs, conf, s.getPath(), where, problems)) {
+                        files.add(new LandingFile(s.getPath().toString(), rel, Format.LIST, s.getLen(), s.getModificationTime(), List.of(), table));
+                    }
+                } else {
+                    problems.add(where + " is not .dat, .csv or .txt (" + profile.dataset() + " is a list, one value per line); move it "
+                            + "out of the folder or rename it to start with '_' so ingest skips it");
                 }
             } else if (lower.endsWith(".parquet")) {
                 files.add(new LandingFile(s.getPath().toString(), rel, Format.PARQUET, s.getLen(), s.getModificationTime(), List.of(), table));

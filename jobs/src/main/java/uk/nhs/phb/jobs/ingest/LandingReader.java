@@ -176,6 +176,9 @@ final class LandingReader {
         if (profile.xml()) {
             return xmlTable(spark, profile, columns, files);
         }
+        if (profile.list()) {
+            return listTable(spark, columns, files);
+        }
         Dataset<Row> out = perFile(files, f -> nationalParquet(spark, profile, columns, f), (header, group) -> {
             List<Column> cols = new ArrayList<>();
             for (DatasetProfile.SourceColumn c : columns) {
@@ -266,6 +269,35 @@ final class LandingReader {
             rows = rows == null ? fileRows : rows.union(fileRows);
         }
         return spark.createDataFrame(rows, schema);
+    }
+
+    /**
+     * The lines of a list profile's files (no header): each line's text up to its first comma, unquoted and trimmed, is the
+     * one column. The line itself is never kept: it is an identifier.
+     */
+    private static Dataset<Row> listTable(SparkSession spark, List<DatasetProfile.SourceColumn> columns, List<LandingFile> files) {
+        StructType schema = tableSchema(columns);
+        if (files.isEmpty()) {
+            return spark.createDataFrame(List.of(), schema);
+        }
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<Row> lines = null;
+        for (LandingFile f : files) {
+            JavaRDD<Row> fileLines = numberedLines(jsc, f, false);
+            lines = lines == null ? fileLines : lines.union(fileLines);
+        }
+        return spark.createDataFrame(lines.map(r -> RowFactory.create(listValue(r.getString(2)), r.getString(0), r.getLong(1), null,
+                r.getString(3))), schema);
+    }
+
+    /** A list line's value: the text before its first comma, without surrounding quotes or spaces. */
+    static String listValue(String line) {
+        int comma = line.indexOf(',');
+        String v = (comma < 0 ? line : line.substring(0, comma)).strip();
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+            v = v.substring(1, v.length() - 1).strip();
+        }
+        return v.isEmpty() ? null : v;
     }
 
     /**

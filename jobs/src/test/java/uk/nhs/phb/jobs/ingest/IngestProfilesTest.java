@@ -1114,6 +1114,31 @@ class IngestProfilesTest {
     }
 
     @Test
+    void nationalDataOptOutListsLandInBothFormsWithoutDates() throws IOException {
+        // the check's answer, as MESH carries it: one number per line, a trailing comma, CRLF, no header; a blank line
+        Path cleared = Files.createDirectories(landing.resolve("ndop_cleared"));
+        Files.writeString(cleared.resolve("X26OT001-010625-0001.dat"), PERSON_A + ",\r\n\r\n\"" + PERSON_B + "\",\r\n,\r\n");
+        write("ndop_opted_out", "opted_out.txt", "9100000000000000033", "9100000000000000044 ");
+        IngestJob.Result r = ingest(Profiles.builtIn(), "opt_outs");
+
+        IngestJob.FeedResult f = r.feeds().get(0);
+        assertThat(f.rowsValid()).as(() -> quarantined("opt_outs")).isEqualTo(4);
+        assertThat(f.rowsQuarantined()).as("the line with no number").isEqualTo(1);
+        assertThat(quarantined("opt_outs")).contains("nhs_token");
+        Map<String, Row> rows = bronze("opt_outs", "nhs_token");
+        assertThat(rows.get(token("dscro", PERSON_A)).<String>getAs("listed_as")).isEqualTo("CLEARED");
+        assertThat(rows.get(token("dscro", PERSON_B)).<String>getAs("listed_as")).as("quotes taken off").isEqualTo("CLEARED");
+        assertThat(rows.get(token("dscro", "9100000000000000044")).<String>getAs("listed_as")).as("spaces taken off").isEqualTo("OPTED_OUT");
+        assertThat(rows.values()).allSatisfy(x -> {
+            assertThat(x.<String>getAs("opt_out_type")).isEqualTo("NDOO");
+            assertThat(x.<java.sql.Date>getAs("recorded_date")).isNull();
+        });
+        assertThat(spark.read().format("delta").load(settings.lake() + "/quarantine/opt_outs").collectAsList())
+                .allSatisfy(x -> assertThat(x.<String>getAs("_raw_line")).isNull());
+        assertThat(f.readBy()).containsOnlyKeys("ndop_cleared", "ndop_opted_out");
+    }
+
+    @Test
     void anUnknownFolderIsRefusedWithTheListOfProfiles() throws IOException {
         write("sus_apc", "APCS.csv", "APCS_Ident", "1");
         susApcs();

@@ -1,9 +1,11 @@
 package uk.nhs.phb.pipelines.extract;
 
 import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.List;
@@ -22,6 +24,8 @@ import uk.nhs.phb.pipelines.link.PersonIndex;
 public final class OptOuts {
     /** The column {@link #mark} adds: the rule that removed the person, or null when they stay. */
     public static final String REMOVED_BY = "removed_by";
+    /** {@code listed_as} of a list of the NHS numbers that may be used (everyone else has the opt-out). */
+    public static final String CLEARED = "CLEARED";
 
     private OptOuts() {
     }
@@ -30,13 +34,24 @@ public final class OptOuts {
      * The opt-out list ({@code bronze/opt_outs}) by person: distinct {@code (entity_hash, person_id, opt_out_type)},
      * the token kept only as the index's keyed hash; {@code person_id} is null for a token no person of the index
      * holds (someone not registered in the area).
+     *
+     * <p>A type delivered as the national check answers it, the NHS numbers that may be used ({@code listed_as} CLEARED),
+     * applies to every registered NHS number it does not clear: each such token of the index counts as opted out.
      */
     public static Dataset<Row> persons(Dataset<Row> optOuts, Dataset<Row> personIndex, SecretKey lakeKey) {
         Dataset<Row> index = personIndex.filter(col("source").equalTo("patients")).select("entity_hash", "person_id");
-        return optOuts.filter(col("nhs_token").isNotNull()).select("nhs_token", "opt_out_type").distinct()
-                .withColumn("entity_hash", PersonIndex.entityHash(lakeKey, lit("patients"), col("nhs_token")))
+        Column cleared = List.of(optOuts.columns()).contains("listed_as") ? col("listed_as").equalTo(CLEARED) : lit(false);
+        Dataset<Row> listed = optOuts.filter(col("nhs_token").isNotNull()).select(col("nhs_token"), col("opt_out_type"),
+                        coalesce(cleared, lit(false)).as("_cleared")).distinct()
+                .withColumn("entity_hash", PersonIndex.entityHash(lakeKey, lit("patients"), col("nhs_token")));
+        Dataset<Row> optedOut = listed.filter(not(col("_cleared"))).select("entity_hash", "opt_out_type")
                 .join(index, new String[] {"entity_hash"}, "left")
                 .select("entity_hash", "person_id", "opt_out_type");
+        Dataset<Row> clearedTokens = listed.filter(col("_cleared")).select("entity_hash", "opt_out_type");
+        Dataset<Row> notCleared = index.crossJoin(clearedTokens.select("opt_out_type").distinct())
+                .join(clearedTokens, new String[] {"entity_hash", "opt_out_type"}, "left_anti")
+                .select("entity_hash", "person_id", "opt_out_type");
+        return optedOut.union(notCleared).distinct();
     }
 
     /**

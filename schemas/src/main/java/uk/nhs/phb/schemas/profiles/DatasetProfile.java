@@ -37,8 +37,9 @@ import uk.nhs.phb.schemas.Feeds;
  * @param where         Spark SQL over the source columns saying which main rows are the feed's (null: all); the others
  *                      are set aside and counted, never quarantined (an informal legal status is no detention)
  * @param lookups       code maps a source column is looked up in (a SNOMED CT concept in the QOF and eFI clusters)
- * @param format        how the files are written: {@link #CSV} (CSV with a header, or Parquet) or {@link #FHIR_NDJSON} (FHIR
- *                      R4 resources, one JSON object per line, as a Bulk Data export writes them)
+ * @param format        how the files are written: {@link #CSV} (CSV with a header, or Parquet), {@link #FHIR_NDJSON} (FHIR
+ *                      R4 resources, one JSON object per line, as a Bulk Data export writes them), {@link #XML} or
+ *                      {@link #LIST} (one value per line, no header)
  * @param resource      for {@link #FHIR_NDJSON}: the resource type of the main table's lines ({@code Condition}); for
  *                      {@link #XML}: the root element every file has ({@code Message}); else null
  * @param records       for {@link #XML}: the element paths below the root whose elements are the rows
@@ -81,7 +82,12 @@ public record DatasetProfile(
     public static final String PERSON_TOKEN = "person_token";
     /** An XML return (a DfE census), read as a stream: rows are the elements at the profile's record paths. */
     public static final String XML = "xml";
-    public static final List<String> FORMATS = List.of(CSV, FHIR_NDJSON, XML);
+    /**
+     * A list of values, one per line and no header (the file of NHS numbers the National Data Opt-out check takes and
+     * returns): the line's text up to its first comma is the profile's one column.
+     */
+    public static final String LIST = "list";
+    public static final List<String> FORMATS = List.of(CSV, FHIR_NDJSON, XML, LIST);
 
     public DatasetProfile {
         Objects.requireNonNull(id, "id");
@@ -113,6 +119,10 @@ public record DatasetProfile(
 
     public boolean xml() {
         return format.equals(XML);
+    }
+
+    public boolean list() {
+        return format.equals(LIST);
     }
 
     /** Columns are found by a path into each record (FHIR, XML), not by a header name. */

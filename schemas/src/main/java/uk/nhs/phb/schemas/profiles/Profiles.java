@@ -224,6 +224,11 @@ public final class Profiles {
             throw doc.error("'columns' is required: the source columns the profile reads");
         }
         addColumns(columnsEntry, columns, fhir || xml);
+        boolean list = format.equals(DatasetProfile.LIST);
+        if (list && (columns.size() != 1 || m.containsKey("join") || m.containsKey("group"))) {
+            throw (columns.size() != 1 ? columnsEntry : m.containsKey("join") ? m.get("join") : m.get("group")).error(
+                    "a list profile (format: " + DatasetProfile.LIST + ") reads one value per line: one column, no join, no group");
+        }
         String folder = YamlNodes.optional(m, "folder");
         if (folder != null && !folder.matches("[a-z][a-z0-9_]*")) {
             throw m.get("folder").error("a landing folder's name is snake_case: '" + folder + "'");

@@ -191,6 +191,10 @@ public final class ProfilesDoc {
         if (p.fhir()) {
             t.append("  lines: FHIR R4 resources in NDJSON; the main table's are ").append(p.resource()).append(" resources\n");
         }
+        if (p.list()) {
+            t.append("  lines: one value per line, no header; the text up to a line's first comma is ").append(p.columns().get(0).name())
+                    .append('\n');
+        }
         if (p.xml()) {
             t.append("  records: XML elements ").append(String.join(", ", p.records())).append(" below <").append(p.resource())
                     .append(">, read as a stream\n");
@@ -262,6 +266,11 @@ public final class ProfilesDoc {
             if (p.fhir()) {
                 md.append("Lines: FHIR R4 resources, one JSON object per line (NDJSON); the main table's are `").append(p.resource())
                         .append("` resources, each column taken by its FHIRPath.\n\n");
+            }
+            if (p.list()) {
+                md.append("Lines: one value per line and no header, as the National Data Opt-out check's files are written; the text ")
+                        .append("up to a line's first comma is `").append(p.columns().get(0).name()).append("` (a MESH `.dat` file's ")
+                        .append("trailing comma is allowed), blank lines are skipped.\n\n");
             }
             if (p.xml()) {
                 md.append("Records: XML, read as a stream; each element at `").append(String.join("` and `", p.records()))

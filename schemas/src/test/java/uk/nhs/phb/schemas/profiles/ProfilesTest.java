@@ -38,7 +38,7 @@ class ProfilesTest {
     void everyShippedProfileLoadsAndFillsItsFeed() {
         Profiles p = Profiles.builtIn();
         assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("asc_client_level_data", "chc_plds", "cin_census", "csds_contacts", "fhir_conditions", "fhir_dispenses",
-                "fhir_encounters", "gp_events", "hes_apc", "hes_op", "mhsds_contacts", "mhsds_mha", "mhsds_spells", "nhsbsa_items", "sen2", "ssda903", "sus_apcs",
+                "fhir_encounters", "gp_events", "hes_apc", "hes_op", "mhsds_contacts", "mhsds_mha", "mhsds_spells", "ndop_cleared", "ndop_opted_out", "nhsbsa_items", "sen2", "ssda903", "sus_apcs",
                 "sus_ecds", "sus_opa");
         assertThat(p.inFolder("fhir")).extracting(DatasetProfile::resource).containsExactly("Condition", "MedicationDispense", "Encounter");
         DatasetProfile cin = p.byId("cin_census");
@@ -120,7 +120,30 @@ class ProfilesTest {
         assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(fhir.replace("    resource: Patient\n", ""))))
                 .hasMessageStartingWith("my.yaml line 15: join 'patient' names the resource type of its lines");
         assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(fhir.replace("format: fhir_ndjson", "format: json"))))
-                .hasMessageStartingWith("my.yaml line 5: format 'json' is not one of [csv, fhir_ndjson, xml]");
+                .hasMessageStartingWith("my.yaml line 5: format 'json' is not one of [csv, fhir_ndjson, xml, list]");
+    }
+
+    @Test
+    void aListProfileReadsOneValuePerLine() {
+        String list = String.join("\n",
+                "id: my_opt_outs",
+                "dataset: opt-outs",
+                "specification: the check's answer",
+                "spec_version: '2025'",
+                "format: list",
+                "feed: opt_outs",
+                "person: {column: nhs, domain: dscro}",
+                "columns:",
+                "  nhs: the number",
+                "fields:",
+                "  record_id: person_token",
+                "  opt_out_type: \"'NDOO'\"",
+                "");
+        DatasetProfile p = Profiles.parse("my.yaml", new StringReader(list));
+        assertThat(p.list()).isTrue();
+        assertThat(p.columns()).extracting(DatasetProfile.SourceColumn::name).containsExactly("nhs");
+        assertThatThrownBy(() -> Profiles.parse("my.yaml", new StringReader(list.replace("  nhs: the number", "  nhs: the number\n  date: a date"))))
+                .hasMessageStartingWith("my.yaml line 9: a list profile (format: list) reads one value per line: one column");
     }
 
     @Test
