@@ -15,22 +15,36 @@ import picocli.CommandLine.Spec;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.pseudonymise.PseudonymiseJob;
+import uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.pseudonymise.ColumnMapping;
 
 @Command(name = "pseudonymise", mixinStandardHelpOptions = true,
-        description = "Data provider's tool: replace the identifiers of a CSV/Parquet file with keyed tokens and "
-                + "Bloom encodings; optionally write the re-identification lookup to a separate place.")
+        description = "Data provider's tool: replace the identifiers of a CSV/Parquet file (--map), or of a council's XML "
+                + "return (--profile sen2 or cin_census), with keyed tokens and Bloom encodings; optionally write the "
+                + "re-identification lookup to a separate place.")
 final class PseudonymiseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--in", paramLabel = "FILE", required = true, description = "Identifiable input file (CSV with header, or Parquet).")
+    @Option(names = "--in", paramLabel = "FILE", required = true,
+            description = "Identifiable input file (CSV with header, or Parquet; with --profile an XML return, .xml or .xml.gz, or a folder of them).")
     String in;
 
-    @Option(names = "--map", paramLabel = "MAPPING", required = true,
+    @Option(names = "--map", paramLabel = "MAPPING",
             description = "Mapping file: lines role=column, roles nhs_number, given_name, family_name, date_of_birth, sex, postcode, local_id (+ local_id_domain).")
     Path map;
+
+    @Option(names = "--profile", paramLabel = "ID",
+            description = "Instead of --map: the XML return's dataset profile (sen2, cin_census), whose identity section says which elements are identifiers.")
+    String profile;
+
+    @Option(names = "--local-id-domain", paramLabel = "DOMAIN",
+            description = "With --profile: the local id's token domain instead of the profile's (a council's own ids: one naming the council, csc:E08000025).")
+    String localIdDomain;
+
+    @Option(names = "--profile-overrides", paramLabel = "FILE", description = "With --profile: the override file ingest will use (docs/PROFILES.md).")
+    Path profileOverrides;
 
     @Option(names = "--key-file", paramLabel = "KEY", description = "Key file (base64, chmod 600); see 'phb keygen'.")
     Path keyFile;
@@ -58,6 +72,16 @@ final class PseudonymiseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         files.validated();
+        if ((map == null) == (profile == null)) {
+            throw new InputException("give --map MAPPING (a CSV or Parquet file) or --profile ID (an XML return: "
+                    + xmlProfiles() + "), one of them");
+        }
+        if (profile != null) {
+            return xml();
+        }
+        if (localIdDomain != null || profileOverrides != null) {
+            throw new InputException("--local-id-domain and --profile-overrides go with --profile; a mapping file names its local_id_domain");
+        }
         SecretKey key = loadKey(keyFile, keyEnv);
         ColumnMapping mapping;
         try {
@@ -81,6 +105,35 @@ final class PseudonymiseCommand implements Callable<Integer> {
                 lookupOut != null ? "\n  re-identification lookup written to " + lookupOut + " (keep it with the key holder)" : "");
         Output.print(spec.commandLine().getOut(), engine.json, summary, text);
         return 0;
+    }
+
+    private Integer xml() {
+        if (lookupOut != null || rejects != null) {
+            throw new InputException("--lookup-out and --rejects are for a CSV or Parquet file: an XML return has no NHS number to look "
+                    + "up, and a file that is not well-formed XML is refused whole, naming its line");
+        }
+        uk.nhs.phb.schemas.profiles.Profiles all = profileOverrides == null ? uk.nhs.phb.schemas.profiles.Profiles.builtIn()
+                : uk.nhs.phb.schemas.profiles.Profiles.withOverrides(profileOverrides);
+        uk.nhs.phb.schemas.profiles.DatasetProfile p = all.all().stream().filter(x -> x.id().equals(profile)).findFirst()
+                .orElseThrow(() -> new InputException("no profile '" + profile + "'; XML returns phb pseudonymises: " + xmlProfiles()));
+        SecretKey key = loadKey(keyFile, keyEnv);
+        SparkSession spark = SparkSessions.forJob(engine.settings("lake"));
+        long t0 = System.nanoTime();
+        XmlPseudonymiseJob.Result r = XmlPseudonymiseJob.run(spark, new XmlPseudonymiseJob.Request(in, p, localIdDomain, key, out, files.force),
+                TerminalProgress.forConsole(spec.commandLine().getErr(), engine.json));
+        Map<String, Object> summary = new LinkedHashMap<>(r.summary());
+        summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+        String text = String.format("Pseudonymised %,d %s of %s (%d %s) -> %s%n  local ids (%s) made tokens in domain %s: %,d; missing: %,d%n"
+                        + "  identifying elements removed: %s%n  key fingerprint %s%n  land it as it is: landing/%s/",
+                r.persons(), r.persons() == 1 ? "person" : "persons", in, r.files(), r.files() == 1 ? "file" : "files", out,
+                p.identity().localId(), r.localIdDomain(), r.localIds(), r.missingLocalIds(), r.removedElements(), r.keyFingerprint(), p.folder());
+        Output.print(spec.commandLine().getOut(), engine.json, summary, text);
+        return 0;
+    }
+
+    private static String xmlProfiles() {
+        return String.join(", ", uk.nhs.phb.schemas.profiles.Profiles.builtIn().all().stream().filter(x -> x.identity() != null)
+                .map(uk.nhs.phb.schemas.profiles.DatasetProfile::id).toList());
     }
 
     static SecretKey loadKey(Path keyFile, String keyEnv) {

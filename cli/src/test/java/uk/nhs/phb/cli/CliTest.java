@@ -103,6 +103,16 @@ class CliTest {
         Run mapErr = run("pseudonymise", "--in", "x.csv", "--map", badMap.toString(), "--key-file", key.toString(), "--out", "o");
         assertThat(mapErr.code()).isEqualTo(Main.EXIT_INPUT);
         assertThat(mapErr.err()).contains("line 1: unknown role 'nhs'").contains("line 2: 'surname' is not role=column");
+
+        Run neither = run("pseudonymise", "--in", "x.xml", "--key-file", key.toString(), "--out", "o");
+        assertThat(neither.code()).isEqualTo(Main.EXIT_INPUT);
+        assertThat(neither.err()).contains("give --map MAPPING", "--profile ID", "sen2", "cin_census");
+        Run noSuch = run("pseudonymise", "--in", "x.xml", "--profile", "sen3", "--key-file", key.toString(), "--out", "o");
+        assertThat(noSuch.code()).isEqualTo(Main.EXIT_INPUT);
+        assertThat(noSuch.err()).contains("no profile 'sen3'");
+        Run notXml = run("pseudonymise", "--in", "x.csv", "--profile", "sus_apcs", "--key-file", key.toString(), "--out", "o");
+        assertThat(notXml.code()).isEqualTo(Main.EXIT_INPUT);
+        assertThat(notXml.err()).contains("profile sus_apcs is not an XML return", "--map");
     }
 
     @Test

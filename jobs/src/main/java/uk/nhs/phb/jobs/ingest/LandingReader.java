@@ -268,7 +268,15 @@ final class LandingReader {
             });
             rows = rows == null ? fileRows : rows.union(fileRows);
         }
-        return spark.createDataFrame(rows, schema);
+        Dataset<Row> out = spark.createDataFrame(rows, schema);
+        // a return phb pseudonymise wrote at the council carries phb's token where the id was, as a CSV file does in a column
+        for (int i = 0; i < profile.persons().size(); i++) {
+            String field = profile.persons().get(i).field();
+            if (columns.stream().anyMatch(c -> c.name().equals(field))) {
+                out = out.withColumn(ApplyProfile.phbToken(i), col("`" + field + "`"));
+            }
+        }
+        return out;
     }
 
     /**

@@ -1114,6 +1114,102 @@ class IngestProfilesTest {
     }
 
     @Test
+    void anXmlReturnPseudonymisedAtTheCouncilLandsAsItIsWithTheEncodingsLinkageCompares() throws IOException {
+        // the council's identifiable SEN2 return, in its own folder only (invented people)
+        Path council = Files.createDirectories(tmp.resolve("council"));
+        Files.writeString(council.resolve("SEN2_373_2025.xml"), sen2Return("""
+                    <Person>
+                      <!-- checked by Testname Alpha -->
+                      <Surname>Testname</Surname><Forename>Alpha</Forename><PersonBirthDate>2012-03-04</PersonBirthDate><Sex>F</Sex>
+                      <Ethnicity>WBRI</Ethnicity><PostCode>S1 1AA</PostCode><UPN>%s</UPN><UniqueLearnerNumber>9999999998</UniqueLearnerNumber>
+                      <Requests><RequestOutcome>H</RequestOutcome>
+                        <ActivePlans>
+                          <PlacementDetail><URN>100001</URN><PlacementRank>1</PlacementRank><EntryDate>2021-09-01</EntryDate>
+                            <SENunitIndicator>0</SENunitIndicator><ResourcedProvisionIndicator>1</ResourcedProvisionIndicator></PlacementDetail>
+                          <SENneed><SENtype>ASD</SENtype><SENtypeRank>1</SENtypeRank></SENneed>
+                        </ActivePlans></Requests>
+                    </Person>
+                    <Person>
+                      <Surname>Testname</Surname><Forename>Beta</Forename><PersonBirthDate>2010-01-01</PersonBirthDate><Sex>M</Sex>
+                      <Ethnicity>WBRI</Ethnicity><UPNunknown>UN9</UPNunknown>
+                      <Requests><RequestOutcome>H</RequestOutcome>
+                        <ActivePlans>
+                          <PlacementDetail><SENsetting>EHE</SENsetting><PlacementRank>1</PlacementRank><EntryDate>2022-01-10</EntryDate></PlacementDetail>
+                          <SENneed><SENtype>MLD</SENtype><SENtypeRank>1</SENtypeRank></SENneed>
+                        </ActivePlans></Requests>
+                    </Person>
+                """.formatted(UPN_1)));
+        SecretKey councilKey = SecretKey.generate();
+        uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Result p = uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.run(spark,
+                new uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Request(council.toString(), Profiles.builtIn().byId("sen2"), null,
+                        councilKey, landing.resolve("sen2").toString(), false), uk.nhs.phb.jobs.Progress.NONE);
+        assertThat(p.persons()).isEqualTo(2);
+        assertThat(p.localIds()).isEqualTo(1);
+        assertThat(p.missingLocalIds()).as("the person with no UPN").isEqualTo(1);
+        assertThat(p.removedElements()).containsEntry("Surname", 2L).containsEntry("UPN", 1L).containsEntry("UniqueLearnerNumber", 1L);
+        String sent = Files.readString(landing.resolve("sen2/SEN2_373_2025.xml"));
+        assertThat(sent).doesNotContain(UPN_1, "Testname", "Alpha", "S1 1AA", "2012-03-04", "9999999998", "<!--")
+                .contains("<pupil_token>", "<dob_token>", "<name_bloom>", "<birth_year>2012</birth_year>", "<SENtype>ASD</SENtype>");
+        assertThat(landing.resolve("sen2/_pseudonymise.json")).exists();
+
+        IngestJob.Result r = ingest(Profiles.builtIn(), "ehcp");
+        assertThat(r.feeds().get(0).rowsValid()).as(() -> quarantined("ehcp")).isEqualTo(1);
+        assertThat(r.feeds().get(0).rowsQuarantined()).as("no UPN: no pupil token").isEqualTo(1);
+        uk.nhs.phb.models.pseudonym.IdentityEncoder encoder = new uk.nhs.phb.models.pseudonym.IdentityEncoder(councilKey);
+        uk.nhs.phb.models.pseudonym.EncodedIdentity expected = encoder.encode(new uk.nhs.phb.models.pseudonym.Identity(null, "Alpha",
+                "Testname", LocalDate.of(2012, 3, 4), null, "S1 1AA"));
+        Row plan = bronze("ehcp", "pupil_token").get(encoder.localIdToken("upn", UPN_1));
+        assertThat(plan).as("the council's token, as a provider's phb-layout file carries it").isNotNull();
+        assertThat(plan.<String>getAs("dob_token")).isEqualTo(expected.dobToken());
+        assertThat(plan.<String>getAs("dob_dm_token")).isEqualTo(expected.dobDmToken());
+        assertThat(plan.<String>getAs("name_bloom")).isEqualTo(expected.nameBloom());
+        assertThat(plan.<String>getAs("postcode_token")).isEqualTo(expected.postcodeToken());
+        assertThat(plan.<Integer>getAs("birth_year")).isEqualTo(2012);
+        assertThat(plan.<String>getAs("sex")).isEqualTo("2");
+        assertThat(plan.<String>getAs("placement_type")).isEqualTo("RESOURCED_PROVISION");
+
+        // a file that is not the return, or not well-formed, is refused whole, naming where
+        Files.writeString(council.resolve("SEN2_373_2025.xml"), sen2Return("<Person><UPN>" + UPN_2 + "</UPN>").replace("</Persons>", ""));
+        assertThatThrownBy(() -> uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.run(spark,
+                new uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Request(council.toString(), Profiles.builtIn().byId("sen2"), null,
+                        councilKey, tmp.resolve("out2").toString(), false), uk.nhs.phb.jobs.Progress.NONE))
+                .isInstanceOf(InputException.class).hasMessageContaining("SEN2_373_2025.xml line").hasMessageContaining("not well-formed")
+                .hasMessageNotContaining(UPN_2);
+        assertThat(tmp.resolve("out2")).doesNotExist();
+        Files.writeString(council.resolve("SEN2_373_2025.xml"), "<?xml version=\"1.0\"?>\n<Children><Child/></Children>\n");
+        assertThatThrownBy(() -> uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.run(spark,
+                new uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Request(council.toString(), Profiles.builtIn().byId("sen2"), null,
+                        councilKey, tmp.resolve("out3").toString(), false), uk.nhs.phb.jobs.Progress.NONE))
+                .isInstanceOf(InputException.class).hasMessageContaining("the root element is <Children>, not <Message>");
+    }
+
+    @Test
+    void aChildInNeedCensusPseudonymisedAtTheCouncilKeepsTheCouncilInItsChildrensTokens() throws IOException {
+        Path council = Files.createDirectories(tmp.resolve("council"));
+        Files.writeString(council.resolve("CIN_Census_330_2024.xml"), cinReturn("""
+                    <Child>
+                      <ChildIdentifiers><LAchildID>CH0001</LAchildID><UPN>%s</UPN><PersonBirthDate>2015-06-15</PersonBirthDate><Sex>F</Sex></ChildIdentifiers>
+                      <ChildCharacteristics><Ethnicity>NOBT</Ethnicity></ChildCharacteristics>
+                      <CINdetails><CINreferralDate>2023-05-01</CINreferralDate><ReferralSource>6</ReferralSource><ReferralNFA>0</ReferralNFA></CINdetails>
+                    </Child>
+                """.formatted(UPN_3)));
+        SecretKey councilKey = SecretKey.generate();
+        uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.run(spark, new uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Request(
+                council.resolve("CIN_Census_330_2024.xml").toString(), Profiles.builtIn().byId("cin_census"), "csc:E08000025", councilKey,
+                landing.resolve("cin_census").toString(), false), uk.nhs.phb.jobs.Progress.NONE);
+        assertThat(Files.readString(landing.resolve("cin_census/CIN_Census_330_2024.xml"))).doesNotContain("CH0001", UPN_3, "2015-06-15")
+                .contains("<child_token>");
+
+        IngestJob.Result r = ingest(Profiles.builtIn(), "csc");
+        assertThat(r.feeds().get(0).rowsValid()).as(() -> quarantined("csc")).isEqualTo(1);
+        Row episode = bronze("csc", "child_token").get(new uk.nhs.phb.models.pseudonym.IdentityEncoder(councilKey).localIdToken("csc:E08000025", "CH0001"));
+        assertThat(episode).isNotNull();
+        assertThat(episode.<Integer>getAs("birth_year")).isEqualTo(2015);
+        assertThat(episode.<String>getAs("la_code")).as("DfE 330 is Birmingham").isEqualTo("E08000025");
+        assertThat(episode.<String>getAs("dob_token")).isNotNull();
+    }
+
+    @Test
     void nationalDataOptOutListsLandInBothFormsWithoutDates() throws IOException {
         // the check's answer, as MESH carries it: one number per line, a trailing comma, CRLF, no header; a blank line
         Path cleared = Files.createDirectories(landing.resolve("ndop_cleared"));

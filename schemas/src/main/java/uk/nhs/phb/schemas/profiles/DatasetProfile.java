@@ -46,6 +46,8 @@ import uk.nhs.phb.schemas.Feeds;
  *                      ({@code Children.Child.CINdetails}), else empty
  * @param unread        the data set's other tables, which the profile knowingly does not read (globs on the file name,
  *                      such as SSDA903's {@code uasc.csv}): sent with the rest, they are listed, not refused
+ * @param identity      for an XML return: where a person's identifiers are, for {@code phb pseudonymise} at the council;
+ *                      else null
  */
 public record DatasetProfile(
         String id,
@@ -69,7 +71,8 @@ public record DatasetProfile(
         String format,
         String resource,
         List<String> records,
-        List<String> unread) {
+        List<String> unread,
+        Identity identity) {
 
     /** CSV files with a header line, or Parquet files. */
     public static final String CSV = "csv";
@@ -101,6 +104,41 @@ public record DatasetProfile(
         format = format == null ? CSV : format;
         records = records == null ? List.of() : List.copyOf(records);
         unread = unread == null ? List.of() : List.copyOf(unread);
+    }
+
+    /**
+     * Where an XML return holds a person's identifiers, and which they are: what {@code phb pseudonymise --profile} replaces
+     * at the council with phb's tokens and encodings, written as elements of the same names as the feed's fields
+     * ({@code pupil_token}, {@code dob_token} ...) at the start of the element, where every record below it reads them.
+     *
+     * @param element       the element path below the root holding them ({@code Persons.Person})
+     * @param localId       the child element holding the council's or the DfE's id (re-keyed into the first person's field)
+     * @param localIdDomain the token's domain ({@code upn}; a council's own ids belong in a domain naming the council)
+     * @param givenName     the child element holding the given name, or null
+     * @param familyName    the child element holding the family name, or null
+     * @param dateOfBirth   the child element holding the date of birth, or null
+     * @param postcode      the child element holding the postcode, or null
+     * @param drop          other identifying child elements, removed without a token (a ULN, a former UPN)
+     */
+    public record Identity(String element, String localId, String localIdDomain, String givenName, String familyName,
+                           String dateOfBirth, String postcode, List<String> drop) implements java.io.Serializable {
+        public Identity {
+            Objects.requireNonNull(element, "element");
+            Objects.requireNonNull(localId, "local id");
+            drop = List.copyOf(drop);
+        }
+
+        /** The child elements replaced or removed. */
+        public List<String> identifierElements() {
+            List<String> out = new java.util.ArrayList<>();
+            for (String e : java.util.Arrays.asList(localId, givenName, familyName, dateOfBirth, postcode)) {
+                if (e != null) {
+                    out.add(e);
+                }
+            }
+            out.addAll(drop);
+            return out;
+        }
     }
 
     /** The first person column, or null for a feed without one. */

@@ -39,7 +39,7 @@ public final class Profiles {
     static final List<String> DEFAULT_DATE_FORMATS = List.of("yyyy-MM-dd", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss",
             "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss.SSS", "dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm:ss", "yyyyMMdd");
     private static final String[] PROFILE_KEYS = {"id", "dataset", "specification", "spec_version", "feed", "unconfirmed",
-        "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join", "where", "lookup", "format", "resource", "root", "record", "unread"};
+        "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join", "where", "lookup", "format", "resource", "root", "record", "unread", "identity"};
     private static final String XML_NAME = "[A-Za-z_][A-Za-z0-9_-]*";
     private static final String[] OVERRIDE_KEYS = {"domain", "domains", "aliases", "columns", "fields", "date_formats"};
 
@@ -265,7 +265,7 @@ public final class Profiles {
         DatasetProfile p = new DatasetProfile(id, YamlNodes.required(m, "dataset", doc), YamlNodes.required(m, "specification", doc),
                 YamlNodes.required(m, "spec_version", doc), feed, Optional.ofNullable(YamlNodes.optional(m, "unconfirmed")).orElse(""),
                 dateFormats, persons, List.copyOf(columns.values()), fields, grouping, pricing, file, folder, files, joins,
-                YamlNodes.optional(m, "where"), lookups, format, resource, records, unread);
+                YamlNodes.optional(m, "where"), lookups, format, resource, records, unread, identity(m, xml, persons));
         check(p, fieldLines, m, doc);
         return p;
     }
@@ -445,6 +445,38 @@ public final class Profiles {
             return false;
         }
         throw e.error("'" + e.key() + "' is true or false, not '" + t + "'");
+    }
+
+    /** An XML profile's {@code identity} section, or null. */
+    private static DatasetProfile.Identity identity(Map<String, Entry> m, boolean xml, List<Person> persons) {
+        Entry e = m.get("identity");
+        if (e == null) {
+            return null;
+        }
+        if (!xml || persons.isEmpty()) {
+            throw e.error("'identity' says where an XML return's person identifiers are, for phb pseudonymise; this profile "
+                    + (xml ? "names no person column" : "is not an XML profile"));
+        }
+        Map<String, Entry> i = e.map("element", "local_id", "local_id_domain", "given_name", "family_name", "date_of_birth",
+                "postcode", "drop");
+        String element = YamlNodes.required(i, "element", e);
+        if (!element.matches(XML_NAME + "(\\." + XML_NAME + ")*")) {
+            throw i.get("element").error("'" + element + "' is not an element path below the root ('Persons.Person')");
+        }
+        String domain = YamlNodes.required(i, "local_id_domain", e);
+        if (!domain.matches("[a-z][a-z0-9_]*")) {
+            throw i.get("local_id_domain").error("a token domain is snake_case: '" + domain + "'");
+        }
+        List<String> drop = i.containsKey("drop") ? i.get("drop").texts() : List.of();
+        DatasetProfile.Identity id = new DatasetProfile.Identity(element, YamlNodes.required(i, "local_id", e), domain,
+                YamlNodes.optional(i, "given_name"), YamlNodes.optional(i, "family_name"), YamlNodes.optional(i, "date_of_birth"),
+                YamlNodes.optional(i, "postcode"), drop);
+        for (String name : id.identifierElements()) {
+            if (!name.matches(XML_NAME)) {
+                throw e.error("'" + name + "' is not an element name (a child of " + element + ")");
+            }
+        }
+        return id;
     }
 
     private static Grouping grouping(Entry e) {
@@ -720,7 +752,7 @@ public final class Profiles {
         List<String> dateFormats = o.containsKey("date_formats") ? dateFormats(o.get("date_formats")) : base.dateFormats();
         DatasetProfile p = new DatasetProfile(base.id(), base.dataset(), base.specification(), base.specVersion(), base.feed(),
                 base.unconfirmed(), dateFormats, persons, List.copyOf(columns.values()), fields, base.grouping(), base.pricing(),
-                base.source() + " + " + file, base.folder(), base.files(), joins, base.where(), base.lookups(), base.format(), base.resource(), base.records(), base.unread());
+                base.source() + " + " + file, base.folder(), base.files(), joins, base.where(), base.lookups(), base.format(), base.resource(), base.records(), base.unread(), base.identity());
         // fields the override did not touch were checked with the profile; they are checked again against the new
         // columns and reported at the override's entry
         for (String f : fields.keySet()) {

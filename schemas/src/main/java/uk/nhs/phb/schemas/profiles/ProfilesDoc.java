@@ -195,6 +195,11 @@ public final class ProfilesDoc {
             t.append("  lines: one value per line, no header; the text up to a line's first comma is ").append(p.columns().get(0).name())
                     .append('\n');
         }
+        if (p.identity() != null) {
+            t.append("  identity (phb pseudonymise --profile ").append(p.id()).append("): in each ").append(p.identity().element())
+                    .append(", ").append(String.join(", ", p.identity().identifierElements())).append(" are replaced by ")
+                    .append(p.person().field()).append(" (domain ").append(p.identity().localIdDomain()).append(") and the encodings\n");
+        }
         if (p.xml()) {
             t.append("  records: XML elements ").append(String.join(", ", p.records())).append(" below <").append(p.resource())
                     .append(">, read as a stream\n");
@@ -271,6 +276,12 @@ public final class ProfilesDoc {
                 md.append("Lines: one value per line and no header, as the National Data Opt-out check's files are written; the text ")
                         .append("up to a line's first comma is `").append(p.columns().get(0).name()).append("` (a MESH `.dat` file's ")
                         .append("trailing comma is allowed), blank lines are skipped.\n\n");
+            }
+            if (p.identity() != null) {
+                md.append("Identity: `phb pseudonymise --profile ").append(p.id()).append("` replaces, in each `")
+                        .append(p.identity().element()).append("`, the elements `").append(String.join("`, `", p.identity().identifierElements()))
+                        .append("` by `").append(p.person().field()).append("` (phb's token of `").append(p.identity().localId())
+                        .append("`, domain `").append(p.identity().localIdDomain()).append("`) and the linkage encodings the feed carries.\n\n");
             }
             if (p.xml()) {
                 md.append("Records: XML, read as a stream; each element at `").append(String.join("` and `", p.records()))

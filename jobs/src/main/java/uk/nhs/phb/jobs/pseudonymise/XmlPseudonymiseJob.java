@@ -1,0 +1,153 @@
+package uk.nhs.phb.jobs.pseudonymise;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import uk.nhs.phb.jobs.Files2;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.models.pseudonym.IdentityEncoder;
+import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.pipelines.pseudonymise.XmlPseudonymise;
+import uk.nhs.phb.schemas.profiles.DatasetProfile;
+
+/**
+ * {@code phb pseudonymise --profile ID}: a council's XML return (SEN2, the CIN census) pseudonymised where the council
+ * holds it, read and written as a stream, file by file, so a return of any size takes the memory of one person's part.
+ * The output folder gets each file under its own name and a manifest ({@code _pseudonymise.json}: counts, the elements
+ * removed, the key's fingerprint; no secrets), published atomically; it lands in {@code landing/<profile>/} as it is.
+ */
+public final class XmlPseudonymiseJob {
+
+    /**
+     * @param in            an XML file ({@code .xml}, {@code .xml.gz}) or a folder of them
+     * @param profile       the XML profile whose return it is, with an {@code identity} section
+     * @param localIdDomain the local id's token domain, or null for the profile's ({@code upn})
+     */
+    public record Request(String in, DatasetProfile profile, String localIdDomain, SecretKey key, String out, boolean force) {
+        @Override
+        public String toString() {
+            return "Request[in=" + in + ", profile=" + profile.id() + ", out=" + out + "]";
+        }
+    }
+
+    /** Counts of one run, over every file. */
+    public record Result(int files, long persons, long localIds, long missingLocalIds, Map<String, Long> removedElements,
+                         String localIdDomain, String out, String keyFingerprint) {
+        public Map<String, Object> summary() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("files", files);
+            m.put("persons", persons);
+            m.put("local_ids_tokenised", localIds);
+            m.put("local_ids_missing", missingLocalIds);
+            m.put("removed_elements", removedElements);
+            m.put("local_id_domain", localIdDomain);
+            m.put("out", out);
+            m.put("key_fingerprint", keyFingerprint);
+            return m;
+        }
+    }
+
+    private XmlPseudonymiseJob() {
+    }
+
+    public static Result run(SparkSession spark, Request req, Progress progress) {
+        DatasetProfile p = req.profile();
+        if (!p.xml() || p.identity() == null || p.person() == null) {
+            throw new InputException("profile " + p.id() + " is not an XML return phb pseudonymise can read (no identity section); "
+                    + "pseudonymise a CSV or Parquet file with --map instead");
+        }
+        DatasetProfile.Identity identity = p.identity();
+        String domain = req.localIdDomain() != null ? req.localIdDomain() : identity.localIdDomain();
+        if (!domain.matches("[A-Za-z][A-Za-z0-9_:-]*")) {
+            throw new InputException("--local-id-domain must be letters, digits, _, : or - ('csc:E08000025'), not '" + domain + "'");
+        }
+        identity = new DatasetProfile.Identity(identity.element(), identity.localId(), domain, identity.givenName(), identity.familyName(),
+                identity.dateOfBirth(), identity.postcode(), identity.drop());
+        List<Path> files = inputs(spark, req.in());
+        String staging = Files2.stagingFor(req.out());
+        FileSystem outFs = Files2.plain(spark, staging);
+        IdentityEncoder encoder = new IdentityEncoder(req.key());
+        long persons = 0;
+        long ids = 0;
+        long missing = 0;
+        Map<String, Long> removed = new LinkedHashMap<>();
+        try {
+            outFs.mkdirs(new Path(staging));
+            for (Path f : files) {
+                progress.stage("pseudonymise " + f.getName());
+                String name = f.getName();
+                boolean gz = name.toLowerCase(Locale.ROOT).endsWith(".gz");
+                FileSystem inFs = f.getFileSystem(spark.sparkContext().hadoopConfiguration());
+                XmlPseudonymise.Counts c;
+                try (InputStream raw = inFs.open(f);
+                     InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : new java.io.BufferedInputStream(raw, 1 << 16);
+                     OutputStream rawOut = outFs.create(new Path(staging, name), false);
+                     OutputStream out = gz ? new GZIPOutputStream(rawOut, 1 << 16) : new java.io.BufferedOutputStream(rawOut, 1 << 16)) {
+                    c = XmlPseudonymise.rewrite(name, in, out, p.resource(), identity, p.person().field(), encoder);
+                } catch (IllegalArgumentException e) {
+                    throw new InputException(e.getMessage() + " (profile " + p.id() + ")", e);
+                }
+                persons += c.persons();
+                ids += c.localIds();
+                missing += c.missingLocalIds();
+                c.removed().forEach((k, v) -> removed.merge(k, v, Long::sum));
+            }
+            Result result = new Result(files.size(), persons, ids, missing, removed, domain, req.out(), req.key().fingerprint());
+            Map<String, Object> manifest = new LinkedHashMap<>(result.summary());
+            manifest.put("level", "PSEUDONYMISED");
+            manifest.put("profile", p.id());
+            manifest.put("token_element", p.person().field());
+            manifest.put("encoding", "HMAC-SHA256 tokens (base64url); names as 1024-bit CLK Bloom filters, bigrams, 15 hashes");
+            Files2.writeText(spark, staging + "/_pseudonymise.json", new ObjectMapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsString(manifest));
+            Files2.publish(spark, staging, req.out(), req.force());
+            return result;
+        } catch (IOException e) {
+            throw new InputException("cannot pseudonymise " + req.in() + " into " + req.out() + ": " + e.getMessage(), e);
+        } finally {
+            Files2.discard(spark, staging);
+            progress.finish();
+        }
+    }
+
+    /** The file, or the folder's .xml and .xml.gz files by name; an error naming what else it holds. */
+    private static List<Path> inputs(SparkSession spark, String in) {
+        Path path = new Path(in);
+        try {
+            FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(path)) {
+                throw new InputException("--in " + in + " does not exist");
+            }
+            List<Path> out = new ArrayList<>();
+            FileStatus[] listed = fs.getFileStatus(path).isDirectory() ? fs.listStatus(path) : new FileStatus[] {fs.getFileStatus(path)};
+            for (FileStatus s : listed) {
+                String lower = s.getPath().getName().toLowerCase(Locale.ROOT);
+                if (s.isFile() && (lower.endsWith(".xml") || lower.endsWith(".xml.gz"))) {
+                    out.add(s.getPath());
+                } else if (s.isFile() && !lower.startsWith("_") && !lower.startsWith(".")) {
+                    throw new InputException(s.getPath() + " is not .xml or .xml.gz; an XML return is pseudonymised file by file");
+                }
+            }
+            if (out.isEmpty()) {
+                throw new InputException("--in " + in + " holds no .xml or .xml.gz file");
+            }
+            out.sort(java.util.Comparator.comparing(Path::getName));
+            return out;
+        } catch (IOException e) {
+            throw new InputException("cannot read " + in + ": " + e.getMessage(), e);
+        }
+    }
+}
