@@ -20,7 +20,6 @@ import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.models.pseudonym.IdentityEncoder;
 import uk.nhs.phb.models.pseudonym.SecretKey;
-import uk.nhs.phb.pipelines.pseudonymise.XmlPseudonymise;
 import uk.nhs.phb.schemas.profiles.DatasetProfile;
 
 /**

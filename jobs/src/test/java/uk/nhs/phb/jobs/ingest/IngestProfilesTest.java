@@ -600,7 +600,7 @@ class IngestProfilesTest {
         assertThat(f.rowsQuarantined()).isEqualTo(2);
         Map<String, Row> events = bronze("asc_cld", "event_id");
         Row home = events.get("EV1001");
-        assertThat(home.<String>getAs("la_person_token")).isEqualTo(token("council", "LA0001"));
+        assertThat(home.<String>getAs("la_person_token")).isEqualTo(token("council", "E08000026|LA0001"));
         assertThat(home.<String>getAs("nhs_token")).as("the DSCRO's domain: it links with the health extracts")
                 .isEqualTo(token("dscro", PERSON_A));
         assertThat(home.<String>getAs("ethnicity")).isEqualTo("A");
@@ -756,7 +756,7 @@ class IngestProfilesTest {
         Row nursing = bronze("asc_cld", "event_id").get("EV2001");
         assertThat(nursing.<String>getAs("nhs_token")).as("the council's tokens, not re-keyed")
                 .isEqualTo(new KeyedTokens(councilKey).token("nhs_number", "9434765919"));
-        assertThat(nursing.<String>getAs("la_person_token")).hasSize(43).isNotEqualTo(token("council", "LA0009"));
+        assertThat(nursing.<String>getAs("la_person_token")).hasSize(43).isNotEqualTo(token("council", "E08000026|LA0009"));
         assertThat(nursing.<String>getAs("service_type")).isEqualTo("LTS_NURSING");
         assertThat(nursing.<BigDecimal>getAs("unit_cost")).isEqualByComparingTo("1200");
     }
@@ -876,7 +876,7 @@ class IngestProfilesTest {
         assertThat(f.rowsQuarantined()).isEqualTo(2);
         List<Row> rows = spark.read().format("delta").load(settings.lake() + "/bronze/csc").orderBy("child_token", "start_date").collectAsList();
         Map<String, List<Row>> byChild = rows.stream().collect(Collectors.groupingBy(x -> x.<String>getAs("child_token")));
-        List<Row> first = byChild.get(token("council", "CH0001"));
+        List<Row> first = byChild.get(token("council", "E08000025|CH0001"));
         assertThat(first).extracting(x -> x.<String>getAs("episode_type")).containsExactly("CIN", "CPP");
         assertThat(first).extracting(x -> x.<java.sql.Date>getAs("start_date").toLocalDate())
                 .containsExactly(LocalDate.of(2023, 5, 1), LocalDate.of(2023, 5, 20));
@@ -888,14 +888,14 @@ class IngestProfilesTest {
             assertThat(x.<Integer>getAs("birth_year")).isEqualTo(2015);
             assertThat(x.<String>getAs("episode_id")).matches("[0-9a-f]{40}").doesNotContain("CH0001");
         });
-        List<Row> second = byChild.get(token("council", "CH0002"));
+        List<Row> second = byChild.get(token("council", "E08000025|CH0002"));
         assertThat(second).extracting(x -> x.<String>getAs("episode_type")).containsExactly("CIN", "CPP", "CPP");
         assertThat(second.get(0).<java.sql.Date>getAs("end_date")).as("the episode is open").isNull();
         assertThat(second.get(2).<java.sql.Date>getAs("end_date")).as("the plan is in force").isNull();
         assertThat(second.get(0).<Integer>getAs("birth_year")).as("unborn: no birth year").isNull();
         assertThat(second.get(0).<String>getAs("sex")).as("a 2023-24 GenderCurrent").isEqualTo("0");
         assertThat(rows.stream().map(x -> x.<String>getAs("episode_id")).distinct().count()).isEqualTo(6);
-        assertThat(byChild.get(token("council", "CH0004"))).hasSize(1);
+        assertThat(byChild.get(token("council", "E08000025|CH0004"))).hasSize(1);
 
         List<Row> faults = spark.read().format("delta").load(settings.lake() + "/quarantine/csc").orderBy("_source_file").collectAsList();
         assertThat(faults).extracting(x -> x.<String>getAs("_field")).contains("start_date");
@@ -903,6 +903,24 @@ class IngestProfilesTest {
         assertThat(cutOff.<String>getAs("_detail")).contains("not well-formed", "Nothing after this point");
         assertThat(cutOff.<Long>getAs("_source_line")).isGreaterThan(10L);
         assertThat(faults).allSatisfy(x -> assertThat(String.valueOf(x.<String>getAs("_raw_line"))).doesNotContain("CH000"));
+    }
+
+    @Test
+    void twoCouncilsChildrenWithTheSameLocalIdStayTwoChildren() throws IOException {
+        String child = """
+                    <Child>
+                      <ChildIdentifiers><LAchildID>C0001</LAchildID><PersonBirthDate>2015-06-15</PersonBirthDate><Sex>F</Sex></ChildIdentifiers>
+                      <CINdetails><CINreferralDate>2023-05-01</CINreferralDate><ReferralSource>6</ReferralSource><ReferralNFA>0</ReferralNFA></CINdetails>
+                    </Child>
+                """;
+        write("cin_census", "CIN_Census_330_2024.xml", cinReturn(child));
+        write("cin_census", "CIN_Census_373_2024.xml", cinReturn(child).replace("<LEA>330</LEA>", "<LEA>373</LEA>"));
+        IngestJob.Result r = ingest(Profiles.builtIn(), "csc");
+        assertThat(r.feeds().get(0).rowsValid()).as(() -> quarantined("csc")).isEqualTo(2);
+        Map<String, Row> children = bronze("csc", "child_token");
+        assertThat(children).as("Birmingham's C0001 and Sheffield's C0001").hasSize(2)
+                .containsKeys(token("council", "E08000025|C0001"), token("council", "E08000039|C0001"));
+        assertThat(children.get(token("council", "E08000039|C0001")).<String>getAs("la_code")).isEqualTo("E08000039");
     }
 
     @Test
@@ -937,8 +955,8 @@ class IngestProfilesTest {
         assertThat(f.rowsValid()).as(() -> quarantined("csc")).isEqualTo(3);
         assertThat(f.rowsQuarantined()).isEqualTo(1);
         List<Row> rows = spark.read().format("delta").load(settings.lake() + "/bronze/csc").orderBy("start_date").collectAsList();
-        assertThat(rows).extracting(x -> x.<String>getAs("child_token")).containsExactly(token("council", "LA0101"),
-                token("council", "LA0101"), token("council", "LA0102"));
+        assertThat(rows).extracting(x -> x.<String>getAs("child_token")).containsExactly(token("council", "E08000025|LA0101"),
+                token("council", "E08000025|LA0101"), token("council", "E08000025|LA0102"));
         assertThat(rows).allSatisfy(x -> {
             assertThat(x.<String>getAs("episode_type")).isEqualTo("CLA");
             assertThat(x.<String>getAs("la_code")).isEqualTo("E08000025");

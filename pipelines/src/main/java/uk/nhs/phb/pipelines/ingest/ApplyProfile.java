@@ -131,7 +131,7 @@ public final class ApplyProfile {
             // row that already carries phb's token
             Column given = trim(col(phbToken(i)));
             DatasetProfile.Person person = profile.persons().get(i);
-            df = df.withColumn(token(i), when(given.isNull().or(given.equalTo("")), token(source(person.column()), person.domain())));
+            df = df.withColumn(token(i), when(given.isNull().or(given.equalTo("")), token(scoped(person), person.domain())));
         }
         if (profile.person() != null) {
             df = df.withColumn(DatasetProfile.PERSON_TOKEN, personToken(0));
@@ -213,6 +213,20 @@ public final class ApplyProfile {
         }
         Column general = coalesce(date_format(coalesce(parsed.toArray(Column[]::new)), "yyyy-MM-dd"), v);
         return out == null ? general : out.otherwise(general);
+    }
+
+    /**
+     * The id a person's token is made from: the column's value, or for an id unique only within its organisation (a
+     * council's) the organisation's code (the scope field's value) and the id; null when either is blank, so a council id
+     * whose council is not known is never keyed as another council's.
+     */
+    private Column scoped(DatasetProfile.Person person) {
+        Column id = trim(source(person.column()).cast(DataTypes.StringType));
+        if (person.scope() == null) {
+            return id;
+        }
+        Column scope = trim(expr(profile.fields().get(person.scope())).cast(DataTypes.StringType));
+        return when(scope.isNotNull().and(scope.notEqual("")).and(id.isNotNull()).and(id.notEqual("")), concat_ws("|", scope, id));
     }
 
     private Column token(Column pseudonym, String domain) {

@@ -195,8 +195,14 @@ public record DatasetProfile(
      * @param column the source column
      * @param domain the domain's name (e.g. {@code dscro}); set locally to the DSCRO that made the extract
      * @param field  the contract field the token fills ({@code nhs_token})
+     * @param scope  the contract field naming the organisation whose own ids these are ({@code la_code}), or null for ids
+     *               unique across organisations (an NHS number, a UPN): a scoped id is keyed with its organisation, so the
+     *               same {@code C0001} from two councils never becomes one token
      */
-    public record Person(String column, String domain, String field) {
+    public record Person(String column, String domain, String field, String scope) {
+        public Person(String column, String domain, String field) {
+            this(column, domain, field, null);
+        }
     }
 
     /**

@@ -267,6 +267,13 @@ public final class Profiles {
                 dateFormats, persons, List.copyOf(columns.values()), fields, grouping, pricing, file, folder, files, joins,
                 YamlNodes.optional(m, "where"), lookups, format, resource, records, unread, identity(m, xml, persons));
         check(p, fieldLines, m, doc);
+        for (Person person : persons) {
+            String scope = person.scope();
+            if (scope != null && (fields.get(scope) == null || fields.get(scope).contains(DatasetProfile.PERSON_TOKEN))) {
+                throw m.get("person").error("the person column's scope '" + scope + "' must be a field the profile sets from the "
+                        + "source columns, not from " + DatasetProfile.PERSON_TOKEN);
+            }
+        }
         return p;
     }
 
@@ -276,10 +283,14 @@ public final class Profiles {
         List<Person> out = new ArrayList<>();
         Set<String> fields = new LinkedHashSet<>();
         for (Entry e : entries) {
-            Map<String, Entry> pm = e.map("column", "domain", "field");
+            Map<String, Entry> pm = e.map("column", "domain", "field", "scope");
             String column = YamlNodes.required(pm, "column", e);
             String field = Optional.ofNullable(YamlNodes.optional(pm, "field")).orElse("nhs_token");
-            Person person = new Person(column, YamlNodes.required(pm, "domain", e), field);
+            String scope = YamlNodes.optional(pm, "scope");
+            if (scope != null && contract.field(scope).isEmpty()) {
+                throw pm.get("scope").error("feed " + contract.name() + " has no field '" + scope + "' to scope the id by");
+            }
+            Person person = new Person(column, YamlNodes.required(pm, "domain", e), field, scope);
             checkDomain(person.domain(), pm.get("domain"));
             if (!readable(columns.values(), joins).contains(column)) {
                 throw pm.get("column").error("the person column '" + column + "' is not among the profile's columns"
@@ -675,7 +686,7 @@ public final class Profiles {
             }
             String domain = o.get("domain").text();
             checkDomain(domain == null ? "" : domain, o.get("domain"));
-            persons.set(0, new Person(persons.get(0).column(), domain, persons.get(0).field()));
+            persons.set(0, new Person(persons.get(0).column(), domain, persons.get(0).field(), persons.get(0).scope()));
         }
         if (o.containsKey("domains")) {
             // by the field each person column fills: {la_person_token: council-e08000026, nhs_token: dscro-x26}
@@ -691,7 +702,7 @@ public final class Profiles {
                 }
                 String domain = d.getValue().text();
                 checkDomain(domain == null ? "" : domain, d.getValue());
-                persons.set(at, new Person(persons.get(at).column(), domain, d.getKey()));
+                persons.set(at, new Person(persons.get(at).column(), domain, d.getKey(), persons.get(at).scope()));
             }
         }
         Map<String, SourceColumn> columns = new LinkedHashMap<>();

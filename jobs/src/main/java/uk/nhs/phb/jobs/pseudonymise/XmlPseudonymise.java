@@ -1,4 +1,4 @@
-package uk.nhs.phb.pipelines.pseudonymise;
+package uk.nhs.phb.jobs.pseudonymise;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,11 +30,7 @@ import uk.nhs.phb.schemas.profiles.DatasetProfile;
  * {@code postcode_district_token}), each only when its source was there. Everything else is copied as it is, except
  * comments, DTDs and processing instructions, which may hold anything. Only one person's element is held at a time.
  */
-public final class XmlPseudonymise {
-    /** Elements written in place of the identifiers, after the token element. */
-    public static final List<String> ENCODINGS = List.of("name_bloom", "dob_token", "dob_ym_token", "dob_dm_token", "birth_year",
-            "postcode_token", "postcode_district_token");
-
+final class XmlPseudonymise {
     /**
      * What one file held.
      *
