@@ -74,6 +74,7 @@ rss = {k: int(open(f"{d}/rss_{k}_kb").read().split()[-1]) / 1024 for k in ("pseu
 print(f"sen2: {persons:,} persons in one {size / 2**20:.0f} MiB XML file; heap {heap}")
 print(f"sen2: pseudonymise {p['persons']:,} persons ({p['local_ids_tokenised']:,} UPNs tokenised) in {t1 - t0:.1f} s whole process, "
       f"peak resident memory {rss['pseudonymise']:,.0f} MiB")
-print(f"sen2: ingest {j['rows_in']:,} requests in, {j['rows_valid']:,} plans valid, {j['rows_quarantined']:,} quarantined in "
+aside = j["feeds"]["ehcp"]["read_by"]["sen2"].split("; ")[-1].split(" rows set aside")[0] if "set aside" in j["feeds"]["ehcp"]["read_by"]["sen2"] else "0"
+print(f"sen2: ingest {j['rows_in']:,} plans in ({aside} requests without one set aside), {j['rows_valid']:,} valid, {j['rows_quarantined']:,} quarantined in "
       f"{t2 - t1:.1f} s whole process, peak resident memory {rss['ingest']:,.0f} MiB")
 PY

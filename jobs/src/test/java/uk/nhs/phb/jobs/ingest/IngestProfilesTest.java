@@ -740,15 +740,16 @@ class IngestProfilesTest {
         // the council's own ASC-CLD file with its person id and the NHS number (NHS England's test range), in the
         // council's folder only
         Path identifiable = Files.writeString(tmp.resolve("cld_identifiable.csv"), String.join("\n",
-                "LA_Code,NHS_Number,LA_Person_Unique_Identifier,Client_Type,Event_Type,Event_Reference,Event_Start_Date,Service_Type,"
-                        + "Service_Component,Delivery_Mechanism,Unit_Cost,Cost_Frequency_Unit_Type",
-                "E08000026,9434765919,LA0009,Service user,Service,EV2001,01/04/2024,Long term support: Nursing care,Long term nursing care,"
-                        + "CASSR commissioned support,1200,Weekly",
+                "LA_Code,NHS_Number,LA_Person_Unique_Identifier,Gender,Date_of_Birth,Postcode,Client_Type,Event_Type,Event_Reference,"
+                        + "Event_Start_Date,Service_Type,Service_Component,Delivery_Mechanism,Unit_Cost,Cost_Frequency_Unit_Type",
+                "E08000026,9434765919,LA0009,Female,03/02/1941,S1 2AB,Service user,Service,EV2001,01/04/2024,Long term support: Nursing care,"
+                        + "Long term nursing care,CASSR commissioned support,1200,Weekly",
                 ""));
         SecretKey councilKey = SecretKey.generate();
         uk.nhs.phb.jobs.pseudonymise.PseudonymiseJob.run(spark, new uk.nhs.phb.jobs.pseudonymise.PseudonymiseJob.Request(identifiable.toString(),
                 "csv", ",", uk.nhs.phb.pipelines.pseudonymise.ColumnMapping.parse(
-                        "nhs_number=NHS_Number\nlocal_id=LA_Person_Unique_Identifier\nlocal_id_domain=la_person"), councilKey,
+                        "nhs_number=NHS_Number\nlocal_id=LA_Person_Unique_Identifier\nlocal_id_domain=la_person\n"
+                                + "date_of_birth=Date_of_Birth\npostcode=Postcode\nsex=Gender"), councilKey,
                 landing.resolve("asc_client_level_data").toString(), null, null, false), uk.nhs.phb.jobs.Progress.NONE);
 
         IngestJob.Result r = ingest(Profiles.builtIn(), "asc_cld");
@@ -758,6 +759,13 @@ class IngestProfilesTest {
                 .isEqualTo(new KeyedTokens(councilKey).token("nhs_number", "9434765919"));
         assertThat(nursing.<String>getAs("la_person_token")).hasSize(43).isNotEqualTo(token("council", "E08000026|LA0009"));
         assertThat(nursing.<String>getAs("service_type")).isEqualTo("LTS_NURSING");
+        // the encodings linkage compares, in place of the date of birth and postcode, land too
+        uk.nhs.phb.models.pseudonym.EncodedIdentity expected = new uk.nhs.phb.models.pseudonym.IdentityEncoder(councilKey).encode(
+                new uk.nhs.phb.models.pseudonym.Identity(null, null, null, LocalDate.of(1941, 2, 3), "Female", "S1 2AB"));
+        assertThat(nursing.<String>getAs("dob_token")).isEqualTo(expected.dobToken());
+        assertThat(nursing.<String>getAs("postcode_token")).isEqualTo(expected.postcodeToken());
+        assertThat(nursing.<Integer>getAs("birth_year")).isEqualTo(1941);
+        assertThat(nursing.<String>getAs("sex")).isEqualTo("2");
         assertThat(nursing.<BigDecimal>getAs("unit_cost")).isEqualByComparingTo("1200");
     }
 
