@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The National Data Opt-out check's answer for an ICB's registered population: NUMBERS lines (default 3,000,000), one
+# pseudonymised NHS number per line with a trailing comma, as MESH carries it, landed through the ndop_cleared list
+# profile with a small heap (PHB_HEAP, default 1g). Prints the file's size, the rows landed, the whole-process wall time
+# and the peak resident memory.
+#
+# Usage: bench/ndop.sh [NUMBERS]   (work folder bench/results/ndop-NUMBERS, removed first)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+n=${1:-3000000}
+d="bench/results/ndop-$n"
+rm -rf "$d"; mkdir -p "$d/landing/ndop_cleared"
+./phb --version >/dev/null
+./phb keygen --out "$d/lake.key" >/dev/null
+# invented DSCRO pseudonyms (19-digit integers, as NCDR's Der_Pseudo_NHS_Number), CRLF line ends
+python3 - "$n" "$d/landing/ndop_cleared/X26OT001-010625-0001.dat" <<'PY'
+import sys
+n, path = int(sys.argv[1]), sys.argv[2]
+with open(path, "w", newline="") as f:
+    for i in range(n):
+        f.write(f"{9100000000000000000 + i * 7919},\r\n")
+PY
+bytes=$(stat -c %s "$d/landing/ndop_cleared/"*.dat)
+t0=$(date +%s.%N)
+PHB_HEAP=${PHB_HEAP:-1g} /usr/bin/time -f "%M" -o "$d/rss_kb" ./phb ingest --feeds opt_outs --extract-date 2025-06-30 --landing "$d/landing" \
+  --lake "$d/lake" --out "$d/out" --lake-key-file "$d/lake.key" --json > "$d/ingest.json" 2> "$d/ingest.err" \
+  || { echo "ingest failed; see $d/ingest.err" >&2; tail -5 "$d/ingest.err" >&2; exit 1; }
+t1=$(date +%s.%N)
+python3 - "$d" "$n" "$bytes" "$t0" "$t1" "${PHB_HEAP:-1g}" <<'PY'
+import json, sys
+d, n, size, t0, t1, heap = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+j = json.load(open(f"{d}/ingest.json"))
+rss = int(open(f"{d}/rss_kb").read().split()[-1]) / 1024
+print(f"ndop: {n:,} numbers in one {size / 2**20:.0f} MiB list; {j['rows_valid']:,} valid, {j['rows_quarantined']:,} quarantined; "
+      f"{t1 - t0:.1f} s whole process with heap {heap}, peak resident memory {rss:,.0f} MiB")
+PY
