@@ -15,17 +15,20 @@ class ProfilesCommandTest {
         CliTest.Run r = CliTest.run("profiles", "--json");
         assertThat(r.code()).isZero();
         JsonNode profiles = new ObjectMapper().readTree(r.out()).get("profiles");
-        assertThat(profiles).hasSize(21);
-        JsonNode hes = profiles.get(8);
+        assertThat(profiles).hasSize(22);
+        JsonNode hes = profiles.get(9);
         assertThat(hes.get("id").asText()).isEqualTo("hes_apc");
         assertThat(hes.get("folder").asText()).isEqualTo("landing/hes_apc");
         assertThat(hes.get("feed").asText()).isEqualTo("apc_spells");
         assertThat(hes.get("spec_version").asText()).isNotBlank();
         assertThat(hes.get("dataset").asText()).contains("Hospital Episode Statistics");
         // the MHSDS profiles read one folder, each its own tables
-        assertThat(profiles.get(10).get("id").asText()).isEqualTo("mhsds_contacts");
-        assertThat(profiles.get(10).get("folder").asText()).isEqualTo("landing/mhsds");
+        assertThat(profiles.get(11).get("id").asText()).isEqualTo("mhsds_contacts");
         assertThat(profiles.get(11).get("folder").asText()).isEqualTo("landing/mhsds");
+        assertThat(profiles.get(12).get("folder").asText()).isEqualTo("landing/mhsds");
+        // GP events feed conditions and, from their type 1 objections, opt-outs
+        assertThat(profiles.get(8).get("id").asText()).isEqualTo("gp_type1_opt_outs");
+        assertThat(profiles.get(8).get("folder").asText()).isEqualTo("landing/gp_events");
         // the FHIR profiles read one folder, each its own resource type
         assertThat(profiles.get(5).get("id").asText()).isEqualTo("fhir_dispenses");
         assertThat(profiles.get(5).get("folder").asText()).isEqualTo("landing/fhir");

@@ -378,9 +378,19 @@ public final class ExtractJob {
             throw new InputException(what + " but the lake has no bronze/opt_outs; deliver the opt-out list as landing/opt_outs and run "
                     + "'phb ingest'");
         }
-        if (spark.read().format("delta").load(lake.bronze("opt_outs")).isEmpty()) {
-            throw new InputException(what + " but bronze/opt_outs is empty (the feed was absent at the last ingest); no extract is made "
-                    + "without the opt-out list: deliver landing/opt_outs and run 'phb ingest'");
+        // each list may come from its own source (the national check's list, GP records' type 1 codes): every rule applied
+        // needs its own, or one list's presence would hide the other's absence
+        java.util.Set<String> delivered = new java.util.TreeSet<>();
+        spark.read().format("delta").load(lake.bronze("opt_outs")).select("opt_out_type").distinct().collectAsList()
+                .forEach(r -> delivered.add(r.getString(0)));
+        for (String rule : rules) {
+            if (!delivered.contains(rule)) {
+                throw new InputException(what + " but bronze/opt_outs holds no " + rule + " opt-outs (that list was absent at the last "
+                        + "ingest); no extract is made without it: deliver " + (rule.equals("TYPE1")
+                        ? "the type 1 opt-outs (GP events with their codes in landing/gp_events, or landing/opt_outs)"
+                        : "the national data opt-out list (landing/ndop_opted_out or landing/ndop_cleared, or landing/opt_outs)")
+                        + " and run 'phb ingest'");
+            }
         }
         if (!DeltaTables.exists(spark, lake.path(LakeTables.PERSON_INDEX))) {
             throw new InputException(what + " but the lake has no silver/person_index to find the people opted out; run 'phb link'");

@@ -388,6 +388,13 @@ class ExtractJobTest {
         assertThatThrownBy(() -> ExtractJob.run(spark, new ExtractJob.Request(empty, LAKE_KEY, purposes, "commissioning", "dscro-north", Q,
                 null, null), Progress.NONE)).isInstanceOf(InputException.class).hasMessageContaining("no bronze/opt_outs");
         assertThat(dir.resolve("out2")).doesNotExist();
+        // a list of type 1 opt-outs alone (GP records' codes) does not stand in for the national data opt-out list
+        save(spark.read().format("delta").load(settings.lake() + "/bronze/opt_outs").filter("opt_out_type = 'TYPE1'"),
+                empty.lake() + "/bronze/opt_outs");
+        assertThatThrownBy(() -> ExtractJob.run(spark, new ExtractJob.Request(empty, LAKE_KEY, purposes, "commissioning", "dscro-north", Q,
+                null, null), Progress.NONE)).isInstanceOf(InputException.class)
+                .hasMessageContaining("bronze/opt_outs holds no NDOO opt-outs").hasMessageContaining("landing/ndop_opted_out");
+        assertThat(dir.resolve("out2")).doesNotExist();
         // configuration errors are reported together, naming the purpose and field
         assertThatThrownBy(() -> ExtractPurposes.parse("""
                 {"purposes": [{"name": "planning", "levels": {"ANONYMISED": {"legal_basis": "", "opt_outs": ["NDOO", "TYPE3"],

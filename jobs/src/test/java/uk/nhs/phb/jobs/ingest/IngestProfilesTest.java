@@ -1236,6 +1236,29 @@ class IngestProfilesTest {
     }
 
     @Test
+    void aType1ObjectionCodedInTheGpRecordIsATypeOneOptOutFromItsFirstDate() throws IOException {
+        write("gp_events", "GDPPR_journal_2024.csv",
+                "NHS_NUMBER_DEID,PRACTICE,GP_SYSTEM_SUPPLIER,DATE,RECORD_DATE,CODE,VALUE1_CONDITION",
+                PERSON_A + ",F81001,EMIS,2019-03-04,2019-03-04,44054006,",
+                // the objection coded twice: the first date counts
+                PERSON_B + ",F81002,TPP,2021-04-01,2021-04-01,827241000000103,",
+                PERSON_B + ",F81002,TPP,2023-09-12,2023-09-12,827241000000103,",
+                PERSON_B + ",F81002,TPP,2020-02-05,2020-02-05,195967001,");
+        IngestJob.Result r = ingest(Profiles.builtIn(), "gp_conditions", "opt_outs");
+
+        IngestJob.FeedResult optOuts = r.feeds().stream().filter(x -> x.feed().equals("opt_outs")).findFirst().orElseThrow();
+        assertThat(optOuts.rowsValid()).as(() -> quarantined("opt_outs")).isEqualTo(1);
+        assertThat(optOuts.readBy()).containsOnlyKeys("gp_events/gp_type1_opt_outs");
+        assertThat(optOuts.readBy().get("gp_events/gp_type1_opt_outs")).contains("2 rows set aside");
+        Row type1 = bronze("opt_outs", "nhs_token").get(token("dscro", PERSON_B));
+        assertThat(type1.<String>getAs("opt_out_type")).isEqualTo("TYPE1");
+        assertThat(type1.<String>getAs("listed_as")).isEqualTo("OPTED_OUT");
+        assertThat(type1.<java.sql.Date>getAs("recorded_date").toLocalDate()).isEqualTo(LocalDate.of(2021, 4, 1));
+        IngestJob.FeedResult conditions = r.feeds().stream().filter(x -> x.feed().equals("gp_conditions")).findFirst().orElseThrow();
+        assertThat(conditions.rowsValid()).as("diabetes and asthma; the objection is no condition").isEqualTo(3);
+    }
+
+    @Test
     void nationalDataOptOutListsLandInBothFormsWithoutDates() throws IOException {
         // the check's answer, as MESH carries it: one number per line, a trailing comma, CRLF, no header; a blank line
         Path cleared = Files.createDirectories(landing.resolve("ndop_cleared"));
