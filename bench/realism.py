@@ -74,3 +74,49 @@ print(f"| outpatient appointments per person-year | {per_person_year('outpatient
 print(f"| adult social care people without an NHS token | {len(asc_no_token) / max(1, len(asc_people)):.1%} | 8% (setting) |")
 print(f"| true 12-month emergency risk at {ref}: mean p vs observed rate | {mean_p:.4f} vs {rate:.4f} | equal |")
 print(f"| oracle AUROC (true p against observed outcome, {len(scored):,} people) | {auroc:.3f} | 0.74-0.80 for UK models |")
+
+# Children's and adult social care, education and PHBs against England's published counts (each with its source). A
+# figure far from England's is a finding about the generator to record, not a target to tune it to.
+ENGLAND_POPULATION_MID_2023 = 57_690_300   # ONS mid-2023 population estimates, England
+CIN_2024, CIN_RATE_2024 = 399_460, 332.9   # DfE Children in need 2024: at 31 March 2024, and per 10,000 children
+ENGLAND_CHILDREN = CIN_2024 / CIN_RATE_2024 * 10_000  # children under 18 that rate implies
+CLA_2024 = 83_630                          # DfE Children looked after in England 2024: at 31 March 2024
+EHCP_PUPILS_2024 = 4.8                     # DfE Special educational needs in England, January 2024: % of pupils with an EHC plan
+ASC_LTS_2023_24 = 858_720                  # NHS England ASC Activity and Finance Report 2023-24: long term support during the year
+PHBS_2023_24 = 188_489                     # NHS England personal health budgets, year to Q4 2023-24
+
+def strict_day(text):
+    try:
+        return date.fromisoformat(text.strip()) if text and text.strip() else None
+    except ValueError:
+        return None  # an injected bad date
+def open_on(s, e, on):
+    return s is not None and s <= on and (e is None or e >= on)
+def overlaps(s, e, first, last):
+    return s is not None and s <= last and (e is None or e >= first)
+
+census, school_day, fy = date(2024, 3, 31), date(2024, 1, 18), (date(2023, 4, 1), date(2024, 3, 31))
+present = [int(p["birth_year"]) for p in persons if p["birth_year"]
+           and (strict_day(p["entry_date"]) or start) <= census and (strict_day(p["exit_date"]) or end) > census]
+kids = sum(1 for y in present if census.year - y < 18)
+adults = len(present) - kids
+school_age = sum(1 for y in present if 5 <= census.year - y <= 15)
+cin = {r["child_token"] for r in rows("csc") if open_on(strict_day(r["start_date"]), strict_day(r["end_date"]), census)}
+cla = {r["child_token"] for r in rows("csc") if r["episode_type"] == "CLA"
+       and open_on(strict_day(r["start_date"]), strict_day(r["end_date"]), census)}
+ehcp_pupils = {r["pupil_token"] for r in rows("ehcp") if r["birth_year"].isdigit() and 5 <= school_day.year - int(r["birth_year"]) <= 15
+               and open_on(strict_day(r["start_date"]), strict_day(r["end_date"]), school_day)}
+asc_lts = {r["la_person_token"] for r in rows("asc_cld") if r["event_type"] == "Service" and r["service_type"].startswith("LTS_")
+           and overlaps(strict_day(r["event_start"]), strict_day(r["event_end"]), *fy)}
+phbs = {r["phb_id"] for r in rows("phb_register") if overlaps(strict_day(r["start_date"]), strict_day(r["end_date"]), *fy)}
+england_adults = ENGLAND_POPULATION_MID_2023 - ENGLAND_CHILDREN
+print(f"| children in need at 31 March 2024, per 10,000 children ({kids:,} children) | {len(cin) / kids * 1e4:.0f} | "
+      f"{CIN_RATE_2024:.0f} (DfE CIN 2024: 399,460) |")
+print(f"| children looked after at 31 March 2024, per 10,000 children | {len(cla) / kids * 1e4:.0f} | "
+      f"{CLA_2024 / ENGLAND_CHILDREN * 1e4:.0f} (DfE CLA 2024: 83,630) |")
+print(f"| children aged 5-15 with an EHC plan in January 2024 ({school_age:,}) | {len(ehcp_pupils) / school_age:.1%} | "
+      f"{EHCP_PUPILS_2024:.1f}% of pupils (DfE SEN in England 2024) |")
+print(f"| adults with long-term social care support in 2023-24 ({adults:,} adults) | {len(asc_lts) / adults:.2%} | "
+      f"{ASC_LTS_2023_24 / england_adults:.2%} (ASC-FR 2023-24: 858,720) |")
+print(f"| personal health budgets in 2023-24, per 100,000 people | {len(phbs) / len(present) * 1e5:.0f} | "
+      f"{PHBS_2023_24 / ENGLAND_POPULATION_MID_2023 * 1e5:.0f} (NHS England, year to Q4 2023-24: 188,489) |")
