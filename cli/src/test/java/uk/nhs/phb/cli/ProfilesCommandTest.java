@@ -65,6 +65,12 @@ class ProfilesCommandTest {
                 "Joined as medication: the files named {Medication[._-]*,medication[._-]*} (Medication resources), on medication_ref = medication.id",
                 "at point of delivery 'DISPENSED_ITEM', code '*', for the financial year of period_month, times items.");
 
+        CliTest.Run sen2 = CliTest.run("profiles", "show", "sen2", "--json");
+        JsonNode identity = new ObjectMapper().readTree(sen2.out()).get("identity");
+        assertThat(identity.get("element").asText()).isEqualTo("Persons.Person");
+        assertThat(identity.get("token_element").asText()).isEqualTo("pupil_token");
+        assertThat(identity.get("identifier_elements").toString()).contains("UPN", "Surname", "PersonBirthDate", "PostCode");
+
         CliTest.Run unknown = CliTest.run("profiles", "show", "sus_apc");
         assertThat(unknown.code()).isEqualTo(Main.EXIT_INPUT);
         assertThat(unknown.err()).contains("no profile 'sus_apc'", "sus_apcs");

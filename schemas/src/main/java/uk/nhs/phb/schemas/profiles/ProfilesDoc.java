@@ -37,6 +37,15 @@ public final class ProfilesDoc {
             m.put("root", p.resource());
             m.put("record", p.records());
         }
+        if (p.identity() != null) {
+            Map<String, Object> id = new java.util.LinkedHashMap<>();
+            id.put("element", p.identity().element());
+            id.put("local_id", p.identity().localId());
+            id.put("local_id_domain", p.identity().localIdDomain());
+            id.put("identifier_elements", p.identity().identifierElements());
+            id.put("token_element", p.person().field());
+            m.put("identity", id);
+        }
         if (p.persons().size() == 1) {
             m.put("person", Map.of("column", p.person().column(), "domain", p.person().domain(), "field", p.person().field()));
         } else if (!p.persons().isEmpty()) {
