@@ -235,12 +235,7 @@ final class LandingReader {
         if (files.isEmpty()) {
             return spark.createDataFrame(List.of(), schema);
         }
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<Row> lines = null;
-        for (LandingFile f : files) {
-            JavaRDD<Row> fileLines = numberedLines(jsc, f, false);
-            lines = lines == null ? fileLines : lines.union(fileLines);
-        }
+        JavaRDD<Row> lines = numberedLines(spark, files, false);
         FhirLines reader = new FhirLines(resource, glob, columns.stream().map(DatasetProfile.SourceColumn::path).toList());
         return spark.createDataFrame(lines.mapPartitions(reader::rows), schema);
     }
@@ -288,12 +283,7 @@ final class LandingReader {
         if (files.isEmpty()) {
             return spark.createDataFrame(List.of(), schema);
         }
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<Row> lines = null;
-        for (LandingFile f : files) {
-            JavaRDD<Row> fileLines = numberedLines(jsc, f, false);
-            lines = lines == null ? fileLines : lines.union(fileLines);
-        }
+        JavaRDD<Row> lines = numberedLines(spark, files, false);
         return spark.createDataFrame(lines.map(r -> RowFactory.create(listValue(r.getString(2)), r.getString(0), r.getLong(1), null,
                 r.getString(3))), schema);
     }
@@ -332,12 +322,7 @@ final class LandingReader {
      * columns); returns {@code selected} and the lineage columns.
      */
     private static Dataset<Row> parsedLines(SparkSession spark, List<String> header, List<LandingFile> files, List<Column> selected) {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<Row> lines = null;
-        for (LandingFile f : files) {
-            JavaRDD<Row> fileLines = numberedLines(jsc, f);
-            lines = lines == null ? fileLines : lines.union(fileLines);
-        }
+        JavaRDD<Row> lines = numberedLines(spark, files, true);
         Dataset<Row> df = spark.createDataFrame(lines, LINES);
 
         StructType parseSchema = new StructType();
@@ -406,8 +391,15 @@ final class LandingReader {
     }
 
     /** The file's lines after the header, with their 1-based line numbers; blank lines dropped. */
-    private static JavaRDD<Row> numberedLines(JavaSparkContext jsc, LandingFile f) {
-        return numberedLines(jsc, f, true);
+    /** Every file's numbered lines, one union (a header line, when the files have one, left out). */
+    private static JavaRDD<Row> numberedLines(SparkSession spark, List<LandingFile> files, boolean header) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<Row> lines = null;
+        for (LandingFile f : files) {
+            JavaRDD<Row> fileLines = numberedLines(jsc, f, header);
+            lines = lines == null ? fileLines : lines.union(fileLines);
+        }
+        return lines;
     }
 
     /** The file's lines (after the header, if it has one), with their 1-based line numbers; blank lines dropped. */
