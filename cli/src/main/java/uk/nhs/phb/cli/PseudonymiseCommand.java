@@ -18,6 +18,9 @@ import uk.nhs.phb.jobs.pseudonymise.PseudonymiseJob;
 import uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.pseudonymise.ColumnMapping;
+import uk.nhs.phb.schemas.profiles.DatasetProfile;
+import uk.nhs.phb.schemas.profiles.ProfileException;
+import uk.nhs.phb.schemas.profiles.Profiles;
 
 @Command(name = "pseudonymise", mixinStandardHelpOptions = true,
         description = "Data provider's tool: replace the identifiers of a CSV/Parquet file (--map), or of a council's XML "
@@ -112,10 +115,13 @@ final class PseudonymiseCommand implements Callable<Integer> {
             throw new InputException("--lookup-out and --rejects are for a CSV or Parquet file: an XML return has no NHS number to look "
                     + "up, and a file that is not well-formed XML is refused whole, naming its line");
         }
-        uk.nhs.phb.schemas.profiles.Profiles all = profileOverrides == null ? uk.nhs.phb.schemas.profiles.Profiles.builtIn()
-                : uk.nhs.phb.schemas.profiles.Profiles.withOverrides(profileOverrides);
-        uk.nhs.phb.schemas.profiles.DatasetProfile p = all.all().stream().filter(x -> x.id().equals(profile)).findFirst()
-                .orElseThrow(() -> new InputException("no profile '" + profile + "'; XML returns phb pseudonymises: " + xmlProfiles()));
+        Profiles all = profileOverrides == null ? Profiles.builtIn() : Profiles.withOverrides(profileOverrides);
+        DatasetProfile p;
+        try {
+            p = all.byId(profile);
+        } catch (ProfileException e) {
+            throw new InputException("no profile '" + profile + "'; XML returns phb pseudonymises: " + xmlProfiles());
+        }
         SecretKey key = loadKey(keyFile, keyEnv);
         SparkSession spark = SparkSessions.forJob(engine.settings("lake"));
         long t0 = System.nanoTime();
@@ -132,8 +138,7 @@ final class PseudonymiseCommand implements Callable<Integer> {
     }
 
     private static String xmlProfiles() {
-        return String.join(", ", uk.nhs.phb.schemas.profiles.Profiles.builtIn().all().stream().filter(x -> x.identity() != null)
-                .map(uk.nhs.phb.schemas.profiles.DatasetProfile::id).toList());
+        return String.join(", ", Profiles.builtIn().all().stream().filter(x -> x.identity() != null).map(DatasetProfile::id).toList());
     }
 
     static SecretKey loadKey(Path keyFile, String keyEnv) {
