@@ -282,7 +282,9 @@ class IngestProfilesTest {
         write("mhsds", "MHS501HospProvSpell.csv",
                 "UniqHospProvSpellID,Person_ID,UniqServReqID,StartDateHospProvSpell,DischDateHospProvSpell,MethAdmMHHospProvSpell,UniqMonthID",
                 "RXT-HS-1,MH0000000002,RXT-SR-2,2024-05-03,,2A,1490",
-                "RXT-HS-1,MH0000000002,RXT-SR-2,2024-05-03,2024-06-20,2A,1491");
+                "RXT-HS-1,MH0000000002,RXT-SR-2,2024-05-03,2024-06-20,2A,1491",
+                // still in hospital at the May 2024 submission (UniqMonthID 1490): bed days to 31 May
+                "RXT-HS-2,MH0000000001,RXT-SR-1,2024-05-20,,2A,1490");
         write("mhsds", "MHS401MHActPeriod.csv",
                 "UniqMHActEpisodeID,MHActLegalStatusClassPeriodId,Person_ID,RecordNumber,UniqMonthID,StartDateMHActLegalStatusClass,"
                         + "EndDateMHActLegalStatusClass,LegalStatusCode",
@@ -302,8 +304,8 @@ class IngestProfilesTest {
         IngestJob.Result r = ingest(Profiles.builtIn(), "mental_health");
 
         IngestJob.FeedResult f = r.feeds().get(0);
-        assertThat(f.rowsIn()).isEqualTo(9);
-        assertThat(f.rowsValid()).isEqualTo(8);
+        assertThat(f.rowsIn()).isEqualTo(10);
+        assertThat(f.rowsValid()).isEqualTo(9);
         assertThat(f.quarantinedByRule()).containsExactly(Map.entry("unknown_code", 1L));
         assertThat(f.readBy().get("mhsds/mhsds_mha")).contains("1 row set aside, not the feed's");
         Map<String, Row> detentions = bronze("mental_health", "event_id");
@@ -331,7 +333,11 @@ class IngestProfilesTest {
         assertThat(spell.<String>getAs("service")).isEqualTo("INPATIENT_WARD");
         assertThat(spell.<java.sql.Date>getAs("end_date").toLocalDate()).isEqualTo(LocalDate.of(2024, 6, 20));
         assertThat(spell.<String>getAs("nhs_token")).isEqualTo(token("dscro", PERSON_B));
-        assertThat(spell.<BigDecimal>getAs("cost")).isEqualByComparingTo(national("MH_SPELL", "MHPS"));
+        // the National Cost Collection's MHPS unit cost is per occupied bed day: 3 May to 20 June is 48
+        assertThat(spell.<BigDecimal>getAs("cost")).isEqualByComparingTo(national("MH_SPELL", "MHPS").multiply(BigDecimal.valueOf(48)));
+        Row open = events.get("RXT-HS-2");
+        assertThat(open.<java.sql.Date>getAs("end_date")).isNull();
+        assertThat(open.<BigDecimal>getAs("cost")).as("20 to 31 May").isEqualByComparingTo(national("MH_SPELL", "MHPS").multiply(BigDecimal.valueOf(11)));
     }
 
     /** Bronze rows keyed by person and a field (the feed's record id is a keyed hash where the layout has none). */

@@ -68,6 +68,7 @@ public final class ApplyProfile {
      */
     public static final String PHB_TOKEN = "__phb_token";
     private static final String ORDER = "__order";
+    private static final String UNITS = "__price_units";
     private static final String TOKEN = "__token";
     private static final String GROUP_KEY = "__group";
     private static final String PART = "__part";
@@ -147,6 +148,9 @@ public final class ApplyProfile {
         if (profile.grouping() != null) {
             String order = profile.grouping().order();
             cols.add((order == null ? lit(null).cast(DataTypes.StringType) : expr(order)).as(ORDER));
+        }
+        if (profile.pricing() != null && profile.pricing().unitsSource() != null) {
+            cols.add(expr(profile.pricing().unitsSource()).cast(DataTypes.StringType).as(UNITS));
         }
         Dataset<Row> mapped = df.select(cols.toArray(Column[]::new));
         if (profile.grouping() != null) {
@@ -396,9 +400,9 @@ public final class ApplyProfile {
         // the cost column is replaced below, so whether it was recorded is kept first
         Dataset<Row> out = rows.withColumn("__recorded", recorded).withColumn("__priced", when(functions.not(col("__recorded")), priced));
         Column price = col("__priced.price");
-        if (p.units() != null) {
-            // a price per unit (a dispensed item) times the row's units; units that are not a number leave the cost blank
-            Column units = expr(p.units()).try_cast(DataTypes.createDecimalType(24, 6));
+        if (p.units() != null || p.unitsSource() != null) {
+            // a price per unit (a dispensed item, a bed day) times the row's units; units that are not a number leave the cost blank
+            Column units = (p.units() != null ? expr(p.units()) : col(UNITS)).try_cast(DataTypes.createDecimalType(24, 6));
             price = round(price.cast(DataTypes.createDecimalType(24, 6)).multiply(units), 2).cast(DataTypes.StringType);
         }
         out = out.withColumn(p.costField(), when(col("__recorded"), cost).otherwise(price));
@@ -406,70 +410,15 @@ public final class ApplyProfile {
             out = out.withColumn("cost_source", when(col("__recorded"), lit("recorded")).otherwise(col("__priced.source")))
                     .withColumn("price_year", when(col("__recorded"), lit(null).cast(DataTypes.StringType)).otherwise(col("__priced.year")));
         }
-        return out.drop("__priced", "__recorded");
+        return out.drop("__priced", "__recorded", UNITS);
     }
 
     /** (point of delivery, code, financial year) -> (price, price year, cost source), or null when nothing applies. */
     private UserDefinedFunction lookup(String list) {
-        PriceIndex index = new PriceIndex(prices.prices().stream().filter(x -> x.list().equals(list)).toList());
-        return udf((String pod, String code, Integer fy) -> index.find(pod, code, fy), PRICED);
-    }
-
-    /**
-     * Prices by point of delivery and code. The best price for a row: a local one before a national one, the row's own
-     * code before the point of delivery's catch-all ({@code *}), then the price of the row's financial year, else the
-     * nearest earlier year listed, else the earliest later one, else a price for any year.
-     */
-    static final class PriceIndex implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final Map<String, List<Price>> byKey = new HashMap<>();
-
-        PriceIndex(List<Price> prices) {
-            for (Price p : prices) {
-                byKey.computeIfAbsent(p.pointOfDelivery() + "|" + p.code(), k -> new ArrayList<>()).add(p);
-            }
-        }
-
-        Row find(String pod, String code, Integer fy) {
-            if (pod == null) {
-                return null;
-            }
-            for (boolean local : new boolean[] {true, false}) {
-                for (String c : code == null ? new String[] {"*"} : new String[] {code.strip(), "*"}) {
-                    Price best = best(byKey.getOrDefault(pod + "|" + c, List.of()), local, fy);
-                    if (best != null) {
-                        int year = best.year() != null ? best.year() : fy == null ? -1 : fy;
-                        return RowFactory.create(best.price().setScale(2, java.math.RoundingMode.HALF_UP).toPlainString(),
-                                year < 0 ? null : Integer.toString(year), best.costSource());
-                    }
-                }
-            }
-            return null;
-        }
-
-        private static Price best(List<Price> candidates, boolean local, Integer fy) {
-            Price best = null;
-            for (Price p : candidates) {
-                if (p.local() != local) {
-                    continue;
-                }
-                if (best == null || rank(p, fy) < rank(best, fy)) {
-                    best = p;
-                }
-            }
-            return best;
-        }
-
-        /** Lower is better: the row's year, then earlier years nearest first, then later years, then any year. */
-        private static long rank(Price p, Integer fy) {
-            if (p.year() == null) {
-                return 3_000_000L;
-            }
-            if (fy == null) {
-                return 2_000_000L - p.year();
-            }
-            int d = fy - p.year();
-            return d >= 0 ? d : 1_000_000L - d;
-        }
+        PriceList.Index index = prices.index(list);
+        return udf((String pod, String code, Integer fy) -> {
+            PriceList.Priced p = index.find(pod, code, fy);
+            return p == null ? null : RowFactory.create(p.price().toPlainString(), p.year() == null ? null : p.year().toString(), p.costSource());
+        }, PRICED);
     }
 }

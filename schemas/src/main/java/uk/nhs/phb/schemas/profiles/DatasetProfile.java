@@ -305,7 +305,10 @@ public record DatasetProfile(
      * @param costField       the contract field to fill
      * @param units           Spark SQL over the contract fields giving how many units the row's price is for (the items
      *                        of a person's month), or null for one
+     * @param unitsSource     the same over the source columns, for units the feed has no field for (bed days to the
+     *                        end of the month a spell was last reported in); a fold keeps the kept part's. Null for none
      */
-    public record Pricing(String list, String date, String pointOfDelivery, String code, String costField, String units) {
+    public record Pricing(String list, String date, String pointOfDelivery, String code, String costField, String units,
+                          String unitsSource) {
     }
 }

@@ -75,4 +75,71 @@ public final class PriceList {
     public List<Price> prices() {
         return prices;
     }
+
+    /** What a row is priced at: the price (two decimals), its financial year (null when the price is for any year) and cost source. */
+    public record Priced(BigDecimal price, Integer year, String costSource) implements java.io.Serializable {
+    }
+
+    /** The prices of one list, indexed for {@link Index#find}. */
+    public Index index(String list) {
+        return new Index(prices.stream().filter(x -> x.list().equals(list)).toList());
+    }
+
+    /**
+     * Prices by point of delivery and code. The best price for a row: a local one before a national one, the row's own
+     * code before the point of delivery's catch-all ({@code *}), then the price of the row's financial year, else the
+     * nearest earlier year listed, else the earliest later one, else a price for any year.
+     */
+    public static final class Index implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final java.util.Map<String, List<Price>> byKey = new java.util.HashMap<>();
+
+        Index(List<Price> prices) {
+            for (Price p : prices) {
+                byKey.computeIfAbsent(p.pointOfDelivery() + "|" + p.code(), k -> new ArrayList<>()).add(p);
+            }
+        }
+
+        /** The price of {@code code} at {@code pod} in financial year {@code fy} (either may be null), or null when none applies. */
+        public Priced find(String pod, String code, Integer fy) {
+            if (pod == null) {
+                return null;
+            }
+            for (boolean local : new boolean[] {true, false}) {
+                for (String c : code == null ? new String[] {"*"} : new String[] {code.strip(), "*"}) {
+                    Price best = best(byKey.getOrDefault(pod + "|" + c, List.of()), local, fy);
+                    if (best != null) {
+                        Integer year = best.year() != null ? best.year() : fy;
+                        return new Priced(best.price().setScale(2, java.math.RoundingMode.HALF_UP), year, best.costSource());
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static Price best(List<Price> candidates, boolean local, Integer fy) {
+            Price best = null;
+            for (Price p : candidates) {
+                if (p.local() != local) {
+                    continue;
+                }
+                if (best == null || rank(p, fy) < rank(best, fy)) {
+                    best = p;
+                }
+            }
+            return best;
+        }
+
+        /** Lower is better: the row's year, then earlier years nearest first, then later years, then any year. */
+        private static long rank(Price p, Integer fy) {
+            if (p.year() == null) {
+                return 3_000_000L;
+            }
+            if (fy == null) {
+                return 2_000_000L - p.year();
+            }
+            int d = fy - p.year();
+            return d >= 0 ? d : 1_000_000L - d;
+        }
+    }
 }

@@ -512,14 +512,18 @@ public final class Profiles {
     }
 
     private static Pricing pricing(Entry e) {
-        Map<String, Entry> p = e.map("list", "date", "point_of_delivery", "code", "cost_field", "units");
+        Map<String, Entry> p = e.map("list", "date", "point_of_delivery", "code", "cost_field", "units", "units_source");
         String list = YamlNodes.required(p, "list", e);
         if (!PriceList.LISTS.contains(list)) {
             throw p.get("list").error("price list '" + list + "' is not one of " + PriceList.LISTS);
         }
-        return new Pricing(list, YamlNodes.required(p, "date", e), YamlNodes.required(p, "point_of_delivery", e),
+        Pricing pricing = new Pricing(list, YamlNodes.required(p, "date", e), YamlNodes.required(p, "point_of_delivery", e),
                 YamlNodes.required(p, "code", e), Optional.ofNullable(YamlNodes.optional(p, "cost_field")).orElse("cost"),
-                YamlNodes.optional(p, "units"));
+                YamlNodes.optional(p, "units"), YamlNodes.optional(p, "units_source"));
+        if (pricing.units() != null && pricing.unitsSource() != null) {
+            throw p.get("units_source").error("a price has units or units_source, not both");
+        }
+        return pricing;
     }
 
     /** Cross-checks: every field is the feed's, every expression parses and reads declared columns, nothing required is left. */
@@ -574,6 +578,9 @@ public final class Profiles {
             readsOnly(p.pricing().code(), lower, "feed fields", pe);
             if (p.pricing().units() != null) {
                 readsOnly(p.pricing().units(), lower, "feed fields", pe);
+            }
+            if (p.pricing().unitsSource() != null) {
+                readsOnly(p.pricing().unitsSource(), sourceColumns, "source columns", pe);
             }
             for (String f : List.of(p.pricing().date(), p.pricing().costField())) {
                 if (!feedFields.contains(f)) {

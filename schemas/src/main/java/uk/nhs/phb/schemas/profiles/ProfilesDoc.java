@@ -114,6 +114,9 @@ public final class ProfilesDoc {
         if (p.pricing() != null) {
             Map<String, Object> price = new LinkedHashMap<>(Map.of("list", p.pricing().list(), "date", p.pricing().date(), "point_of_delivery",
                     p.pricing().pointOfDelivery(), "code", p.pricing().code(), "cost_field", p.pricing().costField()));
+            if (p.pricing().unitsSource() != null) {
+                price.put("units_source", p.pricing().unitsSource());
+            }
             if (p.pricing().units() != null) {
                 price.put("units", p.pricing().units());
             }
@@ -248,7 +251,8 @@ public final class ProfilesDoc {
             t.append("\nA row without ").append(p.pricing().costField()).append(" is priced from the ").append(p.pricing().list())
                     .append(" list at point of delivery ").append(p.pricing().pointOfDelivery()).append(", code ")
                     .append(p.pricing().code()).append(", for the financial year of ").append(p.pricing().date())
-                    .append(p.pricing().units() == null ? "" : ", times " + p.pricing().units()).append(".\n");
+                    .append(p.pricing().units() == null ? "" : ", times " + p.pricing().units())
+                    .append(p.pricing().unitsSource() == null ? "" : ", times " + p.pricing().unitsSource()).append(".\n");
         }
         return t.toString();
     }
@@ -331,7 +335,8 @@ public final class ProfilesDoc {
                 md.append("\nUncosted rows: ").append(p.pricing().list()).append(" price list, point of delivery `")
                         .append(p.pricing().pointOfDelivery().replace("|", "\\|")).append("`, code `").append(p.pricing().code())
                         .append("`, financial year of `").append(p.pricing().date()).append("`")
-                        .append(p.pricing().units() == null ? "" : ", times `" + p.pricing().units() + "`").append(".\n");
+                        .append(p.pricing().units() == null ? "" : ", times `" + p.pricing().units() + "`")
+                        .append(p.pricing().unitsSource() == null ? "" : ", times `" + p.pricing().unitsSource() + "`").append(".\n");
             }
         }
         md.append("\n### National prices shipped\n\n| list | point of delivery | prices | years | source |\n|---|---|---|---|---|\n");
