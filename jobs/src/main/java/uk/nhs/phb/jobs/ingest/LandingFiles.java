@@ -331,6 +331,10 @@ final class LandingFiles {
         Set<String> tokenised = new LinkedHashSet<>();
         if (table.equals(MAIN)) {
             profile.persons().stream().filter(x -> seen.contains(x.field())).forEach(x -> tokenised.add(x.column()));
+        } else {
+            // a person read from a joined table (an MPI): its pseudonym column there, or the token in its place
+            profile.persons().stream().filter(x -> x.column().startsWith(table + ".") && seen.contains(x.field()))
+                    .forEach(x -> tokenised.add(x.column().substring(table.length() + 1)));
         }
         List<DatasetProfile.SourceColumn> columns = table.equals(MAIN) ? profile.columns() : join(profile, table).columns();
         for (DatasetProfile.SourceColumn c : columns) {

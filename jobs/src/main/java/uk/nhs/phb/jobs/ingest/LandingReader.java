@@ -133,13 +133,38 @@ final class LandingReader {
                 files.stream().filter(f -> f.table().equals(LandingFiles.MAIN)).toList());
         for (DatasetProfile.Join j : profile.joins()) {
             Dataset<Row> table = readTable(spark, profile, j.name(), j.columns(), files.stream().filter(f -> f.table().equals(j.name())).toList());
-            out = joined(out, table, j);
+            List<String> tokens = personsIn(profile, j.name()).stream().map(ApplyProfile::phbToken).toList();
+            for (String t : tokens) {
+                if (!List.of(table.columns()).contains(t)) {
+                    table = table.withColumn(t, lit(null).cast(DataTypes.StringType));
+                }
+            }
+            out = joined(out, table, j, tokens);
+            for (int i : personsIn(profile, j.name())) {
+                // phb pseudonymise's output of a joined table (an MPI) carries the person's token in place of the pseudonym
+                Column carried = col(j.name() + ".`" + ApplyProfile.phbToken(i) + "`");
+                out = out.withColumn(ApplyProfile.phbToken(i), List.of(out.columns()).contains(ApplyProfile.phbToken(i))
+                        ? coalesce(col(ApplyProfile.phbToken(i)), carried) : carried);
+            }
+        }
+        return out;
+    }
+
+    /** The persons of a profile whose pseudonym column is in {@code table} (the main table's: those without a join prefix). */
+    private static List<Integer> personsIn(DatasetProfile profile, String table) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < profile.persons().size(); i++) {
+            String column = profile.persons().get(i).column();
+            boolean joined = profile.joins().stream().anyMatch(j -> column.startsWith(j.name() + "."));
+            if (table.equals(LandingFiles.MAIN) ? !joined : column.startsWith(table + ".")) {
+                out.add(i);
+            }
         }
         return out;
     }
 
     /** {@code main} with each row's match in {@code table} as the struct column {@code join.name()}. */
-    private static Dataset<Row> joined(Dataset<Row> main, Dataset<Row> table, DatasetProfile.Join j) {
+    private static Dataset<Row> joined(Dataset<Row> main, Dataset<Row> table, DatasetProfile.Join j, List<String> tokens) {
         List<String> mainKeys = new ArrayList<>(j.on().keySet());
         List<Column> keys = new ArrayList<>();
         Column match = null;
@@ -149,7 +174,9 @@ final class LandingReader {
             keys.add(trim(col("`" + joinedColumn + "`")).as("__jk" + i));
             left = left.withColumn("__mk" + i, trim(col("`" + mainKeys.get(i) + "`")));
         }
-        Column[] fields = j.columns().stream().map(c -> col("`" + c.name() + "`")).toArray(Column[]::new);
+        List<String> names = new ArrayList<>(j.columns().stream().map(DatasetProfile.SourceColumn::name).toList());
+        names.addAll(tokens);
+        Column[] fields = names.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new);
         // several rows of the joined table may match (an MPI row per month): the largest, so file order never decides. A
         // line that does not split into its header's columns is left out: its values are in the wrong places, and a main row
         // it alone would have matched gets blank joined fields (quarantined for them where they fill a required field)
@@ -187,10 +214,10 @@ final class LandingReader {
                     cols.add(col("__p.`" + name + "`").as(c.name()));
                 }
             }
-            for (int i = 0; main && i < profile.persons().size(); i++) {
+            for (int i : personsIn(profile, table)) {
                 DatasetProfile.Person person = profile.persons().get(i);
                 if (header.contains(person.field())) {
-                    cols.add(phbToken(col("__p.`" + person.field() + "`"), profile, person, header).as(ApplyProfile.phbToken(i)));
+                    cols.add(phbToken(col("__p.`" + person.field() + "`"), columns, person, header).as(ApplyProfile.phbToken(i)));
                 }
             }
             return parsedLines(spark, header, group, cols);
@@ -199,10 +226,11 @@ final class LandingReader {
             out = spark.createDataFrame(List.of(), tableSchema(columns));
         }
         if (!main) {
-            // a joined table's columns the files left out (optional ones) are null, so the struct is the same whatever came
-            for (DatasetProfile.SourceColumn c : columns) {
-                if (!List.of(out.columns()).contains(c.name())) {
-                    out = out.withColumn(c.name(), lit(null).cast(DataTypes.StringType));
+            // a joined table's columns the files left out (optional ones, a pseudonym replaced by the token) are null, so
+            // the struct is the same whatever came
+            for (String c : columns.stream().map(DatasetProfile.SourceColumn::name).toList()) {
+                if (!List.of(out.columns()).contains(c)) {
+                    out = out.withColumn(c, lit(null).cast(DataTypes.StringType));
                 }
             }
         }
@@ -303,9 +331,9 @@ final class LandingReader {
      * no pseudonym column a blank token is read as empty, not null: its lines hold no pseudonym, so a quarantined one keeps
      * its line (ApplyProfile withholds the line only where a pseudonym may be in it unreplaced).
      */
-    private static Column phbToken(Column token, DatasetProfile profile, DatasetProfile.Person person, List<String> header) {
-        boolean pseudonymColumn = profile.columns().stream().filter(c -> c.name().equals(person.column()))
-                .anyMatch(c -> nameInFile(c, header) != null);
+    private static Column phbToken(Column token, List<DatasetProfile.SourceColumn> columns, DatasetProfile.Person person, List<String> header) {
+        String column = person.column().substring(person.column().indexOf('.') + 1);
+        boolean pseudonymColumn = columns.stream().filter(c -> c.name().equals(column)).anyMatch(c -> nameInFile(c, header) != null);
         return pseudonymColumn ? token : coalesce(token, lit(""));
     }
 
@@ -376,10 +404,10 @@ final class LandingReader {
                 cols.add(asText.as(c.name()));
             }
         }
-        for (int i = 0; f.table().equals(LandingFiles.MAIN) && i < profile.persons().size(); i++) {
+        for (int i : personsIn(profile, f.table())) {
             DatasetProfile.Person person = profile.persons().get(i);
             if (present.contains(person.field())) {
-                cols.add(phbToken(col("`" + person.field() + "`").cast(DataTypes.StringType), profile, person, present)
+                cols.add(phbToken(col("`" + person.field() + "`").cast(DataTypes.StringType), columns, person, present)
                         .as(ApplyProfile.phbToken(i)));
             }
         }
