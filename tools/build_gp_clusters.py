@@ -26,8 +26,20 @@ EXCLUDED = {
 }
 
 
+# No copy of the QOF cancer register cluster (CAN_COD) could be confirmed: cancer is read from five core SNOMED CT disorder
+# concepts instead (malignant neoplastic disease and the four commonest sites), a partial cluster an ICB extends with its
+# own copy of CAN_COD as local rows.
+CANCER = [
+    ("363346000", "Malignant neoplastic disease"),
+    ("254837009", "Malignant neoplasm of breast"),
+    ("363406005", "Malignant tumor of colon"),
+    ("399068003", "Malignant tumor of prostate"),
+    ("93880001", "Primary malignant neoplasm of lung"),
+]
+
+
 def main(qof_path, efi_path):
-    rows = []
+    rows = [(c, "CAN", "cancer-core", "snomed-uk", term) for c, term in CANCER]
     with open(qof_path, newline="", encoding="utf-8") as f:
         qof = list(csv.DictReader(f))
     from_qof = {r["group"] for r in qof}
@@ -52,7 +64,8 @@ def main(qof_path, efi_path):
         "# nhsd-primary-care-domain-refsets, version per row; Open Government Licence). Frailty deficits, chronic kidney disease and\n"
         "# Parkinson's disease: the electronic Frailty Index code sets (Clegg et al., Age and Ageing 2016) in SNOMED CT as reproduced\n"
         "# by the Greater Manchester Secure Data Environment (UoM-Data-Science-Platforms/gm-sde), less two diabetes concepts in its\n"
-        "# kidney set. SNOMED CT is SNOMED International's, licensed for UK use through NHS England. Cancer has no cluster here.\n")
+        "# kidney set. SNOMED CT is SNOMED International's, licensed for UK use through NHS England. Cancer: five core SNOMED CT\n"
+        "# disorder concepts (no copy of QOF's CAN_COD could be confirmed; add the ICB's own as local rows).\n")
     out.writerow(["concept_id", "condition", "cluster", "version", "term"])
     seen = set()
     for r in rows:

@@ -56,7 +56,7 @@ class ProfilesCommandTest {
                 "keyed token of mpi.Der_Pseudo_NHS_Number");
 
         CliTest.Run gp = CliTest.run("profiles", "show", "gp_events");
-        assertThat(gp.out()).contains("Looked up as cluster: CODE in code map gp_clusters (4,809 rows;", "QOF business rules",
+        assertThat(gp.out()).contains("Looked up as cluster: CODE in code map gp_clusters (4,814 rows;", "QOF business rules",
                 "a code with several rows gives a row for each", "recorded_date the smallest");
 
         CliTest.Run dispenses = CliTest.run("profiles", "show", "fhir_dispenses");
