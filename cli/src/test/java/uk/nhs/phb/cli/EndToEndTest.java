@@ -42,6 +42,12 @@ class EndToEndTest {
             "bad_cost", "out_of_range", "future_date", "future_date", "duplicate_record", "duplicate_record",
             "missing_required", "missing_required");
 
+    /**
+     * The feeds synth writes as several national rows or tables for one record, folded back on ingest, and opt-outs, whose
+     * type 1 profile reads the GP journal too (a damaged journal line is quarantined by each profile that reads it).
+     */
+    private static final List<String> FOLDED = List.of("gp_conditions", "prescriptions", "community", "mental_health", "chc", "opt_outs");
+
     @TempDir
     Path dir;
 
@@ -84,8 +90,11 @@ class EndToEndTest {
         JsonNode synth = run(common("synth", "--people", "1500", "--seed", "11", "--key-file", providerKey.toString()));
         JsonNode ingest = run(common("ingest"));
 
-        // every row in is either valid or quarantined, and the quarantine holds exactly the injected faults; the hospital
-        // feeds landed as SUS+ and ECDS extracts (synth's default layout), each read by its dataset profile
+        // every row in is either valid or quarantined, and the quarantine holds exactly the injected faults; the health
+        // feeds landed as the national extracts (synth's default layout), each read by its dataset profile. The feeds
+        // written as several national rows for one record (GP events, NHSBSA items, CSDS, MHSDS, CHC PLDS) are folded
+        // back on ingest, so their records are not the rows written, and a fault their files cannot carry (a duplicate
+        // event folds, an unknown concept is set aside) is not quarantined: NationalLayoutEqualityTest accounts for them
         assertThat(synth.get("layout").asText()).isEqualTo("national");
         Map<String, Long> quarantinedByRule = new HashMap<>();
         long recoded = 0;
@@ -94,23 +103,32 @@ class EndToEndTest {
             JsonNode f = feed.getValue();
             assertThat(f.get("rows_in").asLong()).as(feed.getKey())
                     .isEqualTo(f.get("rows_valid").asLong() + f.get("rows_quarantined").asLong());
-            assertThat(f.get("rows_in").asLong()).as("rows in %s = rows synth wrote", feed.getKey())
-                    .isEqualTo(rowsWritten(synth.get("rows"), feed.getKey()));
-            f.get("quarantined_by_rule").fields().forEachRemaining(e -> quarantinedByRule.merge(e.getKey(), e.getValue().asLong(), Long::sum));
             for (JsonNode n : f.get("recoded")) {
                 recoded += n.asLong();
             }
+            if (FOLDED.contains(feed.getKey())) {
+                assertThat(f.get("rows_valid").asLong()).as(feed.getKey()).isPositive();
+                continue;
+            }
+            assertThat(f.get("rows_in").asLong()).as("rows in %s = rows synth wrote", feed.getKey())
+                    .isEqualTo(rowsWritten(synth.get("rows"), feed.getKey()));
+            f.get("quarantined_by_rule").fields().forEachRemaining(e -> quarantinedByRule.merge(e.getKey(), e.getValue().asLong(), Long::sum));
         }
         assertThat(ingest.get("feeds").get("apc_spells").get("read_by").toString()).contains("sus_apcs");
         // every code injected outside a list whose rows are kept was kept and counted, and nothing else was
         assertThat(recoded).isEqualTo(synth.get("faults").get("recoded_code").asLong()).isPositive();
         Map<String, Long> expected = new HashMap<>();
-        synth.get("faults").fields().forEachRemaining(e -> {
-            String rule = RULE_OF_FAULT.get(e.getKey());
-            if (rule != null && e.getValue().asLong() > 0) {
-                expected.merge(rule, e.getValue().asLong(), Long::sum);
+        try (var faults = Files.list(dir.resolve("landing/_truth/faults"))) {
+            for (Path file : faults.toList()) {
+                for (String line : Files.readAllLines(file).stream().skip(1).toList()) {
+                    String[] v = line.split(",");
+                    String rule = RULE_OF_FAULT.get(v[1]);
+                    if (rule != null && !FOLDED.contains(v[0])) {
+                        expected.merge(rule, 1L, Long::sum);
+                    }
+                }
             }
-        });
+        }
         assertThat(expected).isNotEmpty();
         assertThat(quarantinedByRule).isEqualTo(expected);
 

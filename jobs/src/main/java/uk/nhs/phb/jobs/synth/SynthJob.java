@@ -150,7 +150,9 @@ public final class SynthJob {
                 run.stage("publish");
                 for (String table : SyntheticPopulation.tableNames(layout)) {
                     rows.putIfAbsent(table, 0L);
-                    ensureTableFolder(fs, new Path(tmp, table), table, format);
+                    if (rows.get(table) == 0) {
+                        writeEmptyTable(fs, tmp, table, format);
+                    }
                 }
                 writeSettings(fs, new Path(tmp, SETTINGS_FILE), params);
                 publish(fs, tmp, landing, run.runId());
@@ -221,20 +223,35 @@ public final class SynthJob {
         }
     }
 
-    private static void ensureTableFolder(FileSystem fs, Path folder, String table, String format) {
+    private static void moveParts(Path staging, Path tmp, String table, Configuration conf) {
         try {
-            if (fs.exists(folder)) {
-                return;
+            FileSystem fs = Files2.plain(tmp.getFileSystem(conf));
+            for (FileStatus f : fs.listStatus(staging, p -> p.getName().endsWith(".parquet"))) {
+                Path to = new Path(tmp, SyntheticPopulation.file(table, f.getPath().getName()));
+                fs.mkdirs(to.getParent());
+                if (!fs.rename(f.getPath(), to)) {
+                    throw new IOException("cannot rename " + f.getPath() + " to " + to);
+                }
             }
+            fs.delete(staging, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + table + " under " + tmp, e);
+        }
+    }
+
+    /** A table without rows: a header-only CSV file, so a profile finds its columns, or an empty Parquet folder. */
+    private static void writeEmptyTable(FileSystem fs, Path tmp, String table, String format) {
+        try {
             if (FORMAT_CSV.equals(format)) {
-                try (Writer w = new OutputStreamWriter(fs.create(new Path(folder, "part-empty.csv")), StandardCharsets.UTF_8)) {
+                try (Writer w = new OutputStreamWriter(fs.create(new Path(tmp, SyntheticPopulation.file(table, "part-empty.csv"))),
+                        StandardCharsets.UTF_8)) {
                     w.write(String.join(",", SyntheticPopulation.columns(table)) + "\n");
                 }
             } else {
-                fs.mkdirs(folder);
+                fs.mkdirs(new Path(tmp, SyntheticPopulation.file(table, "x")).getParent());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("writing " + folder, e);
+            throw new UncheckedIOException("writing " + table + " under " + tmp, e);
         }
     }
 
@@ -277,8 +294,9 @@ public final class SynthJob {
                 boolean raw = r.getBoolean(2);
                 Writer w = writers.get(table);
                 if (w == null) {
-                    w = new BufferedWriter(new OutputStreamWriter(
-                            fs.create(new Path(root + "/" + table + String.format("/part-%05d.csv", part)), true), StandardCharsets.UTF_8), 1 << 16);
+                    w = new BufferedWriter(new OutputStreamWriter(fs.create(
+                            new Path(root + "/" + SyntheticPopulation.file(table, String.format("part-%05d.csv", part))), true),
+                            StandardCharsets.UTF_8), 1 << 16);
                     w.write(String.join(",", SyntheticPopulation.columns(table)));
                     w.write('\n');
                     writers.put(table, w);
@@ -329,7 +347,15 @@ public final class SynthJob {
             }
             for (String table : SyntheticPopulation.tableNames(layout)) {
                 if (rows.getOrDefault(table, 0L) > 0) {
-                    SyntheticPopulation.table(cached, table).write().parquet(tmp + "/" + table);
+                    Path written = new Path(tmp, SyntheticPopulation.file(table, "part"));
+                    if (written.getName().equals("part")) {
+                        SyntheticPopulation.table(cached, table).write().parquet(written.getParent().toString());
+                    } else {
+                        // a table that shares its folder: its part files are renamed after it, as profiles find them
+                        Path staging = new Path(tmp, ".parquet-" + table.replace('/', '-'));
+                        SyntheticPopulation.table(cached, table).write().parquet(staging.toString());
+                        moveParts(staging, tmp, table, records.sparkSession().sparkContext().hadoopConfiguration());
+                    }
                 }
             }
             return new Map[] {rows, faults};

@@ -20,6 +20,9 @@ import uk.nhs.phb.schemas.Feeds;
  */
 final class Emitter {
     static final int FAULT_STREAM = 90;
+    /** Feeds whose rows the generator costs from the national price list, as a national extract of them is costed on ingest. */
+    static final java.util.Set<String> PRICED_FEEDS = java.util.Set.of("community", "mental_health");
+    private static final java.util.Set<String> PRICING = java.util.Set.of("cost_source", "price_year");
     private static final Map<String, Layout> LAYOUTS = new HashMap<>();
 
     static {
@@ -106,10 +109,38 @@ final class Emitter {
 
     /** Emits a feed row, perhaps with one injected fault. */
     void feed(String feed, String[] values) {
+        feed(feed, values, java.util.Set.of());
+    }
+
+    /** Emits a feed row, perhaps with one injected fault in a field other than {@code fixed}. */
+    void feed(String feed, String[] values, java.util.Set<String> fixed) {
         if (!enabled) {
             return;
         }
         Layout l = layout(feed);
+        if (!fixed.isEmpty()) {
+            // hide the fixed fields from the fault's choice of field; the row is sent with their values
+            String[] open = values.clone();
+            for (String f : fixed) {
+                open[l.at(f)] = null;
+            }
+            int before = rows.size();
+            feed(feed, open, java.util.Set.of());
+            for (int i = before; i < rows.size(); i++) {
+                Row r = rows.get(i);
+                if (r.getString(0).equals(feed)) {
+                    String[] sent = ((String[]) r.get(1)).clone();
+                    for (String f : fixed) {
+                        int at = l.at(f);
+                        if (at < sent.length) {
+                            sent[at] = values[at];
+                        }
+                    }
+                    rows.set(i, RowFactory.create(feed, sent, r.getBoolean(2)));
+                }
+            }
+            return;
+        }
         Rng r = faultRng.computeIfAbsent(feed, f -> new Rng(seed, person, FAULT_STREAM, l.index));
         double u = r.u();
         String key = values[l.keyIndex];
@@ -231,6 +262,18 @@ final class Emitter {
         return sign + (cents / 100) + "." + (c < 10 ? "0" : "") + c;
     }
 
+
+    /**
+     * The fields the generator writes for a feed: those a file may leave out are left out, except the cost source and
+     * price year of the feeds it costs from the national price list.
+     */
+    static List<FieldSpec> written(FeedContract c) {
+        if (!PRICED_FEEDS.contains(c.name())) {
+            return c.headerFields();
+        }
+        return c.fields().stream().filter(f -> c.headerFields().contains(f) || PRICING.contains(f.name())).toList();
+    }
+
     /** Field positions of one feed and which fields each fault kind may touch. */
     static final class Layout {
         final int index;
@@ -250,8 +293,7 @@ final class Emitter {
         Layout(FeedContract c) {
             index = Feeds.all().indexOf(c);
             prefix = c.name().replace("_", "").substring(0, Math.min(3, c.name().replace("_", "").length())) + "-";
-            // the fields a file may leave out are left out, as SyntheticPopulation.columns does
-            fields = c.headerFields().toArray(FieldSpec[]::new);
+            fields = written(c).toArray(FieldSpec[]::new);
             for (int i = 0; i < fields.length; i++) {
                 position.put(fields[i].name(), i);
             }
@@ -265,6 +307,10 @@ final class Emitter {
             List<Integer> qt = new ArrayList<>();
             for (int i = 0; i < fields.length; i++) {
                 FieldSpec f = fields[i];
+                if (PRICING.contains(f.name())) {
+                    // set by the sender's costing, not keyed: no fault touches them
+                    continue;
+                }
                 // an unknown code in a field that keeps such rows (unknownAs) is not a quarantine fault
                 if (f.codeList() != null && f.unknownAs() == null) {
                     cd.add(i);

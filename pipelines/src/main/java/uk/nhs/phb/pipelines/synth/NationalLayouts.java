@@ -67,20 +67,34 @@ final class NationalLayouts implements Serializable {
     }
 
     private final String[] secondaryDiagnoses;
+    private final NationalFolds folds;
 
-    NationalLayouts(Reference reference) {
+    NationalLayouts(Reference reference, java.time.LocalDate windowEnd) {
         secondaryDiagnoses = reference.diagnoses.stream().map(d -> dotless(d.get("icd10"))).distinct().toArray(String[]::new);
+        folds = new NationalFolds(reference, windowEnd);
     }
 
     /** The phb feeds written in a national layout. */
     static List<String> feeds() {
-        return List.copyOf(BY_FEED.keySet());
+        List<String> all = new ArrayList<>(BY_FEED.keySet());
+        for (var f : uk.nhs.phb.schemas.Feeds.all()) {
+            if (!NationalFolds.tablesOf(f.name()).isEmpty()) {
+                all.add(f.name());
+            }
+        }
+        return all;
     }
 
-    /** The national table (profile id, landing folder) a feed is written as, or null when it keeps phb's layout. */
-    static String tableOf(String feed) {
+    /**
+     * The national tables a feed is written as, in file order (a table is named by its landing folder, then
+     * {@code /} and its file name's stem when the folder holds several tables); empty when it keeps phb's layout.
+     */
+    static List<String> tablesOf(String feed) {
         Table t = BY_FEED.get(feed);
-        return t == null ? null : t.profile();
+        if (t != null) {
+            return List.of(t.profile());
+        }
+        return NationalFolds.tablesOf(feed).stream().map(NationalFolds.Table::name).toList();
     }
 
     /** Columns of a national table, or null when {@code table} is not one. */
@@ -90,7 +104,72 @@ final class NationalLayouts implements Serializable {
                 return t.columns().stream().map(Column::name).toList();
             }
         }
-        return null;
+        NationalFolds.Table folded = NationalFolds.table(table);
+        return folded == null ? null : folded.columns();
+    }
+
+    /**
+     * Where a file of {@code table} goes under the landing folder: {@code <table>/<part>}, or for a table that shares
+     * its folder, {@code <folder>/<stem>-<part>} (profiles tell a folder's tables apart by their files' names).
+     */
+    static String file(String table, String part) {
+        NationalFolds.Table folded = NationalFolds.table(table);
+        return folded == null || folded.stem() == null ? table + "/" + part : folded.folder() + "/" + folded.stem() + "-" + part;
+    }
+
+    /** One person's tagged rows in the national layouts: rows of feeds without one as they are. */
+    List<Row> rewrite(List<Row> person) {
+        NationalFolds.Person context = context(person);
+        List<Row> out = new ArrayList<>(person.size() + 16);
+        for (Row r : person) {
+            String table = r.getString(0);
+            if (BY_FEED.containsKey(table)) {
+                out.add(rewrite(r));
+            } else if (!NationalFolds.tablesOf(table).isEmpty()) {
+                folds.write(context, r, out);
+            } else {
+                out.add(r);
+                if (table.equals("patients") && !r.getBoolean(2)) {
+                    registration(context, r, out);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Who the rows are of: the person's hash, birth year and practice, and which of their rows carry a fault. */
+    private static NationalFolds.Person context(List<Row> person) {
+        Map<String, String> faults = new java.util.HashMap<>();
+        String id = null;
+        Integer birthYear = null;
+        String practice = null;
+        for (Row r : person) {
+            String table = r.getString(0);
+            List<String> v = r.get(1) instanceof String[] a ? Arrays.asList(a) : r.getList(1);
+            if (table.equals(SyntheticPopulation.TRUTH_FAULTS)) {
+                faults.putIfAbsent(v.get(0) + "|" + v.get(2), v.get(1));
+            } else if (table.equals(SyntheticPopulation.TRUTH_PERSONS)) {
+                id = v.get(0);
+                birthYear = v.get(2) == null ? null : Integer.valueOf(v.get(2));
+            } else if (table.equals("patients") && practice == null && !r.getBoolean(2)) {
+                practice = v.get(Emitter.layout("patients").at("practice_code"));
+            }
+        }
+        long hash = Rng.mix(id == null ? 0 : id.hashCode() * 0x9E3779B97F4A7C15L);
+        return new NationalFolds.Person(hash, birthYear, practice, faults);
+    }
+
+    /** The checks a practice records when a person registers, for a registration sent undamaged. */
+    private void registration(NationalFolds.Person person, Row patient, List<Row> out) {
+        Emitter.Layout l = Emitter.layout("patients");
+        String[] v = patient.get(1) instanceof String[] a ? a : patient.getList(1).toArray(String[]::new);
+        String token = v[l.at("nhs_token")];
+        String from = v[l.at("registered_from")];
+        if (person.fault("patients", v[l.keyIndex]) != null || token == null || from == null || !from.matches(ISO_DATE)) {
+            return;
+        }
+        boolean adult = person.birthYear() != null && Integer.parseInt(from.substring(0, 4)) - person.birthYear() >= 18;
+        folds.registrationEvents(person, token, from, adult, out);
     }
 
     /** The tagged row in its national layout; a row of any other table as it is. */

@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import uk.nhs.phb.models.pseudonym.EncodedIdentity;
@@ -11,6 +12,7 @@ import uk.nhs.phb.models.pseudonym.Identity;
 import uk.nhs.phb.models.pseudonym.IdentityEncoder;
 import uk.nhs.phb.models.pseudonym.NhsNumber;
 import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.schemas.profiles.PriceList;
 
 /**
  * One person's life in the area, month by month, and every row it leaves in the feeds and truth tables.
@@ -1137,7 +1139,8 @@ final class PersonSimulator {
                 meds += m.medicines[c];
             }
         }
-        int distinct = Math.min(60, rx.poisson(meds));
+        // at most as many distinct medicines as the BNF list names, so the national items can name each one
+        int distinct = Math.min(ref.bnfMedicines.size(), rx.poisson(meds));
         if (distinct > 0) {
             int items = Math.min(500, distinct + rx.poisson(distinct * ref.p("rx_extra_items_per_medicine")));
             double cost = items * ref.cost("prescription_item") * rx.lognormal(1, 0.3);
@@ -1166,9 +1169,10 @@ final class PersonSimulator {
                     : pal && uc < 0.4 ? "PALLIATIVE"
                     : uc < 0.45 ? "DISTRICT_NURSING" : uc < 0.6 ? "PODIATRY" : uc < 0.72 ? "PHYSIOTHERAPY" : uc < 0.8 ? "OCCUPATIONAL_THERAPY"
                     : uc < 0.88 ? "COMMUNITY_MATRON" : uc < 0.95 ? "INTERMEDIATE_CARE" : uc < 0.97 ? "SALT" : "WHEELCHAIR_SERVICE";
-            double cost = ref.cost("community_contact");
-            a.cost[k][2] += cost;
             LocalDate d = firstDay.plusDays(rco.between(0, span));
+            PriceList.Priced price = ref.nationalPrice("COMMUNITY", "*", d);
+            double cost = price.price().doubleValue();
+            a.cost[k][2] += cost;
             if (emit) {
                 token = token == null ? token(p) : token;
                 String[] v = out.newRow("community");
@@ -1178,6 +1182,8 @@ final class PersonSimulator {
                 v[l.at("contact_date")] = d.toString();
                 v[l.at("service_type")] = svc;
                 v[l.at("cost")] = Emitter.money(cost);
+                v[l.at("cost_source")] = price.costSource();
+                v[l.at("price_year")] = price.year().toString();
                 out.feed("community", v);
             }
         }
@@ -1195,12 +1201,13 @@ final class PersonSimulator {
             }
             int n = rmc.poisson(ref.p(src[2]) / 12);
             for (int i = 0; i < n; i++) {
-                double cost = ref.cost("mh_contact");
-                a.cost[k][3] += cost;
                 LocalDate d = firstDay.plusDays(rmc.between(0, span));
+                PriceList.Priced price = ref.nationalPrice("MH_CONTACT", "MHCC", d);
+                double cost = price.price().doubleValue();
+                a.cost[k][3] += cost;
                 if (emit) {
                     token = token == null ? token(p) : token;
-                    mhEvent(out, token, "CONTACT", d, null, null, src[1], cost);
+                    mhEvent(out, token, "CONTACT", d, null, null, src[1], price, 1);
                 }
             }
         }
@@ -1226,7 +1233,9 @@ final class PersonSimulator {
         out.feed("ecds", v);
     }
 
-    private void mhEvent(Emitter out, String token, String type, LocalDate st, LocalDate en, String section, String service, double cost) {
+    /** A mental health event; {@code price} null for one that costs nothing (a detention is paid for by its stay). */
+    private void mhEvent(Emitter out, String token, String type, LocalDate st, LocalDate en, String section, String service,
+            PriceList.Priced price, long units) {
         String[] v = out.newRow("mental_health");
         Emitter.Layout l = Emitter.layout("mental_health");
         v[l.at("event_id")] = out.nextId("mental_health");
@@ -1236,8 +1245,12 @@ final class PersonSimulator {
         v[l.at("end_date")] = en == null ? null : en.toString();
         v[l.at("mha_section")] = section;
         v[l.at("service")] = service;
-        v[l.at("cost")] = Emitter.money(cost);
-        out.feed("mental_health", v);
+        v[l.at("cost")] = price == null ? "0.00" : Emitter.money(price.price().doubleValue() * units);
+        // a detention costs nothing of its own (its stay is priced): no source, as the national MHSDS profile reads it
+        v[l.at("cost_source")] = price == null ? null : price.costSource();
+        v[l.at("price_year")] = price == null ? null : price.year().toString();
+        // a hospital stay's service is the ward, set by the provider's system; only a contact's team can be a local code
+        out.feed("mental_health", v, type.equals("CONTACT") ? Set.of() : Set.of("service"));
     }
 
     private String[] diagnosis(Rng r, Person p, LocalDate d, List<String[]> list) {
@@ -1419,12 +1432,14 @@ final class PersonSimulator {
                 continue;
             }
             LocalDate bEmit = b.isAfter(end) ? null : b;
-            long days = Math.max(1, b.toEpochDay() - a.toEpochDay());
-            mhEvent(out, token, "INPATIENT", a, bEmit, null, "INPATIENT_WARD", days * ref.cost("mh_bed_day"));
+            // bed days at the national price: to discharge, or for a stay still open to the end of the last month reported
+            LocalDate counted = bEmit != null ? b : end.withDayOfMonth(end.lengthOfMonth());
+            long days = Math.max(1, counted.toEpochDay() - a.toEpochDay());
+            mhEvent(out, token, "INPATIENT", a, bEmit, null, "INPATIENT_WARD", ref.nationalPrice("MH_SPELL", "MHPS", a), days);
             if (st[2] != null) {
                 String sec = (String) st[2];
                 LocalDate dEnd = sec.equals("136") ? min(a.plusDays(1), b) : b;
-                mhEvent(out, token, "DETENTION", a, dEnd.isAfter(end) ? null : dEnd, sec, "INPATIENT_WARD", 0);
+                mhEvent(out, token, "DETENTION", a, dEnd.isAfter(end) ? null : dEnd, sec, "INPATIENT_WARD", null, 0);
             }
         }
 
@@ -1813,18 +1828,18 @@ final class PersonSimulator {
         int nEfi = efiCount(p, at);
         double chc = p.chcActive(at) ? p.chcWeekly * WEEKS_PER_YEAR : 0;
         double community = m.actCommunity[m.band(age)] * Math.exp(ref.p("community_deficit_coef") * nEfi)
-                * (p.ascActive(at) ? ref.p("community_social_care_rr") : 1) * ref.cost("community_contact");
+                * (p.ascActive(at) ? ref.p("community_social_care_rr") : 1) * ref.nationalPrice("COMMUNITY", "*", at).price().doubleValue();
         double mh = 0;
         int SMI = m.condition("SMI");
         int DEP = m.condition("DEP");
         for (String[] src : new String[][] {{"SMI", "mh_contacts_per_year_smi"}, {"DEP", "mh_contacts_per_year_dep"},
             {"DEM", "mh_contacts_per_year_dem"}, {"LD", "mh_contacts_per_year_ld"}, {"AUT", "mh_contacts_per_year_aut"}}) {
             if (p.has(m.condition(src[0]), at)) {
-                mh += ref.p(src[1]) * ref.cost("mh_contact");
+                mh += ref.p(src[1]) * ref.nationalPrice("MH_CONTACT", "MHCC", at).price().doubleValue();
             }
         }
         double stays = (p.has(SMI, at) ? ref.p("mh_stays_per_year_smi") : 0) + (p.has(DEP, at) ? ref.p("mh_stays_per_year_dep") : 0);
-        mh += stays * (ref.p("mh_los_min_days") + ref.p("mh_los_mean_days")) * ref.cost("mh_bed_day");
+        mh += stays * (ref.p("mh_los_min_days") + ref.p("mh_los_mean_days")) * ref.nationalPrice("MH_SPELL", "MHPS", at).price().doubleValue();
         double wheel = p.wheelOnset != null && !p.wheelOnset.isAfter(at) ? p.chairCost / ref.p("chair_life_years") : 0;
         double asc = p.ascActive(at) ? ascWeekly(p, fy) * WEEKS_PER_YEAR : 0;
         double csc = 0;

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import uk.nhs.phb.schemas.Csv;
+import uk.nhs.phb.schemas.profiles.PriceList;
 
 /**
  * The generator's reference data: CSV resources under {@code uk/nhs/phb/schemas/reference/synth/}, each
@@ -29,8 +30,14 @@ final class Reference implements Serializable {
     final List<Map<String, String>> sen;
     final List<Map<String, String>> efiDeficits;
     final List<Map<String, String>> optOuts;
+    /** SNOMED CT concepts of a registration health check (no cluster's), for the national GP journal. */
+    final List<Map<String, String>> gpRoutineConcepts;
+    /** BNF presentations, one per chemical substance, for the national NHSBSA items. */
+    final List<Map<String, String>> bnfMedicines;
     final Map<String, List<String>> names = new HashMap<>();
     private final Map<String, Double> costs = new HashMap<>();
+    /** NHS England's national prices, as ingest prices activity that arrives without a cost (PriceList). */
+    private final PriceList.Index nationalHrg = PriceList.national().index("hrg");
 
     private Reference() {
         parameters = new HashMap<>();
@@ -46,6 +53,8 @@ final class Reference implements Serializable {
         sen = table(ROOT + "sen.csv");
         efiDeficits = table("/uk/nhs/phb/schemas/reference/efi_deficits.csv");
         optOuts = table(ROOT + "opt_outs.csv");
+        gpRoutineConcepts = table(ROOT + "gp_routine_concepts.csv");
+        bnfMedicines = table(ROOT + "bnf_medicines.csv");
         for (Map<String, String> r : table(ROOT + "names.csv")) {
             names.computeIfAbsent(r.get("kind"), k -> new ArrayList<>()).add(r.get("name"));
         }
@@ -56,6 +65,19 @@ final class Reference implements Serializable {
 
     static Reference load() {
         return new Reference();
+    }
+
+    /**
+     * The national price of activity at a point of delivery on {@code date}, as ingest prices a national extract that
+     * carries no cost (docs/PROFILES.md): a sender of phb's layout that costs such activity uses the same list.
+     */
+    PriceList.Priced nationalPrice(String pointOfDelivery, String code, java.time.LocalDate date) {
+        int fy = date.getMonthValue() < 4 ? date.getYear() - 1 : date.getYear();
+        PriceList.Priced p = nationalHrg.find(pointOfDelivery, code, fy);
+        if (p == null) {
+            throw new IllegalStateException("the national price list has no price for " + pointOfDelivery + " " + code);
+        }
+        return p;
     }
 
     /** A named scalar from parameters.csv; a missing name is a programming error. */

@@ -8,8 +8,8 @@ public enum SynthLayout {
     /** Every feed in phb's own layout (docs/FEEDS.md). */
     PHB,
     /**
-     * The hospital feeds as the national extracts an ICB receives (SUS+ APCS, SUS+ OPA, ECDS; docs/PROFILES.md), read by
-     * their dataset profiles; the feeds without a profile yet in phb's layout.
+     * The health feeds as the national extracts an ICB receives (SUS+ APCS, SUS+ OPA, ECDS, GP events, NHSBSA items, CSDS,
+     * MHSDS, CHC PLDS; docs/PROFILES.md), read by their dataset profiles; council, education and other feeds in phb's layout.
      */
     NATIONAL;
 

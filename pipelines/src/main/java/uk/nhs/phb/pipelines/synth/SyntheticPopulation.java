@@ -93,10 +93,22 @@ public final class SyntheticPopulation {
         }
         List<String> names = new ArrayList<>();
         for (String t : tableNames()) {
-            String national = NationalLayouts.tableOf(t);
-            names.add(national == null ? t : national);
+            List<String> national = NationalLayouts.tablesOf(t);
+            if (national.isEmpty()) {
+                names.add(t);
+            } else {
+                names.addAll(national);
+            }
         }
         return names;
+    }
+
+    /**
+     * Where a file of {@code table} goes under the landing folder: {@code <table>/<part>}, or for a national table that
+     * shares its folder with others of its data set, {@code <folder>/<table's file stem>-<part>}.
+     */
+    public static String file(String table, String part) {
+        return NationalLayouts.file(table, part);
     }
 
     public static List<String> truthTables() {
@@ -113,7 +125,7 @@ public final class SyntheticPopulation {
             return truth;
         }
         List<String> national = NationalLayouts.columns(table);
-        return national != null ? national : Feeds.byName(table).headerFields().stream().map(uk.nhs.phb.schemas.FieldSpec::name).toList();
+        return national != null ? national : Emitter.written(Feeds.byName(table)).stream().map(uk.nhs.phb.schemas.FieldSpec::name).toList();
     }
 
     /** Partitions for {@code people}: about 50,000 people each, at least the default parallelism. */
@@ -134,7 +146,7 @@ public final class SyntheticPopulation {
     public Dataset<Row> records(SynthLayout layout) {
         spark.sparkContext().setJobDescription("synth: simulate " + settings.people() + " people");
         Dataset<Long> ids = spark.range(0, settings.people(), 1, partitions()).as(Encoders.LONG());
-        NationalLayouts national = layout == SynthLayout.NATIONAL ? new NationalLayouts(model.ref) : null;
+        NationalLayouts national = layout == SynthLayout.NATIONAL ? new NationalLayouts(model.ref, settings.end()) : null;
         Dataset<Row> people = ids.mapPartitions(new SimulatePartition(model, key, national), Encoders.row(RECORD_SCHEMA));
         return people.union(spark.createDataFrame(referenceRows(), RECORD_SCHEMA));
     }
@@ -161,7 +173,8 @@ public final class SyntheticPopulation {
                 @Override
                 public boolean hasNext() {
                     while (!current.hasNext() && it.hasNext()) {
-                        current = sim.simulate(it.next()).iterator();
+                        List<Row> rows = sim.simulate(it.next());
+                        current = (national == null ? rows : national.rewrite(rows)).iterator();
                     }
                     return current.hasNext();
                 }
@@ -171,8 +184,7 @@ public final class SyntheticPopulation {
                     if (!hasNext()) {
                         throw new java.util.NoSuchElementException();
                     }
-                    Row next = current.next();
-                    return national == null ? next : national.rewrite(next);
+                    return current.next();
                 }
             };
         }

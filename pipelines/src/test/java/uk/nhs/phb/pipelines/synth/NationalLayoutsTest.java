@@ -13,7 +13,7 @@ import uk.nhs.phb.schemas.profiles.Profiles;
 
 /** The generator's national layouts against the shipped dataset profiles that read them, and damage carried through. */
 class NationalLayoutsTest {
-    final NationalLayouts layouts = new NationalLayouts(Reference.load());
+    final NationalLayouts layouts = new NationalLayouts(Reference.load(), java.time.LocalDate.of(2026, 3, 31));
 
     static String[] spell(String id, String provider, String admitted, String discharged, String diagnosis, String cost) {
         Emitter.Layout l = Emitter.layout("apc_spells");
@@ -33,23 +33,53 @@ class NationalLayoutsTest {
     @Test
     void everyNationalTableIsReadByItsProfileAndCarriesEveryColumnItRequires() {
         Profiles profiles = Profiles.builtIn();
+        int checked = 0;
         for (String feed : NationalLayouts.feeds()) {
-            String table = NationalLayouts.tableOf(feed);
-            DatasetProfile p = profiles.byId(table);
-            assertThat(p.contract().name()).isEqualTo(feed);
-            List<String> columns = NationalLayouts.columns(table);
-            assertThat(columns).as(table).contains(p.person().field()).doesNotContain(p.person().column());
-            for (DatasetProfile.SourceColumn c : p.columns()) {
-                if (c.required() && !c.name().equals(p.person().column())) {
-                    assertThat(columns).as(table + " writes the required column " + c.name()).contains(c.name());
+            List<String> tables = NationalLayouts.tablesOf(feed);
+            String folder = NationalLayouts.file(tables.get(0), "x").split("/")[0];
+            List<DatasetProfile> readers = profiles.inFolder(folder).stream().filter(p -> p.contract().name().equals(feed)).toList();
+            assertThat(readers).as(folder).isNotEmpty();
+            for (DatasetProfile p : readers) {
+                assertThat(p.contract().name()).isEqualTo(feed);
+                for (String table : tables) {
+                    String file = NationalLayouts.file(table, "part-00000.csv");
+                    String name = file.substring(file.lastIndexOf('/') + 1);
+                    List<String> columns = NationalLayouts.columns(table);
+                    if (p.files() == null || glob(p.files(), name)) {
+                        requires(p, table, columns, p.columns(), "");
+                        checked++;
+                    }
+                    for (DatasetProfile.Join j : p.joins()) {
+                        if (glob(j.files(), name)) {
+                            requires(p, table, columns, j.columns(), j.name() + ".");
+                            checked++;
+                        }
+                    }
                 }
             }
-            List<String> unread = new ArrayList<>(columns);
-            unread.removeAll(p.columns().stream().map(DatasetProfile.SourceColumn::name).toList());
-            unread.remove(p.person().field());
-            assertThat(unread).as(table + ": columns no profile reads").isSubsetOf("Der_Financial_Year");
         }
-        assertThat(NationalLayouts.tableOf("gp_appointments")).isNull();
+        assertThat(checked).as("tables read: 3 hospital, GP, NHSBSA, 3 CSDS, 7 MHSDS (three profiles), 3 CHC").isEqualTo(18);
+        assertThat(NationalLayouts.tablesOf("gp_appointments")).isEmpty();
+    }
+
+    /** A table carries every column the profile requires of it, with phb's token in place of the person's pseudonym. */
+    private static void requires(DatasetProfile p, String table, List<String> columns, List<DatasetProfile.SourceColumn> required, String prefix) {
+        for (DatasetProfile.SourceColumn c : required) {
+            boolean person = p.persons().stream().anyMatch(x -> x.column().equals(prefix + c.name()));
+            if (person) {
+                assertThat(columns).as(table + " carries the token in place of " + c.name()).contains("nhs_token").doesNotContain(c.name());
+            } else if (c.required()) {
+                assertThat(columns).as(p.id() + ": " + table + " writes the required column " + c.name()).contains(c.name());
+            }
+        }
+        List<String> unread = new ArrayList<>(columns);
+        unread.removeAll(required.stream().map(DatasetProfile.SourceColumn::name).toList());
+        unread.remove("nhs_token");
+        assertThat(unread).as(p.id() + ": " + table + ": columns no profile reads").isSubsetOf("Der_Financial_Year", "Person_ID");
+    }
+
+    private static boolean glob(String glob, String name) {
+        return java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(java.nio.file.Path.of(name));
     }
 
     @Test
