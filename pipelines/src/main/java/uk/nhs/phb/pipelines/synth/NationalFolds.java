@@ -186,10 +186,11 @@ final class NationalFolds implements Serializable {
     }
 
     /** A row of phb's layout as sent: its values by field, whether it is a raw line and where its damage is. */
-    private record Sent(String feed, String[] values, boolean raw, int quoted, boolean cut, Emitter.Layout layout) {
+    record Sent(String feed, String[] values, boolean raw, int quoted, boolean cut, Emitter.Layout layout) {
         static Sent of(Row tagged) {
             String feed = tagged.getString(0);
             Emitter.Layout layout = Emitter.layout(feed);
+            // the simulator's rows hold a String[]; rows read back from a Dataset, a Seq
             List<String> sent = tagged.get(1) instanceof String[] a ? Arrays.asList(a) : tagged.getList(1);
             boolean raw = tagged.getBoolean(2);
             String[] values = new String[layout.fields.length];
@@ -315,10 +316,7 @@ final class NationalFolds implements Serializable {
             return;
         }
         String token = s.get("nhs_token");
-        String personId = person.localId("csds", token);
-        if (person.first("csds|" + personId)) {
-            out.add(row(CSDS_MPI, personId, token));
-        }
+        String personId = personOf(person, "csds", CSDS_MPI, token, out);
         String service = s.get("service_type");
         String[] teams = service == null ? null : CSDS_TEAMS.get(service);
         String team = teams == null ? service : teams[(int) (share(hash(s.key()), 1) * teams.length)];
@@ -337,10 +335,7 @@ final class NationalFolds implements Serializable {
             return;
         }
         String token = s.get("nhs_token");
-        String personId = person.localId("mhsds", token);
-        if (person.first("mhsds|" + personId)) {
-            out.add(row(MHSDS_MPI, personId, token));
-        }
+        String personId = personOf(person, "mhsds", MHSDS_MPI, token, out);
         String start = s.get("start_date");
         String end = s.get("end_date");
         long h = hash(s.key());
@@ -377,10 +372,7 @@ final class NationalFolds implements Serializable {
             // a child's referral is read by age, whatever its route: an unknown route cannot be sent
             return;
         }
-        String patient = person.localId("chc", token);
-        if (person.first("chc|" + patient)) {
-            out.add(row(CHC_MPI, patient, token, age == null ? null : Integer.toString(age)));
-        }
+        String patient = personOf(person, "chc", CHC_MPI, token, out, age == null ? null : Integer.toString(age));
         String route = pathway == null ? null : CHC_ROUTE.getOrDefault(pathway, pathway);
         String decision = s.get("decision");
         String decided = s.get("decision_date");
@@ -399,6 +391,22 @@ final class NationalFolds implements Serializable {
         if (start != null) {
             out.add(row(CHC_PACKAGE, start, s.key(), s.get("package_end"), s.get("weekly_cost"), "04", null));
         }
+    }
+
+    /**
+     * The data set's own id of the person sent with {@code token}; their person table (MPI) row, with {@code more}
+     * columns after the id and token, is written the first time.
+     */
+    private static String personOf(Person person, String dataset, Table mpi, String token, List<Row> out, String... more) {
+        String id = person.localId(dataset, token);
+        if (person.first(dataset + "|" + id)) {
+            String[] cells = new String[2 + more.length];
+            cells[0] = id;
+            cells[1] = token;
+            System.arraycopy(more, 0, cells, 2, more.length);
+            out.add(row(mpi, cells));
+        }
+        return id;
     }
 
     /**

@@ -178,21 +178,12 @@ final class NationalLayouts implements Serializable {
         if (t == null) {
             return tagged;
         }
-        Emitter.Layout layout = Emitter.layout(tagged.getString(0));
-        // the simulator's rows hold a String[]; rows read back from a Dataset, a Seq
-        List<String> sent = tagged.get(1) instanceof String[] a ? Arrays.asList(a) : tagged.getList(1);
-        boolean raw = tagged.getBoolean(2);
-        String[] values = new String[layout.fields.length];
-        int quoted = -1;
-        for (int i = 0; i < sent.size(); i++) {
-            String v = sent.get(i);
-            if (raw && v != null && v.startsWith("\"")) {
-                quoted = i;
-                v = v.substring(1);
-            }
-            values[i] = v;
-        }
-        String key = values[layout.keyIndex];
+        NationalFolds.Sent sent = NationalFolds.Sent.of(tagged);
+        Emitter.Layout layout = sent.layout();
+        String[] values = sent.values();
+        boolean raw = sent.raw();
+        int quoted = sent.quoted();
+        String key = sent.key();
         long hash = Rng.mix(key == null ? 0 : key.hashCode() * 0x9E3779B97F4A7C15L);
         String[] out = new String[t.columns().size()];
         for (int c = 0; c < out.length; c++) {
@@ -211,7 +202,7 @@ final class NationalLayouts implements Serializable {
                     out[c] = '"' + out[c].replace("\"", "\"\"") + '"';
                 }
             }
-            if (sent.size() < layout.fields.length) {
+            if (sent.cut()) {
                 out = Arrays.copyOf(out, out.length - 1);
             }
         }
