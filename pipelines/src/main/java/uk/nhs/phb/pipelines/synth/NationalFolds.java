@@ -34,8 +34,8 @@ import uk.nhs.phb.schemas.profiles.CodeMaps;
  * set's own person id is made from it, so it never repeats the token.
  *
  * <p>Injected faults survive where the national layout can carry them (a damaged value in the column made from it, a
- * line cut short or with an unbalanced quote). Three cannot be: a bad cost on a contact or spell (the national sets carry
- * no cost to damage), an unknown mental health event type (the table is the type) and an unknown route of a child's
+ * line cut short or with an unbalanced quote). Three cannot be: a bad cost on a contact, spell or detention (the
+ * national sets carry no cost to damage), an unknown mental health event type (the table is the type) and an unknown route of a child's
  * continuing care (the profile reads a child's referral by age). Those rows are left out of the national files, so
  * the lake holds the same rows either way; their faults stay in {@code _truth/faults}.
  */
@@ -331,7 +331,7 @@ final class NationalFolds implements Serializable {
     private void mhsds(Person person, Sent s, List<Row> out) {
         String fault = person.fault(s.feed(), s.key());
         String type = s.get("event_type");
-        if ("bad_cost".equals(fault) && !"DETENTION".equals(type) || !Set.of("CONTACT", "INPATIENT", "DETENTION").contains(type)) {
+        if ("bad_cost".equals(fault) || !Set.of("CONTACT", "INPATIENT", "DETENTION").contains(type)) {
             return;
         }
         String token = s.get("nhs_token");

@@ -111,6 +111,12 @@ class NationalFoldsTest {
         assertThat(at(spells.get(1), NationalFolds.MHSDS_SPELL, "DischDateHospProvSpell")).isNull();
         String[] detention = of(out, NationalFolds.MHSDS_MHA).get(0);
         assertThat(at(detention, NationalFolds.MHSDS_MHA, "LegalStatusCode")).as("section 136").isEqualTo("20");
+        // a bad cost has nothing to damage in MHSDS, whose periods carry none: the period is not sent
+        List<Row> more = new ArrayList<>();
+        folds.write(person(2012, Map.of("mental_health|men-5", "bad_cost")), row("mental_health", Map.of("event_id", "men-5",
+                "nhs_token", TOKEN, "event_type", "DETENTION", "start_date", "2026-02-02", "mha_section", "2",
+                "service", "INPATIENT_WARD", "cost", "-1.00")), more);
+        assertThat(of(more, NationalFolds.MHSDS_MHA)).isEmpty();
     }
 
     @Test
