@@ -262,7 +262,6 @@ final class Emitter {
         return sign + (cents / 100) + "." + (c < 10 ? "0" : "") + c;
     }
 
-
     /**
      * The fields the generator writes for a feed: those a file may leave out are left out, except the cost source and
      * price year of the feeds it costs from the national price list.
