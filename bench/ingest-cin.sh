@@ -48,17 +48,14 @@ with open(path, "w") as f:
     f.write('</Children>\n</Message>\n')
 PY
 bytes=$(stat -c %s "$d/landing/cin_census/"*.xml)
-start=$(date +%s.%N)
-PHB_HEAP=${PHB_HEAP:-1g} /usr/bin/time -f "%M" -o "$d/rss_kb" ./phb ingest --feeds csc --extract-date 2025-06-30 --landing "$d/landing" \
-  --lake "$d/lake" --out "$d/out" --lake-key-file "$d/lake.key" --json > "$d/ingest.json" 2> "$d/ingest.err" \
-  || { echo "ingest failed; see $d/ingest.err" >&2; tail -5 "$d/ingest.err" >&2; exit 1; }
-end=$(date +%s.%N)
-python3 - "$d" "$children" "$bytes" "$start" "$end" "${PHB_HEAP:-1g}" <<'PY'
+# shellcheck source=lib/ingest_timed.sh
+source bench/lib/ingest_timed.sh
+ingest_measured "$d" csc
+python3 - "$d" "$children" "$bytes" "$SECS" "$RSS_MIB" "${PHB_HEAP:-1g}" <<'PY'
 import json, sys
-d, children, size, t0, t1, heap = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+d, children, size, secs, rss, heap = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 j = json.load(open(f"{d}/ingest.json"))
-rss = int(open(f"{d}/rss_kb").read().split()[-1]) / 1024
 print(f"cin census: {children:,} children in one {size / 2**20:.0f} MiB XML file; {j['rows_in']:,} episodes and plans in, "
-      f"{j['rows_valid']:,} valid, {j['rows_quarantined']:,} quarantined; {t1 - t0:.1f} s whole process with heap {heap}, "
-      f"peak resident memory {rss:,.0f} MiB")
+      f"{j['rows_valid']:,} valid, {j['rows_quarantined']:,} quarantined; {secs:.1f} s whole process with heap {heap}, "
+      f"peak resident memory {rss:,} MiB")
 PY

@@ -21,16 +21,13 @@ with open(path, "w", newline="") as f:
         f.write(f"{9100000000000000000 + i * 7919},\r\n")
 PY
 bytes=$(stat -c %s "$d/landing/ndop_cleared/"*.dat)
-t0=$(date +%s.%N)
-PHB_HEAP=${PHB_HEAP:-1g} /usr/bin/time -f "%M" -o "$d/rss_kb" ./phb ingest --feeds opt_outs --extract-date 2025-06-30 --landing "$d/landing" \
-  --lake "$d/lake" --out "$d/out" --lake-key-file "$d/lake.key" --json > "$d/ingest.json" 2> "$d/ingest.err" \
-  || { echo "ingest failed; see $d/ingest.err" >&2; tail -5 "$d/ingest.err" >&2; exit 1; }
-t1=$(date +%s.%N)
-python3 - "$d" "$n" "$bytes" "$t0" "$t1" "${PHB_HEAP:-1g}" <<'PY'
+# shellcheck source=lib/ingest_timed.sh
+source bench/lib/ingest_timed.sh
+ingest_measured "$d" opt_outs
+python3 - "$d" "$n" "$bytes" "$SECS" "$RSS_MIB" "${PHB_HEAP:-1g}" <<'PY'
 import json, sys
-d, n, size, t0, t1, heap = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+d, n, size, secs, rss, heap = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
 j = json.load(open(f"{d}/ingest.json"))
-rss = int(open(f"{d}/rss_kb").read().split()[-1]) / 1024
 print(f"ndop: {n:,} numbers in one {size / 2**20:.0f} MiB list; {j['rows_valid']:,} valid, {j['rows_quarantined']:,} quarantined; "
-      f"{t1 - t0:.1f} s whole process with heap {heap}, peak resident memory {rss:,.0f} MiB")
+      f"{secs:.1f} s whole process with heap {heap}, peak resident memory {rss:,} MiB")
 PY
