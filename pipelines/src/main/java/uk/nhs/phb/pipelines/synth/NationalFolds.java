@@ -143,13 +143,6 @@ final class NationalFolds implements Serializable {
         return BY_NAME.get(name);
     }
 
-    /** The conditions phb's generator records that have no concept of their own in the code map (none can be written). */
-    Set<String> conditionsWithoutConcepts(Set<String> conditions) {
-        Set<String> out = new java.util.TreeSet<>(conditions);
-        out.removeAll(conceptsByCondition.keySet());
-        return out;
-    }
-
     /** One person's state while their rows are rewritten: their data sets' own ids, made once each. */
     static final class Person {
         final long hash;
