@@ -44,6 +44,7 @@ public final class Feeds {
     private static final String DSCRO = "DSCRO (pseudonymised NHS data)";
     private static final String LA = "local authority";
     private static final String EDUCATION = "local authority education (SEN2)";
+    private static final String SCHOOL_CENSUS = "local authority education (school census, pupil level)";
     private static final String ICB = "ICB PHB team";
     private static final String REFERENCE = "reference data (ODS, MHCLG)";
     private static final String OPT_OUTS = "DSCRO (national data opt-outs from NHS England's service; type 1 opt-outs from GP systems)";
@@ -442,6 +443,23 @@ public final class Feeds {
                         optional("listed_as", STRING, "OPTED_OUT: the person has this opt-out; CLEARED: the person was checked and "
                                 + "may be used (the national check's answer), so everyone not listed CLEARED has the opt-out")
                                 .codes("opt_out_listing").whenAbsent("'OPTED_OUT'").build()),
+                List.of("record_id"), List.of(), IdentityLevel.PSEUDONYMISED));
+
+        // after opt_outs for the same reason
+        feeds.add(new FeedContract("school_census", SCHOOL_CENSUS,
+                "Pupils on roll at a census (the DfE school census, pupil level): the education spine. A pupil's UPN stays "
+                        + "with them from school to school and council to council, so an EHC plan (SEN2) meets the pupil's names, "
+                        + "date of birth and postcode here, which link the pupil to health records; the census carries no NHS number.",
+                fields(
+                        id("record_id", "row id"),
+                        required("la_code", STRING, "the school's local authority").pattern(LA_PATTERN).build(),
+                        optional("school_number", STRING, "the school's DfE number (local authority number and establishment number, "
+                                + "7 digits)").pattern("[0-9]{7}").build(),
+                        required("pupil_token", STRING, "keyed token of the unique pupil number").pattern(TOKEN_PATTERN).build(),
+                        demographicEncodings(),
+                        date("census_date", "census reference date (the census day the pupil was on roll)"),
+                        optional("sen_provision", STRING, "special educational needs provision on census day: E EHC plan, K SEN support, "
+                                + "N none").codes("sen_provision").build()),
                 List.of("record_id"), List.of(), IdentityLevel.PSEUDONYMISED));
 
         return List.copyOf(feeds);

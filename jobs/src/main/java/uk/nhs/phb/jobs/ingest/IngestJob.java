@@ -71,7 +71,7 @@ public final class IngestJob {
      * here; {@code phb extract} refuses a purpose that applies opt-outs when it is absent.
      */
     public static final Set<String> OPTIONAL_FEEDS = Set.of("community", "mental_health", "chc", "wheelchair",
-            "phb_register", "phb_reviews", "phb_offers", "asc_cld", "csc", "ehcp", "opt_outs");
+            "phb_register", "phb_reviews", "phb_offers", "asc_cld", "csc", "ehcp", "opt_outs", "school_census");
 
     private final JobSettings settings;
     private Profiles profiles;

@@ -40,16 +40,39 @@ final class XmlRecords implements Serializable {
 
     private final String root;
     private final List<List<String>> records;
+    /** Per record path, the element that may wrap each of its steps (null where none may), read as if absent. */
+    private final List<List<String>> wrappers;
     private final List<FhirPath> paths;
 
     /**
      * @param root    the root element every file must have ({@code Message})
-     * @param records element paths below the root, dot-separated
+     * @param records element paths below the root, dot-separated; a step ending in {@code ?} names an element that may
+     *                or may not wrap the steps after it ({@code Pupils.PupilsOnRoll?.PupilOnRoll}): files with and
+     *                without it are read alike, and column paths leave it out
      * @param paths   each column's path into a record's tree
      */
     XmlRecords(String root, List<String> records, List<FhirPath> paths) {
         this.root = root;
-        this.records = records.stream().map(r -> List.of(r.split("\\."))).toList();
+        List<List<String>> steps = new ArrayList<>();
+        List<List<String>> wraps = new ArrayList<>();
+        for (String r : records) {
+            List<String> path = new ArrayList<>();
+            List<String> wrap = new ArrayList<>();
+            String pending = null;
+            for (String step : r.split("\\.")) {
+                if (step.endsWith("?")) {
+                    pending = step.substring(0, step.length() - 1);
+                } else {
+                    path.add(step);
+                    wrap.add(pending);
+                    pending = null;
+                }
+            }
+            steps.add(List.copyOf(path));
+            wraps.add(java.util.Collections.unmodifiableList(wrap));
+        }
+        this.records = List.copyOf(steps);
+        this.wrappers = List.copyOf(wraps);
         this.paths = List.copyOf(paths);
     }
 
@@ -140,6 +163,8 @@ final class XmlRecords implements Serializable {
         private final InputStream in;
         private final Deque<Open> open = new ArrayDeque<>();
         private final List<String> names = new ArrayList<>();
+        /** For every element open, whether it is an optional wrapper (not in {@link #names} or {@link #open}). */
+        private final Deque<Boolean> wrapping = new ArrayDeque<>();
         private Row next;
         private boolean done;
 
@@ -209,6 +234,11 @@ final class XmlRecords implements Serializable {
                 return malformed(file, line, "the root element is <" + name + ">, not <" + root + ">: this is not the return this "
                         + "profile reads; move it to the folder of the profile that reads it");
             }
+            if (isWrapper(name)) {
+                wrapping.push(true);
+                return null;
+            }
+            wrapping.push(false);
             names.add(name);
             int depth = names.size() - 1;
             boolean onPath = false;
@@ -224,7 +254,25 @@ final class XmlRecords implements Serializable {
             return null;
         }
 
+        /** Whether {@code name}, opening at this point, is a record path's optional wrapper of its next step. */
+        private boolean isWrapper(String name) {
+            int step = names.size() - 1;
+            if (step < 0 || (!open.isEmpty() && !open.peek().recordPath)) {
+                return false;
+            }
+            for (int i = 0; i < records.size(); i++) {
+                List<String> r = records.get(i);
+                if (step < r.size() && name.equals(wrappers.get(i).get(step)) && names.subList(1, names.size()).equals(r.subList(0, step))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         private Row end() {
+            if (wrapping.pop()) {
+                return null;
+            }
             Open e = open.pop();
             names.remove(names.size() - 1);
             if (open.isEmpty()) {

@@ -24,7 +24,8 @@ import uk.nhs.phb.schemas.profiles.DatasetProfile;
 
 /**
  * An XML return (a DfE census) pseudonymised at the council, as a stream: each element at the profile's identity path (a
- * SEN2 {@code Person}, a CIN {@code ChildIdentifiers}) loses its identifying children and starts instead with phb's
+ * SEN2 {@code Person}, a CIN {@code ChildIdentifiers}, a school census {@code PupilOnRoll}) loses its identifying elements
+ * (children, or deeper: {@code PupilIdentifiers.UPN}, a whole {@code HomeInformation}) and starts instead with phb's
  * token of the local id and the encodings linkage compares ({@code pupil_token}, {@code name_bloom}, {@code dob_token},
  * {@code dob_ym_token}, {@code dob_dm_token}, {@code birth_year}, {@code postcode_token},
  * {@code postcode_district_token}), each only when its source was there. Everything else is copied as it is, except
@@ -62,7 +63,25 @@ final class XmlPseudonymise {
         inputs.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         inputs.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         inputs.setProperty(XMLInputFactory.IS_COALESCING, true);
-        List<String> target = List.of(identity.element().split("\\."));
+        // per person path: its steps, and the optional wrapper (or null) before each
+        List<List<String>> targets = new ArrayList<>();
+        List<List<String>> wrappers = new ArrayList<>();
+        for (String element : identity.elements()) {
+            List<String> target = new ArrayList<>();
+            List<String> optionalWrappers = new ArrayList<>();
+            String pendingWrapper = null;
+            for (String step : element.split("\\.")) {
+                if (step.endsWith("?")) {
+                    pendingWrapper = step.substring(0, step.length() - 1);
+                } else {
+                    target.add(step);
+                    optionalWrappers.add(pendingWrapper);
+                    pendingWrapper = null;
+                }
+            }
+            targets.add(target);
+            wrappers.add(optionalWrappers);
+        }
         Set<String> identifiers = new HashSet<>(identity.identifierElements());
         Map<String, Long> removed = new LinkedHashMap<>();
         identity.identifierElements().forEach(e -> removed.put(e, 0L));
@@ -73,6 +92,8 @@ final class XmlPseudonymise {
             reader = inputs.createXMLEventReader(in, "UTF-8");
             XMLEventWriter writer = XMLOutputFactory.newFactory().createXMLEventWriter(out, "UTF-8");
             List<String> path = new ArrayList<>();
+            // per open element, whether it is an optional wrapper on the way to the persons (left out of path)
+            java.util.Deque<Boolean> wrapping = new java.util.ArrayDeque<>();
             while (reader.hasNext()) {
                 XMLEvent ev = reader.nextEvent();
                 if (ev.isStartDocument()) {
@@ -83,18 +104,33 @@ final class XmlPseudonymise {
                         throw new IllegalArgumentException(file + ": the root element is <" + name + ">, not <" + root
                                 + ">: this is not the return the profile reads");
                     }
+                    int step = path.size() - 1;
+                    boolean wrapper = false;
+                    for (int t = 0; t < targets.size() && step >= 0; t++) {
+                        wrapper |= step < targets.get(t).size() && name.equals(wrappers.get(t).get(step))
+                                && path.subList(1, path.size()).equals(targets.get(t).subList(0, step));
+                    }
+                    if (wrapper) {
+                        wrapping.push(true);
+                        writer.add(ev);
+                        continue;
+                    }
+                    wrapping.push(false);
                     path.add(name);
-                    if (path.size() - 1 == target.size() && path.subList(1, path.size()).equals(target)) {
+                    if (targets.contains(path.subList(1, path.size()))) {
                         persons++;
                         if (person(ev, reader, writer, identity, identifiers, tokenElement, encoder, removed)) {
                             withId++;
                         }
                         path.remove(path.size() - 1);
+                        wrapping.pop();
                     } else {
                         writer.add(ev);
                     }
                 } else if (ev.isEndElement()) {
-                    path.remove(path.size() - 1);
+                    if (!wrapping.pop()) {
+                        path.remove(path.size() - 1);
+                    }
                     writer.add(ev);
                 } else if (ev.isCharacters() || ev.isEndDocument()) {
                     writer.add(ev);
@@ -126,34 +162,39 @@ final class XmlPseudonymise {
             throws XMLStreamException {
         Map<String, StringBuilder> values = new LinkedHashMap<>();
         List<XMLEvent> kept = new ArrayList<>();
-        int depth = 0;
-        String skipping = null;
+        List<String> inside = new ArrayList<>();
+        int removing = -1; // the depth of the identifying element being removed, with all inside it
         while (true) {
             XMLEvent ev = reader.nextEvent();
             if (ev.isStartElement()) {
-                depth++;
-                String name = ev.asStartElement().getName().getLocalPart();
-                if (depth == 1 && identifiers.contains(name)) {
-                    skipping = name;
-                    values.computeIfAbsent(name, k -> new StringBuilder());
-                    removed.merge(name, 1L, Long::sum);
-                    continue;
+                inside.add(ev.asStartElement().getName().getLocalPart());
+                String at = String.join(".", inside);
+                if (identifiers.contains(at)) {
+                    values.computeIfAbsent(at, k -> new StringBuilder());
+                    removed.merge(at, 1L, Long::sum);
+                    if (removing < 0) {
+                        removing = inside.size();
+                    }
                 }
             } else if (ev.isEndElement()) {
-                if (depth == 0) {
+                if (inside.isEmpty()) {
                     break;
                 }
-                depth--;
-                if (skipping != null && depth == 0) {
-                    skipping = null;
+                boolean removedHere = removing == inside.size();
+                inside.remove(inside.size() - 1);
+                if (removedHere) {
+                    removing = -1;
                     continue;
                 }
-            } else if (ev.isCharacters() && skipping != null && depth == 1) {
-                values.get(skipping).append(ev.asCharacters().getData());
-            } else if (!ev.isCharacters()) {
+            } else if (ev.isCharacters()) {
+                StringBuilder value = inside.isEmpty() ? null : values.get(String.join(".", inside));
+                if (value != null) {
+                    value.append(ev.asCharacters().getData());
+                }
+            } else {
                 continue;
             }
-            if (skipping == null) {
+            if (removing < 0) {
                 kept.add(ev);
             }
         }

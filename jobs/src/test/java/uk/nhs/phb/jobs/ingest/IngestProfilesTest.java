@@ -1215,6 +1215,109 @@ class IngestProfilesTest {
                 .isInstanceOf(InputException.class).hasMessageContaining("the root element is <Children>, not <Message>");
     }
 
+    /** A school's census return as its management system writes it (header, then pupils on roll in their groups). */
+    static String schoolCensusReturn(String estab, boolean wrapped, String pupils) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <Message>
+                  <Header>
+                    <CollectionDetails><Collection>SC</Collection><Term>SPR</Term><Year>2024</Year><ReferenceDate>2024-01-18</ReferenceDate></CollectionDetails>
+                    <Source><SourceLevel>S</SourceLevel><LEA>373</LEA><Estab>%s</Estab><SoftwareCode>ExampleMIS</SoftwareCode>
+                      <Release>7.1</Release><SerialNo>001</SerialNo><DateTime>2024-01-18T15:00:00</DateTime></Source>
+                    <Content><CBDSLevels><CBDSLevel>School</CBDSLevel><CBDSLevel>Pupil</CBDSLevel></CBDSLevels></Content>
+                  </Header>
+                  <School><SchoolCharacteristics><Phase>PS</Phase></SchoolCharacteristics></School>
+                  <Pupils>
+                """.formatted(estab) + (wrapped ? "<PupilsOnRoll>\n" : "") + pupils + (wrapped ? "</PupilsOnRoll>\n" : "") + """
+                    <PupilsNoLongerOnRoll><PupilNoLongerOnRoll><PupilIdentifiers><UPN>A999000000009</UPN><Surname>Testname</Surname>
+                      </PupilIdentifiers><PupilStatus><LeavingDate>2023-12-20</LeavingDate></PupilStatus></PupilNoLongerOnRoll></PupilsNoLongerOnRoll>
+                  </Pupils>
+                </Message>
+                """;
+    }
+
+    static String pupil(String upn, String forename, String dob, String sex, String senProvision, String postcode) {
+        return """
+                    <PupilOnRoll>
+                      <PupilIdentifiers>%s<UniqueLearnerNumber>9999999998</UniqueLearnerNumber><Surname>Testname</Surname>
+                        <Forename>%s</Forename><MiddleNames>Gamma</MiddleNames><PreferredSurname>Testname</PreferredSurname>%s<DOB>%s</DOB></PupilIdentifiers>
+                      <PupilCharacteristics><Ethnicity>WBRI</Ethnicity><Language><LanguageType>T</LanguageType><LanguageCode>ENG</LanguageCode></Language></PupilCharacteristics>
+                      <PupilStatus><EnrolStatus>C</EnrolStatus><EntryDate>2019-09-04</EntryDate><NCyearActual>6</NCyearActual></PupilStatus>
+                      <SpecialEducationalNeeds><SENprovision>%s</SENprovision></SpecialEducationalNeeds>
+                      <HomeInformation><Address><AddressLines><AddressLine1>1 Example Street</AddressLine1></AddressLines>%s</Address></HomeInformation>
+                    </PupilOnRoll>
+                """.formatted(upn == null ? "" : "<UPN>" + upn + "</UPN>", forename, sex, dob, senProvision,
+                postcode == null ? "" : "<PostCode>" + postcode + "</PostCode>");
+    }
+
+    @Test
+    void schoolCensusPupilsOnRollLandAsTheEducationSpineWithAndWithoutTheWrapper() throws IOException {
+        write("school_census_pupils", "SC_3732001_SPR2024.xml", schoolCensusReturn("2001", true,
+                pupil(UPN_1, "Alpha", "2013-03-04", "<Sex>F</Sex>", "E", "S1 1AA")
+                        + pupil(UPN_2, "Beta", "2014-05-06", "<Sex>M</Sex>", "K", "S2 2BB")
+                        + pupil(null, "Delta", "2014-07-08", "<Sex>M</Sex>", "N", null)));
+        // an older management system: no PupilsOnRoll wrapper, Gender where 2024 has Sex
+        write("school_census_pupils", "SC_3734002_SPR2024.xml", schoolCensusReturn("4002", false,
+                pupil(UPN_3, "Epsilon", "2010-01-02", "<Gender>F</Gender>", "N", "S3 3CC")));
+        IngestJob.Result r = ingest(Profiles.builtIn(), "school_census");
+
+        IngestJob.FeedResult f = r.feeds().get(0);
+        assertThat(f.rowsValid()).as(() -> quarantined("school_census")).isEqualTo(3);
+        assertThat(f.rowsQuarantined()).as("the pupil without a UPN").isEqualTo(1);
+        assertThat(quarantined("school_census")).contains("pupil_token");
+        Map<String, Row> pupils = bronze("school_census", "pupil_token");
+        assertThat(pupils).as("a pupil no longer on roll is not read").doesNotContainKey(token("upn", "A999000000009"));
+        Row alpha = pupils.get(token("upn", UPN_1));
+        assertThat(alpha.<String>getAs("la_code")).as("DfE 373 is Sheffield").isEqualTo("E08000039");
+        assertThat(alpha.<String>getAs("school_number")).isEqualTo("3732001");
+        assertThat(alpha.<java.sql.Date>getAs("census_date").toLocalDate()).isEqualTo(LocalDate.of(2024, 1, 18));
+        assertThat(alpha.<Integer>getAs("birth_year")).isEqualTo(2013);
+        assertThat(alpha.<String>getAs("sex")).isEqualTo("2");
+        assertThat(alpha.<String>getAs("sen_provision")).isEqualTo("E");
+        assertThat(alpha.<String>getAs("record_id")).matches("[0-9a-f]{40}");
+        assertThat(pupils.get(token("upn", UPN_2)).<String>getAs("sen_provision")).isEqualTo("K");
+        Row epsilon = pupils.get(token("upn", UPN_3));
+        assertThat(epsilon.<String>getAs("school_number")).isEqualTo("3734002");
+        assertThat(epsilon.<String>getAs("sex")).as("Gender, as before 2024").isEqualTo("2");
+        assertThat(token("upn", UPN_1)).as("the UPN's token is SEN2's: a plan meets its pupil").isEqualTo(token("upn", UPN_1));
+        assertThat(spark.read().format("delta").load(settings.lake() + "/quarantine/school_census").collectAsList())
+                .allSatisfy(x -> assertThat(String.valueOf(x.<String>getAs("_raw_line"))).doesNotContain("Testname", "Delta", "2014-07-08"));
+    }
+
+    @Test
+    void aSchoolCensusPseudonymisedAtTheCouncilLosesEveryIdentifierAndLinksByItsEncodings() throws IOException {
+        Path council = Files.createDirectories(tmp.resolve("council"));
+        Files.writeString(council.resolve("SC_3732001_SPR2024.xml"), schoolCensusReturn("2001", true,
+                pupil(UPN_1, "Alpha", "2013-03-04", "<Sex>F</Sex>", "E", "S1 1AA")
+                        + pupil(UPN_2, "Beta", "2014-05-06", "<Sex>M</Sex>", "K", null)));
+        SecretKey councilKey = SecretKey.generate();
+        uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Result p = uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.run(spark,
+                new uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Request(council.toString(), Profiles.builtIn().byId("school_census_pupils"),
+                        null, councilKey, landing.resolve("school_census_pupils").toString(), false), uk.nhs.phb.jobs.Progress.NONE);
+        assertThat(p.persons()).as("two pupils on roll and one no longer on roll").isEqualTo(3);
+        assertThat(p.localIds()).isEqualTo(3);
+        assertThat(p.removedElements()).containsEntry("PupilIdentifiers.UPN", 3L).containsEntry("PupilIdentifiers.MiddleNames", 2L)
+                .containsEntry("HomeInformation", 2L).containsEntry("HomeInformation.Address.PostCode", 1L);
+        String sent = Files.readString(landing.resolve("school_census_pupils/SC_3732001_SPR2024.xml"));
+        assertThat(sent).doesNotContain(UPN_1, UPN_2, "A999000000009", "Testname", "Alpha", "Gamma", "S1 1AA", "Example Street",
+                        "2013-03-04", "9999999998")
+                .contains("<pupil_token>", "<name_bloom>", "<postcode_token>", "<SENprovision>E</SENprovision>", "<EnrolStatus>C</EnrolStatus>");
+
+        IngestJob.Result r = ingest(Profiles.builtIn(), "school_census");
+        assertThat(r.feeds().get(0).rowsValid()).as(() -> quarantined("school_census")).isEqualTo(2);
+        uk.nhs.phb.models.pseudonym.IdentityEncoder encoder = new uk.nhs.phb.models.pseudonym.IdentityEncoder(councilKey);
+        uk.nhs.phb.models.pseudonym.EncodedIdentity expected = encoder.encode(new uk.nhs.phb.models.pseudonym.Identity(null, "Alpha",
+                "Testname", LocalDate.of(2013, 3, 4), null, "S1 1AA"));
+        Row alpha = bronze("school_census", "pupil_token").get(encoder.localIdToken("upn", UPN_1));
+        assertThat(alpha).isNotNull();
+        assertThat(alpha.<String>getAs("name_bloom")).isEqualTo(expected.nameBloom());
+        assertThat(alpha.<String>getAs("dob_token")).isEqualTo(expected.dobToken());
+        assertThat(alpha.<String>getAs("postcode_token")).as("read from inside the address removed").isEqualTo(expected.postcodeToken());
+        assertThat(alpha.<Integer>getAs("birth_year")).isEqualTo(2013);
+        assertThat(bronze("school_census", "pupil_token").get(encoder.localIdToken("upn", UPN_2)).<String>getAs("postcode_token"))
+                .as("no postcode sent").isNull();
+    }
+
     @Test
     void aChildInNeedCensusPseudonymisedAtTheCouncilKeepsTheCouncilInItsChildrensTokens() throws IOException {
         Path council = Files.createDirectories(tmp.resolve("council"));

@@ -111,19 +111,28 @@ public record DatasetProfile(
      * at the council with phb's tokens and encodings, written as elements of the same names as the feed's fields
      * ({@code pupil_token}, {@code dob_token} ...) at the start of the element, where every record below it reads them.
      *
-     * @param element       the element path below the root holding them ({@code Persons.Person})
-     * @param localId       the child element holding the council's or the DfE's id (re-keyed into the first person's field)
+     * <p>Elements inside the person's are named by their path from it: a child ({@code UPN}) or a descendant
+     * ({@code PupilIdentifiers.UPN}, {@code HomeInformation.Address.PostCode}). An element replaced or dropped goes
+     * with everything inside it, and an identifier is still read from inside a dropped element.
+     *
+     * @param elements      the element paths below the root holding them ({@code Persons.Person}; a step ending in
+     *                      {@code ?} may or may not be there, as in a record path); several when a return holds people
+     *                      in more than one place (pupils on roll and no longer on roll)
+     * @param localId       the element holding the council's or the DfE's id (re-keyed into the first person's field)
      * @param localIdDomain the token's domain ({@code upn}; a council's own ids belong in a domain naming the council)
-     * @param givenName     the child element holding the given name, or null
-     * @param familyName    the child element holding the family name, or null
-     * @param dateOfBirth   the child element holding the date of birth, or null
-     * @param postcode      the child element holding the postcode, or null
-     * @param drop          other identifying child elements, removed without a token (a ULN, a former UPN)
+     * @param givenName     the element holding the given name, or null
+     * @param familyName    the element holding the family name, or null
+     * @param dateOfBirth   the element holding the date of birth, or null
+     * @param postcode      the element holding the postcode, or null
+     * @param drop          other identifying elements, removed without a token (a ULN, a former UPN, a whole address)
      */
-    public record Identity(String element, String localId, String localIdDomain, String givenName, String familyName,
+    public record Identity(List<String> elements, String localId, String localIdDomain, String givenName, String familyName,
                            String dateOfBirth, String postcode, List<String> drop) implements java.io.Serializable {
         public Identity {
-            Objects.requireNonNull(element, "element");
+            elements = List.copyOf(elements);
+            if (elements.isEmpty()) {
+                throw new IllegalArgumentException("an identity names the element path of its persons");
+            }
             Objects.requireNonNull(localId, "local id");
             drop = List.copyOf(drop);
         }

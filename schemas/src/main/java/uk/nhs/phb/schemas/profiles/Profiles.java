@@ -212,9 +212,10 @@ public final class Profiles {
                 throw re.error("'record' is an element path below the root ('Children.Child.CINdetails') or a list of them");
             }
             for (String r : records) {
-                if (!r.matches(XML_NAME + "(\\." + XML_NAME + ")*")) {
+                if (!r.matches("(" + XML_NAME + "\\??\\.)*" + XML_NAME)) {
                     throw re.error("'" + r + "' is not an element path below the root: element names joined by dots, "
-                            + "without the root ('Children.Child.CINdetails')");
+                            + "without the root ('Children.Child.CINdetails'); a name ending in ? is an element that may or "
+                            + "may not wrap the rest ('Pupils.PupilsOnRoll?.PupilOnRoll')");
                 }
             }
         }
@@ -470,21 +471,29 @@ public final class Profiles {
         }
         Map<String, Entry> i = e.map("element", "local_id", "local_id_domain", "given_name", "family_name", "date_of_birth",
                 "postcode", "drop");
-        String element = YamlNodes.required(i, "element", e);
-        if (!element.matches(XML_NAME + "(\\." + XML_NAME + ")*")) {
-            throw i.get("element").error("'" + element + "' is not an element path below the root ('Persons.Person')");
+        if (!i.containsKey("element")) {
+            throw e.error("'element' is required: the element path of each person below the root ('Persons.Person'), or a list");
         }
+        List<String> elements = i.get("element").texts();
+        for (String element : elements) {
+            if (!element.matches("(" + XML_NAME + "\\??\\.)*" + XML_NAME)) {
+                throw i.get("element").error("'" + element + "' is not an element path below the root ('Persons.Person'; a name "
+                        + "ending in ? may or may not wrap the rest)");
+            }
+        }
+        String element = String.join(" and ", elements);
         String domain = YamlNodes.required(i, "local_id_domain", e);
         if (!domain.matches("[a-z][a-z0-9_]*")) {
             throw i.get("local_id_domain").error("a token domain is snake_case: '" + domain + "'");
         }
         List<String> drop = i.containsKey("drop") ? i.get("drop").texts() : List.of();
-        DatasetProfile.Identity id = new DatasetProfile.Identity(element, YamlNodes.required(i, "local_id", e), domain,
+        DatasetProfile.Identity id = new DatasetProfile.Identity(elements, YamlNodes.required(i, "local_id", e), domain,
                 YamlNodes.optional(i, "given_name"), YamlNodes.optional(i, "family_name"), YamlNodes.optional(i, "date_of_birth"),
                 YamlNodes.optional(i, "postcode"), drop);
         for (String name : id.identifierElements()) {
-            if (!name.matches(XML_NAME)) {
-                throw e.error("'" + name + "' is not an element name (a child of " + element + ")");
+            if (!name.matches(XML_NAME + "(\\." + XML_NAME + ")*")) {
+                throw e.error("'" + name + "' is not an element path inside " + element + " (a child's name, or names joined by "
+                        + "dots: 'PupilIdentifiers.UPN')");
             }
         }
         return id;

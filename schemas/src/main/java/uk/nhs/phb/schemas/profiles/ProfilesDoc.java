@@ -39,7 +39,7 @@ public final class ProfilesDoc {
         }
         if (p.identity() != null) {
             Map<String, Object> id = new java.util.LinkedHashMap<>();
-            id.put("element", p.identity().element());
+            id.put("element", p.identity().elements().size() == 1 ? p.identity().elements().get(0) : p.identity().elements());
             id.put("local_id", p.identity().localId());
             id.put("local_id_domain", p.identity().localIdDomain());
             id.put("identifier_elements", p.identity().identifierElements());
@@ -208,7 +208,7 @@ public final class ProfilesDoc {
                     .append('\n');
         }
         if (p.identity() != null) {
-            t.append("  identity (phb pseudonymise --profile ").append(p.id()).append("): in each ").append(p.identity().element())
+            t.append("  identity (phb pseudonymise --profile ").append(p.id()).append("): in each ").append(String.join(" and ", p.identity().elements()))
                     .append(", ").append(String.join(", ", p.identity().identifierElements())).append(" are replaced by ")
                     .append(p.person().field()).append(" (domain ").append(p.identity().localIdDomain()).append(") and the encodings\n");
         }
@@ -292,7 +292,7 @@ public final class ProfilesDoc {
             }
             if (p.identity() != null) {
                 md.append("Identity: `phb pseudonymise --profile ").append(p.id()).append("` replaces, in each `")
-                        .append(p.identity().element()).append("`, the elements `").append(String.join("`, `", p.identity().identifierElements()))
+                        .append(String.join("` and `", p.identity().elements())).append("`, the elements `").append(String.join("`, `", p.identity().identifierElements()))
                         .append("` by `").append(p.person().field()).append("` (phb's token of `").append(p.identity().localId())
                         .append("`, domain `").append(p.identity().localIdDomain()).append("`) and the linkage encodings the feed carries.\n\n");
             }

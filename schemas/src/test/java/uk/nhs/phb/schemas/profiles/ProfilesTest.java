@@ -38,8 +38,12 @@ class ProfilesTest {
     void everyShippedProfileLoadsAndFillsItsFeed() {
         Profiles p = Profiles.builtIn();
         assertThat(p.all()).extracting(DatasetProfile::id).containsExactly("asc_client_level_data", "chc_plds", "cin_census", "csds_contacts", "fhir_conditions", "fhir_dispenses",
-                "fhir_encounters", "gp_events", "gp_type1_opt_outs", "hes_apc", "hes_op", "mhsds_contacts", "mhsds_mha", "mhsds_spells", "ndop_cleared", "ndop_opted_out", "nhsbsa_items", "sen2", "ssda903", "sus_apcs",
-                "sus_ecds", "sus_opa");
+                "fhir_encounters", "gp_events", "gp_type1_opt_outs", "hes_apc", "hes_op", "mhsds_contacts", "mhsds_mha", "mhsds_spells", "ndop_cleared", "ndop_opted_out", "nhsbsa_items", "school_census_pupils", "sen2", "ssda903",
+                "sus_apcs", "sus_ecds", "sus_opa");
+        DatasetProfile census = p.byId("school_census_pupils");
+        assertThat(census.records()).containsExactly("Pupils.PupilsOnRoll?.PupilOnRoll");
+        assertThat(census.identity().elements()).hasSize(2);
+        assertThat(census.identity().identifierElements()).contains("PupilIdentifiers.UPN", "HomeInformation.Address.PostCode", "HomeInformation");
         assertThat(p.inFolder("fhir")).extracting(DatasetProfile::resource).containsExactly("Condition", "MedicationDispense", "Encounter");
         DatasetProfile cin = p.byId("cin_census");
         assertThat(cin.xml()).isTrue();
