@@ -3,8 +3,8 @@
 # another, and prints one JSON object per size (stage seconds, candidate pairs per rule, precision, recall, F1,
 # blocking recall, wall seconds, peak RSS) and the growth exponent of the link time between the sizes.
 # Usage: bench/link.sh BATCH_DIR...     e.g. bench/link.sh bench/results/batch-100000 bench/results/batch-1000000
-# Each run works on a copy of the four linked bronze tables in bench/results/link-<people>, so the batch lake is
-# left as it was. PHB_HEAP sets the heap (as for ./phb).
+# Each run works on a copy of the linked bronze tables (the school census too, where the batch has one) in
+# bench/results/link-<people>, so the batch lake is left as it was. PHB_HEAP sets the heap (as for ./phb).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ $# -gt 0 ] || { echo "usage: bench/link.sh BATCH_DIR..." >&2; exit 2; }
@@ -14,7 +14,9 @@ for src in "$@"; do
   people=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['people'])" "$src/synth.json")
   d="bench/results/link-$people"
   rm -rf "$d"; mkdir -p "$d/lake/bronze" "$d/keys"
-  for t in patients asc_cld csc ehcp; do cp -r "$src/lake/bronze/$t" "$d/lake/bronze/"; done
+  for t in patients asc_cld csc ehcp school_census; do
+    if [ -d "$src/lake/bronze/$t" ]; then cp -r "$src/lake/bronze/$t" "$d/lake/bronze/"; fi
+  done
   install -m 600 "$src/keys/lake.key" "$d/keys/lake.key"
   t0=$(date +%s.%N)
   /usr/bin/time -f "%M" -o "$d/link.maxrss" ./phb link --evaluate --lake-key-file "$d/keys/lake.key" --lake "$d/lake" \

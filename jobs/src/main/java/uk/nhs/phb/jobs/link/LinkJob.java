@@ -53,7 +53,7 @@ public final class LinkJob {
 
     public static Result run(SparkSession spark, Request req, Progress progress) {
         Lake lake = req.settings().lakeLayout();
-        if (!DeltaTables.exists(spark, lake.bronze(LinkEntities.PATIENTS.name()))) {
+        if (!DeltaTables.exists(spark, lake.bronze(LinkEntities.PATIENTS.feeds().get(0)))) {
             throw new InputException("no bronze/patients table in " + lake.root() + ": linkage needs the GP registrations; run "
                     + "'phb ingest' first");
         }
@@ -69,13 +69,18 @@ public final class LinkJob {
                 run.stage("entities");
                 Dataset<Row> entities = null;
                 for (LinkEntities.Source source : SOURCES) {
-                    String path = lake.bronze(source.name());
-                    if (!DeltaTables.exists(spark, path)) {
-                        continue;
+                    Map<String, Dataset<Row>> byFeed = new LinkedHashMap<>();
+                    for (String feed : source.feeds()) {
+                        String path = lake.bronze(feed);
+                        if (DeltaTables.exists(spark, path)) {
+                            run.input(LakeTables.bronze(feed), DeltaTables.version(spark, path));
+                            byFeed.put(feed, DeltaTables.read(spark, lake, LakeTables.bronze(feed)));
+                        }
                     }
-                    run.input(LakeTables.bronze(source.name()), DeltaTables.version(spark, path));
-                    Dataset<Row> e = LinkEntities.of(DeltaTables.read(spark, lake, LakeTables.bronze(source.name())), source);
-                    entities = entities == null ? e : entities.unionByName(e);
+                    if (!byFeed.isEmpty()) {
+                        Dataset<Row> e = LinkEntities.of(byFeed, source);
+                        entities = entities == null ? e : entities.unionByName(e);
+                    }
                 }
                 // a union keeps every source's partitions, and each later join then runs a task per partition of each
                 int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
@@ -205,7 +210,7 @@ public final class LinkJob {
 
     /** Which landing truth rows give each source's entity key its true person. */
     private static final Map<String, String> TRUTH_KEYS = Map.of("nhs_token", "patients", "la_person_token", "asc_cld",
-            "child_token", "csc", "pupil_token", "ehcp");
+            "child_token", "csc", "pupil_token", LinkEntities.EDUCATION.name());
 
     /** The generator's truth as {@code source, entity_key, true_person}. */
     static Dataset<Row> truth(SparkSession spark, String path) {

@@ -63,7 +63,7 @@ final class ReportLake {
             bronze.put(feed.name(), spark.read().format("delta").load(lake.bronze(feed.name())));
         }
         Column source = when(col("feed").equalTo("nhs_token"), lit("patients")).when(col("feed").equalTo("la_person_token"), lit("asc_cld"))
-                .when(col("feed").equalTo("child_token"), lit("csc")).when(col("feed").equalTo("pupil_token"), lit("ehcp"));
+                .when(col("feed").equalTo("child_token"), lit("csc")).when(col("feed").equalTo("pupil_token"), lit("education"));
         Dataset<Row> index = SyntheticPopulation.table(records, SyntheticPopulation.TRUTH_PERSON_RECORDS).withColumn("source", source)
                 .filter(col("source").isNotNull()).select("source", "record_key", "person_id").distinct()
                 .select(col("source"), PersonIndex.entityHash(LAKE_KEY, col("source"), col("record_key")).alias("entity_hash"),

@@ -22,6 +22,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import uk.nhs.phb.pipelines.link.LinkEntities;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.link.PersonIndex;
 
@@ -165,7 +166,7 @@ public final class BudgetFacts {
             return null;
         }
         Column active = col("start_date").leq(ref).and(col("end_date").isNull().or(col("end_date").geq(ref)));
-        return withPerson(in, f, "ehcp", "pupil_token").filter(active)
+        return withPerson(in, f, LinkEntities.EDUCATION.name(), "pupil_token").filter(active)
                 .groupBy("person_id").agg(
                         array_sort(collect_list(when(col("annual_cost").isNotNull(), item(col("placement_type"), "ANNUAL", lit(1), col("annual_cost"))))).alias("edu_items"),
                         sum(col("annual_cost")).cast("double").alias("edu_cost"))

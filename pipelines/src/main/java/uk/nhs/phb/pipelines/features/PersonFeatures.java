@@ -26,6 +26,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
+import uk.nhs.phb.pipelines.link.LinkEntities;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.link.PersonIndex;
 import uk.nhs.phb.schemas.CodeLists;
@@ -155,7 +156,7 @@ public final class PersonFeatures {
         Dataset<Row> out = null;
         for (String[] f : new String[][] {{"apc_spells", "patients", "nhs_token"}, {"ecds", "patients", "nhs_token"},
             {"outpatients", "patients", "nhs_token"}, {"gp_appointments", "patients", "nhs_token"},
-            {"asc_cld", "asc_cld", "la_person_token"}, {"csc", "csc", "child_token"}, {"ehcp", "ehcp", "pupil_token"}}) {
+            {"asc_cld", "asc_cld", "la_person_token"}, {"csc", "csc", "child_token"}, {"ehcp", "education", "pupil_token"}, {"school_census", "education", "pupil_token"}}) {
             Dataset<Row> feed = in.feed(f[0]);
             if (feed == null) {
                 continue;
@@ -353,7 +354,7 @@ public final class PersonFeatures {
         if (f == null) {
             return null;
         }
-        Dataset<Row> e = withPerson(in, f, "ehcp", "pupil_token").filter(col("start_date").leq(ref));
+        Dataset<Row> e = withPerson(in, f, LinkEntities.EDUCATION.name(), "pupil_token").filter(col("start_date").leq(ref));
         Column active = col("end_date").isNull().or(col("end_date").geq(ref));
         return e.groupBy("person_id").agg(
                 max(when(active, 1).otherwise(0)).cast("boolean").alias("ehcp"),

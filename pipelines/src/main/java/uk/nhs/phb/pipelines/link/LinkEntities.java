@@ -8,7 +8,10 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,52 +30,104 @@ public final class LinkEntities {
     public static final List<String> IDENTITY = List.of("nhs_token", "name_bloom", "dob_token", "dob_ym_token",
             "dob_dm_token", "postcode_token", "postcode_district_token", "birth_year", "sex");
 
-    /** How one source's records become entities. */
-    public record Source(String name, String entityKey, String recencyColumn) {
+    /**
+     * How one source's records become entities: the feeds whose records it groups by {@code entityKey}, each with the
+     * column that tells its more recent records.
+     */
+    public record Source(String name, String entityKey, Map<String, String> recencyByFeed) {
+        public Source {
+            recencyByFeed = Collections.unmodifiableMap(new LinkedHashMap<>(recencyByFeed));
+        }
+
+        Source(String name, String entityKey, String feed, String recencyColumn) {
+            this(name, entityKey, Map.of(feed, recencyColumn));
+        }
+
+        public List<String> feeds() {
+            return List.copyOf(recencyByFeed.keySet());
+        }
     }
 
     /** The sources of our feeds: GP registrations (the spine) keyed by NHS token; social care and education by their own ids. */
-    public static final Source PATIENTS = new Source("patients", "nhs_token", "registered_from");
-    public static final Source ADULT_SOCIAL_CARE = new Source("asc_cld", "la_person_token", "event_start");
-    public static final Source CHILDRENS_SOCIAL_CARE = new Source("csc", "child_token", "start_date");
-    public static final Source EDUCATION = new Source("ehcp", "pupil_token", "start_date");
+    public static final Source PATIENTS = new Source("patients", "nhs_token", "patients", "registered_from");
+    public static final Source ADULT_SOCIAL_CARE = new Source("asc_cld", "la_person_token", "asc_cld", "event_start");
+    public static final Source CHILDRENS_SOCIAL_CARE = new Source("csc", "child_token", "csc", "start_date");
+    /**
+     * Pupils, by UPN token: the school census (the education spine, a row per pupil per census with the pupil's
+     * names, date of birth and postcode) and the EHC plans of SEN2, which meet it on the UPN. A plan whose return came
+     * without encodings still reaches its pupil's health records through the census.
+     */
+    public static final Source EDUCATION = new Source("education", "pupil_token",
+            orderedMap("school_census", "census_date", "ehcp", "start_date"));
 
     private LinkEntities() {
     }
 
-    /** Entities of one source's (bronze) records; fields a source lacks (education has no NHS token) are null. */
-    public static Dataset<Row> of(Dataset<Row> records, Source source) {
-        List<String> have = Arrays.asList(records.columns());
+    private static Map<String, String> orderedMap(String k1, String v1, String k2, String v2) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        return m;
+    }
+
+    /** Entities of one source's (bronze) records by feed; feeds absent from the map are skipped, fields a feed lacks are null. */
+    public static Dataset<Row> of(Map<String, Dataset<Row>> recordsByFeed, Source source) {
+        Dataset<Row> records = null;
+        for (Map.Entry<String, String> part : source.recencyByFeed().entrySet()) {
+            Dataset<Row> feed = recordsByFeed.get(part.getKey());
+            if (feed == null) {
+                continue;
+            }
+            Dataset<Row> slice = identityColumns(feed, part.getKey(), source.entityKey(), part.getValue());
+            records = records == null ? slice : records.unionByName(slice);
+        }
+        if (records == null) {
+            throw new IllegalArgumentException("source " + source.name() + " has none of its feeds " + source.feeds());
+        }
+        return of(records, source);
+    }
+
+    private static Dataset<Row> identityColumns(Dataset<Row> feed, String feedName, String entityKey, String recency) {
+        List<String> have = Arrays.asList(feed.columns());
         List<String> missing = new ArrayList<>();
-        for (String required : List.of(source.entityKey(), source.recencyColumn())) {
+        for (String required : List.of(entityKey, recency)) {
             if (!have.contains(required)) {
                 missing.add(required);
             }
         }
         if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("source " + source.name() + " lacks columns " + missing + "; it has " + have);
+            throw new IllegalArgumentException("feed " + feedName + " lacks columns " + missing + "; it has " + have);
         }
-        List<Column> aggs = new ArrayList<>();
-        aggs.add(count(lit(1)).alias("records"));
+        List<Column> cols = new ArrayList<>();
+        cols.add(col(entityKey).alias("entity_key"));
+        cols.add(col(recency).cast("date").alias("recency"));
         for (String f : IDENTITY) {
-            if (f.equals(source.entityKey())) {
+            if (f.equals(entityKey)) {
                 continue;
             }
-            if (have.contains(f)) {
+            cols.add(have.contains(f) ? col(f).cast(f.equals("birth_year") ? "int" : "string").alias(f)
+                    : lit(null).cast(f.equals("birth_year") ? "int" : "string").alias(f));
+        }
+        return feed.select(cols.toArray(Column[]::new));
+    }
+
+    /** {@code records}: entity_key, recency and every identity field but the entity key's own. */
+    private static Dataset<Row> of(Dataset<Row> records, Source source) {
+        boolean keyedByNhsToken = source.entityKey().equals("nhs_token");
+        List<Column> aggs = new ArrayList<>();
+        for (String f : IDENTITY) {
+            if (!f.equals(source.entityKey())) {
                 // the value of the latest record that has one (max_by skips null orderings)
-                aggs.add(max_by(col(f), when(col(f).isNotNull(), col(source.recencyColumn()))).alias(f));
-            } else {
-                aggs.add(lit(null).cast(f.equals("birth_year") ? "int" : "string").alias(f));
+                aggs.add(max_by(col(f), when(col(f).isNotNull(), col("recency"))).alias(f));
             }
         }
-        Dataset<Row> grouped = records.filter(col(source.entityKey()).isNotNull())
-                .groupBy(col(source.entityKey()).alias("entity_key"))
-                .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-        Column nhs = source.entityKey().equals("nhs_token") ? col("entity_key") : col("nhs_token");
+        Dataset<Row> grouped = records.filter(col("entity_key").isNotNull())
+                .groupBy(col("entity_key"))
+                .agg(count(lit(1)).alias("records"), aggs.toArray(Column[]::new));
         List<Column> out = new ArrayList<>();
         out.add(lit(source.name()).alias("source"));
         out.add(col("entity_key"));
-        out.add(nhs.alias("nhs_token"));
+        out.add((keyedByNhsToken ? col("entity_key") : col("nhs_token")).alias("nhs_token"));
         for (String f : IDENTITY.subList(1, IDENTITY.size())) {
             out.add(col(f));
         }

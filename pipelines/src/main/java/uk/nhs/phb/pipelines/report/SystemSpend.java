@@ -14,6 +14,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
+import uk.nhs.phb.pipelines.link.LinkEntities;
 import uk.nhs.phb.pipelines.features.PersonFeatures;
 
 /**
@@ -167,7 +168,7 @@ public final class SystemSpend {
                             .divide(7).alias("spend")));
         }
         if ((f = in.bronze().get("ehcp")) != null) {
-            Dataset<Row> e = PersonFeatures.withPerson(in, f, "ehcp", "pupil_token").filter(col("start_date").leq(ref));
+            Dataset<Row> e = PersonFeatures.withPerson(in, f, LinkEntities.EDUCATION.name(), "pupil_token").filter(col("start_date").leq(ref));
             parts.add(e.select(col("person_id"), lit("education").alias("sector"),
                     col("placement_type").alias("service"),
                     col("annual_cost").multiply(PersonFeatures.overlapDays(col("start_date"), col("end_date"), ref, 365)).divide(365).alias("spend")));

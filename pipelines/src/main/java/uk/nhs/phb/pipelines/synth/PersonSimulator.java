@@ -41,6 +41,7 @@ final class PersonSimulator {
     private static final int S_PHB = 20;
     private static final int S_IDENT = 21;
     private static final int S_OPT_OUT = 22;
+    private static final int S_SCHOOL = 23;
     private static final int S_EMERGENCY = 30;
     private static final int S_AE = 31;
     private static final int S_ELECTIVE = 32;
@@ -1489,6 +1490,7 @@ final class PersonSimulator {
         writeAsc(p, out, token);
         writeCsc(p, out, token);
         writeEhcp(p, out);
+        writeSchoolCensus(p, out);
     }
 
     /**
@@ -1724,8 +1726,7 @@ final class PersonSimulator {
         Identity id = variant(p, "ehcp", faults);
         EncodedIdentity e = encoder().encode(id);
         String la = m.geo.laCodes[m.geo.lsoaLa[p.spellAt(p.ehcpStart).lsoa]];
-        String upn = "A" + String.format("%012d", Long.remainderUnsigned(Rng.mix(s.seed() ^ (p.idx * 41 + 13)), 1_000_000_000_000L));
-        String pupilToken = encoder().localIdToken("upn", upn);
+        String pupilToken = encoder().localIdToken("upn", upn(p));
         out.truth(SyntheticPopulation.TRUTH_PERSON_RECORDS, "pupil_token", pupilToken, p.id);
         Emitter.Layout l = Emitter.layout("ehcp");
         String[] v = out.newRow("ehcp");
@@ -1744,6 +1745,84 @@ final class PersonSimulator {
         }
         out.feed("ehcp", v);
         out.truth(SyntheticPopulation.TRUTH_PERSON_RECORDS, "ehcp", id2, p.id);
+    }
+
+    /**
+     * The pupil's row in the last school census of the window (spring: third Thursday of January; summer: third
+     * Thursday of May; autumn: first Thursday of October), when they were on the roll of a state-funded school: most
+     * children of compulsory school age, some 16 and 17 year olds (school sixth forms), and every child whose EHC plan
+     * places them in a state school. Its own random streams, so no other draw changes.
+     */
+    private void writeSchoolCensus(Person p, Emitter out) {
+        LocalDate census = lastSchoolCensus(s.end());
+        if (census.isBefore(s.start()) || p.dob.isAfter(census) || (p.entryDate != null && p.entryDate.isAfter(census))
+                || (p.exitDate != null && !p.exitDate.isAfter(census))) {
+            return;
+        }
+        LocalDate schoolYearStart = LocalDate.of(census.getMonthValue() >= 9 ? census.getYear() : census.getYear() - 1, 8, 31);
+        int ageAtYearStart = (int) Math.floor(p.age(schoolYearStart));
+        boolean plan = p.ehcpStart != null && !p.ehcpStart.isAfter(census) && !p.ehcpEnd.isBefore(census);
+        boolean planInStateSchool = plan && Set.of("MAINSTREAM", "RESOURCED_PROVISION", "SPECIAL_STATE").contains(p.ehcpPlacement);
+        Rng r = new Rng(s.seed(), p.idx, S_SCHOOL, 1);
+        boolean onRoll;
+        if (planInStateSchool) {
+            onRoll = ageAtYearStart >= 2 && ageAtYearStart <= 18;
+        } else if (plan) {
+            onRoll = false;
+        } else if (ageAtYearStart >= 4 && ageAtYearStart <= 15) {
+            onRoll = r.chance(ref.p("school_census_on_roll_compulsory"));
+        } else if (ageAtYearStart == 16 || ageAtYearStart == 17) {
+            onRoll = r.chance(ref.p("school_census_on_roll_sixth_form"));
+        } else {
+            onRoll = false;
+        }
+        if (!onRoll) {
+            return;
+        }
+        List<String> faults = new ArrayList<>();
+        EncodedIdentity e = encoder().encode(variant(p, "school_census", faults));
+        String la = m.geo.laCodes[m.geo.lsoaLa[p.spellAt(census).lsoa]];
+        String pupilToken = encoder().localIdToken("upn", upn(p));
+        out.truth(SyntheticPopulation.TRUTH_PERSON_RECORDS, "pupil_token", pupilToken, p.id);
+        Emitter.Layout l = Emitter.layout("school_census");
+        String[] v = out.newRow("school_census");
+        String id = out.nextId("school_census");
+        v[l.at("record_id")] = id;
+        v[l.at("la_code")] = la;
+        v[l.at("school_number")] = String.format("%03d%04d", 800 + (int) (Long.remainderUnsigned(Rng.mix(la.hashCode()), 190)),
+                r.between(2000, 2999));
+        v[l.at("pupil_token")] = pupilToken;
+        identityBlock(v, l, e, false);
+        v[l.at("census_date")] = census.toString();
+        v[l.at("sen_provision")] = plan ? "E" : r.chance(ref.p("school_census_sen_support")) ? "K" : "N";
+        for (String f : faults) {
+            out.fault("school_census", f, id, f.equals("name_typo") ? "name_bloom" : f.equals("dob_swap") ? "dob_token" : "postcode_token");
+        }
+        out.feed("school_census", v);
+        out.truth(SyntheticPopulation.TRUTH_PERSON_RECORDS, "school_census", id, p.id);
+    }
+
+    /** The last school census day on or before {@code d}. */
+    static LocalDate lastSchoolCensus(LocalDate d) {
+        for (int year = d.getYear(); ; year--) {
+            LocalDate autumn = nthThursday(year, 10, 1);
+            LocalDate summer = nthThursday(year, 5, 3);
+            LocalDate spring = nthThursday(year, 1, 3);
+            for (LocalDate c : List.of(autumn, summer, spring)) {
+                if (!c.isAfter(d)) {
+                    return c;
+                }
+            }
+        }
+    }
+
+    private static LocalDate nthThursday(int year, int month, int n) {
+        LocalDate first = LocalDate.of(year, month, 1).with(java.time.temporal.TemporalAdjusters.firstInMonth(java.time.DayOfWeek.THURSDAY));
+        return first.plusWeeks(n - 1L);
+    }
+
+    private String upn(Person p) {
+        return "A" + String.format("%012d", Long.remainderUnsigned(Rng.mix(s.seed() ^ (p.idx * 41 + 13)), 1_000_000_000_000L));
     }
 
     // ------------------------------------------------------------------ truth

@@ -83,7 +83,7 @@ class IndicativeBudgetsTest {
             if (i >= 19 && i < 25) {
                 add(b, "ehcp", row("ehcp_id", "e" + p, "la_code", "E08000035", "pupil_token", "U" + p, "start_date", d("2022-09-01"),
                         "primary_need", "ASD", "placement_type", "MAINSTREAM", "annual_cost", 10000.0 + 500 * i));
-                index.add(new Object[] {"ehcp", "U" + p, p});
+                index.add(new Object[] {"education", "U" + p, p});
                 fr.put("ehcp", true);
                 fr.put("ehcp_primary_need", "ASD");
             }
@@ -120,7 +120,7 @@ class IndicativeBudgetsTest {
         // PD: a child with an EHC plan at a state special school and one children's community contact
         add(b, "ehcp", row("ehcp_id", "ePD", "la_code", "E08000035", "pupil_token", "UPD", "start_date", d("2021-09-01"),
                 "primary_need", "SLD", "placement_type", "SPECIAL_STATE", "annual_cost", 26000.0));
-        index.add(new Object[] {"ehcp", "UPD", "PD"});
+        index.add(new Object[] {"education", "UPD", "PD"});
         f.get("PD").putAll(row("ehcp", true, "ehcp_primary_need", "SLD"));
         f.get("PC").putAll(row("spend_mental_health", 2200.0));
         add(b, "community", row("contact_id", "cPD", "nhs_token", "TPD", "contact_date", d("2025-07-01"), "service_type",
