@@ -43,6 +43,10 @@ final class XmlRecords implements Serializable {
     /** Per record path, the element that may wrap each of its steps (null where none may), read as if absent. */
     private final List<List<String>> wrappers;
     private final List<FhirPath> paths;
+    /** The records' own element names, and the names of every element on the way to one. */
+    private final java.util.Set<String> recordNames = new java.util.HashSet<>();
+    private final java.util.Set<String> stepNames = new java.util.HashSet<>();
+    private final List<String> recordPaths;
 
     /**
      * @param root    the root element every file must have ({@code Message})
@@ -74,6 +78,11 @@ final class XmlRecords implements Serializable {
         this.records = List.copyOf(steps);
         this.wrappers = List.copyOf(wraps);
         this.paths = List.copyOf(paths);
+        for (List<String> r : this.records) {
+            recordNames.add(r.get(r.size() - 1));
+            stepNames.addAll(r);
+        }
+        this.recordPaths = List.copyOf(records);
     }
 
     /**
@@ -89,17 +98,59 @@ final class XmlRecords implements Serializable {
         factory.setProperty(XMLInputFactory.IS_COALESCING, true);
         XMLStreamReader xml;
         try {
-            xml = factory.createXMLStreamReader(in);
+            InputStream buffered = in.markSupported() ? in : new java.io.BufferedInputStream(in, 1 << 16);
+            xml = utf8(buffered) ? factory.createXMLStreamReader(lenientUtf8(buffered)) : factory.createXMLStreamReader(buffered);
         } catch (XMLStreamException e) {
             return List.of(malformed(file, 1, "the file is not XML: " + message(e))).iterator();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return new RecordIterator(file, xml, in);
+    }
+
+    /** Stands in for bytes that are not UTF-8, so only the records holding them are refused (as a CSV line is). */
+    private static final char NOT_UTF8 = '\uE000';
+
+    /**
+     * Whether the file is UTF-8 (no UTF-16 byte order mark or pattern, no declaration of another encoding): such a file
+     * is decoded here, each byte that is not UTF-8 standing in as {@link #NOT_UTF8}, because a parser decoding it
+     * itself refuses a whole buffer of records around one bad byte. Another encoding is left to the parser.
+     */
+    private static boolean utf8(InputStream in) throws IOException {
+        in.mark(512);
+        byte[] head = in.readNBytes(512);
+        in.reset();
+        if (head.length >= 2 && ((head[0] == (byte) 0xFE && head[1] == (byte) 0xFF) || (head[0] == (byte) 0xFF && head[1] == (byte) 0xFE)
+                || head[0] == 0 || head[1] == 0)) {
+            return false;
+        }
+        String start = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(?:\uFEFF|\u00EF\u00BB\u00BF)?<\\?xml[^>]*encoding\\s*=\\s*[\"']([^\"']+)[\"']")
+                .matcher(start);
+        return !m.find() || m.group(1).equalsIgnoreCase("UTF-8") || m.group(1).equalsIgnoreCase("UTF8");
+    }
+
+    private static java.io.Reader lenientUtf8(InputStream in) throws IOException {
+        in.mark(3);
+        byte[] bom = in.readNBytes(3);
+        if (!(bom.length == 3 && bom[0] == (byte) 0xEF && bom[1] == (byte) 0xBB && bom[2] == (byte) 0xBF)) {
+            in.reset();
+        }
+        java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
+                .replaceWith(String.valueOf(NOT_UTF8));
+        return new java.io.InputStreamReader(in, decoder);
     }
 
     private Row record(String file, long line, JsonNode tree) {
         Object[] values = new Object[paths.size() + 4];
         for (int i = 0; i < paths.size(); i++) {
             values[i] = paths.get(i).first(tree);
+            if (values[i] instanceof String v && v.indexOf(NOT_UTF8) >= 0) {
+                return malformed(file, line, "the record starting at line " + line + " holds bytes that are not UTF-8 text in a value "
+                        + "phb reads; re-export the file as UTF-8 (or declare its encoding) and ingest it again");
+            }
         }
         values[paths.size()] = file;
         values[paths.size() + 1] = line;
@@ -220,13 +271,23 @@ final class XmlRecords implements Serializable {
                 }
                 return null;
             } catch (XMLStreamException e) {
-                done = true;
-                long line = e.getLocation() == null ? 0 : e.getLocation().getLineNumber();
-                int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNumber();
-                return malformed(file, Math.max(line, 1), "the XML is not well-formed at line " + line + ", column " + column
-                        + (names.isEmpty() ? "" : ", inside " + String.join("/", names)) + ": " + message(e)
-                        + ". Nothing after this point in the file was read: correct the file (or ask for it again) and ingest it again");
+                return broken(e);
+            } catch (RuntimeException e) {
+                // Woodstox reports some errors found while reading an element's text lazily, wrapped unchecked
+                if (e.getCause() instanceof XMLStreamException x) {
+                    return broken(x);
+                }
+                throw e;
             }
+        }
+
+        private Row broken(XMLStreamException e) {
+            done = true;
+            long line = e.getLocation() == null ? 0 : e.getLocation().getLineNumber();
+            int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNumber();
+            return malformed(file, Math.max(line, 1), "the XML is not well-formed at line " + line + ", column " + column
+                    + (names.isEmpty() ? "" : ", inside " + String.join("/", names)) + ": " + message(e)
+                    + ". Nothing after this point in the file was read: correct the file (or ask for it again) and ingest it again");
         }
 
         private Row start(String name, long line) {
@@ -274,6 +335,7 @@ final class XmlRecords implements Serializable {
                 return null;
             }
             Open e = open.pop();
+            String at = String.join("/", names);
             names.remove(names.size() - 1);
             if (open.isEmpty()) {
                 return null;
@@ -282,7 +344,17 @@ final class XmlRecords implements Serializable {
                 return record(file, e.line, tree(e));
             }
             if (!e.recordPath) {
-                open.peek().add(e.name, e.value());
+                if (recordNames.contains(e.name)) {
+                    // most often an end tag missing before it, which puts every later record inside an earlier one
+                    return malformed(file, e.line, "a <" + e.name + "> element at " + at + " (line " + e.line + ") is not where "
+                            + "this return's records are (" + String.join(", ", recordPaths) + "), so it was not read: an end tag "
+                            + "before it may be missing; correct the file (or ask for it again) and ingest it again");
+                }
+                // an element named like a step on the way to records, out of place, is not context either: dropped, so
+                // a missing end tag never makes an earlier record's context hold the rest of the file
+                if (!stepNames.contains(e.name)) {
+                    open.peek().add(e.name, e.value());
+                }
             }
             return null;
         }
