@@ -199,6 +199,11 @@ final class XmlPseudonymise {
             }
         }
         String localId = text(values, identity.localId());
+        String standIn = identity.localIdOtherwise() == null ? null : text(values, identity.localIdOtherwise());
+        if (localId == null && standIn != null) {
+            // as ingest keys the person column's stand-in: marked with its element's name
+            localId = identity.localIdOtherwise().substring(identity.localIdOtherwise().lastIndexOf('.') + 1) + ":" + standIn;
+        }
         Identity id = new Identity(null, text(values, identity.givenName()), text(values, identity.familyName()),
                 Normalise.date(text(values, identity.dateOfBirth())), null, text(values, identity.postcode()));
         EncodedIdentity e = encoder.encode(id);

@@ -73,7 +73,7 @@ public final class XmlPseudonymiseJob {
         if (!domain.matches("[A-Za-z][A-Za-z0-9_:-]*")) {
             throw new InputException("--local-id-domain must be letters, digits, _, : or - ('csc:E08000025'), not '" + domain + "'");
         }
-        identity = new DatasetProfile.Identity(identity.elements(), identity.localId(), domain, identity.givenName(), identity.familyName(),
+        identity = new DatasetProfile.Identity(identity.elements(), identity.localId(), identity.localIdOtherwise(), domain, identity.givenName(), identity.familyName(),
                 identity.dateOfBirth(), identity.postcode(), identity.drop());
         List<Path> files = inputs(spark, req.in());
         String staging = Files2.stagingFor(req.out());

@@ -1074,6 +1074,15 @@ class IngestProfilesTest {
                         </ActivePlans></Requests>
                     </Person>
                     <Person>
+                      <Surname>Testname</Surname><Forename>Eta</Forename><PersonBirthDate>2006-02-02</PersonBirthDate><Sex>F</Sex>
+                      <Ethnicity>WBRI</Ethnicity><UPNunknown>UN2</UPNunknown>
+                      <Requests><RequestOutcome>H</RequestOutcome>
+                        <ActivePlans>
+                          <PlacementDetail><SENsetting>NEET</SENsetting><PlacementRank>1</PlacementRank><EntryDate>2023-09-05</EntryDate></PlacementDetail>
+                          <SENneed><SENtype>SEMH</SENtype><SENtypeRank>1</SENtypeRank></SENneed>
+                        </ActivePlans></Requests>
+                    </Person>
+                    <Person>
                       <Surname>Testname</Surname><Forename>Epsilon</Forename><PersonBirthDate>2016-02-02</PersonBirthDate><Sex>M</Sex>
                       <Ethnicity>WBRI</Ethnicity><UPN>%s</UPN>
                       <Requests><RequestOutcome>H</RequestOutcome>
@@ -1103,8 +1112,8 @@ class IngestProfilesTest {
         IngestJob.Result r = ingest(Profiles.withOverrides(overrides), "ehcp");
 
         IngestJob.FeedResult f = r.feeds().get(0);
-        assertThat(f.rowsValid()).as(() -> quarantined("ehcp")).isEqualTo(4);
-        assertThat(f.rowsQuarantined()).as("the person with a ULN alone").isEqualTo(1);
+        assertThat(f.rowsValid()).as(() -> quarantined("ehcp")).isEqualTo(5);
+        assertThat(f.rowsQuarantined()).as("the person with neither a UPN nor a ULN").isEqualTo(1);
         assertThat(f.readBy().get("sen2")).contains("2 rows set aside, not the feed's");
         assertThat(quarantined("ehcp")).contains("pupil_token");
         Map<String, Row> plans = bronze("ehcp", "pupil_token");
@@ -1134,11 +1143,15 @@ class IngestProfilesTest {
         assertThat(unknown.<String>getAs("primary_need")).isEqualTo("DS");
         assertThat(unknown.<BigDecimal>getAs("annual_cost")).isNull();
         assertThat(plans).doesNotContainKey(token("upn", UPN_6));
+        Row learner = plans.get(token("upn", "UniqueLearnerNumber:9999999999"));
+        assertThat(learner).as("a young person with a ULN alone is keyed by it, marked as a ULN").isNotNull();
+        assertThat(learner.<String>getAs("placement_type")).isEqualTo("FE_COLLEGE");
+        assertThat(plans).doesNotContainKey(token("upn", "9999999999"));
         assertThat(spark.read().format("delta").load(settings.lake() + "/quarantine/ehcp").collectAsList())
                 .allSatisfy(x -> assertThat(String.valueOf(x.<String>getAs("_raw_line"))).doesNotContain("9999999999", "Testname", "2005-07-07"));
 
         // without the council's schools a special school is a school of a type not known, and is not priced
-        assertThat(ingest(Profiles.builtIn(), "ehcp").feeds().get(0).rowsValid()).isEqualTo(4);
+        assertThat(ingest(Profiles.builtIn(), "ehcp").feeds().get(0).rowsValid()).isEqualTo(5);
         Map<String, Row> bare = bronze("ehcp", "pupil_token");
         assertThat(bare.get(token("upn", UPN_1)).<String>getAs("placement_type")).isEqualTo("SCHOOL");
         assertThat(bare.get(token("upn", UPN_1)).<BigDecimal>getAs("annual_cost")).isNull();
@@ -1170,23 +1183,32 @@ class IngestProfilesTest {
                           <SENneed><SENtype>MLD</SENtype><SENtypeRank>1</SENtypeRank></SENneed>
                         </ActivePlans></Requests>
                     </Person>
+                    <Person>
+                      <Surname>Testname</Surname><Forename>Gamma</Forename><PersonBirthDate>2006-05-05</PersonBirthDate><Sex>F</Sex>
+                      <UniqueLearnerNumber>9999999997</UniqueLearnerNumber><PostCode>S2 2BB</PostCode>
+                      <Requests><RequestOutcome>H</RequestOutcome>
+                        <ActivePlans>
+                          <PlacementDetail><UKPRN>10009999</UKPRN><PlacementRank>1</PlacementRank><EntryDate>2022-09-05</EntryDate></PlacementDetail>
+                          <SENneed><SENtype>SLCN</SENtype><SENtypeRank>1</SENtypeRank></SENneed>
+                        </ActivePlans></Requests>
+                    </Person>
                 """.formatted(UPN_1)));
         SecretKey councilKey = SecretKey.generate();
         uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Result p = uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.run(spark,
                 new uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Request(council.toString(), Profiles.builtIn().byId("sen2"), null,
                         councilKey, landing.resolve("sen2").toString(), false), uk.nhs.phb.jobs.Progress.NONE);
-        assertThat(p.persons()).isEqualTo(2);
-        assertThat(p.localIds()).isEqualTo(1);
-        assertThat(p.missingLocalIds()).as("the person with no UPN").isEqualTo(1);
-        assertThat(p.removedElements()).containsEntry("Surname", 2L).containsEntry("UPN", 1L).containsEntry("UniqueLearnerNumber", 1L);
+        assertThat(p.persons()).isEqualTo(3);
+        assertThat(p.localIds()).as("a UPN, or a ULN standing in").isEqualTo(2);
+        assertThat(p.missingLocalIds()).as("the person with neither").isEqualTo(1);
+        assertThat(p.removedElements()).containsEntry("Surname", 3L).containsEntry("UPN", 1L).containsEntry("UniqueLearnerNumber", 2L);
         String sent = Files.readString(landing.resolve("sen2/SEN2_373_2025.xml"));
-        assertThat(sent).doesNotContain(UPN_1, "Testname", "Alpha", "S1 1AA", "2012-03-04", "9999999998", "<!--")
+        assertThat(sent).doesNotContain(UPN_1, "Testname", "Alpha", "S1 1AA", "2012-03-04", "9999999998", "9999999997", "<!--")
                 .contains("<pupil_token>", "<dob_token>", "<name_bloom>", "<birth_year>2012</birth_year>", "<SENtype>ASD</SENtype>");
         assertThat(landing.resolve("sen2/_pseudonymise.json")).exists();
 
         IngestJob.Result r = ingest(Profiles.builtIn(), "ehcp");
-        assertThat(r.feeds().get(0).rowsValid()).as(() -> quarantined("ehcp")).isEqualTo(1);
-        assertThat(r.feeds().get(0).rowsQuarantined()).as("no UPN: no pupil token").isEqualTo(1);
+        assertThat(r.feeds().get(0).rowsValid()).as(() -> quarantined("ehcp")).isEqualTo(2);
+        assertThat(r.feeds().get(0).rowsQuarantined()).as("no UPN and no ULN: no pupil token").isEqualTo(1);
         uk.nhs.phb.models.pseudonym.IdentityEncoder encoder = new uk.nhs.phb.models.pseudonym.IdentityEncoder(councilKey);
         uk.nhs.phb.models.pseudonym.EncodedIdentity expected = encoder.encode(new uk.nhs.phb.models.pseudonym.Identity(null, "Alpha",
                 "Testname", LocalDate.of(2012, 3, 4), null, "S1 1AA"));
@@ -1199,6 +1221,10 @@ class IngestProfilesTest {
         assertThat(plan.<Integer>getAs("birth_year")).isEqualTo(2012);
         assertThat(plan.<String>getAs("sex")).isEqualTo("2");
         assertThat(plan.<String>getAs("placement_type")).isEqualTo("RESOURCED_PROVISION");
+        Row learner = bronze("ehcp", "pupil_token").get(encoder.localIdToken("upn", "UniqueLearnerNumber:9999999997"));
+        assertThat(learner).as("the council's token of the ULN, marked as ingest marks it").isNotNull();
+        assertThat(learner.<String>getAs("postcode_token")).isEqualTo(encoder.encode(new uk.nhs.phb.models.pseudonym.Identity(null,
+                "Gamma", "Testname", LocalDate.of(2006, 5, 5), null, "S2 2BB")).postcodeToken());
 
         // a file that is not the return, or not well-formed, is refused whole, naming where
         Files.writeString(council.resolve("SEN2_373_2025.xml"), sen2Return("<Person><UPN>" + UPN_2 + "</UPN>").replace("</Persons>", ""));

@@ -226,6 +226,11 @@ public final class ApplyProfile {
      */
     private Column scoped(DatasetProfile.Person person) {
         Column id = trim(source(person.column()).cast(DataTypes.StringType));
+        if (person.otherwise() != null) {
+            Column standIn = trim(source(person.otherwise()).cast(DataTypes.StringType));
+            id = when(id.isNotNull().and(id.notEqual("")), id)
+                    .when(standIn.isNotNull().and(standIn.notEqual("")), concat(lit(person.otherwise() + ":"), standIn));
+        }
         if (person.scope() == null) {
             return id;
         }
@@ -310,9 +315,9 @@ public final class ApplyProfile {
         if (profile.person() == null) {
             return col(ValidateFeed.RAW_LINE);
         }
-        if (!profile.joins().isEmpty() || profile.persons().size() > 1) {
-            // the main table's line names the person by the data set's own id (the key its person table is joined on), or
-            // by several ids
+        if (!profile.joins().isEmpty() || profile.persons().size() > 1 || profile.person().otherwise() != null) {
+            // the main table's line names the person by the data set's own id (the key its person table is joined on), by
+            // several ids, or by a stand-in id the token does not replace
             return lit(null).cast(DataTypes.StringType);
         }
         Column pseudonym = trim(col(profile.person().column()).cast(DataTypes.StringType));

@@ -119,6 +119,8 @@ public record DatasetProfile(
      *                      {@code ?} may or may not be there, as in a record path); several when a return holds people
      *                      in more than one place (pupils on roll and no longer on roll)
      * @param localId       the element holding the council's or the DfE's id (re-keyed into the first person's field)
+     * @param localIdOtherwise the element whose id stands in where the local id is absent, as the person column's
+     *                      {@code otherwise} does at ingest (its token is of {@code <element name>:<id>}), or null
      * @param localIdDomain the token's domain ({@code upn}; a council's own ids belong in a domain naming the council)
      * @param givenName     the element holding the given name, or null
      * @param familyName    the element holding the family name, or null
@@ -126,8 +128,8 @@ public record DatasetProfile(
      * @param postcode      the element holding the postcode, or null
      * @param drop          other identifying elements, removed without a token (a ULN, a former UPN, a whole address)
      */
-    public record Identity(List<String> elements, String localId, String localIdDomain, String givenName, String familyName,
-                           String dateOfBirth, String postcode, List<String> drop) implements java.io.Serializable {
+    public record Identity(List<String> elements, String localId, String localIdOtherwise, String localIdDomain, String givenName,
+                           String familyName, String dateOfBirth, String postcode, List<String> drop) implements java.io.Serializable {
         public Identity {
             elements = List.copyOf(elements);
             if (elements.isEmpty()) {
@@ -140,7 +142,7 @@ public record DatasetProfile(
         /** The child elements replaced or removed. */
         public List<String> identifierElements() {
             List<String> out = new java.util.ArrayList<>();
-            for (String e : java.util.Arrays.asList(localId, givenName, familyName, dateOfBirth, postcode)) {
+            for (String e : java.util.Arrays.asList(localId, localIdOtherwise, givenName, familyName, dateOfBirth, postcode)) {
                 if (e != null) {
                     out.add(e);
                 }
@@ -207,10 +209,17 @@ public record DatasetProfile(
      * @param scope  the contract field naming the organisation whose own ids these are ({@code la_code}), or null for ids
      *               unique across organisations (an NHS number, a UPN): a scoped id is keyed with its organisation, so the
      *               same {@code C0001} from two councils never becomes one token
+     * @param otherwise  the source column whose id stands in where {@code column} is blank (a young person's ULN where
+     *                   SEN2 has no UPN), keyed in the same domain marked with its column's name
+     *                   ({@code UniqueLearnerNumber:1234567890}), so it never equals an id of {@code column}; or null
      */
-    public record Person(String column, String domain, String field, String scope) {
+    public record Person(String column, String domain, String field, String scope, String otherwise) {
         public Person(String column, String domain, String field) {
-            this(column, domain, field, null);
+            this(column, domain, field, null, null);
+        }
+
+        public Person withDomain(String newDomain, String newField) {
+            return new Person(column, newDomain, newField, scope, otherwise);
         }
     }
 

@@ -284,14 +284,18 @@ public final class Profiles {
         List<Person> out = new ArrayList<>();
         Set<String> fields = new LinkedHashSet<>();
         for (Entry e : entries) {
-            Map<String, Entry> pm = e.map("column", "domain", "field", "scope");
+            Map<String, Entry> pm = e.map("column", "domain", "field", "scope", "otherwise");
             String column = YamlNodes.required(pm, "column", e);
             String field = Optional.ofNullable(YamlNodes.optional(pm, "field")).orElse("nhs_token");
             String scope = YamlNodes.optional(pm, "scope");
             if (scope != null && contract.field(scope).isEmpty()) {
                 throw pm.get("scope").error("feed " + contract.name() + " has no field '" + scope + "' to scope the id by");
             }
-            Person person = new Person(column, YamlNodes.required(pm, "domain", e), field, scope);
+            String otherwise = YamlNodes.optional(pm, "otherwise");
+            if (otherwise != null && !readable(columns.values(), joins).contains(otherwise)) {
+                throw pm.get("otherwise").error("the person column's stand-in '" + otherwise + "' is not among the profile's columns");
+            }
+            Person person = new Person(column, YamlNodes.required(pm, "domain", e), field, scope, otherwise);
             checkDomain(person.domain(), pm.get("domain"));
             if (!readable(columns.values(), joins).contains(column)) {
                 throw pm.get("column").error("the person column '" + column + "' is not among the profile's columns"
@@ -469,8 +473,8 @@ public final class Profiles {
             throw e.error("'identity' says where an XML return's person identifiers are, for phb pseudonymise; this profile "
                     + (xml ? "names no person column" : "is not an XML profile"));
         }
-        Map<String, Entry> i = e.map("element", "local_id", "local_id_domain", "given_name", "family_name", "date_of_birth",
-                "postcode", "drop");
+        Map<String, Entry> i = e.map("element", "local_id", "local_id_otherwise", "local_id_domain", "given_name", "family_name",
+                "date_of_birth", "postcode", "drop");
         if (!i.containsKey("element")) {
             throw e.error("'element' is required: the element path of each person below the root ('Persons.Person'), or a list");
         }
@@ -487,7 +491,13 @@ public final class Profiles {
             throw i.get("local_id_domain").error("a token domain is snake_case: '" + domain + "'");
         }
         List<String> drop = i.containsKey("drop") ? i.get("drop").texts() : List.of();
-        DatasetProfile.Identity id = new DatasetProfile.Identity(elements, YamlNodes.required(i, "local_id", e), domain,
+        String otherwise = YamlNodes.optional(i, "local_id_otherwise");
+        String personOtherwise = persons.get(0).otherwise();
+        if (otherwise != null && (personOtherwise == null || !otherwise.substring(otherwise.lastIndexOf('.') + 1).equals(personOtherwise))) {
+            throw i.get("local_id_otherwise").error("'local_id_otherwise' stands in for the local id as the person column's "
+                    + "'otherwise' does at ingest, so it names the same element (" + personOtherwise + ")");
+        }
+        DatasetProfile.Identity id = new DatasetProfile.Identity(elements, YamlNodes.required(i, "local_id", e), otherwise, domain,
                 YamlNodes.optional(i, "given_name"), YamlNodes.optional(i, "family_name"), YamlNodes.optional(i, "date_of_birth"),
                 YamlNodes.optional(i, "postcode"), drop);
         for (String name : id.identifierElements()) {
@@ -702,7 +712,7 @@ public final class Profiles {
             }
             String domain = o.get("domain").text();
             checkDomain(domain == null ? "" : domain, o.get("domain"));
-            persons.set(0, new Person(persons.get(0).column(), domain, persons.get(0).field(), persons.get(0).scope()));
+            persons.set(0, persons.get(0).withDomain(domain, persons.get(0).field()));
         }
         if (o.containsKey("domains")) {
             // by the field each person column fills: {la_person_token: council-e08000026, nhs_token: dscro-x26}
@@ -718,7 +728,7 @@ public final class Profiles {
                 }
                 String domain = d.getValue().text();
                 checkDomain(domain == null ? "" : domain, d.getValue());
-                persons.set(at, new Person(persons.get(at).column(), domain, d.getKey(), persons.get(at).scope()));
+                persons.set(at, persons.get(at).withDomain(domain, d.getKey()));
             }
         }
         Map<String, SourceColumn> columns = new LinkedHashMap<>();
