@@ -22,6 +22,7 @@ import javax.xml.stream.XMLStreamReader;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import uk.nhs.phb.schemas.profiles.FhirPath;
+import uk.nhs.phb.schemas.profiles.XmlElementPath;
 
 /**
  * The records of an XML return (a DfE census: CIN, SEN2), read as a stream: a file is never held whole, only the
@@ -39,9 +40,9 @@ final class XmlRecords implements Serializable {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final String root;
+    /** The record paths, each as its steps (optional wrappers left out). */
     private final List<List<String>> records;
-    /** Per record path, the element that may wrap each of its steps (null where none may), read as if absent. */
-    private final List<List<String>> wrappers;
+    private final List<XmlElementPath> recordElementPaths;
     private final List<FhirPath> paths;
     /** The records' own element names, and the names of every element on the way to one. */
     private final java.util.Set<String> recordNames = new java.util.HashSet<>();
@@ -57,26 +58,8 @@ final class XmlRecords implements Serializable {
      */
     XmlRecords(String root, List<String> records, List<FhirPath> paths) {
         this.root = root;
-        List<List<String>> steps = new ArrayList<>();
-        List<List<String>> wraps = new ArrayList<>();
-        for (String r : records) {
-            List<String> path = new ArrayList<>();
-            List<String> wrap = new ArrayList<>();
-            String pending = null;
-            for (String step : r.split("\\.")) {
-                if (step.endsWith("?")) {
-                    pending = step.substring(0, step.length() - 1);
-                } else {
-                    path.add(step);
-                    wrap.add(pending);
-                    pending = null;
-                }
-            }
-            steps.add(List.copyOf(path));
-            wraps.add(java.util.Collections.unmodifiableList(wrap));
-        }
-        this.records = List.copyOf(steps);
-        this.wrappers = List.copyOf(wraps);
+        this.recordElementPaths = records.stream().map(XmlElementPath::parse).toList();
+        this.records = recordElementPaths.stream().map(XmlElementPath::steps).toList();
         this.paths = List.copyOf(paths);
         for (List<String> r : this.records) {
             recordNames.add(r.get(r.size() - 1));
@@ -317,17 +300,11 @@ final class XmlRecords implements Serializable {
 
         /** Whether {@code name}, opening at this point, is a record path's optional wrapper of its next step. */
         private boolean isWrapper(String name) {
-            int step = names.size() - 1;
-            if (step < 0 || (!open.isEmpty() && !open.peek().recordPath)) {
+            if (names.isEmpty() || (!open.isEmpty() && !open.peek().recordPath)) {
                 return false;
             }
-            for (int i = 0; i < records.size(); i++) {
-                List<String> r = records.get(i);
-                if (step < r.size() && name.equals(wrappers.get(i).get(step)) && names.subList(1, names.size()).equals(r.subList(0, step))) {
-                    return true;
-                }
-            }
-            return false;
+            List<String> opened = names.subList(1, names.size());
+            return recordElementPaths.stream().anyMatch(r -> r.wraps(opened, name));
         }
 
         private Row end() {

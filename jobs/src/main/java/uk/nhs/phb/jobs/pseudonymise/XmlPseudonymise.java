@@ -21,6 +21,7 @@ import uk.nhs.phb.models.pseudonym.Identity;
 import uk.nhs.phb.models.pseudonym.IdentityEncoder;
 import uk.nhs.phb.models.pseudonym.Normalise;
 import uk.nhs.phb.schemas.profiles.DatasetProfile;
+import uk.nhs.phb.schemas.profiles.XmlElementPath;
 
 /**
  * An XML return (a DfE census) pseudonymised at the council, as a stream: each element at the profile's identity path (a
@@ -63,25 +64,8 @@ final class XmlPseudonymise {
         inputs.setProperty(XMLInputFactory.SUPPORT_DTD, false);
         inputs.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
         inputs.setProperty(XMLInputFactory.IS_COALESCING, true);
-        // per person path: its steps, and the optional wrapper (or null) before each
-        List<List<String>> targets = new ArrayList<>();
-        List<List<String>> wrappers = new ArrayList<>();
-        for (String element : identity.elements()) {
-            List<String> target = new ArrayList<>();
-            List<String> optionalWrappers = new ArrayList<>();
-            String pendingWrapper = null;
-            for (String step : element.split("\\.")) {
-                if (step.endsWith("?")) {
-                    pendingWrapper = step.substring(0, step.length() - 1);
-                } else {
-                    target.add(step);
-                    optionalWrappers.add(pendingWrapper);
-                    pendingWrapper = null;
-                }
-            }
-            targets.add(target);
-            wrappers.add(optionalWrappers);
-        }
+        List<XmlElementPath> targets = identity.elements().stream().map(XmlElementPath::parse).toList();
+        List<List<String>> targetSteps = targets.stream().map(XmlElementPath::steps).toList();
         Set<String> identifiers = new HashSet<>(identity.identifierElements());
         Map<String, Long> removed = new LinkedHashMap<>();
         identity.identifierElements().forEach(e -> removed.put(e, 0L));
@@ -104,20 +88,15 @@ final class XmlPseudonymise {
                         throw new IllegalArgumentException(file + ": the root element is <" + name + ">, not <" + root
                                 + ">: this is not the return the profile reads");
                     }
-                    int step = path.size() - 1;
-                    boolean wrapper = false;
-                    for (int t = 0; t < targets.size() && step >= 0; t++) {
-                        wrapper |= step < targets.get(t).size() && name.equals(wrappers.get(t).get(step))
-                                && path.subList(1, path.size()).equals(targets.get(t).subList(0, step));
-                    }
-                    if (wrapper) {
+                    List<String> opened = path.isEmpty() ? null : path.subList(1, path.size());
+                    if (opened != null && targets.stream().anyMatch(t -> t.wraps(opened, name))) {
                         wrapping.push(true);
                         writer.add(ev);
                         continue;
                     }
                     wrapping.push(false);
                     path.add(name);
-                    if (targets.contains(path.subList(1, path.size()))) {
+                    if (targetSteps.contains(path.subList(1, path.size()))) {
                         persons++;
                         if (person(ev, reader, writer, identity, identifiers, tokenElement, encoder, removed)) {
                             withId++;

@@ -1590,6 +1590,11 @@ final class PersonSimulator {
         identityBlock(v, l, e, false);
         v[l.at("nhs_token")] = p.socialCareNoNhs ? null : e.nhsToken();
         String key = v[l.keyIndex];
+        identityFaults(out, feed, key, faults);
+    }
+
+    /** Each recording fault of a record's identity, counted against the field its encoding lands in. */
+    private static void identityFaults(Emitter out, String feed, String key, List<String> faults) {
         for (String f : faults) {
             out.fault(feed, f, key, f.equals("name_typo") ? "name_bloom" : f.equals("dob_swap") ? "dob_token" : "postcode_token");
         }
@@ -1740,9 +1745,7 @@ final class PersonSimulator {
         v[l.at("primary_need")] = p.ehcpNeed;
         v[l.at("placement_type")] = p.ehcpPlacement;
         v[l.at("annual_cost")] = Emitter.money(p.ehcpCost);
-        for (String f : faults) {
-            out.fault("ehcp", f, id2, f.equals("name_typo") ? "name_bloom" : f.equals("dob_swap") ? "dob_token" : "postcode_token");
-        }
+        identityFaults(out, "ehcp", id2, faults);
         out.feed("ehcp", v);
         out.truth(SyntheticPopulation.TRUTH_PERSON_RECORDS, "ehcp", id2, p.id);
     }
@@ -1795,9 +1798,7 @@ final class PersonSimulator {
         identityBlock(v, l, e, false);
         v[l.at("census_date")] = census.toString();
         v[l.at("sen_provision")] = plan ? "E" : r.chance(ref.p("school_census_sen_support")) ? "K" : "N";
-        for (String f : faults) {
-            out.fault("school_census", f, id, f.equals("name_typo") ? "name_bloom" : f.equals("dob_swap") ? "dob_token" : "postcode_token");
-        }
+        identityFaults(out, "school_census", id, faults);
         out.feed("school_census", v);
         out.truth(SyntheticPopulation.TRUTH_PERSON_RECORDS, "school_census", id, p.id);
     }
