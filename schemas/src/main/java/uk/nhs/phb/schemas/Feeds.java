@@ -402,7 +402,10 @@ public final class Feeds {
                         required("episode_type", STRING, "CIN child in need, CPP child protection plan, CLA looked after").codes("csc_episode_type").build(),
                         date("start_date", "episode start"),
                         optionalDate("end_date", "episode end"),
-                        optional("placement_weekly_cost", DECIMAL, "placement cost per week for looked-after children (GBP)").range(0, 50_000).build()),
+                        optional("placement_weekly_cost", DECIMAL, "placement cost per week for looked-after children (GBP)").range(0, 50_000).build(),
+                        optional("pupil_token", STRING, "keyed token of the child's unique pupil number, where the return gives one "
+                                + "(the CIN census does): it meets the school census, whose names, date of birth and postcode then link a "
+                                + "child the return names by ids alone").pattern(TOKEN_PATTERN).whenAbsent("CAST(NULL AS STRING)").build()),
                 List.of("episode_id"),
                 List.of(new RowRule("end_before_start", "end_date >= start_date", "the episode ends before it starts")),
                 IdentityLevel.PSEUDONYMISED));

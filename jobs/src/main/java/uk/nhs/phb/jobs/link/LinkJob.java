@@ -68,6 +68,7 @@ public final class LinkJob {
             try {
                 run.stage("entities");
                 Dataset<Row> entities = null;
+                Dataset<Row> childrensPupilTokens = null;
                 for (LinkEntities.Source source : SOURCES) {
                     Map<String, Dataset<Row>> byFeed = new LinkedHashMap<>();
                     for (String feed : source.feeds()) {
@@ -80,7 +81,14 @@ public final class LinkJob {
                     if (!byFeed.isEmpty()) {
                         Dataset<Row> e = LinkEntities.of(byFeed, source);
                         entities = entities == null ? e : entities.unionByName(e);
+                        if (source.equals(LinkEntities.CHILDRENS_SOCIAL_CARE)) {
+                            childrensPupilTokens = LinkEntities.pupilTokens(byFeed, source);
+                        }
                     }
+                }
+                if (childrensPupilTokens != null) {
+                    // a child the CIN census or SSDA903 names by ids alone takes the names its school census row gives
+                    entities = LinkEntities.withPupilIdentity(entities, LinkEntities.CHILDRENS_SOCIAL_CARE.name(), childrensPupilTokens);
                 }
                 // a union keeps every source's partitions, and each later join then runs a task per partition of each
                 int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));

@@ -196,6 +196,10 @@ final class XmlPseudonymise {
         element(writer, "birth_year", e.birthYear() == null ? null : e.birthYear().toString());
         element(writer, "postcode_token", id.postcode() == null ? null : e.postcodeToken());
         element(writer, "postcode_district_token", id.postcode() == null ? null : e.postcodeDistrictToken());
+        for (DatasetProfile.OtherId other : identity.otherIds()) {
+            String value = text(values, other.element());
+            element(writer, other.field(), value == null ? null : encoder.localIdToken(other.domain(), value));
+        }
         for (XMLEvent k : kept) {
             writer.add(k);
         }

@@ -74,7 +74,7 @@ public final class XmlPseudonymiseJob {
             throw new InputException("--local-id-domain must be letters, digits, _, : or - ('csc:E08000025'), not '" + domain + "'");
         }
         identity = new DatasetProfile.Identity(identity.elements(), identity.localId(), identity.localIdOtherwise(), domain, identity.givenName(), identity.familyName(),
-                identity.dateOfBirth(), identity.postcode(), identity.drop());
+                identity.dateOfBirth(), identity.postcode(), identity.drop(), identity.otherIds());
         List<Path> files = inputs(spark, req.in());
         String staging = Files2.stagingFor(req.out());
         FileSystem outFs = Files2.plain(spark, staging);

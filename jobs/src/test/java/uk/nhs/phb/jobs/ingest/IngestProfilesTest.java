@@ -875,7 +875,7 @@ class IngestProfilesTest {
         // a second return cut off mid-element: the child before the break lands, the break is quarantined with its line
         String cut = cinReturn("""
                     <Child>
-                      <ChildIdentifiers><LAchildID>CH0004</LAchildID><PersonBirthDate>2012-03-03</PersonBirthDate><Sex>M</Sex></ChildIdentifiers>
+                      <ChildIdentifiers><LAchildID>CH0004</LAchildID><UPN>A999000000004</UPN><PersonBirthDate>2012-03-03</PersonBirthDate><Sex>M</Sex></ChildIdentifiers>
                       <ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
                       <CINdetails><CINreferralDate>2023-06-01</CINreferralDate><ReferralSource>1A</ReferralSource><ReferralNFA>0</ReferralNFA></CINdetails>
                     </Child>
@@ -909,7 +909,10 @@ class IngestProfilesTest {
         assertThat(second.get(0).<Integer>getAs("birth_year")).as("unborn: no birth year").isNull();
         assertThat(second.get(0).<String>getAs("sex")).as("a 2023-24 GenderCurrent").isEqualTo("0");
         assertThat(rows.stream().map(x -> x.<String>getAs("episode_id")).distinct().count()).isEqualTo(6);
-        assertThat(byChild.get(token("council", "E08000025|CH0004"))).hasSize(1);
+        assertThat(byChild.get(token("council", "E08000025|CH0004"))).singleElement()
+                .satisfies(x -> assertThat(x.<String>getAs("pupil_token")).as("the UPN, keyed where the school census's is")
+                        .isEqualTo(token("upn", "A999000000004")));
+        assertThat(first.get(0).<String>getAs("pupil_token")).as("UPNunknown").isNull();
 
         List<Row> faults = spark.read().format("delta").load(settings.lake() + "/quarantine/csc").orderBy("_source_file").collectAsList();
         assertThat(faults).extracting(x -> x.<String>getAs("_field")).contains("start_date");
@@ -1359,7 +1362,7 @@ class IngestProfilesTest {
                 council.resolve("CIN_Census_330_2024.xml").toString(), Profiles.builtIn().byId("cin_census"), "csc:E08000025", councilKey,
                 landing.resolve("cin_census").toString(), false), uk.nhs.phb.jobs.Progress.NONE);
         assertThat(Files.readString(landing.resolve("cin_census/CIN_Census_330_2024.xml"))).doesNotContain("CH0001", UPN_3, "2015-06-15")
-                .contains("<child_token>");
+                .contains("<child_token>", "<pupil_token>");
 
         IngestJob.Result r = ingest(Profiles.builtIn(), "csc");
         assertThat(r.feeds().get(0).rowsValid()).as(() -> quarantined("csc")).isEqualTo(1);
@@ -1368,6 +1371,8 @@ class IngestProfilesTest {
         assertThat(episode.<Integer>getAs("birth_year")).isEqualTo(2015);
         assertThat(episode.<String>getAs("la_code")).as("DfE 330 is Birmingham").isEqualTo("E08000025");
         assertThat(episode.<String>getAs("dob_token")).isNotNull();
+        assertThat(episode.<String>getAs("pupil_token")).as("the UPN keyed at the council in the national UPN domain, as SEN2's and "
+                + "the school census's are").isEqualTo(new uk.nhs.phb.models.pseudonym.IdentityEncoder(councilKey).localIdToken("upn", UPN_3));
     }
 
     @Test

@@ -87,6 +87,54 @@ public final class LinkEntities {
         return of(records, source);
     }
 
+    /**
+     * For each entity of {@code source} whose records give the child's UPN token ({@code pupil_token}, as the CIN census
+     * and SSDA903 do), the latest: output {@code entity_key, pupil_token}. Empty when no feed of the source has the column.
+     */
+    public static Dataset<Row> pupilTokens(Map<String, Dataset<Row>> recordsByFeed, Source source) {
+        Dataset<Row> out = null;
+        for (Map.Entry<String, String> part : source.recencyByFeed().entrySet()) {
+            Dataset<Row> feed = recordsByFeed.get(part.getKey());
+            if (feed == null || !Arrays.asList(feed.columns()).contains("pupil_token")) {
+                continue;
+            }
+            Dataset<Row> slice = feed.filter(col(source.entityKey()).isNotNull().and(col("pupil_token").isNotNull()))
+                    .select(col(source.entityKey()).alias("entity_key"), col("pupil_token"), col(part.getValue()).cast("date").alias("recency"));
+            out = out == null ? slice : out.unionByName(slice);
+        }
+        if (out == null) {
+            return null;
+        }
+        return out.groupBy("entity_key").agg(max_by(col("pupil_token"), col("recency")).alias("pupil_token"));
+    }
+
+    /**
+     * Entities of {@code sourceName} take each identity field they lack from the pupil their UPN token meets (an
+     * {@link #EDUCATION} entity: the school census holds the names, date of birth and postcode a CIN census lacks), when
+     * both give the same birth year or either gives none, so a mistyped UPN of another child's age lends nothing.
+     */
+    public static Dataset<Row> withPupilIdentity(Dataset<Row> entities, String sourceName, Dataset<Row> pupilTokens) {
+        List<Column> pupilCols = new ArrayList<>();
+        pupilCols.add(col("entity_key").alias("p_key"));
+        for (String f : IDENTITY.subList(1, IDENTITY.size())) {
+            pupilCols.add(col(f).alias("p_" + f));
+        }
+        Dataset<Row> pupils = entities.filter(col("source").equalTo(EDUCATION.name())).select(pupilCols.toArray(Column[]::new));
+        Dataset<Row> target = entities.filter(col("source").equalTo(sourceName))
+                .join(pupilTokens, new String[] {"entity_key"}, "left")
+                .join(pupils, col("pupil_token").equalTo(col("p_key")), "left");
+        Column sameAge = col("birth_year").isNull().or(col("p_birth_year").isNull()).or(col("birth_year").equalTo(col("p_birth_year")));
+        List<Column> out = new ArrayList<>();
+        out.add(col("source"));
+        out.add(col("entity_key"));
+        out.add(col("nhs_token"));
+        for (String f : IDENTITY.subList(1, IDENTITY.size())) {
+            out.add(when(sameAge, org.apache.spark.sql.functions.coalesce(col(f), col("p_" + f))).otherwise(col(f)).alias(f));
+        }
+        out.add(col("records"));
+        return entities.filter(col("source").notEqual(sourceName)).unionByName(target.select(out.toArray(Column[]::new)));
+    }
+
     private static Dataset<Row> identityColumns(Dataset<Row> feed, String feedName, String entityKey, String recency) {
         List<String> have = Arrays.asList(feed.columns());
         List<String> missing = new ArrayList<>();

@@ -264,13 +264,17 @@ final class Emitter {
 
     /**
      * The fields the generator writes for a feed: those a file may leave out are left out, except the cost source and
-     * price year of the feeds it costs from the national price list.
+     * price year of the feeds it costs from the national price list, and a child's UPN token in children's social care.
      */
     static List<FieldSpec> written(FeedContract c) {
-        if (!PRICED_FEEDS.contains(c.name())) {
+        java.util.Set<String> also = new java.util.HashSet<>(c.name().equals("csc") ? List.of("pupil_token") : List.of());
+        if (PRICED_FEEDS.contains(c.name())) {
+            also.addAll(PRICING);
+        }
+        if (also.isEmpty()) {
             return c.headerFields();
         }
-        return c.fields().stream().filter(f -> c.headerFields().contains(f) || PRICING.contains(f.name())).toList();
+        return c.fields().stream().filter(f -> c.headerFields().contains(f) || also.contains(f.name())).toList();
     }
 
     /** Field positions of one feed and which fields each fault kind may touch. */

@@ -1715,6 +1715,8 @@ final class PersonSimulator {
             v[l.at("start_date")] = ep.start.toString();
             v[l.at("end_date")] = ep.end.isAfter(end) ? null : ep.end.toString();
             v[l.at("placement_weekly_cost")] = ep.weekly == null ? null : Emitter.money(ep.weekly);
+            // a child of school age has a UPN, which the CIN census gives
+            v[l.at("pupil_token")] = p.age(ep.start) >= 4 && p.age(ep.start) < 19 ? encoder().localIdToken("upn", upn(p)) : null;
             socialCareIdentity(p, "csc", v, l, e, faults, out);
             out.feed("csc", v);
             out.truth(SyntheticPopulation.TRUTH_PERSON_RECORDS, "csc", id2, p.id);

@@ -94,6 +94,39 @@ class LinkEntitiesTest {
     }
 
     @Test
+    void aChildTheCinCensusNamesByIdsAloneTakesTheIdentityOfThePupilItsUpnMeets() {
+        IdentityEncoder enc = new IdentityEncoder(KEY);
+        String pupil = enc.localIdToken("upn", "A999000000001");
+        String other = enc.localIdToken("upn", "A999000000002");
+        Object[] school = identity(enc.encode(new Identity(null, "Ava", "Khan", LocalDate.of(2013, 3, 4), "F", "S2 2BB")));
+        Object[] older = identity(enc.encode(new Identity(null, "Mia", "Chen", LocalDate.of(2009, 1, 2), "F", "S3 3CC")));
+        Map<String, Dataset<Row>> education = Map.of("school_census", census(List.of(
+                row(new Object[] {"c1", pupil}, school, java.sql.Date.valueOf("2024-01-18"), "N"),
+                row(new Object[] {"c2", other}, older, java.sql.Date.valueOf("2024-01-18"), "N"))));
+        // a CIN census as the council returns it: the child's ids and birth year, no names
+        Dataset<Row> csc = spark.createDataFrame(List.of(
+                        RowFactory.create("e1", "CHILD-1", pupil, null, null, null, null, null, null, 2013, "2", java.sql.Date.valueOf("2023-05-01")),
+                        RowFactory.create("e2", "CHILD-2", other, null, null, null, null, null, null, 2013, "2", java.sql.Date.valueOf("2023-06-01")),
+                        RowFactory.create("e3", "CHILD-3", null, null, null, null, null, null, null, 2014, "1", java.sql.Date.valueOf("2023-07-01"))),
+                org.apache.spark.sql.types.StructType.fromDDL("episode_id string, child_token string, pupil_token string, nhs_token string, "
+                        + "name_bloom string, dob_token string, dob_ym_token string, postcode_token string, postcode_district_token string, "
+                        + "birth_year int, sex string, start_date date"));
+        Map<String, Dataset<Row>> cscByFeed = Map.of("csc", csc);
+        Dataset<Row> entities = LinkEntities.of(education, LinkEntities.EDUCATION)
+                .unionByName(LinkEntities.of(cscByFeed, LinkEntities.CHILDRENS_SOCIAL_CARE));
+        Map<String, Row> children = new HashMap<>();
+        LinkEntities.withPupilIdentity(entities, "csc", LinkEntities.pupilTokens(cscByFeed, LinkEntities.CHILDRENS_SOCIAL_CARE))
+                .filter(col("source").equalTo("csc")).collectAsList().forEach(r -> children.put(r.getAs("entity_key"), r));
+        assertThat(children.get("CHILD-1").<String>getAs("name_bloom")).as("the school census's names").isEqualTo(school[0]);
+        assertThat(children.get("CHILD-1").<String>getAs("postcode_token")).isEqualTo(school[4]);
+        assertThat(children.get("CHILD-1").<Integer>getAs("birth_year")).isEqualTo(2013);
+        assertThat(children.get("CHILD-2").<String>getAs("name_bloom")).as("a UPN of a child born in another year lends nothing")
+                .isNull();
+        assertThat(children.get("CHILD-3").<String>getAs("name_bloom")).as("no UPN").isNull();
+        assertThat(children).hasSize(3);
+    }
+
+    @Test
     void plansSentWithoutEncodingsReachTheirPupilsHealthRecordsThroughTheSchoolCensus() {
         IdentityEncoder enc = new IdentityEncoder(KEY);
         SplittableRandom r = new SplittableRandom(5);

@@ -127,10 +127,13 @@ public record DatasetProfile(
      * @param dateOfBirth   the element holding the date of birth, or null
      * @param postcode      the element holding the postcode, or null
      * @param drop          other identifying elements, removed without a token (a ULN, a former UPN, a whole address)
+     * @param otherIds      other ids replaced by their tokens, each in its own domain
      */
     public record Identity(List<String> elements, String localId, String localIdOtherwise, String localIdDomain, String givenName,
-                           String familyName, String dateOfBirth, String postcode, List<String> drop) implements java.io.Serializable {
+                           String familyName, String dateOfBirth, String postcode, List<String> drop, List<OtherId> otherIds)
+            implements java.io.Serializable {
         public Identity {
+            otherIds = List.copyOf(otherIds);
             elements = List.copyOf(elements);
             if (elements.isEmpty()) {
                 throw new IllegalArgumentException("an identity names the element path of its persons");
@@ -147,9 +150,17 @@ public record DatasetProfile(
                     out.add(e);
                 }
             }
+            otherIds.forEach(o -> out.add(o.element()));
             out.addAll(drop);
             return out;
         }
+    }
+
+    /**
+     * Another id of the person an XML return carries, keyed too rather than dropped: written as the element {@code field}
+     * with its token in {@code domain} (a child's UPN in a CIN census, as {@code pupil_token} in the national UPN domain).
+     */
+    public record OtherId(String element, String domain, String field) implements java.io.Serializable {
     }
 
     /** The first person column, or null for a feed without one. */

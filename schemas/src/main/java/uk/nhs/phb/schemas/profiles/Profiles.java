@@ -474,7 +474,7 @@ public final class Profiles {
                     + (xml ? "names no person column" : "is not an XML profile"));
         }
         Map<String, Entry> i = e.map("element", "local_id", "local_id_otherwise", "local_id_domain", "given_name", "family_name",
-                "date_of_birth", "postcode", "drop");
+                "date_of_birth", "postcode", "drop", "other_ids");
         if (!i.containsKey("element")) {
             throw e.error("'element' is required: the element path of each person below the root ('Persons.Person'), or a list");
         }
@@ -497,9 +497,23 @@ public final class Profiles {
             throw i.get("local_id_otherwise").error("'local_id_otherwise' stands in for the local id as the person column's "
                     + "'otherwise' does at ingest, so it names the same element (" + personOtherwise + ")");
         }
+        List<DatasetProfile.OtherId> otherIds = new ArrayList<>();
+        if (i.containsKey("other_ids")) {
+            for (Entry o : i.get("other_ids").list()) {
+                Map<String, Entry> om = o.map("element", "domain", "field");
+                DatasetProfile.OtherId other = new DatasetProfile.OtherId(YamlNodes.required(om, "element", o),
+                        YamlNodes.required(om, "domain", o), YamlNodes.required(om, "field", o));
+                checkDomain(other.domain(), om.get("domain"));
+                if (persons.stream().noneMatch(p -> p.field().equals(other.field()) && p.domain().equals(other.domain()))) {
+                    throw om.get("field").error("other id " + other.element() + " is written as '" + other.field() + "', which no "
+                            + "person column of domain '" + other.domain() + "' fills: ingest would not read it as a token");
+                }
+                otherIds.add(other);
+            }
+        }
         DatasetProfile.Identity id = new DatasetProfile.Identity(elements, YamlNodes.required(i, "local_id", e), otherwise, domain,
                 YamlNodes.optional(i, "given_name"), YamlNodes.optional(i, "family_name"), YamlNodes.optional(i, "date_of_birth"),
-                YamlNodes.optional(i, "postcode"), drop);
+                YamlNodes.optional(i, "postcode"), drop, otherIds);
         for (String name : id.identifierElements()) {
             if (!name.matches(XML_NAME + "(\\." + XML_NAME + ")*")) {
                 throw e.error("'" + name + "' is not an element path inside " + element + " (a child's name, or names joined by "
