@@ -15,7 +15,7 @@ class ProfilesCommandTest {
         CliTest.Run r = CliTest.run("profiles", "--json");
         assertThat(r.code()).isZero();
         JsonNode profiles = new ObjectMapper().readTree(r.out()).get("profiles");
-        assertThat(profiles).hasSize(22);
+        assertThat(profiles).hasSize(23);
         JsonNode hes = profiles.get(9);
         assertThat(hes.get("id").asText()).isEqualTo("hes_apc");
         assertThat(hes.get("folder").asText()).isEqualTo("landing/hes_apc");
@@ -32,6 +32,10 @@ class ProfilesCommandTest {
         // the FHIR profiles read one folder, each its own resource type
         assertThat(profiles.get(5).get("id").asText()).isEqualTo("fhir_dispenses");
         assertThat(profiles.get(5).get("folder").asText()).isEqualTo("landing/fhir");
+        // the school census lands in its profile's folder, beside its feed's own
+        assertThat(profiles.get(17).get("id").asText()).isEqualTo("school_census_pupils");
+        assertThat(profiles.get(17).get("folder").asText()).isEqualTo("landing/school_census_pupils");
+        assertThat(profiles.get(17).get("feed").asText()).isEqualTo("school_census");
     }
 
     @Test
