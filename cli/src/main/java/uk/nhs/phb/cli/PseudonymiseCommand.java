@@ -39,7 +39,7 @@ final class PseudonymiseCommand implements Callable<Integer> {
     Path map;
 
     @Option(names = "--profile", paramLabel = "ID",
-            description = "Instead of --map: the XML return's dataset profile (sen2, cin_census), whose identity section says which elements are identifiers.")
+            description = "Instead of --map: the XML return's dataset profile (sen2, cin_census, school_census_pupils), whose identity section says which elements are identifiers.")
     String profile;
 
     @Option(names = "--local-id-domain", paramLabel = "DOMAIN",
