@@ -1733,8 +1733,7 @@ final class PersonSimulator {
         Identity id = variant(p, "ehcp", faults);
         EncodedIdentity e = encoder().encode(id);
         String la = m.geo.laCodes[m.geo.lsoaLa[p.spellAt(p.ehcpStart).lsoa]];
-        String pupilToken = encoder().localIdToken("upn", upn(p));
-        out.truth(SyntheticPopulation.TRUTH_PERSON_RECORDS, "pupil_token", pupilToken, p.id);
+        String pupilToken = pupilToken(p, out);
         Emitter.Layout l = Emitter.layout("ehcp");
         String[] v = out.newRow("ehcp");
         String id2 = out.nextId("ehcp");
@@ -1787,8 +1786,7 @@ final class PersonSimulator {
         List<String> faults = new ArrayList<>();
         EncodedIdentity e = encoder().encode(variant(p, "school_census", faults));
         String la = m.geo.laCodes[m.geo.lsoaLa[p.spellAt(census).lsoa]];
-        String pupilToken = encoder().localIdToken("upn", upn(p));
-        out.truth(SyntheticPopulation.TRUTH_PERSON_RECORDS, "pupil_token", pupilToken, p.id);
+        String pupilToken = pupilToken(p, out);
         Emitter.Layout l = Emitter.layout("school_census");
         String[] v = out.newRow("school_census");
         String id = out.nextId("school_census");
@@ -1822,6 +1820,13 @@ final class PersonSimulator {
     private static LocalDate nthThursday(int year, int month, int n) {
         LocalDate first = LocalDate.of(year, month, 1).with(java.time.temporal.TemporalAdjusters.firstInMonth(java.time.DayOfWeek.THURSDAY));
         return first.plusWeeks(n - 1L);
+    }
+
+    /** The token of the pupil's UPN, the key of their education records, with its truth. */
+    private String pupilToken(Person p, Emitter out) {
+        String token = encoder().localIdToken("upn", upn(p));
+        out.truth(SyntheticPopulation.TRUTH_PERSON_RECORDS, "pupil_token", token, p.id);
+        return token;
     }
 
     private String upn(Person p) {
