@@ -47,7 +47,6 @@ final class XmlRecords implements Serializable {
     /** The records' own element names, and the names of every element on the way to one. */
     private final java.util.Set<String> recordNames = new java.util.HashSet<>();
     private final java.util.Set<String> stepNames = new java.util.HashSet<>();
-    private final List<String> recordPaths;
 
     /**
      * @param root    the root element every file must have ({@code Message})
@@ -65,7 +64,6 @@ final class XmlRecords implements Serializable {
             recordNames.add(r.get(r.size() - 1));
             stepNames.addAll(r);
         }
-        this.recordPaths = List.copyOf(records);
     }
 
     /**
@@ -324,7 +322,8 @@ final class XmlRecords implements Serializable {
                 if (recordNames.contains(e.name)) {
                     // most often an end tag missing before it, which puts every later record inside an earlier one
                     return malformed(file, e.line, "a <" + e.name + "> element at " + at + " (line " + e.line + ") is not where "
-                            + "this return's records are (" + String.join(", ", recordPaths) + "), so it was not read: an end tag "
+                            + "this return's records are (" + recordElementPaths.stream().map(XmlElementPath::toString)
+                            .collect(java.util.stream.Collectors.joining(", ")) + "), so it was not read: an end tag "
                             + "before it may be missing; correct the file (or ask for it again) and ingest it again");
                 }
                 // an element named like a step on the way to records, out of place, is not context either: dropped, so

@@ -87,7 +87,7 @@ public final class LinkJob {
                     }
                 }
                 if (childrensPupilTokens != null) {
-                    // a child the CIN census or SSDA903 names by ids alone takes the names its school census row gives
+                    // a child the CIN census names by ids alone takes the names its school census row gives
                     entities = LinkEntities.withPupilIdentity(entities, LinkEntities.CHILDRENS_SOCIAL_CARE.name(), childrensPupilTokens);
                 }
                 // a union keeps every source's partitions, and each later join then runs a task per partition of each

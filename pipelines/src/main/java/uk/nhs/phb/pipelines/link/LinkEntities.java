@@ -89,7 +89,7 @@ public final class LinkEntities {
 
     /**
      * For each entity of {@code source} whose records give the child's UPN token ({@code pupil_token}, as the CIN census
-     * and SSDA903 do), the latest: output {@code entity_key, pupil_token}. Empty when no feed of the source has the column.
+     * does), the latest: output {@code entity_key, pupil_token}; null when no feed of the source has the column.
      */
     public static Dataset<Row> pupilTokens(Map<String, Dataset<Row>> recordsByFeed, Source source) {
         Dataset<Row> out = null;

@@ -41,6 +41,8 @@ public final class Profiles {
     private static final String[] PROFILE_KEYS = {"id", "dataset", "specification", "spec_version", "feed", "unconfirmed",
         "date_formats", "person", "columns", "fields", "group", "price", "folder", "files", "join", "where", "lookup", "format", "resource", "root", "record", "unread", "identity"};
     private static final String XML_NAME = "[A-Za-z_][A-Za-z0-9_-]*";
+    /** An element path below the root ({@link XmlElementPath}): names joined by dots, a name ending in ? optional. */
+    private static final String XML_PATH = "(" + XML_NAME + "\\??\\.)*" + XML_NAME;
     private static final String[] OVERRIDE_KEYS = {"domain", "domains", "aliases", "columns", "fields", "date_formats"};
 
     private final Map<String, DatasetProfile> byId;
@@ -212,7 +214,7 @@ public final class Profiles {
                 throw re.error("'record' is an element path below the root ('Children.Child.CINdetails') or a list of them");
             }
             for (String r : records) {
-                if (!r.matches("(" + XML_NAME + "\\??\\.)*" + XML_NAME)) {
+                if (!r.matches(XML_PATH)) {
                     throw re.error("'" + r + "' is not an element path below the root: element names joined by dots, "
                             + "without the root ('Children.Child.CINdetails'); a name ending in ? is an element that may or "
                             + "may not wrap the rest ('Pupils.PupilsOnRoll?.PupilOnRoll')");
@@ -480,7 +482,7 @@ public final class Profiles {
         }
         List<String> elements = i.get("element").texts();
         for (String element : elements) {
-            if (!element.matches("(" + XML_NAME + "\\??\\.)*" + XML_NAME)) {
+            if (!element.matches(XML_PATH)) {
                 throw i.get("element").error("'" + element + "' is not an element path below the root ('Persons.Person'; a name "
                         + "ending in ? may or may not wrap the rest)");
             }
