@@ -42,7 +42,7 @@ class NationalLayoutEqualityTest {
     static final SecretKey PROVIDER = SecretKey.generate();
     static final SecretKey LAKE = SecretKey.generate();
     /** The feeds written one national row for one row of phb's: their accounts are the same row for row. */
-    static final List<String> HOSPITAL = List.of("apc_spells", "outpatients", "ecds");
+    static final List<String> HOSPITAL = List.of("apc_spells", "outpatients", "ecds", "asc_cld");
     /** The feeds written as several national rows or tables for one of phb's, read back through joins and folds. */
     static final List<String> FOLDED = List.of("gp_conditions", "prescriptions", "community", "mental_health", "chc");
     /** Their ids are made by the fold (a person's condition, a person's month), not sent: compared without them. */
@@ -87,7 +87,7 @@ class NationalLayoutEqualityTest {
         try (Stream<Path> folders = Files.list(Path.of(national.landing()))) {
             List<String> names = folders.map(p -> p.getFileName().toString()).toList();
             assertThat(names).contains("sus_apcs", "sus_opa", "sus_ecds", "gp_events", "nhsbsa_items", "csds", "mhsds", "chc_plds",
-                    "gp_appointments").doesNotContainAnyElementsOf(NATIONAL);
+                    "gp_appointments", "asc_client_level_data").doesNotContainAnyElementsOf(NATIONAL);
         }
         String header = Files.readAllLines(Files.list(Path.of(national.landing(), "sus_apcs")).sorted().findFirst().orElseThrow()).get(0);
         assertThat(header).startsWith("APCS_Ident,nhs_token,Der_Provider_Code,Admission_Date,Discharge_Date,Admission_Method,Der_Diagnosis_All");
@@ -101,6 +101,11 @@ class NationalLayoutEqualityTest {
         assertThat(readBy.get("community").toString()).contains("csds_contacts");
         assertThat(readBy.get("mental_health").toString()).contains("mhsds_contacts", "mhsds_spells", "mhsds_mha");
         assertThat(readBy.get("chc").toString()).contains("chc_plds");
+        assertThat(readBy.get("asc_cld").toString()).contains("asc_client_level_data");
+        String asc = Files.readAllLines(Files.list(Path.of(national.landing(), "asc_client_level_data")).sorted().findFirst().orElseThrow())
+                .get(0);
+        assertThat(asc).startsWith("LA_Code,la_person_token,nhs_token,").contains(",Event_Type,Event_Reference,Event_Start_Date,")
+                .endsWith("Unit_Cost,Cost_Frequency_Unit_Type,Planned_units_per_week");
     }
 
     @Test
@@ -199,7 +204,7 @@ class NationalLayoutEqualityTest {
                 counted.put(f.feed(), n);
             }
         }
-        assertThat(injected.keySet()).containsAll(HOSPITAL).contains("community", "mental_health");
+        assertThat(injected.keySet()).contains("apc_spells", "outpatients", "ecds", "community", "mental_health");
         assertThat(counted).isEqualTo(injected);
     }
 

@@ -33,6 +33,88 @@ final class NationalLayouts implements Serializable {
     private record Table(String profile, List<Column> columns) implements Serializable {
     }
 
+    /** What phb pseudonymise writes at the council in place of names, date of birth and postcode. */
+    private static final List<String> ENCODINGS = List.of("name_bloom", "dob_token", "dob_ym_token", "dob_dm_token", "postcode_token",
+            "postcode_district_token", "birth_year", "sex");
+    /*
+     * ASC-CLD values as councils write them: Release 2's words, and for some the capitals of Release 1 or another of the
+     * specification's values that DHSC's cleaning reads as the same. Ethnicity is the 2021 Census group and subgroup.
+     */
+    private static final Map<String, String[]> ETHNICITY = Map.ofEntries(
+            Map.entry("A", new String[] {"White: English, Welsh, Scottish, Northern Irish or British"}),
+            Map.entry("B", new String[] {"White: Irish"}),
+            Map.entry("C", new String[] {"White: Any other White background", "White: Gypsy or Irish Traveller", "White: Roma"}),
+            Map.entry("D", new String[] {"Mixed or Multiple ethnic groups: White and Black Caribbean"}),
+            Map.entry("E", new String[] {"Mixed or Multiple ethnic groups: White and Black African"}),
+            Map.entry("F", new String[] {"Mixed or Multiple ethnic groups: White and Asian"}),
+            Map.entry("G", new String[] {"Mixed or Multiple ethnic groups: Any other Mixed or Multiple background"}),
+            Map.entry("H", new String[] {"Asian or Asian British: Indian"}),
+            Map.entry("J", new String[] {"Asian or Asian British: Pakistani"}),
+            Map.entry("K", new String[] {"Asian or Asian British: Bangladeshi"}),
+            Map.entry("L", new String[] {"Asian or Asian British: Any other Asian background"}),
+            Map.entry("M", new String[] {"Black, Black British, Caribbean or African: Caribbean"}),
+            Map.entry("N", new String[] {"Black, Black British, Caribbean or African: African"}),
+            Map.entry("P", new String[] {"Black, Black British, Caribbean or African: Any other Black, Black British, or Caribbean background"}),
+            Map.entry("R", new String[] {"Asian or Asian British: Chinese"}),
+            Map.entry("S", new String[] {"Other ethnic group: Any other ethnic group", "Other ethnic group: Arab"}),
+            Map.entry("Z", new String[] {"Refused", "Not stated"}));
+    private static final Map<String, String[]> CLIENT_TYPE = Map.of(
+            "SERVICE_USER", new String[] {"Service user", "Service User"},
+            "CARER", new String[] {"Unpaid carer", "Carer"});
+    private static final Map<String, String[]> SUPPORT_REASON = Map.of(
+            "PHYSICAL_PERSONAL_CARE", new String[] {"Physical support: Personal care support", "Physical Support: Personal Care Support"},
+            "PHYSICAL_ACCESS_MOBILITY", new String[] {"Physical support: Access and mobility only", "Physical Support: Access & mobility only"},
+            "SENSORY", new String[] {"Sensory support: Support for visual impairment", "Sensory support: Support for dual impairment"},
+            "MEMORY_COGNITION", new String[] {"Support with memory and cognition", "Support with Memory and Cognition"},
+            "LEARNING_DISABILITY", new String[] {"Learning disability support", "Learning Disability Support"},
+            "MENTAL_HEALTH", new String[] {"Mental health support", "Mental Health Support"},
+            "SOCIAL", new String[] {"Social support: Substance misuse support", "Social support: Support for social isolation/other"});
+    private static final Map<String, String[]> EVENT_OUTCOME = Map.of(
+            "PROGRESS_TO_ASSESSMENT", new String[] {"Progress to assessment", "Progress to Re-assessment / Unplanned Review"},
+            "PROGRESS_TO_SERVICE", new String[] {"Progress to support planning / services", "Provision of service"},
+            "NO_SERVICES", new String[] {"NFA - No identified support needs", "NFA - Information & advice / signposting only"},
+            "CONTINUE", new String[] {"No change in package and support", "Continuation of support or services"},
+            "CHANGE", new String[] {"Admitted to hospital", "End of life"},
+            "END", new String[] {"Support ended: Other reason", "Service ended as planned"},
+            "DIED", new String[] {"NFA: Deceased", "NFA - Deceased"});
+    private static final Map<String, String[]> SERVICE_TYPE = Map.of(
+            "LTS_COMMUNITY", new String[] {"Long term support: Community", "Long Term Support: Community"},
+            "LTS_RESIDENTIAL", new String[] {"Long term support: Residential care", "Long Term Support: Residential Care"},
+            "LTS_NURSING", new String[] {"Long term support: Nursing care", "Long Term Support: Nursing Care"},
+            "LTS_PRISON", new String[] {"Long term support: Prison"},
+            "ST_MAX", new String[] {"Short term support: ST-Max", "Short Term Support: ST-Max"},
+            "ST_LOW_LEVEL", new String[] {"Short term support: Ongoing low level"},
+            "ST_OTHER", new String[] {"Short term support: Other short term"},
+            "CARER_SUPPORT", new String[] {"Unpaid carer support", "Carer support"});
+    private static final Map<String, String[]> SERVICE_COMPONENT = Map.ofEntries(
+            Map.entry("HOME_CARE", new String[] {"Home support or domiciliary care", "Home Support / Domiciliary Care"}),
+            Map.entry("DAY_CARE", new String[] {"Day support or day care"}),
+            Map.entry("RESIDENTIAL", new String[] {"Permanent residential care"}),
+            Map.entry("NURSING", new String[] {"Permanent nursing care"}),
+            Map.entry("DIRECT_PAYMENT", new String[] {"Direct payment only", "Direct Payment"}),
+            Map.entry("EQUIPMENT", new String[] {"Equipment and adaptations"}),
+            Map.entry("REABLEMENT", new String[] {"Reablement", "Reablement / rehabilitation"}),
+            Map.entry("SUPPORTED_LIVING", new String[] {"Community supported living"}),
+            Map.entry("RESPITE", new String[] {"Short term residential care (respite)"}),
+            Map.entry("SHARED_LIVES", new String[] {"Shared lives"}),
+            Map.entry("EXTRA_CARE_HOUSING", new String[] {"Extra care housing"}),
+            Map.entry("MEALS", new String[] {"Meals"}),
+            Map.entry("TRANSPORT", new String[] {"Transport"}),
+            Map.entry("PROFESSIONAL_SUPPORT", new String[] {"Professional support"}),
+            Map.entry("LEARNING_EMPLOYMENT", new String[] {"Learning, education or employment support"}),
+            Map.entry("END_OF_LIFE", new String[] {"End of life care"}),
+            Map.entry("EMERGENCY", new String[] {"Emergency support"}),
+            Map.entry("OTHER", new String[] {"Other long term support", "Other short term support"}));
+    /** A direct payment held in a managed account is a direct payment in the specification; councils' files name it so. */
+    private static final Map<String, String[]> DELIVERY = Map.of(
+            "DIRECT_PAYMENT", new String[] {"Direct payment", "Direct Payment"},
+            "CASH_MANAGED", new String[] {"Direct payment: managed account", "Direct Payment - Managed Account"},
+            "LA_MANAGED", new String[] {"CASSR managed personal budget", "CASSR Managed Personal Budget"},
+            "COMMISSIONED", new String[] {"CASSR commissioned support", "CASSR Commissioned Support only"});
+    /** Weekly costs as councils also send them (per fortnight, four weeks, year): each exactly its weekly cost again. */
+    private static final String[] WEEKLY_AS = {"Weekly", "Fortnightly", "4-weekly", "Annually"};
+    private static final int[] WEEKS_IN = {1, 2, 4, 52};
+
     private static final Map<String, Table> BY_FEED = new LinkedHashMap<>();
 
     static {
@@ -64,6 +146,29 @@ final class NationalLayouts implements Serializable {
                 new Column("EC_Department_Type", "department_type",
                         (v, h) -> v != null && v.startsWith("0") && share(h, 3) < 0.3 ? v.substring(1) : v),
                 same("SUS_Final_Price", "cost"))));
+        List<Column> asc = new ArrayList<>(List.of(
+                same("LA_Code", "la_code"),
+                same("la_person_token", "la_person_token"),
+                same("nhs_token", "nhs_token")));
+        for (String encoding : ENCODINGS) {
+            asc.add(same(encoding, encoding));
+        }
+        asc.addAll(List.of(
+                new Column("Ethnicity", "ethnicity", (v, h) -> text(ETHNICITY, v, h, 20)),
+                new Column("Client_Type", "client_type", (v, h) -> text(CLIENT_TYPE, v, h, 21)),
+                new Column("Primary_Support_Reason", "primary_support_reason", (v, h) -> text(SUPPORT_REASON, v, h, 22)),
+                same("Event_Type", "event_type"),
+                same("Event_Reference", "event_id"),
+                new Column("Event_Start_Date", "event_start", NationalLayouts::councilDate),
+                new Column("Event_End_Date", "event_end", NationalLayouts::councilDate),
+                new Column("Event_Outcome", "event_outcome", (v, h) -> text(EVENT_OUTCOME, v, h, 23)),
+                new Column("Service_Type", "service_type", (v, h) -> text(SERVICE_TYPE, v, h, 24)),
+                new Column("Service_Component", "service_component", (v, h) -> text(SERVICE_COMPONENT, v, h, 25)),
+                new Column("Delivery_Mechanism", "delivery_mechanism", (v, h) -> text(DELIVERY, v, h, 26)),
+                same("Unit_Cost", "unit_cost"),
+                same("Cost_Frequency_Unit_Type", "cost_frequency_unit_type"),
+                same("Planned_units_per_week", "planned_units_per_week")));
+        BY_FEED.put("asc_cld", new Table("asc_client_level_data", asc));
     }
 
     private final String[] secondaryDiagnoses;
@@ -195,6 +300,9 @@ final class NationalLayouts implements Serializable {
                 quoted = -2;
             }
         }
+        if (t.profile().equals("asc_client_level_data")) {
+            costFrequency(t.columns(), out, hash);
+        }
         if (raw) {
             // a raw line is written as it is: quote what needs it here, so only the injected damage breaks the line
             for (int c = 0; c < out.length; c++) {
@@ -207,6 +315,44 @@ final class NationalLayouts implements Serializable {
             }
         }
         return RowFactory.create(t.profile(), out, raw);
+    }
+
+    /** A code's text, one of its forms chosen by the row's hash; a value that is no code (a damaged one) as it is. */
+    private static String text(Map<String, String[]> texts, String code, long hash, int salt) {
+        String[] forms = code == null ? null : texts.get(code);
+        return forms == null ? code : forms[(int) (share(hash, salt) * forms.length)];
+    }
+
+    /** A date as councils' systems write it: mostly {@code dd/MM/yyyy} (the Release 1 guidance), some ISO. */
+    private static String councilDate(String date, long hash) {
+        if (date == null || !date.matches(ISO_DATE) || share(hash, 27) < 0.25) {
+            return date;
+        }
+        return date.substring(8, 10) + "/" + date.substring(5, 7) + "/" + date.substring(0, 4);
+    }
+
+    /**
+     * A weekly cost sent per week, fortnight, four weeks or year, which the profile makes weekly again to the penny; a
+     * cost per hour, a one-off or a damaged value as it is.
+     */
+    private static void costFrequency(List<Column> columns, String[] out, long hash) {
+        int cost = indexOf(columns, "Unit_Cost");
+        int unit = indexOf(columns, "Cost_Frequency_Unit_Type");
+        if (unit >= out.length || !"Weekly".equals(out[unit]) || out[cost] == null || !out[cost].matches("-?[0-9]+\\.[0-9]{2}")) {
+            return;
+        }
+        int form = (int) (share(hash, 28) * WEEKLY_AS.length);
+        out[unit] = WEEKLY_AS[form];
+        out[cost] = new java.math.BigDecimal(out[cost]).multiply(java.math.BigDecimal.valueOf(WEEKS_IN[form])).toPlainString();
+    }
+
+    private static int indexOf(List<Column> columns, String name) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(name);
     }
 
     private static Column same(String name, String from) {
