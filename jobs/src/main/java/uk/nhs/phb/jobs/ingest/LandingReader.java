@@ -204,7 +204,7 @@ final class LandingReader {
             return xmlTable(spark, profile, columns, files);
         }
         if (profile.list()) {
-            return listTable(spark, columns, files);
+            return listTable(spark, profile, columns, files);
         }
         Dataset<Row> out = perFile(files, f -> nationalParquet(spark, profile, columns, f), (header, group) -> {
             List<Column> cols = new ArrayList<>();
@@ -304,16 +304,42 @@ final class LandingReader {
 
     /**
      * The lines of a list profile's files (no header): each line's text up to its first comma, unquoted and trimmed, is the
-     * one column. The line itself is never kept: it is an identifier.
+     * one column. The line itself is never kept: it is an identifier. A file whose first line is the person field's name
+     * ({@code nhs_token}) is {@code phb pseudonymise} output: its values are phb's tokens, kept as they are.
      */
-    private static Dataset<Row> listTable(SparkSession spark, List<DatasetProfile.SourceColumn> columns, List<LandingFile> files) {
-        StructType schema = tableSchema(columns);
+    private static Dataset<Row> listTable(SparkSession spark, DatasetProfile profile, List<DatasetProfile.SourceColumn> columns,
+                                          List<LandingFile> files) {
+        StructType schema = tableSchema(columns).add(ApplyProfile.phbToken(0), DataTypes.StringType, true);
         if (files.isEmpty()) {
             return spark.createDataFrame(List.of(), schema);
         }
-        JavaRDD<Row> lines = numberedLines(spark, files, false);
-        return spark.createDataFrame(lines.map(r -> RowFactory.create(listValue(r.getString(2)), r.getString(0), r.getLong(1), null,
-                r.getString(3))), schema);
+        String field = profile.person().field();
+        java.util.Set<String> tokenFiles = new java.util.HashSet<>();
+        for (LandingFile f : files) {
+            if (field.equals(firstListValue(spark, f))) {
+                tokenFiles.add(f.name());
+            }
+        }
+        JavaRDD<Row> lines = numberedLines(spark, files, false)
+                .filter(r -> !(r.getLong(1) == 1 && tokenFiles.contains(r.getString(0))));
+        return spark.createDataFrame(lines.map(r -> {
+            boolean tokens = tokenFiles.contains(r.getString(0));
+            String value = listValue(r.getString(2));
+            return RowFactory.create(tokens ? null : value, r.getString(0), r.getLong(1), null, r.getString(3), tokens ? value : null);
+        }), schema);
+    }
+
+    /** The value on a list file's first line (a byte order mark ignored), or null. */
+    private static String firstListValue(SparkSession spark, LandingFile f) {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(f.path());
+        try (java.io.InputStream raw = path.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(path);
+             java.io.InputStream in = f.name().toLowerCase(java.util.Locale.ROOT).endsWith(".gz") ? new java.util.zip.GZIPInputStream(raw) : raw;
+             java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8))) {
+            String first = r.readLine();
+            return first == null ? null : listValue(first.replace("\uFEFF", ""));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("reading " + f.name(), e);
+        }
     }
 
     /** A list line's value: the text before its first comma, without surrounding quotes or spaces. */

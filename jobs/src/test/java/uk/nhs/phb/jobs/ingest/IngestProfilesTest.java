@@ -1404,16 +1404,21 @@ class IngestProfilesTest {
         Path cleared = Files.createDirectories(landing.resolve("ndop_cleared"));
         Files.writeString(cleared.resolve("X26OT001-010625-0001.dat"), PERSON_A + ",\r\n\r\n\"" + PERSON_B + "\",\r\n,\r\n");
         write("ndop_opted_out", "opted_out.txt", "9100000000000000033", "9100000000000000044 ");
+        // the list as phb pseudonymise writes it at the DSCRO: a header naming the token, then phb's tokens, kept as they are
+        String pseudonymised = token("dscro", "9100000000000000055");
+        write("ndop_opted_out", "opted_out_tokens.csv", "nhs_token", pseudonymised);
         IngestJob.Result r = ingest(Profiles.builtIn(), "opt_outs");
 
         IngestJob.FeedResult f = r.feeds().get(0);
-        assertThat(f.rowsValid()).as(() -> quarantined("opt_outs")).isEqualTo(4);
+        assertThat(f.rowsValid()).as(() -> quarantined("opt_outs")).isEqualTo(5);
         assertThat(f.rowsQuarantined()).as("the line with no number").isEqualTo(1);
         assertThat(quarantined("opt_outs")).contains("nhs_token");
         Map<String, Row> rows = bronze("opt_outs", "nhs_token");
         assertThat(rows.get(token("dscro", PERSON_A)).<String>getAs("listed_as")).isEqualTo("CLEARED");
         assertThat(rows.get(token("dscro", PERSON_B)).<String>getAs("listed_as")).as("quotes taken off").isEqualTo("CLEARED");
         assertThat(rows.get(token("dscro", "9100000000000000044")).<String>getAs("listed_as")).as("spaces taken off").isEqualTo("OPTED_OUT");
+        assertThat(rows.get(pseudonymised).<String>getAs("listed_as")).as("a token is not re-keyed").isEqualTo("OPTED_OUT");
+        assertThat(rows).doesNotContainKey(token("dscro", "nhs_token"));
         assertThat(rows.values()).allSatisfy(x -> {
             assertThat(x.<String>getAs("opt_out_type")).isEqualTo("NDOO");
             assertThat(x.<java.sql.Date>getAs("recorded_date")).isNull();

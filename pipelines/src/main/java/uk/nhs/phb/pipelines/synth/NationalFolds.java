@@ -74,12 +74,21 @@ final class NationalFolds implements Serializable {
     static final Table CHC_PACKAGE = new Table("chc_plds", "CHC102CarePackage", List.of("StartDateCarePackage", "ServiceRequestId",
             "EndDateCarePackage", "ContractUnitCost", "ContractUnitFrequency", "CommissionedWeeklyHoursOfCare"));
 
+    /**
+     * The national data opt-out list as the DSCRO passes it on: the NHS numbers the national check did not clear, through
+     * phb pseudonymise (a header naming the token, then one token a line).
+     */
+    static final Table NDOP_OPTED_OUT = new Table("ndop_opted_out", null, List.of("nhs_token"));
+    /** The type 1 objection's SNOMED CT concept, as GP records code it (profile gp_type1_opt_outs). */
+    static final String TYPE1_CONCEPT = "827241000000103";
+
     static {
         BY_FEED.put("gp_conditions", List.of(GP_EVENTS));
         BY_FEED.put("prescriptions", List.of(ITEMS));
         BY_FEED.put("community", List.of(CSDS_MPI, CSDS_REFERRAL, CSDS_CONTACT));
         BY_FEED.put("mental_health", List.of(MHSDS_MPI, MHSDS_REFERRAL, MHSDS_CONTACT, MHSDS_MHA, MHSDS_SPELL));
         BY_FEED.put("chc", List.of(CHC_MPI, CHC_REFERRAL, CHC_PACKAGE));
+        BY_FEED.put("opt_outs", List.of(NDOP_OPTED_OUT, GP_EVENTS));
         BY_FEED.values().forEach(ts -> ts.forEach(t -> BY_NAME.put(t.name(), t)));
     }
 
@@ -227,6 +236,7 @@ final class NationalFolds implements Serializable {
             case "community" -> csds(person, s, out);
             case "mental_health" -> mhsds(person, s, out);
             case "chc" -> chc(person, s, out);
+            case "opt_outs" -> optOuts(person, s, out);
             default -> throw new IllegalArgumentException("no national layout folds " + s.feed());
         }
     }
@@ -254,6 +264,25 @@ final class NationalFolds implements Serializable {
         if (person.fault(s.feed(), s.key()) == null && pool != null && pool.length > 1 && share(h, 3) < 0.25) {
             // a second concept of the same cluster on the same day (a diagnosis and its review, say): one condition still
             out.add(row(GP_EVENTS, s.get("nhs_token"), person.practice, date, date, pool[(int) (share(h, 4) * pool.length)]));
+        }
+    }
+
+    /**
+     * A national data opt-out as a line of the DSCRO's list; a type 1 opt-out as the objection's coded event in the GP
+     * record, on the day it was recorded. A list line carries nothing but the number, so a national opt-out sent damaged
+     * (a broken line, an unknown type, no number) has no national form and is left out; so is an opt-out of unknown type.
+     */
+    private void optOuts(Person person, Sent s, List<Row> out) {
+        String fault = person.fault(s.feed(), s.key());
+        String token = s.get("nhs_token");
+        String type = s.get("opt_out_type");
+        if ("NDOO".equals(type)) {
+            if (!s.raw() && token != null && (fault == null || fault.equals("duplicate_record"))) {
+                out.add(row(NDOP_OPTED_OUT, token));
+            }
+        } else if ("TYPE1".equals(type)) {
+            String date = s.get("recorded_date");
+            out.add(damaged(GP_EVENTS, new String[] {token, person.practice, date, date, TYPE1_CONCEPT}, s, 0));
         }
     }
 

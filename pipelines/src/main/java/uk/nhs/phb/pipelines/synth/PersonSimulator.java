@@ -1528,7 +1528,9 @@ final class PersonSimulator {
             v[l.at("record_id")] = out.nextId("opt_outs");
             v[l.at("nhs_token")] = token;
             v[l.at("opt_out_type")] = type;
-            v[l.at("recorded_date")] = (span == 0 ? last : first.plusDays(r.between(0, (int) span))).toString();
+            LocalDate recorded = span == 0 ? last : first.plusDays(r.between(0, (int) span));
+            // the national check answers with numbers only: a national data opt-out reaches an ICB without its date
+            v[l.at("recorded_date")] = type.equals("NDOO") ? null : recorded.toString();
             out.feed("opt_outs", v);
         }
     }
