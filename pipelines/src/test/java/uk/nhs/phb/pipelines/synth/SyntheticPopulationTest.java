@@ -83,7 +83,10 @@ class SyntheticPopulationTest {
         assertThat(optOuts.filter(col("nhs_token").isNotNull()).select("nhs_token").distinct().as(org.apache.spark.sql.Encoders.STRING())
                 .collectAsList()).isNotEmpty().allMatch(everRegistered::contains);
         assertThat(optOuts.filter(col("recorded_date").gt(settings.end().toString())
-                .or(col("opt_out_type").equalTo("NDOO").and(col("recorded_date").lt("2018-05-25")))).count()).isZero();
+                .or(col("opt_out_type").equalTo("TYPE1").and(col("recorded_date").lt("2013-10-01")))).count()).isZero();
+        // the national check answers with numbers only, so a national data opt-out has no date
+        assertThat(optOuts.filter(col("opt_out_type").equalTo("NDOO").and(col("recorded_date").isNotNull())).count()).isZero();
+        assertThat(optOuts.filter(col("opt_out_type").equalTo("TYPE1").and(col("recorded_date").isNull())).count()).isZero();
         // people who set one opt-out set the other more often (type 1 share among NDOO holders vs others)
         long both = optOuts.groupBy("nhs_token").agg(functions.countDistinct("opt_out_type").alias("types"))
                 .filter(col("types").equalTo(2)).count();
