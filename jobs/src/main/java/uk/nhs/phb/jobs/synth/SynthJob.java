@@ -150,8 +150,15 @@ public final class SynthJob {
                 run.stage("publish");
                 for (String table : SyntheticPopulation.tableNames(layout)) {
                     rows.putIfAbsent(table, 0L);
-                    if (rows.get(table) == 0) {
+                    if (rows.get(table) == 0 && !SyntheticPopulation.isReturn(table)) {
                         writeEmptyTable(fs, tmp, table, format);
+                    }
+                }
+                for (Map.Entry<String, String> f : population.profileOverrideFiles(layout).entrySet()) {
+                    try (Writer w = new OutputStreamWriter(create(fs, new Path(tmp, f.getKey()).toString()), StandardCharsets.UTF_8)) {
+                        w.write(f.getValue());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("writing " + f.getKey() + " under " + tmp, e);
                     }
                 }
                 writeSettings(fs, new Path(tmp, SETTINGS_FILE), params);
@@ -282,6 +289,7 @@ public final class SynthJob {
     /** Streams one partition's rows into one CSV file per table; returns the counts as tab-separated lines. */
     static List<String> writePartition(SerializableConfiguration conf, String root, int part, Iterator<Row> it) throws IOException {
         Map<String, Writer> writers = new HashMap<>();
+        Map<String, SyntheticPopulation.ReturnDocument> returns = new HashMap<>();
         Map<String, Long> rows = new HashMap<>();
         Map<String, Long> faults = new HashMap<>();
         FileSystem fs = Files2.plain(new Path(root).getFileSystem(conf.value()));
@@ -292,6 +300,13 @@ public final class SynthJob {
                 String table = r.getString(0);
                 List<String> values = r.getList(1);
                 boolean raw = r.getBoolean(2);
+                if (SyntheticPopulation.isReturn(table)) {
+                    String key = values.get(0);
+                    returns.computeIfAbsent(table + "\t" + key, k -> SyntheticPopulation.ReturnDocument.open(table, key,
+                            String.format("part-%05d", part), file -> create(fs, root + "/" + file))).write(values);
+                    rows.merge(table, 1L, Long::sum);
+                    continue;
+                }
                 Writer w = writers.get(table);
                 if (w == null) {
                     w = new BufferedWriter(new OutputStreamWriter(fs.create(
@@ -326,11 +341,22 @@ public final class SynthJob {
             for (Writer w : writers.values()) {
                 w.close();
             }
+            for (SyntheticPopulation.ReturnDocument d : returns.values()) {
+                d.close();
+            }
         }
         List<String> out = new ArrayList<>();
         rows.forEach((t, n) -> out.add("rows\t" + t + "\t" + n));
         faults.forEach((k, n) -> out.add("fault\t" + k + "\t" + n));
         return out;
+    }
+
+    private static java.io.OutputStream create(FileSystem fs, String path) {
+        try {
+            return fs.create(new Path(path), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating " + path, e);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -345,7 +371,13 @@ public final class SynthJob {
             for (Row r : SyntheticPopulation.table(cached, SyntheticPopulation.TRUTH_FAULTS).groupBy("kind").count().collectAsList()) {
                 faults.put(r.getString(0), r.getLong(1));
             }
+            List<String> xmlReturns = new ArrayList<>();
             for (String table : SyntheticPopulation.tableNames(layout)) {
+                if (SyntheticPopulation.isReturn(table)) {
+                    // an XML return is XML whatever the format of the other tables, as councils send it
+                    xmlReturns.add(table);
+                    continue;
+                }
                 if (rows.getOrDefault(table, 0L) > 0) {
                     Path written = new Path(tmp, SyntheticPopulation.file(table, "part"));
                     if (written.getName().equals("part")) {
@@ -357,6 +389,13 @@ public final class SynthJob {
                         moveParts(staging, tmp, table, records.sparkSession().sparkContext().hadoopConfiguration());
                     }
                 }
+            }
+            if (!xmlReturns.isEmpty()) {
+                SerializableConfiguration conf = new SerializableConfiguration(records.sparkSession().sparkContext().hadoopConfiguration());
+                String root = tmp.toString();
+                cached.filter(org.apache.spark.sql.functions.col("table").isin(xmlReturns.toArray())).toJavaRDD()
+                        .mapPartitionsWithIndex((Integer part, Iterator<Row> it) -> writePartition(conf, root, part, it).iterator(), false)
+                        .count();
             }
             return new Map[] {rows, faults};
         } finally {

@@ -21,7 +21,7 @@ import uk.nhs.phb.schemas.Feeds;
 final class Emitter {
     static final int FAULT_STREAM = 90;
     /** Feeds whose rows the generator costs from the national price list, as a national extract of them is costed on ingest. */
-    private static final java.util.Set<String> PRICED_FEEDS = java.util.Set.of("community", "mental_health");
+    private static final java.util.Set<String> PRICED_FEEDS = java.util.Set.of("community", "mental_health", "ehcp");
     private static final java.util.Set<String> PRICING = java.util.Set.of("cost_source", "price_year");
     private static final Map<String, Layout> LAYOUTS = new HashMap<>();
 

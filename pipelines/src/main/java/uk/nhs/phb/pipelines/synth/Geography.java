@@ -18,6 +18,13 @@ final class Geography implements Serializable {
     final String icbCode;
     final String[] subIcbCodes;
     final String[] laCodes;
+    /**
+     * The councils' DfE numbers (the LEA of DfE returns): 701, 702 ..., a range no English council has, so a synthetic
+     * council never passes for a real one; phb synth writes them as a local code map of dfe_la_codes.
+     */
+    final int[] laDfeNumbers;
+    /** State-funded schools per council: about one per 2,300 people, as in England (some 24,000 for 57 million). */
+    final int schoolsPerLa;
     final String[] lsoaCodes;
     final int[] lsoaSubIcb;
     final int[] lsoaLa;
@@ -34,6 +41,8 @@ final class Geography implements Serializable {
     final double[][] ethnicityWeights;
     final String[] ethnicityCodes;
 
+    static final int FIRST_DFE_NUMBER = 701;
+
     Geography(long seed, long people, Reference ref) {
         Rng r = new Rng(seed, -1, GEO_STREAM, 0);
         int nSub = people < ref.p("geo_people_for_three_sub_icbs") ? 2 : 3;
@@ -49,6 +58,11 @@ final class Geography implements Serializable {
             subIcbCodes[i] = unique(used, () -> String.format("%02d%c", r.between(0, 99), (char) ('A' + r.between(0, 25))));
         }
         laCodes = new String[nLa];
+        laDfeNumbers = new int[nLa];
+        for (int i = 0; i < nLa; i++) {
+            laDfeNumbers[i] = FIRST_DFE_NUMBER + i;
+        }
+        schoolsPerLa = (int) Math.max(3, Math.round(people / (nLa * 2300.0)));
         String[] laPrefixes = {"E06", "E07", "E08", "E09"};
         for (int i = 0; i < nLa; i++) {
             laCodes[i] = unique(used, () -> laPrefixes[r.between(0, 3)] + String.format("%06d", r.between(0, 999_999)));

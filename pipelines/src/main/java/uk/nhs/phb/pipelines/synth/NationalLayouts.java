@@ -174,16 +174,19 @@ final class NationalLayouts implements Serializable {
     private final String[] secondaryDiagnoses;
     private final NationalFolds folds;
 
-    NationalLayouts(Reference reference, java.time.LocalDate windowEnd) {
+    private final NationalReturns returns;
+
+    NationalLayouts(Reference reference, Geography geography, java.time.LocalDate windowEnd) {
         secondaryDiagnoses = reference.diagnoses.stream().map(d -> dotless(d.get("icd10"))).distinct().toArray(String[]::new);
         folds = new NationalFolds(reference, windowEnd);
+        returns = new NationalReturns(geography, windowEnd);
     }
 
     /** The phb feeds written in a national layout. */
     static List<String> feeds() {
         List<String> all = new ArrayList<>(BY_FEED.keySet());
         for (var f : uk.nhs.phb.schemas.Feeds.all()) {
-            if (!NationalFolds.tablesOf(f.name()).isEmpty()) {
+            if (!NationalFolds.tablesOf(f.name()).isEmpty() || NationalReturns.tableOf(f.name()) != null) {
                 all.add(f.name());
             }
         }
@@ -199,11 +202,17 @@ final class NationalLayouts implements Serializable {
         if (t != null) {
             return List.of(t.profile());
         }
+        if (NationalReturns.tableOf(feed) != null) {
+            return List.of(NationalReturns.tableOf(feed));
+        }
         return NationalFolds.tablesOf(feed).stream().map(NationalFolds.Table::name).toList();
     }
 
-    /** Columns of a national table, or null when {@code table} is not one. */
+    /** Columns of a national table (none for an XML return, whose records name their own elements), or null when {@code table} is not one. */
     static List<String> columns(String table) {
+        if (NationalReturns.isReturn(table)) {
+            return List.of();
+        }
         for (Table t : BY_FEED.values()) {
             if (t.profile().equals(table)) {
                 return t.columns().stream().map(Column::name).toList();
@@ -232,6 +241,8 @@ final class NationalLayouts implements Serializable {
                 out.add(rewrite(r));
             } else if (!NationalFolds.tablesOf(table).isEmpty()) {
                 folds.write(context, r, out);
+            } else if (NationalReturns.tableOf(table) != null) {
+                returns.write(context, r, out);
             } else {
                 out.add(r);
                 if (table.equals("patients") && !r.getBoolean(2)) {

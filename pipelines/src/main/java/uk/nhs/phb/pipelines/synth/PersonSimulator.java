@@ -1747,7 +1747,12 @@ final class PersonSimulator {
         v[l.at("end_date")] = p.ehcpEnd.isAfter(end) ? null : p.ehcpEnd.toString();
         v[l.at("primary_need")] = p.ehcpNeed;
         v[l.at("placement_type")] = p.ehcpPlacement;
-        v[l.at("annual_cost")] = Emitter.money(p.ehcpCost);
+        // SEN2 carries no cost: a plan is costed at the national price of a year of its placement, as ingest prices a SEN2
+        // return; what the plan really costs (ehcpCost) is known only to the truth
+        PriceList.Priced priced = ref.nationalUnitCost("EHCP", p.ehcpPlacement, p.ehcpStart);
+        v[l.at("annual_cost")] = priced == null ? null : priced.price().toPlainString();
+        v[l.at("cost_source")] = priced == null ? null : priced.costSource();
+        v[l.at("price_year")] = priced == null || priced.year() == null ? null : priced.year().toString();
         identityFaults(out, "ehcp", id2, faults);
         out.feed("ehcp", v);
         out.truth(SyntheticPopulation.TRUTH_PERSON_RECORDS, "ehcp", id2, p.id);
@@ -1787,15 +1792,16 @@ final class PersonSimulator {
         }
         List<String> faults = new ArrayList<>();
         EncodedIdentity e = encoder().encode(variant(p, "school_census", faults));
-        String la = m.geo.laCodes[m.geo.lsoaLa[p.spellAt(census).lsoa]];
+        int laIndex = m.geo.lsoaLa[p.spellAt(census).lsoa];
+        String la = m.geo.laCodes[laIndex];
         String pupilToken = pupilToken(p, out);
         Emitter.Layout l = Emitter.layout("school_census");
         String[] v = out.newRow("school_census");
         String id = out.nextId("school_census");
         v[l.at("record_id")] = id;
         v[l.at("la_code")] = la;
-        v[l.at("school_number")] = String.format("%03d%04d", 800 + (int) (Long.remainderUnsigned(Rng.mix(la.hashCode()), 190)),
-                r.between(2000, 2999));
+        // a school's DfE number: its council's, then an establishment number (2000-2999: primary schools, as DfE numbers them)
+        v[l.at("school_number")] = String.format("%03d%04d", m.geo.laDfeNumbers[laIndex], 2000 + r.between(0, m.geo.schoolsPerLa - 1));
         v[l.at("pupil_token")] = pupilToken;
         identityBlock(v, l, e, false);
         v[l.at("census_date")] = census.toString();

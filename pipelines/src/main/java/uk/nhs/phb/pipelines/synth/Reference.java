@@ -38,6 +38,7 @@ final class Reference implements Serializable {
     private final Map<String, Double> costs = new HashMap<>();
     /** NHS England's national prices, as ingest prices activity that arrives without a cost (PriceList). */
     private final PriceList.Index nationalHrg = PriceList.national().index("hrg");
+    private final PriceList.Index nationalUnitCosts = PriceList.national().index("unit_cost");
 
     private Reference() {
         parameters = new HashMap<>();
@@ -78,6 +79,11 @@ final class Reference implements Serializable {
             throw new IllegalStateException("the national price list has no price for " + pointOfDelivery + " " + code);
         }
         return p;
+    }
+
+    /** The national unit cost list's price of {@code code} at {@code pointOfDelivery} on {@code date}, or null when it has none. */
+    PriceList.Priced nationalUnitCost(String pointOfDelivery, String code, java.time.LocalDate date) {
+        return nationalUnitCosts.find(pointOfDelivery, code, date.getMonthValue() < 4 ? date.getYear() - 1 : date.getYear());
     }
 
     /** A named scalar from parameters.csv; a missing name is a programming error. */

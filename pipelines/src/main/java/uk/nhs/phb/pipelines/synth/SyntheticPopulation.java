@@ -111,6 +111,68 @@ public final class SyntheticPopulation {
         return NationalLayouts.file(table, part);
     }
 
+    /**
+     * The profile override a landing in {@code layout} is ingested with, and its code maps, by path under the landing
+     * folder ({@value NationalReturns#OVERRIDES} first); none for phb's layout.
+     */
+    public Map<String, String> profileOverrideFiles(SynthLayout layout) {
+        return layout == SynthLayout.NATIONAL ? NationalReturns.overrideFiles(model.geo) : Map.of();
+    }
+
+    /** Where a national landing's profile override file is, under the landing folder. */
+    public static final String PROFILE_OVERRIDES = NationalReturns.OVERRIDES;
+
+    /** Whether {@code table} is an XML return (written a document per return key by {@link ReturnDocument}). */
+    public static boolean isReturn(String table) {
+        return NationalReturns.isReturn(table);
+    }
+
+    /** One XML return being written: its header first, then its records (a row's values: its return key, then paths and values). */
+    public static final class ReturnDocument implements java.io.Closeable {
+        private final javax.xml.stream.XMLStreamWriter xml;
+        private final java.io.Writer out;
+        private final String table;
+
+        /**
+         * @param open opens the file, given its path under the landing folder (a return per key and partition)
+         */
+        public static ReturnDocument open(String table, String key, String part,
+                                          java.util.function.Function<String, java.io.OutputStream> open) {
+            return new ReturnDocument(table, key, open.apply(NationalReturns.file(table, key, part)));
+        }
+
+        private ReturnDocument(String table, String key, java.io.OutputStream stream) {
+            this.table = table;
+            this.out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(stream, java.nio.charset.StandardCharsets.UTF_8), 1 << 16);
+            try {
+                xml = javax.xml.stream.XMLOutputFactory.newFactory().createXMLStreamWriter(out);
+                NationalReturns.writeStart(xml, table, key);
+            } catch (javax.xml.stream.XMLStreamException e) {
+                throw new IllegalStateException("writing a " + table + " return", e);
+            }
+        }
+
+        /** The record of one tagged row's values (its return key first). */
+        public void write(List<String> values) {
+            try {
+                NationalReturns.writeRecord(xml, table, values);
+            } catch (javax.xml.stream.XMLStreamException e) {
+                throw new IllegalStateException("writing a " + table + " record", e);
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            try {
+                NationalReturns.writeEnd(xml);
+                xml.close();
+            } catch (javax.xml.stream.XMLStreamException e) {
+                throw new java.io.IOException("closing a " + table + " return", e);
+            }
+            out.close();
+        }
+    }
+
     public static List<String> truthTables() {
         return List.copyOf(TRUTH_COLUMNS.keySet());
     }
@@ -146,7 +208,7 @@ public final class SyntheticPopulation {
     public Dataset<Row> records(SynthLayout layout) {
         spark.sparkContext().setJobDescription("synth: simulate " + settings.people() + " people");
         Dataset<Long> ids = spark.range(0, settings.people(), 1, partitions()).as(Encoders.LONG());
-        NationalLayouts national = layout == SynthLayout.NATIONAL ? new NationalLayouts(model.ref, settings.end()) : null;
+        NationalLayouts national = layout == SynthLayout.NATIONAL ? new NationalLayouts(model.ref, model.geo, settings.end()) : null;
         Dataset<Row> people = ids.mapPartitions(new SimulatePartition(model, key, national), Encoders.row(RECORD_SCHEMA));
         return people.union(spark.createDataFrame(referenceRows(), RECORD_SCHEMA));
     }

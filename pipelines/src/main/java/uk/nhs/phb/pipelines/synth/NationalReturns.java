@@ -1,0 +1,319 @@
+package uk.nhs.phb.pipelines.synth;
+
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * The generator's education rows written as the XML returns a council holds: {@code school_census} as the school census
+ * (one return per school and census day: the header names the council's DfE number, the school's establishment number
+ * and the census day; a pupil on roll per row) and {@code ehcp} as SEN2 (one return per council and census year: each
+ * plan as a Person with its request, named plan and, when in force on census day, its active plan's need and placement).
+ * The person is carried as phb's token and encodings in place of the UPN, names, date of birth and postcode, as
+ * {@code phb pseudonymise} writes a return at the council.
+ *
+ * <p>A record is a tagged row whose values are the return it belongs to (its document key) and then element paths and
+ * their values, in document order; {@link #writeStart}, {@link #writeRecord} and {@link #writeEnd} turn them into XML.
+ *
+ * <p>SEN2 shows a plan only as it stood on a census day: a plan is written in the return of the last census day it was
+ * in force on (its end, when it has ended since); a plan that began and ended between two census days has no active plan
+ * (ingest sets it aside and counts it) and a plan issued after the last census day is in no return yet. A row the
+ * generator damaged (a broken line, an unknown or missing code, a bad cost, a future date) is left out: the damage a
+ * return's XML can carry is tried by the XML fuzz (bench/fuzz.sh). Those rows' faults stay in {@code _truth/faults}.
+ */
+final class NationalReturns implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final String SCHOOL_CENSUS = "school_census_pupils";
+    static final String SEN2 = "sen2";
+    private static final Map<String, String> TABLE_BY_FEED = Map.of("school_census", SCHOOL_CENSUS, "ehcp", SEN2);
+    private static final Set<String> ROW_FAULTS = Set.of("malformed_row", "unknown_code", "recoded_code", "bad_cost", "future_date",
+            "missing_required");
+    private static final List<String> ENCODINGS = List.of("name_bloom", "dob_token", "dob_ym_token", "dob_dm_token", "birth_year",
+            "postcode_token", "postcode_district_token");
+    /** Synthetic GIAS establishments (URN, type of establishment) of each placement a school names, as code map sen2_schools lists them. */
+    static final List<String[]> SCHOOLS = List.of(
+            new String[] {"900001", "Community school", "MAINSTREAM"},
+            new String[] {"900002", "Academy converter", "MAINSTREAM"},
+            new String[] {"900003", "Voluntary aided school", "MAINSTREAM"},
+            new String[] {"900011", "Community special school", "SPECIAL_STATE"},
+            new String[] {"900012", "Academy special converter", "SPECIAL_STATE"},
+            new String[] {"900021", "Other independent special school", "SPECIAL_INDEPENDENT"},
+            new String[] {"900022", "Non-maintained special school", "SPECIAL_INDEPENDENT"});
+    private static final String[] OTHER_SETTINGS = {"OTH", "EHE", "OLA", "EYP"};
+
+    private final Map<String, Integer> dfeNumberByLa = new java.util.HashMap<>();
+    private final LocalDate windowEnd;
+
+    NationalReturns(Geography geo, LocalDate windowEnd) {
+        for (int i = 0; i < geo.laCodes.length; i++) {
+            dfeNumberByLa.put(geo.laCodes[i], geo.laDfeNumbers[i]);
+        }
+        this.windowEnd = windowEnd;
+    }
+
+    /** Where the landing's profile override file goes, and its code maps beside it. */
+    static final String OVERRIDES = "_reference/profile-overrides.yaml";
+
+    /**
+     * The files a national landing's profile override needs, by path under the landing folder: the synthetic councils'
+     * DfE numbers (local rows of dfe_la_codes) and the synthetic schools SEN2 names by URN (local rows of sen2_schools),
+     * as an ICB adds its own councils' and schools'.
+     */
+    static Map<String, String> overrideFiles(Geography geo) {
+        StringBuilder councils = new StringBuilder("dfe_la_number,ons_code,la_name\n");
+        for (int i = 0; i < geo.laCodes.length; i++) {
+            councils.append(geo.laDfeNumbers[i]).append(',').append(geo.laCodes[i]).append(",Synthetic council ").append(i + 1).append('\n');
+        }
+        StringBuilder schools = new StringBuilder("urn,establishment_type\n");
+        for (String[] school : SCHOOLS) {
+            schools.append(school[0]).append(',').append(school[1]).append('\n');
+        }
+        String overrides = """
+                # Written by phb synth --layout national: the synthetic councils' DfE numbers and the schools their SEN2
+                # returns name, as an ICB adds its own councils and schools (docs/PROFILES.md). Ingest with
+                # --profile-overrides <landing>/_reference/profile-overrides.yaml (phb demo does).
+                code_maps:
+                  dfe_la_codes: dfe_la_codes.csv
+                  sen2_schools: sen2_schools.csv
+                """;
+        Map<String, String> files = new java.util.LinkedHashMap<>();
+        files.put(OVERRIDES, overrides);
+        files.put("_reference/dfe_la_codes.csv", councils.toString());
+        files.put("_reference/sen2_schools.csv", schools.toString());
+        return files;
+    }
+
+    /** The XML return a feed is written as, or null. */
+    static String tableOf(String feed) {
+        return TABLE_BY_FEED.get(feed);
+    }
+
+    static boolean isReturn(String table) {
+        return TABLE_BY_FEED.containsValue(table);
+    }
+
+    /** The file of one return's records from one partition, under the landing folder. */
+    static String file(String table, String documentKey, String part) {
+        return table + "/" + (table.equals(SEN2) ? "SEN2_" : "SC_") + documentKey.replace('|', '_') + "-" + part + ".xml";
+    }
+
+    /** Writes one row of phb's layout of {@code ehcp} or {@code school_census} as its return's record into {@code out}. */
+    void write(NationalFolds.Person person, Row tagged, List<Row> out) {
+        NationalFolds.Sent s = NationalFolds.Sent.of(tagged);
+        String fault = person.fault(s.feed(), s.key());
+        Integer lea = dfeNumberByLa.get(s.get("la_code"));
+        if (s.raw() || fault != null && ROW_FAULTS.contains(fault) || lea == null) {
+            return;
+        }
+        if (s.feed().equals("school_census")) {
+            pupil(s, lea, out);
+        } else {
+            plan(s, lea, out);
+        }
+    }
+
+    private static void pupil(NationalFolds.Sent s, int lea, List<Row> out) {
+        String school = s.get("school_number");
+        String estab = school == null || school.length() != 7 ? "" : school.substring(3);
+        List<String> v = new ArrayList<>();
+        v.add(lea + "|" + estab + "|" + s.get("census_date"));
+        add(v, "pupil_token", s.get("pupil_token"));
+        identity(s, v);
+        add(v, "PupilIdentifiers/Sex", sex(s.get("sex")));
+        add(v, "SpecialEducationalNeeds/SENprovision", s.get("sen_provision"));
+        out.add(RowFactory.create(SCHOOL_CENSUS, v.toArray(String[]::new), false));
+    }
+
+    private void plan(NationalFolds.Sent s, int lea, List<Row> out) {
+        LocalDate start = LocalDate.parse(s.get("start_date"));
+        LocalDate end = s.get("end_date") == null ? null : LocalDate.parse(s.get("end_date"));
+        LocalDate last = end == null || end.isAfter(windowEnd) ? windowEnd : end;
+        LocalDate census = censusDay(last);
+        boolean active = !census.isBefore(start);
+        if (!active) {
+            // not in force on any census day yet: in the return after it began, if that census day has come
+            census = censusDay(LocalDate.of(start.getYear() + 1, 12, 31));
+            if (census.isAfter(windowEnd)) {
+                return;
+            }
+        }
+        long hash = Rng.mix(s.key().hashCode() * 0x9E3779B97F4A7C15L);
+        List<String> v = new ArrayList<>();
+        v.add(lea + "|" + census.getYear());
+        add(v, "pupil_token", s.get("pupil_token"));
+        identity(s, v);
+        add(v, "Sex", sex(s.get("sex")));
+        add(v, "Requests/ReceivedDate", start.minusWeeks(20).toString());
+        // the named plan is in the return of the year it was issued, and whenever it has ceased
+        if (start.getYear() == census.getYear() - 1 || end != null) {
+            add(v, "Requests/Assessment/NamedPlan/StartDate", start.toString());
+            add(v, "Requests/Assessment/NamedPlan/CeaseDate", end == null ? null : end.toString());
+        }
+        if (active) {
+            add(v, "Requests/ActivePlans/SENneed/SENtype", s.get("primary_need"));
+            add(v, "Requests/ActivePlans/SENneed/SENtypeRank", "1");
+            if (share(hash, 1) < 0.3) {
+                add(v, "Requests/ActivePlans/SENneed/SENtype", "SLCN");
+                add(v, "Requests/ActivePlans/SENneed/SENtypeRank", "2");
+            }
+            placement(s.get("placement_type"), start, hash, v);
+        }
+        out.add(RowFactory.create(SEN2, v.toArray(String[]::new), false));
+    }
+
+    /** The first-ranked placement (a school by URN, a college by UKPRN, or a setting), as the sen2 profile reads it back. */
+    private static void placement(String type, LocalDate start, long hash, List<String> v) {
+        String p = "Requests/ActivePlans/PlacementDetail/";
+        String base = type == null ? null : switch (type) {
+            case "MAINSTREAM", "RESOURCED_PROVISION" -> pick("MAINSTREAM", hash);
+            case "SPECIAL_STATE", "SPECIAL_INDEPENDENT" -> pick(type, hash);
+            default -> null;
+        };
+        add(v, p + "URN", base);
+        add(v, p + "UKPRN", "FE_COLLEGE".equals(type) ? "1000" + String.format("%04d", (int) (share(hash, 3) * 10_000)) : null);
+        add(v, p + "SENsetting", "OTHER".equals(type) ? OTHER_SETTINGS[(int) (share(hash, 4) * OTHER_SETTINGS.length)] : null);
+        if ("RESOURCED_PROVISION".equals(type)) {
+            add(v, p + (share(hash, 5) < 0.5 ? "ResourcedProvisionIndicator" : "SENunitIndicator"), "1");
+        }
+        add(v, p + "PlacementRank", "1");
+        add(v, p + "EntryDate", start.toString());
+    }
+
+    private static String pick(String placement, long hash) {
+        List<String[]> of = SCHOOLS.stream().filter(x -> x[2].equals(placement)).toList();
+        return of.get((int) (share(hash, 2) * of.size()))[0];
+    }
+
+    /** What {@code phb pseudonymise} writes in place of the names, date of birth and postcode. */
+    private static void identity(NationalFolds.Sent s, List<String> v) {
+        for (String e : ENCODINGS) {
+            add(v, e, s.get(e));
+        }
+    }
+
+    private static String sex(String code) {
+        if (code == null) {
+            return null;
+        }
+        return switch (code) {
+            case "1" -> "M";
+            case "2" -> "F";
+            case "0" -> "U";
+            default -> code;
+        };
+    }
+
+    private static void add(List<String> v, String path, String value) {
+        if (value != null) {
+            v.add(path);
+            v.add(value);
+        }
+    }
+
+    /** SEN2's census day, the third Thursday of January, last on or before {@code d}. */
+    static LocalDate censusDay(LocalDate d) {
+        for (int year = d.getYear(); ; year--) {
+            LocalDate c = LocalDate.of(year, 1, 1).with(java.time.temporal.TemporalAdjusters.dayOfWeekInMonth(3, java.time.DayOfWeek.THURSDAY));
+            if (!c.isAfter(d)) {
+                return c;
+            }
+        }
+    }
+
+    private static double share(long hash, int salt) {
+        return (Rng.mix(hash + salt * 0x632BE59BD9B4E5D9L) >>> 11) * 0x1.0p-53;
+    }
+
+    /** Opens a return: its header, then the wrappers its records sit in. */
+    static void writeStart(XMLStreamWriter w, String table, String documentKey) throws XMLStreamException {
+        String[] k = documentKey.split("\\|", -1);
+        w.writeStartDocument("UTF-8", "1.0");
+        w.writeStartElement("Message");
+        w.writeStartElement("Header");
+        if (table.equals(SCHOOL_CENSUS)) {
+            w.writeStartElement("CollectionDetails");
+            element(w, "Collection", "SC");
+            element(w, "ReferenceDate", k[2]);
+            w.writeEndElement();
+            w.writeStartElement("Source");
+            element(w, "SourceLevel", "S");
+            element(w, "LEA", k[0]);
+            element(w, "Estab", k[1]);
+            w.writeEndElement();
+            w.writeEndElement();
+            w.writeStartElement("Pupils");
+            // some management systems wrap the pupils on roll, some do not; the profile reads both
+            if (Math.floorMod(documentKey.hashCode(), 2) == 0) {
+                w.writeStartElement("PupilsOnRoll");
+            }
+        } else {
+            w.writeStartElement("Collection");
+            element(w, "CollectionName", "SEN2");
+            element(w, "Year", k[1]);
+            w.writeEndElement();
+            w.writeStartElement("Source");
+            element(w, "SourceLevel", "L");
+            element(w, "LEA", k[0]);
+            w.writeEndElement();
+            w.writeEndElement();
+            w.writeStartElement("Persons");
+        }
+    }
+
+    /**
+     * One record: its element paths (after the document key) nested as they share their leading steps; a leaf already
+     * written in the element now open (a second SENneed's SENtype) opens its parent again.
+     */
+    static void writeRecord(XMLStreamWriter w, String table, List<String> values) throws XMLStreamException {
+        w.writeStartElement(table.equals(SCHOOL_CENSUS) ? "PupilOnRoll" : "Person");
+        List<String> open = new ArrayList<>();
+        List<Set<String>> leaves = new ArrayList<>();
+        leaves.add(new java.util.HashSet<>());
+        for (int i = 1; i + 1 < values.size(); i += 2) {
+            String[] steps = values.get(i).split("/");
+            String leaf = steps[steps.length - 1];
+            int common = 0;
+            while (common < open.size() && common < steps.length - 1 && open.get(common).equals(steps[common])) {
+                common++;
+            }
+            if (common == steps.length - 1 && common == open.size() && common > 0 && leaves.get(common).contains(leaf)) {
+                common--;
+            }
+            while (open.size() > common) {
+                w.writeEndElement();
+                open.remove(open.size() - 1);
+                leaves.remove(leaves.size() - 1);
+            }
+            for (int k = common; k < steps.length - 1; k++) {
+                w.writeStartElement(steps[k]);
+                open.add(steps[k]);
+                leaves.add(new java.util.HashSet<>());
+            }
+            element(w, leaf, values.get(i + 1));
+            leaves.get(open.size()).add(leaf);
+        }
+        for (int k = 0; k < open.size(); k++) {
+            w.writeEndElement();
+        }
+        w.writeEndElement();
+    }
+
+    /** Closes a return. */
+    static void writeEnd(XMLStreamWriter w) throws XMLStreamException {
+        w.writeEndDocument();
+        w.flush();
+    }
+
+    private static void element(XMLStreamWriter w, String name, String text) throws XMLStreamException {
+        w.writeStartElement(name);
+        w.writeCharacters(text);
+        w.writeEndElement();
+    }
+}
