@@ -106,7 +106,11 @@ public final class IngestJob {
         return this;
     }
 
-    /** The dataset profiles that read national layouts (default: the ones phb ships, without local overrides). */
+    /**
+     * The dataset profiles that read national layouts (default: the ones phb ships). Profiles without an override file
+     * take the landing's own, {@value Profiles#LANDING_OVERRIDES}, when the landing is local and has one (as a synthetic national
+     * landing does: its councils' DfE numbers and schools).
+     */
     public IngestJob profiles(Profiles p) {
         this.profiles = Objects.requireNonNull(p, "profiles");
         return this;
@@ -127,6 +131,15 @@ public final class IngestJob {
     private Profiles profiles() {
         if (profiles == null) {
             profiles = Profiles.builtIn();
+        }
+        if (profiles.overrideFile() == null) {
+            java.net.URI landing = new org.apache.hadoop.fs.Path(settings.landing()).toUri();
+            if (landing.getScheme() == null || landing.getScheme().equals("file")) {
+                java.nio.file.Path own = java.nio.file.Path.of(landing.getPath()).resolve(Profiles.LANDING_OVERRIDES);
+                if (java.nio.file.Files.isRegularFile(own)) {
+                    profiles = Profiles.withOverrides(own);
+                }
+            }
         }
         return profiles;
     }

@@ -28,8 +28,7 @@ import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.synth.FaultRates;
 import uk.nhs.phb.pipelines.synth.SynthLayout;
 import uk.nhs.phb.pipelines.synth.SynthSettings;
-import uk.nhs.phb.pipelines.synth.SyntheticPopulation;
-import uk.nhs.phb.schemas.profiles.Profiles;
+
 import uk.nhs.phb.schemas.Feeds;
 
 /**
@@ -86,8 +85,8 @@ class NationalLayoutEqualityTest {
         SynthJob.run(phb, s, PROVIDER, SynthJob.FORMAT_CSV, SynthLayout.PHB, false, Progress.NONE);
         SynthJob.run(national, s, PROVIDER, SynthJob.FORMAT_CSV, SynthLayout.NATIONAL, false, Progress.NONE);
         phbIngest = IngestJob.of(phb).feeds(NATIONAL).extractDate(EXTRACT).lakeKey(LAKE).execute();
-        nationalIngest = IngestJob.of(national).feeds(NATIONAL).extractDate(EXTRACT).lakeKey(LAKE)
-                .profiles(Profiles.withOverrides(Path.of(national.landing(), SyntheticPopulation.PROFILE_OVERRIDES))).execute();
+        // no --profile-overrides: ingest takes the landing's own (the synthetic councils' DfE numbers and schools)
+        nationalIngest = IngestJob.of(national).feeds(NATIONAL).extractDate(EXTRACT).lakeKey(LAKE).execute();
         windowEnd = s.end();
     }
 
@@ -117,6 +116,10 @@ class NationalLayoutEqualityTest {
         assertThat(readBy.get("mental_health").toString()).contains("mhsds_contacts", "mhsds_spells", "mhsds_mha");
         assertThat(readBy.get("chc").toString()).contains("chc_plds");
         assertThat(readBy.get("asc_cld").toString()).contains("asc_client_level_data");
+        assertThat(readBy.get("school_census").toString()).contains("school_census_pupils");
+        assertThat(readBy.get("ehcp").toString()).contains("sen2");
+        assertThat(Path.of(national.landing(), uk.nhs.phb.schemas.profiles.Profiles.LANDING_OVERRIDES)).exists();
+        assertThat(Path.of(phb.landing(), uk.nhs.phb.schemas.profiles.Profiles.LANDING_OVERRIDES)).doesNotExist();
         assertThat(readBy.get("opt_outs").toString()).contains("ndop_opted_out", "gp_type1_opt_outs");
         String asc = Files.readAllLines(Files.list(Path.of(national.landing(), "asc_client_level_data")).sorted().findFirst().orElseThrow())
                 .get(0);

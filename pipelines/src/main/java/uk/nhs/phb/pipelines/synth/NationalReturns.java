@@ -58,9 +58,6 @@ final class NationalReturns implements Serializable {
         this.windowEnd = windowEnd;
     }
 
-    /** Where the landing's profile override file goes, and its code maps beside it. */
-    static final String OVERRIDES = "_reference/profile-overrides.yaml";
-
     /**
      * The files a national landing's profile override needs, by path under the landing folder: the synthetic councils'
      * DfE numbers (local rows of dfe_la_codes) and the synthetic schools SEN2 names by URN (local rows of sen2_schools),
@@ -77,14 +74,14 @@ final class NationalReturns implements Serializable {
         }
         String overrides = """
                 # Written by phb synth --layout national: the synthetic councils' DfE numbers and the schools their SEN2
-                # returns name, as an ICB adds its own councils and schools (docs/PROFILES.md). Ingest with
-                # --profile-overrides <landing>/_reference/profile-overrides.yaml (phb demo does).
+                # returns name, as an ICB adds its own councils and schools (docs/PROFILES.md). Ingest reads it from
+                # the landing when no --profile-overrides is given.
                 code_maps:
                   dfe_la_codes: dfe_la_codes.csv
                   sen2_schools: sen2_schools.csv
                 """;
         Map<String, String> files = new java.util.LinkedHashMap<>();
-        files.put(OVERRIDES, overrides);
+        files.put(uk.nhs.phb.schemas.profiles.Profiles.LANDING_OVERRIDES, overrides);
         files.put("_reference/dfe_la_codes.csv", councils.toString());
         files.put("_reference/sen2_schools.csv", schools.toString());
         return files;

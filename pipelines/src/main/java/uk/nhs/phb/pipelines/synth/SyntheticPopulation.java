@@ -113,14 +113,11 @@ public final class SyntheticPopulation {
 
     /**
      * The profile override a landing in {@code layout} is ingested with, and its code maps, by path under the landing
-     * folder ({@value NationalReturns#OVERRIDES} first); none for phb's layout.
+     * folder (the override file first); none for phb's layout.
      */
     public Map<String, String> profileOverrideFiles(SynthLayout layout) {
         return layout == SynthLayout.NATIONAL ? NationalReturns.overrideFiles(model.geo) : Map.of();
     }
-
-    /** Where a national landing's profile override file is, under the landing folder. */
-    public static final String PROFILE_OVERRIDES = NationalReturns.OVERRIDES;
 
     /** Whether {@code table} is an XML return (written a document per return key by {@link ReturnDocument}). */
     public static boolean isReturn(String table) {

@@ -109,10 +109,10 @@ class SyntheticPopulationTest {
 
     /**
      * The fields the generator writes: every contract field but those a file may leave out, except the cost source and
-     * price year of the feeds it costs at national prices (community and mental health contacts and stays).
+     * price year of the feeds it costs at national prices (community and mental health contacts and stays, EHC plans).
      */
     static List<FieldSpec> emitted(FeedContract f) {
-        List<String> also = List.of("community", "mental_health").contains(f.name()) ? List.of("cost_source", "price_year")
+        List<String> also = List.of("community", "mental_health", "ehcp").contains(f.name()) ? List.of("cost_source", "price_year")
                 : f.name().equals("csc") ? List.of("pupil_token") : List.of();
         return f.fields().stream().filter(x -> f.headerFields().contains(x) || also.contains(x.name())).toList();
     }

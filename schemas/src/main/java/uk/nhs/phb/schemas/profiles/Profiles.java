@@ -92,6 +92,12 @@ public final class Profiles {
     }
 
     /** The built-in profiles changed by a local override file (or unchanged when {@code file} is null). */
+    /**
+     * Where a landing folder may carry its own override file (read by ingest when none is given; phb synth writes one for
+     * its synthetic councils and schools).
+     */
+    public static final String LANDING_OVERRIDES = "_reference/profile-overrides.yaml";
+
     public static Profiles withOverrides(Path file) {
         Profiles base = builtIn();
         if (file == null) {
