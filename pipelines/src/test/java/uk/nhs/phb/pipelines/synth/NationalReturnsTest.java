@@ -1,0 +1,163 @@
+package uk.nhs.phb.pipelines.synth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/** The education rows as XML returns: where each record goes, and the elements it is written as. */
+class NationalReturnsTest {
+    static final Reference REF = Reference.load();
+    static final Geography GEO = new Geography(7, 1000, REF);
+    static final LocalDate WINDOW_END = LocalDate.of(2026, 3, 31);
+    static final String TOKEN = "C9cWZZ8AGiKOxKnZztLBTcx37lnYs6sws94D1KWl0bo";
+    final NationalReturns returns = new NationalReturns(GEO, WINDOW_END);
+    final NationalFolds.Person person = new NationalFolds.Person(1L, 2012, "A81001", Map.of());
+
+    static String[] plan(String start, String end, String need, String placement) {
+        Emitter.Layout l = Emitter.layout("ehcp");
+        String[] v = new String[l.fields.length];
+        v[l.at("ehcp_id")] = "ehcp-1";
+        v[l.at("la_code")] = GEO.laCodes[0];
+        v[l.at("pupil_token")] = TOKEN;
+        v[l.at("birth_year")] = "2012";
+        v[l.at("sex")] = "2";
+        v[l.at("start_date")] = start;
+        v[l.at("end_date")] = end;
+        v[l.at("primary_need")] = need;
+        v[l.at("placement_type")] = placement;
+        return v;
+    }
+
+    List<Row> written(String feed, String[] values) {
+        List<Row> out = new ArrayList<>();
+        returns.write(person, RowFactory.create(feed, values, false), out);
+        return out;
+    }
+
+    static Document render(Row record) throws Exception {
+        List<String> values = Arrays.asList((String[]) record.get(1));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        var xml = javax.xml.stream.XMLOutputFactory.newFactory().createXMLStreamWriter(bytes, "UTF-8");
+        NationalReturns.writeStart(xml, record.getString(0), values.get(0));
+        NationalReturns.writeRecord(xml, record.getString(0), values);
+        NationalReturns.writeEnd(xml);
+        return DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(bytes.toString(StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static String text(Element parent, String path) {
+        Element e = parent;
+        for (String step : path.split("/")) {
+            e = (Element) e.getElementsByTagName(step).item(0);
+            if (e == null) {
+                return null;
+            }
+        }
+        return e.getTextContent();
+    }
+
+    @Test
+    void aPlanInForceIsInTheReturnOfItsCouncilAndLastCensusDayWithItsNeedAndPlacement() throws Exception {
+        List<Row> out = written("ehcp", plan("2021-09-01", null, "ASD", "SPECIAL_STATE"));
+        assertThat(out).hasSize(1);
+        String[] v = (String[]) out.get(0).get(1);
+        assertThat(out.get(0).getString(0)).isEqualTo("sen2");
+        assertThat(v[0]).as("council DfE number and census year").isEqualTo(GEO.laDfeNumbers[0] + "|2026");
+        Document d = render(out.get(0));
+        Element root = d.getDocumentElement();
+        assertThat(text(root, "Header/Source/LEA")).isEqualTo(Integer.toString(GEO.laDfeNumbers[0]));
+        Element p = (Element) root.getElementsByTagName("Person").item(0);
+        assertThat(text(p, "pupil_token")).isEqualTo(TOKEN);
+        assertThat(text(p, "Sex")).isEqualTo("F");
+        assertThat(p.getElementsByTagName("Requests").getLength()).isEqualTo(1);
+        assertThat(p.getElementsByTagName("NamedPlan").getLength()).as("issued before the collection period").isZero();
+        Element active = (Element) p.getElementsByTagName("ActivePlans").item(0);
+        Element firstNeed = (Element) active.getElementsByTagName("SENneed").item(0);
+        assertThat(text(firstNeed, "SENtype")).isEqualTo("ASD");
+        assertThat(text(firstNeed, "SENtypeRank")).isEqualTo("1");
+        Element placement = (Element) active.getElementsByTagName("PlacementDetail").item(0);
+        String urn = text(placement, "URN");
+        assertThat(NationalReturns.SCHOOLS.stream().filter(s -> s[0].equals(urn)).findFirst().orElseThrow()[2]).isEqualTo("SPECIAL_STATE");
+        assertThat(text(placement, "EntryDate")).isEqualTo("2021-09-01");
+    }
+
+    @Test
+    void aSecondNeedOpensItsOwnElement() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            String[] v = plan("2021-09-01", null, "MLD", "MAINSTREAM");
+            v[Emitter.layout("ehcp").at("ehcp_id")] = "ehcp-" + i;
+            Element active = (Element) render(written("ehcp", v).get(0)).getElementsByTagName("ActivePlans").item(0);
+            int needs = active.getElementsByTagName("SENneed").getLength();
+            assertThat(active.getElementsByTagName("SENtype").getLength()).isEqualTo(needs);
+            if (needs == 2) {
+                assertThat(text((Element) active.getElementsByTagName("SENneed").item(1), "SENtypeRank")).isEqualTo("2");
+                return;
+            }
+        }
+        throw new AssertionError("no plan of 40 had a second need");
+    }
+
+    @Test
+    void aCeasedPlanCarriesItsNamedPlanAndOneNeverInForceOnACensusDayHasNoActivePlan() throws Exception {
+        // ceased in June 2025: in force on census day 16 January 2025
+        List<Row> ceased = written("ehcp", plan("2019-03-01", "2025-06-30", "SEMH", "OTHER"));
+        assertThat(((String[]) ceased.get(0).get(1))[0]).endsWith("|2025");
+        Element p = (Element) render(ceased.get(0)).getElementsByTagName("Person").item(0);
+        assertThat(text(p, "Requests/Assessment/NamedPlan/CeaseDate")).isEqualTo("2025-06-30");
+        assertThat(text(p, "Requests/ActivePlans/PlacementDetail/SENsetting")).isNotNull();
+        // began and ended between the census days of 2024 and 2025: in the 2025 return without an active plan
+        List<Row> brief = written("ehcp", plan("2024-03-01", "2024-11-30", "SEMH", "MAINSTREAM"));
+        Element b = (Element) render(brief.get(0)).getElementsByTagName("Person").item(0);
+        assertThat(b.getElementsByTagName("ActivePlans").getLength()).isZero();
+        assertThat(text(b, "Requests/Assessment/NamedPlan/StartDate")).isEqualTo("2024-03-01");
+        // issued after the last census day of the window: in no return yet
+        assertThat(written("ehcp", plan("2026-02-01", null, "ASD", "MAINSTREAM"))).isEmpty();
+    }
+
+    @Test
+    void aPupilIsInTheReturnOfTheirSchoolAndCensusDay() throws Exception {
+        Emitter.Layout l = Emitter.layout("school_census");
+        String[] v = new String[l.fields.length];
+        v[l.at("record_id")] = "sc-1";
+        v[l.at("la_code")] = GEO.laCodes[0];
+        v[l.at("school_number")] = GEO.laDfeNumbers[0] + "2001";
+        v[l.at("pupil_token")] = TOKEN;
+        v[l.at("sex")] = "1";
+        v[l.at("census_date")] = "2026-01-15";
+        v[l.at("sen_provision")] = "K";
+        List<Row> out = written("school_census", v);
+        assertThat(((String[]) out.get(0).get(1))[0]).isEqualTo(GEO.laDfeNumbers[0] + "|2001|2026-01-15");
+        Element root = render(out.get(0)).getDocumentElement();
+        assertThat(text(root, "Header/CollectionDetails/ReferenceDate")).isEqualTo("2026-01-15");
+        assertThat(text(root, "Header/Source/Estab")).isEqualTo("2001");
+        Element pupil = (Element) root.getElementsByTagName("PupilOnRoll").item(0);
+        assertThat(text(pupil, "PupilIdentifiers/Sex")).isEqualTo("M");
+        assertThat(text(pupil, "SpecialEducationalNeeds/SENprovision")).isEqualTo("K");
+        // a row sent damaged is left out of the return (its fault stays in the truth)
+        NationalFolds.Person damaged = new NationalFolds.Person(1L, 2012, "A81001", Map.of("school_census|sc-1", "unknown_code"));
+        List<Row> none = new ArrayList<>();
+        returns.write(damaged, RowFactory.create("school_census", v, false), none);
+        assertThat(none).isEmpty();
+    }
+
+    @Test
+    void theLandingsOverrideMapsTheSyntheticCouncilsAndSchools() {
+        Map<String, String> files = NationalReturns.overrideFiles(GEO);
+        assertThat(files.keySet()).containsExactly("_reference/profile-overrides.yaml", "_reference/dfe_la_codes.csv",
+                "_reference/sen2_schools.csv");
+        assertThat(files.get("_reference/dfe_la_codes.csv")).contains(GEO.laDfeNumbers[0] + "," + GEO.laCodes[0] + ",");
+        assertThat(java.util.Arrays.stream(GEO.laDfeNumbers).boxed().toList()).as("a range no English council has").allMatch(n -> n >= 701 && n <= 799);
+    }
+}
