@@ -49,8 +49,10 @@ final class SynthCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "national",
-            description = "national: the hospital feeds as the national extracts an ICB receives (SUS+ APCS, SUS+ OPA, ECDS; "
-                    + "docs/PROFILES.md), the other feeds in phb's layout; phb: every feed in phb's layout (docs/FEEDS.md). "
+            description = "national: health data as the national extracts an ICB receives (SUS+, ECDS, GP events, NHSBSA, CSDS, "
+                    + "MHSDS, CHC PLDS), adult social care as ASC-CLD, the school census and SEN2 as XML returns, national data "
+                    + "opt-outs as the DSCRO's list (docs/SYNTH.md); the other feeds in phb's layout; phb: every feed in phb's "
+                    + "layout (docs/FEEDS.md). "
                     + "Both give the same lake. Default: ${DEFAULT-VALUE}")
     String layout;
 
