@@ -70,7 +70,7 @@ final class SynthCommand implements Callable<Integer> {
     boolean noFaults;
 
     @Option(names = "--missing-nhs-token-share", paramLabel = "SHARE", defaultValue = "0.08",
-            description = "Share of social care people whose records carry no NHS number token. Default: ${DEFAULT-VALUE}")
+            description = "Share of adult social care people whose records carry no NHS number token (children's social care returns never carry one). Default: ${DEFAULT-VALUE}")
     double missingShare;
 
     static final class Kinds implements Iterable<String> {

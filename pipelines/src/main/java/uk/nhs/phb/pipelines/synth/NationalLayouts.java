@@ -202,6 +202,10 @@ final class NationalLayouts implements Serializable {
         if (t != null) {
             return List.of(t.profile());
         }
+        if (feed.equals("csc")) {
+            // looked-after episodes stay in phb's layout beside the CIN census
+            return List.of("csc", NationalReturns.CIN_CENSUS);
+        }
         if (NationalReturns.tableOf(feed) != null) {
             return List.of(NationalReturns.tableOf(feed));
         }
@@ -235,9 +239,12 @@ final class NationalLayouts implements Serializable {
     List<Row> rewrite(List<Row> person) {
         NationalFolds.Person context = context(person);
         List<Row> out = new ArrayList<>(person.size() + 16);
+        List<Row> children = new ArrayList<>();
         for (Row r : person) {
             String table = r.getString(0);
-            if (BY_FEED.containsKey(table)) {
+            if (table.equals("csc")) {
+                children.add(r);
+            } else if (BY_FEED.containsKey(table)) {
                 out.add(rewrite(r));
             } else if (!NationalFolds.tablesOf(table).isEmpty()) {
                 folds.write(context, r, out);
@@ -249,6 +256,9 @@ final class NationalLayouts implements Serializable {
                     registration(context, r, out);
                 }
             }
+        }
+        if (!children.isEmpty()) {
+            returns.writeChildren(context, children, out);
         }
         return out;
     }

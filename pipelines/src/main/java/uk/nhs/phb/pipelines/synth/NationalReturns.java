@@ -12,7 +12,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * The generator's education rows written as the XML returns a council holds: {@code school_census} as the school census
+ * The generator's education and children's social care rows written as the XML returns a council holds: {@code csc}'s
+ * child-in-need episodes and child protection plans as the CIN census ({@link #writeChildren}), {@code school_census} as the school census
  * (one return per school and census day: the header names the council's DfE number, the school's establishment number
  * and the census day; a pupil on roll per row) and {@code ehcp} as SEN2 (one return per council and census year: each
  * plan as a Person with its request, named plan and, when in force on census day, its active plan's need and placement).
@@ -32,7 +33,8 @@ final class NationalReturns implements Serializable {
     private static final long serialVersionUID = 1L;
     static final String SCHOOL_CENSUS = "school_census_pupils";
     static final String SEN2 = "sen2";
-    private static final Map<String, String> TABLE_BY_FEED = Map.of("school_census", SCHOOL_CENSUS, "ehcp", SEN2);
+    static final String CIN_CENSUS = "cin_census";
+    private static final Map<String, String> TABLE_BY_FEED = Map.of("school_census", SCHOOL_CENSUS, "ehcp", SEN2, "csc", CIN_CENSUS);
     private static final Set<String> ROW_FAULTS = Set.of("malformed_row", "unknown_code", "recoded_code", "bad_cost", "future_date",
             "missing_required");
     private static final List<String> ENCODINGS = List.of("name_bloom", "dob_token", "dob_ym_token", "dob_dm_token", "birth_year",
@@ -98,10 +100,115 @@ final class NationalReturns implements Serializable {
 
     /** The file of one return's records from one partition, under the landing folder. */
     static String file(String table, String documentKey, String part) {
-        return table + "/" + (table.equals(SEN2) ? "SEN2_" : "SC_") + documentKey.replace('|', '_') + "-" + part + ".xml";
+        String prefix = switch (table) {
+            case SEN2 -> "SEN2_";
+            case CIN_CENSUS -> "CIN_Census_";
+            default -> "SC_";
+        };
+        return table + "/" + prefix + documentKey.replace('|', '_') + "-" + part + ".xml";
     }
 
-    /** Writes one row of phb's layout of {@code ehcp} or {@code school_census} as its return's record into {@code out}. */
+    /**
+     * A child's children's social care rows: child-in-need episodes and child protection plans as the CIN census returns
+     * of their council (one a census year, 1 April to 31 March: an episode in the return of the last year it was open in
+     * the window, each plan inside the episode it belongs to), the rest as they are in phb's layout (looked-after
+     * episodes, which SSDA903 returns, and rows sent with damage the return's XML cannot carry). A plan whose episode was
+     * sent damaged sits in an episode without its referral date, which ingest quarantines as the damaged row is.
+     */
+    void writeChildren(NationalFolds.Person person, List<Row> rows, List<Row> out) {
+        List<NationalFolds.Sent> cins = new ArrayList<>();
+        List<NationalFolds.Sent> damagedCins = new ArrayList<>();
+        List<NationalFolds.Sent> plans = new ArrayList<>();
+        NationalFolds.Sent identity = null;
+        for (Row r : rows) {
+            NationalFolds.Sent s = NationalFolds.Sent.of(r);
+            String fault = person.fault(s.feed(), s.key());
+            String type = s.get("episode_type");
+            boolean carried = !s.raw() && (fault == null || !ROW_FAULTS.contains(fault)) && dfeNumberByLa.get(s.get("la_code")) != null
+                    && ("CIN".equals(type) || "CPP".equals(type));
+            if (!carried) {
+                out.add(r);
+                if ("CIN".equals(type)) {
+                    damagedCins.add(s);
+                }
+                continue;
+            }
+            identity = identity == null ? s : identity;
+            (type.equals("CIN") ? cins : plans).add(s);
+        }
+        if (identity == null) {
+            return;
+        }
+        int lea = dfeNumberByLa.get(identity.get("la_code"));
+        // episodes by return year, each with its plans
+        Map<Integer, List<List<String>>> byYear = new java.util.TreeMap<>();
+        Map<NationalFolds.Sent, List<String>> episodeOf = new java.util.LinkedHashMap<>();
+        for (NationalFolds.Sent cin : cins) {
+            List<String> episode = new ArrayList<>();
+            add(episode, "CINdetails/ReferralSource", "1A");
+            add(episode, "CINdetails/CINreferralDate", cin.get("start_date"));
+            add(episode, "CINdetails/CINclosureDate", cin.get("end_date"));
+            add(episode, "CINdetails/ReferralNFA", "0");
+            episodeOf.put(cin, episode);
+            byYear.computeIfAbsent(censusYear(cin.get("start_date"), cin.get("end_date")), k -> new ArrayList<>()).add(episode);
+        }
+        for (NationalFolds.Sent plan : plans) {
+            NationalFolds.Sent cin = enclosing(plan, cins);
+            List<String> episode = cin == null ? null : episodeOf.get(cin);
+            if (episode == null) {
+                // its episode was sent damaged (or not at all): an episode without a referral date holds it
+                NationalFolds.Sent damaged = enclosing(plan, damagedCins);
+                episode = new ArrayList<>();
+                add(episode, "CINdetails/ReferralSource", "1A");
+                add(episode, "CINdetails/ReferralNFA", "0");
+                episodeOf.put(plan, episode);
+                byYear.computeIfAbsent(damaged != null ? censusYear(damaged.get("start_date"), damaged.get("end_date"))
+                        : censusYear(plan.get("start_date"), plan.get("end_date")), k -> new ArrayList<>()).add(episode);
+            }
+            // each plan opens its own ChildProtectionPlans (its start date is the first leaf written in it)
+            add(episode, "CINdetails/ChildProtectionPlans/CPPstartDate", plan.get("start_date"));
+            add(episode, "CINdetails/ChildProtectionPlans/CPPendDate", plan.get("end_date"));
+            add(episode, "CINdetails/ChildProtectionPlans/NumberOfPreviousCPP", "0");
+        }
+        for (Map.Entry<Integer, List<List<String>>> year : byYear.entrySet()) {
+            List<String> v = new ArrayList<>();
+            v.add(lea + "|" + year.getKey());
+            add(v, "ChildIdentifiers/child_token", identity.get("child_token"));
+            add(v, "ChildIdentifiers/pupil_token", identity.get("pupil_token"));
+            for (String e : List.of("dob_token", "dob_ym_token", "dob_dm_token", "birth_year")) {
+                add(v, "ChildIdentifiers/" + e, identity.get(e));
+            }
+            add(v, "ChildIdentifiers/Sex", sex(identity.get("sex")));
+            year.getValue().forEach(v::addAll);
+            out.add(RowFactory.create(CIN_CENSUS, v.toArray(String[]::new), false));
+        }
+    }
+
+    /** The episode among {@code cins} a plan lies within (it starts no later and ends no earlier), or null. */
+    private static NationalFolds.Sent enclosing(NationalFolds.Sent plan, List<NationalFolds.Sent> cins) {
+        String start = plan.get("start_date");
+        for (NationalFolds.Sent cin : cins) {
+            String from = cin.get("start_date");
+            String to = cin.get("end_date");
+            if (start != null && from != null && from.compareTo(start) <= 0 && (to == null || to.compareTo(start) >= 0)) {
+                return cin;
+            }
+        }
+        return null;
+    }
+
+    /** The CIN census year (named by the year it ends in March) of an episode's last day open in the window. */
+    private int censusYear(String start, String end) {
+        LocalDate last = windowEnd;
+        if (end != null && end.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}") && LocalDate.parse(end).isBefore(windowEnd)) {
+            last = LocalDate.parse(end);
+        } else if (end == null && start != null && start.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}") && LocalDate.parse(start).isAfter(windowEnd)) {
+            last = LocalDate.parse(start);
+        }
+        return last.getMonthValue() >= 4 ? last.getYear() + 1 : last.getYear();
+    }
+
+    /** Writes one row of phb's layout of {@code ehcp} or {@code school_census} as its return's record into {@code out} (children's social care: {@link #writeChildren}). */
     void write(NationalFolds.Person person, Row tagged, List<Row> out) {
         NationalFolds.Sent s = NationalFolds.Sent.of(tagged);
         String fault = person.fault(s.feed(), s.key());
@@ -250,6 +357,18 @@ final class NationalReturns implements Serializable {
             if (Math.floorMod(documentKey.hashCode(), 2) == 0) {
                 w.writeStartElement("PupilsOnRoll");
             }
+        } else if (table.equals(CIN_CENSUS)) {
+            w.writeStartElement("CollectionDetails");
+            element(w, "Collection", "CIN");
+            element(w, "Year", k[1]);
+            element(w, "ReferenceDate", k[1] + "-03-31");
+            w.writeEndElement();
+            w.writeStartElement("Source");
+            element(w, "SourceLevel", "L");
+            element(w, "LEA", k[0]);
+            w.writeEndElement();
+            w.writeEndElement();
+            w.writeStartElement("Children");
         } else {
             w.writeStartElement("Collection");
             element(w, "CollectionName", "SEN2");
@@ -266,10 +385,15 @@ final class NationalReturns implements Serializable {
 
     /**
      * One record: its element paths (after the document key) nested as they share their leading steps; a leaf already
-     * written in the element now open (a second SENneed's SENtype) opens its parent again.
+     * written in the open element it belongs in (a second SENneed's SENtype, a second CINdetails' ReferralSource) opens
+     * that element again.
      */
     static void writeRecord(XMLStreamWriter w, String table, List<String> values) throws XMLStreamException {
-        w.writeStartElement(table.equals(SCHOOL_CENSUS) ? "PupilOnRoll" : "Person");
+        w.writeStartElement(switch (table) {
+            case SCHOOL_CENSUS -> "PupilOnRoll";
+            case CIN_CENSUS -> "Child";
+            default -> "Person";
+        });
         List<String> open = new ArrayList<>();
         List<Set<String>> leaves = new ArrayList<>();
         leaves.add(new java.util.HashSet<>());
@@ -280,7 +404,7 @@ final class NationalReturns implements Serializable {
             while (common < open.size() && common < steps.length - 1 && open.get(common).equals(steps[common])) {
                 common++;
             }
-            if (common == steps.length - 1 && common == open.size() && common > 0 && leaves.get(common).contains(leaf)) {
+            if (common == steps.length - 1 && common > 0 && leaves.get(common).contains(leaf)) {
                 common--;
             }
             while (open.size() > common) {

@@ -1595,6 +1595,19 @@ final class PersonSimulator {
         identityFaults(out, feed, key, faults);
     }
 
+    /**
+     * A child's identity as the CIN census and SSDA903 give it: the date of birth and sex, with no NHS number, name or
+     * postcode (neither return has them); the child links through the UPN their school census row meets, or not at all.
+     */
+    private static void childIdentity(String[] v, Emitter.Layout l, EncodedIdentity e, List<String> faults, Emitter out) {
+        v[l.at("dob_token")] = e.dobToken();
+        v[l.at("dob_ym_token")] = e.dobYmToken();
+        v[l.at("dob_dm_token")] = e.dobDmToken();
+        v[l.at("birth_year")] = e.birthYear() == null ? null : e.birthYear().toString();
+        v[l.at("sex")] = e.sex();
+        identityFaults(out, "csc", v[l.keyIndex], faults.stream().filter(f -> f.equals("dob_swap")).toList());
+    }
+
     /** Each recording fault of a record's identity, counted against the field its encoding lands in. */
     private static void identityFaults(Emitter out, String feed, String key, List<String> faults) {
         for (String f : faults) {
@@ -1707,6 +1720,8 @@ final class PersonSimulator {
         String childToken = encoder().localIdToken("csc:" + la, "C" + Long.toUnsignedString(Rng.mix(s.seed() ^ (p.idx * 37 + 11)), 36));
         out.truth(SyntheticPopulation.TRUTH_PERSON_RECORDS, "child_token", childToken, p.id);
         Emitter.Layout l = Emitter.layout("csc");
+        // a child who is of school age in the window has a UPN, which the CIN census gives with each of their episodes
+        String upn = p.age(end) >= 4 && p.age(start) < 19 ? encoder().localIdToken("upn", upn(p)) : null;
         for (Episode ep : eps) {
             String[] v = out.newRow("csc");
             String id2 = out.nextId("csc");
@@ -1717,9 +1732,8 @@ final class PersonSimulator {
             v[l.at("start_date")] = ep.start.toString();
             v[l.at("end_date")] = ep.end.isAfter(end) ? null : ep.end.toString();
             v[l.at("placement_weekly_cost")] = ep.weekly == null ? null : Emitter.money(ep.weekly);
-            // a child of school age has a UPN, which the CIN census gives
-            v[l.at("pupil_token")] = p.age(ep.start) >= 4 && p.age(ep.start) < 19 ? encoder().localIdToken("upn", upn(p)) : null;
-            socialCareIdentity(p, "csc", v, l, e, faults, out);
+            v[l.at("pupil_token")] = upn;
+            childIdentity(v, l, e, faults, out);
             out.feed("csc", v);
             out.truth(SyntheticPopulation.TRUTH_PERSON_RECORDS, "csc", id2, p.id);
         }

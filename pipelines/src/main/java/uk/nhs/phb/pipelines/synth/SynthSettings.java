@@ -11,7 +11,7 @@ import java.time.LocalDate;
  * @param seed                the same seed gives the same rows, whatever the partitioning
  * @param start               first day of the window (the first day of a month); default 2022-04-01
  * @param end                 last day of the window (after start); default 2026-03-31
- * @param missingNhsTokenShare share of social care people (asc_cld, csc) whose records carry no NHS number
+ * @param missingNhsTokenShare share of adult social care people (asc_cld) whose records carry no NHS number (children's social care never does: the CIN census and SSDA903 have none)
  *                            token; default 0.08
  * @param faults              injected fault rates; default {@link FaultRates#defaults()}
  */

@@ -36,8 +36,8 @@ class NationalLayoutsTest {
         int checked = 0;
         for (String feed : NationalLayouts.feeds()) {
             for (String table : NationalLayouts.tablesOf(feed)) {
-                if (NationalReturns.isReturn(table)) {
-                    // an XML return's records name their own elements (NationalReturnsTest)
+                if (NationalReturns.isReturn(table) || table.equals(feed)) {
+                    // an XML return's records name their own elements (NationalReturnsTest); a feed's own table is phb's
                     continue;
                 }
                 String file = NationalLayouts.file(table, "part-00000.csv");

@@ -152,6 +152,56 @@ class NationalReturnsTest {
         assertThat(none).isEmpty();
     }
 
+    static Row episode(String id, String type, String start, String end) {
+        Emitter.Layout l = Emitter.layout("csc");
+        String[] v = new String[l.fields.length];
+        v[l.at("episode_id")] = id;
+        v[l.at("la_code")] = GEO.laCodes[0];
+        v[l.at("child_token")] = "CHILDTOKEN";
+        v[l.at("pupil_token")] = TOKEN;
+        v[l.at("birth_year")] = "2014";
+        v[l.at("sex")] = "1";
+        v[l.at("episode_type")] = type;
+        v[l.at("start_date")] = start;
+        v[l.at("end_date")] = end;
+        return RowFactory.create("csc", v, false);
+    }
+
+    @Test
+    void childrenInNeedAreReturnedByCensusYearWithEachPlanInsideItsEpisodeAndLookedAfterEpisodesStayInPhbsLayout() throws Exception {
+        List<Row> out = new ArrayList<>();
+        returns.writeChildren(person, List.of(
+                episode("c1", "CIN", "2024-05-01", "2025-02-01"),
+                episode("c2", "CPP", "2024-06-01", "2024-12-01"),
+                episode("c3", "CPP", "2025-01-05", "2025-02-01"),
+                episode("c4", "CIN", "2025-06-01", null),
+                episode("c5", "CLA", "2025-07-01", null)), out);
+        assertThat(out).extracting(r -> r.getString(0)).containsExactlyInAnyOrder("csc", "cin_census", "cin_census");
+        Row cla = out.stream().filter(r -> r.getString(0).equals("csc")).findFirst().orElseThrow();
+        assertThat(((String[]) cla.get(1))[Emitter.layout("csc").at("episode_type")]).isEqualTo("CLA");
+        List<Row> years = out.stream().filter(r -> r.getString(0).equals("cin_census")).toList();
+        assertThat(years).extracting(r -> ((String[]) r.get(1))[0]).containsExactly(GEO.laDfeNumbers[0] + "|2025", GEO.laDfeNumbers[0] + "|2026");
+        Element child = (Element) render(years.get(0)).getElementsByTagName("Child").item(0);
+        assertThat(text(child, "ChildIdentifiers/child_token")).isEqualTo("CHILDTOKEN");
+        assertThat(text(child, "ChildIdentifiers/pupil_token")).isEqualTo(TOKEN);
+        assertThat(child.getElementsByTagName("CINdetails").getLength()).isEqualTo(1);
+        Element cin = (Element) child.getElementsByTagName("CINdetails").item(0);
+        assertThat(text(cin, "CINreferralDate")).isEqualTo("2024-05-01");
+        assertThat(cin.getElementsByTagName("ChildProtectionPlans").getLength()).isEqualTo(2);
+        assertThat(text((Element) cin.getElementsByTagName("ChildProtectionPlans").item(1), "CPPstartDate")).isEqualTo("2025-01-05");
+
+        // a plan whose episode was sent damaged sits in an episode without a referral date, quarantined as the damage is
+        NationalFolds.Person damaged = new NationalFolds.Person(1L, 2014, "A81001", Map.of("csc|c1", "unknown_code"));
+        List<Row> out2 = new ArrayList<>();
+        returns.writeChildren(damaged, List.of(episode("c1", "CIN", "2024-05-01", "2025-02-01"),
+                episode("c2", "CPP", "2024-06-01", "2024-12-01")), out2);
+        assertThat(out2).extracting(r -> r.getString(0)).containsExactlyInAnyOrder("csc", "cin_census");
+        Element wrapper = (Element) render(out2.stream().filter(r -> r.getString(0).equals("cin_census")).findFirst().orElseThrow())
+                .getElementsByTagName("CINdetails").item(0);
+        assertThat(wrapper.getElementsByTagName("CINreferralDate").getLength()).isZero();
+        assertThat(text(wrapper, "ChildProtectionPlans/CPPstartDate")).isEqualTo("2024-06-01");
+    }
+
     @Test
     void theLandingsOverrideMapsTheSyntheticCouncilsAndSchools() {
         Map<String, String> files = NationalReturns.overrideFiles(GEO);
