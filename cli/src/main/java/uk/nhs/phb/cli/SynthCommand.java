@@ -50,7 +50,7 @@ final class SynthCommand implements Callable<Integer> {
 
     @Option(names = "--layout", paramLabel = "LAYOUT", defaultValue = "national",
             description = "national: health data as the national extracts an ICB receives (SUS+, ECDS, GP events, NHSBSA, CSDS, "
-                    + "MHSDS, CHC PLDS), adult social care as ASC-CLD, the school census and SEN2 as XML returns, national data "
+                    + "MHSDS, CHC PLDS), adult social care as ASC-CLD, the school census, SEN2 and the CIN census as XML returns, national data "
                     + "opt-outs as the DSCRO's list (docs/SYNTH.md); the other feeds in phb's layout; phb: every feed in phb's "
                     + "layout (docs/FEEDS.md). "
                     + "Both give the same lake. Default: ${DEFAULT-VALUE}")

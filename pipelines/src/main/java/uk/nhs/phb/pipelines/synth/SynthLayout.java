@@ -9,8 +9,8 @@ public enum SynthLayout {
     PHB,
     /**
      * The health feeds as the national extracts an ICB receives (SUS+ APCS, SUS+ OPA, ECDS, GP events, NHSBSA items, CSDS,
-     * MHSDS, CHC PLDS), adult social care as ASC-CLD, the school census and SEN2 as XML returns and the national data
-     * opt-out list, read by their dataset profiles (docs/SYNTH.md); children's social care and local feeds in phb's layout.
+     * MHSDS, CHC PLDS), adult social care as ASC-CLD, the school census, SEN2 and the CIN census as XML returns and the
+     * national data opt-out list, read by their dataset profiles (docs/SYNTH.md); looked-after episodes and local feeds in phb's layout.
      */
     NATIONAL;
 
