@@ -1745,6 +1745,11 @@ final class PersonSimulator {
         if (p.ehcpStart == null || p.ehcpStart.isAfter(end) || p.ehcpEnd.isBefore(start)) {
             return;
         }
+        // SEN2 shows a plan as it stood on a census day: one in force on none by the window's end (issued since the last,
+        // or begun and ended between two) is in no return's plans, so no sender has it yet; the truth still holds it
+        if (NationalReturns.censusDay(p.ehcpEnd.isAfter(end) ? end : p.ehcpEnd).isBefore(p.ehcpStart)) {
+            return;
+        }
         List<String> faults = new ArrayList<>();
         Identity id = variant(p, "ehcp", faults);
         EncodedIdentity e = encoder().encode(id);
