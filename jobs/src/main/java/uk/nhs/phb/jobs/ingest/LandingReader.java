@@ -270,7 +270,9 @@ final class LandingReader {
 
     /**
      * The records of an XML profile's files, each file read as one stream by one task ({@link XmlRecords}): a file is never
-     * held whole, and its records are numbered by the line their element starts on. The text is never kept.
+     * held whole, and its records are numbered by the line their element starts on. The text is never kept. The files are
+     * shared among a few tasks a core, so a folder of thousands of small returns (a school's each) is one stage, not a
+     * union of thousands.
      */
     private static Dataset<Row> xmlTable(SparkSession spark, DatasetProfile profile, List<DatasetProfile.SourceColumn> columns,
                                          List<LandingFile> files) {
@@ -281,16 +283,16 @@ final class LandingReader {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         XmlRecords reader = new XmlRecords(profile.resource(), profile.records(),
                 columns.stream().map(DatasetProfile.SourceColumn::path).toList());
-        JavaRDD<Row> rows = null;
-        for (LandingFile f : files) {
-            String name = f.name();
+        List<Tuple2<String, String>> paths = files.stream().map(f -> new Tuple2<>(f.path(), f.name())).toList();
+        org.apache.spark.util.SerializableConfiguration conf = new org.apache.spark.util.SerializableConfiguration(jsc.hadoopConfiguration());
+        int tasks = Math.max(1, Math.min(paths.size(), 3 * jsc.defaultParallelism()));
+        JavaRDD<Row> rows = jsc.parallelize(paths, tasks).flatMap(file -> {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file._1());
+            java.io.InputStream in = path.getFileSystem(conf.value()).open(path);
+            String name = file._2();
             boolean gzip = name.toLowerCase(java.util.Locale.ROOT).endsWith(".gz");
-            JavaRDD<Row> fileRows = jsc.binaryFiles(f.path(), 1).flatMap(t -> {
-                java.io.InputStream in = t._2().open();
-                return reader.rows(name, gzip ? new java.util.zip.GZIPInputStream(in, 1 << 16) : new java.io.BufferedInputStream(in, 1 << 16));
-            });
-            rows = rows == null ? fileRows : rows.union(fileRows);
-        }
+            return reader.rows(name, gzip ? new java.util.zip.GZIPInputStream(in, 1 << 16) : new java.io.BufferedInputStream(in, 1 << 16));
+        });
         Dataset<Row> out = spark.createDataFrame(rows, schema);
         // a return phb pseudonymise wrote at the council carries phb's token where the id was, as a CSV file does in a column
         for (int i = 0; i < profile.persons().size(); i++) {
