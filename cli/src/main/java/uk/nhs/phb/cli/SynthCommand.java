@@ -19,6 +19,7 @@ import uk.nhs.phb.jobs.synth.SynthJob;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.synth.FaultRates;
 import uk.nhs.phb.pipelines.synth.SynthLayout;
+import uk.nhs.phb.schemas.profiles.Profiles;
 import uk.nhs.phb.pipelines.synth.SynthSettings;
 
 @Command(name = "synth", mixinStandardHelpOptions = true,
@@ -116,10 +117,16 @@ final class SynthCommand implements Callable<Integer> {
         summary.put("seconds", Math.round(r.seconds() * 10) / 10.0);
         long feedRows = r.rows().entrySet().stream().filter(e -> !e.getKey().startsWith("_truth")).mapToLong(Map.Entry::getValue).sum();
         long faultCount = r.faults().values().stream().mapToLong(Long::longValue).sum();
+        String overrides = r.layout() == SynthLayout.NATIONAL ? " Its councils' DfE numbers and schools are in " + r.landing() + "/"
+                + Profiles.LANDING_OVERRIDES + ", which ingest reads when no --profile-overrides is given." : "";
+        if (!overrides.isEmpty()) {
+            summary.put("profile_overrides", r.landing() + "/" + Profiles.LANDING_OVERRIDES);
+        }
         Output.print(spec.commandLine().getOut(), json, summary, String.format(
-                "Wrote %,d people (seed %d) to %s: %,d feed rows in %d feeds, truth in %s/_truth, %,d faults injected, %.1f s (run %s).",
+                "Wrote %,d people (seed %d) to %s: %,d feed rows in %d feeds, truth in %s/_truth, %,d faults injected, %.1f s (run %s).%s",
                 settings.people(), settings.seed(), r.landing(), feedRows,
-                r.rows().keySet().stream().filter(k -> !k.startsWith("_truth")).count(), r.landing(), faultCount, r.seconds(), r.runId()));
+                r.rows().keySet().stream().filter(k -> !k.startsWith("_truth")).count(), r.landing(), faultCount, r.seconds(), r.runId(),
+                overrides));
         return 0;
     }
 

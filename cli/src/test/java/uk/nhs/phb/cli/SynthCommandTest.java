@@ -42,6 +42,9 @@ class SynthCommandTest {
         assertThat(json.get("rows").get("patients").asLong()).isPositive();
         assertThat(json.get("faults").get("duplicate_record").asLong()).isPositive();
         assertThat(json.get("seconds").asDouble()).isPositive();
+        assertThat(json.get("profile_overrides").asText()).as("the national layout's own override")
+                .endsWith("landing/_reference/profile-overrides.yaml");
+        assertThat(java.nio.file.Path.of(json.get("profile_overrides").asText())).exists();
         assertThat(ok.out() + ok.err()).doesNotContain(java.nio.file.Files.readString(key).strip());
 
         Outcome again = run(args);
