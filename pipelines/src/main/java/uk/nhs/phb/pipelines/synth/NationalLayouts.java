@@ -36,81 +36,25 @@ final class NationalLayouts implements Serializable {
     /** What phb pseudonymise writes at the council in place of names, date of birth and postcode. */
     private static final List<String> ENCODINGS = List.of("name_bloom", "dob_token", "dob_ym_token", "dob_dm_token", "postcode_token",
             "postcode_district_token", "birth_year", "sex");
-    /*
-     * ASC-CLD values as councils write them: Release 2's words, and for some the capitals of Release 1 or another of the
-     * specification's values that DHSC's cleaning reads as the same. Ethnicity is the 2021 Census group and subgroup.
+    /**
+     * ASC-CLD values as councils write them, by column then phb's code: the forms of reference/synth/asc_cld_values.csv,
+     * one chosen by the row's hash.
      */
-    private static final Map<String, String[]> ETHNICITY = Map.ofEntries(
-            Map.entry("A", new String[] {"White: English, Welsh, Scottish, Northern Irish or British"}),
-            Map.entry("B", new String[] {"White: Irish"}),
-            Map.entry("C", new String[] {"White: Any other White background", "White: Gypsy or Irish Traveller", "White: Roma"}),
-            Map.entry("D", new String[] {"Mixed or Multiple ethnic groups: White and Black Caribbean"}),
-            Map.entry("E", new String[] {"Mixed or Multiple ethnic groups: White and Black African"}),
-            Map.entry("F", new String[] {"Mixed or Multiple ethnic groups: White and Asian"}),
-            Map.entry("G", new String[] {"Mixed or Multiple ethnic groups: Any other Mixed or Multiple background"}),
-            Map.entry("H", new String[] {"Asian or Asian British: Indian"}),
-            Map.entry("J", new String[] {"Asian or Asian British: Pakistani"}),
-            Map.entry("K", new String[] {"Asian or Asian British: Bangladeshi"}),
-            Map.entry("L", new String[] {"Asian or Asian British: Any other Asian background"}),
-            Map.entry("M", new String[] {"Black, Black British, Caribbean or African: Caribbean"}),
-            Map.entry("N", new String[] {"Black, Black British, Caribbean or African: African"}),
-            Map.entry("P", new String[] {"Black, Black British, Caribbean or African: Any other Black, Black British, or Caribbean background"}),
-            Map.entry("R", new String[] {"Asian or Asian British: Chinese"}),
-            Map.entry("S", new String[] {"Other ethnic group: Any other ethnic group", "Other ethnic group: Arab"}),
-            Map.entry("Z", new String[] {"Refused", "Not stated"}));
-    private static final Map<String, String[]> CLIENT_TYPE = Map.of(
-            "SERVICE_USER", new String[] {"Service user", "Service User"},
-            "CARER", new String[] {"Unpaid carer", "Carer"});
-    private static final Map<String, String[]> SUPPORT_REASON = Map.of(
-            "PHYSICAL_PERSONAL_CARE", new String[] {"Physical support: Personal care support", "Physical Support: Personal Care Support"},
-            "PHYSICAL_ACCESS_MOBILITY", new String[] {"Physical support: Access and mobility only", "Physical Support: Access & mobility only"},
-            "SENSORY", new String[] {"Sensory support: Support for visual impairment", "Sensory support: Support for dual impairment"},
-            "MEMORY_COGNITION", new String[] {"Support with memory and cognition", "Support with Memory and Cognition"},
-            "LEARNING_DISABILITY", new String[] {"Learning disability support", "Learning Disability Support"},
-            "MENTAL_HEALTH", new String[] {"Mental health support", "Mental Health Support"},
-            "SOCIAL", new String[] {"Social support: Substance misuse support", "Social support: Support for social isolation/other"});
-    private static final Map<String, String[]> EVENT_OUTCOME = Map.of(
-            "PROGRESS_TO_ASSESSMENT", new String[] {"Progress to assessment", "Progress to Re-assessment / Unplanned Review"},
-            "PROGRESS_TO_SERVICE", new String[] {"Progress to support planning / services", "Provision of service"},
-            "NO_SERVICES", new String[] {"NFA - No identified support needs", "NFA - Information & advice / signposting only"},
-            "CONTINUE", new String[] {"No change in package and support", "Continuation of support or services"},
-            "CHANGE", new String[] {"Admitted to hospital", "End of life"},
-            "END", new String[] {"Support ended: Other reason", "Service ended as planned"},
-            "DIED", new String[] {"NFA: Deceased", "NFA - Deceased"});
-    private static final Map<String, String[]> SERVICE_TYPE = Map.of(
-            "LTS_COMMUNITY", new String[] {"Long term support: Community", "Long Term Support: Community"},
-            "LTS_RESIDENTIAL", new String[] {"Long term support: Residential care", "Long Term Support: Residential Care"},
-            "LTS_NURSING", new String[] {"Long term support: Nursing care", "Long Term Support: Nursing Care"},
-            "LTS_PRISON", new String[] {"Long term support: Prison"},
-            "ST_MAX", new String[] {"Short term support: ST-Max", "Short Term Support: ST-Max"},
-            "ST_LOW_LEVEL", new String[] {"Short term support: Ongoing low level"},
-            "ST_OTHER", new String[] {"Short term support: Other short term"},
-            "CARER_SUPPORT", new String[] {"Unpaid carer support", "Carer support"});
-    private static final Map<String, String[]> SERVICE_COMPONENT = Map.ofEntries(
-            Map.entry("HOME_CARE", new String[] {"Home support or domiciliary care", "Home Support / Domiciliary Care"}),
-            Map.entry("DAY_CARE", new String[] {"Day support or day care"}),
-            Map.entry("RESIDENTIAL", new String[] {"Permanent residential care"}),
-            Map.entry("NURSING", new String[] {"Permanent nursing care"}),
-            Map.entry("DIRECT_PAYMENT", new String[] {"Direct payment only", "Direct Payment"}),
-            Map.entry("EQUIPMENT", new String[] {"Equipment and adaptations"}),
-            Map.entry("REABLEMENT", new String[] {"Reablement", "Reablement / rehabilitation"}),
-            Map.entry("SUPPORTED_LIVING", new String[] {"Community supported living"}),
-            Map.entry("RESPITE", new String[] {"Short term residential care (respite)"}),
-            Map.entry("SHARED_LIVES", new String[] {"Shared lives"}),
-            Map.entry("EXTRA_CARE_HOUSING", new String[] {"Extra care housing"}),
-            Map.entry("MEALS", new String[] {"Meals"}),
-            Map.entry("TRANSPORT", new String[] {"Transport"}),
-            Map.entry("PROFESSIONAL_SUPPORT", new String[] {"Professional support"}),
-            Map.entry("LEARNING_EMPLOYMENT", new String[] {"Learning, education or employment support"}),
-            Map.entry("END_OF_LIFE", new String[] {"End of life care"}),
-            Map.entry("EMERGENCY", new String[] {"Emergency support"}),
-            Map.entry("OTHER", new String[] {"Other long term support", "Other short term support"}));
-    /** A direct payment held in a managed account is a direct payment in the specification; councils' files name it so. */
-    private static final Map<String, String[]> DELIVERY = Map.of(
-            "DIRECT_PAYMENT", new String[] {"Direct payment", "Direct Payment"},
-            "CASH_MANAGED", new String[] {"Direct payment: managed account", "Direct Payment - Managed Account"},
-            "LA_MANAGED", new String[] {"CASSR managed personal budget", "CASSR Managed Personal Budget"},
-            "COMMISSIONED", new String[] {"CASSR commissioned support", "CASSR Commissioned Support only"});
+    private static final Map<String, Map<String, String[]>> ASC_TEXTS = new java.util.HashMap<>();
+
+    static {
+        Map<String, Map<String, List<String>>> forms = new LinkedHashMap<>();
+        for (Map<String, String> r : Reference.table(Reference.ROOT + "asc_cld_values.csv")) {
+            forms.computeIfAbsent(r.get("column"), k -> new LinkedHashMap<>()).computeIfAbsent(r.get("code"), k -> new ArrayList<>())
+                    .add(r.get("text"));
+        }
+        forms.forEach((column, byCode) -> {
+            Map<String, String[]> texts = new java.util.HashMap<>();
+            byCode.forEach((code, list) -> texts.put(code, list.toArray(String[]::new)));
+            ASC_TEXTS.put(column, texts);
+        });
+    }
+
     /** Weekly costs as councils also send them (per fortnight, four weeks, year): each exactly its weekly cost again. */
     private static final String[] WEEKLY_AS = {"Weekly", "Fortnightly", "4-weekly", "Annually"};
     private static final int[] WEEKS_IN = {1, 2, 4, 52};
@@ -154,17 +98,17 @@ final class NationalLayouts implements Serializable {
             asc.add(same(encoding, encoding));
         }
         asc.addAll(List.of(
-                new Column("Ethnicity", "ethnicity", (v, h) -> text(ETHNICITY, v, h, 20)),
-                new Column("Client_Type", "client_type", (v, h) -> text(CLIENT_TYPE, v, h, 21)),
-                new Column("Primary_Support_Reason", "primary_support_reason", (v, h) -> text(SUPPORT_REASON, v, h, 22)),
+                new Column("Ethnicity", "ethnicity", (v, h) -> text(ASC_TEXTS.get("Ethnicity"), v, h, 20)),
+                new Column("Client_Type", "client_type", (v, h) -> text(ASC_TEXTS.get("Client_Type"), v, h, 21)),
+                new Column("Primary_Support_Reason", "primary_support_reason", (v, h) -> text(ASC_TEXTS.get("Primary_Support_Reason"), v, h, 22)),
                 same("Event_Type", "event_type"),
                 same("Event_Reference", "event_id"),
                 new Column("Event_Start_Date", "event_start", NationalLayouts::councilDate),
                 new Column("Event_End_Date", "event_end", NationalLayouts::councilDate),
-                new Column("Event_Outcome", "event_outcome", (v, h) -> text(EVENT_OUTCOME, v, h, 23)),
-                new Column("Service_Type", "service_type", (v, h) -> text(SERVICE_TYPE, v, h, 24)),
-                new Column("Service_Component", "service_component", (v, h) -> text(SERVICE_COMPONENT, v, h, 25)),
-                new Column("Delivery_Mechanism", "delivery_mechanism", (v, h) -> text(DELIVERY, v, h, 26)),
+                new Column("Event_Outcome", "event_outcome", (v, h) -> text(ASC_TEXTS.get("Event_Outcome"), v, h, 23)),
+                new Column("Service_Type", "service_type", (v, h) -> text(ASC_TEXTS.get("Service_Type"), v, h, 24)),
+                new Column("Service_Component", "service_component", (v, h) -> text(ASC_TEXTS.get("Service_Component"), v, h, 25)),
+                new Column("Delivery_Mechanism", "delivery_mechanism", (v, h) -> text(ASC_TEXTS.get("Delivery_Mechanism"), v, h, 26)),
                 same("Unit_Cost", "unit_cost"),
                 same("Cost_Frequency_Unit_Type", "cost_frequency_unit_type"),
                 same("Planned_units_per_week", "planned_units_per_week")));

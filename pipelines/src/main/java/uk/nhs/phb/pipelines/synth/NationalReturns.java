@@ -341,46 +341,53 @@ final class NationalReturns implements Serializable {
         w.writeStartDocument("UTF-8", "1.0");
         w.writeStartElement("Message");
         w.writeStartElement("Header");
-        if (table.equals(SCHOOL_CENSUS)) {
-            w.writeStartElement("CollectionDetails");
-            element(w, "Collection", "SC");
-            element(w, "ReferenceDate", k[2]);
-            w.writeEndElement();
-            w.writeStartElement("Source");
-            element(w, "SourceLevel", "S");
-            element(w, "LEA", k[0]);
-            element(w, "Estab", k[1]);
-            w.writeEndElement();
-            w.writeEndElement();
-            w.writeStartElement("Pupils");
-            // some management systems wrap the pupils on roll, some do not; the profile reads both
-            if (Math.floorMod(documentKey.hashCode(), 2) == 0) {
-                w.writeStartElement("PupilsOnRoll");
+        switch (table) {
+            case SCHOOL_CENSUS -> {
+                collection(w, "CollectionDetails", "Collection", "SC", null, k[2]);
+                source(w, "S", k[0], k[1]);
+                w.writeStartElement("Pupils");
+                // some management systems wrap the pupils on roll, some do not; the profile reads both
+                if (Math.floorMod(documentKey.hashCode(), 2) == 0) {
+                    w.writeStartElement("PupilsOnRoll");
+                }
             }
-        } else if (table.equals(CIN_CENSUS)) {
-            w.writeStartElement("CollectionDetails");
-            element(w, "Collection", "CIN");
-            element(w, "Year", k[1]);
-            element(w, "ReferenceDate", k[1] + "-03-31");
-            w.writeEndElement();
-            w.writeStartElement("Source");
-            element(w, "SourceLevel", "L");
-            element(w, "LEA", k[0]);
-            w.writeEndElement();
-            w.writeEndElement();
-            w.writeStartElement("Children");
-        } else {
-            w.writeStartElement("Collection");
-            element(w, "CollectionName", "SEN2");
-            element(w, "Year", k[1]);
-            w.writeEndElement();
-            w.writeStartElement("Source");
-            element(w, "SourceLevel", "L");
-            element(w, "LEA", k[0]);
-            w.writeEndElement();
-            w.writeEndElement();
-            w.writeStartElement("Persons");
+            case CIN_CENSUS -> {
+                collection(w, "CollectionDetails", "Collection", "CIN", k[1], k[1] + "-03-31");
+                source(w, "L", k[0], null);
+                w.writeStartElement("Children");
+            }
+            default -> {
+                collection(w, "Collection", "CollectionName", "SEN2", k[1], null);
+                source(w, "L", k[0], null);
+                w.writeStartElement("Persons");
+            }
         }
+    }
+
+    /** The header's collection: its name, year and reference date (each left out when null). */
+    private static void collection(XMLStreamWriter w, String element, String nameElement, String name, String year, String referenceDate)
+            throws XMLStreamException {
+        w.writeStartElement(element);
+        element(w, nameElement, name);
+        if (year != null) {
+            element(w, "Year", year);
+        }
+        if (referenceDate != null) {
+            element(w, "ReferenceDate", referenceDate);
+        }
+        w.writeEndElement();
+    }
+
+    /** The header's source (a school's or a council's return), which closes the header. */
+    private static void source(XMLStreamWriter w, String level, String lea, String estab) throws XMLStreamException {
+        w.writeStartElement("Source");
+        element(w, "SourceLevel", level);
+        element(w, "LEA", lea);
+        if (estab != null) {
+            element(w, "Estab", estab);
+        }
+        w.writeEndElement();
+        w.writeEndElement();
     }
 
     /**
