@@ -34,7 +34,7 @@ final class NationalLayouts implements Serializable {
     }
 
     /** What phb pseudonymise writes at the council in place of names, date of birth and postcode. */
-    private static final List<String> ENCODINGS = List.of("name_bloom", "dob_token", "dob_ym_token", "dob_dm_token", "postcode_token",
+    static final List<String> ENCODINGS = List.of("name_bloom", "dob_token", "dob_ym_token", "dob_dm_token", "postcode_token",
             "postcode_district_token", "birth_year", "sex");
     /**
      * ASC-CLD values as councils write them, by column then phb's code: the forms of reference/synth/asc_cld_values.csv,

@@ -37,8 +37,8 @@ final class NationalReturns implements Serializable {
     private static final Map<String, String> TABLE_BY_FEED = Map.of("school_census", SCHOOL_CENSUS, "ehcp", SEN2, "csc", CIN_CENSUS);
     private static final Set<String> ROW_FAULTS = Set.of("malformed_row", "unknown_code", "recoded_code", "bad_cost", "future_date",
             "missing_required");
-    private static final List<String> ENCODINGS = List.of("name_bloom", "dob_token", "dob_ym_token", "dob_dm_token", "birth_year",
-            "postcode_token", "postcode_district_token");
+    /** phb pseudonymise's encodings but sex, which a return writes as its own Sex element. */
+    private static final List<String> ENCODINGS = NationalLayouts.ENCODINGS.stream().filter(e -> !e.equals("sex")).toList();
     /** Synthetic GIAS establishments (URN, type of establishment) of each placement a school names, as code map sen2_schools lists them. */
     static final List<String[]> SCHOOLS = List.of(
             new String[] {"900001", "Community school", "MAINSTREAM"},
