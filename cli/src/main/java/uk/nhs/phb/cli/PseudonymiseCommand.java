@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.pseudonymise.PseudonymiseJob;
-import uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob;
+import uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.pseudonymise.ColumnMapping;
 import uk.nhs.phb.schemas.profiles.DatasetProfile;
@@ -23,15 +23,16 @@ import uk.nhs.phb.schemas.profiles.ProfileException;
 import uk.nhs.phb.schemas.profiles.Profiles;
 
 @Command(name = "pseudonymise", mixinStandardHelpOptions = true,
-        description = "Data provider's tool: replace the identifiers of a CSV/Parquet file (--map), or of a council's XML "
-                + "return (--profile sen2 or cin_census), with keyed tokens and Bloom encodings; optionally write the "
-                + "re-identification lookup to a separate place.")
+        description = "Data provider's tool: replace the identifiers of a CSV/Parquet file (--map), or of a council's return "
+                + "(--profile: the XML of sen2, cin_census or school_census_pupils, or the CSV tables of ssda903), with keyed tokens "
+                + "and Bloom encodings; optionally write the re-identification lookup to a separate place.")
 final class PseudonymiseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Option(names = "--in", paramLabel = "FILE", required = true,
-            description = "Identifiable input file (CSV with header, or Parquet; with --profile an XML return, .xml or .xml.gz, or a folder of them).")
+            description = "Identifiable input file (CSV with header, or Parquet; with --profile an XML return, .xml or .xml.gz, or a "
+                    + "folder of them; for ssda903 the folder of the return's CSV tables).")
     String in;
 
     @Option(names = "--map", paramLabel = "MAPPING",
@@ -39,7 +40,8 @@ final class PseudonymiseCommand implements Callable<Integer> {
     Path map;
 
     @Option(names = "--profile", paramLabel = "ID",
-            description = "Instead of --map: the XML return's dataset profile (sen2, cin_census, school_census_pupils), whose identity section says which elements are identifiers.")
+            description = "Instead of --map: the return's dataset profile (sen2, cin_census, school_census_pupils, ssda903), whose "
+                    + "identity section says which elements or columns are identifiers.")
     String profile;
 
     @Option(names = "--local-id-domain", paramLabel = "DOMAIN",
@@ -76,11 +78,11 @@ final class PseudonymiseCommand implements Callable<Integer> {
     public Integer call() {
         files.validated();
         if ((map == null) == (profile == null)) {
-            throw new InputException("give --map MAPPING (a CSV or Parquet file) or --profile ID (an XML return: "
-                    + xmlProfiles() + "), one of them");
+            throw new InputException("give --map MAPPING (a CSV or Parquet file) or --profile ID (a council's return: "
+                    + returnProfiles() + "), one of them");
         }
         if (profile != null) {
-            return xml();
+            return fromProfile();
         }
         if (localIdDomain != null || profileOverrides != null) {
             throw new InputException("--local-id-domain and --profile-overrides go with --profile; a mapping file names its local_id_domain");
@@ -110,34 +112,36 @@ final class PseudonymiseCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Integer xml() {
+    private Integer fromProfile() {
         if (lookupOut != null || rejects != null) {
-            throw new InputException("--lookup-out and --rejects are for a CSV or Parquet file: an XML return has no NHS number to look "
-                    + "up, and a file that is not well-formed XML is refused whole, naming its line");
+            throw new InputException("--lookup-out and --rejects are for a CSV or Parquet file pseudonymised with --map: a return has "
+                    + "no NHS number to look up, and a file that cannot be read is refused whole, naming its line");
         }
         Profiles all = profileOverrides == null ? Profiles.builtIn() : Profiles.withOverrides(profileOverrides);
         DatasetProfile p;
         try {
             p = all.byId(profile);
         } catch (ProfileException e) {
-            throw new InputException("no profile '" + profile + "'; XML returns phb pseudonymises: " + xmlProfiles());
+            throw new InputException("no profile '" + profile + "'; returns phb pseudonymises: " + returnProfiles());
         }
         SecretKey key = loadKey(keyFile, keyEnv);
         SparkSession spark = SparkSessions.forJob(engine.settings("lake"));
         long t0 = System.nanoTime();
-        XmlPseudonymiseJob.Result r = XmlPseudonymiseJob.run(spark, new XmlPseudonymiseJob.Request(in, p, localIdDomain, key, out, files.force),
+        ReturnPseudonymiseJob.Result r = ReturnPseudonymiseJob.run(spark, new ReturnPseudonymiseJob.Request(in, p, localIdDomain, key, out, files.force),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), engine.json));
         Map<String, Object> summary = new LinkedHashMap<>(r.summary());
         summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+        String unit = p.xml() ? (r.persons() == 1 ? "person" : "persons") : (r.persons() == 1 ? "row" : "rows");
         String text = String.format("Pseudonymised %,d %s of %s (%d %s) -> %s%n  local ids (%s) made tokens in domain %s: %,d; missing: %,d%n"
-                        + "  identifying elements removed: %s%n  key fingerprint %s%n  land it as it is: landing/%s/",
-                r.persons(), r.persons() == 1 ? "person" : "persons", in, r.files(), r.files() == 1 ? "file" : "files", out,
-                p.identity().localId(), r.localIdDomain(), r.localIds(), r.missingLocalIds(), r.removedElements(), r.keyFingerprint(), p.folder());
+                        + "  identifying %s removed: %s%n  key fingerprint %s%n  land it as it is: landing/%s/%s",
+                r.persons(), unit, in, r.files(), r.files() == 1 ? "file" : "files", out,
+                p.identity().localId(), r.localIdDomain(), r.localIds(), r.missingLocalIds(), p.xml() ? "elements" : "columns",
+                r.removedElements(), r.keyFingerprint(), p.folder(), p.xml() ? "" : "<the council's ONS code>/");
         Output.print(spec.commandLine().getOut(), engine.json, summary, text);
         return 0;
     }
 
-    private static String xmlProfiles() {
+    private static String returnProfiles() {
         return String.join(", ", Profiles.builtIn().all().stream().filter(x -> x.identity() != null).map(DatasetProfile::id).toList());
     }
 

@@ -405,7 +405,10 @@ public final class Feeds {
                         optional("placement_weekly_cost", DECIMAL, "placement cost per week for looked-after children (GBP)").range(0, 50_000).build(),
                         optional("pupil_token", STRING, "keyed token of the child's unique pupil number, where the return gives one "
                                 + "(the CIN census does): it meets the school census, whose names, date of birth and postcode then link a "
-                                + "child the return names by ids alone").pattern(TOKEN_PATTERN).whenAbsent("CAST(NULL AS STRING)").build()),
+                                + "child the return names by ids alone").pattern(TOKEN_PATTERN).whenAbsent("CAST(NULL AS STRING)").build(),
+                        optional("placement_type", STRING, "a looked-after episode's placement, as SSDA903's PLACE codes it (U1-U6 "
+                                + "foster care, K2 a children's home ...); blank for other episodes").codes("cla_placement")
+                                .whenAbsent("CAST(NULL AS STRING)").build()),
                 List.of("episode_id"),
                 List.of(new RowRule("end_before_start", "end_date >= start_date", "the episode ends before it starts")),
                 IdentityLevel.PSEUDONYMISED));

@@ -335,6 +335,10 @@ final class LandingFiles {
             // a person read from a joined table (an MPI): its pseudonym column there, or the token in its place
             profile.persons().stream().filter(x -> x.column().startsWith(table + ".") && seen.contains(x.field()))
                     .forEach(x -> tokenised.add(x.column().substring(table.length() + 1)));
+            // the main person's id it is joined on, pseudonymised in this table as in the main one
+            DatasetProfile.Join j = join(profile, table);
+            profile.persons().stream().filter(x -> j.on().containsKey(x.column()) && seen.contains(x.field()))
+                    .forEach(x -> tokenised.add(j.on().get(x.column())));
         }
         List<DatasetProfile.SourceColumn> columns = table.equals(MAIN) ? profile.columns() : join(profile, table).columns();
         for (DatasetProfile.SourceColumn c : columns) {

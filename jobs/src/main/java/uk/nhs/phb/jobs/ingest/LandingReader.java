@@ -2,11 +2,13 @@ package uk.nhs.phb.jobs.ingest;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.trim;
@@ -134,12 +136,14 @@ final class LandingReader {
         for (DatasetProfile.Join j : profile.joins()) {
             Dataset<Row> table = readTable(spark, profile, j.name(), j.columns(), files.stream().filter(f -> f.table().equals(j.name())).toList());
             List<String> tokens = personsIn(profile, j.name()).stream().map(ApplyProfile::phbToken).toList();
-            for (String t : tokens) {
+            List<String> absent = new ArrayList<>(tokens);
+            keyTokens(profile, j).values().forEach(i -> absent.add(carriedKey(i)));
+            for (String t : absent) {
                 if (!List.of(table.columns()).contains(t)) {
                     table = table.withColumn(t, lit(null).cast(DataTypes.StringType));
                 }
             }
-            out = joined(out, table, j, tokens);
+            out = joined(out, table, j, tokens, keyTokens(profile, j));
             for (int i : personsIn(profile, j.name())) {
                 // phb pseudonymise's output of a joined table (an MPI) carries the person's token in place of the pseudonym
                 Column carried = col(j.name() + ".`" + ApplyProfile.phbToken(i) + "`");
@@ -163,16 +167,66 @@ final class LandingReader {
         return out;
     }
 
+    /**
+     * For each key of a join, the main table's person whose id it is, or null: phb pseudonymise writes that id's token in
+     * its place in every table of the return ({@code child_token} for SSDA903's {@code CHILD}), so the tables are then
+     * joined on the token.
+     */
+    private static Map<String, Integer> keyTokens(DatasetProfile profile, DatasetProfile.Join j) {
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        for (int i : personsIn(profile, LandingFiles.MAIN)) {
+            if (j.on().containsKey(profile.persons().get(i).column())) {
+                out.put(profile.persons().get(i).column(), i);
+            }
+        }
+        return out;
+    }
+
+    /** The column holding the token that stands in a joined table for the main person {@code i}'s id. */
+    private static String carriedKey(int i) {
+        return "__key_token" + i;
+    }
+
+    /** A join key's value: the token where the file carries one in the id's place, else the id, marked apart. */
+    private static Column keyValue(Column id, Column token) {
+        return when(trim(token).isNotNull().and(trim(token).notEqual("")), concat(lit("T|"), trim(token)))
+                .when(trim(id).isNotNull().and(trim(id).notEqual("")), concat(lit("R|"), trim(id)));
+    }
+
+    /** The folder of a row's file, for a join within each folder. */
+    private static Column folderOf() {
+        return regexp_extract(col(ValidateFeed.SOURCE_FILE), "^(.*)/[^/]*$", 1);
+    }
+
     /** {@code main} with each row's match in {@code table} as the struct column {@code join.name()}. */
-    private static Dataset<Row> joined(Dataset<Row> main, Dataset<Row> table, DatasetProfile.Join j, List<String> tokens) {
+    private static Dataset<Row> joined(Dataset<Row> main, Dataset<Row> table, DatasetProfile.Join j, List<String> tokens,
+                                       Map<String, Integer> keyTokens) {
         List<String> mainKeys = new ArrayList<>(j.on().keySet());
         List<Column> keys = new ArrayList<>();
         Column match = null;
         Dataset<Row> left = main;
+        List<String> mainColumns = List.of(main.columns());
+        List<String> tableColumns = List.of(table.columns());
         for (int i = 0; i < mainKeys.size(); i++) {
             String joinedColumn = j.on().get(mainKeys.get(i));
-            keys.add(trim(col("`" + joinedColumn + "`")).as("__jk" + i));
-            left = left.withColumn("__mk" + i, trim(col("`" + mainKeys.get(i) + "`")));
+            Integer person = keyTokens.get(mainKeys.get(i));
+            Column mainId = mainColumns.contains(mainKeys.get(i)) ? col("`" + mainKeys.get(i) + "`") : lit(null).cast(DataTypes.StringType);
+            Column tableId = tableColumns.contains(joinedColumn) ? col("`" + joinedColumn + "`") : lit(null).cast(DataTypes.StringType);
+            if (person == null) {
+                keys.add(trim(tableId).as("__jk" + i));
+                left = left.withColumn("__mk" + i, trim(mainId));
+            } else {
+                Column mainToken = mainColumns.contains(ApplyProfile.phbToken(person)) ? col(ApplyProfile.phbToken(person))
+                        : lit(null).cast(DataTypes.StringType);
+                keys.add(keyValue(tableId, col(carriedKey(person))).as("__jk" + i));
+                left = left.withColumn("__mk" + i, keyValue(mainId, mainToken));
+            }
+        }
+        if (j.sameFolder()) {
+            keys.add(folderOf().as("__jk" + mainKeys.size()));
+            left = left.withColumn("__mk" + mainKeys.size(), folderOf());
+            mainKeys = new ArrayList<>(mainKeys);
+            mainKeys.add("__folder");
         }
         List<String> names = new ArrayList<>(j.columns().stream().map(DatasetProfile.SourceColumn::name).toList());
         names.addAll(tokens);
@@ -219,6 +273,13 @@ final class LandingReader {
                 if (header.contains(person.field())) {
                     cols.add(phbToken(col("__p.`" + person.field() + "`"), columns, person, header).as(ApplyProfile.phbToken(i)));
                 }
+            }
+            if (!main) {
+                keyTokens(profile, LandingFiles.join(profile, table)).forEach((column, i) -> {
+                    if (header.contains(profile.persons().get(i).field())) {
+                        cols.add(col("__p.`" + profile.persons().get(i).field() + "`").as(carriedKey(i)));
+                    }
+                });
             }
             return parsedLines(spark, header, group, cols);
         }, (a, b) -> a.unionByName(b, true));

@@ -198,7 +198,7 @@ final class XmlPseudonymise {
         element(writer, "postcode_district_token", id.postcode() == null ? null : e.postcodeDistrictToken());
         for (DatasetProfile.OtherId other : identity.otherIds()) {
             String value = text(values, other.element());
-            element(writer, other.field(), value == null ? null : encoder.localIdToken(other.domain(), value));
+            element(writer, other.field(), other.isId(value) ? encoder.localIdToken(other.domain(), value) : null);
         }
         for (XMLEvent k : kept) {
             writer.add(k);

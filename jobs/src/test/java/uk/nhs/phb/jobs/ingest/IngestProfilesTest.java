@@ -994,6 +994,93 @@ class IngestProfilesTest {
     }
 
     @Test
+    void eachCouncilsSsda903TablesInAFolderNamedByItsCodeLandAsThatCouncilsChildren() throws IOException {
+        // two councils number their children alike: each council's folder names it, and each header meets its own episodes
+        write("ssda903/E08000025", "episodes.csv", "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN",
+                "C0001,01/05/2024,S,C2,N1,U4,PR1,,,,B1 1AA,B2 2BB,XXXXXXX");
+        write("ssda903/E08000025", "header.csv", "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB", "C0001,F,15/06/2012,WBRI," + UPN_1 + ",,");
+        write("ssda903/E08000039", "episodes.csv", "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN",
+                "C0001,03/02/2024,S,V2,N2,K2,PR4,17/02/2024,E4A,,S1 1AA,S2 2BB,SC123456");
+        // UN1: a child not of school age who has no UPN yet; a code, not an id
+        write("ssda903/E08000039", "header.csv", "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB", "C0001,M,02/11/2021,BAFR,UN1,,");
+        IngestJob.Result r = ingest(Profiles.builtIn(), "csc");
+
+        assertThat(r.feeds().get(0).rowsValid()).as(() -> quarantined("csc")).isEqualTo(2);
+        Map<String, Row> rows = bronze("csc", "la_code");
+        Row sheffield = rows.get("E08000039");
+        Row birmingham = rows.get("E08000025");
+        assertThat(birmingham.<String>getAs("child_token")).isEqualTo(token("council", "E08000025|C0001"));
+        assertThat(sheffield.<String>getAs("child_token")).isEqualTo(token("council", "E08000039|C0001"));
+        assertThat(birmingham.<String>getAs("sex")).isEqualTo("2");
+        assertThat(birmingham.<Integer>getAs("birth_year")).isEqualTo(2012);
+        assertThat(sheffield.<String>getAs("sex")).as("its own header's, not the other council's C0001").isEqualTo("1");
+        assertThat(sheffield.<Integer>getAs("birth_year")).isEqualTo(2021);
+        assertThat(birmingham.<String>getAs("pupil_token")).isEqualTo(token("upn", UPN_1));
+        assertThat(sheffield.<String>getAs("pupil_token")).as("UN1 says why there is no UPN").isNull();
+        assertThat(birmingham.<String>getAs("placement_type")).isEqualTo("U4");
+        assertThat(sheffield.<String>getAs("placement_type")).isEqualTo("K2");
+        assertThat(birmingham.<java.math.BigDecimal>getAs("placement_weekly_cost")).as("phb ships no placement prices").isNull();
+
+        // the council's own prices, given in the override, cost each placement by its type
+        Path overrides = tmp.resolve("prices.yaml");
+        Files.writeString(overrides, String.join("\n", "profiles:", "  ssda903:",
+                "    fields: {placement_weekly_cost: \"CASE WHEN PLACE RLIKE '^U[1-6]$' THEN '912.50' WHEN PLACE = 'K2' THEN '5600' END\"}", ""));
+        ingest(Profiles.withOverrides(overrides), "csc");
+        rows = bronze("csc", "la_code");
+        assertThat(rows.get("E08000025").<java.math.BigDecimal>getAs("placement_weekly_cost")).isEqualByComparingTo("912.50");
+        assertThat(rows.get("E08000039").<java.math.BigDecimal>getAs("placement_weekly_cost")).isEqualByComparingTo("5600");
+    }
+
+    @Test
+    void anSsda903ReturnPseudonymisedAtTheCouncilLandsWithItsTokensAndJoinsOnThem() throws IOException {
+        Path council = Files.createDirectories(tmp.resolve("council"));
+        Files.writeString(council.resolve("SSDA903_2025_episodes.csv"), String.join("\n",
+                "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN",
+                "C0001,01/05/2023,S,C2,N1,U4,PR1,10/09/2023,X1,CARPL,B1 1AA,B2 2BB,XXXXXXX",
+                "C0001,10/09/2023,P,C2,N1,K2,PR4,,,,B1 1AA,B3 3CC,SC123456",
+                "C0002,03/02/2024,S,V2,N2,U6,PR1,,,,B4 4DD,B5 5EE,XXXXXXX", ""));
+        Files.writeString(council.resolve("SSDA903_2025_header.csv"), String.join("\n", "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB",
+                "C0001,F,15/06/2012,WBRI," + UPN_1 + ",1,04/04/2024", "C0002,U,01/01/2021,NOBT,UN1,,", ""));
+        Files.writeString(council.resolve("SSDA903_2025_reviews.csv"), String.join("\n", "CHILD,DOB,REVIEW,REVIEW_CODE",
+                "C0001,15/06/2012,01/06/2023,PN1", ""));
+        SecretKey councilKey = SecretKey.generate();
+        uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.Result p = uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.run(spark,
+                new uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.Request(council.toString(), Profiles.builtIn().byId("ssda903"),
+                        "csc:E08000025", councilKey, landing.resolve("ssda903/E08000025").toString(), false), uk.nhs.phb.jobs.Progress.NONE);
+        assertThat(p.files()).isEqualTo(3);
+        assertThat(p.persons()).as("rows of the three tables").isEqualTo(6);
+        assertThat(p.localIds()).isEqualTo(6);
+        assertThat(p.removedElements()).containsEntry("CHILD", 6L).containsEntry("DOB", 3L).containsEntry("UPN", 2L)
+                .containsEntry("HOME_POST", 3L).containsEntry("MC_DOB", 1L);
+        Path sent = landing.resolve("ssda903/E08000025");
+        for (String table : List.of("episodes", "header", "reviews")) {
+            String text = Files.readString(sent.resolve("SSDA903_2025_" + table + ".csv"));
+            assertThat(text).doesNotContain("C0001", "C0002", "15/06/2012", "01/01/2021", UPN_1, "B1 1AA", "04/04/2024")
+                    .startsWith(table.equals("header") ? "child_token,SEX,dob_token,dob_ym_token,dob_dm_token,birth_year,ETHNIC,pupil_token,MOTHER\n"
+                            : table.equals("episodes") ? "child_token,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,URN\n"
+                            : "child_token,dob_token,dob_ym_token,dob_dm_token,birth_year,REVIEW,REVIEW_CODE\n");
+        }
+
+        IngestJob.Result r = ingest(Profiles.builtIn(), "csc");
+        assertThat(r.feeds().get(0).rowsValid()).as(() -> quarantined("csc")).isEqualTo(3);
+        uk.nhs.phb.models.pseudonym.IdentityEncoder encoder = new uk.nhs.phb.models.pseudonym.IdentityEncoder(councilKey);
+        List<Row> rows = spark.read().format("delta").load(settings.lake() + "/bronze/csc").orderBy("start_date").collectAsList();
+        String first = encoder.localIdToken("csc:E08000025", "C0001");
+        assertThat(rows).extracting(x -> x.<String>getAs("child_token"))
+                .containsExactly(first, first, encoder.localIdToken("csc:E08000025", "C0002"));
+        Row looked = rows.get(0);
+        assertThat(looked.<String>getAs("la_code")).isEqualTo("E08000025");
+        assertThat(looked.<String>getAs("dob_token")).as("joined on the token")
+                .isEqualTo(encoder.encode(new uk.nhs.phb.models.pseudonym.Identity(null, null, null, LocalDate.of(2012, 6, 15), null, null)).dobToken());
+        assertThat(looked.<Integer>getAs("birth_year")).isEqualTo(2012);
+        assertThat(looked.<String>getAs("sex")).isEqualTo("2");
+        assertThat(looked.<String>getAs("pupil_token")).isEqualTo(encoder.localIdToken("upn", UPN_1));
+        assertThat(rows.get(1).<String>getAs("placement_type")).isEqualTo("K2");
+        assertThat(rows.get(2).<String>getAs("pupil_token")).as("UN1").isNull();
+        assertThat(rows.get(2).<Integer>getAs("birth_year")).isEqualTo(2021);
+    }
+
+    @Test
     void aFileOfNoTableTheReturnHasIsRefusedNamingTheTablesThatMayStay() throws IOException {
         write("ssda903", "episodes.csv", "CHILD,DECOM,DEC", "LA0101,01/05/2023,");
         write("ssda903", "header.csv", "CHILD,SEX,DOB", "LA0101,F,15/06/2012");
@@ -1197,8 +1284,8 @@ class IngestProfilesTest {
                     </Person>
                 """.formatted(UPN_1)));
         SecretKey councilKey = SecretKey.generate();
-        uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Result p = uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.run(spark,
-                new uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Request(council.toString(), Profiles.builtIn().byId("sen2"), null,
+        uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.Result p = uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.run(spark,
+                new uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.Request(council.toString(), Profiles.builtIn().byId("sen2"), null,
                         councilKey, landing.resolve("sen2").toString(), false), uk.nhs.phb.jobs.Progress.NONE);
         assertThat(p.persons()).isEqualTo(3);
         assertThat(p.localIds()).as("a UPN, or a ULN standing in").isEqualTo(2);
@@ -1231,15 +1318,15 @@ class IngestProfilesTest {
 
         // a file that is not the return, or not well-formed, is refused whole, naming where
         Files.writeString(council.resolve("SEN2_373_2025.xml"), sen2Return("<Person><UPN>" + UPN_2 + "</UPN>").replace("</Persons>", ""));
-        assertThatThrownBy(() -> uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.run(spark,
-                new uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Request(council.toString(), Profiles.builtIn().byId("sen2"), null,
+        assertThatThrownBy(() -> uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.run(spark,
+                new uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.Request(council.toString(), Profiles.builtIn().byId("sen2"), null,
                         councilKey, tmp.resolve("out2").toString(), false), uk.nhs.phb.jobs.Progress.NONE))
                 .isInstanceOf(InputException.class).hasMessageContaining("SEN2_373_2025.xml line").hasMessageContaining("not well-formed")
                 .hasMessageNotContaining(UPN_2);
         assertThat(tmp.resolve("out2")).doesNotExist();
         Files.writeString(council.resolve("SEN2_373_2025.xml"), "<?xml version=\"1.0\"?>\n<Children><Child/></Children>\n");
-        assertThatThrownBy(() -> uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.run(spark,
-                new uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Request(council.toString(), Profiles.builtIn().byId("sen2"), null,
+        assertThatThrownBy(() -> uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.run(spark,
+                new uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.Request(council.toString(), Profiles.builtIn().byId("sen2"), null,
                         councilKey, tmp.resolve("out3").toString(), false), uk.nhs.phb.jobs.Progress.NONE))
                 .isInstanceOf(InputException.class).hasMessageContaining("the root element is <Children>, not <Message>");
     }
@@ -1320,8 +1407,8 @@ class IngestProfilesTest {
                 pupil(UPN_1, "Alpha", "2013-03-04", "<Sex>F</Sex>", "E", "S1 1AA")
                         + pupil(UPN_2, "Beta", "2014-05-06", "<Sex>M</Sex>", "K", null)));
         SecretKey councilKey = SecretKey.generate();
-        uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Result p = uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.run(spark,
-                new uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Request(council.toString(), Profiles.builtIn().byId("school_census_pupils"),
+        uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.Result p = uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.run(spark,
+                new uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.Request(council.toString(), Profiles.builtIn().byId("school_census_pupils"),
                         null, councilKey, landing.resolve("school_census_pupils").toString(), false), uk.nhs.phb.jobs.Progress.NONE);
         assertThat(p.persons()).as("two pupils on roll and one no longer on roll").isEqualTo(3);
         assertThat(p.localIds()).isEqualTo(3);
@@ -1358,7 +1445,7 @@ class IngestProfilesTest {
                     </Child>
                 """.formatted(UPN_3)));
         SecretKey councilKey = SecretKey.generate();
-        uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.run(spark, new uk.nhs.phb.jobs.pseudonymise.XmlPseudonymiseJob.Request(
+        uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.run(spark, new uk.nhs.phb.jobs.pseudonymise.ReturnPseudonymiseJob.Request(
                 council.resolve("CIN_Census_330_2024.xml").toString(), Profiles.builtIn().byId("cin_census"), "csc:E08000025", councilKey,
                 landing.resolve("cin_census").toString(), false), uk.nhs.phb.jobs.Progress.NONE);
         assertThat(Files.readString(landing.resolve("cin_census/CIN_Census_330_2024.xml"))).doesNotContain("CH0001", UPN_3, "2015-06-15")

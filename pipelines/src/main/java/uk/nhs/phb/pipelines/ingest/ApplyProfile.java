@@ -226,6 +226,9 @@ public final class ApplyProfile {
      */
     private Column scoped(DatasetProfile.Person person) {
         Column id = trim(source(person.column()).cast(DataTypes.StringType));
+        if (person.valid() != null) {
+            id = when(id.rlike("^(?:" + person.valid() + ")$"), id);
+        }
         if (person.otherwise() != null) {
             Column standIn = trim(source(person.otherwise()).cast(DataTypes.StringType));
             id = when(id.isNotNull().and(id.notEqual("")), id)

@@ -83,6 +83,11 @@ public record DatasetProfile(
      * it names a record without its identifier (a census has no episode id).
      */
     public static final String PERSON_TOKEN = "person_token";
+    /**
+     * What expressions call the path of the row's landing file: a return whose tables carry no organisation code is told
+     * apart by its folder ({@code ssda903/E08000025/episodes.csv}).
+     */
+    public static final String SOURCE_FILE = "_source_file";
     /** An XML return (a DfE census), read as a stream: rows are the elements at the profile's record paths. */
     public static final String XML = "xml";
     /**
@@ -111,11 +116,14 @@ public record DatasetProfile(
      * at the council with phb's tokens and encodings, written as elements of the same names as the feed's fields
      * ({@code pupil_token}, {@code dob_token} ...) at the start of the element, where every record below it reads them.
      *
+     * <p>For a return of CSV tables (SSDA903) the identifiers are columns, named alone, and {@code elements} is empty: each
+     * table's columns of those names are replaced where they stand, in every table of the return.
+     *
      * <p>Elements inside the person's are named by their path from it: a child ({@code UPN}) or a descendant
      * ({@code PupilIdentifiers.UPN}, {@code HomeInformation.Address.PostCode}). An element replaced or dropped goes
      * with everything inside it, and an identifier is still read from inside a dropped element.
      *
-     * @param elements      the element paths below the root holding them ({@code Persons.Person}; a step ending in
+     * @param elements      the element paths below the root holding them (none for CSV tables; {@code Persons.Person}; a step ending in
      *                      {@code ?} may or may not be there, as in a record path); several when a return holds people
      *                      in more than one place (pupils on roll and no longer on roll)
      * @param localId       the element holding the council's or the DfE's id (re-keyed into the first person's field)
@@ -135,9 +143,6 @@ public record DatasetProfile(
         public Identity {
             otherIds = List.copyOf(otherIds);
             elements = List.copyOf(elements);
-            if (elements.isEmpty()) {
-                throw new IllegalArgumentException("an identity names the element path of its persons");
-            }
             Objects.requireNonNull(localId, "local id");
             drop = List.copyOf(drop);
         }
@@ -160,7 +165,11 @@ public record DatasetProfile(
      * Another id of the person an XML return carries, keyed too rather than dropped: written as the element {@code field}
      * with its token in {@code domain} (a child's UPN in a CIN census, as {@code pupil_token} in the national UPN domain).
      */
-    public record OtherId(String element, String domain, String field) implements java.io.Serializable {
+    public record OtherId(String element, String domain, String field, String valid) implements java.io.Serializable {
+        /** Whether {@code value} is an id to key (not blank, and matching {@code valid} when there is one). */
+        public boolean isId(String value) {
+            return value != null && !value.isBlank() && (valid == null || value.strip().matches(valid));
+        }
     }
 
     /** The first person column, or null for a feed without one. */
@@ -223,14 +232,17 @@ public record DatasetProfile(
      * @param otherwise  the source column whose id stands in where {@code column} is blank (a young person's ULN where
      *                   SEN2 has no UPN), keyed in the same domain marked with its column's name
      *                   ({@code UniqueLearnerNumber:1234567890}), so it never equals an id of {@code column}; or null
+     * @param valid      a regular expression an id must match to be one, or null for any: a value that does not (SSDA903's
+     *                   {@code UN1}-{@code UN5}, which say why a child has no UPN) is no id and gets no token, so the
+     *                   children it stands for never share one
      */
-    public record Person(String column, String domain, String field, String scope, String otherwise) {
+    public record Person(String column, String domain, String field, String scope, String otherwise, String valid) {
         public Person(String column, String domain, String field) {
-            this(column, domain, field, null, null);
+            this(column, domain, field, null, null, null);
         }
 
         public Person withDomain(String newDomain, String newField) {
-            return new Person(column, newDomain, newField, scope, otherwise);
+            return new Person(column, newDomain, newField, scope, otherwise, valid);
         }
     }
 
@@ -265,8 +277,11 @@ public record DatasetProfile(
      * @param resource in a FHIR profile, the resource type of the joined table's lines ({@code Patient}), else null
      * @param optional a table an extract may leave out (a FHIR export whose dispenses code their medicine inline has no
      *                 Medication resources): its columns are then blank; otherwise a main table sent without it is refused
+     * @param sameFolder   a row matches only rows of files in its own file's folder: a return whose ids are unique only within
+     *                     it (SSDA903's {@code CHILD}), with each council's tables in a folder of their own
      */
-    public record Join(String name, String files, Map<String, String> on, List<SourceColumn> columns, String resource, boolean optional) {
+    public record Join(String name, String files, Map<String, String> on, List<SourceColumn> columns, String resource, boolean optional,
+                       boolean sameFolder) {
         public Join {
             on = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(on));
             columns = List.copyOf(columns);

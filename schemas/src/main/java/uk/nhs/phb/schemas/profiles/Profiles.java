@@ -274,7 +274,7 @@ public final class Profiles {
         DatasetProfile p = new DatasetProfile(id, YamlNodes.required(m, "dataset", doc), YamlNodes.required(m, "specification", doc),
                 YamlNodes.required(m, "spec_version", doc), feed, Optional.ofNullable(YamlNodes.optional(m, "unconfirmed")).orElse(""),
                 dateFormats, persons, List.copyOf(columns.values()), fields, grouping, pricing, file, folder, files, joins,
-                YamlNodes.optional(m, "where"), lookups, format, resource, records, unread, identity(m, xml, persons));
+                YamlNodes.optional(m, "where"), lookups, format, resource, records, unread, identity(m, format, persons));
         check(p, fieldLines, m, doc);
         for (Person person : persons) {
             String scope = person.scope();
@@ -292,7 +292,7 @@ public final class Profiles {
         List<Person> out = new ArrayList<>();
         Set<String> fields = new LinkedHashSet<>();
         for (Entry e : entries) {
-            Map<String, Entry> pm = e.map("column", "domain", "field", "scope", "otherwise");
+            Map<String, Entry> pm = e.map("column", "domain", "field", "scope", "otherwise", "valid");
             String column = YamlNodes.required(pm, "column", e);
             String field = Optional.ofNullable(YamlNodes.optional(pm, "field")).orElse("nhs_token");
             String scope = YamlNodes.optional(pm, "scope");
@@ -303,7 +303,8 @@ public final class Profiles {
             if (otherwise != null && !readable(columns.values(), joins).contains(otherwise)) {
                 throw pm.get("otherwise").error("the person column's stand-in '" + otherwise + "' is not among the profile's columns");
             }
-            Person person = new Person(column, YamlNodes.required(pm, "domain", e), field, scope, otherwise);
+            Person person = new Person(column, YamlNodes.required(pm, "domain", e), field, scope, otherwise,
+                    validPattern(YamlNodes.optional(pm, "valid"), pm.get("valid")));
             checkDomain(person.domain(), pm.get("domain"));
             if (!readable(columns.values(), joins).contains(column)) {
                 throw pm.get("column").error("the person column '" + column + "' is not among the profile's columns"
@@ -320,6 +321,19 @@ public final class Profiles {
         return out;
     }
 
+    /** A {@code valid} pattern, checked to be a regular expression; null when none is given. */
+    private static String validPattern(String regex, Entry at) {
+        if (regex == null) {
+            return null;
+        }
+        try {
+            java.util.regex.Pattern.compile(regex);
+        } catch (java.util.regex.PatternSyntaxException ex) {
+            throw at.error("'valid' is a regular expression an id must match: " + ex.getDescription());
+        }
+        return regex;
+    }
+
     private static List<String> readable(java.util.Collection<SourceColumn> columns, List<DatasetProfile.Join> joins) {
         List<String> out = new ArrayList<>(columns.stream().map(SourceColumn::name).toList());
         for (DatasetProfile.Join j : joins) {
@@ -334,7 +348,7 @@ public final class Profiles {
         Set<String> mainLower = new LinkedHashSet<>();
         main.keySet().forEach(c -> mainLower.add(c.toLowerCase(Locale.ROOT)));
         for (Entry je : e.list()) {
-            Map<String, Entry> jm = je.map("name", "files", "on", "columns", "resource", "optional");
+            Map<String, Entry> jm = je.map("name", "files", "on", "columns", "resource", "optional", "same_folder");
             String name = YamlNodes.required(jm, "name", je);
             if (!name.matches("[a-z][a-z0-9_]*") || mainLower.contains(name) || !names.add(name)) {
                 throw jm.get("name").error("a join's name is snake_case, used once, and not a column's name: '" + name + "'");
@@ -365,7 +379,7 @@ public final class Profiles {
                 on.put(k.getKey(), joined);
             }
             out.add(new DatasetProfile.Join(name, files, on, List.copyOf(columns.values()), resource,
-                    jm.containsKey("optional") && bool(jm.get("optional"))));
+                    jm.containsKey("optional") && bool(jm.get("optional")), jm.containsKey("same_folder") && bool(jm.get("same_folder"))));
         }
         return out;
     }
@@ -471,22 +485,27 @@ public final class Profiles {
         throw e.error("'" + e.key() + "' is true or false, not '" + t + "'");
     }
 
-    /** An XML profile's {@code identity} section, or null. */
-    private static DatasetProfile.Identity identity(Map<String, Entry> m, boolean xml, List<Person> persons) {
+    /** A return's {@code identity} section (XML or CSV tables), or null. */
+    private static DatasetProfile.Identity identity(Map<String, Entry> m, String format, List<Person> persons) {
         Entry e = m.get("identity");
         if (e == null) {
             return null;
         }
-        if (!xml || persons.isEmpty()) {
-            throw e.error("'identity' says where an XML return's person identifiers are, for phb pseudonymise; this profile "
-                    + (xml ? "names no person column" : "is not an XML profile"));
+        boolean xml = format.equals(DatasetProfile.XML);
+        if (!xml && !format.equals(DatasetProfile.CSV)) {
+            throw e.error("'identity' is for a return phb pseudonymise rewrites at the council: XML, or CSV tables");
+        }
+        if (persons.isEmpty()) {
+            throw e.error("'identity' says where a return's person identifiers are, for phb pseudonymise; this profile names no "
+                    + "person column");
         }
         Map<String, Entry> i = e.map("element", "local_id", "local_id_otherwise", "local_id_domain", "given_name", "family_name",
                 "date_of_birth", "postcode", "drop", "other_ids");
-        if (!i.containsKey("element")) {
-            throw e.error("'element' is required: the element path of each person below the root ('Persons.Person'), or a list");
+        if (xml != i.containsKey("element")) {
+            throw e.error(xml ? "'element' is required: the element path of each person below the root ('Persons.Person'), or a list"
+                    : "'element' is for an XML return: a CSV return's identifiers are its tables' columns, named alone");
         }
-        List<String> elements = i.get("element").texts();
+        List<String> elements = xml ? i.get("element").texts() : List.of();
         for (String element : elements) {
             if (!element.matches(XML_PATH)) {
                 throw i.get("element").error("'" + element + "' is not an element path below the root ('Persons.Person'; a name "
@@ -508,9 +527,10 @@ public final class Profiles {
         List<DatasetProfile.OtherId> otherIds = new ArrayList<>();
         if (i.containsKey("other_ids")) {
             for (Entry o : i.get("other_ids").list()) {
-                Map<String, Entry> om = o.map("element", "domain", "field");
+                Map<String, Entry> om = o.map("element", "domain", "field", "valid");
                 DatasetProfile.OtherId other = new DatasetProfile.OtherId(YamlNodes.required(om, "element", o),
-                        YamlNodes.required(om, "domain", o), YamlNodes.required(om, "field", o));
+                        YamlNodes.required(om, "domain", o), YamlNodes.required(om, "field", o),
+                        validPattern(YamlNodes.optional(om, "valid"), om.get("valid")));
                 checkDomain(other.domain(), om.get("domain"));
                 if (persons.stream().noneMatch(p -> p.field().equals(other.field()) && p.domain().equals(other.domain()))) {
                     throw om.get("field").error("other id " + other.element() + " is written as '" + other.field() + "', which no "
@@ -523,6 +543,9 @@ public final class Profiles {
                 YamlNodes.optional(i, "given_name"), YamlNodes.optional(i, "family_name"), YamlNodes.optional(i, "date_of_birth"),
                 YamlNodes.optional(i, "postcode"), drop, otherIds);
         for (String name : id.identifierElements()) {
+            if (!xml && name.contains(".")) {
+                throw e.error("'" + name + "' is not a column name: a CSV return's identifiers are named alone ('CHILD')");
+            }
             if (!name.matches(XML_NAME + "(\\." + XML_NAME + ")*")) {
                 throw e.error("'" + name + "' is not an element path inside " + element + " (a child's name, or names joined by "
                         + "dots: 'PupilIdentifiers.UPN')");
@@ -578,6 +601,7 @@ public final class Profiles {
             }
             sourceColumns.add(DatasetProfile.PERSON_TOKEN);
         }
+        sourceColumns.add(DatasetProfile.SOURCE_FILE);
         for (Map.Entry<String, String> f : p.fields().entrySet()) {
             Entry line = fieldLines.get(f.getKey());
             if (contract.field(f.getKey()).isEmpty()) {
@@ -788,7 +812,7 @@ public final class Profiles {
                         }
                         joined.add(new SourceColumn(c.name(), c.required(), c.description(), aliases, c.path()));
                     }
-                    joins.set(at, new DatasetProfile.Join(j.name(), j.files(), j.on(), joined, j.resource(), j.optional()));
+                    joins.set(at, new DatasetProfile.Join(j.name(), j.files(), j.on(), joined, j.resource(), j.optional(), j.sameFolder()));
                     continue;
                 }
                 SourceColumn c = columns.get(a.getKey());

@@ -23,16 +23,19 @@ import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.schemas.profiles.DatasetProfile;
 
 /**
- * {@code phb pseudonymise --profile ID}: a council's XML return (SEN2, the CIN census) pseudonymised where the council
- * holds it, read and written as a stream, file by file, so a return of any size takes the memory of one person's part.
- * The output folder gets each file under its own name and a manifest ({@code _pseudonymise.json}: counts, the elements
- * removed, the key's fingerprint; no secrets), published atomically; it lands in {@code landing/<profile>/} as it is.
+ * {@code phb pseudonymise --profile ID}: a council's return pseudonymised where the council holds it, read and written as a
+ * stream, file by file, so a return of any size takes the memory of one person's part: an XML return (SEN2, the CIN
+ * census, the school census) element by element, or a return of CSV tables (SSDA903) row by row, each table's identifier
+ * columns replaced where they stand. The output folder gets each file under its own name and a manifest
+ * ({@code _pseudonymise.json}: counts, the elements or columns removed, the key's fingerprint; no secrets), published
+ * atomically; it lands in {@code landing/<profile>/} as it is.
  */
-public final class XmlPseudonymiseJob {
+public final class ReturnPseudonymiseJob {
 
     /**
-     * @param in            an XML file ({@code .xml}, {@code .xml.gz}) or a folder of them
-     * @param profile       the XML profile whose return it is, with an {@code identity} section
+     * @param in            an XML file ({@code .xml}, {@code .xml.gz}) or a folder of them; for a CSV return, a table
+     *                      ({@code .csv}, {@code .csv.gz}) or the folder of the return's tables
+     * @param profile       the profile whose return it is, with an {@code identity} section
      * @param localIdDomain the local id's token domain, or null for the profile's ({@code upn})
      */
     public record Request(String in, DatasetProfile profile, String localIdDomain, SecretKey key, String out, boolean force) {
@@ -59,13 +62,13 @@ public final class XmlPseudonymiseJob {
         }
     }
 
-    private XmlPseudonymiseJob() {
+    private ReturnPseudonymiseJob() {
     }
 
     public static Result run(SparkSession spark, Request req, Progress progress) {
         DatasetProfile p = req.profile();
-        if (!p.xml() || p.identity() == null || p.person() == null) {
-            throw new InputException("profile " + p.id() + " is not an XML return phb pseudonymise can read (no identity section); "
+        if (p.identity() == null || p.person() == null) {
+            throw new InputException("profile " + p.id() + " is not a return phb pseudonymise can read (no identity section); "
                     + "pseudonymise a CSV or Parquet file with --map instead");
         }
         DatasetProfile.Identity identity = p.identity();
@@ -75,7 +78,7 @@ public final class XmlPseudonymiseJob {
         }
         identity = new DatasetProfile.Identity(identity.elements(), identity.localId(), identity.localIdOtherwise(), domain, identity.givenName(), identity.familyName(),
                 identity.dateOfBirth(), identity.postcode(), identity.drop(), identity.otherIds());
-        List<Path> files = inputs(spark, req.in());
+        List<Path> files = inputs(spark, req.in(), p.xml() ? ".xml" : ".csv");
         String staging = Files2.stagingFor(req.out());
         FileSystem outFs = Files2.plain(spark, staging);
         IdentityEncoder encoder = new IdentityEncoder(req.key());
@@ -90,19 +93,31 @@ public final class XmlPseudonymiseJob {
                 String name = f.getName();
                 boolean gz = name.toLowerCase(Locale.ROOT).endsWith(".gz");
                 FileSystem inFs = f.getFileSystem(spark.sparkContext().hadoopConfiguration());
-                XmlPseudonymise.Counts c;
                 try (InputStream raw = inFs.open(f);
                      InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : new java.io.BufferedInputStream(raw, 1 << 16);
                      OutputStream rawOut = outFs.create(new Path(staging, name), false);
                      OutputStream out = gz ? new GZIPOutputStream(rawOut, 1 << 16) : new java.io.BufferedOutputStream(rawOut, 1 << 16)) {
-                    c = XmlPseudonymise.rewrite(name, in, out, p.resource(), identity, p.person().field(), encoder);
+                    Map<String, Long> fileRemoved;
+                    if (p.xml()) {
+                        XmlPseudonymise.Counts c = XmlPseudonymise.rewrite(name, in, out, p.resource(), identity, p.person().field(), encoder);
+                        persons += c.persons();
+                        ids += c.localIds();
+                        missing += c.missingLocalIds();
+                        fileRemoved = c.removed();
+                    } else {
+                        java.io.Writer w = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
+                        CsvPseudonymise.Counts c = CsvPseudonymise.rewrite(name,
+                                new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8), w, identity, p.person().field(), encoder);
+                        w.flush();
+                        persons += c.rows();
+                        ids += c.localIds();
+                        missing += c.missingLocalIds();
+                        fileRemoved = c.removed();
+                    }
+                    fileRemoved.forEach((k, v) -> removed.merge(k, v, Long::sum));
                 } catch (IllegalArgumentException e) {
                     throw new InputException(e.getMessage() + " (profile " + p.id() + ")", e);
                 }
-                persons += c.persons();
-                ids += c.localIds();
-                missing += c.missingLocalIds();
-                c.removed().forEach((k, v) -> removed.merge(k, v, Long::sum));
             }
             Result result = new Result(files.size(), persons, ids, missing, removed, domain, req.out(), req.key().fingerprint());
             Map<String, Object> manifest = new LinkedHashMap<>(result.summary());
@@ -122,8 +137,8 @@ public final class XmlPseudonymiseJob {
         }
     }
 
-    /** The file, or the folder's .xml and .xml.gz files by name; an error naming what else it holds. */
-    private static List<Path> inputs(SparkSession spark, String in) {
+    /** The file, or the folder's {@code <ext>} and {@code <ext>.gz} files by name; an error naming what else it holds. */
+    private static List<Path> inputs(SparkSession spark, String in, String ext) {
         Path path = new Path(in);
         try {
             FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -134,14 +149,14 @@ public final class XmlPseudonymiseJob {
             FileStatus[] listed = fs.getFileStatus(path).isDirectory() ? fs.listStatus(path) : new FileStatus[] {fs.getFileStatus(path)};
             for (FileStatus s : listed) {
                 String lower = s.getPath().getName().toLowerCase(Locale.ROOT);
-                if (s.isFile() && (lower.endsWith(".xml") || lower.endsWith(".xml.gz"))) {
+                if (s.isFile() && (lower.endsWith(ext) || lower.endsWith(ext + ".gz"))) {
                     out.add(s.getPath());
                 } else if (s.isFile() && !lower.startsWith("_") && !lower.startsWith(".")) {
-                    throw new InputException(s.getPath() + " is not .xml or .xml.gz; an XML return is pseudonymised file by file");
+                    throw new InputException(s.getPath() + " is not " + ext + " or " + ext + ".gz; the return is pseudonymised file by file");
                 }
             }
             if (out.isEmpty()) {
-                throw new InputException("--in " + in + " holds no .xml or .xml.gz file");
+                throw new InputException("--in " + in + " holds no " + ext + " or " + ext + ".gz file");
             }
             out.sort(java.util.Comparator.comparing(Path::getName));
             return out;
