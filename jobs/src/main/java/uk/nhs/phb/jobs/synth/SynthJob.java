@@ -374,7 +374,7 @@ public final class SynthJob {
             List<String> xmlReturns = new ArrayList<>();
             for (String table : SyntheticPopulation.tableNames(layout)) {
                 if (SyntheticPopulation.isReturn(table)) {
-                    // an XML return is XML whatever the format of the other tables, as councils send it
+                    // a return is written as councils send it (XML; SSDA903 as CSV tables), whatever the format of the other tables
                     xmlReturns.add(table);
                     continue;
                 }

@@ -101,7 +101,7 @@ class NationalLayoutEqualityTest {
         try (Stream<Path> folders = Files.list(Path.of(national.landing()))) {
             List<String> names = folders.map(p -> p.getFileName().toString()).toList();
             assertThat(names).contains("sus_apcs", "sus_opa", "sus_ecds", "gp_events", "nhsbsa_items", "csds", "mhsds", "chc_plds",
-                    "gp_appointments", "asc_client_level_data", "school_census_pupils", "sen2", "cin_census", "ndop_opted_out")
+                    "gp_appointments", "asc_client_level_data", "school_census_pupils", "sen2", "cin_census", "ssda903", "ndop_opted_out")
                     .doesNotContainAnyElementsOf(NATIONAL.stream().filter(f -> !f.equals("csc")).toList());
         }
         String header = Files.readAllLines(Files.list(Path.of(national.landing(), "sus_apcs")).sorted().findFirst().orElseThrow()).get(0);
@@ -119,7 +119,14 @@ class NationalLayoutEqualityTest {
         assertThat(readBy.get("asc_cld").toString()).contains("asc_client_level_data");
         assertThat(readBy.get("school_census").toString()).contains("school_census_pupils");
         assertThat(readBy.get("ehcp").toString()).contains("sen2");
-        assertThat(readBy.get("csc").toString()).as("looked-after episodes in phb's layout beside the CIN census").contains("cin_census", "csc");
+        assertThat(readBy.get("csc").toString()).as("looked-after episodes in SSDA903 beside the CIN census").contains("cin_census", "ssda903");
+        try (Stream<Path> councils = Files.list(Path.of(national.landing(), "ssda903"))) {
+            List<Path> folders = councils.toList();
+            assertThat(folders).as("a folder per council, named by its code").isNotEmpty()
+                    .allSatisfy(f -> assertThat(f.getFileName().toString()).matches("E0[6-9][0-9]{6}"));
+            Path episodes = Files.list(folders.get(0)).filter(f -> f.getFileName().toString().endsWith("_episodes.csv")).findFirst().orElseThrow();
+            assertThat(Files.readAllLines(episodes).get(0)).isEqualTo("child_token,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,URN");
+        }
         assertThat(Path.of(national.landing(), uk.nhs.phb.schemas.profiles.Profiles.LANDING_OVERRIDES)).exists();
         assertThat(Path.of(phb.landing(), uk.nhs.phb.schemas.profiles.Profiles.LANDING_OVERRIDES)).doesNotExist();
         assertThat(readBy.get("opt_outs").toString()).contains("ndop_opted_out", "gp_type1_opt_outs");

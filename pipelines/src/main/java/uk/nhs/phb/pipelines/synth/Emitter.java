@@ -267,7 +267,7 @@ final class Emitter {
      * price year of the feeds it costs from the national price list, and a child's UPN token in children's social care.
      */
     static List<FieldSpec> written(FeedContract c) {
-        java.util.Set<String> also = new java.util.HashSet<>(c.name().equals("csc") ? List.of("pupil_token") : List.of());
+        java.util.Set<String> also = new java.util.HashSet<>(c.name().equals("csc") ? List.of("pupil_token", "placement_type") : List.of());
         if (PRICED_FEEDS.contains(c.name())) {
             also.addAll(PRICING);
         }

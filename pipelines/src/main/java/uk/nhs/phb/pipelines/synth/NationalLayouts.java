@@ -147,8 +147,8 @@ final class NationalLayouts implements Serializable {
             return List.of(t.profile());
         }
         if (feed.equals("csc")) {
-            // looked-after episodes stay in phb's layout beside the CIN census
-            return List.of("csc", NationalReturns.CIN_CENSUS);
+            // rows sent with damage neither return can carry stay in phb's layout
+            return List.of("csc", NationalReturns.CIN_CENSUS, NationalReturns.SSDA903_EPISODES, NationalReturns.SSDA903_HEADER);
         }
         if (NationalReturns.tableOf(feed) != null) {
             return List.of(NationalReturns.tableOf(feed));
@@ -159,7 +159,8 @@ final class NationalLayouts implements Serializable {
     /** Columns of a national table (none for an XML return, whose records name their own elements), or null when {@code table} is not one. */
     static List<String> columns(String table) {
         if (NationalReturns.isReturn(table)) {
-            return List.of();
+            List<String> csv = NationalReturns.csvColumns(table);
+            return csv == null ? List.of() : csv;
         }
         for (Table t : BY_FEED.values()) {
             if (t.profile().equals(table)) {

@@ -17,8 +17,9 @@ import org.apache.spark.sql.RowFactory;
  * (one return per school and census day: the header names the council's DfE number, the school's establishment number
  * and the census day; a pupil on roll per row) and {@code ehcp} as SEN2 (one return per council and census year: each
  * plan as a Person with its request, named plan and, when in force on census day, its active plan's need and placement).
- * The person is carried as phb's token and encodings in place of the UPN, names, date of birth and postcode, as
- * {@code phb pseudonymise} writes a return at the council.
+ * Looked-after episodes are written as the council's SSDA903 tables (CSV, a folder per council). The person is carried as
+ * phb's token and encodings in place of the UPN, names, date of birth and postcode, as {@code phb pseudonymise} writes a
+ * return at the council.
  *
  * <p>A record is a tagged row whose values are the return it belongs to (its document key) and then element paths and
  * their values, in document order; {@link #writeStart}, {@link #writeRecord} and {@link #writeEnd} turn them into XML.
@@ -34,6 +35,14 @@ final class NationalReturns implements Serializable {
     static final String SCHOOL_CENSUS = "school_census_pupils";
     static final String SEN2 = "sen2";
     static final String CIN_CENSUS = "cin_census";
+    /** SSDA903's tables as {@code phb pseudonymise --profile ssda903} writes them, in a folder per council (its ONS code). */
+    static final String SSDA903_EPISODES = "ssda903/episodes";
+    static final String SSDA903_HEADER = "ssda903/header";
+    private static final Map<String, List<String>> CSV_COLUMNS = Map.of(
+            SSDA903_EPISODES, List.of("child_token", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+                    "REASON_PLACE_CHANGE", "URN"),
+            SSDA903_HEADER, List.of("child_token", "SEX", "dob_token", "dob_ym_token", "dob_dm_token", "birth_year", "ETHNIC",
+                    "pupil_token", "MOTHER"));
     private static final Map<String, String> TABLE_BY_FEED = Map.of("school_census", SCHOOL_CENSUS, "ehcp", SEN2, "csc", CIN_CENSUS);
     private static final Set<String> ROW_FAULTS = Set.of("malformed_row", "unknown_code", "recoded_code", "bad_cost", "future_date",
             "missing_required");
@@ -65,7 +74,7 @@ final class NationalReturns implements Serializable {
      * DfE numbers (local rows of dfe_la_codes) and the synthetic schools SEN2 names by URN (local rows of sen2_schools),
      * as an ICB adds its own councils' and schools'.
      */
-    static Map<String, String> overrideFiles(Geography geo) {
+    static Map<String, String> overrideFiles(Geography geo, Reference ref) {
         StringBuilder councils = new StringBuilder("dfe_la_number,ons_code,la_name\n");
         for (int i = 0; i < geo.laCodes.length; i++) {
             councils.append(geo.laDfeNumbers[i]).append(',').append(geo.laCodes[i]).append(",Synthetic council ").append(i + 1).append('\n');
@@ -74,14 +83,24 @@ final class NationalReturns implements Serializable {
         for (String[] school : SCHOOLS) {
             schools.append(school[0]).append(',').append(school[1]).append('\n');
         }
+        StringBuilder prices = new StringBuilder("CASE");
+        ref.claPlacements.forEach((group, codes) -> prices.append(" WHEN PLACE IN (")
+                .append(String.join(", ", codes.stream().map(r -> "'" + r.get("code") + "'").toList()))
+                .append(") THEN '").append(Emitter.money(ref.cost(group))).append("'"));
+        prices.append(" END");
         String overrides = """
                 # Written by phb synth --layout national: the synthetic councils' DfE numbers and the schools their SEN2
-                # returns name, as an ICB adds its own councils and schools (docs/PROFILES.md). Ingest reads it from
-                # the landing when no --profile-overrides is given.
+                # returns name, as an ICB adds its own councils and schools, and the councils' weekly price of a
+                # looked-after child's placement by its kind, which SSDA903 does not carry (docs/PROFILES.md). Ingest
+                # reads it from the landing when no --profile-overrides is given.
                 code_maps:
                   dfe_la_codes: dfe_la_codes.csv
                   sen2_schools: sen2_schools.csv
-                """;
+                profiles:
+                  ssda903:
+                    fields:
+                      placement_weekly_cost: "%s"
+                """.formatted(prices);
         Map<String, String> files = new java.util.LinkedHashMap<>();
         files.put(uk.nhs.phb.schemas.profiles.Profiles.LANDING_OVERRIDES, overrides);
         files.put("_reference/dfe_la_codes.csv", councils.toString());
@@ -95,11 +114,20 @@ final class NationalReturns implements Serializable {
     }
 
     static boolean isReturn(String table) {
-        return TABLE_BY_FEED.containsValue(table);
+        return TABLE_BY_FEED.containsValue(table) || CSV_COLUMNS.containsKey(table);
+    }
+
+    /** The header of a return of CSV tables (SSDA903's), or null for an XML return or any other table. */
+    static List<String> csvColumns(String table) {
+        return CSV_COLUMNS.get(table);
     }
 
     /** The file of one return's records from one partition, under the landing folder. */
     static String file(String table, String documentKey, String part) {
+        if (CSV_COLUMNS.containsKey(table)) {
+            // each council's tables in a folder named by its ONS code, named as Social Finance's tools name them
+            return "ssda903/" + documentKey + "/SSDA903_" + part + "_" + table.substring(table.indexOf('/') + 1) + ".csv";
+        }
         String prefix = switch (table) {
             case SEN2 -> "SEN2_";
             case CIN_CENSUS -> "CIN_Census_";
@@ -111,21 +139,22 @@ final class NationalReturns implements Serializable {
     /**
      * A child's children's social care rows: child-in-need episodes and child protection plans as the CIN census returns
      * of their council (one a census year, 1 April to 31 March: an episode in the return of the last year it was open in
-     * the window, each plan inside the episode it belongs to), the rest as they are in phb's layout (looked-after
-     * episodes, which SSDA903 returns, and rows sent with damage the return's XML cannot carry). A plan whose episode was
-     * sent damaged sits in an episode without its referral date, which ingest quarantines as the damaged row is.
+     * the window, each plan inside the episode it belongs to), looked-after episodes as their council's SSDA903 tables
+     * ({@link #lookedAfter}), and rows sent with damage neither return can carry as they are in phb's layout. A plan whose
+     * episode was sent damaged sits in an episode without its referral date, which ingest quarantines as the damaged row is.
      */
     void writeChildren(NationalFolds.Person person, List<Row> rows, List<Row> out) {
         List<NationalFolds.Sent> cins = new ArrayList<>();
         List<NationalFolds.Sent> damagedCins = new ArrayList<>();
         List<NationalFolds.Sent> plans = new ArrayList<>();
+        List<NationalFolds.Sent> looked = new ArrayList<>();
         NationalFolds.Sent identity = null;
         for (Row r : rows) {
             NationalFolds.Sent s = NationalFolds.Sent.of(r);
             String fault = person.fault(s.feed(), s.key());
             String type = s.get("episode_type");
             boolean carried = !s.raw() && (fault == null || !ROW_FAULTS.contains(fault)) && dfeNumberByLa.get(s.get("la_code")) != null
-                    && ("CIN".equals(type) || "CPP".equals(type));
+                    && ("CIN".equals(type) || "CPP".equals(type) || "CLA".equals(type));
             if (!carried) {
                 out.add(r);
                 if ("CIN".equals(type)) {
@@ -133,9 +162,14 @@ final class NationalReturns implements Serializable {
                 }
                 continue;
             }
+            if (type.equals("CLA")) {
+                looked.add(s);
+                continue;
+            }
             identity = identity == null ? s : identity;
             (type.equals("CIN") ? cins : plans).add(s);
         }
+        lookedAfter(looked, out);
         if (identity == null) {
             return;
         }
@@ -182,6 +216,55 @@ final class NationalReturns implements Serializable {
             year.getValue().forEach(v::addAll);
             out.add(RowFactory.create(CIN_CENSUS, v.toArray(String[]::new), false));
         }
+    }
+
+    /**
+     * A child's looked-after episodes as their council's SSDA903 tables, pseudonymised at the council: an episodes row
+     * each (its placement's PLACE code as the generator chose it; legal status, category of need, provider, reason for
+     * ending and the home's Ofsted URN as a council records them, chosen by the episode's hash) and one header row with
+     * the child's token, sex, date-of-birth tokens and UPN token. SSDA903 carries no cost: ingest prices a placement by
+     * its PLACE from the council's price list (the landing's override), as the generator's phb layout costs it.
+     */
+    private static void lookedAfter(List<NationalFolds.Sent> episodes, List<Row> out) {
+        if (episodes.isEmpty()) {
+            return;
+        }
+        NationalFolds.Sent child = episodes.get(0);
+        String la = child.get("la_code");
+        for (NationalFolds.Sent e : episodes) {
+            long hash = Rng.mix(e.key() == null ? 0 : e.key().hashCode() * 0x9E3779B97F4A7C15L);
+            String place = e.get("placement_type");
+            boolean adoption = place != null && place.startsWith("A");
+            String end = e.get("end_date");
+            out.add(RowFactory.create(SSDA903_EPISODES, new String[] {la, e.get("child_token"), dmy(e.get("start_date")), "S",
+                    adoption ? "E1" : share(hash, 41) < 0.65 ? "C2" : "V2", pickCode(hash, 42, "N1", 0.62, "N4", 0.15, "N5", 0.08, "N8", 0.07, "N2", 0.05, "N6", 0.03),
+                    place, "P1".equals(place) ? "PR0" : share(hash, 43) < 0.5 ? "PR1" : "PR4", dmy(end),
+                    end == null ? null : adoption ? "E11" : share(hash, 44) < 0.5 ? "E4A" : "E8", null,
+                    place != null && place.startsWith("K") ? "SC" + String.format("%06d", (long) (share(hash, 45) * 1_000_000)) : "XXXXXXX"},
+                    false));
+        }
+        out.add(RowFactory.create(SSDA903_HEADER, new String[] {la, child.get("child_token"), sex(child.get("sex")), child.get("dob_token"),
+                child.get("dob_ym_token"), child.get("dob_dm_token"), child.get("birth_year"), "NOBT", child.get("pupil_token"), null}, false));
+    }
+
+    /** One of the codes, each followed by its share, chosen by the hash. */
+    private static String pickCode(long hash, int salt, Object... codesAndShares) {
+        double u = share(hash, salt);
+        for (int i = 0; i + 1 < codesAndShares.length; i += 2) {
+            u -= (double) codesAndShares[i + 1];
+            if (u < 0) {
+                return (String) codesAndShares[i];
+            }
+        }
+        return (String) codesAndShares[codesAndShares.length - 2];
+    }
+
+    /** An ISO date as SSDA903 writes it ({@code dd/MM/yyyy}); other text as it is. */
+    private static String dmy(String iso) {
+        if (iso == null || !iso.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
+            return iso;
+        }
+        return iso.substring(8, 10) + "/" + iso.substring(5, 7) + "/" + iso.substring(0, 4);
     }
 
     /** The episode among {@code cins} a plan lies within (it starts no later and ends no earlier), or null. */

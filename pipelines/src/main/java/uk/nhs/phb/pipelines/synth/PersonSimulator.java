@@ -105,6 +105,9 @@ final class PersonSimulator {
         LocalDate start;
         LocalDate end;
         Double weekly;
+        /** a looked-after episode's placement: its SSDA903 PLACE code and the cost group (unit_costs.csv) it is priced in */
+        String placement;
+        String costGroup;
     }
 
     final class Person {
@@ -649,9 +652,12 @@ final class PersonSimulator {
                     e.start = min(st.plusDays(rs.between(14, 180)), limit);
                     e.end = min(e.start.plusDays(30 + (long) rs.exponential(ref.p("csc_cla_months") * 30.4)), limit);
                     double u = rs.u();
-                    e.weekly = ref.cost(u < ref.p("cla_foster_share") ? "cla_foster_week"
-                            : u < ref.p("cla_foster_share") + ref.p("cla_residential_share") ? "cla_residential_week" : "cla_other_week")
-                            * rs.lognormal(1, ref.p("package_cost_sigma"));
+                    e.costGroup = u < ref.p("cla_foster_share") ? "cla_foster_week"
+                            : u < ref.p("cla_foster_share") + ref.p("cla_residential_share") ? "cla_residential_week" : "cla_other_week";
+                    e.weekly = ref.cost(e.costGroup) * rs.lognormal(1, ref.p("package_cost_sigma"));
+                    // its own stream, so no other draw changes
+                    e.placement = ref.claPlacement(e.costGroup,
+                            (Rng.mix(s.seed() ^ (p.idx * 43 + 17) ^ (e.start.toEpochDay() * 0x9E3779B97F4A7C15L)) >>> 11) * 0x1.0p-53);
                     more.add(e);
                 }
                 for (Episode e : more) {
@@ -1731,7 +1737,10 @@ final class PersonSimulator {
             v[l.at("episode_type")] = ep.type;
             v[l.at("start_date")] = ep.start.toString();
             v[l.at("end_date")] = ep.end.isAfter(end) ? null : ep.end.toString();
-            v[l.at("placement_weekly_cost")] = ep.weekly == null ? null : Emitter.money(ep.weekly);
+            // SSDA903 carries no cost: a placement is costed at the council's price of its kind, as ingest prices the return
+            // (the synthetic landing's override); what it really costs (weekly) is known only to the truth
+            v[l.at("placement_weekly_cost")] = ep.costGroup == null ? null : Emitter.money(ref.cost(ep.costGroup));
+            v[l.at("placement_type")] = ep.placement;
             v[l.at("pupil_token")] = upn;
             childIdentity(v, l, e, faults, out);
             out.feed("csc", v);

@@ -34,6 +34,8 @@ final class Reference implements Serializable {
     final List<Map<String, String>> gpRoutineConcepts;
     /** BNF presentations, one per chemical substance, for the national NHSBSA items. */
     final List<Map<String, String>> bnfMedicines;
+    /** A looked-after placement's SSDA903 PLACE codes by cost group (cla_foster_week ...), with their shares. */
+    final Map<String, List<Map<String, String>>> claPlacements = new java.util.LinkedHashMap<>();
     final Map<String, List<String>> names = new HashMap<>();
     private final Map<String, Double> costs = new HashMap<>();
     /** NHS England's national prices, as ingest prices activity that arrives without a cost (PriceList). */
@@ -56,12 +58,32 @@ final class Reference implements Serializable {
         optOuts = table(ROOT + "opt_outs.csv");
         gpRoutineConcepts = table(ROOT + "gp_routine_concepts.csv");
         bnfMedicines = table(ROOT + "bnf_medicines.csv");
+        for (Map<String, String> r : table(ROOT + "cla_placements.csv")) {
+            claPlacements.computeIfAbsent(r.get("group"), k -> new ArrayList<>()).add(r);
+        }
         for (Map<String, String> r : table(ROOT + "names.csv")) {
             names.computeIfAbsent(r.get("kind"), k -> new ArrayList<>()).add(r.get("name"));
         }
         for (Map<String, String> r : table(ROOT + "unit_costs.csv")) {
             costs.put(r.get("item") + "|" + r.get("fy"), Double.parseDouble(r.get("cost")));
         }
+    }
+
+    /** The PLACE code of a placement in cost group {@code group}, chosen by {@code u} in [0, 1) along the group's shares. */
+    String claPlacement(String group, double u) {
+        List<Map<String, String>> codes = claPlacements.get(group);
+        if (codes == null) {
+            throw new IllegalStateException("cla_placements.csv has no group '" + group + "'");
+        }
+        double total = codes.stream().mapToDouble(r -> d(r, "share")).sum();
+        double at = u * total;
+        for (Map<String, String> r : codes) {
+            at -= d(r, "share");
+            if (at < 0) {
+                return r.get("code");
+            }
+        }
+        return codes.get(codes.size() - 1).get("code");
     }
 
     static Reference load() {

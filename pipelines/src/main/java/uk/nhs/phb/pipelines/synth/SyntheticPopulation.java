@@ -116,7 +116,7 @@ public final class SyntheticPopulation {
      * folder (the override file first); none for phb's layout.
      */
     public Map<String, String> profileOverrideFiles(SynthLayout layout) {
-        return layout == SynthLayout.NATIONAL ? NationalReturns.overrideFiles(model.geo) : Map.of();
+        return layout == SynthLayout.NATIONAL ? NationalReturns.overrideFiles(model.geo, model.ref) : Map.of();
     }
 
     /** Whether {@code table} is an XML return (written a document per return key by {@link ReturnDocument}). */
@@ -124,9 +124,14 @@ public final class SyntheticPopulation {
         return NationalReturns.isReturn(table);
     }
 
-    /** One XML return being written: its header first, then its records (a row's values: its return key, then paths and values). */
+    /**
+     * One return being written, a file per return key and partition: an XML return's header first, then its records (a
+     * row's values: its return key, then paths and values); or a CSV table of a return (SSDA903's), its header line, then
+     * a line per row (its values after the return key).
+     */
     public static final class ReturnDocument implements java.io.Closeable {
         private final javax.xml.stream.XMLStreamWriter xml;
+        private final org.apache.commons.csv.CSVPrinter csv;
         private final java.io.Writer out;
         private final String table;
 
@@ -141,10 +146,19 @@ public final class SyntheticPopulation {
         private ReturnDocument(String table, String key, java.io.OutputStream stream) {
             this.table = table;
             this.out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(stream, java.nio.charset.StandardCharsets.UTF_8), 1 << 16);
+            List<String> columns = NationalReturns.csvColumns(table);
             try {
-                xml = javax.xml.stream.XMLOutputFactory.newFactory().createXMLStreamWriter(out);
-                NationalReturns.writeStart(xml, table, key);
-            } catch (javax.xml.stream.XMLStreamException e) {
+                if (columns != null) {
+                    xml = null;
+                    csv = new org.apache.commons.csv.CSVPrinter(out, org.apache.commons.csv.CSVFormat.RFC4180.builder()
+                            .setRecordSeparator("\n").build());
+                    csv.printRecord(columns);
+                } else {
+                    csv = null;
+                    xml = javax.xml.stream.XMLOutputFactory.newFactory().createXMLStreamWriter(out);
+                    NationalReturns.writeStart(xml, table, key);
+                }
+            } catch (javax.xml.stream.XMLStreamException | java.io.IOException e) {
                 throw new IllegalStateException("writing a " + table + " return", e);
             }
         }
@@ -152,14 +166,22 @@ public final class SyntheticPopulation {
         /** The record of one tagged row's values (its return key first). */
         public void write(List<String> values) {
             try {
-                NationalReturns.writeRecord(xml, table, values);
-            } catch (javax.xml.stream.XMLStreamException e) {
+                if (csv != null) {
+                    csv.printRecord(values.subList(1, values.size()));
+                } else {
+                    NationalReturns.writeRecord(xml, table, values);
+                }
+            } catch (javax.xml.stream.XMLStreamException | java.io.IOException e) {
                 throw new IllegalStateException("writing a " + table + " record", e);
             }
         }
 
         @Override
         public void close() throws java.io.IOException {
+            if (csv != null) {
+                csv.close();
+                return;
+            }
             try {
                 NationalReturns.writeEnd(xml);
                 xml.close();

@@ -168,17 +168,14 @@ class NationalReturnsTest {
     }
 
     @Test
-    void childrenInNeedAreReturnedByCensusYearWithEachPlanInsideItsEpisodeAndLookedAfterEpisodesStayInPhbsLayout() throws Exception {
+    void childrenInNeedAreReturnedByCensusYearWithEachPlanInsideItsEpisode() throws Exception {
         List<Row> out = new ArrayList<>();
         returns.writeChildren(person, List.of(
                 episode("c1", "CIN", "2024-05-01", "2025-02-01"),
                 episode("c2", "CPP", "2024-06-01", "2024-12-01"),
                 episode("c3", "CPP", "2025-01-05", "2025-02-01"),
-                episode("c4", "CIN", "2025-06-01", null),
-                episode("c5", "CLA", "2025-07-01", null)), out);
-        assertThat(out).extracting(r -> r.getString(0)).containsExactlyInAnyOrder("csc", "cin_census", "cin_census");
-        Row cla = out.stream().filter(r -> r.getString(0).equals("csc")).findFirst().orElseThrow();
-        assertThat(((String[]) cla.get(1))[Emitter.layout("csc").at("episode_type")]).isEqualTo("CLA");
+                episode("c4", "CIN", "2025-06-01", null)), out);
+        assertThat(out).extracting(r -> r.getString(0)).containsExactlyInAnyOrder("cin_census", "cin_census");
         List<Row> years = out.stream().filter(r -> r.getString(0).equals("cin_census")).toList();
         assertThat(years).extracting(r -> ((String[]) r.get(1))[0]).containsExactly(GEO.laDfeNumbers[0] + "|2025", GEO.laDfeNumbers[0] + "|2026");
         Element child = (Element) render(years.get(0)).getElementsByTagName("Child").item(0);
@@ -202,9 +199,55 @@ class NationalReturnsTest {
         assertThat(text(wrapper, "ChildProtectionPlans/CPPstartDate")).isEqualTo("2024-06-01");
     }
 
+    static Row lookedAfter(String id, String start, String end, String place) {
+        Row r = episode(id, "CLA", start, end);
+        String[] v = (String[]) r.get(1);
+        v[Emitter.layout("csc").at("placement_type")] = place;
+        v[Emitter.layout("csc").at("dob_token")] = "DOBTOKEN";
+        return r;
+    }
+
     @Test
-    void theLandingsOverrideMapsTheSyntheticCouncilsAndSchools() {
-        Map<String, String> files = NationalReturns.overrideFiles(GEO);
+    void lookedAfterEpisodesAreTheCouncilsSsda903TablesWithOneHeaderRowForTheChild() {
+        List<Row> out = new ArrayList<>();
+        returns.writeChildren(person, List.of(episode("c1", "CIN", "2024-05-01", null),
+                lookedAfter("c5", "2024-07-01", "2025-01-10", "U6"), lookedAfter("c6", "2025-01-10", null, "K2")), out);
+        assertThat(out).extracting(r -> r.getString(0)).containsExactlyInAnyOrder("cin_census", "ssda903/episodes",
+                "ssda903/episodes", "ssda903/header");
+        List<String[]> episodes = out.stream().filter(r -> r.getString(0).equals("ssda903/episodes")).map(r -> (String[]) r.get(1)).toList();
+        List<String> columns = NationalReturns.csvColumns("ssda903/episodes");
+        assertThat(episodes).allSatisfy(e -> {
+            assertThat(e[0]).as("the council: its folder").isEqualTo(GEO.laCodes[0]);
+            assertThat(e).hasSize(columns.size() + 1);
+            assertThat(e[1 + columns.indexOf("child_token")]).isEqualTo("CHILDTOKEN");
+        });
+        assertThat(episodes.get(0)[1 + columns.indexOf("DECOM")]).isEqualTo("01/07/2024");
+        assertThat(episodes.get(0)[1 + columns.indexOf("DEC")]).isEqualTo("10/01/2025");
+        assertThat(episodes.get(0)[1 + columns.indexOf("PLACE")]).isEqualTo("U6");
+        assertThat(episodes.get(0)[1 + columns.indexOf("REC")]).as("a reason it ended").isIn("E4A", "E8");
+        assertThat(episodes.get(1)[1 + columns.indexOf("DEC")]).as("still looked after").isNull();
+        assertThat(episodes.get(1)[1 + columns.indexOf("URN")]).as("a children's home's Ofsted URN").matches("SC[0-9]{6}");
+        String[] header = out.stream().filter(r -> r.getString(0).equals("ssda903/header")).map(r -> (String[]) r.get(1)).findFirst().orElseThrow();
+        List<String> headerColumns = NationalReturns.csvColumns("ssda903/header");
+        assertThat(header[1 + headerColumns.indexOf("SEX")]).isEqualTo("M");
+        assertThat(header[1 + headerColumns.indexOf("dob_token")]).isEqualTo("DOBTOKEN");
+        assertThat(header[1 + headerColumns.indexOf("birth_year")]).isEqualTo("2014");
+        assertThat(header[1 + headerColumns.indexOf("pupil_token")]).isEqualTo(TOKEN);
+        assertThat(NationalReturns.file("ssda903/episodes", GEO.laCodes[0], "part-00003"))
+                .isEqualTo("ssda903/" + GEO.laCodes[0] + "/SSDA903_part-00003_episodes.csv");
+
+        // a looked-after episode sent damaged (a cost SSDA903 has no column for) stays in phb's layout
+        NationalFolds.Person damaged = new NationalFolds.Person(1L, 2014, "A81001", Map.of("csc|c5", "bad_cost"));
+        List<Row> out2 = new ArrayList<>();
+        returns.writeChildren(damaged, List.of(lookedAfter("c5", "2024-07-01", null, "U6")), out2);
+        assertThat(out2).extracting(r -> r.getString(0)).containsExactly("csc");
+    }
+
+    @Test
+    void theLandingsOverrideMapsTheSyntheticCouncilsAndSchoolsAndPricesPlacements() {
+        Map<String, String> files = NationalReturns.overrideFiles(GEO, REF);
+        assertThat(files.get("_reference/profile-overrides.yaml")).contains("ssda903:", "placement_weekly_cost:",
+                "WHEN PLACE IN ('U1', 'U3', 'U4', 'U5', 'U6') THEN '900.00'", "THEN '5500.00'");
         assertThat(files.keySet()).containsExactly("_reference/profile-overrides.yaml", "_reference/dfe_la_codes.csv",
                 "_reference/sen2_schools.csv");
         assertThat(files.get("_reference/dfe_la_codes.csv")).contains(GEO.laDfeNumbers[0] + "," + GEO.laCodes[0] + ",");

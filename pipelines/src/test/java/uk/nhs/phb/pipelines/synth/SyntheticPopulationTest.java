@@ -113,7 +113,7 @@ class SyntheticPopulationTest {
      */
     static List<FieldSpec> emitted(FeedContract f) {
         List<String> also = List.of("community", "mental_health", "ehcp").contains(f.name()) ? List.of("cost_source", "price_year")
-                : f.name().equals("csc") ? List.of("pupil_token") : List.of();
+                : f.name().equals("csc") ? List.of("pupil_token", "placement_type") : List.of();
         return f.fields().stream().filter(x -> f.headerFields().contains(x) || also.contains(x.name())).toList();
     }
 
