@@ -2,7 +2,7 @@
 # The equality proof of the national layouts, end to end: one synthetic population written twice, once in phb's own
 # layout and once with its health feeds as the national extracts an ICB receives (SUS+ APCS, SUS+ OPA, ECDS, GP events,
 # NHSBSA items, CSDS, MHSDS, CHC PLDS) and its council and education data as councils send them (ASC-CLD, the school
-# census, SEN2 and CIN census XML returns, the national data opt-out list), read through their dataset profiles, each run
+# census, SEN2 and CIN census XML returns, SSDA903 tables, the national data opt-out list), read through their dataset profiles, each run
 # through the whole quarterly batch with the same keys. Every bronze, silver
 # and gold table (phb lake-diff; the landing file and line aside, which name different files by design, and the record
 # ids ingest makes: a person's GP condition or month of prescriptions, an opt-out, a census row, an episode, a plan), the current model's id and every published
@@ -54,7 +54,7 @@ folders = {}
 for table, n in rows.items():
     folder = table.split("/")[0]
     if folder in ("sus_apcs", "sus_opa", "sus_ecds", "gp_events", "nhsbsa_items", "csds", "mhsds", "chc_plds",
-                  "asc_client_level_data", "school_census_pupils", "sen2", "cin_census", "ndop_opted_out"):
+                  "asc_client_level_data", "school_census_pupils", "sen2", "cin_census", "ssda903", "ndop_opted_out"):
         folders[folder] = folders.get(folder, 0) + n
 print(f"layouts: {people:,} people; batch {s_phb} s from phb's layout, {s_nat} s from the national extracts ("
       + ", ".join(f"{k} {v:,}" for k, v in folders.items()) + " rows)")
