@@ -113,6 +113,7 @@ public final class TrainJob {
             try {
                 Map<String, Object> summary = train(spark, settings, lake, lakeKey, req, run);
                 summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+                summary.put("stage_seconds", run.stageSeconds());
                 run.succeeded();
                 return summary;
             } catch (RuntimeException e) {
