@@ -146,6 +146,8 @@ public final class SynthJob {
                     Map<String, Long>[] counted = writeParquet(population.records(layout), layout, tmp);
                     rows = counted[0];
                     faults = counted[1];
+                    // a landing file corrected by hand must stay readable: no checksum side files, no Spark markers
+                    Files2.removeSideFiles(spark, tmp.toString());
                 }
                 run.stage("publish");
                 for (String table : SyntheticPopulation.tableNames(layout)) {

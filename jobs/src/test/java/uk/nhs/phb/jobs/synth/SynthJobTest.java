@@ -24,6 +24,7 @@ import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.pipelines.synth.SynthLayout;
 import uk.nhs.phb.pipelines.synth.SynthSettings;
 import uk.nhs.phb.pipelines.synth.SyntheticPopulation;
 import uk.nhs.phb.schemas.FeedContract;
@@ -120,6 +121,20 @@ class SynthJobTest {
         // the audit log holds the runs
         assertThat(spark.read().format("delta").load(job.lake() + "/audit/runs").filter("command = 'synth' AND status = 'SUCCEEDED'").count())
                 .isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void theNationalLayoutAsParquetWritesATableTwoFeedsShareOnceAndNoChecksumFiles() throws IOException {
+        // gp_events carries conditions and type 1 objections: once written as two tables into one folder, it failed
+        JobSettings other = new JobSettings(job.lake(), dir.resolve("landing-national-parquet").toString(), job.out(), job.master(), false);
+        SynthJob.Result r = SynthJob.run(other, SynthSettings.of(300, 2), KEY, SynthJob.FORMAT_PARQUET, SynthLayout.NATIONAL, false,
+                Progress.NONE);
+        SparkSession spark = SparkSessions.forJob(other);
+        assertThat(spark.read().parquet(other.landing() + "/gp_events").count()).isEqualTo(r.rows().get("gp_events")).isPositive();
+        assertThat(r.rows().keySet()).as("each table once").doesNotHaveDuplicates();
+        try (Stream<Path> s = Files.walk(Path.of(other.landing()))) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".crc") || n.equals("_SUCCESS"));
+        }
     }
 
     @Test

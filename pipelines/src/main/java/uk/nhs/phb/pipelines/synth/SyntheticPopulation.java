@@ -91,7 +91,8 @@ public final class SyntheticPopulation {
         if (layout == SynthLayout.PHB) {
             return tableNames();
         }
-        List<String> names = new ArrayList<>();
+        // a national table may carry several feeds (the GP journal: conditions and type 1 objections), so it is named once
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
         for (String t : tableNames()) {
             List<String> national = NationalLayouts.tablesOf(t);
             if (national.isEmpty()) {
@@ -100,7 +101,7 @@ public final class SyntheticPopulation {
                 names.addAll(national);
             }
         }
-        return names;
+        return List.copyOf(names);
     }
 
     /**
