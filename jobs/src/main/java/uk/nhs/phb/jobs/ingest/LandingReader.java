@@ -182,6 +182,21 @@ final class LandingReader {
         return out;
     }
 
+    /**
+     * A joined table's tokens that stand in for the main person's id it is joined on (phb pseudonymise's output), each as
+     * {@link #carriedKey}, when the file has them; {@code prefix} is how its columns are reached.
+     */
+    private static List<Column> carriedKeys(DatasetProfile profile, String table, List<String> header, String prefix) {
+        List<Column> out = new ArrayList<>();
+        keyTokens(profile, LandingFiles.join(profile, table)).forEach((column, i) -> {
+            String field = profile.persons().get(i).field();
+            if (header.contains(field)) {
+                out.add(col(prefix + "`" + field + "`").cast(DataTypes.StringType).as(carriedKey(i)));
+            }
+        });
+        return out;
+    }
+
     /** The column holding the token that stands in a joined table for the main person {@code i}'s id. */
     private static String carriedKey(int i) {
         return "__key_token" + i;
@@ -275,11 +290,7 @@ final class LandingReader {
                 }
             }
             if (!main) {
-                keyTokens(profile, LandingFiles.join(profile, table)).forEach((column, i) -> {
-                    if (header.contains(profile.persons().get(i).field())) {
-                        cols.add(col("__p.`" + profile.persons().get(i).field() + "`").as(carriedKey(i)));
-                    }
-                });
+                carriedKeys(profile, table, header, "__p.").forEach(cols::add);
             }
             return parsedLines(spark, header, group, cols);
         }, (a, b) -> a.unionByName(b, true));
