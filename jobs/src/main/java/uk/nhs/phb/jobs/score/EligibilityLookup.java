@@ -155,18 +155,24 @@ public final class EligibilityLookup {
         List<Row> rules = spark.read().format("delta").load(rulesPath).filter(col("rules_version").equalTo(version)).orderBy("rule_id")
                 .collectAsList();
         List<String> metIds = met.stream().map(m -> (String) m.get("rule_id")).toList();
-        for (Row rule : rules) {
-            String id = rule.getAs("rule_id");
-            if (metIds.contains(id)) {
-                continue;
-            }
+        List<Row> notMet = rules.stream().filter(rule -> !metIds.contains(rule.<String>getAs("rule_id"))).toList();
+        if (notMet.isEmpty()) {
+            return out;
+        }
+        // every condition on the person's features row in one query: a query per rule cost a Spark job each
+        org.apache.spark.sql.Column[] conditions = new org.apache.spark.sql.Column[notMet.size()];
+        for (int i = 0; i < conditions.length; i++) {
+            conditions[i] = org.apache.spark.sql.functions.coalesce(expr(notMet.get(i).getAs("condition")), lit(false)).as("r" + i);
+        }
+        List<Row> now = features.select(conditions).collectAsList();
+        for (int i = 0; i < notMet.size(); i++) {
+            Row rule = notMet.get(i);
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("rule_id", id);
+            m.put("rule_id", rule.getAs("rule_id"));
             m.put("cohort", rule.getAs("cohort"));
             m.put("basis", rule.getAs("basis"));
             m.put("condition", rule.getAs("condition"));
-            List<Row> now = features.select(org.apache.spark.sql.functions.coalesce(expr(rule.getAs("condition")), lit(false))).collectAsList();
-            if (!now.isEmpty() && now.get(0).getBoolean(0)) {
+            if (!now.isEmpty() && now.get(0).getBoolean(i)) {
                 m.put("note", "met by the features now but not recorded at scoring: re-run 'phb score'");
             }
             out.add(m);

@@ -1,0 +1,124 @@
+package uk.nhs.phb.jobs.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Lake;
+import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.TestSpark;
+import uk.nhs.phb.schemas.LakeTable;
+import uk.nhs.phb.schemas.LakeTables;
+import uk.nhs.phb.schemas.ScoreTables;
+
+/**
+ * {@code phb eligibility --person}: a hand-built lake of two people scored at one date; the answer names the rules each
+ * meets and does not, notes a rule their features meet now that scoring did not record, and gives the priority list.
+ */
+class EligibilityLookupTest {
+    static final Date AT = Date.valueOf("2026-03-31");
+
+    @TempDir
+    static Path dir;
+    static SparkSession spark;
+    static JobSettings settings;
+
+    @BeforeAll
+    static void lake() {
+        spark = TestSpark.get();
+        settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(), dir.resolve("out").toString(),
+                "local[2]", false);
+        Lake lake = settings.lakeLayout();
+        // P2 has four long-term conditions now, which the scoring run did not record
+        StructType features = LakeTables.PERSON_FEATURES.schema();
+        write(lake, LakeTables.PERSON_FEATURES, features, List.of(
+                featureRow(features, Map.of("person_id", "P1", "reference_date", AT, "chc", true, "wheelchair", false, "multimorbidity_score", 1)),
+                featureRow(features, Map.of("person_id", "P2", "reference_date", AT, "chc", false, "wheelchair", false, "multimorbidity_score", 4))));
+        write(lake, LakeTables.ELIGIBILITY_RULES, ScoreTables.ELIGIBILITY_RULES_SCHEMA, List.of(
+                rule("chc-eligible", "CHC", "chc"),
+                rule("ltc-complex", "LTC", "multimorbidity_score >= 4"),
+                rule("wheelchair-long-term", "WHEELCHAIR", "wheelchair")));
+        write(lake, LakeTables.RISK_SCORES, ScoreTables.RISK_SCORES_SCHEMA, List.of(
+                RowFactory.create("P1", AT, 0.42, new BigDecimal("9100.00"), 0.99, "very high", "risk-x", "risk-x/cost", "r1"),
+                RowFactory.create("P2", AT, 0.05, new BigDecimal("800.00"), 0.40, "low", "risk-x", "risk-x/cost", "r1")));
+        write(lake, LakeTables.PHB_ELIGIBILITY, ScoreTables.PHB_ELIGIBILITY_SCHEMA, List.of(
+                RowFactory.create("P1", AT, "CHC", "legal_right", "chc-eligible", "2026.1", "eligible for NHS continuing healthcare", "r1")));
+        write(lake, LakeTables.PHB_PRIORITY, ScoreTables.PHB_PRIORITY_SCHEMA, List.of(
+                RowFactory.create("P1", AT, 1, 0.93, true, List.of("CHC"), 3, true, 0.42, new BigDecimal("9100.00"),
+                        List.of(RowFactory.create("age", "71", 0.61, "aged 71")), "in the CHC group; high risk", "2026.1", "risk-x", "r1")));
+    }
+
+    /** A row of the table's schema: the given values, the rest null (or zero, false, empty where the schema forbids null). */
+    static Row featureRow(StructType schema, Map<String, Object> values) {
+        Object[] v = new Object[schema.size()];
+        for (int i = 0; i < v.length; i++) {
+            var f = schema.fields()[i];
+            v[i] = values.containsKey(f.name()) ? values.get(f.name()) : f.nullable() ? null
+                    : f.dataType().equals(DataTypes.BooleanType) ? false : f.dataType().equals(DataTypes.StringType) ? ""
+                    : f.dataType().equals(DataTypes.IntegerType) ? 0 : f.dataType().equals(DataTypes.DoubleType) ? 0.0 : BigDecimal.ZERO;
+        }
+        return RowFactory.create(v);
+    }
+
+    static Row rule(String id, String cohort, String condition) {
+        return RowFactory.create("2026.1", id, cohort, "legal_right", condition, "the " + cohort + " group", "test");
+    }
+
+    static void write(Lake lake, LakeTable table, StructType schema, List<Row> rows) {
+        spark.createDataFrame(rows, schema).write().format("delta").save(lake.path(table));
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> list(Map<String, Object> m, String key) {
+        return (List<Map<String, Object>>) m.get(key);
+    }
+
+    @Test
+    void aPersonOnTheListHasTheRulesTheyMeetAndTheirRank() {
+        Map<String, Object> p1 = EligibilityLookup.run(spark, settings, "P1", null, Progress.NONE);
+        assertThat(p1.get("reference_date")).as("the latest scored date").isEqualTo("2026-03-31");
+        assertThat(p1.get("eligible")).isEqualTo(true);
+        assertThat(list(p1, "rules_met")).extracting(r -> r.get("rule_id")).containsExactly("chc-eligible");
+        assertThat(list(p1, "rules_not_met")).extracting(r -> r.get("rule_id")).containsExactly("ltc-complex", "wheelchair-long-term");
+        assertThat(list(p1, "rules_not_met")).allSatisfy(r -> assertThat(r).doesNotContainKey("note"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> priority = (Map<String, Object>) p1.get("priority");
+        assertThat(priority).containsEntry("on_list", true).containsEntry("priority_rank", 1).containsEntry("list_size", 1L);
+        assertThat(list(p1, "top_factors")).extracting(f -> f.get("text")).containsExactly("aged 71");
+    }
+
+    @Test
+    void aRuleTheFeaturesMeetNowButScoringDidNotRecordIsNoted() {
+        Map<String, Object> p2 = EligibilityLookup.run(spark, settings, "P2", LocalDate.of(2026, 3, 31), Progress.NONE);
+        assertThat(p2.get("eligible")).isEqualTo(false);
+        List<Map<String, Object>> notMet = list(p2, "rules_not_met");
+        assertThat(notMet).extracting(r -> r.get("rule_id")).containsExactly("chc-eligible", "ltc-complex", "wheelchair-long-term");
+        assertThat(notMet.get(1).get("note")).isEqualTo("met by the features now but not recorded at scoring: re-run 'phb score'");
+        assertThat(notMet.get(0)).doesNotContainKey("note");
+        assertThat(notMet.get(2)).doesNotContainKey("note");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> priority = (Map<String, Object>) p2.get("priority");
+        assertThat(priority).containsEntry("on_list", false);
+    }
+
+    @Test
+    void anIdNotInTheLakeIsNamedAsSuch() {
+        assertThatThrownBy(() -> EligibilityLookup.run(spark, settings, "P9", null, Progress.NONE)).isInstanceOf(InputException.class)
+                .hasMessageContaining("no person P9 in gold/risk_scores at 2026-03-31");
+    }
+}
