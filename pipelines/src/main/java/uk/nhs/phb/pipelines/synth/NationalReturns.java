@@ -38,6 +38,12 @@ final class NationalReturns implements Serializable {
     /** SSDA903's tables as {@code phb pseudonymise --profile ssda903} writes them, in a folder per council (its ONS code). */
     static final String SSDA903_EPISODES = "ssda903/episodes";
     static final String SSDA903_HEADER = "ssda903/header";
+    /**
+     * SSDA903's category of need (N1 abuse or neglect, N4 family dysfunction, N5 family in acute stress, N8 absent
+     * parenting, N2 disability, N6 socially unacceptable behaviour), in plausible shares: the profile does not read it.
+     */
+    private static final String[] NEED_CODES = {"N1", "N4", "N5", "N8", "N2", "N6"};
+    private static final double[] NEED_SHARES = {0.62, 0.15, 0.08, 0.07, 0.05, 0.03};
     private static final Map<String, List<String>> CSV_COLUMNS = Map.of(
             SSDA903_EPISODES, List.of("child_token", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
                     "REASON_PLACE_CHANGE", "URN"),
@@ -237,7 +243,7 @@ final class NationalReturns implements Serializable {
             boolean adoption = place != null && place.startsWith("A");
             String end = e.get("end_date");
             out.add(RowFactory.create(SSDA903_EPISODES, new String[] {la, e.get("child_token"), dmy(e.get("start_date")), "S",
-                    adoption ? "E1" : share(hash, 41) < 0.65 ? "C2" : "V2", pickCode(hash, 42, "N1", 0.62, "N4", 0.15, "N5", 0.08, "N8", 0.07, "N2", 0.05, "N6", 0.03),
+                    adoption ? "E1" : share(hash, 41) < 0.65 ? "C2" : "V2", pickCode(hash, 42, NEED_CODES, NEED_SHARES),
                     place, "P1".equals(place) ? "PR0" : share(hash, 43) < 0.5 ? "PR1" : "PR4", dmy(end),
                     end == null ? null : adoption ? "E11" : share(hash, 44) < 0.5 ? "E4A" : "E8", null,
                     place != null && place.startsWith("K") ? "SC" + String.format("%06d", (long) (share(hash, 45) * 1_000_000)) : "XXXXXXX"},
@@ -247,16 +253,16 @@ final class NationalReturns implements Serializable {
                 child.get("dob_ym_token"), child.get("dob_dm_token"), child.get("birth_year"), "NOBT", child.get("pupil_token"), null}, false));
     }
 
-    /** One of the codes, each followed by its share, chosen by the hash. */
-    private static String pickCode(long hash, int salt, Object... codesAndShares) {
+    /** One of the codes, chosen by the hash along their shares (which add up to 1). */
+    private static String pickCode(long hash, int salt, String[] codes, double[] shares) {
         double u = share(hash, salt);
-        for (int i = 0; i + 1 < codesAndShares.length; i += 2) {
-            u -= (double) codesAndShares[i + 1];
+        for (int i = 0; i < codes.length; i++) {
+            u -= shares[i];
             if (u < 0) {
-                return (String) codesAndShares[i];
+                return codes[i];
             }
         }
-        return (String) codesAndShares[codesAndShares.length - 2];
+        return codes[codes.length - 1];
     }
 
     /** An ISO date as SSDA903 writes it ({@code dd/MM/yyyy}); other text as it is. */
