@@ -112,7 +112,7 @@ class CliTest {
         assertThat(noSuch.err()).contains("no profile 'sen3'");
         Run notXml = run("pseudonymise", "--in", "x.csv", "--profile", "sus_apcs", "--key-file", key.toString(), "--out", "o");
         assertThat(notXml.code()).isEqualTo(Main.EXIT_INPUT);
-        assertThat(notXml.err()).contains("profile sus_apcs is not an XML return", "--map");
+        assertThat(notXml.err()).contains("profile sus_apcs is not a return phb pseudonymise can read", "--map");
     }
 
     @Test
