@@ -39,7 +39,11 @@ public final class ProfilesDoc {
         }
         if (p.identity() != null) {
             Map<String, Object> id = new java.util.LinkedHashMap<>();
-            id.put("element", p.identity().elements().size() == 1 ? p.identity().elements().get(0) : p.identity().elements());
+            if (p.xml()) {
+                id.put("element", p.identity().elements().size() == 1 ? p.identity().elements().get(0) : p.identity().elements());
+            } else {
+                id.put("tables", "every table of the return");
+            }
             id.put("local_id", p.identity().localId());
             id.put("local_id_domain", p.identity().localIdDomain());
             id.put("identifier_elements", p.identity().identifierElements());
@@ -208,7 +212,8 @@ public final class ProfilesDoc {
                     .append('\n');
         }
         if (p.identity() != null) {
-            t.append("  identity (phb pseudonymise --profile ").append(p.id()).append("): in each ").append(String.join(" and ", p.identity().elements()))
+            t.append("  identity (phb pseudonymise --profile ").append(p.id()).append("): ")
+                    .append(p.xml() ? "in each " + String.join(" and ", p.identity().elements()) : "in every table of the return")
                     .append(", ").append(String.join(", ", p.identity().identifierElements())).append(" are replaced by ")
                     .append(p.person().field()).append(" (domain ").append(p.identity().localIdDomain()).append(") and the encodings\n");
         }
