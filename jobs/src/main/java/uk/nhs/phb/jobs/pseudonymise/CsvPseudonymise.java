@@ -107,13 +107,9 @@ final class CsvPseudonymise {
         /** per output column: the input column it copies, or a marker naming the token it holds */
         private final List<String> sources = new ArrayList<>();
         private final boolean hasLocalId;
-        private final boolean hasNames;
-        private final boolean hasPostcode;
 
         Plan(List<String> header, DatasetProfile.Identity identity, String tokenColumn) {
             hasLocalId = header.contains(identity.localId());
-            hasNames = header.contains(identity.givenName()) || header.contains(identity.familyName());
-            hasPostcode = header.contains(identity.postcode());
             boolean namesWritten = false;
             for (String c : header) {
                 if (c.equals(identity.localId())) {
@@ -153,9 +149,9 @@ final class CsvPseudonymise {
         }
 
         List<String> row(CSVRecord r, Map<String, String> values, String localId, DatasetProfile.Identity identity, IdentityEncoder encoder) {
-            Identity id = new Identity(null, hasNames ? values.get(identity.givenName()) : null,
-                    hasNames ? values.get(identity.familyName()) : null, Normalise.date(values.get(identity.dateOfBirth())), null,
-                    hasPostcode ? values.get(identity.postcode()) : null);
+            // a column the table lacks (or the identity does not name) reads as null
+            Identity id = new Identity(null, values.get(identity.givenName()), values.get(identity.familyName()),
+                    Normalise.date(values.get(identity.dateOfBirth())), null, values.get(identity.postcode()));
             EncodedIdentity e = encoder.encode(id);
             List<String> out = new ArrayList<>(sources.size());
             for (String s : sources) {
