@@ -1,5 +1,6 @@
 package uk.nhs.phb.cli;
 
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.score.EligibilityLookup;
+import uk.nhs.phb.models.budget.Money;
+import uk.nhs.phb.models.letter.PersonLetter;
 
 @Command(name = "eligibility", mixinStandardHelpOptions = true,
-        description = "Explain one person's PHB eligibility (rules met and why), priority rank and risk factors, by pseudonymous id.")
+        description = "One person, by pseudonymous id: in plain words, whether they may have a personal health budget and why, their "
+                + "indicative budget and how it was worked out, and what happens next (as their letter says; 'phb letter' writes it). "
+                + "With --for-staff: the rules met and not met, risk, priority rank and risk factors.")
 final class EligibilityCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,11 +34,19 @@ final class EligibilityCommand implements Callable<Integer> {
                     + "Default: the latest in gold/risk_scores.")
     LocalDate asOf;
 
+    @Option(names = "--for-staff", description = "Print the staff view: rule codes met and not met, predicted risk and cost, priority rank "
+            + "and the factors behind the risk, instead of the person's view.")
+    boolean forStaff;
+
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {
         Map<String, Object> s = EligibilityLookup.run(SparkSessions.forJob(common.existingLake()), common.settings(), person, asOf,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+        if (!forStaff) {
+            Output.print(spec.commandLine().getOut(), common.json, s, ((PersonLetter) s.get("letter")).text());
+            return 0;
+        }
         StringBuilder t = new StringBuilder();
         t.append(String.format("Person %s at %s (rules %s)%n", s.get("person_id"), s.get("reference_date"), s.get("rules_version")));
         List<Map<String, Object>> met = (List<Map<String, Object>>) s.get("rules_met");
@@ -47,9 +60,9 @@ final class EligibilityCommand implements Callable<Integer> {
             t.append(String.format("  does not meet %s (%s): %s%n", m.get("rule_id"), m.get("cohort"), m.get("condition")));
         }
         Map<String, Object> r = (Map<String, Object>) s.get("risk");
-        t.append(String.format("  risk of an emergency admission in 12 months %.1f%% (%s tier, percentile %.1f); predicted cost £%s; model %s%n",
-                100 * (Double) r.get("p_emergency_12m"), r.get("risk_tier"), (Double) r.get("risk_percentile"), r.get("predicted_cost_12m"),
-                r.get("model_id")));
+        t.append(String.format("  risk of an emergency admission in 12 months %.1f%% (%s tier, percentile %.1f); predicted cost %s a year; "
+                        + "model %s%n", 100 * (Double) r.get("p_emergency_12m"), r.get("risk_tier"), (Double) r.get("risk_percentile"),
+                r.get("predicted_cost_12m") == null ? "unknown" : Money.format((BigDecimal) r.get("predicted_cost_12m")), r.get("model_id")));
         Map<String, Object> p = (Map<String, Object>) s.get("priority");
         if (Boolean.TRUE.equals(p.get("on_list"))) {
             t.append(String.format("  priority rank %s of %s%n  %s%n", p.get("priority_rank"), p.get("list_size"), p.get("explanation")));

@@ -14,7 +14,7 @@ import uk.nhs.phb.schemas.profiles.ProfileException;
         description = "Population analytics for personal health budgets: synthetic feeds, pseudonymisation, "
                 + "validated ingest into a Delta lake, linkage, risk, budgets, extracts and reports.",
         subcommands = {KeygenCommand.class, SynthCommand.class, PseudonymiseCommand.class, IngestCommand.class, LinkCommand.class,
-            FeaturesCommand.class, TrainCommand.class, ScoreCommand.class, EligibilityCommand.class, BudgetCommand.class,
+            FeaturesCommand.class, TrainCommand.class, ScoreCommand.class, EligibilityCommand.class, LetterCommand.class, BudgetCommand.class,
             StatementOfResourcesCommand.class, ReportCommand.class, AnonymiseCommand.class, ExtractCommand.class,
             AuditCommand.class, RunCommand.class, ProfilesCommand.class, LakeDiffCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
@@ -34,6 +34,7 @@ public final class Main {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("phb: " + ex.getMessage());

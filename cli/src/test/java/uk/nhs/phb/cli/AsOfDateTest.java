@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AsOfDateTest {
     /** Each command with its other required options. */
     private static final List<List<String>> COMMANDS = List.of(List.of("features"), List.of("budget"), List.of("score"),
-            List.of("statement-of-resources"), List.of("eligibility", "--person", "p1"), List.of("train"));
+            List.of("statement-of-resources"), List.of("eligibility", "--person", "p1"), List.of("letter", "--person", "p1"), List.of("train"));
 
     @TempDir
     Path dir;

@@ -83,6 +83,22 @@ final class BudgetStages {
         }
         assertThat(total).isEqualByComparingTo(budget.get("total_annual_gbp").decimalValue());
 
+        // the person's view: 'phb eligibility --person' and their letter carry the lake's budget, part by part
+        Map.Entry<String, List<Row>> most = byPerson.entrySet().stream()
+                .max(Map.Entry.<String, List<Row>>comparingByValue(java.util.Comparator.comparingInt(List::size))
+                        .thenComparing(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder()))).orElseThrow();
+        BigDecimal theirs = most.getValue().stream().map(r -> r.<BigDecimal>getAs("annual_gbp")).reduce(BigDecimal.ZERO, BigDecimal::add);
+        JsonNode view = run.run(args.common("eligibility", "--person", most.getKey())).get("letter");
+        assertThat(view.get("budget").get("annual").asText()).isEqualTo(Money.format(theirs));
+        assertThat(view.get("budget").get("parts").size()).isEqualTo(most.getValue().size());
+        assertThat(view.get("budget").get("steps").size()).isEqualTo(most.getValue().size());
+        assertThat(view.get("may_have_budget").asBoolean()).isTrue();
+        JsonNode letters = run.run(args.common("letter", "--person", most.getKey()));
+        assertThat(letters.get("folder").asText()).isEqualTo(dir.resolve("out/letters/2026-03-31").toString());
+        assertThat(letters.get("files")).extracting(JsonNode::asText)
+                .containsExactly("letter-" + most.getKey() + ".html", "letter-" + most.getKey() + ".pdf");
+        assertThat(Files.readString(dir.resolve("out/letters/2026-03-31/letter-" + most.getKey() + ".html"))).contains(Money.format(theirs) + " a year");
+
         JsonNode sor = run.run(args.common("statement-of-resources", "--as-of", "2025-26Q4"));
         Path folder = Path.of(sor.get("out").asText());
         assertThat(folder).isEqualTo(dir.resolve("out/statement-of-resources/2026-03-31"));

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.jobs.DeltaTables;
@@ -21,17 +22,21 @@ import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.features.FeaturesJob;
+import uk.nhs.phb.jobs.letter.LetterJob;
 import uk.nhs.phb.jobs.train.ModelRegistry;
+import uk.nhs.phb.models.letter.PersonLetter;
 import uk.nhs.phb.models.risk.FactorPhrases;
 import uk.nhs.phb.models.risk.RiskModels;
+import uk.nhs.phb.pipelines.letter.LetterRows;
 import uk.nhs.phb.pipelines.score.RiskScoring;
 import uk.nhs.phb.schemas.LakeTables;
 import uk.nhs.phb.schemas.ScoreTables;
 
 /**
- * {@code phb eligibility --person ID}: for one pseudonymous person, which eligibility rules they meet and why
- * (and which they do not, with the condition), their predicted risk and tier, their place on the priority list
- * and the factors behind their risk. Reads only that person's rows; the look-up is recorded in {@code audit/runs}.
+ * {@code phb eligibility --person ID}: for one pseudonymous person, what they are told (their letter: whether they may
+ * have a personal health budget and why, their indicative budget and how it was worked out, what happens next), and
+ * for staff which eligibility rules they meet and why (and which they do not, with the condition), their predicted
+ * risk and tier, their place on the priority list and the factors behind their risk. Reads only that person's rows; the look-up is recorded in {@code audit/runs}.
  */
 public final class EligibilityLookup {
     private EligibilityLookup() {
@@ -132,7 +137,18 @@ public final class EligibilityLookup {
         p.put("list_size", RiskScoring.at(DeltaTables.read(spark, lake, LakeTables.PHB_PRIORITY), date).count());
         out.put("priority", p);
         out.put("top_factors", factors);
+        out.put("letter", letter(spark, lake, personId, date));
         return out;
+    }
+
+    /** What the person is told: their letter's content in plain words (see {@code phb letter}). */
+    private static PersonLetter letter(SparkSession spark, Lake lake, String personId, LocalDate date) {
+        Dataset<Row> people = spark.createDataset(List.of(personId), Encoders.STRING()).toDF("person_id");
+        boolean budgetTable = DeltaTables.exists(spark, lake, LakeTables.INDICATIVE_BUDGETS);
+        Dataset<Row> budgets = budgetTable ? DeltaTables.read(spark, lake, LakeTables.INDICATIVE_BUDGETS) : null;
+        List<Row> rows = LetterRows.of(people, DeltaTables.read(spark, lake, LakeTables.PHB_ELIGIBILITY), budgets, date).collectAsList();
+        boolean budgetMade = budgetTable && (!rows.isEmpty() && !rows.get(0).isNullAt(2) || !RiskScoring.at(budgets, date).limit(1).isEmpty());
+        return PersonLetter.of(LetterJob.facts(rows.get(0), date, budgetMade), PersonLetter.Words.standard(), false);
     }
 
     private static Map<String, Object> factor(String feature, String value, double contribution, String text) {

@@ -22,6 +22,7 @@ import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.TestSpark;
+import uk.nhs.phb.models.letter.PersonLetter;
 import uk.nhs.phb.schemas.LakeTable;
 import uk.nhs.phb.schemas.LakeTables;
 import uk.nhs.phb.schemas.ScoreTables;
@@ -100,6 +101,12 @@ class EligibilityLookupTest {
         Map<String, Object> priority = (Map<String, Object>) p1.get("priority");
         assertThat(priority).containsEntry("on_list", true).containsEntry("priority_rank", 1).containsEntry("list_size", 1L);
         assertThat(list(p1, "top_factors")).extracting(f -> f.get("text")).containsExactly("aged 71");
+        // what the person is told: the group in words; no budget yet, since none was made in this lake
+        PersonLetter letter = (PersonLetter) p1.get("letter");
+        assertThat(letter.why()).containsExactly(
+                "You are eligible for NHS Continuing Healthcare. This gives you a legal right to have a personal health budget.");
+        assertThat(letter.budget()).isNull();
+        assertThat(letter.noBudget()).startsWith("Your indicative budget has not been worked out yet.");
     }
 
     @Test

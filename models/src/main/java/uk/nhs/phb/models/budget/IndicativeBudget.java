@@ -164,9 +164,7 @@ public final class IndicativeBudget {
         for (Draft d : drafts) {
             boolean pooled = d.cohort.pooled() && poolable >= 2;
             BigDecimal weekly = Money.weeklyFromAnnual(d.annual);
-            String text = d.stream.words().substring(0, 1).toUpperCase(Locale.ROOT) + d.stream.words().substring(1) + ": "
-                    + Money.format(d.annual) + " a year (" + Money.format(weekly) + " a week). " + d.how
-                    + rangeSentence(d.rangeLow, d.rangeHigh, d.rangeBasis);
+            String text = lineLead(d.stream, d.annual, weekly) + d.how + rangeSentence(d.rangeLow, d.rangeHigh, d.rangeBasis);
             lines.add(new Line(d.stream, d.cohort.code(), d.method, d.annual, weekly, d.rangeLow, d.rangeHigh, d.rangeBasis, d.needs,
                     pooled, d.basis, d.services, text));
             total = total.add(d.annual);
@@ -350,11 +348,20 @@ public final class IndicativeBudget {
         return d;
     }
 
+    /** How a line's text begins: the stream in words and its figures ({@code "NHS wheelchair: £1.00 a year (£0.02 a week). "}). */
+    public static String lineLead(Stream s, BigDecimal annual, BigDecimal weekly) {
+        return s.words().substring(0, 1).toUpperCase(Locale.ROOT) + s.words().substring(1) + ": " + Money.format(annual) + " a year ("
+                + Money.format(weekly) + " a week). ";
+    }
+
+    /** How a line's range sentence begins, after its method's sentence. */
+    public static final String RANGE_LEAD = " Similar people's costs: the middle half lie between ";
+
     private static String rangeSentence(BigDecimal low, BigDecimal high, String basis) {
         if (low == null || high == null) {
             return "";
         }
-        return " Similar people's costs: the middle half lie between " + Money.format(low) + " and " + Money.format(high) + " a year"
+        return RANGE_LEAD + Money.format(low) + " and " + Money.format(high) + " a year"
                 + (basis == null ? "" : " (" + basis + ")") + ".";
     }
 

@@ -1,0 +1,83 @@
+package uk.nhs.phb.jobs.letter;
+
+import com.openhtmltopdf.outputdevice.helper.BaseRendererBuilder.FontStyle;
+import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
+import io.pebbletemplates.pebble.PebbleEngine;
+import io.pebbletemplates.pebble.loader.ClasspathLoader;
+import io.pebbletemplates.pebble.template.PebbleTemplate;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import org.jsoup.Jsoup;
+import org.jsoup.helper.W3CDom;
+import uk.nhs.phb.models.letter.PersonLetter;
+
+/**
+ * A person's letter as a page: HTML from a Pebble template (every value escaped for HTML by the engine, so no text
+ * from the lake can become markup), and the same page as a tagged PDF (PDF/UA: a structure tree, the language, the
+ * title and embedded fonts, so a screen reader can read it) made by openhtmltopdf. One template serves both; the
+ * PDF's page size and fonts come from its print rules.
+ */
+public final class LetterPages {
+    private static final String TEMPLATE = "uk/nhs/phb/jobs/letter/letter.html.peb";
+    /** Liberation Sans (SIL Open Font Licence), metric-compatible with Arial, shipped in openpdf-fonts-extra. */
+    private static final String FONT_FOLDER = "/liberation/";
+    static final String PDF_FONT = "Liberation Sans";
+
+    private static final PebbleEngine ENGINE = new PebbleEngine.Builder().loader(new ClasspathLoader()).strictVariables(true)
+            .autoEscaping(true).defaultEscapingStrategy("html").newLineTrimming(false).build();
+
+    private LetterPages() {
+    }
+
+    /** The letter as an HTML page (UTF-8, one file with its own styles). */
+    public static String html(PersonLetter letter) {
+        return render(letter, false);
+    }
+
+    private static String render(PersonLetter letter, boolean forPdf) {
+        try {
+            PebbleTemplate t = ENGINE.getTemplate(TEMPLATE);
+            StringWriter out = new StringWriter();
+            t.evaluate(out, Map.of("letter", letter, "pdfFont", PDF_FONT, "forPdf", forPdf));
+            return out.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("rendering the letter of " + letter.personId(), e);
+        }
+    }
+
+    /** The letter printed to an A4 tagged PDF (the same page, with print sizes and without the phone's layout). */
+    public static byte[] pdf(PersonLetter letter) {
+        String html = render(letter, true);
+        String title = "the letter of " + letter.personId();
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PdfRendererBuilder b = new PdfRendererBuilder();
+            b.useFastMode();
+            b.usePdfUaAccessibility(true);
+            font(b, "LiberationSans-Regular.ttf", 400, FontStyle.NORMAL);
+            font(b, "LiberationSans-Bold.ttf", 700, FontStyle.NORMAL);
+            font(b, "LiberationSans-Italic.ttf", 400, FontStyle.ITALIC);
+            b.withW3cDocument(new W3CDom().fromJsoup(Jsoup.parse(html)), null);
+            b.withProducer("phb");
+            b.toStream(out);
+            b.run();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("printing " + title + " to PDF", e);
+        }
+    }
+
+    private static void font(PdfRendererBuilder b, String file, int weight, FontStyle style) {
+        b.useFont(() -> {
+            InputStream in = LetterPages.class.getResourceAsStream(FONT_FOLDER + file);
+            if (in == null) {
+                throw new IllegalStateException("font " + FONT_FOLDER + file + " is missing from the classpath (openpdf-fonts-extra)");
+            }
+            return in;
+        }, PDF_FONT, weight, style, true);
+    }
+}
