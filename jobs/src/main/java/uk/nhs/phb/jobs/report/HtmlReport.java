@@ -29,7 +29,8 @@ final class HtmlReport {
             + "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#e8f1f8}figure{margin:12px 0}figcaption{font-size:.9em;"
             + "color:#333}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{border:1px solid #b0b0b0;border-left:6px solid #0072B2;padding:8px 14px;"
             + "min-width:180px}.card .v{font-size:1.6em;font-weight:bold}.note{background:#fff8e5;border-left:6px solid #D55E00;padding:8px 14px}"
-            + "nav ul{columns:2}a{color:#005a8c}.scroll{overflow-x:auto}";
+            + "nav ul{columns:2}nav li{margin:0 0 6px}nav a{display:inline-block;padding:3px 0}a{color:#005a8c}.scroll{overflow-x:auto}"
+            + ".scroll:focus{outline:3px solid #ffdd00}svg.chart{max-width:100%;height:auto}";
 
     private HtmlReport() {
     }
@@ -285,7 +286,9 @@ final class HtmlReport {
      */
     private static void table(StringBuilder h, String caption, List<String> columns, List<List<String>> rows, String name,
                               List<List<String>> cells) {
-        h.append("<div class=\"scroll\"><table").append(name == null ? "" : " data-table=\"" + esc(name) + "\"").append("><caption>")
+        // a table wider than the window scrolls in its own region, which a keyboard user can focus and scroll
+        h.append("<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"").append(esc(caption)).append("\"><table")
+                .append(name == null ? "" : " data-table=\"" + esc(name) + "\"").append("><caption>")
                 .append(esc(caption)).append("</caption><thead><tr>");
         for (String c : columns) {
             h.append("<th scope=\"col\">").append(esc(c)).append("</th>");

@@ -29,6 +29,7 @@ import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.features.FeaturesJob;
 import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.models.budget.BudgetRules;
 import uk.nhs.phb.models.risk.CostModel;
 import uk.nhs.phb.models.risk.Evaluation;
 import uk.nhs.phb.models.risk.FeatureSpec;
@@ -297,7 +298,9 @@ public final class TrainJob {
         Map<String, Object> subgroups = (Map<String, Object>) metrics.get("subgroups");
         @SuppressWarnings("unchecked")
         Map<String, Object> costMetrics = (Map<String, Object>) metrics.get("cost");
-        String html = ReportHtml.render(title, context, modelMetrics, subgroups, costMetrics);
+        List<String> routes = BudgetRules.defaults().cohorts().stream().filter(c -> !c.basis().equals("local")).map(BudgetRules.Cohort::name)
+                .toList();
+        String html = ReportHtml.render(title, context, modelMetrics, subgroups, costMetrics, "gbt", routes);
         String card = ModelCard.render(modelId, training, headline, metrics);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("features.json", featuresJson);

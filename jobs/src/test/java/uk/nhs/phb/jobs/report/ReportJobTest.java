@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.phb.jobs.DeltaTables;
+import uk.nhs.phb.jobs.BrowserAudit;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
@@ -304,6 +305,8 @@ class ReportJobTest {
             drawn.add("chart-did");
         }
         ChromiumCheck.assertChartsRender(html, dir.resolve("browser"), drawn, present);
+        // as people use it: a desktop and a phone, no serious or critical accessibility finding, nothing wider than the window
+        BrowserAudit.assertAccessible(dir.resolve("audit"), List.of(html));
     }
 
     @Test

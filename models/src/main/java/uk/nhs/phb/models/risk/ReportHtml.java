@@ -11,6 +11,8 @@ import java.util.Map;
  */
 public final class ReportHtml {
     private static final String[] COLOURS = {"#005eb8", "#d5281b", "#007f3b", "#ffb81c", "#330072", "#768692"};
+    /** Each series also has its own dash pattern, so curves are told apart without colour. */
+    private static final String[] DASHES = {"none", "8 4", "2 3", "10 3 2 3", "1 5", "14 5"};
 
     private ReportHtml() {
     }
@@ -36,22 +38,43 @@ public final class ReportHtml {
      * @param models  model name -> {@link Evaluation#binary} map (with curves)
      * @param subgroups {@link Evaluation#subgroups} of the chosen model
      * @param cost    {@link Evaluation#cost} map, or null
+     * @param chosen  the key in {@code models} of the model phb scores with
+     * @param routes  the eligibility routes to a PHB that do not depend on risk, in words (for groups the model never flags)
      */
     @SuppressWarnings("unchecked")
     public static String render(String title, Map<String, Object> context, Map<String, Map<String, Object>> models,
-                                Map<String, Object> subgroups, Map<String, Object> cost) {
+                                Map<String, Object> subgroups, Map<String, Object> cost, String chosen, List<String> routes) {
         StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title><style>")
-                .append("body{font-family:Arial,Helvetica,sans-serif;margin:2em;color:#212b32;max-width:1100px}")
+        h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>").append(esc(title)).append("</title><style>")
+                .append("body{font-family:Arial,Helvetica,sans-serif;margin:0 auto;padding:1em 2em;color:#212b32;max-width:1100px}")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #d8dde0;padding:4px 8px;text-align:right}")
                 .append("th{background:#f0f4f5}td:first-child,th:first-child{text-align:left}.core20{background:#fff4d6}")
-                .append("svg{background:#fff;border:1px solid #d8dde0;margin:0 1em 1em 0}.note{color:#4c6272;font-size:90%}")
-                .append("</style></head><body>");
-        h.append("<h1>").append(esc(title)).append("</h1><table>");
-        context.forEach((k, v) -> h.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v)).append("</td></tr>"));
-        h.append("</table>");
+                .append("svg{background:#fff;border:1px solid #d8dde0;margin:0 1em 1em 0;max-width:100%;height:auto}.note{color:#4c6272;font-size:90%}")
+                .append(".scroll{overflow-x:auto}.scroll:focus{outline:3px solid #ffdd00}")
+                .append(".chosen{border-left:6px solid #005eb8;padding:4px 12px}.warning{border-left:6px solid #d5281b;padding:4px 12px}")
+                .append("@media (max-width:600px){body{padding:.5em}}")
+                .append("</style></head><body><main>");
+        h.append("<h1>").append(esc(title)).append("</h1>");
+        h.append("<p class=\"chosen\"><strong>The model phb scores with: ").append(esc(chosen)).append(".</strong> ")
+                .append(esc(CHOSEN_WHY.getOrDefault(chosen, ""))).append("</p>");
+        h.append(table("About this model"));
+        context.forEach((k, v) -> h.append("<tr><th scope=\"row\">").append(esc(k)).append("</th><td>").append(esc(v)).append("</td></tr>"));
+        h.append("</table></div>");
+        if (subgroups != null) {
+            List<String> never = neverFlagged(subgroups);
+            if (!never.isEmpty()) {
+                h.append("<div class=\"warning\"><h2>Groups the risk list never reaches</h2><p>At the operating point (the top 5% flagged) ")
+                        .append("the model flags nobody in these groups, so a list by risk alone misses every admission in them:</p><ul>");
+                never.forEach(g -> h.append("<li>").append(esc(g)).append("</li>"));
+                h.append("</ul><p>People in these groups come to a personal health budget through routes that do not depend on risk: ")
+                        .append(esc(String.join("; ", routes))).append(". Use those routes for them; do not read their absence from ")
+                        .append("the risk list as no need.</p></div>");
+            }
+        }
 
-        h.append("<h2>Discrimination and calibration on the temporal hold-out</h2><table><tr><th>model</th><th>AUROC (95% CI)</th>")
+        h.append("<h2>Discrimination and calibration on the temporal hold-out</h2>").append(table("Discrimination and calibration"))
+                .append("<tr><th>model</th><th>AUROC (95% CI)</th>")
                 .append("<th>AUPRC</th><th>Brier</th><th>scaled Brier</th><th>calibration in the large</th><th>calibration intercept</th>")
                 .append("<th>calibration slope</th><th>E-avg</th><th>E-90</th><th>E-max</th><th>mean predicted</th><th>observed</th></tr>");
         models.forEach((name, m) -> h.append("<tr><td>").append(esc(name)).append("</td><td>").append(f(m.get("auroc"), 3)).append(" (")
@@ -62,13 +85,14 @@ public final class ReportHtml {
                 .append(f(m.get("e_avg"), 4)).append("</td><td>").append(f(m.get("e_90"), 4)).append("</td><td>").append(f(m.get("e_max"), 4))
                 .append("</td><td>").append(pct(m.get("mean_predicted"))).append("</td><td>").append(pct(m.get("observed_rate")))
                 .append("</td></tr>"));
-        h.append("</table><p class=\"note\">AUROC 95% CI by DeLong's method. Calibration intercept and slope from logistic ")
+        h.append("</table></div><p class=\"note\">AUROC 95% CI by DeLong's method. Calibration intercept and slope from logistic ")
                 .append("recalibration logit(P) = a + b logit(p); calibration in the large is a with b fixed at 1. E-statistics are ")
                 .append("distances between p and the isotonic (pool-adjacent-violators) calibration curve.</p>");
 
         h.append(roc(models)).append(calibration(models)).append(netBenefit(models));
 
-        h.append("<h2>Flagging the highest risks</h2><table><tr><th>model</th><th>top</th><th>people flagged</th><th>threshold</th>")
+        h.append("<h2>Flagging the highest risks</h2>").append(table("Flagging the highest risks"))
+                .append("<tr><th>model</th><th>top</th><th>people flagged</th><th>threshold</th>")
                 .append("<th>PPV</th><th>sensitivity</th><th>admissions captured</th></tr>");
         models.forEach((name, m) -> {
             for (Map<String, Object> t : (List<Map<String, Object>>) m.get("top")) {
@@ -79,14 +103,15 @@ public final class ReportHtml {
                         .append(")</td></tr>");
             }
         });
-        h.append("</table>");
+        h.append("</table></div>");
 
         if (subgroups != null) {
             h.append("<h2>By group (chosen model)</h2><p class=\"note\">At the operating point (the top 5% of the whole population ")
                     .append("flagged: tiers very high and high). IMD quintile 1 is Core20, the most deprived 20% of areas. Groups under ")
                     .append(Evaluation.MIN_GROUP).append(" people or without admissions show counts only.</p>");
             subgroups.forEach((grouping, groups) -> {
-                h.append("<h3>").append(esc(grouping)).append("</h3><table><tr><th>group</th><th>people</th><th>admitted</th>")
+                h.append("<h3>").append(esc(grouping)).append("</h3>").append(table(grouping))
+                        .append("<tr><th>group</th><th>people</th><th>admitted</th>")
                         .append("<th>observed</th><th>mean predicted</th><th>AUROC (95% CI)</th><th>calibration slope</th>")
                         .append("<th>calibration in the large</th><th>flagged</th><th>PPV</th><th>false-negative rate</th></tr>");
                 ((Map<String, Map<String, Object>>) groups).forEach((g, m) -> h.append("<tr").append(
@@ -99,24 +124,49 @@ public final class ReportHtml {
                         .append(f(m.get("calibration_in_the_large"), 2)).append("</td><td>").append(pct(m.get("flagged_share")))
                         .append("</td><td>").append(pct(m.get("ppv"))).append("</td><td>").append(pct(m.get("false_negative_rate")))
                         .append("</td></tr>"));
-                h.append("</table>");
+                h.append("</table></div>");
             });
         }
         if (cost != null) {
-            h.append("<h2>Cost model (12-month total cost)</h2><table>");
+            h.append("<h2>Cost model (12-month total cost)</h2>").append(table("Cost model"));
             for (String k : List.of("rows", "r2", "r2_log", "mae", "mean_predicted", "mean_observed", "predicted_to_observed")) {
                 h.append("<tr><th>").append(k).append("</th><td>").append(cost.get(k) instanceof Integer ? esc(cost.get(k)) : f(cost.get(k), 3))
                         .append("</td></tr>");
             }
-            h.append("</table><table><tr><th>tenth of prediction</th><th>mean predicted £</th><th>mean observed £</th></tr>");
+            h.append("</table></div>").append(table("Cost by tenth of prediction"))
+                    .append("<tr><th>tenth of prediction</th><th>mean predicted £</th><th>mean observed £</th></tr>");
             for (Map<String, Object> t : (List<Map<String, Object>>) cost.get("by_tenth_of_prediction")) {
                 h.append("<tr><td>").append(esc(t.get("tenth"))).append("</td><td>").append(f(t.get("mean_predicted"), 0)).append("</td><td>")
                         .append(f(t.get("mean_observed"), 0)).append("</td></tr>");
             }
-            h.append("</table>");
+            h.append("</table></div>");
         }
-        h.append("</body></html>\n");
+        h.append("</main></body></html>\n");
         return h.toString();
+    }
+
+    /** A table's opening: in a region of its own that scrolls when the table is wider than the window, and takes focus to do so. */
+    private static String table(String label) {
+        return "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"" + esc(label) + "\"><table>";
+    }
+
+    /** Why the scoring model is the one it is, by its key. */
+    private static final Map<String, String> CHOSEN_WHY = Map.of("gbt", "Gradient-boosted trees score every person and explain each "
+            + "score by its factors (TreeSHAP). The logistic regression and the two simple baselines below are fitted and tested on the "
+            + "same people only to show what the trees add; the oracle, on synthetic data only, is the generator's true risk.");
+
+    /** Groups with admissions where the chosen model flags nobody at the operating point, as "grouping: group (N admissions)". */
+    @SuppressWarnings("unchecked")
+    static List<String> neverFlagged(Map<String, Object> subgroups) {
+        List<String> out = new java.util.ArrayList<>();
+        subgroups.forEach((grouping, groups) -> ((Map<String, Map<String, Object>>) groups).forEach((g, m) -> {
+            Object flagged = m.get("flagged_share");
+            Object positives = m.get("positives");
+            if (flagged instanceof Number f && f.doubleValue() == 0 && positives instanceof Number n && n.intValue() > 0) {
+                out.add(grouping.replace('_', ' ') + " " + g + " (" + n + " people admitted, none flagged)");
+            }
+        }));
+        return out;
     }
 
     private static final int W = 360;
@@ -132,8 +182,8 @@ public final class ReportHtml {
 
     private static String axes(String title, String xLabel, String yLabel, double max) {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.UK, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\"><title>%s</title>",
-                W, W, esc(title)));
+        s.append(String.format(Locale.UK, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
+                + "<title>%s</title>", W, W, W, W, esc(title)));
         s.append(String.format(Locale.UK, "<text x=\"%d\" y=\"16\" font-size=\"13\">%s</text>", M, esc(title)));
         s.append(String.format(Locale.UK, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#212b32\"/>", M, W - M, W - M, W - M));
         s.append(String.format(Locale.UK, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#212b32\"/>", M, M, M, W - M));
@@ -160,9 +210,9 @@ public final class ReportHtml {
         StringBuilder s = new StringBuilder();
         int i = 0;
         for (String name : models.keySet()) {
-            s.append(String.format(Locale.UK, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>", x0, y0 + 13 * i, COLOURS[i % COLOURS.length], x0 + 14,
-                    y0 + 9 + 13 * i, esc(name)));
+            s.append(String.format(Locale.UK, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke-width=\"2\" stroke=\"%s\" "
+                    + "stroke-dasharray=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>", x0, y0 + 5 + 13 * i, x0 + 20,
+                    y0 + 5 + 13 * i, COLOURS[i % COLOURS.length], DASHES[i % DASHES.length], x0 + 24, y0 + 9 + 13 * i, esc(name)));
             i++;
         }
         return s.toString();
@@ -179,7 +229,8 @@ public final class ReportHtml {
                 for (double[] p : pts) {
                     d.append(String.format(Locale.UK, "%.1f,%.1f ", sx(p[0], 1), sy(p[1], 1)));
                 }
-                s.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"").append(COLOURS[i % COLOURS.length])
+                s.append("<polyline fill=\"none\" stroke-width=\"2\" stroke-dasharray=\"").append(DASHES[i % DASHES.length])
+                        .append("\" stroke=\"").append(COLOURS[i % COLOURS.length])
                         .append("\" points=\"").append(d.toString().strip()).append("\"/>");
             }
             i++;
@@ -211,7 +262,8 @@ public final class ReportHtml {
                 for (double[] p : iso) {
                     d.append(String.format(Locale.UK, "%.1f,%.1f ", sx(Math.min(max, p[0]), max), sy(Math.min(max, p[1]), max)));
                 }
-                s.append("<polyline fill=\"none\" stroke-width=\"1\" stroke-opacity=\"0.6\" stroke=\"").append(colour)
+                s.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke-opacity=\"0.8\" stroke-dasharray=\"")
+                        .append(DASHES[i % DASHES.length]).append("\" stroke=\"").append(colour)
                         .append("\" points=\"").append(d.toString().strip()).append("\"/>");
             }
             i++;
@@ -232,8 +284,8 @@ public final class ReportHtml {
         max = max <= 0 ? 0.01 : max * 1.1;
         double tmax = Evaluation.NET_BENEFIT_THRESHOLDS[Evaluation.NET_BENEFIT_THRESHOLDS.length - 1];
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.UK, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" role=\"img\"><title>Net benefit"
-                + "</title><text x=\"%d\" y=\"16\" font-size=\"13\">Net benefit (grey: flag everyone)</text>", W, W, M));
+        s.append(String.format(Locale.UK, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">"
+                + "<title>Net benefit</title><text x=\"%d\" y=\"16\" font-size=\"13\">Net benefit (grey: flag everyone)</text>", W, W, W, W, M));
         s.append(String.format(Locale.UK, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#212b32\"/><line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
                 + "y2=\"%d\" stroke=\"#212b32\"/>", M, W - M, W - M, W - M, M, M, M, W - M));
         for (int k = 0; k <= 4; k++) {
@@ -259,7 +311,8 @@ public final class ReportHtml {
                     a.append(String.format(Locale.UK, "%.1f,%.1f ", px, W - M - (W - 2.0 * M) * Math.max(0, n.doubleValue()) / max));
                 }
             }
-            s.append("<polyline fill=\"none\" stroke-width=\"1.5\" stroke=\"").append(COLOURS[i % COLOURS.length]).append("\" points=\"")
+            s.append("<polyline fill=\"none\" stroke-width=\"2\" stroke-dasharray=\"").append(DASHES[i % DASHES.length])
+                        .append("\" stroke=\"").append(COLOURS[i % COLOURS.length]).append("\" points=\"")
                     .append(d.toString().strip()).append("\"/>");
             if (!all) {
                 s.append("<polyline fill=\"none\" stroke=\"#aeb7bd\" stroke-dasharray=\"4 3\" points=\"").append(a.toString().strip())

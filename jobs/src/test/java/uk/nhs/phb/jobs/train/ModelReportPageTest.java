@@ -1,0 +1,67 @@
+package uk.nhs.phb.jobs.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.nhs.phb.jobs.BrowserAudit;
+import uk.nhs.phb.models.risk.Evaluation;
+import uk.nhs.phb.models.risk.Metrics;
+import uk.nhs.phb.models.risk.ReportHtml;
+
+/**
+ * The model report ({@code evaluation.html}) as a reader meets it: it says which model phb scores with, warns of a
+ * group the risk list never reaches (here the under-45s, whose risks are all below the operating point) and names the
+ * routes that cover them instead, and it passes the browser audit at desktop and phone widths.
+ */
+class ModelReportPageTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theReportNamesTheChosenModelWarnsOfAGroupNeverFlaggedAndIsAccessible() throws Exception {
+        Random r = new Random(7);
+        int n = 4000;
+        double[] gbt = new double[n];
+        double[] logistic = new double[n];
+        int[] y = new int[n];
+        double[] events = new double[n];
+        String[] age = new String[n];
+        for (int i = 0; i < n; i++) {
+            boolean young = i % 2 == 0;
+            age[i] = young ? "18-44" : "75+";
+            gbt[i] = young ? 0.01 + 0.02 * r.nextDouble() : 0.05 + 0.6 * r.nextDouble();
+            logistic[i] = Math.min(1, gbt[i] + 0.05 * r.nextGaussian() * gbt[i]);
+            y[i] = r.nextDouble() < gbt[i] ? 1 : 0;
+            events[i] = y[i];
+        }
+        double threshold = Metrics.thresholdForTopShare(gbt, 0.05);
+        Map<String, Map<String, Object>> models = new LinkedHashMap<>();
+        models.put("gbt", Evaluation.binary(gbt, y, events, threshold, true));
+        models.put("logistic", Evaluation.binary(logistic, y, events, Metrics.thresholdForTopShare(logistic, 0.05), true));
+        Map<String, Object> subgroups = Evaluation.subgroups(gbt, y, events, Map.of("age_band", age), threshold);
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("model", "risk-test");
+        List<String> routes = List.of("NHS Continuing Healthcare", "Education, health and care plan");
+        String page = ReportHtml.render("Emergency admission risk model risk-test", context, models, subgroups, null, "gbt", routes);
+        Path html = dir.resolve("evaluation.html");
+        Files.writeString(html, page);
+
+        Document d = Jsoup.parse(page);
+        assertThat(d.select(".chosen").text()).startsWith("The model phb scores with: gbt.");
+        assertThat(d.select(".warning li").eachText()).singleElement().asString().startsWith("age band 18-44 (")
+                .endsWith("people admitted, none flagged)");
+        assertThat(d.select(".warning").text()).contains("NHS Continuing Healthcare; Education, health and care plan");
+        // the series differ by dash as well as colour
+        assertThat(d.select("svg polyline[stroke-dasharray=8 4]")).isNotEmpty();
+        BrowserAudit.assertAccessible(dir.resolve("shots"), List.of(html));
+    }
+}
