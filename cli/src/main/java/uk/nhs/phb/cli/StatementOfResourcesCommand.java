@@ -56,11 +56,16 @@ final class StatementOfResourcesCommand implements Callable<Integer> {
         }
         Map<String, Object> s = StatementOfResourcesJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                 new StatementOfResourcesJob.Request(asOf, org, rules), TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+        StringBuilder cohorts = new StringBuilder();
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> byCohort = (Map<String, Map<String, Object>>) s.get("cohorts");
+        byCohort.forEach((code, c) -> cohorts.append(String.format("    %-14s %6s can have one, %6s with a budget%n", code,
+                c.get("people_eligible"), c.get("people_with_budget"))));
         String text = String.format("Statement of resources at %s%s (run %s): %,d people with an indicative budget, %s a year%n"
-                        + "  people per cohort (eligible / with a budget, small numbers suppressed): %s%n  written to %s (statement.html, "
-                        + "statement.csv, services.csv, manifest.json)",
+                        + "  people per group (counts of 1 to 7 shown as *, others rounded to the nearest 5):%n%s  written to %s "
+                        + "(statement.html, statement.csv, services.csv, manifest.json)",
                 asOf, org == null ? "" : " for " + org, s.get("run_id"), (long) s.get("people"), BudgetCommand.pounds(s.get("total_annual_gbp")),
-                s.get("cohorts"), s.get("out")) + (s.containsKey("warning") ? "\n  warning: " + s.get("warning") : "");
+                cohorts, s.get("out")) + (s.containsKey("warning") ? "\n  warning: " + s.get("warning") : "");
         Output.print(spec.commandLine().getOut(), common.json, s, text);
         return 0;
     }

@@ -21,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.models.budget.BudgetRules;
 import uk.nhs.phb.models.budget.Money;
+import uk.nhs.phb.pipelines.BrowserAudit;
 
 /**
  * Issue 5 through the real commands, on the lake {@link EndToEndTest} has built and {@link IdentifyStages} has
@@ -97,7 +98,8 @@ final class BudgetStages {
         assertThat(letters.get("folder").asText()).isEqualTo(dir.resolve("out/letters/2026-03-31").toString());
         assertThat(letters.get("files")).extracting(JsonNode::asText)
                 .containsExactly("letter-" + most.getKey() + ".html", "letter-" + most.getKey() + ".pdf");
-        assertThat(Files.readString(dir.resolve("out/letters/2026-03-31/letter-" + most.getKey() + ".html"))).contains(Money.format(theirs) + " a year");
+        Path letterPage = dir.resolve("out/letters/2026-03-31/letter-" + most.getKey() + ".html");
+        assertThat(Files.readString(letterPage)).contains(Money.format(theirs) + " a year");
 
         JsonNode sor = run.run(args.common("statement-of-resources", "--as-of", "2025-26Q4"));
         Path folder = Path.of(sor.get("out").asText());
@@ -123,6 +125,11 @@ final class BudgetStages {
             } else if (eligibleInCohort > 7) {
                 assertThat(Long.parseLong(row[7]) % 5).isZero();
             }
+            // everyone with a budget in a group is someone the group says can have one (OTHER: the priority list's people in no group)
+            if (!row[7].equals("*") && !row[8].equals("*") && !row[8].isEmpty()) {
+                assertThat(Long.parseLong(row[7])).as(row[0] + ": people who can have one, against people with a budget")
+                        .isGreaterThanOrEqualTo(Long.parseLong(row[8]));
+            }
             if (row[12].equals("*")) {
                 anySuppressed = true;
             } else if (!row[12].isEmpty()) {
@@ -134,5 +141,7 @@ final class BudgetStages {
         }
         String html = Files.readString(folder.resolve("statement.html"));
         assertThat(html).contains("Statement of resources").doesNotContain("<script").doesNotContain("http");
+        // the statement and a person's letter as people read them: desktop and phone, no serious accessibility finding
+        BrowserAudit.assertAccessible(dir.resolve("browser-audit"), List.of(folder.resolve("statement.html"), letterPage));
     }
 }

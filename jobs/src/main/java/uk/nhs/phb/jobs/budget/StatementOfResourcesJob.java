@@ -28,6 +28,7 @@ import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.models.budget.BudgetRules;
 import uk.nhs.phb.models.budget.StatementOfResources;
 import uk.nhs.phb.models.disclosure.SmallNumbers;
+import uk.nhs.phb.pipelines.budget.IndicativeBudgets;
 import uk.nhs.phb.pipelines.budget.StatementFigures;
 import uk.nhs.phb.schemas.LakeTables;
 
@@ -67,9 +68,17 @@ public final class StatementOfResourcesJob {
                 run.stage("read budgets");
                 org.apache.spark.sql.Column day = col("reference_date").equalTo(lit(date).cast(DataTypes.DateType));
                 Dataset<Row> lines = DeltaTables.read(spark, lake, LakeTables.INDICATIVE_BUDGETS).filter(day);
-                Dataset<Row> eligibility = DeltaTables.read(spark, lake, LakeTables.PHB_ELIGIBILITY).filter(day);
+                // who can have one: the eligibility cohorts and, as the budgets count them, the priority list's people in no
+                // cohort (OTHER); otherwise that group would show budgets for people no group says can have one
+                boolean priorityTable = DeltaTables.exists(spark, lake, LakeTables.PHB_PRIORITY);
+                Dataset<Row> eligibility = IndicativeBudgets.budgetPeople(DeltaTables.read(spark, lake, LakeTables.PHB_ELIGIBILITY),
+                                priorityTable ? DeltaTables.read(spark, lake, LakeTables.PHB_PRIORITY) : null, req.asOf())
+                        .select(col("person_id"), org.apache.spark.sql.functions.explode(col("cohorts")).as("cohort"));
                 run.input(LakeTables.INDICATIVE_BUDGETS, DeltaTables.version(spark, budgetsPath));
                 run.input(LakeTables.PHB_ELIGIBILITY, DeltaTables.version(spark, eligibilityPath));
+                if (priorityTable) {
+                    run.input(LakeTables.PHB_PRIORITY, DeltaTables.version(spark, lake, LakeTables.PHB_PRIORITY));
+                }
                 if (lines.isEmpty()) {
                     throw new InputException("gold/indicative_budgets has no rows for " + date + "; run 'phb budget --as-of " + date + "' first");
                 }

@@ -26,7 +26,7 @@ import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import uk.nhs.phb.jobs.BrowserAudit;
+import uk.nhs.phb.pipelines.BrowserAudit;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.phb.jobs.DeltaTables;
-import uk.nhs.phb.jobs.BrowserAudit;
+import uk.nhs.phb.pipelines.BrowserAudit;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;

@@ -12,7 +12,7 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import uk.nhs.phb.jobs.BrowserAudit;
+import uk.nhs.phb.pipelines.BrowserAudit;
 import uk.nhs.phb.models.risk.Evaluation;
 import uk.nhs.phb.models.risk.Metrics;
 import uk.nhs.phb.models.risk.ReportHtml;

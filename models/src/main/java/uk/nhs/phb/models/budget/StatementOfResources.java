@@ -177,17 +177,24 @@ public final class StatementOfResources {
         return Csv.write(rows.get(0), rows.subList(1, rows.size()));
     }
 
+    /** A table's opening, in a region that scrolls when the table is wider than the window and takes keyboard focus to do so. */
+    private static String table(String label) {
+        return "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"" + esc(label) + "\">\n<table>\n";
+    }
+
     /** A self-contained HTML page (no scripts, styles inline, nothing fetched). */
     public static String html(Figures f, BudgetRules rules, SmallNumbers rule) {
         StringBuilder b = new StringBuilder();
         String where = f.org() == null ? "the whole area" : "organisation " + f.org();
-        b.append("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>Statement of resources, ")
+        b.append("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Statement of resources, ")
                 .append(esc(where)).append(", ").append(f.asOf()).append("</title>\n<style>\n")
                 .append("body{font-family:Arial,Helvetica,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#212b32;line-height:1.45}\n")
                 .append("h1{font-size:1.8em}h2{font-size:1.35em;margin-top:2em;border-top:4px solid #005eb8;padding-top:.5em}\n")
                 .append("table{border-collapse:collapse;margin:.5em 0 1em}th,td{border-bottom:1px solid #d8dde0;padding:.3em .8em;text-align:left}\n")
                 .append("td.n,th.n{text-align:right}.tag{display:inline-block;background:#e8edee;padding:0 .5em;border-radius:3px}\n")
-                .append(".note{color:#4c6272;font-size:.92em}\n</style>\n</head>\n<body>\n");
+                .append(".note{color:#4c6272;font-size:.92em}.scroll{overflow-x:auto}.scroll:focus{outline:3px solid #ffdd00}\n")
+                .append("</style>\n</head>\n<body>\n<main>\n");
         b.append("<h1>Statement of resources</h1>\n<p>Who can have a personal budget in ").append(esc(where)).append(", what money a budget ")
                 .append("can include, and the indicative budgets of the people who can have one, at ").append(f.asOf()).append(".</p>\n");
         List<String> order = order(f, rules);
@@ -214,7 +221,7 @@ public final class StatementOfResources {
                         : "Each funder's part stays a separate " + esc(c.budget()) + "; they are not pooled.").append("</p>\n");
             }
             SmallNumbers.Figure n = rule.count(d.people(), SmallNumbers.Level.SUB_NATIONAL);
-            b.append("<table>\n<tr><th>People who can have one</th><td class=\"n\">").append(count(rule, eligible)).append("</td></tr>\n");
+            b.append(table(c == null ? code : c.name())).append("<tr><th>People who can have one</th><td class=\"n\">").append(count(rule, eligible)).append("</td></tr>\n");
             b.append("<tr><th>People with an indicative budget in this group</th><td class=\"n\">").append(n.text()).append("</td></tr>\n");
             if (d.people() > 0) {
                 boolean hide = n.suppressed() || moneyHidden;
@@ -223,12 +230,13 @@ public final class StatementOfResources {
                 b.append(moneyRow("Upper quartile (a quarter are above this)", d.q3(), hide));
                 b.append(moneyRow("All budgets in this group together", d.total(), hide));
             }
-            b.append("</table>\n");
+            b.append("</table>\n</div>\n");
             List<ServiceFigures> services = f.services().stream().filter(s -> s.cohort().equals(code))
                     .sorted((x, y) -> x.stream() != y.stream() ? x.stream().compareTo(y.stream()) : y.annual().compareTo(x.annual())).toList();
             boolean[] serviceHidden = serviceMoneyHidden(services, rule);
             if (!services.isEmpty()) {
-                b.append("<p>What the money buys now:</p>\n<table>\n<tr><th>Funding stream</th><th>Service</th><th class=\"n\">People</th>")
+                b.append("<p>What the money buys now:</p>\n").append(table("What the money buys now: " + (c == null ? code : c.name())))
+                        .append("<tr><th>Funding stream</th><th>Service</th><th class=\"n\">People</th>")
                         .append("<th class=\"n\">A year</th></tr>\n");
                 for (int k = 0; k < services.size(); k++) {
                     ServiceFigures s = services.get(k);
@@ -241,7 +249,7 @@ public final class StatementOfResources {
                             .append(esc(at + "annual_gbp")).append("\">")
                             .append(sn.suppressed() || serviceHidden[k] ? "*" : Money.formatWhole(s.annual())).append("</td></tr>\n");
                 }
-                b.append("</table>\n");
+                b.append("</table>\n</div>\n");
             }
         }
         b.append("<h2>How to read this statement</h2>\n<p class=\"note\">Indicative budgets are worked out per funding stream: from the ")
@@ -254,7 +262,7 @@ public final class StatementOfResources {
                 .append("<p class=\"note\">Small numbers: counts of 1 to 7 people are shown as *, other counts are rounded to the nearest 5, ")
                 .append("and money is shown only where the count of people it describes is shown; where one group's money could be worked ")
                 .append("out from the total, another group's is hidden too. Money is in pounds a year, to the nearest ")
-                .append("pound here and to the penny in the CSV files.</p>\n</body>\n</html>\n");
+                .append("pound here and to the penny in the CSV files.</p>\n</main>\n</body>\n</html>\n");
         return b.toString();
     }
 

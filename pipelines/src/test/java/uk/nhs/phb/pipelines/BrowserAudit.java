@@ -1,4 +1,4 @@
-package uk.nhs.phb.jobs;
+package uk.nhs.phb.pipelines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
