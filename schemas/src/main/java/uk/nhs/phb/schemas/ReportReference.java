@@ -31,6 +31,32 @@ public final class ReportReference {
     public record AgeGroup(String code, String label, int minAge, int maxAge) {
     }
 
+    /** How a column's figures are shown on a page ({@code report_words.csv}). */
+    public enum Kind { COUNT, MONEY, NUMBER, TEXT, CODE, VALUE }
+
+    /** One entry of the report's data dictionary: a column name or a code, its words, and its kind. */
+    public record Word(String name, String words, Kind kind) {
+    }
+
+    /** The report's data dictionary, by column name or code. */
+    public static Map<String, Word> words() {
+        String file = DIR + "report_words.csv";
+        Map<String, Word> out = new LinkedHashMap<>();
+        for (Csv.Row r : Csv.rows(file, open(file), List.of("name", "words", "kind"))) {
+            Kind kind;
+            try {
+                kind = Kind.valueOf(r.get("kind").trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(file + " line " + r.line() + ": kind '" + r.get("kind") + "' is none of "
+                        + java.util.Arrays.toString(Kind.values()));
+            }
+            if (out.put(r.get("name"), new Word(r.get("name"), r.get("words"), kind)) != null) {
+                throw new IllegalStateException(file + " line " + r.line() + ": '" + r.get("name") + "' appears twice");
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
     /** Categories of the return by eligibility group, in publication order. */
     public static List<Category> eligibilityGroups() {
         return categories("return_eligibility_groups.csv");

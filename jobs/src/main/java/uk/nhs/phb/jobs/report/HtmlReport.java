@@ -15,6 +15,7 @@ import uk.nhs.phb.pipelines.report.Published;
 import uk.nhs.phb.pipelines.report.ReportTable;
 import uk.nhs.phb.pipelines.report.SpendPublication;
 import uk.nhs.phb.pipelines.report.SystemSpend;
+import uk.nhs.phb.schemas.ReportReference;
 
 /**
  * The report as one self-contained HTML page: inline CSS and inline SVG charts (no scripts, nothing fetched),
@@ -29,6 +30,7 @@ final class HtmlReport {
             + "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#e8f1f8}figure{margin:12px 0}figcaption{font-size:.9em;"
             + "color:#333}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{border:1px solid #b0b0b0;border-left:6px solid #0072B2;padding:8px 14px;"
             + "min-width:180px}.card .v{font-size:1.6em;font-weight:bold}.note{background:#fff8e5;border-left:6px solid #D55E00;padding:8px 14px}"
+            + ".warning{background:#fdecea;border-left-color:#b10e1e}.warning h3{margin-top:4px}"
             + "nav ul{columns:2}nav li{margin:0 0 6px}nav a{display:inline-block;padding:3px 0}a{color:#005a8c}.scroll{overflow-x:auto}"
             + ".scroll:focus{outline:3px solid #ffdd00}svg.chart{max-width:100%;height:auto}";
 
@@ -67,7 +69,7 @@ final class HtmlReport {
         card(h, "Received a PHB in the year to date", headline.get("return_" + PhbReturn.RECEIVED));
         card(h, "PHB in place at the quarter end", headline.get("return_" + PhbReturn.ACTIVE));
         card(h, "New PHBs in the quarter", headline.get("return_" + PhbReturn.NEW));
-        card(h, "Annual value of PHBs in place (GBP)", headline.get("return_" + PhbReturn.VALUE));
+        card(h, "Annual value of PHBs in place", headline.get("return_" + PhbReturn.VALUE), "£");
         h.append("</div>");
         // totals per organisation, then each breakdown for the first organisation listed (the ICB)
         List<String> orgs = new ArrayList<>();
@@ -88,8 +90,8 @@ final class HtmlReport {
             rows.add(row);
             cells.add(keys);
         }
-        table(h, "Totals by organisation", List.of("Level", "Organisation", "Received in year to date", "In place at quarter end", "New in quarter",
-                "Annual value in place (GBP)"), rows, null, cells);
+        table(h, "Totals by organisation", List.of("org_level", "org_code", PhbReturn.RECEIVED, PhbReturn.ACTIVE, PhbReturn.NEW,
+                PhbReturn.VALUE), rows, null, cells);
         if (!orgs.isEmpty()) {
             String[] first = orgs.get(0).split(" ");
             for (String b : PhbReturn.BREAKDOWNS) {
@@ -110,8 +112,8 @@ final class HtmlReport {
                     br.add(row);
                     brCells.add(keys);
                 }
-                table(h, first[1] + " by " + b.replace('_', ' '), List.of("Category", "Received in year to date", "In place at quarter end",
-                        "New in quarter", "Annual value in place (GBP)"), br, null, brCells);
+                table(h, first[1] + " by " + CODE_WORDS.getOrDefault(b, b).toLowerCase(Locale.UK), List.of("category", PhbReturn.RECEIVED,
+                        PhbReturn.ACTIVE, PhbReturn.NEW, PhbReturn.VALUE), br, null, brCells);
             }
         }
         h.append("<p>The full return, every Sub-ICB Location and category, is in phb_return.csv.</p></section>\n");
@@ -130,7 +132,12 @@ final class HtmlReport {
     }
 
     private static void card(StringBuilder h, String label, Object value) {
-        h.append("<div class=\"card\"><div class=\"v\">").append(value == null ? "*" : esc(String.format(Locale.ROOT, "%,d", ((Number) value).longValue())))
+        card(h, label, value, "");
+    }
+
+    private static void card(StringBuilder h, String label, Object value, String prefix) {
+        h.append("<div class=\"card\"><div class=\"v\">").append(value == null ? "*"
+                        : esc(prefix + String.format(Locale.UK, "%,d", ((Number) value).longValue())))
                 .append("</div><div>").append(esc(label)).append("</div></div>");
     }
 
@@ -200,7 +207,7 @@ final class HtmlReport {
             List<Svg.Bar> bars = new ArrayList<>();
             for (Map.Entry<String, String> s : SpendPublication.SECTOR_LABELS.entrySet()) {
                 String v = cohorts.value(pop.get(0), "spend_" + s.getKey());
-                bars.add(new Svg.Bar(s.getValue(), num(v), v.equals(Published.HIDDEN) ? v : "GBP " + String.format(Locale.ROOT, "%,d", Long.parseLong(v))));
+                bars.add(new Svg.Bar(s.getValue(), num(v), v.equals(Published.HIDDEN) ? v : "£" + String.format(Locale.UK, "%,d", Long.parseLong(v))));
             }
             sectorChart = Svg.figure(Svg.bars("chart-sectors", "Spend in the last 12 months by sector, whole population", bars, "", Svg.BLUE),
                     "Spend across health, social care and education for everyone registered at the quarter end (the population row of the table).");
@@ -228,8 +235,9 @@ final class HtmlReport {
                         truth ? num(ba.value(r, "true_effect")) : null));
             }
         }
+        h.append(reading(ba, headline));
         String forest = rows.isEmpty() ? null : Svg.figure(Svg.forest("chart-did", "Change in cost per person in the 12 months from the budget's "
-                + "start, against the matched comparison group (difference in differences, GBP)", rows, " GBP"), "Estimated effect of a PHB on "
+                + "start, against the matched comparison group (difference in differences, £)", rows, " pounds"), "Estimated effect of a PHB on "
                 + "cost per person by sector, with bootstrap 95% intervals" + (truth ? " and the synthetic generator's true effect (diamond)." : "."));
         tableOf(h, ba, forest);
         ReportTable bal = t.get("balance");
@@ -247,6 +255,62 @@ final class HtmlReport {
                 + "matching every filled dot should sit left of the 0.1 line."));
         tableOf(h, t.get("before_after_design"));
         h.append("</section>\n");
+    }
+
+    /** Largest |standardised mean difference| after matching that counts as balanced: the usual mark. */
+    static final double BALANCED_SMD = 0.1;
+
+    /**
+     * The before/after comparison read out in words before its figures: whether matching balanced the groups (and, when
+     * it did not, that the estimates should not be used), what a 95% interval means, and each outcome's estimate read
+     * against zero.
+     */
+    static String reading(ReportTable ba, Map<String, Object> headline) {
+        StringBuilder r = new StringBuilder("<div class=\"reading\">");
+        Object smd = headline.get("max_abs_smd_after");
+        boolean failed = smd instanceof Number n && n.doubleValue() > BALANCED_SMD;
+        if (failed) {
+            r.append("<div class=\"note warning\"><h3>Matching did not balance the groups: do not use these estimates</h3><p>")
+                    .append(esc(String.format(Locale.UK, "After matching, the comparison group still differs from the people with a PHB "
+                            + "by more than the usual mark (the largest standardised difference is %.2f, above %.1f; see the balance table "
+                            + "below). Differences in who received a budget may explain the figures, so they do not measure the effect of "
+                            + "a PHB.", ((Number) smd).doubleValue(), BALANCED_SMD))).append("</p></div>");
+        } else if (smd instanceof Number n) {
+            r.append("<p>").append(esc(String.format(Locale.UK, "Matching balanced the groups: after matching, every standardised "
+                    + "difference that can be shown is at most %.1f (the largest is %.2f).", BALANCED_SMD, n.doubleValue()))).append("</p>");
+        }
+        List<String> read = new ArrayList<>();
+        for (List<String> row : ba.rows()) {
+            Double e = num(ba.value(row, "did_estimate"));
+            Double lo = num(ba.value(row, "did_ci_low"));
+            Double hi = num(ba.value(row, "did_ci_high"));
+            if (e == null || lo == null || hi == null) {
+                continue;
+            }
+            String what = BeforeAfterPublication.LABELS.getOrDefault(ba.value(row, "outcome"), ba.value(row, "outcome"));
+            String verdict = hi < 0 ? "the whole interval is below zero: a saving is likely"
+                    : lo > 0 ? "the whole interval is above zero: a rise in cost is likely"
+                    : "the interval includes zero: the data cannot tell a saving from a rise";
+            read.add(String.format(Locale.UK, "%s: %s %s a person a year than the comparison group, 95%% interval %s to %s; %s.", what,
+                    pounds(Math.abs(e)), e < 0 ? "less" : "more", signedPounds(lo), signedPounds(hi), verdict));
+        }
+        if (!read.isEmpty()) {
+            r.append("<p>How to read the estimates: each is the change in cost per person with a PHB, set against the change for the ")
+                    .append("matched comparison group. A 95% interval is the range the true change is likely to lie in: if the comparison ")
+                    .append("were repeated on many populations like this one, about 95 in 100 such intervals would contain it.")
+                    .append(failed ? " Read with the warning above." : "").append("</p><ul>");
+            read.forEach(x -> r.append("<li>").append(esc(x)).append("</li>"));
+            r.append("</ul>");
+        }
+        return r.append("</div>").toString();
+    }
+
+    private static String pounds(double v) {
+        return "£" + String.format(Locale.UK, "%,d", Math.round(v));
+    }
+
+    private static String signedPounds(double v) {
+        return (v < 0 ? "-" : "") + pounds(Math.abs(v));
     }
 
     private static Double abs(Double v) {
@@ -281,8 +345,10 @@ final class HtmlReport {
     }
 
     /**
-     * A table; {@code name} (the CSV file it copies, or null) and {@code cells} (per cell, where it stands in a CSV
-     * file, or null) go into data attributes.
+     * A table; {@code columns} are the CSV column names, shown in words from the data dictionary
+     * ({@code report_words.csv}) with the name kept in {@code data-column}; each cell is shown as its column's kind
+     * says (pounds, thousands separators, a code in words). {@code name} (the CSV file it copies, or null) and
+     * {@code cells} (per cell, where it stands in a CSV file, or null) go into data attributes.
      */
     private static void table(StringBuilder h, String caption, List<String> columns, List<List<String>> rows, String name,
                               List<List<String>> cells) {
@@ -291,7 +357,8 @@ final class HtmlReport {
                 .append(name == null ? "" : " data-table=\"" + esc(name) + "\"").append("><caption>")
                 .append(esc(caption)).append("</caption><thead><tr>");
         for (String c : columns) {
-            h.append("<th scope=\"col\">").append(esc(c)).append("</th>");
+            ReportReference.Word w = WORDS.get(c);
+            h.append("<th scope=\"col\" data-column=\"").append(esc(c)).append("\">").append(esc(w == null ? c : w.words())).append("</th>");
         }
         h.append("</tr></thead><tbody>");
         for (int k = 0; k < rows.size(); k++) {
@@ -302,14 +369,59 @@ final class HtmlReport {
                 boolean numeric = num(v) != null || v.equals(Published.HIDDEN);
                 String cell = cells == null ? null : cells.get(k).get(i);
                 String at = cell == null ? "" : " data-cell=\"" + esc(cell) + "\"";
+                String shown = shown(i < columns.size() ? columns.get(i) : null, v);
                 if (i == 0) {
-                    h.append("<th scope=\"row\"").append(at).append(">").append(esc(v)).append("</th>");
+                    h.append("<th scope=\"row\"").append(at).append(">").append(esc(shown)).append("</th>");
                 } else {
-                    h.append(numeric ? "<td class=\"n\"" : "<td").append(at).append(">").append(esc(v)).append("</td>");
+                    h.append(numeric ? "<td class=\"n\"" : "<td").append(at).append(">").append(esc(shown)).append("</td>");
                 }
             }
             h.append("</tr>");
         }
         h.append("</tbody></table></div>\n");
+    }
+
+    /** The report's data dictionary. */
+    private static final Map<String, ReportReference.Word> WORDS = ReportReference.words();
+
+    /** Codes in words: the return's own categories first, then the dictionary. */
+    private static final Map<String, String> CODE_WORDS = codeWords();
+
+    private static Map<String, String> codeWords() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (ReportReference.Category c : ReportReference.eligibilityGroups()) {
+            out.put(c.code(), c.label());
+        }
+        for (ReportReference.Category c : ReportReference.managementOptions()) {
+            out.put(c.code(), c.label());
+        }
+        for (ReportReference.AgeGroup a : ReportReference.ageGroups()) {
+            out.put(a.code(), a.label());
+        }
+        WORDS.values().forEach(w -> out.putIfAbsent(w.name(), w.words()));
+        return out;
+    }
+
+    /** A published value as the page shows it: pounds with £, figures with thousands separators, codes in words; "*" as is. */
+    static String shown(String column, String v) {
+        ReportReference.Word w = column == null ? null : WORDS.get(column);
+        if (w == null || v == null || v.isEmpty() || v.equals(Published.HIDDEN)) {
+            return v;
+        }
+        return switch (w.kind()) {
+            case COUNT, NUMBER -> grouped(v, "");
+            case MONEY -> grouped(v, "£");
+            case CODE -> CODE_WORDS.getOrDefault(v, v);
+            default -> v;
+        };
+    }
+
+    /** {@code 2958366.5} as {@code 2,958,366.5} (the decimals as published), with a prefix after any minus sign. */
+    private static String grouped(String v, String prefix) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(-?)([0-9]+)(\\.[0-9]+)?").matcher(v);
+        if (!m.matches()) {
+            return v;
+        }
+        return m.group(1) + prefix + String.format(Locale.UK, "%,d", new java.math.BigInteger(m.group(2))) + (m.group(3) == null ? "" : m.group(3));
     }
 }

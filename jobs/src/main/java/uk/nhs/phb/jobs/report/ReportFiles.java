@@ -26,6 +26,7 @@ import uk.nhs.phb.models.disclosure.SmallNumbers;
 import uk.nhs.phb.pipelines.report.Published;
 import uk.nhs.phb.pipelines.report.ReportTable;
 import uk.nhs.phb.schemas.Csv;
+import uk.nhs.phb.schemas.ReportReference;
 
 /**
  * Writes a report's files into its staging folder: one CSV per table (UTF-8, header row, comma separated,
@@ -146,10 +147,18 @@ final class ReportFiles {
                 ws.value(0, 0, t.title());
                 ws.style(0, 0).bold().set();
                 ws.value(1, 0, t.description());
-                for (int c = 0; c < t.columns().size(); c++) {
-                    ws.value(3, c, t.columns().get(c));
-                    ws.style(3, c).bold().fillColor("E8F1F8").set();
-                    ws.width(c, Math.min(60, Math.max(12, t.columns().get(c).length() + 2)));
+                int columns = t.columns().size();
+                for (int c = 0; c < columns; c++) {
+                    String name = t.columns().get(c);
+                    ReportReference.Word w = WORDS.get(name);
+                    String heading = w == null ? name : w.words();
+                    ws.value(3, c, heading);
+                    ws.style(3, c).bold().fillColor("E8F1F8").wrapText(true).set();
+                    int widest = heading.length();
+                    for (List<String> row : t.rows()) {
+                        widest = Math.max(widest, c < row.size() && row.get(c) != null ? row.get(c).length() + 2 : 0);
+                    }
+                    ws.width(c, Math.min(60, Math.max(8, widest + 2)));
                 }
                 for (int r = 0; r < t.rows().size(); r++) {
                     List<String> row = t.rows().get(r);
@@ -158,18 +167,44 @@ final class ReportFiles {
                         BigDecimal n = number(v);
                         if (n != null) {
                             ws.value(4 + r, c, n);
+                            String format = format(WORDS.get(t.columns().get(c)), n);
+                            if (format != null) {
+                                ws.style(4 + r, c).format(format).set();
+                            }
                         } else {
                             ws.value(4 + r, c, v);
+                            if (Published.HIDDEN.equals(v)) {
+                                ws.style(4 + r, c).horizontalAlignment("right").set();
+                            }
                         }
                     }
                 }
                 ws.freezePane(0, 4);
+                if (!t.rows().isEmpty()) {
+                    ws.setAutoFilter(3, 0, columns - 1);
+                }
             }
             wb.finish();
         } catch (IOException e) {
             throw new IllegalStateException("cannot build the workbook", e);
         }
         return bytes.toByteArray();
+    }
+
+    private static final Map<String, ReportReference.Word> WORDS = ReportReference.words();
+
+    /** A cell's number format by its column's kind (the data dictionary): counts and pounds with thousands separators. */
+    private static String format(ReportReference.Word w, BigDecimal n) {
+        if (w == null) {
+            return null;
+        }
+        boolean whole = n.scale() <= 0 || n.stripTrailingZeros().scale() <= 0;
+        return switch (w.kind()) {
+            case COUNT -> "#,##0";
+            case MONEY -> whole ? "£#,##0" : "£#,##0.00";
+            case NUMBER -> whole ? "#,##0" : "#,##0.0###";
+            default -> null;
+        };
     }
 
     private static BigDecimal number(String v) {

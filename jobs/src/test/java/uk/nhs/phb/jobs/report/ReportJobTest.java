@@ -307,6 +307,21 @@ class ReportJobTest {
         ChromiumCheck.assertChartsRender(html, dir.resolve("browser"), drawn, present);
         // as people use it: a desktop and a phone, no serious or critical accessibility finding, nothing wider than the window
         BrowserAudit.assertAccessible(dir.resolve("audit"), List.of(html));
+        // every column of every CSV file is in the data dictionary, and the page's column headings are words, not names
+        var words = uk.nhs.phb.schemas.ReportReference.words();
+        try (Stream<Path> files = Files.list(html.getParent())) {
+            for (Path csv : files.filter(f -> f.toString().endsWith(".csv")).toList()) {
+                for (String column : Files.readAllLines(csv).get(0).split(",")) {
+                    assertThat(words).as(csv.getFileName() + " column " + column + " in report_words.csv").containsKey(column);
+                }
+            }
+        }
+        org.jsoup.nodes.Document doc = org.jsoup.Jsoup.parse(page);
+        assertThat(doc.select("thead th").eachText()).isNotEmpty().allSatisfy(t -> assertThat(t).doesNotContain("_").doesNotContain("GBP"));
+        assertThat(doc.text()).doesNotContain("GBP");
+        // money with £ and thousands separators: the return's annual value of the ICB's budgets in place
+        assertThat(doc.select("td[data-cell*=/annual_value_gbp/]").eachText()).isNotEmpty()
+                .allSatisfy(t -> assertThat(t).matches("£[0-9]{1,3}(,[0-9]{3})*|\\*|0"));
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class BeforeAfterPublication {
             columns.add("true_effect");
         }
         ReportTable.Builder t = ReportTable.builder("before_after", "Costs before and after a personal health budget",
-                "Mean cost per person (GBP) in the 12 months before and the 12 months from the month the budget started, for people "
+                "Mean cost per person (£) in the 12 months before and the 12 months from the month the budget started, for people "
                         + "whose budget started in the start window (treated) and their matched comparison group, and the difference-in-"
                         + "differences estimate of the budget's effect on the treated with a bootstrap 95% confidence interval. " + design
                         + (truth != null ? " true_effect is the synthetic generator's own effect on the same people, sectors and months." : ""),
@@ -98,7 +98,7 @@ public final class BeforeAfterPublication {
         ReportTable.Builder t = ReportTable.builder("balance", "Balance of the matched groups",
                 "Mean of each pre-period covariate among the treated and the comparison group before and after matching, and the "
                         + "standardised mean difference (difference of means over the square root of the mean of the two groups' "
-                        + "variances before matching); |SMD| below 0.1 is the usual mark of good balance. Costs enter as log(1 + GBP). "
+                        + "variances before matching); |SMD| below 0.1 is the usual mark of good balance. Costs enter as log(1 + pounds). "
                         + "Shares (sex, age under 65, social care support, eligibility group) and mean counts (conditions, admissions) are "
                         + "computed from the published, rounded counts, as are the SMDs of the shares, so that they reveal no small number.",
                 "covariate", "treated_mean_before_matching", "control_mean_before_matching", "smd_before", "treated_mean_after_matching",

@@ -57,7 +57,7 @@ public final class ReturnPublication {
         ReportTable.Builder table = ReportTable.builder("phb_return", "PHB quarterly return",
                 "People who received a personal health budget in the financial year to date, had one in place at the quarter end, "
                         + "or had one start in the quarter, by age group, eligibility group and management option, with the annual value "
-                        + "of the budgets in place at the quarter end (GBP), per ICB and Sub-ICB Location. Categories follow the national "
+                        + "of the budgets in place at the quarter end (£), per ICB and Sub-ICB Location. Categories follow the national "
                         + "template (reference data). Figures are published under the small-number rule.",
                 COLUMNS);
         Map<String, Map<String, String>> totals = new TreeMap<>();

@@ -55,7 +55,7 @@ public final class SpendPublication {
         }
         columns.addAll(List.of("spend_total", "spend_per_person"));
         ReportTable.Builder t = ReportTable.builder("spend_by_cohort", "Spend across the system by cohort",
-                "Spend in the 12 months to the quarter end (GBP) on everyone registered at the quarter end and on each cohort, by sector. "
+                "Spend in the 12 months to the quarter end (£) on everyone registered at the quarter end and on each cohort, by sector. "
                         + "Cohorts come from person_features on the quarter end and overlap (a person can be in several), so they do not add up "
                         + "to the population. Spend per person is the published total over the published number of people.",
                 columns.toArray(String[]::new));
@@ -187,7 +187,7 @@ public final class SpendPublication {
         }
         columns.addAll(List.of("spend_total", "spend_per_person", "share_of_spend_pct"));
         ReportTable.Builder t = ReportTable.builder("spend_by_risk_tier", "Spend by risk tier (the risk pyramid)",
-                "People and their spend in the 12 months to the quarter end (GBP) by risk tier of gold/risk_scores on the quarter end "
+                "People and their spend in the 12 months to the quarter end (£) by risk tier of gold/risk_scores on the quarter end "
                         + "(very high: top 0.5% of predicted risk; high: next 4.5%; moderate: next 15%; low: the rest), by sector. The "
                         + "last row is everyone.", columns.toArray(String[]::new));
         String grandTotal = Published.pounds(money[nr][nc], hidden[nr * width + nc]);
@@ -265,7 +265,7 @@ public final class SpendPublication {
         boolean[] hidden = mask(order, lines, false);
         boolean[] phbHidden = mask(order, lines, true);
         ReportTable.Builder t = ReportTable.builder("spend_by_service", "Spend by sector and service, and what PHB holders' care costs",
-                "Spend in the 12 months to the quarter end (GBP) by sector and service for everyone registered at the quarter end, and for "
+                "Spend in the 12 months to the quarter end (£) by sector and service for everyone registered at the quarter end, and for "
                         + "people with a personal health budget in place then (the services their care uses across the system; the register "
                         + "does not itemise what each budget buys). Users are people with spend on the service. Services add up to their "
                         + "sector (service ALL), sectors to the total (sector ALL).",
