@@ -2,6 +2,7 @@ package uk.nhs.phb.jobs.letter;
 
 import com.openhtmltopdf.outputdevice.helper.BaseRendererBuilder.FontStyle;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
+import com.openhtmltopdf.util.XRLog;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.loader.ClasspathLoader;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
@@ -11,6 +12,7 @@ import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.logging.Level;
 import org.jsoup.Jsoup;
 import org.jsoup.helper.W3CDom;
 import uk.nhs.phb.models.letter.PersonLetter;
@@ -29,6 +31,13 @@ public final class LetterPages {
 
     private static final PebbleEngine ENGINE = new PebbleEngine.Builder().loader(new ClasspathLoader()).strictVariables(true)
             .autoEscaping(true).defaultEscapingStrategy("html").newLineTrimming(false).build();
+
+    static {
+        // the printer's progress notes (fonts loaded, selectors matched) are not a user's business; its warnings are
+        for (String logger : XRLog.listRegisteredLoggers()) {
+            XRLog.setLevel(logger, Level.WARNING);
+        }
+    }
 
     private LetterPages() {
     }

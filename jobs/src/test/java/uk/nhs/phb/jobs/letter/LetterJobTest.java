@@ -147,6 +147,18 @@ class LetterJobTest {
                 }
             }
             assertThat(fonts).isNotEmpty().allSatisfy(f -> assertThat(f).contains("LiberationSans"));
+            // every font object anywhere in the file is the embedded one: no base-14 font the printer falls back to
+            List<String> everyFont = new ArrayList<>();
+            var cos = pdf.getDocument();
+            for (var key : cos.getXrefTable().keySet()) {
+                var object = cos.getObjectFromPool(key).getObject();
+                if (object instanceof org.apache.pdfbox.cos.COSDictionary d
+                        && org.apache.pdfbox.cos.COSName.FONT.equals(d.getCOSName(org.apache.pdfbox.cos.COSName.TYPE))) {
+                    everyFont.add(d.getNameAsString(org.apache.pdfbox.cos.COSName.BASE_FONT));
+                }
+            }
+            assertThat(everyFont).isNotEmpty().allSatisfy(f -> assertThat(f).contains("LiberationSans"));
+            assertThat(pdf.getDocumentInformation().getSubject()).as("the description PDF/UA asks for").isNotBlank();
         }
     }
 

@@ -254,6 +254,12 @@ public record PersonLetter(String personId, LocalDate referenceDate, boolean eas
         return String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
     }
 
+    /** What the letter is about, in one sentence (a page's description, a PDF's subject). */
+    public String summary() {
+        return budget != null ? "Whether you may have a personal health budget, your indicative budget and how it was worked out, and what "
+                + "happens next" : "Whether you may have a personal health budget, and what happens next";
+    }
+
     /** The letter as plain text, for a terminal. */
     public String text() {
         StringBuilder b = new StringBuilder();
