@@ -24,6 +24,7 @@ import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
+import uk.nhs.phb.jobs.PersonIds;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.models.budget.Stream;
@@ -69,9 +70,7 @@ public final class LetterJob {
             if (personIds.isEmpty() == (cohort == null)) {
                 throw new InputException("give either --person (one or more ids) or --cohort, not both or neither");
             }
-            for (String id : personIds) {
-                checkId(id);
-            }
+            personIds.forEach(PersonIds::check);
         }
     }
 
@@ -80,13 +79,6 @@ public final class LetterJob {
     }
 
     private LetterJob() {
-    }
-
-    static void checkId(String personId) {
-        if (personId == null || !personId.matches("[A-Za-z0-9_-]{1,64}")) {
-            throw new InputException("--person '" + personId + "' is not a person id of the lake (a pseudonymous id such as P3f9a...); "
-                    + "phb never looks people up by NHS number or name");
-        }
     }
 
     public static Result run(SparkSession spark, JobSettings settings, Settings s, Progress progress) {

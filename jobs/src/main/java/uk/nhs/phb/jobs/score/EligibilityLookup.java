@@ -19,6 +19,7 @@ import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
+import uk.nhs.phb.jobs.PersonIds;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.features.FeaturesJob;
@@ -43,10 +44,7 @@ public final class EligibilityLookup {
     }
 
     public static Map<String, Object> run(SparkSession spark, JobSettings settings, String personId, LocalDate asOf, Progress progress) {
-        if (personId == null || !personId.matches("[A-Za-z0-9_-]{1,64}")) {
-            throw new InputException("--person '" + personId + "' is not a person id of the lake (a pseudonymous id such as P3f9a...); "
-                    + "phb never looks people up by NHS number or name");
-        }
+        PersonIds.check(personId);
         Lake lake = settings.lakeLayout();
         String riskPath = lake.path(LakeTables.RISK_SCORES);
         if (!DeltaTables.exists(spark, riskPath)) {
