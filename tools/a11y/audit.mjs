@@ -1,6 +1,7 @@
 // Renders each HTML file in Debian's Chromium at 1280 and 400 px wide, saves a full-page screenshot of each, measures
 // whether anything is wider than the window, and runs the axe-core audit (WCAG 2.0/2.1/2.2 A and AA rules) on it.
-// Prints one JSON object: {"pages": [{file, width, screenshot, scroll_width, client_width, overflowing, violations:
+// Prints one JSON object: {"pages": [{file, width, screenshot, scroll_width, client_width, overflowing, clipped (boxes
+// whose content is cut off, and chart text past its chart's edge), violations:
 // [{id, impact, help, nodes, targets}]}]}. Exit 0 when it ran; the caller judges the findings.
 // Usage: node audit.mjs --shots DIR page.html [page.html ...]
 import { readFileSync } from 'node:fs';
@@ -40,6 +41,15 @@ try {
           const s = getComputedStyle(e);
           return (s.overflowX === 'hidden' || s.overflow === 'hidden') && e.scrollWidth > e.clientWidth + 1;
         }).map((e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')).slice(0, 10),
+        // chart text drawn past its chart's edge is cut off by the browser
+        // (as laid out on the screen, rotation and scaling included)
+        svgTextOutside: [...document.querySelectorAll('svg')].flatMap((svg) => {
+          const box = svg.getBoundingClientRect();
+          return [...svg.querySelectorAll('text')].filter((t) => {
+            const b = t.getBoundingClientRect();
+            return b.width > 0 && (b.left < box.left - 1 || b.right > box.right + 1 || b.top < box.top - 1 || b.bottom > box.bottom + 1);
+          }).map((t) => (svg.id || 'svg') + ': ' + t.textContent.slice(0, 60));
+        }).slice(0, 10),
       }));
       await page.addScriptTag({ content: axeSource });
       const result = await page.evaluate(async () => await window.axe.run(document, {
@@ -53,7 +63,7 @@ try {
         scroll_width: size.scroll,
         client_width: size.client,
         overflowing: size.scroll > size.client,
-        clipped: size.clipped,
+        clipped: size.clipped.concat(size.svgTextOutside),
         violations: result.violations.map((v) => ({
           id: v.id,
           impact: v.impact,

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * HTML pages as people use them: each page opened in Debian's headless Chromium at 1280 and 400 px wide (a desktop
- * and a phone), a full-page screenshot of each, a check that nothing is wider than the window or cut off, and the
+ * and a phone), a full-page screenshot of each, a check that nothing is wider than the window or cut off (a box's
+ * content, or a chart's text past the chart's edge), and the
  * axe-core accessibility audit on WCAG 2.0, 2.1 and 2.2 A and AA rules and axe's best practice. A page passes with no
  * serious or critical violation. The tooling is {@code tools/a11y} (playwright-core drives the browser; installed by
  * {@code npm ci --prefix tools/a11y}, as {@code .ci/run} does). Skips only outside CI when the browser or the tooling

@@ -154,7 +154,7 @@ final class HtmlReport {
             target.add(num(trend.value(r, "trajectory_per_100k")));
         }
         tableOf(h, trend, Svg.figure(Svg.lines("chart-uptake", "People receiving a PHB in the year to date per 100,000 registered, against the "
-                + "trajectory", qs, measured, "received per 100,000", target, "trajectory"), "Uptake per 100,000 registered (solid line, circles) "
+                + "trajectory", "People per 100,000 registered", qs, measured, "received per 100,000", target, "trajectory"), "Uptake per 100,000 registered (solid line, circles) "
                 + "and the trajectory (dashed line, squares), by quarter; the table below holds the figures."));
         ReportTable spread = t.get("spread");
         List<Svg.Bar> bars = new ArrayList<>();
@@ -193,7 +193,7 @@ final class HtmlReport {
                 if (!r.isEmpty()) {
                     String people = tiers.value(r.get(0), "people");
                     String share = tiers.value(r.get(0), "share_of_spend_pct");
-                    p.add(new Svg.Bar(tier.replace('_', ' ') + " risk", num(people), people + " people, " + share + "% of spend"));
+                    p.add(new Svg.Bar(tier.replace('_', ' ') + " risk", num(people), shown("people", people) + " people, " + share + "% of spend"));
                 }
             }
             tableOf(h, tiers, Svg.figure(Svg.pyramid("chart-pyramid", "Risk pyramid: people and share of spend by risk tier", p, ""),

@@ -82,8 +82,7 @@ final class Svg {
         for (int i = 0; i < bars.size(); i++) {
             Bar b = bars.get(i);
             double y = top + i * rowH;
-            s.append("<text x=\"").append(labelW - 8).append("\" y=\"").append(f(y + rowH * 0.62)).append("\" text-anchor=\"end\" font-size=\"13\" fill=\"")
-                    .append(TEXT).append("\">").append(esc(b.label())).append("</text>");
+            s.append(label(labelW - 8, y + rowH * 0.62, b.label()));
             if (b.value() == null) {
                 s.append("<text x=\"").append(labelW).append("\" y=\"").append(f(y + rowH * 0.62)).append("\" font-size=\"13\" fill=\"").append(GREY)
                         .append("\">hidden (*)</text>");
@@ -98,14 +97,48 @@ final class Svg {
         return s.append("</svg>").toString();
     }
 
-    /** A pyramid: one centred bar per tier, widest at the bottom, width by value, highest tier on top. */
+    /** A round step for about {@code raw}: 1, 2, 2.5 or 5 times a power of ten, never below it. */
+    static double niceStep(double raw) {
+        double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+        double r = raw / magnitude;
+        double nice = r <= 1 ? 1 : r <= 2 ? 2 : r <= 2.5 ? 2.5 : r <= 5 ? 5 : 10;
+        return nice * magnitude;
+    }
+
+    /** A tick's value with thousands separators, and decimals only when the step has them. */
+    static String tickText(double v, double step) {
+        return step >= 1 && step == Math.rint(step) ? String.format(Locale.UK, "%,d", Math.round(v)) : String.format(Locale.UK, "%,.1f", v);
+    }
+
+    /** Characters of 13 px text that fit the bars' label column; a longer label takes two lines. */
+    static final int LABEL_CHARS = 36;
+
+    /** A bar's label, right-aligned at x: on one line, or on two split at a space when it would not fit the column. */
+    private static String label(double x, double y, String text) {
+        String open = "<text x=\"" + f(x) + "\" y=\"" + f(y) + "\" text-anchor=\"end\" font-size=\"13\" fill=\"" + TEXT + "\">";
+        if (text.length() <= LABEL_CHARS) {
+            return open + esc(text) + "</text>";
+        }
+        int cut = text.lastIndexOf(' ', Math.min(text.length() - 1, (text.length() + 1) / 2 + 6));
+        if (cut <= 0) {
+            cut = text.indexOf(' ');
+        }
+        if (cut <= 0) {
+            return open + esc(text) + "</text>";
+        }
+        return open + "<tspan x=\"" + f(x) + "\" dy=\"-7\">" + esc(text.substring(0, cut)) + "</tspan><tspan x=\"" + f(x)
+                + "\" dy=\"14\">" + esc(text.substring(cut + 1)) + "</tspan></text>";
+    }
+
+    /** A pyramid: one centred bar per tier, widest at the bottom, width by value, highest tier on top; labels to its right. */
     static String pyramid(String id, String title, List<Bar> tiersTopDown, String unit) {
         int rowH = 44;
         int height = 20 + rowH * Math.max(1, tiersTopDown.size());
         double max = tiersTopDown.stream().filter(b -> b.value() != null).mapToDouble(Bar::value).max().orElse(0);
         StringBuilder s = new StringBuilder(open(id, height, title, describe(tiersTopDown, unit)));
-        double centre = WIDTH / 2.0;
-        double span = WIDTH - 300;
+        // the pyramid keeps to the left so the labels beside its widest bar stay inside the chart
+        double span = WIDTH - 320;
+        double centre = 8 + span / 2;
         for (int i = 0; i < tiersTopDown.size(); i++) {
             Bar b = tiersTopDown.get(i);
             double y = 10 + i * rowH;
@@ -123,10 +156,10 @@ final class Svg {
     }
 
     /** Lines over quarters: a solid measured series and a dashed target series, with point markers and labels. */
-    static String lines(String id, String title, List<String> xLabels, List<Double> measured, String measuredName, List<Double> target,
-                        String targetName) {
+    static String lines(String id, String title, String yTitle, List<String> xLabels, List<Double> measured, String measuredName,
+                        List<Double> target, String targetName) {
         int height = 300;
-        int left = 60;
+        int left = 84;
         int right = 160;
         int top = 20;
         int bottom = 50;
@@ -137,7 +170,9 @@ final class Svg {
         for (Double v : target) {
             max = v == null ? max : Math.max(max, v);
         }
-        max = max <= 0 ? 1 : max * 1.1;
+        double tick = niceStep(max <= 0 ? 1 : max / 4);
+        int ticks = (int) Math.max(1, Math.ceil(max / tick - 1e-9));
+        max = tick * ticks;
         int n = xLabels.size();
         double step = n <= 1 ? 0 : (WIDTH - left - right) / (double) (n - 1);
         double plotH = height - top - bottom;
@@ -149,11 +184,11 @@ final class Svg {
         StringBuilder s = new StringBuilder(open(id, height, title, String.join("; ", desc) + "."));
         s.append("<line x1=\"").append(left).append("\" y1=\"").append(height - bottom).append("\" x2=\"").append(WIDTH - right).append("\" y2=\"")
                 .append(height - bottom).append("\" stroke=\"").append(GREY).append("\"/>");
-        for (int g = 0; g <= 4; g++) {
-            double v = max * g / 4;
-            double y = height - bottom - plotH * g / 4;
+        for (int g = 0; g <= ticks; g++) {
+            double v = tick * g;
+            double y = height - bottom - plotH * g / ticks;
             s.append("<text x=\"").append(left - 6).append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"end\" font-size=\"11\" fill=\"")
-                    .append(TEXT).append("\">").append(f(v)).append("</text>");
+                    .append(TEXT).append("\">").append(tickText(v, tick)).append("</text>");
             s.append("<line x1=\"").append(left).append("\" y1=\"").append(f(y)).append("\" x2=\"").append(WIDTH - right).append("\" y2=\"")
                     .append(f(y)).append("\" stroke=\"#e0e0e0\"/>");
         }
@@ -162,6 +197,11 @@ final class Svg {
             s.append("<text x=\"").append(f(x)).append("\" y=\"").append(height - bottom + 18).append("\" text-anchor=\"middle\" font-size=\"11\" fill=\"")
                     .append(TEXT).append("\">").append(esc(xLabels.get(i))).append("</text>");
         }
+        // axis titles: what the y values are, and that the x axis is the quarter
+        s.append("<text x=\"16\" y=\"").append(f(top + plotH / 2)).append("\" text-anchor=\"middle\" font-size=\"12\" fill=\"").append(TEXT)
+                .append("\" transform=\"rotate(-90 16 ").append(f(top + plotH / 2)).append(")\">").append(esc(yTitle)).append("</text>");
+        s.append("<text x=\"").append(f(left + (WIDTH - left - right) / 2.0)).append("\" y=\"").append(height - 8)
+                .append("\" text-anchor=\"middle\" font-size=\"12\" fill=\"").append(TEXT).append("\">Quarter</text>");
         series(s, measured, left, step, height - bottom, plotH, max, BLUE, null, "circle");
         series(s, target, left, step, height - bottom, plotH, max, ORANGE, "6 4", "square");
         double ly = top + 10;

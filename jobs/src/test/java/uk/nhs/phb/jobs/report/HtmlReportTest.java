@@ -31,6 +31,21 @@ class HtmlReportTest {
     }
 
     @Test
+    void chartTicksAreRoundNumbers() {
+        // the uptake chart once ticked at 366.4, 732.7 ...
+        assertThat(Svg.niceStep(1465.6 / 4)).isEqualTo(500.0);
+        assertThat(Svg.niceStep(0.3)).isEqualTo(0.5);
+        assertThat(Svg.niceStep(21)).isEqualTo(25.0);
+        assertThat(Svg.tickText(1500, 500)).isEqualTo("1,500");
+        assertThat(Svg.tickText(1.5, 0.5)).isEqualTo("1.5");
+        String chart = Svg.lines("c", "t", "People per 100,000 registered", List.of("2025-26Q1", "2025-26Q2"), List.of(1169.6, 1465.6), "m",
+                List.of(300.0, 385.0), "t");
+        Document d = Jsoup.parse(chart);
+        assertThat(d.select("text[text-anchor=end]").eachText()).containsExactly("0", "500", "1,000", "1,500");
+        assertThat(d.select("text").eachText()).contains("People per 100,000 registered", "Quarter");
+    }
+
+    @Test
     void unbalancedMatchingIsAWarningNotToUseTheEstimates() {
         Document d = Jsoup.parse(HtmlReport.reading(BEFORE_AFTER, Map.of("max_abs_smd_after", 0.16)));
         assertThat(d.select(".warning h3").text()).isEqualTo("Matching did not balance the groups: do not use these estimates");
