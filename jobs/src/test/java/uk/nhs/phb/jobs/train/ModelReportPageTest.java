@@ -51,7 +51,14 @@ class ModelReportPageTest {
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("model", "risk-test");
         List<String> routes = List.of("NHS Continuing Healthcare", "Education, health and care plan");
-        String page = ReportHtml.render("Emergency admission risk model risk-test", context, models, subgroups, null, "gbt", routes);
+        double[] predicted = new double[n];
+        double[] observed = new double[n];
+        for (int i = 0; i < n; i++) {
+            predicted[i] = 1000 + 3000 * gbt[i];
+            observed[i] = Math.max(0, predicted[i] + 800 * r.nextGaussian());
+        }
+        Map<String, Object> cost = Evaluation.cost(predicted, observed);
+        String page = ReportHtml.render("Emergency admission risk model risk-test", context, models, subgroups, cost, "gbt", routes);
         Path html = dir.resolve("evaluation.html");
         Files.writeString(html, page);
 
@@ -60,6 +67,9 @@ class ModelReportPageTest {
         assertThat(d.select(".warning li").eachText()).singleElement().asString().startsWith("age band 18-44 (")
                 .endsWith("people admitted, none flagged)");
         assertThat(d.select(".warning").text()).contains("NHS Continuing Healthcare; Education, health and care plan");
+        // the cost model's error in words and pounds, not "mae 1722.676"
+        assertThat(d.text()).doesNotContain("mae").contains("mean absolute error a person (£)");
+        assertThat(d.select("th:containsOwn(mean absolute error a person) + td").text()).matches("£[0-9]{1,3}(,[0-9]{3})*");
         // the series differ by dash as well as colour
         assertThat(d.select("svg polyline[stroke-dasharray=8 4]")).isNotEmpty();
         BrowserAudit.assertAccessible(dir.resolve("shots"), List.of(html));

@@ -129,9 +129,11 @@ public final class ReportHtml {
         }
         if (cost != null) {
             h.append("<h2>Cost model (12-month total cost)</h2>").append(table("Cost model"));
-            for (String k : List.of("rows", "r2", "r2_log", "mae", "mean_predicted", "mean_observed", "predicted_to_observed")) {
-                h.append("<tr><th>").append(k).append("</th><td>").append(cost.get(k) instanceof Integer ? esc(cost.get(k)) : f(cost.get(k), 3))
-                        .append("</td></tr>");
+            for (Map.Entry<String, String> k : COST_WORDS.entrySet()) {
+                Object v = cost.get(k.getKey());
+                String shown = v instanceof Integer ? String.format(Locale.UK, "%,d", (Integer) v)
+                        : k.getValue().endsWith("(£)") && v instanceof Number n ? String.format(Locale.UK, "£%,.0f", n.doubleValue()) : f(v, 3);
+                h.append("<tr><th scope=\"row\">").append(esc(k.getValue())).append("</th><td>").append(esc(shown)).append("</td></tr>");
             }
             h.append("</table></div>").append(table("Cost by tenth of prediction"))
                     .append("<tr><th>tenth of prediction</th><th>mean predicted £</th><th>mean observed £</th></tr>");
@@ -148,6 +150,19 @@ public final class ReportHtml {
     /** A table's opening: in a region of its own that scrolls when the table is wider than the window, and takes focus to do so. */
     private static String table(String label) {
         return "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"" + esc(label) + "\"><table>";
+    }
+
+    /** The cost model's figures in words, in the order shown. */
+    private static final Map<String, String> COST_WORDS = orderedWords("rows", "people tested", "r2", "R² on pounds", "r2_log",
+            "R² on log pounds", "mae", "mean absolute error a person (£)", "mean_predicted", "mean predicted a person (£)", "mean_observed",
+            "mean observed a person (£)", "predicted_to_observed", "predicted to observed (1 is right on average)");
+
+    private static Map<String, String> orderedWords(String... keysAndWords) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndWords.length; i += 2) {
+            m.put(keysAndWords[i], keysAndWords[i + 1]);
+        }
+        return m;
     }
 
     /** Why the scoring model is the one it is, by its key. */
