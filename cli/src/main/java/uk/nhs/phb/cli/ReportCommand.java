@@ -127,15 +127,29 @@ final class ReportCommand implements Callable<Integer> {
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
     }
 
+    /** Pounds as people read them: {@code -£1,234}. */
+    private static String money(Object v) {
+        if (!(v instanceof Number n)) {
+            return String.valueOf(v);
+        }
+        long pounds = Math.round(n.doubleValue());
+        return (pounds < 0 ? "-£" : "£") + String.format(java.util.Locale.UK, "%,d", Math.abs(pounds));
+    }
+
     private Integer print(Map<String, Object> s) {
         StringBuilder text = new StringBuilder(String.format("Report for %s (run %s%s) written to %s%n", s.get("quarter"), s.get("run_id"),
                 s.get("regenerates_run") == null ? "" : ", made again as run " + s.get("regenerates_run") + " made it", s.get("out")));
         text.append(String.format("  PHB return: %s received in the year to date, %s in place at the quarter end, %s new in the quarter%n",
                 shown(s.get("return_received_ytd")), shown(s.get("return_active_at_quarter_end")), shown(s.get("return_new_in_quarter"))));
         if (s.get("did_estimate") != null) {
-            text.append(String.format("  Before/after (health services, GBP per person over 12 months): %s (95%% CI %s to %s)%s; max |SMD| after matching %s%n",
-                    s.get("did_estimate"), s.get("did_ci_low"), s.get("did_ci_high"),
-                    s.get("true_effect") == null ? "" : ", true effect " + s.get("true_effect"), s.get("max_abs_smd_after")));
+            Object smd = s.get("max_abs_smd_after");
+            String balance = smd instanceof Number n ? (n.doubleValue() > 0.1
+                    ? String.format("matching did not balance the groups (largest |SMD| %.2f, above 0.1): do not use the estimate", n.doubleValue())
+                    : String.format("matching balanced the groups (largest |SMD| %.2f)", n.doubleValue()))
+                    : "balance not shown (too few people to publish it)";
+            text.append(String.format("  Before/after (health services, £ a person over 12 months): %s (95%% interval %s to %s)%s; %s%n",
+                    money(s.get("did_estimate")), money(s.get("did_ci_low")), money(s.get("did_ci_high")),
+                    s.get("true_effect") == null ? "" : ", true effect " + money(s.get("true_effect")), balance));
         } else if (s.get("did_status") != null) {
             text.append("  Before/after: ").append(s.get("did_status")).append('\n');
         }

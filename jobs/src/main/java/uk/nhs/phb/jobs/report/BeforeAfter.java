@@ -110,7 +110,11 @@ final class BeforeAfter {
         ReportTable designTable = BeforeAfterPublication.design(result);
         ReportTable balance = BeforeAfterPublication.balance(result, designTable);
         List<ReportTable> tables = List.of(BeforeAfterPublication.estimates(result, truthByOutcome, designText), balance, designTable);
-        boolean hidden = Published.primary(result.pairs().size());
+        // no pairs: nothing was estimated, so no figure (a zero would read as "no effect")
+        boolean hidden = Published.primary(result.pairs().size()) || result.pairs().isEmpty();
+        if (result.pairs().isEmpty()) {
+            headline.put("did_status", "no person with a PHB could be matched to a comparison person, so the before/after cannot be estimated");
+        }
         DifferenceInDifferences.Effect h = result.effect(BeforeAfterPublication.HEADLINE);
         headline.put("did_outcome", BeforeAfterPublication.HEADLINE);
         headline.put("did_estimate", hidden ? null : round2(h.estimate()));

@@ -294,7 +294,10 @@ final class HtmlReport {
             read.add(String.format(Locale.UK, "%s: %s %s a person a year than the comparison group, 95%% interval %s to %s; %s.", what,
                     pounds(Math.abs(e)), e < 0 ? "less" : "more", signedPounds(lo), signedPounds(hi), verdict));
         }
-        if (!read.isEmpty()) {
+        if (read.isEmpty()) {
+            r.append("<p class=\"note\">No estimate can be shown: too few people with a PHB could be matched to a comparison person ")
+                    .append("(none, or fewer than 8 pairs), so the before/after cannot be read this quarter.</p>");
+        } else {
             r.append("<p>How to read the estimates: each is the change in cost per person with a PHB, set against the change for the ")
                     .append("matched comparison group. A 95% interval is the range the true change is likely to lie in: if the comparison ")
                     .append("were repeated on many populations like this one, about 95 in 100 such intervals would contain it.")

@@ -58,6 +58,15 @@ class HtmlReportTest {
     }
 
     @Test
+    void noPairsMeansNoEstimateSaidInWords() {
+        ReportTable none = new ReportTable("before_after", "Before and after", "", BEFORE_AFTER.columns(), List.of(
+                List.of("acute", "Acute hospital care", "0", "", "", "")));
+        Document d = Jsoup.parse(HtmlReport.reading(none, java.util.Collections.singletonMap("max_abs_smd_after", null)));
+        assertThat(d.select("li")).isEmpty();
+        assertThat(d.text()).startsWith("No estimate can be shown: too few people with a PHB could be matched");
+    }
+
+    @Test
     void balancedMatchingSaysSoAndGivesNoWarning() {
         Document d = Jsoup.parse(HtmlReport.reading(BEFORE_AFTER, Map.of("max_abs_smd_after", 0.04)));
         assertThat(d.select(".warning")).isEmpty();
