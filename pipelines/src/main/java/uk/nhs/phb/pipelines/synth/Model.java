@@ -7,7 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Everything a task needs to simulate people: settings, reference data, geography and calibrated models. */
+/**
+ * Everything a task needs to simulate people: settings, reference data, geography and calibrated models. It is
+ * a function of its settings alone, so a task carries the settings and each JVM builds the model once for them.
+ */
 final class Model implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -127,7 +130,31 @@ final class Model implements Serializable {
         for (Map<String, String> g : ref.phbGroups) {
             phbGroups.put(g.get("group"), g);
         }
-        cacheMonths();
+        months = monthStarts();
+    }
+
+    /** Models built in this JVM, by settings: a few at most (a test JVM makes several populations). */
+    private static final Map<SynthSettings, Model> BUILT = new java.util.LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<SynthSettings, Model> eldest) {
+            return size() > 4;
+        }
+    };
+
+    static Model of(SynthSettings settings) {
+        synchronized (BUILT) {
+            return BUILT.computeIfAbsent(settings, Model::new);
+        }
+    }
+
+    private Object writeReplace() {
+        return new Token(settings);
+    }
+
+    private record Token(SynthSettings settings) implements Serializable {
+        private Object readResolve() {
+            return of(settings);
+        }
     }
 
     int band(double age) {
@@ -140,23 +167,23 @@ final class Model implements Serializable {
         return b;
     }
 
-    private LocalDate[] months;
+    /** Month starts from the history start to one month past the simulation. */
+    private final LocalDate[] months;
 
     LocalDate monthStart(int k) {
         int i = k + historyMonths + 1;
-        if (months == null || i < 0 || i >= months.length) {
+        if (i < 0 || i >= months.length) {
             return firstMonth.plusMonths(k);
         }
         return months[i];
     }
 
-    /** Caches month starts from the history start to one month past the simulation (called on the driver). */
-    void cacheMonths() {
+    private LocalDate[] monthStarts() {
         LocalDate[] a = new LocalDate[historyMonths + simMonths + 3];
         for (int i = 0; i < a.length; i++) {
             a[i] = firstMonth.plusMonths(i - historyMonths - 1);
         }
-        months = a;
+        return a;
     }
 
     int monthOf(LocalDate d) {

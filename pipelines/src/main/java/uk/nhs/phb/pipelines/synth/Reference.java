@@ -13,8 +13,9 @@ import uk.nhs.phb.schemas.profiles.PriceList;
 
 /**
  * The generator's reference data: CSV resources under {@code uk/nhs/phb/schemas/reference/synth/}, each
- * opening with comment lines that give the source (or say "plausible value, labelled"). Loaded once on the
- * driver and shipped to executors inside the task closure.
+ * opening with comment lines that give the source (or say "plausible value, labelled"). Loaded once per JVM;
+ * a task carries a token in its place, since every executor has the same resources (deserialising the tables and
+ * price lists in every task was half the CPU time of a small synthesis).
  */
 final class Reference implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -86,8 +87,24 @@ final class Reference implements Serializable {
         return codes.get(codes.size() - 1).get("code");
     }
 
-    static Reference load() {
-        return new Reference();
+    private static Reference shared;
+
+    static synchronized Reference load() {
+        if (shared == null) {
+            shared = new Reference();
+        }
+        return shared;
+    }
+
+    private Object writeReplace() {
+        return new Token();
+    }
+
+    /** What a serialised Reference is: nothing but the instruction to load this JVM's own. */
+    private record Token() implements Serializable {
+        private Object readResolve() {
+            return load();
+        }
     }
 
     /**

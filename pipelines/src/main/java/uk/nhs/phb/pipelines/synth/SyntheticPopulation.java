@@ -63,7 +63,7 @@ public final class SyntheticPopulation {
         this.spark = spark;
         this.settings = settings;
         this.key = key;
-        this.model = new Model(settings);
+        this.model = Model.of(settings);
     }
 
     /** A generator for these settings; the key is the data provider's pseudonymisation key. */
