@@ -403,7 +403,7 @@ public final class ApplyProfile {
         Column recorded = cost.isNotNull().and(trim(cost).notEqual(""));
         Column date = col(p.date()).try_cast(DataTypes.DateType);
         Column financialYear = year(date).minus(when(month(date).lt(4), 1).otherwise(0));
-        Column priced = lookup(p.list()).apply(expr(p.pointOfDelivery()).cast(DataTypes.StringType),
+        Column priced = lookup(rows.sparkSession(), p.list()).apply(expr(p.pointOfDelivery()).cast(DataTypes.StringType),
                 expr(p.code()).cast(DataTypes.StringType), financialYear);
         // the cost column is replaced below, so whether it was recorded is kept first
         Dataset<Row> out = rows.withColumn("__recorded", recorded).withColumn("__priced", when(functions.not(col("__recorded")), priced));
@@ -422,10 +422,12 @@ public final class ApplyProfile {
     }
 
     /** (point of delivery, code, financial year) -> (price, price year, cost source), or null when nothing applies. */
-    private UserDefinedFunction lookup(String list) {
-        PriceList.Index index = prices.index(list);
+    private UserDefinedFunction lookup(org.apache.spark.sql.SparkSession spark, String list) {
+        // broadcast, since what a function captures is deserialised again in every task, and a price list is thousands of rows
+        org.apache.spark.broadcast.Broadcast<PriceList.Index> index = org.apache.spark.api.java.JavaSparkContext
+                .fromSparkContext(spark.sparkContext()).broadcast(prices.index(list));
         return udf((String pod, String code, Integer fy) -> {
-            PriceList.Priced p = index.find(pod, code, fy);
+            PriceList.Priced p = index.value().find(pod, code, fy);
             return p == null ? null : RowFactory.create(p.price().toPlainString(), p.year() == null ? null : p.year().toString(), p.costSource());
         }, PRICED);
     }
