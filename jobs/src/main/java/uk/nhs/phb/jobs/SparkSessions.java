@@ -11,6 +11,9 @@ public final class SparkSessions {
     private SparkSessions() {
     }
 
+    private static final String CODEGEN_CACHE = "spark.sql.codegen.cache.maxEntries";
+    private static final String SNAPSHOT_PARTITIONS = "spark.databricks.delta.snapshotPartitions";
+
     /** The master asked for, else the one spark-submit set ({@code spark.master}), else {@code local[*]}. */
     public static String master(JobSettings settings) {
         if (settings.master() != null && !settings.master().isBlank()) {
@@ -29,6 +32,12 @@ public final class SparkSessions {
                 .config("spark.databricks.delta.schema.autoMerge.enabled", "false")
                 .config("spark.sql.debug.maxToStringFields", "500");
         b.master(master(settings));
+        // a batch plans the same query shapes again and again (per feed, per area, per quarter); Spark keeps 100 compiled
+        // classes by default, so most were compiled anew (a tenth of a report's time). A static setting, so set before the
+        // session starts, and only when whoever launched phb (spark-submit --conf) has not chosen.
+        if (!new org.apache.spark.SparkConf().contains(CODEGEN_CACHE)) {
+            b.config(CODEGEN_CACHE, "1000");
+        }
         if (master(settings).startsWith("local")) {
             b.config("spark.ui.enabled", "false")
                     .config("spark.driver.host", "127.0.0.1")
@@ -38,9 +47,13 @@ public final class SparkSessions {
                     .config("spark.sql.adaptive.enabled", "true")
                     // Delta rebuilds a table's state from its log in this many tasks, and each task generates the code of
                     // a large deserialiser; with the default 50 that was a third of the features step at 100,000 people
-                    .config("spark.databricks.delta.snapshotPartitions", String.valueOf(Runtime.getRuntime().availableProcessors()));
+                    .config(SNAPSHOT_PARTITIONS, String.valueOf(Runtime.getRuntime().availableProcessors()));
         }
         SparkSession spark = b.getOrCreate();
+        if (!spark.conf().contains(SNAPSHOT_PARTITIONS)) {
+            // on a cluster too: Delta's default of 50 tasks per table state is for logs far longer than a lake's
+            spark.conf().set(SNAPSHOT_PARTITIONS, String.valueOf(spark.sparkContext().defaultParallelism()));
+        }
         spark.sparkContext().setLogLevel(settings.verbose() ? "INFO" : "WARN");
         return spark;
     }

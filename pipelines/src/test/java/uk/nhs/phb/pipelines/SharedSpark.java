@@ -17,6 +17,7 @@ public final class SharedSpark {
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "4")
                 .config("spark.default.parallelism", "4")
+                .config("spark.sql.codegen.cache.maxEntries", "1000")
                 .config("spark.sql.session.timeZone", "UTC")
                 .config("spark.sql.debug.maxToStringFields", "500")
                 .config("spark.driver.host", "127.0.0.1")
