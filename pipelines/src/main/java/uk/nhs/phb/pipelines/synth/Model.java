@@ -88,9 +88,9 @@ final class Model implements Serializable {
                 }
             }
         }
-        ascLts = new OnsetModel("ASC_LTS", ref.p("asc_target"), 18, ref.p("asc_age_slope"), ref.p("asc_morbidity_loading"),
+        ascLts = OnsetModel.of("ASC_LTS", ref.p("asc_target"), 18, ref.p("asc_age_slope"), ref.p("asc_morbidity_loading"),
                 ref.p("asc_deprivation_loading"), 18, 0, ref.population);
-        wheelchair = new OnsetModel("WHEELCHAIR", ref.p("wheelchair_target"), 0, ref.p("wheelchair_age_slope"),
+        wheelchair = OnsetModel.of("WHEELCHAIR", ref.p("wheelchair_target"), 0, ref.p("wheelchair_age_slope"),
                 ref.p("wheelchair_morbidity_loading"), ref.p("wheelchair_deprivation_loading"), 2, 0, ref.population);
 
         int nb = ref.population.size();

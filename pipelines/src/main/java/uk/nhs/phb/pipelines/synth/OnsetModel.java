@@ -57,8 +57,22 @@ final class OnsetModel implements Serializable {
         this.alpha = (lo + hi) / 2;
     }
 
+    private record Key(String code, double target, double denominatorAge, double slope, double loading, double deprivationLoading,
+                       double minOnsetAge, double spread, List<Map<String, String>> pyramid) {
+    }
+
+    /** Solved once per JVM for the same inputs: the solve is millions of logistic terms, and every model built needs each. */
+    private static final Map<Key, OnsetModel> SOLVED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static OnsetModel of(String code, double target, double denominatorAge, double slope, double loading, double deprivationLoading,
+                         double minOnsetAge, double spread, List<Map<String, String>> pyramid) {
+        return SOLVED.computeIfAbsent(new Key(code, target, denominatorAge, slope, loading, deprivationLoading, minOnsetAge, spread, pyramid),
+                k -> new OnsetModel(k.code, k.target, k.denominatorAge, k.slope, k.loading, k.deprivationLoading, k.minOnsetAge, k.spread,
+                        k.pyramid));
+    }
+
     static OnsetModel fromRow(Map<String, String> r, List<Map<String, String>> pyramid) {
-        return new OnsetModel(r.get("code"), Reference.d(r, "target_prevalence"), Reference.d(r, "denominator_age"),
+        return of(r.get("code"), Reference.d(r, "target_prevalence"), Reference.d(r, "denominator_age"),
                 Reference.d(r, "age_slope"), Reference.d(r, "morbidity_loading"), Reference.d(r, "deprivation_loading"),
                 Reference.d(r, "min_onset_age"), Reference.d(r, "onset_spread"), pyramid);
     }
