@@ -61,12 +61,25 @@ final class StatementOfResourcesCommand implements Callable<Integer> {
         Map<String, Map<String, Object>> byCohort = (Map<String, Map<String, Object>>) s.get("cohorts");
         byCohort.forEach((code, c) -> cohorts.append(String.format("    %-14s %6s can have one, %6s with a budget%n", code,
                 c.get("people_eligible"), c.get("people_with_budget"))));
-        String text = String.format("Statement of resources at %s%s (run %s): %,d people with an indicative budget, %s a year%n"
+        String text = String.format("Statement of resources at %s%s (run %s): %s, %s a year%n"
                         + "  people per group (counts of 1 to 7 shown as *, others rounded to the nearest 5):%n%s  written to %s "
                         + "(statement.html, statement.csv, services.csv, manifest.json)",
-                asOf, org == null ? "" : " for " + org, s.get("run_id"), (long) s.get("people"), BudgetCommand.pounds(s.get("total_annual_gbp")),
-                cohorts, s.get("out")) + (s.containsKey("warning") ? "\n  warning: " + s.get("warning") : "");
+                asOf, org == null ? "" : " for " + org, s.get("run_id"), peopleWithBudget((long) s.get("people"), (String) s.get("people_published")),
+                BudgetCommand.pounds(s.get("total_annual_gbp")), cohorts, s.get("out")) + (s.containsKey("warning") ? "\n  warning: " + s.get("warning") : "");
         Output.print(spec.commandLine().getOut(), common.json, s, text);
         return 0;
+    }
+
+    /**
+     * The exact count for the analyst, and, where it differs, the figure the published statement shows: it rounds counts
+     * to the nearest 5 (or hides 1 to 7), so the two would otherwise disagree without a word.
+     */
+    static String peopleWithBudget(long people, String published) {
+        String exact = String.format("%,d people with an indicative budget", people);
+        if (published == null || published.equals(Long.toString(people))) {
+            return exact;
+        }
+        String shown = published.chars().allMatch(Character::isDigit) ? String.format("%,d", Long.parseLong(published)) : published;
+        return exact + " (" + shown + " in the published statement, which rounds counts to the nearest 5 and shows 1 to 7 as *)";
     }
 }
