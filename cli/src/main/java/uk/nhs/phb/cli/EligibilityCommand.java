@@ -13,7 +13,6 @@ import picocli.CommandLine.Spec;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.score.EligibilityLookup;
 import uk.nhs.phb.models.budget.Money;
-import uk.nhs.phb.models.letter.PersonLetter;
 
 @Command(name = "eligibility", mixinStandardHelpOptions = true,
         description = "One person, by pseudonymous id: in plain words, whether they may have a personal health budget and why, their "
@@ -41,12 +40,13 @@ final class EligibilityCommand implements Callable<Integer> {
     @Override
     @SuppressWarnings("unchecked")
     public Integer call() {
-        Map<String, Object> s = EligibilityLookup.run(SparkSessions.forJob(common.existingLake()), common.settings(), person, asOf,
-                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         if (!forStaff) {
-            Output.print(spec.commandLine().getOut(), common.json, s, ((PersonLetter) s.get("letter")).text());
+            EligibilityLookup.PersonView view = EligibilityLookup.personView(common.existingLake(), person, asOf);
+            Output.print(spec.commandLine().getOut(), common.json, view.summary(), view.letter().text());
             return 0;
         }
+        Map<String, Object> s = EligibilityLookup.run(SparkSessions.forJob(common.existingLake()), common.settings(), person, asOf,
+                TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder t = new StringBuilder();
         t.append(String.format("Person %s at %s (rules %s)%n", s.get("person_id"), s.get("reference_date"), s.get("rules_version")));
         List<Map<String, Object>> met = (List<Map<String, Object>>) s.get("rules_met");

@@ -59,7 +59,7 @@ public final class JobRun implements AutoCloseable {
             this.parameters.putAll(batch);
         }
         this.started = Instant.now();
-        this.runId = ID_TIME.format(started) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.runId = newRunId(started);
         this.progress = progress;
         this.listener = SparkProgress.attach(spark, progress);
         this.work = SparkWork.attach(spark);
@@ -181,7 +181,12 @@ public final class JobRun implements AutoCloseable {
                 .write().format("delta").mode(SaveMode.Append).save(lake.runs());
     }
 
-    private static String json(Object o) {
+    /** A run id: when it started (UTC, to the second) and a random suffix. */
+    static String newRunId(Instant started) {
+        return ID_TIME.format(started) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static String json(Object o) {
         try {
             return JSON.writeValueAsString(o);
         } catch (JsonProcessingException e) {

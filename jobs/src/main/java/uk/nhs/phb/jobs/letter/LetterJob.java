@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +26,6 @@ import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.PersonIds;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.RunParameters;
-import uk.nhs.phb.models.budget.Stream;
 import uk.nhs.phb.models.letter.PersonLetter;
 import uk.nhs.phb.pipelines.letter.LetterRows;
 import uk.nhs.phb.pipelines.score.RiskScoring;
@@ -194,10 +192,10 @@ public final class LetterJob {
 
     /** The letter's facts from one row of {@link LetterRows}. */
     public static PersonLetter.Facts facts(Row row, LocalDate date, boolean budgetMade) {
-        List<String> cohorts = new ArrayList<>();
+        List<PersonLetter.RuleMet> rules = new ArrayList<>();
         if (!row.isNullAt(row.fieldIndex("rules"))) {
             for (Row r : row.<Row>getList(row.fieldIndex("rules"))) {
-                cohorts.add(r.getString(2));
+                rules.add(new PersonLetter.RuleMet(r.getString(0), r.getString(1), r.getString(2)));
             }
         }
         List<PersonLetter.BudgetLine> lines = new ArrayList<>();
@@ -206,9 +204,8 @@ public final class LetterJob {
                 lines.add(new PersonLetter.BudgetLine(l.getString(0), l.getString(1), l.getString(2), l.getDecimal(3), l.getDecimal(4),
                         l.getDecimal(5), l.getDecimal(6), !l.isNullAt(7) && l.getBoolean(7), l.getString(8)));
             }
-            lines.sort(Comparator.comparing((PersonLetter.BudgetLine l) -> Stream.of(l.stream()).ordinal()));
         }
-        return new PersonLetter.Facts(row.getString(0), date, cohorts, budgetMade, lines);
+        return PersonLetter.Facts.ordered(row.getString(0), date, rules, budgetMade, lines);
     }
 
     private static String put(Path folder, String name, byte[] bytes) {

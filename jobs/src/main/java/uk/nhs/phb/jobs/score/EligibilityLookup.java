@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +19,8 @@ import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.KernelLake;
+import uk.nhs.phb.jobs.LookupRun;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.PersonIds;
 import uk.nhs.phb.jobs.Progress;
@@ -38,6 +41,7 @@ import uk.nhs.phb.schemas.ScoreTables;
  * have a personal health budget and why, their indicative budget and how it was worked out, what happens next), and
  * for staff which eligibility rules they meet and why (and which they do not, with the condition), their predicted
  * risk and tier, their place on the priority list and the factors behind their risk. Reads only that person's rows; the look-up is recorded in {@code audit/runs}.
+ * The person's view alone ({@link #personView}) needs no Spark: it reads the few rows it needs through {@link KernelLake}.
  */
 public final class EligibilityLookup {
     private EligibilityLookup() {
@@ -61,6 +65,85 @@ public final class EligibilityLookup {
                 throw e;
             }
         }
+    }
+
+    /** What one person is told, with the date it is at and the run that recorded the look-up. */
+    public record PersonView(String personId, LocalDate referenceDate, String runId, PersonLetter letter) {
+        /** The JSON summary: {@code person_id}, {@code reference_date}, {@code run_id}, {@code letter}. */
+        public Map<String, Object> summary() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("person_id", personId);
+            m.put("reference_date", referenceDate.toString());
+            m.put("run_id", runId);
+            m.put("letter", letter);
+            return m;
+        }
+    }
+
+    /**
+     * The person's view (their letter's content) without starting Spark: the person's rows of gold/risk_scores,
+     * gold/phb_eligibility and gold/indicative_budgets at the date, read through Delta Kernel. The look-up is recorded
+     * in {@code audit/runs} with the version of each table read.
+     */
+    public static PersonView personView(JobSettings settings, String personId, LocalDate asOf) {
+        PersonIds.check(personId);
+        Lake lake = settings.lakeLayout();
+        KernelLake tables = KernelLake.open(lake);
+        if (!tables.exists(LakeTables.RISK_SCORES)) {
+            throw new InputException("no gold/risk_scores in " + lake.root() + "; run 'phb score --as-of DATE' first");
+        }
+        RunParameters parameters = RunParameters.of(settings, null).with("person", personId).with("as_of", asOf).with("view", "person");
+        try (LookupRun run = LookupRun.start(tables, "eligibility", parameters)) {
+            try {
+                PersonView view = personView(tables, run, lake, personId, asOf);
+                run.succeeded();
+                return view;
+            } catch (RuntimeException e) {
+                run.failed(e);
+                throw e;
+            }
+        }
+    }
+
+    private static PersonView personView(KernelLake tables, LookupRun run, Lake lake, String personId, LocalDate asOf) {
+        run.input(LakeTables.RISK_SCORES);
+        LocalDate date = asOf;
+        if (date == null) {
+            List<String> dates = tables.partitionValues(LakeTables.RISK_SCORES, "reference_date");
+            if (dates.isEmpty()) {
+                throw new InputException("gold/risk_scores in " + lake.root() + " is empty; run 'phb score --as-of DATE' first");
+            }
+            date = LocalDate.parse(dates.get(dates.size() - 1));
+        }
+        Map<String, Object> atDate = Map.of("reference_date", date);
+        Map<String, Object> person = new LinkedHashMap<>();
+        person.put("reference_date", date);
+        person.put("person_id", personId);
+        if (tables.rows(LakeTables.RISK_SCORES, person).isEmpty()) {
+            throw new InputException(tables.anyFile(LakeTables.RISK_SCORES, atDate)
+                    ? "no person " + personId + " in gold/risk_scores at " + date + " (not registered in the area at that date, or a mistyped id)"
+                    : "nothing was scored at " + date + "; run 'phb score --as-of " + date + "' first or pass --as-of");
+        }
+        run.input(LakeTables.PHB_ELIGIBILITY);
+        List<PersonLetter.RuleMet> rules = new ArrayList<>();
+        for (Map<String, Object> r : tables.rows(LakeTables.PHB_ELIGIBILITY, person)) {
+            rules.add(new PersonLetter.RuleMet((String) r.get("basis"), (String) r.get("rule_id"), (String) r.get("cohort")));
+        }
+        List<PersonLetter.BudgetLine> lines = new ArrayList<>();
+        boolean budgetMade = false;
+        if (tables.exists(LakeTables.INDICATIVE_BUDGETS)) {
+            run.input(LakeTables.INDICATIVE_BUDGETS);
+            for (Map<String, Object> l : tables.rows(LakeTables.INDICATIVE_BUDGETS, person)) {
+                lines.add(new PersonLetter.BudgetLine((String) l.get("stream"), (String) l.get("cohort"), (String) l.get("method"),
+                        (BigDecimal) l.get("annual_gbp"), (BigDecimal) l.get("weekly_gbp"), (BigDecimal) l.get("range_low_gbp"),
+                        (BigDecimal) l.get("range_high_gbp"), Boolean.TRUE.equals(l.get("pooled")), (String) l.get("line_text")));
+            }
+            budgetMade = !lines.isEmpty() || tables.anyFile(LakeTables.INDICATIVE_BUDGETS, atDate);
+        }
+        run.count("rules_met", rules.size());
+        run.count("budget_lines", lines.size());
+        PersonLetter.Facts facts = PersonLetter.Facts.ordered(personId, date, rules, budgetMade, lines);
+        return new PersonView(personId, date, run.runId(), PersonLetter.of(facts, PersonLetter.Words.standard(), false));
     }
 
     private static Map<String, Object> lookup(SparkSession spark, Lake lake, String personId, LocalDate asOf) {

@@ -53,6 +53,31 @@ public record PersonLetter(String personId, LocalDate referenceDate, boolean eas
             cohorts = List.copyOf(cohorts);
             lines = List.copyOf(lines);
         }
+
+        /**
+         * The facts in the letter's order: the groups of the rules met with legal rights first, then the groups the NHS is
+         * expected to offer budgets to, then local groups (by rule id within each); budget lines in the budget's own
+         * order ({@link Stream}), which numbers them.
+         */
+        public static Facts ordered(String personId, LocalDate referenceDate, List<RuleMet> rules, boolean budgetMade,
+                                    List<BudgetLine> lines) {
+            List<String> cohorts = rules.stream()
+                    .sorted(java.util.Comparator.comparingInt(RuleMet::basisOrder).thenComparing(RuleMet::ruleId)
+                            .thenComparing(RuleMet::cohort))
+                    .map(RuleMet::cohort).toList();
+            List<BudgetLine> ordered = lines.stream()
+                    .sorted(java.util.Comparator.comparingInt((BudgetLine l) -> Stream.of(l.stream()).ordinal())
+                            .thenComparing(BudgetLine::cohort, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())))
+                    .toList();
+            return new Facts(personId, referenceDate, cohorts, budgetMade, ordered);
+        }
+    }
+
+    /** An eligibility rule a person meets: its basis ({@code legal_right}, {@code expected} or a local basis), id and group. */
+    public record RuleMet(String basis, String ruleId, String cohort) {
+        int basisOrder() {
+            return "legal_right".equals(basis) ? 0 : "expected".equals(basis) ? 1 : 2;
+        }
     }
 
     /**
