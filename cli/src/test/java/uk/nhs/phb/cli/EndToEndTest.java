@@ -215,6 +215,15 @@ class EndToEndTest {
                     .filter(n -> n.endsWith(".crc") || n.startsWith("_SUCCESS") || n.startsWith("part-")).toList();
             assertThat(noise).as("checksum, marker and part- files under out/").isEmpty();
         }
+        // one line ending in everything phb writes for people to read (docs/REPORTS.md): \n, never \r\n
+        try (var files = Files.walk(dir.resolve("out"))) {
+            List<Path> text = files.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().matches(".*\\.(csv|json|html|txt|md)$")).toList();
+            assertThat(text.stream().filter(p -> p.toString().endsWith(".csv")).count()).as("CSV files under out/").isGreaterThanOrEqualTo(5);
+            for (Path p : text) {
+                assertThat(Files.readAllBytes(p)).as(p + " has a carriage return").doesNotContain((byte) '\r');
+            }
+        }
         try (var files = Files.walk(dir.resolve("out/extracts"))) {
             assertThat(files.filter(p -> p.getFileName().toString().equals("extract.csv")).count()).as("a pseudonymised extract's data")
                     .isPositive();

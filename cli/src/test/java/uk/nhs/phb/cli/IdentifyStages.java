@@ -110,7 +110,7 @@ final class IdentifyStages {
         }
         assertThat((String) first.getAs("explanation")).contains("Predicted risk of an emergency admission");
 
-        JsonNode explain = run.run(args.common("eligibility", "--person", first.getAs("person_id")));
+        JsonNode explain = run.run(args.common("eligibility", "--person", first.getAs("person_id"), "--for-staff"));
         assertThat(explain.get("priority").get("priority_rank").asInt()).isEqualTo(1);
         assertThat(explain.get("rules_met").size() + explain.get("rules_not_met").size()).isEqualTo(8);
         assertThat(explain.get("top_factors").size()).isEqualTo(factors.size());

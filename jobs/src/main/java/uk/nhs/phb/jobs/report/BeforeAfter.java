@@ -103,7 +103,7 @@ final class BeforeAfter {
         Map<String, Double> truthByOutcome = truth == null ? null : trueEffects(spark, truth, result.pairs(), phbIds, outcomes);
         String designText = String.format(java.util.Locale.ROOT, "Design: start window %s to %s; treated matched 1:1 to people who declined "
                         + "an offer, exactly on eligibility group, %s replacement, by %s within a caliper of %s SD of the logit of the propensity "
-                        + "score (%s in logit units) from Smile logistic regression on the pre-period covariates; bootstrap of %d resamples of "
+                        + "score (%s in logit units) from a logistic regression on the pre-period covariates; bootstrap of %d resamples of "
                         + "matched pairs (seed %d).", s.firstIndexMonth(), s.lastIndexMonth(), ms.replacement() ? "with" : "without",
                 ms.mahalanobis() ? "Mahalanobis distance on the covariates" : "nearest propensity score", Published.decimal(ms.caliperSd(), 2),
                 Published.decimal(result.caliper(), 4), ms.replicates(), ms.seed());

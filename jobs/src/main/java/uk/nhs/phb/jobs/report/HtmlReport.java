@@ -237,7 +237,8 @@ final class HtmlReport {
         }
         h.append(reading(ba, headline));
         String forest = rows.isEmpty() ? null : Svg.figure(Svg.forest("chart-did", "Change in cost per person in the 12 months from the budget's "
-                + "start, against the matched comparison group (difference in differences, £)", rows, " pounds"), "Estimated effect of a PHB on "
+                + "start, against the matched comparison group (difference in differences, £)", rows, "Change in cost per person a year "
+                + "(£): below £0 a saving, above £0 a rise"), "Estimated effect of a PHB on "
                 + "cost per person by sector, with bootstrap 95% intervals" + (truth ? " and the synthetic generator's true effect (diamond)." : "."));
         tableOf(h, ba, forest);
         ReportTable bal = t.get("balance");
@@ -251,7 +252,7 @@ final class HtmlReport {
         }
         tableOf(h, bal, "<p>Largest |SMD| before matching " + esc(String.valueOf(headline.get("max_abs_smd_before"))) + ", after matching "
                 + esc(String.valueOf(headline.get("max_abs_smd_after"))) + ".</p>" + Svg.figure(Svg.dots("chart-balance", "Absolute standardised "
-                + "mean differences of the covariates before and after matching", labels, before, after, 0.1), "Covariate balance: after "
+                + "mean differences of the covariates before and after matching", labels, before, after, 0.1, "Absolute standardised mean difference (0: the groups are alike)"), "Covariate balance: after "
                 + "matching every filled dot should sit left of the 0.1 line."));
         tableOf(h, t.get("before_after_design"));
         h.append("</section>\n");

@@ -107,6 +107,9 @@ final class Svg {
 
     /** A tick's value with thousands separators, and decimals only when the step has them. */
     static String tickText(double v, double step) {
+        if (Math.abs(v) < step / 1e6) {
+            return "0";
+        }
         return step >= 1 && step == Math.rint(step) ? String.format(Locale.UK, "%,d", Math.round(v)) : String.format(Locale.UK, "%,.1f", v);
     }
 
@@ -239,38 +242,47 @@ final class Svg {
         }
     }
 
-    /** Estimates with intervals on a shared axis (a forest plot), a zero line, and a diamond at each reference value. */
-    static String forest(String id, String title, List<Interval> rows, String unit) {
+    /**
+     * Estimates with intervals on a shared axis (a forest plot): round ticks in pounds with a grid, a zero line, an axis
+     * title saying which side is a saving, and a diamond at each reference value.
+     */
+    static String forest(String id, String title, List<Interval> rows, String axisTitle) {
         int rowH = 34;
         int labelW = 300;
         int top = 30;
-        int height = top + 30 + rowH * Math.max(1, rows.size());
+        int bottom = 50;
+        int height = top + bottom + rowH * Math.max(1, rows.size());
         double lo = 0;
         double hi = 0;
         for (Interval r : rows) {
             lo = Math.min(lo, Math.min(r.low(), r.reference() == null ? r.low() : r.reference()));
             hi = Math.max(hi, Math.max(r.high(), r.reference() == null ? r.high() : r.reference()));
         }
-        double pad = (hi - lo) * 0.08 + 1;
-        lo -= pad;
-        hi += pad;
+        double tick = niceStep(Math.max(1, (hi - lo) / 5));
+        lo = Math.floor(lo / tick) * tick;
+        hi = Math.ceil(hi / tick) * tick;
         double x0 = labelW;
         double x1 = WIDTH - 30;
         List<String> desc = new ArrayList<>();
         for (Interval r : rows) {
-            desc.add(r.label() + ": estimate " + f(r.estimate()) + unit + ", 95% interval " + f(r.low()) + " to " + f(r.high())
-                    + (r.reference() == null ? "" : ", true effect " + f(r.reference())));
+            desc.add(r.label() + ": estimate " + pounds(r.estimate()) + ", 95% interval " + pounds(r.low()) + " to " + pounds(r.high())
+                    + (r.reference() == null ? "" : ", true effect " + pounds(r.reference())));
         }
         StringBuilder s = new StringBuilder(open(id, height, title, String.join("; ", desc) + "."));
-        double zx = x0 + (x1 - x0) * (0 - lo) / (hi - lo);
-        s.append("<line x1=\"").append(f(zx)).append("\" y1=\"").append(top - 10).append("\" x2=\"").append(f(zx)).append("\" y2=\"")
-                .append(height - 30).append("\" stroke=\"").append(GREY).append("\" stroke-dasharray=\"3 3\"/>");
-        s.append("<text x=\"").append(f(zx)).append("\" y=\"").append(height - 12).append("\" text-anchor=\"middle\" font-size=\"11\" fill=\"")
-                .append(TEXT).append("\">0 (no change)</text>");
-        s.append("<text x=\"").append(f(x0)).append("\" y=\"").append(height - 12).append("\" font-size=\"11\" fill=\"").append(TEXT).append("\">")
-                .append(f(lo)).append("</text>");
-        s.append("<text x=\"").append(f(x1)).append("\" y=\"").append(height - 12).append("\" text-anchor=\"end\" font-size=\"11\" fill=\"").append(TEXT)
-                .append("\">").append(f(hi)).append("</text>");
+        double plotBottom = height - bottom;
+        int ticks = (int) Math.round((hi - lo) / tick);
+        for (int g = 0; g <= ticks; g++) {
+            double v = lo + tick * g;
+            double x = x0 + (x1 - x0) * (v - lo) / (hi - lo);
+            boolean zero = Math.abs(v) < tick / 1e6;
+            s.append("<line x1=\"").append(f(x)).append("\" y1=\"").append(top - 8).append("\" x2=\"").append(f(x)).append("\" y2=\"")
+                    .append(f(plotBottom)).append("\" stroke=\"").append(zero ? GREY : "#e0e0e0").append("\"")
+                    .append(zero ? " stroke-dasharray=\"3 3\"" : "").append("/>");
+            s.append("<text x=\"").append(f(x)).append("\" y=\"").append(f(plotBottom + 14)).append("\" text-anchor=\"middle\" font-size=\"11\" fill=\"")
+                    .append(TEXT).append("\">").append(esc(pounds(v))).append("</text>");
+        }
+        s.append("<text x=\"").append(f((x0 + x1) / 2)).append("\" y=\"").append(f(plotBottom + 36)).append("\" text-anchor=\"middle\" font-size=\"12\" fill=\"")
+                .append(TEXT).append("\">").append(esc(axisTitle)).append("</text>");
         for (int i = 0; i < rows.size(); i++) {
             Interval r = rows.get(i);
             double y = top + i * rowH + rowH / 2.0;
@@ -299,17 +311,26 @@ final class Svg {
         return s.append("</svg>").toString();
     }
 
-    /** Two dots per row (before: hollow, after: filled) on a shared axis starting at 0, with a line at {@code mark}. */
-    static String dots(String id, String title, List<String> labels, List<Double> before, List<Double> after, double mark) {
+    /** Whole pounds with thousands separators and the sign before the pound sign: -£4,000, £0, £2,500. */
+    static String pounds(double v) {
+        long whole = Math.round(v);
+        return (whole < 0 ? "-" : "") + String.format(Locale.UK, "£%,d", Math.abs(whole));
+    }
+
+    /** Two dots per row (before: hollow, after: filled) on a shared axis from 0 with round ticks and a title, and a line at {@code mark}. */
+    static String dots(String id, String title, List<String> labels, List<Double> before, List<Double> after, double mark, String axisTitle) {
         int rowH = 22;
         int labelW = 300;
         int top = 30;
-        int height = top + 30 + rowH * Math.max(1, labels.size());
+        int bottom = 50;
+        int height = top + bottom + rowH * Math.max(1, labels.size());
         double hi = mark * 1.5;
         for (int i = 0; i < labels.size(); i++) {
             hi = Math.max(hi, Math.max(before.get(i) == null ? 0 : before.get(i), after.get(i) == null ? 0 : after.get(i)));
         }
-        hi *= 1.05;
+        double tick = niceStep(hi / 5);
+        int ticks = (int) Math.max(1, Math.ceil(hi / tick - 1e-9));
+        hi = tick * ticks;
         double x0 = labelW;
         double x1 = WIDTH - 30;
         List<String> desc = new ArrayList<>();
@@ -318,12 +339,20 @@ final class Svg {
                     + ", after " + (after.get(i) == null ? "hidden" : String.format(Locale.ROOT, "%.3f", after.get(i))));
         }
         StringBuilder s = new StringBuilder(open(id, height, title, String.join("; ", desc) + "."));
+        double plotBottom = height - bottom;
+        for (int g = 0; g <= ticks; g++) {
+            double v = tick * g;
+            double x = x0 + (x1 - x0) * v / hi;
+            s.append("<line x1=\"").append(f(x)).append("\" y1=\"").append(top - 8).append("\" x2=\"").append(f(x)).append("\" y2=\"")
+                    .append(f(plotBottom)).append("\" stroke=\"#e0e0e0\"/>");
+            s.append("<text x=\"").append(f(x)).append("\" y=\"").append(f(plotBottom + 14)).append("\" text-anchor=\"middle\" font-size=\"11\" fill=\"")
+                    .append(TEXT).append("\">").append(tickText(v, tick)).append("</text>");
+        }
         double mx = x0 + (x1 - x0) * mark / hi;
-        s.append("<line x1=\"").append(f(mx)).append("\" y1=\"").append(top - 8).append("\" x2=\"").append(f(mx)).append("\" y2=\"").append(height - 28)
+        s.append("<line x1=\"").append(f(mx)).append("\" y1=\"").append(top - 8).append("\" x2=\"").append(f(mx)).append("\" y2=\"").append(f(plotBottom))
                 .append("\" stroke=\"").append(ORANGE).append("\" stroke-dasharray=\"5 3\"/>");
-        s.append("<text x=\"").append(f(mx)).append("\" y=\"").append(height - 12).append("\" text-anchor=\"middle\" font-size=\"11\" fill=\"")
-                .append(TEXT).append("\">").append(String.format(Locale.ROOT, "%.1f", mark)).append("</text>");
-        s.append("<text x=\"").append(f(x0)).append("\" y=\"").append(height - 12).append("\" font-size=\"11\" fill=\"").append(TEXT).append("\">0</text>");
+        s.append("<text x=\"").append(f((x0 + x1) / 2)).append("\" y=\"").append(f(plotBottom + 36)).append("\" text-anchor=\"middle\" font-size=\"12\" fill=\"")
+                .append(TEXT).append("\">").append(esc(axisTitle)).append("</text>");
         for (int i = 0; i < labels.size(); i++) {
             double y = top + i * rowH + rowH / 2.0;
             s.append("<text x=\"").append(labelW - 10).append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"end\" font-size=\"12\" fill=\"")

@@ -286,9 +286,10 @@ public final class TrainJob {
         String title = "Emergency admission risk model " + modelId;
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("model", modelId);
-        context.put("trained on", String.join(", ", training.get("training_reference_dates").toString()) + " (" + xTrain.length
-                + " rows fitted, " + xVal.length + " validation)");
-        context.put("tested on", testDate + " (" + metrics.get("test_rows_evaluated") + " people)");
+        context.put("trained on", ((List<?>) training.get("training_reference_dates")).stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(", ")) + String.format(java.util.Locale.UK, " (%,d rows fitted, %,d to validate)",
+                xTrain.length, xVal.length));
+        context.put("tested on", testDate + String.format(java.util.Locale.UK, " (%,d people)", ((Number) metrics.get("test_rows_evaluated")).longValue()));
         context.put("outcome", training.get("outcome"));
         context.put("oracle AUROC (generator's true risk)", headline.get("oracle_auroc") == null ? "no truth available"
                 : String.format(java.util.Locale.UK, "%.3f", (Double) headline.get("oracle_auroc")));

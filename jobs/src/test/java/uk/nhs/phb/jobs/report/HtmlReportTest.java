@@ -46,6 +46,21 @@ class HtmlReportTest {
     }
 
     @Test
+    void theBeforeAfterChartsTickInRoundPoundsAndNameTheirAxes() {
+        // the forest once ticked at its padded ends only, -4809.7 and 4683.2, with no title or unit
+        String forest = Svg.forest("f", "t", List.of(new Svg.Interval("Acute hospital care", -874.6, -2532.8, 641.0, -172.9),
+                new Svg.Interval("All sectors", -635.4, -4154.2, 2985.4, null)), "Change in cost per person a year (£)");
+        Document f = Jsoup.parse(forest);
+        assertThat(f.select("text[text-anchor=middle]").eachText()).containsExactly("-£6,000", "-£4,000", "-£2,000", "£0", "£2,000",
+                "£4,000", "Change in cost per person a year (£)");
+        assertThat(f.select("desc").text()).startsWith("Acute hospital care: estimate -£875, 95% interval -£2,533 to £641, true effect -£173;");
+        assertThat(Svg.pounds(-0.4)).isEqualTo("£0");
+        String dots = Svg.dots("b", "t", List.of("age", "sex"), List.of(0.31, 0.02), List.of(0.22, 0.01), 0.1, "Absolute difference");
+        Document b = Jsoup.parse(dots);
+        assertThat(b.select("text[text-anchor=middle]").eachText()).containsExactly("0", "0.1", "0.2", "0.3", "0.4", "Absolute difference");
+    }
+
+    @Test
     void unbalancedMatchingIsAWarningNotToUseTheEstimates() {
         Document d = Jsoup.parse(HtmlReport.reading(BEFORE_AFTER, Map.of("max_abs_smd_after", 0.16)));
         assertThat(d.select(".warning h3").text()).isEqualTo("Matching did not balance the groups: do not use these estimates");

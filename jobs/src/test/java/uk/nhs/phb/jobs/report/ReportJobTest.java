@@ -239,6 +239,12 @@ class ReportJobTest {
         try (Stream<Path> files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".") || n.endsWith(".crc"));
         }
+        // one line ending, \n, in every text file of the report (docs/REPORTS.md)
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path f : files.filter(p -> p.toString().matches(".*\\.(csv|json|html)$")).toList()) {
+                assertThat(Files.readAllBytes(f)).as(f + " has a carriage return").doesNotContain((byte) '\r');
+            }
+        }
         // nothing half-written is left beside the report
         try (Stream<Path> siblings = Files.list(out.getParent())) {
             assertThat(siblings.map(p -> p.getFileName().toString()).toList()).containsExactly(Q.toString());

@@ -63,7 +63,12 @@ class ModelReportPageTest {
         Files.writeString(html, page);
 
         Document d = Jsoup.parse(page);
-        assertThat(d.select(".chosen").text()).startsWith("The model phb scores with: gbt.");
+        assertThat(d.select(".chosen").text()).startsWith("The model phb scores with: Gradient-boosted trees.");
+        // models, groups and figures in words: no internal names, counts and pounds with separators
+        assertThat(d.select("td:first-child").eachText()).doesNotContain("gbt", "logistic").contains("Gradient-boosted trees");
+        assertThat(d.select("h3").eachText()).contains("Age band").doesNotContain("age_band");
+        assertThat(d.select("td").eachText()).noneMatch(t -> t.matches("[0-9]{4,}"));
+        assertThat(d.select("div[aria-label=Cost by tenth of prediction] td").eachText()).anyMatch(t -> t.matches("£[0-9]{1,3}(,[0-9]{3})+"));
         assertThat(d.select(".warning li").eachText()).singleElement().asString().startsWith("age band 18-44 (")
                 .endsWith("people admitted, none flagged)");
         assertThat(d.select(".warning").text()).contains("NHS Continuing Healthcare; Education, health and care plan");

@@ -56,7 +56,7 @@ public final class ReportHtml {
                 .append("@media (max-width:600px){body{padding:.5em}}")
                 .append("</style></head><body><main>");
         h.append("<h1>").append(esc(title)).append("</h1>");
-        h.append("<p class=\"chosen\"><strong>The model phb scores with: ").append(esc(chosen)).append(".</strong> ")
+        h.append("<p class=\"chosen\"><strong>The model phb scores with: ").append(esc(modelWords(chosen))).append(".</strong> ")
                 .append(esc(CHOSEN_WHY.getOrDefault(chosen, ""))).append("</p>");
         h.append(table("About this model"));
         context.forEach((k, v) -> h.append("<tr><th scope=\"row\">").append(esc(k)).append("</th><td>").append(esc(v)).append("</td></tr>"));
@@ -77,7 +77,7 @@ public final class ReportHtml {
                 .append("<tr><th>model</th><th>AUROC (95% CI)</th>")
                 .append("<th>AUPRC</th><th>Brier</th><th>scaled Brier</th><th>calibration in the large</th><th>calibration intercept</th>")
                 .append("<th>calibration slope</th><th>E-avg</th><th>E-90</th><th>E-max</th><th>mean predicted</th><th>observed</th></tr>");
-        models.forEach((name, m) -> h.append("<tr><td>").append(esc(name)).append("</td><td>").append(f(m.get("auroc"), 3)).append(" (")
+        models.forEach((name, m) -> h.append("<tr><td>").append(esc(modelWords(name))).append("</td><td>").append(f(m.get("auroc"), 3)).append(" (")
                 .append(f(m.get("auroc_ci_lower"), 3)).append("–").append(f(m.get("auroc_ci_upper"), 3)).append(")</td><td>")
                 .append(f(m.get("auprc"), 3)).append("</td><td>").append(f(m.get("brier"), 4)).append("</td><td>")
                 .append(f(m.get("scaled_brier"), 3)).append("</td><td>").append(f(m.get("calibration_in_the_large"), 3)).append("</td><td>")
@@ -96,10 +96,10 @@ public final class ReportHtml {
                 .append("<th>PPV</th><th>sensitivity</th><th>admissions captured</th></tr>");
         models.forEach((name, m) -> {
             for (Map<String, Object> t : (List<Map<String, Object>>) m.get("top")) {
-                h.append("<tr><td>").append(esc(name)).append("</td><td>").append(pct(t.get("share"))).append("</td><td>")
-                        .append(esc(t.get("flagged"))).append("</td><td>").append(f(t.get("threshold"), 3)).append("</td><td>")
+                h.append("<tr><td>").append(esc(modelWords(name))).append("</td><td>").append(pct(t.get("share"))).append("</td><td>")
+                        .append(count(t.get("flagged"))).append("</td><td>").append(f(t.get("threshold"), 3)).append("</td><td>")
                         .append(pct(t.get("ppv"))).append("</td><td>").append(pct(t.get("sensitivity"))).append("</td><td>")
-                        .append(f(t.get("captured_admissions"), 0)).append(" (").append(pct(t.get("captured_admissions_share")))
+                        .append(count(t.get("captured_admissions"))).append(" (").append(pct(t.get("captured_admissions_share")))
                         .append(")</td></tr>");
             }
         });
@@ -110,14 +110,15 @@ public final class ReportHtml {
                     .append("flagged: tiers very high and high). IMD quintile 1 is Core20, the most deprived 20% of areas. Groups under ")
                     .append(Evaluation.MIN_GROUP).append(" people or without admissions show counts only.</p>");
             subgroups.forEach((grouping, groups) -> {
-                h.append("<h3>").append(esc(grouping)).append("</h3>").append(table(grouping))
+                h.append("<h3>").append(esc(GROUPING_WORDS.getOrDefault(grouping, grouping))).append("</h3>")
+                        .append(table(GROUPING_WORDS.getOrDefault(grouping, grouping)))
                         .append("<tr><th>group</th><th>people</th><th>admitted</th>")
                         .append("<th>observed</th><th>mean predicted</th><th>AUROC (95% CI)</th><th>calibration slope</th>")
                         .append("<th>calibration in the large</th><th>flagged</th><th>PPV</th><th>false-negative rate</th></tr>");
                 ((Map<String, Map<String, Object>>) groups).forEach((g, m) -> h.append("<tr").append(
                                 Boolean.TRUE.equals(m.get("core20")) ? " class=\"core20\"" : "").append("><td>").append(esc(g))
-                        .append(Boolean.TRUE.equals(m.get("core20")) ? " (Core20)" : "").append("</td><td>").append(esc(m.get("rows")))
-                        .append("</td><td>").append(esc(m.get("positives"))).append("</td><td>").append(pct(m.get("observed_rate")))
+                        .append(Boolean.TRUE.equals(m.get("core20")) ? " (Core20)" : "").append("</td><td>").append(count(m.get("rows")))
+                        .append("</td><td>").append(count(m.get("positives"))).append("</td><td>").append(pct(m.get("observed_rate")))
                         .append("</td><td>").append(pct(m.get("mean_predicted"))).append("</td><td>").append(f(m.get("auroc"), 3))
                         .append(m.get("auroc") == null ? "" : " (" + f(m.get("auroc_ci_lower"), 3) + "–" + f(m.get("auroc_ci_upper"), 3) + ")")
                         .append("</td><td>").append(f(m.get("calibration_slope"), 2)).append("</td><td>")
@@ -136,10 +137,10 @@ public final class ReportHtml {
                 h.append("<tr><th scope=\"row\">").append(esc(k.getValue())).append("</th><td>").append(esc(shown)).append("</td></tr>");
             }
             h.append("</table></div>").append(table("Cost by tenth of prediction"))
-                    .append("<tr><th>tenth of prediction</th><th>mean predicted £</th><th>mean observed £</th></tr>");
+                    .append("<tr><th>tenth of prediction (1: lowest)</th><th>mean predicted a person</th><th>mean observed a person</th></tr>");
             for (Map<String, Object> t : (List<Map<String, Object>>) cost.get("by_tenth_of_prediction")) {
-                h.append("<tr><td>").append(esc(t.get("tenth"))).append("</td><td>").append(f(t.get("mean_predicted"), 0)).append("</td><td>")
-                        .append(f(t.get("mean_observed"), 0)).append("</td></tr>");
+                h.append("<tr><td>").append(esc(t.get("tenth"))).append("</td><td>").append(pounds(t.get("mean_predicted"))).append("</td><td>")
+                        .append(pounds(t.get("mean_observed"))).append("</td></tr>");
             }
             h.append("</table></div>");
         }
@@ -163,6 +164,33 @@ public final class ReportHtml {
             m.put(keysAndWords[i], keysAndWords[i + 1]);
         }
         return m;
+    }
+
+    /** The models' names in words, by key. */
+    private static final Map<String, String> MODEL_WORDS = Map.of("gbt", "Gradient-boosted trees", "logistic", "Logistic regression",
+            "baseline_prior_admissions", "Baseline: emergency admissions in the past year", "baseline_multimorbidity",
+            "Baseline: number of long-term conditions");
+
+    /** The models' names in a chart's legend, short enough for it. */
+    private static final Map<String, String> LEGEND_WORDS = Map.of("gbt", "trees (chosen)", "logistic", "logistic regression",
+            "baseline_prior_admissions", "past admissions", "baseline_multimorbidity", "long-term conditions");
+
+    /** The groupings' names in words, by key. */
+    private static final Map<String, String> GROUPING_WORDS = Map.of("imd_quintile", "Deprivation (IMD quintile of the home area)",
+            "ethnicity", "Ethnicity", "age_band", "Age band", "sex", "Sex");
+
+    static String modelWords(String key) {
+        return MODEL_WORDS.getOrDefault(key, key);
+    }
+
+    /** A whole number with thousands separators. */
+    static String count(Object o) {
+        return o instanceof Number n ? String.format(Locale.UK, "%,d", Math.round(n.doubleValue())) : f(o, 0);
+    }
+
+    /** Whole pounds with thousands separators. */
+    static String pounds(Object o) {
+        return o instanceof Number n ? String.format(Locale.UK, "£%,d", Math.round(n.doubleValue())) : f(o, 0);
     }
 
     /** Why the scoring model is the one it is, by its key. */
@@ -227,7 +255,8 @@ public final class ReportHtml {
         for (String name : models.keySet()) {
             s.append(String.format(Locale.UK, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke-width=\"2\" stroke=\"%s\" "
                     + "stroke-dasharray=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text>", x0, y0 + 5 + 13 * i, x0 + 20,
-                    y0 + 5 + 13 * i, COLOURS[i % COLOURS.length], DASHES[i % DASHES.length], x0 + 24, y0 + 9 + 13 * i, esc(name)));
+                    y0 + 5 + 13 * i, COLOURS[i % COLOURS.length], DASHES[i % DASHES.length], x0 + 24, y0 + 9 + 13 * i,
+                    esc(LEGEND_WORDS.getOrDefault(name, name))));
             i++;
         }
         return s.toString();

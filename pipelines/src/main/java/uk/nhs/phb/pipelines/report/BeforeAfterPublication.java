@@ -56,7 +56,7 @@ public final class BeforeAfterPublication {
                 "Mean cost per person (£) in the 12 months before and the 12 months from the month the budget started, for people "
                         + "whose budget started in the start window (treated) and their matched comparison group, and the difference-in-"
                         + "differences estimate of the budget's effect on the treated with a bootstrap 95% confidence interval. " + design
-                        + (truth != null ? " true_effect is the synthetic generator's own effect on the same people, sectors and months." : ""),
+                        + (truth != null ? " The true effect is the synthetic generator's own effect on the same people, sectors and months." : ""),
                 columns.toArray(String[]::new));
         boolean hidden = Published.primary(result.pairs().size());
         for (DifferenceInDifferences.Effect e : result.effects()) {
