@@ -4,23 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,12 +28,9 @@ import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.TestSpark;
-import uk.nhs.phb.models.budget.IndicativeBudget;
-import uk.nhs.phb.models.budget.Money;
+import uk.nhs.phb.jobs.score.ScoredLake;
 import uk.nhs.phb.models.budget.Stream;
-import uk.nhs.phb.schemas.LakeTable;
 import uk.nhs.phb.schemas.LakeTables;
-import uk.nhs.phb.schemas.ScoreTables;
 
 /**
  * {@code phb letter} on a hand-built lake of three people at one date: P1 has NHS Continuing Healthcare and a care
@@ -55,17 +48,14 @@ class LetterJobTest {
     @BeforeAll
     static void lake() {
         spark = TestSpark.get();
-        settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(), dir.resolve("out").toString(),
-                "local[2]", false);
+        settings = ScoredLake.settings(dir);
         Lake lake = settings.lakeLayout();
-        write(lake, LakeTables.RISK_SCORES, ScoreTables.RISK_SCORES_SCHEMA, List.of(
-                RowFactory.create("P1", AT, 0.42, new BigDecimal("9100.00"), 0.99, "very high", "risk-x", "risk-x/cost", "r1"),
-                RowFactory.create("P2", AT, 0.05, new BigDecimal("800.00"), 0.40, "low", "risk-x", "risk-x/cost", "r1"),
-                RowFactory.create("P3", AT, 0.02, new BigDecimal("300.00"), 0.10, "low", "risk-x", "risk-x/cost", "r1")));
-        write(lake, LakeTables.PHB_ELIGIBILITY, ScoreTables.PHB_ELIGIBILITY_SCHEMA, List.of(
-                RowFactory.create("P1", AT, "CHC", "legal_right", "LR_CHC", "2026.1", "eligible for NHS continuing healthcare", "r1"),
-                RowFactory.create("P2", AT, "EHCP", "expected", "EX_EHCP", "2026.1", "has an EHC plan", "r1")));
-        write(lake, LakeTables.INDICATIVE_BUDGETS, LakeTables.INDICATIVE_BUDGETS.schema(), List.of(
+        ScoredLake.write(lake, LakeTables.RISK_SCORES, List.of(ScoredLake.risk("P1", AT, 0.42, "9100.00", 0.99, "very high"),
+                ScoredLake.risk("P2", AT, 0.05, "800.00", 0.40, "low"), ScoredLake.risk("P3", AT, 0.02, "300.00", 0.10, "low")));
+        ScoredLake.write(lake, LakeTables.PHB_ELIGIBILITY, List.of(
+                ScoredLake.eligible("P1", AT, "CHC", "legal_right", "LR_CHC", "eligible for NHS continuing healthcare"),
+                ScoredLake.eligible("P2", AT, "EHCP", "expected", "EX_EHCP", "has an EHC plan")));
+        ScoredLake.write(lake, LakeTables.INDICATIVE_BUDGETS, List.of(
                 budget("P1", Stream.NHS_CONTINUING_CARE, "CHC", "31204.50", "24000.00", "39000.00", false,
                         "Worked out from your current package (ready reckoner): 14 hours a week of care in your own home."),
                 budget("P2", Stream.EDUCATION, "EHCP", "9000.00", "6000.00", "12000.00", true, "Worked out from your current EHC plan."),
@@ -78,16 +68,8 @@ class LetterJobTest {
     }
 
     static Row budget(String person, Stream s, String cohort, String annual, String low, String high, boolean pooled, String how) {
-        BigDecimal a = new BigDecimal(annual);
-        BigDecimal w = Money.weeklyFromAnnual(a);
-        String method = s == Stream.NHS_COMMUNITY ? "historic_spend" : "current_package";
-        return RowFactory.create(person, AT, s.code(), s.funder().name(), cohort, List.of(cohort), method, a, w,
-                new BigDecimal(low), new BigDecimal(high), "people aged 18-64", null, pooled, Map.of(), Map.of(),
-                IndicativeBudget.lineLead(s, a, w) + how, "explanation", "risk-x", "2026.1", "1", "r1");
-    }
-
-    static void write(Lake lake, LakeTable table, StructType schema, List<Row> rows) {
-        spark.createDataFrame(rows, schema).write().format("delta").save(lake.path(table));
+        return ScoredLake.budget(person, AT, s, cohort, s == Stream.NHS_COMMUNITY ? "historic_spend" : "current_package", annual, low, high,
+                pooled, how);
     }
 
     @Test

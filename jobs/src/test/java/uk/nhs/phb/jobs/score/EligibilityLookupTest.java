@@ -42,8 +42,7 @@ class EligibilityLookupTest {
     @BeforeAll
     static void lake() {
         spark = TestSpark.get();
-        settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(), dir.resolve("out").toString(),
-                "local[2]", false);
+        settings = ScoredLake.settings(dir);
         Lake lake = settings.lakeLayout();
         // P2 has four long-term conditions now, which the scoring run did not record
         StructType features = LakeTables.PERSON_FEATURES.schema();
@@ -54,11 +53,10 @@ class EligibilityLookupTest {
                 rule("chc-eligible", "CHC", "chc"),
                 rule("ltc-complex", "LTC", "multimorbidity_score >= 4"),
                 rule("wheelchair-long-term", "WHEELCHAIR", "wheelchair")));
-        write(lake, LakeTables.RISK_SCORES, ScoreTables.RISK_SCORES_SCHEMA, List.of(
-                RowFactory.create("P1", AT, 0.42, new BigDecimal("9100.00"), 0.99, "very high", "risk-x", "risk-x/cost", "r1"),
-                RowFactory.create("P2", AT, 0.05, new BigDecimal("800.00"), 0.40, "low", "risk-x", "risk-x/cost", "r1")));
-        write(lake, LakeTables.PHB_ELIGIBILITY, ScoreTables.PHB_ELIGIBILITY_SCHEMA, List.of(
-                RowFactory.create("P1", AT, "CHC", "legal_right", "chc-eligible", "2026.1", "eligible for NHS continuing healthcare", "r1")));
+        ScoredLake.write(lake, LakeTables.RISK_SCORES, List.of(ScoredLake.risk("P1", AT, 0.42, "9100.00", 0.99, "very high"),
+                ScoredLake.risk("P2", AT, 0.05, "800.00", 0.40, "low")));
+        ScoredLake.write(lake, LakeTables.PHB_ELIGIBILITY, List.of(
+                ScoredLake.eligible("P1", AT, "CHC", "legal_right", "chc-eligible", "eligible for NHS continuing healthcare")));
         write(lake, LakeTables.PHB_PRIORITY, ScoreTables.PHB_PRIORITY_SCHEMA, List.of(
                 RowFactory.create("P1", AT, 1, 0.93, true, List.of("CHC"), 3, true, 0.42, new BigDecimal("9100.00"),
                         List.of(RowFactory.create("age", "71", 0.61, "aged 71")), "in the CHC group; high risk", "2026.1", "risk-x", "r1")));

@@ -23,10 +23,9 @@ import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.TestSpark;
+import uk.nhs.phb.models.budget.Stream;
 import uk.nhs.phb.models.letter.PersonLetter;
-import uk.nhs.phb.schemas.LakeTable;
 import uk.nhs.phb.schemas.LakeTables;
-import uk.nhs.phb.schemas.ScoreTables;
 
 /**
  * The person's view read without Spark (Delta Kernel) from a lake Spark wrote: the same letter as the Spark look-up,
@@ -45,63 +44,27 @@ class PersonViewTest {
     @BeforeAll
     static void lake() {
         spark = TestSpark.get();
-        settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(), dir.resolve("out").toString(),
-                "local[2]", false);
+        settings = ScoredLake.settings(dir);
         Lake lake = settings.lakeLayout();
         StructType features = LakeTables.PERSON_FEATURES.schema();
-        write(lake, LakeTables.PERSON_FEATURES, features, List.of(
+        ScoredLake.write(lake, LakeTables.PERSON_FEATURES, List.of(
                 featureRow(features, Map.of("person_id", "P1", "reference_date", AT, "chc", true, "wheelchair", true)),
                 featureRow(features, Map.of("person_id", "P3", "reference_date", AT))));
-        write(lake, LakeTables.RISK_SCORES, ScoreTables.RISK_SCORES_SCHEMA, List.of(
-                RowFactory.create("P1", EARLIER, 0.30, new BigDecimal("8000.00"), 0.97, "very high", "risk-x", "risk-x/cost", "r0"),
-                RowFactory.create("P1", AT, 0.42, new BigDecimal("9100.00"), 0.99, "very high", "risk-x", "risk-x/cost", "r1"),
-                RowFactory.create("P3", AT, 0.05, new BigDecimal("800.00"), 0.40, "low", "risk-x", "risk-x/cost", "r1")));
+        ScoredLake.write(lake, LakeTables.RISK_SCORES, List.of(ScoredLake.risk("P1", EARLIER, 0.30, "8000.00", 0.97, "very high"),
+                ScoredLake.risk("P1", AT, 0.42, "9100.00", 0.99, "very high"), ScoredLake.risk("P3", AT, 0.05, "800.00", 0.40, "low")));
         // rules in an order the letter must not keep: a local group, then a legal right written after another
-        write(lake, LakeTables.PHB_ELIGIBILITY, ScoreTables.PHB_ELIGIBILITY_SCHEMA, List.of(
-                RowFactory.create("P1", AT, "LOCAL", "local", "local-frailty", "2026.1", "a local group", "r1"),
-                RowFactory.create("P1", AT, "WHEELCHAIR", "legal_right", "wheelchair-long-term", "2026.1", "long-term wheelchair", "r1"),
-                RowFactory.create("P1", AT, "CHC", "legal_right", "chc-eligible", "2026.1", "eligible for NHS continuing healthcare", "r1")));
-        write(lake, LakeTables.PHB_PRIORITY, ScoreTables.PHB_PRIORITY_SCHEMA, List.of(
+        ScoredLake.write(lake, LakeTables.PHB_ELIGIBILITY, List.of(
+                ScoredLake.eligible("P1", AT, "LOCAL", "local", "local-frailty", "a local group"),
+                ScoredLake.eligible("P1", AT, "WHEELCHAIR", "legal_right", "wheelchair-long-term", "long-term wheelchair"),
+                ScoredLake.eligible("P1", AT, "CHC", "legal_right", "chc-eligible", "eligible for NHS continuing healthcare")));
+        ScoredLake.write(lake, LakeTables.PHB_PRIORITY, List.of(
                 RowFactory.create("P1", AT, 1, 0.93, true, List.of("CHC", "WHEELCHAIR"), 3, true, 0.42, new BigDecimal("9100.00"),
                         List.of(RowFactory.create("age", "71", 0.61, "aged 71")), "in the CHC group; high risk", "2026.1", "risk-x", "r1")));
         // the budget's parts in two files, the wheelchair first: the letter puts continuing care first, as the budget numbers them
-        write(lake, LakeTables.INDICATIVE_BUDGETS, LakeTables.INDICATIVE_BUDGETS.schema(), List.of(
-                budgetLine("P1", "nhs_wheelchair", "WHEELCHAIR", "nhs_chair_cost", "110.00", "2.11", null, null,
-                        "Worked out from the chair the NHS would provide.")));
-        write(lake, LakeTables.INDICATIVE_BUDGETS, LakeTables.INDICATIVE_BUDGETS.schema(), List.of(
-                budgetLine("P1", "nhs_continuing_care", "CHC", "current_package", "62309.56", "1194.16", "58969.61", "80044.02",
-                        "Worked out from your current package.")));
-    }
-
-    static Row budgetLine(String person, String stream, String cohort, String method, String annual, String weekly, String low, String high,
-                          String text) {
-        StructType schema = LakeTables.INDICATIVE_BUDGETS.schema();
-        Object[] v = new Object[schema.size()];
-        Map<String, Object> values = new java.util.HashMap<>();
-        values.put("person_id", person);
-        values.put("reference_date", AT);
-        values.put("stream", stream);
-        values.put("funder", "NHS");
-        values.put("cohort", cohort);
-        values.put("cohorts", List.of(cohort));
-        values.put("method", method);
-        values.put("annual_gbp", new BigDecimal(annual));
-        values.put("weekly_gbp", new BigDecimal(weekly));
-        values.put("range_low_gbp", low == null ? null : new BigDecimal(low));
-        values.put("range_high_gbp", high == null ? null : new BigDecimal(high));
-        values.put("pooled", false);
-        values.put("basis", Map.of("source", "test"));
-        values.put("line_text", text);
-        values.put("run_id", "b1");
-        for (int i = 0; i < v.length; i++) {
-            v[i] = values.get(schema.fields()[i].name());
-        }
-        return RowFactory.create(v);
-    }
-
-    static void write(Lake lake, LakeTable table, StructType schema, List<Row> rows) {
-        spark.createDataFrame(rows, schema).write().format("delta").mode("append").partitionBy(table.partitionBy().toArray(String[]::new))
-                .save(lake.path(table));
+        ScoredLake.write(lake, LakeTables.INDICATIVE_BUDGETS, List.of(ScoredLake.budget("P1", AT, Stream.NHS_WHEELCHAIR, "WHEELCHAIR",
+                "nhs_chair_cost", "110.00", null, null, false, "Worked out from the chair the NHS would provide.")));
+        ScoredLake.write(lake, LakeTables.INDICATIVE_BUDGETS, List.of(ScoredLake.budget("P1", AT, Stream.NHS_CONTINUING_CARE, "CHC",
+                "current_package", "62309.56", "58969.61", "80044.02", false, "Worked out from your current package.")));
     }
 
     @Test
