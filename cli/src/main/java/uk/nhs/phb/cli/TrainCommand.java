@@ -31,7 +31,7 @@ final class TrainCommand implements Callable<Integer> {
     LocalDate asOf;
 
     @Option(names = "--train-quarters", paramLabel = "N", defaultValue = "4",
-            description = "Training reference dates: the N quarter ends from 15 months before --as-of backwards. Default: ${DEFAULT-VALUE}")
+            description = "Training reference dates: the N quarter ends from 24 months before --as-of backwards. Default: ${DEFAULT-VALUE}")
     int trainQuarters;
 
     @Option(names = "--max-training-rows", paramLabel = "N", defaultValue = "150000",

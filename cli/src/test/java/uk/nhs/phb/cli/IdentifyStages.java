@@ -34,7 +34,8 @@ final class IdentifyStages {
         Path lake = dir.resolve("lake");
         JsonNode train = run.run(args.common("train", "--as-of", "2025-26Q4", "--train-quarters", "2", "--trees", "150",
                 "--lake-key-file", lakeKey.toString()));
-        assertThat(train.get("training_reference_dates").toString()).isEqualTo("[\"2024-09-30\",\"2024-12-31\"]");
+        // prospective: the last training date's 12-month outcome window ends on the test date, not inside its window
+        assertThat(train.get("training_reference_dates").toString()).isEqualTo("[\"2023-12-31\",\"2024-03-31\"]");
         assertThat(train.get("test_reference_date").asText()).isEqualTo("2025-03-31");
         double auroc = train.get("auroc").asDouble();
         assertThat(auroc).as(train.toString()).isGreaterThan(train.get("baseline_prior_admissions_auroc").asDouble())

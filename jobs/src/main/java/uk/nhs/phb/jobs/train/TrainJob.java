@@ -51,8 +51,8 @@ import uk.nhs.phb.schemas.LakeTables;
  * temporal hold-out, saved in the model registry.
  *
  * <p>Design (docs/MODELS.md): training rows are everyone in {@code gold/person_features} at the quarter ends
- * 15, 18, 21 and 24 months before DATE (their 12-month outcome windows all end by DATE); the test set is everyone
- * at 12 months before DATE. Feature partitions missing for those dates are computed and written to
+ * 24, 27, 30 and 33 months before DATE (their 12-month outcome windows all end by the test date, so no outcome the
+ * model learns from falls inside the test's window); the test set is everyone at 12 months before DATE. Feature partitions missing for those dates are computed and written to
  * {@code gold/person_features} (the same pure transformation as {@code phb features}, so the next run and
  * {@code phb score} reuse them, and the training data version is the table's Delta version). Outcomes are
  * computed from bronze through the person index for the 12 months after each date. A bounded, outcome-stratified
@@ -60,9 +60,12 @@ import uk.nhs.phb.schemas.LakeTables;
  * all person-level scoring, runs on the executors.
  */
 public final class TrainJob {
-    /** Reference dates 15..24 months back train the model; 12 months back is the hold-out test set. */
+    /**
+     * Reference dates 24..33 months back train the model; 12 months back is the hold-out test set. Training outcomes (12
+     * months after each date) end by the test date: the evaluation is prospective, not on outcomes the model saw.
+     */
     public static final int TEST_MONTHS_BACK = 12;
-    public static final int FIRST_TRAIN_MONTHS_BACK = 15;
+    public static final int FIRST_TRAIN_MONTHS_BACK = TEST_MONTHS_BACK + 12;
 
     private TrainJob() {
     }
