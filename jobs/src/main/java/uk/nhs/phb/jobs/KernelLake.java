@@ -64,6 +64,8 @@ import uk.nhs.phb.schemas.LakeTable;
 public final class KernelLake {
     private final Engine engine;
     private final Lake lake;
+    /** Each table is read at one version for the life of this object: the version a run records is the one it read. */
+    private final Map<String, Snapshot> read = new java.util.HashMap<>();
 
     private KernelLake(Engine engine, Lake lake) {
         this.engine = engine;
@@ -85,7 +87,7 @@ public final class KernelLake {
         return snapshot(table).isPresent();
     }
 
-    /** The table's latest version, or -1 when there is no such table. */
+    /** The version of the table this object reads (its latest when first read), or -1 when there is no such table. */
     public long version(LakeTable table) {
         return snapshot(table).map(Snapshot::getVersion).orElse(-1L);
     }
@@ -153,7 +155,7 @@ public final class KernelLake {
     public long append(LakeTable table, List<Object[]> rows, String engineInfo) {
         String path = lake.path(table);
         Table delta = Table.forPath(engine, path);
-        boolean create = !exists(table);
+        boolean create = latest(table).isEmpty();
         TransactionBuilder builder = delta.createTransactionBuilder(engine, engineInfo, create ? Operation.CREATE_TABLE : Operation.WRITE);
         if (create) {
             builder = builder.withSchema(engine, kernelSchema(table.schema()));
@@ -178,6 +180,16 @@ public final class KernelLake {
     }
 
     private Optional<Snapshot> snapshot(LakeTable table) {
+        Snapshot known = read.get(table.path());
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<Snapshot> latest = latest(table);
+        latest.ifPresent(s -> read.put(table.path(), s));
+        return latest;
+    }
+
+    private Optional<Snapshot> latest(LakeTable table) {
         try {
             return Optional.of(Table.forPath(engine, lake.path(table)).getLatestSnapshot(engine));
         } catch (TableNotFoundException e) {
