@@ -313,8 +313,7 @@ final class Svg {
 
     /** Whole pounds with thousands separators and the sign before the pound sign: -£4,000, £0, £2,500. */
     static String pounds(double v) {
-        long whole = Math.round(v);
-        return (whole < 0 ? "-" : "") + String.format(Locale.UK, "£%,d", Math.abs(whole));
+        return uk.nhs.phb.models.budget.Money.formatWhole(java.math.BigDecimal.valueOf(v));
     }
 
     /** Two dots per row (before: hollow, after: filled) on a shared axis from 0 with round ticks and a title, and a line at {@code mark}. */

@@ -54,16 +54,18 @@ public final class Money {
 
     /** {@code £1,234.56}; negative amounts with a leading minus. */
     public static String format(BigDecimal amount) {
-        DecimalFormat f = new DecimalFormat("#,##0.00", DecimalFormatSymbols.getInstance(Locale.UK));
-        f.setRoundingMode(ROUNDING);
-        String s = f.format(amount.abs());
-        return (amount.signum() < 0 ? "-£" : "£") + s;
+        return signed(amount.setScale(2, ROUNDING), "#,##0.00");
     }
 
-    /** {@code £1,235}: to the nearest pound, for published summaries. */
+    /** {@code £1,235}: to the nearest pound, for published summaries and chart ticks. */
     public static String formatWhole(BigDecimal amount) {
-        DecimalFormat f = new DecimalFormat("#,##0", DecimalFormatSymbols.getInstance(Locale.UK));
+        return signed(amount.setScale(0, ROUNDING), "#,##0");
+    }
+
+    /** The sign of the rounded amount, so -£0.40 to the pound is £0, not -£0. */
+    private static String signed(BigDecimal rounded, String pattern) {
+        DecimalFormat f = new DecimalFormat(pattern, DecimalFormatSymbols.getInstance(Locale.UK));
         f.setRoundingMode(ROUNDING);
-        return (amount.signum() < 0 ? "-£" : "£") + f.format(amount.abs());
+        return (rounded.signum() < 0 ? "-£" : "£") + f.format(rounded.abs());
     }
 }

@@ -190,7 +190,7 @@ public final class ReportHtml {
 
     /** Whole pounds with thousands separators. */
     static String pounds(Object o) {
-        return o instanceof Number n ? String.format(Locale.UK, "£%,d", Math.round(n.doubleValue())) : f(o, 0);
+        return o instanceof Number n ? uk.nhs.phb.models.budget.Money.formatWhole(java.math.BigDecimal.valueOf(n.doubleValue())) : f(o, 0);
     }
 
     /** Why the scoring model is the one it is, by its key. */

@@ -46,5 +46,9 @@ class MoneyTest {
         assertThat(Money.format(d("0.5"))).isEqualTo("£0.50");
         assertThat(Money.format(d("-12.345"))).isEqualTo("-£12.35");
         assertThat(Money.formatWhole(d("1234.50"))).isEqualTo("£1,235");
+        // the sign is the rounded amount's: nothing is shown as a negative zero
+        assertThat(Money.formatWhole(d("-0.4"))).isEqualTo("£0");
+        assertThat(Money.format(d("-0.004"))).isEqualTo("£0.00");
+        assertThat(Money.formatWhole(d("-4809.7"))).isEqualTo("-£4,810");
     }
 }
