@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,6 +15,8 @@ import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.budget.BudgetJob;
 import uk.nhs.phb.models.budget.BudgetRules;
+import uk.nhs.phb.models.budget.Money;
+import uk.nhs.phb.pipelines.budget.BudgetEvaluation;
 
 @Command(name = "budget", mixinStandardHelpOptions = true,
         description = "Indicative budgets for every eligible or prioritised person: one line per funding stream, with its method, "
@@ -61,24 +62,24 @@ final class BudgetCommand implements Callable<Integer> {
             throw new InputException("--min-cell must be at least 1, got " + minCell);
         }
         BudgetRules rules = rules();
-        Map<String, Object> s = BudgetJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
+        BudgetJob.Result s = BudgetJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                 lakeKey.load(spec.commandLine().getErr()), new BudgetJob.Request(asOf, rules, minCell, evaluate),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder text = new StringBuilder(String.format("Indicative budgets at %s for %,d people (run %s): %,d lines, %s a year in all%n",
-                asOf, (long) s.get("people"), s.get("run_id"), (long) s.get("lines"), pounds(s.get("total_annual_gbp"))));
-        text.append("  lines by method: ").append(s.get("lines_by_method")).append('\n');
-        text.append("  lines by stream: ").append(s.get("lines_by_stream")).append('\n');
-        text.append(String.format("  integrated (pooled) budgets: %,d people; people with no line: %,d%n", (long) s.get("pooled_people"),
-                (long) s.get("people_without_lines")));
-        text.append("  needs models ").append(s.get("model_id")).append(": ").append(s.get("models")).append('\n');
-        text.append("  rules ").append(s.get("rules_version")).append(" (pooling from ").append(s.get("pooling")).append(")\n");
-        if (evaluate) {
+                asOf, s.people(), s.runId(), s.lines(), Money.format(s.totalAnnualGbp())));
+        text.append("  lines by method: ").append(s.linesByMethod()).append('\n');
+        text.append("  lines by stream: ").append(s.linesByStream()).append('\n');
+        text.append(String.format("  integrated (pooled) budgets: %,d people; people with no line: %,d%n", s.pooledPeople(), s.peopleWithoutLines()));
+        text.append("  needs models ").append(s.modelId()).append(": ").append(s.models()).append('\n');
+        text.append("  rules ").append(s.rulesVersion()).append(" (pooling from ").append(s.pooling()).append(")\n");
+        if (s.evaluation() != null) {
+            BudgetEvaluation.Figures all = s.evaluation().overall();
             text.append(String.format("  against the generator's truth (%,d lines): needs-based estimate MdAPE %s, range coverage %s, "
-                            + "baseline 'average cost of the cohort' MdAPE %s, stated figure MdAPE %s%n", (long) s.get("lines_evaluated"),
-                    s.get("mdape"), s.get("range_coverage"), s.get("baseline_mdape"), s.get("chosen_mdape")));
-            text.append("  by stream: ").append(s.get("by_stream")).append('\n');
+                            + "baseline 'average cost of the cohort' MdAPE %s, stated figure MdAPE %s%n", all.linesEvaluated(),
+                    all.mdape(), all.rangeCoverage(), all.baselineMdape(), all.chosenMdape()));
+            text.append("  by stream: ").append(s.evaluation().byStream()).append('\n');
         }
-        text.append("  table ").append(s.get("table"));
+        text.append("  table ").append(s.table());
         Output.print(spec.commandLine().getOut(), common.json, s, text.toString());
         return 0;
     }
@@ -106,9 +107,5 @@ final class BudgetCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new InputException("cannot read " + file + ": " + e.getMessage());
         }
-    }
-
-    static String pounds(Object amount) {
-        return amount instanceof java.math.BigDecimal b ? uk.nhs.phb.models.budget.Money.format(b) : String.valueOf(amount);
     }
 }

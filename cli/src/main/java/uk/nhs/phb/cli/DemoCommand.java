@@ -19,7 +19,14 @@ import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.batch.BatchRun;
 import uk.nhs.phb.jobs.batch.QuarterBatch;
+import uk.nhs.phb.jobs.budget.BudgetJob;
+import uk.nhs.phb.jobs.features.FeaturesJob;
+import uk.nhs.phb.jobs.ingest.IngestJob;
+import uk.nhs.phb.jobs.link.LinkJob;
+import uk.nhs.phb.jobs.report.ReportJob;
+import uk.nhs.phb.jobs.score.ScoreJob;
 import uk.nhs.phb.jobs.synth.SynthJob;
+import uk.nhs.phb.jobs.train.TrainJob;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.synth.SynthLayout;
 import uk.nhs.phb.pipelines.synth.SynthSettings;
@@ -93,46 +100,35 @@ final class DemoCommand implements Callable<Integer> {
                 .force(true).progress(progress).listener(engine.json ? BatchRun.Listener.NONE : RunCommand.lines(spec.commandLine().getOut()))
                 .execute();
         all.put("batch", batch.toMap());
-        Map<String, Map<String, Object>> by = new LinkedHashMap<>();
-        batch.steps().forEach(o -> by.put(o.step(), o.summary()));
-        headline("ingest", by, "%,d rows in: %,d valid to bronze, %,d quarantined with reasons", "rows_in", "rows_valid", "rows_quarantined");
-        headline("link", by, "%,d persons; against the generator's truth: precision %.4f, recall %.4f, F1 %.4f",
-                "persons", "precision", "recall", "f1");
-        headline("features", by, "%,d persons with features at " + asOf, "persons");
-        headline("train", by, "risk model AUROC %.3f (the generator's own probabilities: %.3f), calibration slope %.2f",
-                "auroc", "oracle_auroc", "calibration_slope");
-        headline("score", by, "%,d persons scored, %,d eligible for a PHB", "persons", "eligible_persons");
-        headline("budget", by, "%,d indicative budgets; needs-based estimate MdAPE %.3f, range coverage %.3f", "persons", "mdape",
-                "range_coverage");
-        headline("report", by, "PHB before/after: difference-in-differences %.0f (95%% CI %.0f to %.0f), true effect %.0f",
-                "did_estimate", "did_ci_low", "did_ci_high", "true_effect");
+        batch.result("ingest", IngestJob.Result.class).ifPresent(r -> say(String.format(
+                "   ingest: %,d rows in: %,d valid to bronze, %,d quarantined with reasons", r.rowsIn(), r.rowsValid(), r.rowsQuarantined())));
+        batch.result("link", LinkJob.Result.class).ifPresent(r -> {
+            Map<String, Object> s = r.summary();
+            if (s.get("f1") instanceof Number) {
+                say(String.format("   link: %,d persons; against the generator's truth: precision %.4f, recall %.4f, F1 %.4f",
+                        ((Number) s.get("persons")).longValue(), s.get("precision"), s.get("recall"), s.get("f1")));
+            }
+        });
+        batch.result("features", FeaturesJob.Result.class).ifPresent(r -> say(String.format("   features: %,d persons with features at %s",
+                r.persons(), asOf)));
+        batch.result("train", TrainJob.Result.class).filter(r -> r.headline().oracleAuroc() != null).ifPresent(r -> say(String.format(
+                "   train: risk model AUROC %.3f (the generator's own probabilities: %.3f), calibration slope %.2f", r.headline().auroc(),
+                r.headline().oracleAuroc(), r.headline().calibrationSlope())));
+        batch.result("score", ScoreJob.Result.class).ifPresent(r -> say(String.format("   score: %,d persons scored, %,d eligible for a PHB",
+                r.persons(), r.eligiblePersons())));
+        batch.result("budget", BudgetJob.Result.class).filter(r -> r.evaluation() != null && r.evaluation().overall().mdape() != null)
+                .ifPresent(r -> say(String.format("   budget: %,d indicative budgets; needs-based estimate MdAPE %.3f, range coverage %.3f",
+                        r.people(), r.evaluation().overall().mdape(), r.evaluation().overall().rangeCoverage())));
+        batch.result("report", ReportJob.Result.class).filter(r -> r.headline().get("did_estimate") instanceof Number
+                && r.headline().get("true_effect") instanceof Number).ifPresent(r -> say(String.format(
+                "   report: PHB before/after: difference-in-differences %.0f (95%% CI %.0f to %.0f), true effect %.0f",
+                r.headline().get("did_estimate"), r.headline().get("did_ci_low"), r.headline().get("did_ci_high"), r.headline().get("true_effect"))));
 
         all.put("dir", dir.toString());
         all.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
         Output.print(spec.commandLine().getOut(), engine.json, all, String.format("Demo done in %.0f s. Look at %s/out (reports, data quality, "
                 + "linkage quality, anonymised extract) and 'phb audit --lake %s/lake'.", (double) all.get("seconds"), dir, dir));
         return 0;
-    }
-
-    /** One line of figures from a step's summary, when the step ran and reported them all. */
-    private void headline(String step, Map<String, Map<String, Object>> by, String format, String... keys) {
-        Map<String, Object> summary = by.get(step);
-        if (summary == null) {
-            return;
-        }
-        Object[] values = new Object[keys.length];
-        for (int i = 0; i < keys.length; i++) {
-            Object v = summary.get(keys[i]);
-            if (!(v instanceof Number)) {
-                return;
-            }
-            values[i] = format.contains("%,d") && v instanceof Number n && !(v instanceof Double) ? (Object) n.longValue() : v;
-        }
-        try {
-            say("   " + step + ": " + String.format(format, values));
-        } catch (java.util.IllegalFormatException e) {
-            say("   " + step + ": " + summary.keySet());
-        }
     }
 
     private void say(String line) {

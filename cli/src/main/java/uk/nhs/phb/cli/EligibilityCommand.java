@@ -1,9 +1,6 @@
 package uk.nhs.phb.cli;
 
-import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,39 +35,37 @@ final class EligibilityCommand implements Callable<Integer> {
     boolean forStaff;
 
     @Override
-    @SuppressWarnings("unchecked")
     public Integer call() {
         if (!forStaff) {
             EligibilityLookup.PersonView view = EligibilityLookup.personView(common.existingLake(), person, asOf);
-            Output.print(spec.commandLine().getOut(), common.json, view.summary(), view.letter().text());
+            Output.print(spec.commandLine().getOut(), common.json, view, view.letter().text());
             return 0;
         }
-        Map<String, Object> s = EligibilityLookup.run(SparkSessions.forJob(common.existingLake()), common.settings(), person, asOf,
+        EligibilityLookup.StaffView s = EligibilityLookup.run(SparkSessions.forJob(common.existingLake()), common.settings(), person, asOf,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder t = new StringBuilder();
-        t.append(String.format("Person %s at %s (rules %s)%n", s.get("person_id"), s.get("reference_date"), s.get("rules_version")));
-        List<Map<String, Object>> met = (List<Map<String, Object>>) s.get("rules_met");
-        if (met.isEmpty()) {
+        t.append(String.format("Person %s at %s (rules %s)%n", s.personId(), s.referenceDate(), s.rulesVersion()));
+        if (s.rulesMet().isEmpty()) {
             t.append("  meets no PHB eligibility rule\n");
         }
-        for (Map<String, Object> m : met) {
-            t.append(String.format("  meets %s (%s, %s): %s%n", m.get("rule_id"), m.get("cohort"), m.get("basis"), m.get("reason")));
+        for (EligibilityLookup.RuleMet m : s.rulesMet()) {
+            t.append(String.format("  meets %s (%s, %s): %s%n", m.ruleId(), m.cohort(), m.basis(), m.reason()));
         }
-        for (Map<String, Object> m : (List<Map<String, Object>>) s.get("rules_not_met")) {
-            t.append(String.format("  does not meet %s (%s): %s%n", m.get("rule_id"), m.get("cohort"), m.get("condition")));
+        for (EligibilityLookup.RuleNotMet m : s.rulesNotMet()) {
+            t.append(String.format("  does not meet %s (%s): %s%n", m.ruleId(), m.cohort(), m.condition()));
         }
-        Map<String, Object> r = (Map<String, Object>) s.get("risk");
+        EligibilityLookup.Risk r = s.risk();
         t.append(String.format("  risk of an emergency admission in 12 months %.1f%% (%s tier, percentile %.1f); predicted cost %s a year; "
-                        + "model %s%n", 100 * (Double) r.get("p_emergency_12m"), r.get("risk_tier"), (Double) r.get("risk_percentile"),
-                r.get("predicted_cost_12m") == null ? "unknown" : Money.format((BigDecimal) r.get("predicted_cost_12m")), r.get("model_id")));
-        Map<String, Object> p = (Map<String, Object>) s.get("priority");
-        if (Boolean.TRUE.equals(p.get("on_list"))) {
-            t.append(String.format("  priority rank %s of %s%n  %s%n", p.get("priority_rank"), p.get("list_size"), p.get("explanation")));
+                        + "model %s%n", 100 * r.pEmergency12m(), r.riskTier(), r.riskPercentile(),
+                r.predictedCost12m() == null ? "unknown" : Money.format(r.predictedCost12m()), r.modelId()));
+        EligibilityLookup.PriorityPlace p = s.priority();
+        if (p.onList()) {
+            t.append(String.format("  priority rank %s of %s%n  %s%n", p.priorityRank(), p.listSize(), p.explanation()));
         } else {
-            t.append("  not on the priority list: ").append(p.get("why_not")).append('\n');
+            t.append("  not on the priority list: ").append(p.whyNot()).append('\n');
         }
-        for (Map<String, Object> f : (List<Map<String, Object>>) s.get("top_factors")) {
-            t.append(String.format("  factor: %s (%+.2f log-odds)%n", f.get("text"), (Double) f.get("contribution")));
+        for (EligibilityLookup.Factor f : s.topFactors()) {
+            t.append(String.format("  factor: %s (%+.2f log-odds)%n", f.text(), f.contribution()));
         }
         Output.print(spec.commandLine().getOut(), common.json, s, t.toString());
         return 0;

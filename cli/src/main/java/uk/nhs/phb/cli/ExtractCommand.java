@@ -111,20 +111,20 @@ final class ExtractCommand implements Callable<Integer> {
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
     }
 
-    private Integer print(Map<String, Object> s) {
-        StringBuilder text = new StringBuilder(String.format("Extract %s (%s) in run %s%s%n", s.get("extract_id"), s.get("level"), s.get("run_id"),
-                s.get("regenerates_run") == null ? "" : ", made again as run " + s.get("regenerates_run") + " made it"));
-        text.append(String.format("  %,d people in scope; removed by opt-outs: %s; %,d %s%n", (long) s.get("population_in_scope"),
-                s.get("opt_out_removals").toString().equals("{}") ? "none apply" : s.get("opt_out_removals"), (long) s.get("rows"),
-                "AGGREGATE".equals(s.get("level")) ? "table rows" : "rows released"));
-        if (s.get("anonymisation") instanceof Map<?, ?> a) {
+    private Integer print(ExtractJob.Result s) {
+        StringBuilder text = new StringBuilder(String.format("Extract %s (%s) in run %s%s%n", s.extractId(), s.level(), s.runId(),
+                s.regeneratesRun() == null ? "" : ", made again as run " + s.regeneratesRun() + " made it"));
+        text.append(String.format("  %,d people in scope; removed by opt-outs: %s; %,d %s%n", s.populationInScope(),
+                s.optOutRemovals().isEmpty() ? "none apply" : s.optOutRemovals(), s.rows(),
+                s.level() == IdentityLevel.AGGREGATE ? "table rows" : "rows released"));
+        if (s.anonymisation() instanceof Map<?, ?> a) {
             text.append(String.format("  anonymised: smallest class %s, %s suppressed, levels %s; verified independently%n", a.get("k_achieved"),
                     a.get("suppressed"), a.get("levels")));
         }
-        for (Object n : (List<?>) s.get("notes")) {
+        for (String n : s.notes()) {
             text.append("  note: ").append(n).append('\n');
         }
-        text.append("  written to ").append(s.get("dir")).append(" (manifest.json last)");
+        text.append("  written to ").append(s.dir()).append(" (manifest.json last)");
         Output.print(spec.commandLine().getOut(), common.json, s, text.toString());
         return 0;
     }
@@ -162,13 +162,12 @@ final class ExtractCommand implements Callable<Integer> {
                 throw new InputException("--lookup-out " + lookupOut + " is inside the extracts folder, where it could be sent with an "
                         + "extract; write it where only the key holder can read it");
             }
-            Map<String, Object> s = ExtractReidentify.run(SparkSessions.forJob(common.existingLake()), common.settings(),
+            ExtractReidentify.Result s = ExtractReidentify.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                     lakeKey.load(spec.commandLine().getErr()), recipient, in, lookupOut, force,
                     TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
             Output.print(spec.commandLine().getOut(), common.json, s, String.format(
                     "Re-identified %,d of %,d pseudonyms of %s (%,d not made for this recipient by this lake); lookup in %s/lookup (run %s)",
-                    (long) s.get("matched"), (long) s.get("pseudonyms"), s.get("recipient"), (long) s.get("unmatched"), s.get("out"),
-                    s.get("run_id")));
+                    s.matched(), s.pseudonyms(), s.recipient(), s.unmatched(), s.out(), s.runId()));
             return 0;
         }
     }

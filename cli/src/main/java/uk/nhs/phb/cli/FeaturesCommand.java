@@ -1,7 +1,6 @@
 package uk.nhs.phb.cli;
 
 import java.time.LocalDate;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,12 +28,11 @@ final class FeaturesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> s = FeaturesJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
+        FeaturesJob.Result s = FeaturesJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                 lakeKey.load(spec.commandLine().getErr()), asOf, TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         String text = String.format("Features for %,d persons at %s (run %s)%n  mean emergency admissions in 12 months %.3f, mean eFI %.3f%n"
                         + "  spend in 12 months across sectors: %s%n  table %s",
-                (long) s.get("persons"), asOf, s.get("run_id"), s.get("mean_emergency_admissions_365d"), s.get("mean_efi"),
-                s.get("total_spend_12m"), s.get("table"));
+                s.persons(), asOf, s.runId(), s.meanEmergencyAdmissions365d(), s.meanEfi(), s.totalSpend12m(), s.table());
         Output.print(spec.commandLine().getOut(), common.json, s, text);
         return 0;
     }

@@ -109,10 +109,10 @@ final class LinkCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new uk.nhs.phb.jobs.InputException("mapping file " + map + ": " + e.getMessage());
         }
-        Map<String, Object> s = uk.nhs.phb.jobs.link.LinkFilesJob.run(spark, new uk.nhs.phb.jobs.link.LinkFilesJob.Request(left, right,
+        uk.nhs.phb.jobs.link.LinkFilesJob.Result s = uk.nhs.phb.jobs.link.LinkFilesJob.run(spark, new uk.nhs.phb.jobs.link.LinkFilesJob.Request(left, right,
                 files.format, files.delimiter, mapping, settings, common.out, files.force), TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         String text = String.format("Linked %,d of %,d records of %s to %s%n  by method: %s%n  clerical review %,d; results in %s",
-                (long) s.get("linked"), (long) s.get("left_records"), left, right, s.get("links_by_method"), (long) s.get("review_pairs"), common.out);
+                s.linked(), s.leftRecords(), left, right, s.linksByMethod(), s.reviewPairs(), common.out);
         Output.print(spec.commandLine().getOut(), common.json, s, text);
         return 0;
     }

@@ -17,6 +17,7 @@ import uk.nhs.phb.jobs.InputVersions;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.audit.AuditLog;
 import uk.nhs.phb.jobs.report.ReportJob;
+import uk.nhs.phb.models.budget.Money;
 import uk.nhs.phb.models.causal.MatchedDid;
 import uk.nhs.phb.schemas.Quarter;
 import uk.nhs.phb.schemas.ReportReference;
@@ -127,38 +128,35 @@ final class ReportCommand implements Callable<Integer> {
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
     }
 
-    /** Pounds as people read them: {@code -£1,234}. */
-    private static String money(Object v) {
-        if (!(v instanceof Number n)) {
-            return String.valueOf(v);
-        }
-        long pounds = Math.round(n.doubleValue());
-        return (pounds < 0 ? "-£" : "£") + String.format(java.util.Locale.UK, "%,d", Math.abs(pounds));
-    }
-
-    private Integer print(Map<String, Object> s) {
-        StringBuilder text = new StringBuilder(String.format("Report for %s (run %s%s) written to %s%n", s.get("quarter"), s.get("run_id"),
-                s.get("regenerates_run") == null ? "" : ", made again as run " + s.get("regenerates_run") + " made it", s.get("out")));
+    private Integer print(ReportJob.Result s) {
+        Map<String, Object> h = s.headline();
+        StringBuilder text = new StringBuilder(String.format("Report for %s (run %s%s) written to %s%n", s.quarter(), s.runId(),
+                s.regeneratesRun() == null ? "" : ", made again as run " + s.regeneratesRun() + " made it", s.out()));
         text.append(String.format("  PHB return: %s received in the year to date, %s in place at the quarter end, %s new in the quarter%n",
-                shown(s.get("return_received_ytd")), shown(s.get("return_active_at_quarter_end")), shown(s.get("return_new_in_quarter"))));
-        if (s.get("did_estimate") != null) {
-            Object smd = s.get("max_abs_smd_after");
+                shown(h.get("return_received_ytd")), shown(h.get("return_active_at_quarter_end")), shown(h.get("return_new_in_quarter"))));
+        if (h.get("did_estimate") != null) {
+            Object smd = h.get("max_abs_smd_after");
             String balance = smd instanceof Number n ? (n.doubleValue() > 0.1
                     ? String.format("matching did not balance the groups (largest |SMD| %.2f, above 0.1): do not use the estimate", n.doubleValue())
                     : String.format("matching balanced the groups (largest |SMD| %.2f)", n.doubleValue()))
                     : "balance not shown (too few people to publish it)";
             text.append(String.format("  Before/after (health services, £ a person over 12 months): %s (95%% interval %s to %s)%s; %s%n",
-                    money(s.get("did_estimate")), money(s.get("did_ci_low")), money(s.get("did_ci_high")),
-                    s.get("true_effect") == null ? "" : ", true effect " + money(s.get("true_effect")), balance));
-        } else if (s.get("did_status") != null) {
-            text.append("  Before/after: ").append(s.get("did_status")).append('\n');
+                    money(h.get("did_estimate")), money(h.get("did_ci_low")), money(h.get("did_ci_high")),
+                    h.get("true_effect") == null ? "" : ", true effect " + money(h.get("true_effect")), balance));
+        } else if (h.get("did_status") != null) {
+            text.append("  Before/after: ").append(h.get("did_status")).append('\n');
         }
-        if (!Boolean.TRUE.equals(s.get("risk_tiers_available"))) {
+        if (!s.riskTiersAvailable()) {
             text.append("  Risk tiers: not available: run phb score\n");
         }
-        text.append("  Files: ").append(s.get("files"));
+        text.append("  Files: ").append(s.files());
         Output.print(spec.commandLine().getOut(), common.json, s, text.toString());
         return 0;
+    }
+
+    /** Pounds as people read them: {@code -£1,234}. */
+    private static String money(Object v) {
+        return v instanceof Number n ? Money.formatWhole(java.math.BigDecimal.valueOf(n.doubleValue())) : String.valueOf(v);
     }
 
     private static String shown(Object v) {

@@ -41,18 +41,17 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> s = ScoreJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
+        ScoreJob.Result s = ScoreJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                 new ScoreJob.Request(asOf, model, rules, priority),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder t = new StringBuilder();
-        t.append(String.format("Scored %,d persons at %s with %s (run %s)%n", (long) s.get("persons"), asOf, s.get("model_id"), s.get("run_id")));
+        t.append(String.format("Scored %,d persons at %s with %s (run %s)%n", s.persons(), asOf, s.modelId(), s.runId()));
         t.append(String.format("  mean risk of an emergency admission in 12 months %.3f; predicted 12-month cost £%,.0f%n",
-                (Double) s.get("mean_p_emergency_12m"), ((java.math.BigDecimal) s.get("predicted_cost_12m_total")).doubleValue()));
-        t.append("  tiers: ").append(s.get("tiers")).append('\n');
-        t.append(String.format("  eligible persons %,d (rules %s): %s%n", (long) s.get("eligible_persons"), s.get("rules_version"),
-                s.get("eligible_by_cohort")));
-        t.append(String.format("  priority list %,d people, %,d integrated budget candidates; tables in %s/gold", (long) s.get("priority_list"),
-                (long) s.get("integrated_budget_candidates"), common.lake));
+                s.meanPEmergency12m(), s.predictedCost12mTotal().doubleValue()));
+        t.append("  tiers: ").append(s.tiers()).append('\n');
+        t.append(String.format("  eligible persons %,d (rules %s): %s%n", s.eligiblePersons(), s.rulesVersion(), s.eligibleByCohort()));
+        t.append(String.format("  priority list %,d people, %,d integrated budget candidates; tables in %s/gold", s.priorityList(),
+                s.integratedBudgetCandidates(), common.lake));
         Output.print(spec.commandLine().getOut(), common.json, s, t.toString());
         return 0;
     }

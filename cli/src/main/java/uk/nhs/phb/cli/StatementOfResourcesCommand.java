@@ -16,6 +16,7 @@ import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.budget.StatementOfResourcesJob;
 import uk.nhs.phb.models.budget.BudgetRules;
+import uk.nhs.phb.models.budget.Money;
 
 @Command(name = "statement-of-resources", mixinStandardHelpOptions = true,
         description = "Publish the statement of resources: per cohort, the rule, how many people, which funding streams a budget can "
@@ -54,18 +55,16 @@ final class StatementOfResourcesCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new InputException(e.getMessage() + "; fix the file and run again", e);
         }
-        Map<String, Object> s = StatementOfResourcesJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
+        StatementOfResourcesJob.Result s = StatementOfResourcesJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                 new StatementOfResourcesJob.Request(asOf, org, rules), TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder cohorts = new StringBuilder();
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> byCohort = (Map<String, Map<String, Object>>) s.get("cohorts");
-        byCohort.forEach((code, c) -> cohorts.append(String.format("    %-14s %6s can have one, %6s with a budget%n", code,
-                c.get("people_eligible"), c.get("people_with_budget"))));
+        s.cohorts().forEach((code, c) -> cohorts.append(String.format("    %-14s %6s can have one, %6s with a budget%n", code,
+                c.peopleEligible(), c.peopleWithBudget())));
         String text = String.format("Statement of resources at %s%s (run %s): %s, %s a year%n"
                         + "  people per group (counts of 1 to 7 shown as *, others rounded to the nearest 5):%n%s  written to %s "
                         + "(statement.html, statement.csv, services.csv, manifest.json)",
-                asOf, org == null ? "" : " for " + org, s.get("run_id"), peopleWithBudget((long) s.get("people"), (String) s.get("people_published")),
-                BudgetCommand.pounds(s.get("total_annual_gbp")), cohorts, s.get("out")) + (s.containsKey("warning") ? "\n  warning: " + s.get("warning") : "");
+                asOf, org == null ? "" : " for " + org, s.runId(), peopleWithBudget(s.people(), s.peoplePublished()),
+                Money.format(s.totalAnnualGbp()), cohorts, s.out()) + (s.warning() != null ? "\n  warning: " + s.warning() : "");
         Output.print(spec.commandLine().getOut(), common.json, s, text);
         return 0;
     }

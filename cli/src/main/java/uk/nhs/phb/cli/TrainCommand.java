@@ -1,7 +1,6 @@
 package uk.nhs.phb.cli;
 
 import java.time.LocalDate;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.train.TrainJob;
+import uk.nhs.phb.models.risk.Headline;
 import uk.nhs.phb.models.risk.GbtRisk;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -57,23 +57,23 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         GbtRisk.Params d = GbtRisk.defaults();
         GbtRisk.Params p = new GbtRisk.Params(trees, d.maxNodes(), d.nodeSize(), d.shrinkage(), d.subsample(), d.patience());
-        Map<String, Object> s = TrainJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
+        TrainJob.Result s = TrainJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                 lakeKey.load(spec.commandLine().getErr()),
                 new TrainJob.Request(asOf, trainQuarters, maxTrainingRows, maxTestRows, seed, refreshFeatures, p, p),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
+        Headline h = s.headline();
         StringBuilder t = new StringBuilder();
-        t.append(String.format("Trained %s (run %s) on %s, tested on %s%n", s.get("model_id"), s.get("run_id"),
-                s.get("training_reference_dates"), s.get("test_reference_date")));
-        t.append(String.format("  %,d training rows (%,d fitted), %,d test rows; %s trees%n", (long) s.get("training_rows"),
-                ((Number) s.get("rows_fitted")).longValue(), (long) s.get("test_rows"), s.get("gbt_trees")));
+        t.append(String.format("Trained %s (run %s) on %s, tested on %s%n", s.modelId(), s.runId(), s.trainingReferenceDates(),
+                s.testReferenceDate()));
+        t.append(String.format("  %,d training rows (%,d fitted), %,d test rows; %s trees%n", s.trainingRows(), s.rowsFitted(), s.testRows(),
+                s.gbtTrees()));
         t.append(String.format("  AUROC %s (95%% CI %s-%s)%s; AUPRC %s; Brier %s; calibration slope %s, intercept %s%n",
-                n(s.get("auroc")), n(s.get("auroc_ci_lower")), n(s.get("auroc_ci_upper")),
-                s.get("oracle_auroc") == null ? "" : ", oracle " + n(s.get("oracle_auroc")) + " (" + n(s.get("auroc_to_oracle")) + " of it)",
-                n(s.get("auprc")), n(s.get("brier")), n(s.get("calibration_slope")), n(s.get("calibration_intercept"))));
+                n(h.auroc()), n(h.aurocCiLower()), n(h.aurocCiUpper()),
+                h.oracleAuroc() == null ? "" : ", oracle " + n(h.oracleAuroc()) + " (" + n(h.aurocToOracle()) + " of it)",
+                n(h.auprc()), n(h.brier()), n(h.calibrationSlope()), n(h.calibrationIntercept())));
         t.append(String.format("  baselines: prior admissions only %s, multimorbidity only %s; logistic regression %s%n",
-                n(s.get("baseline_prior_admissions_auroc")), n(s.get("baseline_multimorbidity_auroc")), n(s.get("logistic_auroc"))));
-        t.append(String.format("  cost model R-squared %s; model, evaluation.html and model_card.md in %s", n(s.get("cost_r2")),
-                s.get("model_dir")));
+                n(h.baselinePriorAdmissionsAuroc()), n(h.baselineMultimorbidityAuroc()), n(h.logisticAuroc())));
+        t.append(String.format("  cost model R-squared %s; model, evaluation.html and model_card.md in %s", n(h.costR2()), s.modelDir()));
         Output.print(spec.commandLine().getOut(), common.json, s, t.toString());
         return 0;
     }

@@ -28,7 +28,7 @@ import uk.nhs.phb.schemas.LakeTables;
 public final class JobRun implements AutoCloseable {
     public static final StructType SCHEMA = LakeTables.RUNS.schema();
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final ThreadLocal<Map<String, Object>> BATCH = new ThreadLocal<>();
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -70,6 +70,35 @@ public final class JobRun implements AutoCloseable {
         JobRun run = new JobRun(spark, lake, command, parameters, progress);
         run.append("RUNNING", null, null);
         return run;
+    }
+
+    /** The work of one job, given its run to record stages, inputs, outputs and counts in. */
+    @FunctionalInterface
+    public interface Work<R> {
+        R perform(JobRun run) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} as one recorded run, the way every job runs: a RUNNING record first, then SUCCEEDED when the
+     * work returns, or FAILED with the error, which is thrown on (a checked one inside an {@link IllegalStateException}
+     * naming the command).
+     */
+    public static <R> R execute(SparkSession spark, Lake lake, String command, RunParameters parameters, Progress progress,
+                                Work<R> work) {
+        try (JobRun run = start(spark, lake, command, parameters, progress)) {
+            R result;
+            try {
+                result = work.perform(run);
+            } catch (RuntimeException | Error e) {
+                run.failed(e);
+                throw e;
+            } catch (Exception e) {
+                run.failed(e);
+                throw new IllegalStateException("phb " + command + " failed: " + e.getMessage(), e);
+            }
+            run.succeeded();
+            return result;
+        }
     }
 
     public String runId() {

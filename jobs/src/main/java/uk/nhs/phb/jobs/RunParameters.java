@@ -1,7 +1,6 @@
 package uk.nhs.phb.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Collections;
@@ -17,7 +16,7 @@ import uk.nhs.phb.schemas.Quarter;
  * the key, nor where its file lies).
  */
 public final class RunParameters {
-    private static final ObjectMapper JSON = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    private static final ObjectMapper JSON = Json.mapper();
     private final Map<String, Object> values = new LinkedHashMap<>();
 
     private RunParameters() {

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
@@ -26,10 +27,10 @@ import uk.nhs.phb.jobs.ingest.IngestJob;
 public final class BatchRun {
     public static final String COMMAND = "run";
 
-    /** What a step does, given the progress sink; returns the job's summary (with its {@code run_id}). */
+    /** What a step does, given the progress sink; returns the job's result (with its run id). */
     @FunctionalInterface
     public interface Action {
-        Map<String, Object> run(SparkSession spark, Progress progress);
+        JobResult run(SparkSession spark, Progress progress);
     }
 
     /**
@@ -45,14 +46,19 @@ public final class BatchRun {
     }
 
     /**
-     * How one step ended: {@code ran} or {@code skipped} (then {@code runId} is the earlier run that did the work);
-     * {@code spark} is the work Spark did for it ({@link SparkWork#toMap()}).
+     * How one step ended: {@code ran} or {@code skipped} (then {@code runId} is the earlier run that did the work, and
+     * there is no {@code result}); {@code spark} is the work Spark did for it ({@link SparkWork#toMap()}).
      */
-    public record StepOutcome(String step, String status, String runId, double seconds, Map<String, Object> summary,
+    public record StepOutcome(String step, String status, String runId, double seconds, JobResult result,
                               Map<String, Object> spark) {
     }
 
     public record Result(String runId, String label, List<StepOutcome> steps, double seconds) {
+        /** What step {@code name} returned, when it ran in this batch and returned a {@code type}. */
+        public <R extends JobResult> Optional<R> result(String name, Class<R> type) {
+            return steps.stream().filter(s -> s.step().equals(name) && type.isInstance(s.result())).map(s -> type.cast(s.result())).findFirst();
+        }
+
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("run_id", runId);
@@ -64,7 +70,7 @@ public final class BatchRun {
                 o.put("run_id", s.runId());
                 o.put("seconds", s.seconds());
                 o.put("spark", s.spark());
-                o.put("summary", s.summary());
+                o.put("summary", s.result() == null ? Map.of() : s.result());
                 steps.put(s.step(), o);
             }
             m.put("steps", steps);
@@ -141,12 +147,12 @@ public final class BatchRun {
                         : ledger.upToDate(step.key(), step.readsLanding() ? IngestJob.landingInventory(spark, settings) : null);
                 StepOutcome outcome;
                 if (done.isPresent()) {
-                    outcome = new StepOutcome(step.name(), "skipped", done.get(), seconds(s0), Map.of(), Map.of());
+                    outcome = new StepOutcome(step.name(), "skipped", done.get(), seconds(s0), null, Map.of());
                 } else {
-                    Map<String, Object> summary;
+                    JobResult result;
                     Map<String, Object> work;
                     try (JobRun.Scope scope = JobRun.inBatch(batch.runId(), step.key()); SparkWork w = SparkWork.attach(spark)) {
-                        summary = step.action().run(spark, progress);
+                        result = step.action().run(spark, progress);
                         work = w.toMap();
                     } catch (RuntimeException e) {
                         batch.count("steps", stepCounts(outcomes, step.name()));
@@ -160,9 +166,7 @@ public final class BatchRun {
                         }
                         throw new BatchStepException(message, e);
                     }
-                    Object runId = summary == null ? null : summary.get("run_id");
-                    outcome = new StepOutcome(step.name(), "ran", runId == null ? null : runId.toString(), seconds(s0),
-                            summary == null ? Map.of() : summary, work);
+                    outcome = new StepOutcome(step.name(), "ran", result.runId(), seconds(s0), result, work);
                 }
                 outcomes.add(outcome);
                 batch.count(step.name(), Map.of("status", outcome.status(), "run_id", String.valueOf(outcome.runId()),

@@ -86,10 +86,10 @@ public final class QuarterBatch {
         List<BatchRun.Step> steps = new ArrayList<>();
         steps.add(new BatchRun.Step("ingest", "ingest@" + options.extractDate(), true, (spark, progress) ->
                 IngestJob.of(settings).extractDate(options.extractDate()).profiles(options.profiles()).lakeKey(lakeKey).progress(progress)
-                        .execute().toMap()));
+                        .execute()));
         steps.add(new BatchRun.Step("link", "link" + (options.evaluate() ? "+evaluate" : ""), false, (spark, progress) ->
                 LinkJob.run(spark, new LinkJob.Request(settings, lakeKey, LinkPersons.Settings.defaults(), asOf.getYear(),
-                        options.evaluate()), progress).summary()));
+                        options.evaluate()), progress)));
         steps.add(new BatchRun.Step("features", "features@" + asOf, false, (spark, progress) ->
                 FeaturesJob.run(spark, settings, lakeKey, asOf, progress)));
         SparkSession session = SparkSessions.forJob(settings);

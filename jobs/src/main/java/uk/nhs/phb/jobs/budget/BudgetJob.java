@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import org.apache.spark.storage.StorageLevel;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
@@ -58,7 +60,17 @@ public final class BudgetJob {
     private BudgetJob() {
     }
 
-    public static Map<String, Object> run(SparkSession spark, JobSettings settings, SecretKey lakeKey, Request req, Progress progress) {
+    /**
+     * A budget run: people with a budget line and candidates without one, lines by method and stream, the total a year, the
+     * needs models fitted, and (with {@code --evaluate}) the errors against the generator's truth, unwrapped into the summary.
+     */
+    public record Result(String runId, LocalDate referenceDate, long people, long peopleWithoutLines, long lines, BigDecimal totalAnnualGbp,
+                         long pooledPeople, Map<String, Long> linesByMethod, Map<String, Long> linesByStream, String modelId,
+                         String rulesVersion, String pooling, Map<String, NeedsModels.StreamFit> models,
+                         @JsonUnwrapped BudgetEvaluation.Result evaluation, String table, double seconds) implements JobResult {
+    }
+
+    public static Result run(SparkSession spark, JobSettings settings, SecretKey lakeKey, Request req, Progress progress) {
         Lake lake = settings.lakeLayout();
         String date = req.asOf().toString();
         String featuresPath = lake.path(LakeTables.PERSON_FEATURES);
@@ -88,116 +100,96 @@ public final class BudgetJob {
             }
         }
         long t0 = System.nanoTime();
-        try (JobRun run = JobRun.start(spark, lake, "budget", RunParameters.of(settings, lakeKey).with("as_of", req.asOf())
+        return JobRun.execute(spark, lake, "budget", RunParameters.of(settings, lakeKey).with("as_of", req.asOf())
                 .with("pooling", req.rules().poolingSource()).with("rules_version", req.rules().version()).with("min_cell", req.minCell())
-                .with("evaluate", req.evaluate()), progress)) {
-            try {
-                run.stage("read inputs");
-                Dataset<Row> features = DeltaTables.read(spark, lake, LakeTables.PERSON_FEATURES)
-                        .filter(col("reference_date").equalTo(lit(date).cast(DataTypes.DateType)));
-                Dataset<Row> eligibility = DeltaTables.read(spark, lake, LakeTables.PHB_ELIGIBILITY);
-                if (eligibility.filter(col("reference_date").equalTo(lit(date).cast(DataTypes.DateType))).isEmpty()) {
-                    throw new InputException("gold/phb_eligibility has no rows for " + date + "; run 'phb score --as-of " + date + "' first");
-                }
-                if (features.isEmpty()) {
-                    throw new InputException("gold/person_features has no rows for " + date + "; run 'phb features --as-of " + date
-                            + "' first");
-                }
-                run.input(LakeTables.PERSON_FEATURES, DeltaTables.version(spark, featuresPath));
-                run.input(LakeTables.PHB_ELIGIBILITY, DeltaTables.version(spark, eligibilityPath));
-                run.input(LakeTables.PERSON_INDEX, DeltaTables.version(spark, indexPath));
-                Dataset<Row> priority = null;
-                if (DeltaTables.exists(spark, priorityPath)) {
-                    priority = DeltaTables.read(spark, lake, LakeTables.PHB_PRIORITY);
-                    run.input(LakeTables.PHB_PRIORITY, DeltaTables.version(spark, priorityPath));
-                }
-                Map<String, Dataset<Row>> bronze = new HashMap<>();
-                for (String feed : FEEDS) {
-                    String path = lake.bronze(feed);
-                    if (DeltaTables.exists(spark, path)) {
-                        bronze.put(feed, DeltaTables.read(spark, lake, LakeTables.bronze(feed)));
-                        run.input(LakeTables.bronze(feed), DeltaTables.version(spark, path));
-                    }
-                }
-                Dataset<Row> index = DeltaTables.read(spark, lake, LakeTables.PERSON_INDEX);
-
-                run.stage("packages and replaceable spend");
-                Dataset<Row> facts = BudgetFacts.compute(new BudgetFacts.Inputs(bronze, index, lakeKey), req.asOf());
-                Dataset<Row> people = IndicativeBudgets.budgetPeople(eligibility, priority, req.asOf());
-                run.stage("needs models and ranges");
-                IndicativeBudgets.Result result = IndicativeBudgets.compute(features, facts, people,
-                        new IndicativeBudgets.Settings(req.rules(), req.minCell(), req.asOf(), run.runId()));
-
-                run.stage("write indicative_budgets");
-                String path = lake.path(LakeTables.INDICATIVE_BUDGETS);
-                String meta = "{\"run_id\":\"" + run.runId() + "\",\"model_id\":\"" + result.models().modelId() + "\",\"rules_version\":\""
-                        + req.rules().version() + "\"}";
-                result.lines().write().format("delta").mode(SaveMode.Overwrite).partitionBy("reference_date")
-                        .option("replaceWhere", "reference_date = DATE'" + date + "'")
-                        .option("userMetadata", meta).save(path);
-                String modelsPath = lake.path(LakeTables.BUDGET_MODELS);
-                Dataset<Row> coefficients = result.models().coefficients(spark);
-                long coefficientRows = coefficients.count();
-                coefficients
-                        .withColumn("reference_date", lit(date).cast(DataTypes.DateType))
-                        .withColumn("model_id", lit(result.models().modelId()))
-                        .withColumn("run_id", lit(run.runId()))
-                        .write().format("delta").mode(SaveMode.Overwrite).partitionBy("reference_date")
-                        .option("replaceWhere", "reference_date = DATE'" + date + "'")
-                        .option("userMetadata", meta).save(modelsPath);
-
-                run.stage("summary");
-                Dataset<Row> written = spark.read().format("delta").load(path).filter(col("reference_date").equalTo(lit(date)
-                        .cast(DataTypes.DateType))).persist(StorageLevel.MEMORY_AND_DISK());
-                Row totals = written.agg(count(lit(1)), countDistinct("person_id"), sum("annual_gbp"),
-                        countDistinct(org.apache.spark.sql.functions.when(col("pooled"), col("person_id")))).first();
-                long lines = totals.getLong(0);
-                long persons = totals.getLong(1);
-                BigDecimal total = totals.isNullAt(2) ? BigDecimal.ZERO.setScale(2) : totals.getDecimal(2);
-                long candidates = people.join(features.select("person_id"), "person_id").count();
-                Map<String, Object> summary = new LinkedHashMap<>();
-                summary.put("run_id", run.runId());
-                summary.put("reference_date", date);
-                summary.put("people", persons);
-                summary.put("people_without_lines", candidates - persons);
-                summary.put("lines", lines);
-                summary.put("total_annual_gbp", total);
-                summary.put("pooled_people", totals.getLong(3));
-                Map<String, Long> byMethod = new java.util.TreeMap<>();
-                Map<String, Long> byStream = new java.util.TreeMap<>();
-                for (Row r : written.groupBy("method", "stream").count().collectAsList()) {
-                    byMethod.merge(r.getString(0), r.getLong(2), Long::sum);
-                    byStream.merge(r.getString(1), r.getLong(2), Long::sum);
-                }
-                summary.put("lines_by_method", byMethod);
-                summary.put("lines_by_stream", byStream);
-                summary.put("model_id", result.models().modelId());
-                summary.put("rules_version", req.rules().version());
-                summary.put("pooling", req.rules().poolingSource());
-                summary.put("models", result.models().summary());
-                run.output(LakeTables.INDICATIVE_BUDGETS, DeltaTables.version(spark, path), lines);
-                run.output(LakeTables.BUDGET_MODELS, DeltaTables.version(spark, modelsPath), coefficientRows);
-                run.count("people", persons);
-                run.count("lines", lines);
-                if (req.evaluate()) {
-                    run.stage("evaluate against truth");
-                    Dataset<Row> truePersons = BudgetEvaluation.truePersons(csv(spark, truthRecords), index, lakeKey);
-                    Map<String, Object> eval = BudgetEvaluation.evaluate(written, result.streamCosts(), truePersons, csv(spark, truthPersons));
-                    summary.putAll(eval);
-                    run.count("mdape", eval.get("mdape"));
-                    run.count("range_coverage", eval.get("range_coverage"));
-                    run.count("baseline_mdape", eval.get("baseline_mdape"));
-                }
-                written.unpersist();
-                summary.put("table", path);
-                summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-                run.succeeded();
-                return summary;
-            } catch (RuntimeException e) {
-                run.failed(e);
-                throw e;
+                .with("evaluate", req.evaluate()), progress, run -> {
+            run.stage("read inputs");
+            Dataset<Row> features = DeltaTables.read(spark, lake, LakeTables.PERSON_FEATURES)
+                    .filter(col("reference_date").equalTo(lit(date).cast(DataTypes.DateType)));
+            Dataset<Row> eligibility = DeltaTables.read(spark, lake, LakeTables.PHB_ELIGIBILITY);
+            if (eligibility.filter(col("reference_date").equalTo(lit(date).cast(DataTypes.DateType))).isEmpty()) {
+                throw new InputException("gold/phb_eligibility has no rows for " + date + "; run 'phb score --as-of " + date + "' first");
             }
-        }
+            if (features.isEmpty()) {
+                throw new InputException("gold/person_features has no rows for " + date + "; run 'phb features --as-of " + date
+                        + "' first");
+            }
+            run.input(LakeTables.PERSON_FEATURES, DeltaTables.version(spark, featuresPath));
+            run.input(LakeTables.PHB_ELIGIBILITY, DeltaTables.version(spark, eligibilityPath));
+            run.input(LakeTables.PERSON_INDEX, DeltaTables.version(spark, indexPath));
+            Dataset<Row> priority = null;
+            if (DeltaTables.exists(spark, priorityPath)) {
+                priority = DeltaTables.read(spark, lake, LakeTables.PHB_PRIORITY);
+                run.input(LakeTables.PHB_PRIORITY, DeltaTables.version(spark, priorityPath));
+            }
+            Map<String, Dataset<Row>> bronze = new HashMap<>();
+            for (String feed : FEEDS) {
+                String path = lake.bronze(feed);
+                if (DeltaTables.exists(spark, path)) {
+                    bronze.put(feed, DeltaTables.read(spark, lake, LakeTables.bronze(feed)));
+                    run.input(LakeTables.bronze(feed), DeltaTables.version(spark, path));
+                }
+            }
+            Dataset<Row> index = DeltaTables.read(spark, lake, LakeTables.PERSON_INDEX);
+
+            run.stage("packages and replaceable spend");
+            Dataset<Row> facts = BudgetFacts.compute(new BudgetFacts.Inputs(bronze, index, lakeKey), req.asOf());
+            Dataset<Row> people = IndicativeBudgets.budgetPeople(eligibility, priority, req.asOf());
+            run.stage("needs models and ranges");
+            IndicativeBudgets.Result result = IndicativeBudgets.compute(features, facts, people,
+                    new IndicativeBudgets.Settings(req.rules(), req.minCell(), req.asOf(), run.runId()));
+
+            run.stage("write indicative_budgets");
+            String path = lake.path(LakeTables.INDICATIVE_BUDGETS);
+            String meta = "{\"run_id\":\"" + run.runId() + "\",\"model_id\":\"" + result.models().modelId() + "\",\"rules_version\":\""
+                    + req.rules().version() + "\"}";
+            result.lines().write().format("delta").mode(SaveMode.Overwrite).partitionBy("reference_date")
+                    .option("replaceWhere", "reference_date = DATE'" + date + "'")
+                    .option("userMetadata", meta).save(path);
+            String modelsPath = lake.path(LakeTables.BUDGET_MODELS);
+            Dataset<Row> coefficients = result.models().coefficients(spark);
+            long coefficientRows = coefficients.count();
+            coefficients
+                    .withColumn("reference_date", lit(date).cast(DataTypes.DateType))
+                    .withColumn("model_id", lit(result.models().modelId()))
+                    .withColumn("run_id", lit(run.runId()))
+                    .write().format("delta").mode(SaveMode.Overwrite).partitionBy("reference_date")
+                    .option("replaceWhere", "reference_date = DATE'" + date + "'")
+                    .option("userMetadata", meta).save(modelsPath);
+
+            run.stage("summary");
+            Dataset<Row> written = spark.read().format("delta").load(path).filter(col("reference_date").equalTo(lit(date)
+                    .cast(DataTypes.DateType))).persist(StorageLevel.MEMORY_AND_DISK());
+            Row totals = written.agg(count(lit(1)), countDistinct("person_id"), sum("annual_gbp"),
+                    countDistinct(org.apache.spark.sql.functions.when(col("pooled"), col("person_id")))).first();
+            long lines = totals.getLong(0);
+            long persons = totals.getLong(1);
+            BigDecimal total = totals.isNullAt(2) ? BigDecimal.ZERO.setScale(2) : totals.getDecimal(2);
+            long candidates = people.join(features.select("person_id"), "person_id").count();
+            Map<String, Long> byMethod = new java.util.TreeMap<>();
+            Map<String, Long> byStream = new java.util.TreeMap<>();
+            for (Row r : written.groupBy("method", "stream").count().collectAsList()) {
+                byMethod.merge(r.getString(0), r.getLong(2), Long::sum);
+                byStream.merge(r.getString(1), r.getLong(2), Long::sum);
+            }
+            run.output(LakeTables.INDICATIVE_BUDGETS, DeltaTables.version(spark, path), lines);
+            run.output(LakeTables.BUDGET_MODELS, DeltaTables.version(spark, modelsPath), coefficientRows);
+            run.count("people", persons);
+            run.count("lines", lines);
+            BudgetEvaluation.Result evaluation = null;
+            if (req.evaluate()) {
+                run.stage("evaluate against truth");
+                Dataset<Row> truePersons = BudgetEvaluation.truePersons(csv(spark, truthRecords), index, lakeKey);
+                evaluation = BudgetEvaluation.evaluate(written, result.streamCosts(), truePersons, csv(spark, truthPersons));
+                run.count("mdape", evaluation.overall().mdape());
+                run.count("range_coverage", evaluation.overall().rangeCoverage());
+                run.count("baseline_mdape", evaluation.overall().baselineMdape());
+            }
+            written.unpersist();
+            return new Result(run.runId(), req.asOf(), persons, candidates - persons, lines, total, totals.getLong(3), byMethod, byStream,
+                    result.models().modelId(), req.rules().version(), req.rules().poolingSource(), result.models().summary(), evaluation,
+                    path, Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+        });
     }
 
     /** A truth table as written by 'phb synth' (CSV with header, or Parquet), all columns as strings. */

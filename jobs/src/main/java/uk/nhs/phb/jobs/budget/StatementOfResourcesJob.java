@@ -3,11 +3,13 @@ package uk.nhs.phb.jobs.budget;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -20,6 +22,7 @@ import org.apache.spark.sql.types.DataTypes;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
@@ -48,7 +51,21 @@ public final class StatementOfResourcesJob {
     private StatementOfResourcesJob() {
     }
 
-    public static Map<String, Object> run(SparkSession spark, JobSettings settings, Request req, Progress progress) {
+    /**
+     * A statement: the exact count of people with a budget (for the analyst) and the figure the statement publishes, the
+     * total a year, each cohort's published counts, where it was written, and a warning when the budgets' rules differ.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Result(String runId, LocalDate asOf, @JsonInclude(JsonInclude.Include.ALWAYS) String org, long people,
+                         String peoplePublished, BigDecimal totalAnnualGbp, Map<String, CohortPublished> cohorts, String out, String warning,
+                         double seconds) implements JobResult {
+    }
+
+    /** A cohort's counts as the statement shows them (rounded, or {@code *}). */
+    public record CohortPublished(String peopleEligible, String peopleWithBudget) {
+    }
+
+    public static Result run(SparkSession spark, JobSettings settings, Request req, Progress progress) {
         Lake lake = settings.lakeLayout();
         String date = req.asOf().toString();
         String budgetsPath = lake.path(LakeTables.INDICATIVE_BUDGETS);
@@ -61,110 +78,91 @@ public final class StatementOfResourcesJob {
             throw new InputException("no gold/phb_eligibility in " + lake.root() + "; run 'phb score --as-of " + date + "' first");
         }
         long t0 = System.nanoTime();
-        try (JobRun run = JobRun.start(spark, lake, "statement-of-resources", RunParameters.of(settings, null)
+        return JobRun.execute(spark, lake, "statement-of-resources", RunParameters.of(settings, null)
                 .with("as_of", req.asOf()).with("org", req.org()).with("pooling", req.rules().poolingSource())
-                .with("rules_version", req.rules().version()), progress)) {
-            try {
-                run.stage("read budgets");
-                org.apache.spark.sql.Column day = col("reference_date").equalTo(lit(date).cast(DataTypes.DateType));
-                Dataset<Row> lines = DeltaTables.read(spark, lake, LakeTables.INDICATIVE_BUDGETS).filter(day);
-                // who can have one: the eligibility cohorts and, as the budgets count them, the priority list's people in no
-                // cohort (OTHER); otherwise that group would show budgets for people no group says can have one
-                boolean priorityTable = DeltaTables.exists(spark, lake, LakeTables.PHB_PRIORITY);
-                Dataset<Row> eligibility = IndicativeBudgets.budgetPeople(DeltaTables.read(spark, lake, LakeTables.PHB_ELIGIBILITY),
-                                priorityTable ? DeltaTables.read(spark, lake, LakeTables.PHB_PRIORITY) : null, req.asOf())
-                        .select(col("person_id"), org.apache.spark.sql.functions.explode(col("cohorts")).as("cohort"));
-                run.input(LakeTables.INDICATIVE_BUDGETS, DeltaTables.version(spark, budgetsPath));
-                run.input(LakeTables.PHB_ELIGIBILITY, DeltaTables.version(spark, eligibilityPath));
-                if (priorityTable) {
-                    run.input(LakeTables.PHB_PRIORITY, DeltaTables.version(spark, lake, LakeTables.PHB_PRIORITY));
-                }
-                if (lines.isEmpty()) {
-                    throw new InputException("gold/indicative_budgets has no rows for " + date + "; run 'phb budget --as-of " + date + "' first");
-                }
-                List<String> versions = lines.select("rules_version").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-                String warning = versions.equals(List.of(req.rules().version())) ? null
-                        : "the budgets were made with reference data " + versions + " but this statement's rules are " + req.rules().version()
-                        + "; pass the same --pooling file to 'phb statement-of-resources' as to 'phb budget' so the cohorts' streams match";
-                if (req.org() != null) {
-                    if (!DeltaTables.exists(spark, featuresPath)) {
-                        throw new InputException("--org needs gold/person_features in " + lake.root() + " to place people; run 'phb features --as-of "
-                                + date + "' first");
-                    }
-                    run.input(LakeTables.PERSON_FEATURES, DeltaTables.version(spark, featuresPath));
-                    Dataset<Row> inOrg = DeltaTables.read(spark, lake, LakeTables.PERSON_FEATURES).filter(day)
-                            .filter(col("icb_code").equalTo(req.org()).or(col("sub_icb_code").equalTo(req.org()))
-                                    .or(col("la_code").equalTo(req.org())))
-                            .select("person_id");
-                    if (inOrg.isEmpty()) {
-                        throw new InputException("no person in gold/person_features at " + date + " belongs to organisation '" + req.org()
-                                + "'; give an ICB, Sub-ICB or local authority code (e.g. " + exampleCodes(spark, featuresPath, date) + ")");
-                    }
-                    lines = lines.join(inOrg, "person_id");
-                    eligibility = eligibility.join(inOrg, "person_id");
-                }
-                run.stage("figures");
-                StatementOfResources.Figures figures = StatementFigures.compute(lines, eligibility, req.asOf(), req.org());
-                SmallNumbers rule = SmallNumbers.NHS_DIGITAL;
-
-                run.stage("write statement");
-                String target = settings.out() + "/statement-of-resources/" + date + (req.org() == null ? "" : "-" + req.org());
-                String staging = Files2.stagingFor(target);
-                try {
-                    Map<String, Object> files = new LinkedHashMap<>();
-                    List<List<String>> statement = StatementOfResources.csv(figures, req.rules(), rule);
-                    List<List<String>> services = StatementOfResources.servicesCsv(figures, req.rules(), rule);
-                    write(spark, staging, "statement.csv", StatementOfResources.toCsv(statement), statement.size() - 1, files);
-                    write(spark, staging, "services.csv", StatementOfResources.toCsv(services), services.size() - 1, files);
-                    write(spark, staging, "statement.html", StatementOfResources.html(figures, req.rules(), rule), -1, files);
-                    Map<String, Object> manifest = new LinkedHashMap<>();
-                    manifest.put("kind", "statement-of-resources");
-                    manifest.put("level", "AGGREGATE");
-                    manifest.put("as_of", date);
-                    manifest.put("org", req.org());
-                    manifest.put("run_id", run.runId());
-                    manifest.put("budgets_version", DeltaTables.version(spark, budgetsPath));
-                    manifest.put("budget_rules_versions", versions);
-                    manifest.put("statement_rules_version", req.rules().version());
-                    manifest.put("warning", warning);
-                    manifest.put("small_numbers", "counts 1-" + rule.threshold() + " shown as *, others rounded to " + rule.base()
-                            + "; money shown only where its count is shown");
-                    manifest.put("files", files);
-                    Files2.writeText(spark, staging + "/manifest.json", JSON.writeValueAsString(manifest));
-                    Files2.publish(spark, staging, target, true);
-                } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-                    Files2.discard(spark, staging);
-                    throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
-                }
-                run.count("cohorts", figures.cohorts().size());
-                Map<String, Object> summary = new LinkedHashMap<>();
-                summary.put("run_id", run.runId());
-                summary.put("as_of", date);
-                summary.put("org", req.org());
-                summary.put("people", figures.all().people());
-                summary.put("people_published", rule.count(figures.all().people(), SmallNumbers.Level.SUB_NATIONAL).text());
-                summary.put("total_annual_gbp", figures.all().total());
-                Map<String, Object> cohorts = new LinkedHashMap<>();
-                for (StatementOfResources.CohortFigures c : figures.cohorts()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("people_eligible", rule.count(c.peopleEligible(), SmallNumbers.Level.SUB_NATIONAL).text());
-                    m.put("people_with_budget", rule.count(c.budgets().people(), SmallNumbers.Level.SUB_NATIONAL).text());
-                    cohorts.put(c.cohort(), m);
-                }
-                summary.put("cohorts", cohorts);
-                summary.put("out", target);
-                if (warning != null) {
-                    summary.put("warning", warning);
-                }
-                summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-                run.count("people", figures.all().people());
-                run.succeeded();
-                return summary;
-            } catch (RuntimeException e) {
-                run.failed(e);
-                throw e;
+                .with("rules_version", req.rules().version()), progress, run -> {
+            run.stage("read budgets");
+            org.apache.spark.sql.Column day = col("reference_date").equalTo(lit(date).cast(DataTypes.DateType));
+            Dataset<Row> lines = DeltaTables.read(spark, lake, LakeTables.INDICATIVE_BUDGETS).filter(day);
+            // who can have one: the eligibility cohorts and, as the budgets count them, the priority list's people in no
+            // cohort (OTHER); otherwise that group would show budgets for people no group says can have one
+            boolean priorityTable = DeltaTables.exists(spark, lake, LakeTables.PHB_PRIORITY);
+            Dataset<Row> eligibility = IndicativeBudgets.budgetPeople(DeltaTables.read(spark, lake, LakeTables.PHB_ELIGIBILITY),
+                            priorityTable ? DeltaTables.read(spark, lake, LakeTables.PHB_PRIORITY) : null, req.asOf())
+                    .select(col("person_id"), org.apache.spark.sql.functions.explode(col("cohorts")).as("cohort"));
+            run.input(LakeTables.INDICATIVE_BUDGETS, DeltaTables.version(spark, budgetsPath));
+            run.input(LakeTables.PHB_ELIGIBILITY, DeltaTables.version(spark, eligibilityPath));
+            if (priorityTable) {
+                run.input(LakeTables.PHB_PRIORITY, DeltaTables.version(spark, lake, LakeTables.PHB_PRIORITY));
             }
-        }
+            if (lines.isEmpty()) {
+                throw new InputException("gold/indicative_budgets has no rows for " + date + "; run 'phb budget --as-of " + date + "' first");
+            }
+            List<String> versions = lines.select("rules_version").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+            String warning = versions.equals(List.of(req.rules().version())) ? null
+                    : "the budgets were made with reference data " + versions + " but this statement's rules are " + req.rules().version()
+                    + "; pass the same --pooling file to 'phb statement-of-resources' as to 'phb budget' so the cohorts' streams match";
+            if (req.org() != null) {
+                if (!DeltaTables.exists(spark, featuresPath)) {
+                    throw new InputException("--org needs gold/person_features in " + lake.root() + " to place people; run 'phb features --as-of "
+                            + date + "' first");
+                }
+                run.input(LakeTables.PERSON_FEATURES, DeltaTables.version(spark, featuresPath));
+                Dataset<Row> inOrg = DeltaTables.read(spark, lake, LakeTables.PERSON_FEATURES).filter(day)
+                        .filter(col("icb_code").equalTo(req.org()).or(col("sub_icb_code").equalTo(req.org()))
+                                .or(col("la_code").equalTo(req.org())))
+                        .select("person_id");
+                if (inOrg.isEmpty()) {
+                    throw new InputException("no person in gold/person_features at " + date + " belongs to organisation '" + req.org()
+                            + "'; give an ICB, Sub-ICB or local authority code (e.g. " + exampleCodes(spark, featuresPath, date) + ")");
+                }
+                lines = lines.join(inOrg, "person_id");
+                eligibility = eligibility.join(inOrg, "person_id");
+            }
+            run.stage("figures");
+            StatementOfResources.Figures figures = StatementFigures.compute(lines, eligibility, req.asOf(), req.org());
+            SmallNumbers rule = SmallNumbers.NHS_DIGITAL;
+
+            run.stage("write statement");
+            String target = settings.out() + "/statement-of-resources/" + date + (req.org() == null ? "" : "-" + req.org());
+            String staging = Files2.stagingFor(target);
+            try {
+                Map<String, Object> files = new LinkedHashMap<>();
+                List<List<String>> statement = StatementOfResources.csv(figures, req.rules(), rule);
+                List<List<String>> services = StatementOfResources.servicesCsv(figures, req.rules(), rule);
+                write(spark, staging, "statement.csv", StatementOfResources.toCsv(statement), statement.size() - 1, files);
+                write(spark, staging, "services.csv", StatementOfResources.toCsv(services), services.size() - 1, files);
+                write(spark, staging, "statement.html", StatementOfResources.html(figures, req.rules(), rule), -1, files);
+                Map<String, Object> manifest = new LinkedHashMap<>();
+                manifest.put("kind", "statement-of-resources");
+                manifest.put("level", "AGGREGATE");
+                manifest.put("as_of", date);
+                manifest.put("org", req.org());
+                manifest.put("run_id", run.runId());
+                manifest.put("budgets_version", DeltaTables.version(spark, budgetsPath));
+                manifest.put("budget_rules_versions", versions);
+                manifest.put("statement_rules_version", req.rules().version());
+                manifest.put("warning", warning);
+                manifest.put("small_numbers", "counts 1-" + rule.threshold() + " shown as *, others rounded to " + rule.base()
+                        + "; money shown only where its count is shown");
+                manifest.put("files", files);
+                Files2.writeText(spark, staging + "/manifest.json", JSON.writeValueAsString(manifest));
+                Files2.publish(spark, staging, target, true);
+            } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                Files2.discard(spark, staging);
+                throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+            }
+            run.count("cohorts", figures.cohorts().size());
+            Map<String, CohortPublished> cohorts = new LinkedHashMap<>();
+            for (StatementOfResources.CohortFigures c : figures.cohorts()) {
+                cohorts.put(c.cohort(), new CohortPublished(rule.count(c.peopleEligible(), SmallNumbers.Level.SUB_NATIONAL).text(),
+                        rule.count(c.budgets().people(), SmallNumbers.Level.SUB_NATIONAL).text()));
+            }
+            run.count("people", figures.all().people());
+            return new Result(run.runId(), req.asOf(), req.org(), figures.all().people(),
+                    rule.count(figures.all().people(), SmallNumbers.Level.SUB_NATIONAL).text(), figures.all().total(), cohorts, target,
+                    warning, Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+        });
     }
 
     private static void write(SparkSession spark, String dir, String name, String text, long rows, Map<String, Object> files) {

@@ -8,7 +8,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +40,7 @@ import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.InputVersions;
+import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
@@ -126,8 +127,20 @@ public final class ExtractJob {
         return settings.out() + "/extracts/" + quarter + "/" + purpose + "/" + RecipientPseudonyms.recipientName(recipient);
     }
 
-    /** Makes the extract; returns the summary ({@code --json} keys in docs/CLI.md). */
-    public static Map<String, Object> run(SparkSession spark, Request req, Progress progress) {
+    /**
+     * An extract made: who for, at which level, the people in scope and those opt-outs removed (by rule), the rows
+     * released; by level, the columns (person-level), what was suppressed and how it was anonymised (anonymised), or the
+     * tables (aggregate); the files, the notes, and where it went. Its {@code --json} keys are in docs/CLI.md.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Result(String runId, String extractId, String purpose, String recipient, Quarter quarter, LocalDate referenceDate,
+                         IdentityLevel level, long populationInScope, Map<String, Long> optOutRemovals, long rows, List<String> columns,
+                         Object suppressed, Object anonymisation, Object tables, String regeneratesRun, int files, List<String> notes,
+                         String dir, String manifest, double seconds) implements JobResult {
+    }
+
+    /** Makes the extract. */
+    public static Result run(SparkSession spark, Request req, Progress progress) {
         long t0 = System.nanoTime();
         ExtractPurposes.Purpose purpose = req.purposes().purpose(req.purpose());
         IdentityLevel level = req.level() == null ? purpose.defaultLevel() : req.level();
@@ -170,8 +183,8 @@ public final class ExtractJob {
         }
         List<Dataset<Row>> cached = new ArrayList<>();
         String staging = Files2.stagingFor(target);
-        try (JobRun run = JobRun.start(spark, lake, COMMAND, params, progress)) {
-            try {
+        try {
+            return JobRun.execute(spark, lake, COMMAND, params, progress, run -> {
                 run.stage("read gold tables at " + date);
                 List<String> notes = new ArrayList<>();
                 Map<String, Object> inputs = new LinkedHashMap<>();
@@ -224,17 +237,17 @@ public final class ExtractJob {
                 long removed = removedBy.values().stream().mapToLong(Long::longValue).sum();
                 Dataset<Row> kept = marked.filter(col(OptOuts.REMOVED_BY).isNull()).drop(OptOuts.REMOVED_BY);
 
-                Map<String, Object> summary = new LinkedHashMap<>();
                 Map<String, Object> manifest = new LinkedHashMap<>();
                 Dataset<Row> trail;
                 long rows;
+                List<String> columns = null;
                 switch (level) {
                     case PSEUDONYMISED -> {
                         run.stage("pseudonymised rows");
                         Releases.Released r = Releases.pseudonymised(spark, req, purpose, spec, recipient, kept, tables, staging, notes, manifest);
                         rows = r.rows();
                         trail = marked.select(col("person_id"), col(OptOuts.REMOVED_BY));
-                        summary.put("columns", r.columns());
+                        columns = r.columns();
                     }
                     case ANONYMISED -> {
                         run.stage("anonymise and verify");
@@ -244,15 +257,12 @@ public final class ExtractJob {
                                 .withColumn(OptOuts.REMOVED_BY, when(col(OptOuts.REMOVED_BY).isNull().and(col("_released").isNull()), lit(SUPPRESSED))
                                         .otherwise(col(OptOuts.REMOVED_BY)))
                                 .drop("_released");
-                        summary.put("columns", r.columns());
-                        summary.put("suppressed", manifest.get("suppressed"));
-                        summary.put("anonymisation", manifest.get("anonymisation_summary"));
+                        columns = r.columns();
                     }
                     case AGGREGATE -> {
                         run.stage("aggregate tables");
                         rows = Releases.aggregate(spark, spec, kept, tables, staging, notes, manifest);
                         trail = marked.select(col("person_id"), col(OptOuts.REMOVED_BY));
-                        summary.put("tables", manifest.get("tables"));
                     }
                     default -> throw new IllegalStateException("no extract at level " + level);
                 }
@@ -294,7 +304,7 @@ public final class ExtractJob {
                 m.put("removed_by_opt_outs", removed);
                 m.put("rows", rows);
                 m.putAll(manifest);
-                m.remove("anonymisation_summary");
+                Object anonymisation = m.remove("anonymisation_summary");
                 m.put("files", files);
                 m.put("run_id", replayed == null ? run.runId() : replayed);
                 if (replayed != null) {
@@ -313,33 +323,10 @@ public final class ExtractJob {
                 run.count("opt_out_removals", removedBy);
                 run.count("rows", rows);
                 run.count("extract", target);
-                summary.put("run_id", run.runId());
-                if (replayed != null) {
-                    summary.put("regenerates_run", replayed);
-                }
-                summary.put("extract_id", extractId);
-                summary.put("purpose", purpose.name());
-                summary.put("recipient", recipient);
-                summary.put("quarter", req.quarter().toString());
-                summary.put("reference_date", date.toString());
-                summary.put("level", level.name());
-                summary.put("population_in_scope", inScope);
-                summary.put("opt_out_removals", removedBy);
-                summary.put("rows", rows);
-                summary.put("files", files.size());
-                summary.put("notes", notes);
-                summary.put("dir", target);
-                summary.put("manifest", target + "/" + MANIFEST);
-                summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-                run.succeeded();
-                return reorder(summary);
-            } catch (JsonProcessingException e) {
-                run.failed(e);
-                throw new IllegalStateException("cannot write the manifest", e);
-            } catch (RuntimeException e) {
-                run.failed(e);
-                throw e;
-            }
+                return new Result(run.runId(), extractId, purpose.name(), recipient, req.quarter(), date, level, inScope, removedBy, rows,
+                        columns, manifest.get("suppressed"), anonymisation, manifest.get("tables"), replayed, files.size(), notes, target,
+                        target + "/" + MANIFEST, Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+            });
         } finally {
             Files2.discard(spark, staging);
             cached.forEach(Dataset::unpersist);
@@ -528,15 +515,6 @@ public final class ExtractJob {
             }
         }
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static Map<String, Object> reorder(Map<String, Object> s) {
-        List<String> first = List.of("run_id", "extract_id", "purpose", "recipient", "quarter", "reference_date", "level",
-                "population_in_scope", "opt_out_removals", "rows");
-        Map<String, Object> out = new LinkedHashMap<>();
-        first.forEach(k -> out.put(k, s.get(k)));
-        s.forEach(out::putIfAbsent);
-        return out;
     }
 
     static String version() {

@@ -15,6 +15,7 @@ import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.InputVersions;
+import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
@@ -33,14 +34,19 @@ public final class ExtractReidentify {
     }
 
 
+    /** Pseudonyms asked about, those this lake made for the recipient (matched) and the rest, and where the lookup went. */
+    public record Result(String runId, String recipient, long pseudonyms, long matched, long unmatched, String out, double seconds)
+            implements JobResult {
+    }
+
     /**
      * {@code phb extract reidentify}: the lake key holder's act. For a file of one recipient's pseudonyms (a column
      * {@code pseudonym}), writes {@code pseudonym, person_id, nhs_token} to {@code out}: the lake's person id and the
      * data provider's NHS-number token, which the provider (holder of its own key and lookup) turns back into an NHS
      * number. Recorded in {@code audit/runs} as {@code extract-reidentify}.
      */
-    public static Map<String, Object> run(SparkSession spark, JobSettings settings, SecretKey lakeKey, String recipientName,
-                                                 String in, String out, boolean force, Progress progress) {
+    public static Result run(SparkSession spark, JobSettings settings, SecretKey lakeKey, String recipientName, String in, String out,
+                             boolean force, Progress progress) {
         long t0 = System.nanoTime();
         String recipient;
         try {
@@ -59,8 +65,8 @@ public final class ExtractReidentify {
         }
         RunParameters params = RunParameters.of(settings, lakeKey).with("recipient", recipient).with("in", in).with("lookup_out", out);
         String staging = Files2.stagingFor(out);
-        try (JobRun run = JobRun.start(spark, lake, ExtractJob.COMMAND + "-reidentify", params, progress)) {
-            try {
+        try {
+            return JobRun.execute(spark, lake, ExtractJob.COMMAND + "-reidentify", params, progress, run -> {
                 run.stage("re-identify");
                 long indexVersion = DeltaTables.version(spark, indexPath);
                 run.input(LakeTables.PERSON_INDEX, indexVersion);
@@ -89,25 +95,14 @@ public final class ExtractReidentify {
                     Files2.nameSparkFiles(spark, staging + "/lookup", "lookup", "csv");
                     ExtractJob.checksums(spark, staging);
                     Files2.publish(spark, staging, out, force);
-                    Map<String, Object> s = new LinkedHashMap<>();
-                    s.put("run_id", run.runId());
-                    s.put("recipient", recipient);
-                    s.put("pseudonyms", c.getLong(0));
-                    s.put("matched", c.getLong(1));
-                    s.put("unmatched", c.getLong(0) - c.getLong(1));
-                    s.put("out", out);
-                    s.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
                     run.count("pseudonyms", c.getLong(0));
                     run.count("matched", c.getLong(1));
-                    run.succeeded();
-                    return s;
+                    return new Result(run.runId(), recipient, c.getLong(0), c.getLong(1), c.getLong(0) - c.getLong(1), out,
+                            Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
                 } finally {
                     found.unpersist();
                 }
-            } catch (RuntimeException e) {
-                run.failed(e);
-                throw e;
-            }
+            });
         } finally {
             Files2.discard(spark, staging);
         }

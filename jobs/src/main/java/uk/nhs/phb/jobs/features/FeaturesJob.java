@@ -1,7 +1,13 @@
 package uk.nhs.phb.jobs.features;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.math.BigDecimal;
 
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -13,6 +19,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
@@ -33,47 +40,42 @@ public final class FeaturesJob {
     private FeaturesJob() {
     }
 
-    public static Map<String, Object> run(SparkSession spark, JobSettings settings, SecretKey lakeKey, LocalDate asOf, Progress progress) {
+    /** The features written for one date: how many people, three means to sanity-check them, and each feed's attrition. */
+    public record Result(String runId, LocalDate referenceDate, long persons,
+                         @JsonProperty("mean_emergency_admissions_365d") Double meanEmergencyAdmissions365d,
+                         @JsonProperty("total_spend_12m") BigDecimal totalSpend12m, Double meanEfi,
+                         Map<String, FeedAttrition> attrition, String table, double seconds) implements JobResult {
+    }
+
+    /** A feed's rows, and those that belong to a person of the index (the rest cannot reach any feature). */
+    public record FeedAttrition(long rowsIn, long rowsWithPerson) {
+    }
+
+    public static Result run(SparkSession spark, JobSettings settings, SecretKey lakeKey, LocalDate asOf, Progress progress) {
         Lake lake = settings.lakeLayout();
         if (!DeltaTables.exists(spark, lake, LakeTables.PERSON_INDEX)) {
             throw new InputException("no silver/person_index in " + lake.root() + "; run 'phb link' first");
         }
         uk.nhs.phb.jobs.LakeKeys.check(spark, lake, lakeKey);
         long t0 = System.nanoTime();
-        try (JobRun run = JobRun.start(spark, lake, "features", RunParameters.of(settings, lakeKey).with("as_of", asOf), progress)) {
-            try {
-                PersonFeatures.Inputs inputs = inputs(spark, lake, lakeKey, run);
-                run.stage("features at " + asOf);
-                String path = write(lake, inputs, asOf, run.runId());
-                Dataset<Row> written = DeltaTables.read(spark, lake, LakeTables.PERSON_FEATURES).filter(col("reference_date").equalTo(asOf.toString()));
-                Row means = written.agg(org.apache.spark.sql.functions.avg("emergency_admissions_365d"),
-                        org.apache.spark.sql.functions.sum("spend_total"), org.apache.spark.sql.functions.avg("efi_score"),
-                        org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1))).first();
-                long persons = means.getLong(3);
-                run.stage("attrition");
-                Map<String, Object> attrition = new LinkedHashMap<>();
-                for (Row r : PersonFeatures.attrition(inputs).collectAsList()) {
-                    attrition.put(r.getAs("feed"), Map.of("rows_in", r.getAs("rows_in"), "rows_with_person", r.getAs("rows_with_person")));
-                }
-                run.output(LakeTables.PERSON_FEATURES, DeltaTables.version(spark, path), persons);
-                run.count("persons", persons);
-                Map<String, Object> summary = new LinkedHashMap<>();
-                summary.put("run_id", run.runId());
-                summary.put("reference_date", asOf.toString());
-                summary.put("persons", persons);
-                summary.put("mean_emergency_admissions_365d", means.isNullAt(0) ? null : means.getDouble(0));
-                summary.put("total_spend_12m", means.isNullAt(1) ? null : means.getDecimal(1));
-                summary.put("mean_efi", means.isNullAt(2) ? null : means.getDouble(2));
-                summary.put("attrition", attrition);
-                summary.put("table", path);
-                summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-                run.succeeded();
-                return summary;
-            } catch (RuntimeException e) {
-                run.failed(e);
-                throw e;
+        return JobRun.execute(spark, lake, "features", RunParameters.of(settings, lakeKey).with("as_of", asOf), progress, run -> {
+            PersonFeatures.Inputs inputs = inputs(spark, lake, lakeKey, run);
+            run.stage("features at " + asOf);
+            String path = write(lake, inputs, asOf, run.runId());
+            Dataset<Row> written = DeltaTables.read(spark, lake, LakeTables.PERSON_FEATURES).filter(col("reference_date").equalTo(asOf.toString()));
+            Row means = written.agg(avg("emergency_admissions_365d"), sum("spend_total"), avg("efi_score"), count(lit(1))).first();
+            long persons = means.getLong(3);
+            run.stage("attrition");
+            Map<String, FeedAttrition> attrition = new LinkedHashMap<>();
+            for (Row r : PersonFeatures.attrition(inputs).collectAsList()) {
+                attrition.put(r.getAs("feed"), new FeedAttrition(r.<Long>getAs("rows_in"), r.<Long>getAs("rows_with_person")));
             }
-        }
+            run.output(LakeTables.PERSON_FEATURES, DeltaTables.version(spark, path), persons);
+            run.count("persons", persons);
+            return new Result(run.runId(), asOf, persons, means.isNullAt(0) ? null : means.getDouble(0),
+                    means.isNullAt(1) ? null : means.getDecimal(1), means.isNullAt(2) ? null : means.getDouble(2), attrition, path,
+                    Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+        });
     }
 
     /**

@@ -2,6 +2,7 @@ package uk.nhs.phb.jobs.ingest;
 
 import static org.apache.spark.sql.functions.lit;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.delta.tables.DeltaTable;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -20,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
@@ -163,7 +165,7 @@ public final class IngestJob {
     }
 
     /** The run: its id, the extract date, each feed's accounting and where the data-quality summary went. */
-    public record Result(String runId, LocalDate extractDate, List<FeedResult> feeds, String summaryFolder) {
+    public record Result(String runId, LocalDate extractDate, List<FeedResult> feeds, String summaryFolder) implements JobResult {
         public long rowsIn() {
             return feeds.stream().mapToLong(FeedResult::rowsIn).sum();
         }
@@ -182,6 +184,7 @@ public final class IngestJob {
          * {@code bronze_version}, {@code quarantine_version}) and the totals {@code rows_in}, {@code rows_valid},
          * {@code rows_quarantined}. Also the content of {@code data_quality.json}.
          */
+        @JsonValue
         public Map<String, Object> toMap() {
             return DataQualitySummary.toMap(runId, extractDate, feeds);
         }
@@ -194,47 +197,42 @@ public final class IngestJob {
         // records the same parameters alone as in a batch (which always holds the key)
         RunParameters parameters = RunParameters.of(settings, null).with("feeds", feeds).with("extract_date", extractDate)
                 .with("profile_overrides", profiles().overrideFile());
-        JobRun run = JobRun.start(spark, lake, COMMAND, parameters, progress);
         // each feed's validated rows are cached for three passes and then dropped: compressing them cost more CPU
         // than it saved (15-20% of a large feed's time, measured on 2M-row feeds)
         String compressCache = spark.conf().get(CACHE_COMPRESSED, "true");
         spark.conf().set(CACHE_COMPRESSED, "false");
         try {
-            run.stage("check landing files");
-            List<List<FeedFiles>> found = preflight(spark);
-            List<FeedResult> results = new ArrayList<>();
-            for (List<FeedFiles> f : found) {
-                for (FeedFiles folder : f) {
-                    for (LandingFile file : folder.files()) {
-                        run.inputFile(folderName(folder) + "/" + file.name(), file.bytes(), Instant.ofEpochMilli(file.modified()));
+            return JobRun.execute(spark, lake, COMMAND, parameters, progress, run -> {
+                run.stage("check landing files");
+                List<List<FeedFiles>> found = preflight(spark);
+                List<FeedResult> results = new ArrayList<>();
+                for (List<FeedFiles> f : found) {
+                    for (FeedFiles folder : f) {
+                        for (LandingFile file : folder.files()) {
+                            run.inputFile(folderName(folder) + "/" + file.name(), file.bytes(), Instant.ofEpochMilli(file.modified()));
+                        }
                     }
+                    run.stage("validate " + f.get(0).contract().name());
+                    FeedResult r = ingestFeed(spark, lake, run, f);
+                    results.add(r);
+                    run.count(r.feed(), new FeedCounts(r.rowsIn(), r.rowsValid(), r.rowsQuarantined(), r.quarantinedByRule()));
                 }
-                run.stage("validate " + f.get(0).contract().name());
-                FeedResult r = ingestFeed(spark, lake, run, f);
-                results.add(r);
-                Map<String, Object> counts = new LinkedHashMap<>();
-                counts.put("rows_in", r.rowsIn());
-                counts.put("rows_valid", r.rowsValid());
-                counts.put("rows_quarantined", r.rowsQuarantined());
-                counts.put("quarantined_by_rule", r.quarantinedByRule());
-                run.count(r.feed(), counts);
-            }
-            run.stage("write data-quality summary");
-            String folder = DataQualitySummary.write(spark.sparkContext().hadoopConfiguration(), settings.out(),
-                    run.runId(), extractDate, results);
-            Result result = new Result(run.runId(), extractDate, List.copyOf(results), folder);
-            run.count("rows_in", result.rowsIn());
-            run.count("rows_valid", result.rowsValid());
-            run.count("rows_quarantined", result.rowsQuarantined());
-            run.succeeded();
-            return result;
-        } catch (RuntimeException e) {
-            run.failed(e);
-            throw e;
+                run.stage("write data-quality summary");
+                String folder = DataQualitySummary.write(spark.sparkContext().hadoopConfiguration(), settings.out(),
+                        run.runId(), extractDate, results);
+                Result result = new Result(run.runId(), extractDate, List.copyOf(results), folder);
+                run.count("rows_in", result.rowsIn());
+                run.count("rows_valid", result.rowsValid());
+                run.count("rows_quarantined", result.rowsQuarantined());
+                return result;
+            });
         } finally {
             spark.conf().set(CACHE_COMPRESSED, compressCache);
-            run.close();
         }
+    }
+
+    /** A feed's counts as the run records them. */
+    private record FeedCounts(long rowsIn, long rowsValid, long rowsQuarantined, Map<String, Long> quarantinedByRule) {
     }
 
     /**

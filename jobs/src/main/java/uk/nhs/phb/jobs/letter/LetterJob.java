@@ -87,18 +87,12 @@ public final class LetterJob {
         RunParameters parameters = RunParameters.of(settings, null).with("people", s.personIds()).with("cohort", s.cohort())
                 .with("as_of", s.asOf()).with("easy_read", s.easyRead()).with("formats", new TreeSet<>(s.formats().stream()
                         .map(Format::extension).toList()));
-        try (JobRun run = JobRun.start(spark, lake, "letter", parameters, progress)) {
-            try {
-                Result r = write(spark, settings, lake, s, run, progress);
-                run.count("letters", r.letters());
-                run.count("with_budget", r.withBudget());
-                run.succeeded();
-                return r;
-            } catch (RuntimeException e) {
-                run.failed(e);
-                throw e;
-            }
-        }
+        return JobRun.execute(spark, lake, "letter", parameters, progress, run -> {
+            Result r = write(spark, settings, lake, s, run, progress);
+            run.count("letters", r.letters());
+            run.count("with_budget", r.withBudget());
+            return r;
+        });
     }
 
     private static Result write(SparkSession spark, JobSettings settings, Lake lake, Settings s, JobRun run, Progress progress) {

@@ -2,13 +2,14 @@ package uk.nhs.phb.jobs.link;
 
 import static org.apache.spark.sql.functions.col;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.jobs.Files2;
+import uk.nhs.phb.jobs.Json;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.ProviderFiles;
@@ -30,7 +31,16 @@ public final class LinkFilesJob {
     private LinkFilesJob() {
     }
 
-    public static Map<String, Object> run(SparkSession spark, Request req, Progress progress) {
+    /**
+     * The linkage of two files: the left file's records, how each was linked (or not), how many found a right record, the
+     * pairs left for clerical review, the linkage model's diagnostics (their own keys) and where the results went. Also
+     * {@code summary.json} in the results.
+     */
+    public record Result(long leftRecords, Map<String, Long> linksByMethod, long linked, long reviewPairs,
+                         @JsonAnyGetter Map<String, Object> diagnostics, String out, double seconds) {
+    }
+
+    public static Result run(SparkSession spark, Request req, Progress progress) {
         long t0 = System.nanoTime();
         progress.stage("read files");
         Dataset<Row> entities;
@@ -58,20 +68,16 @@ public final class LinkFilesJob {
             Files2.nameSparkFiles(spark, staging + "/links", "links", "csv");
             Files2.nameSparkFiles(spark, staging + "/review", "review", "csv");
             Dataset<Row> written = spark.read().option("header", true).csv(staging + "/links");
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("left_records", written.count());
+            long leftRecords = written.count();
             Map<String, Long> byMethod = new LinkedHashMap<>();
             for (Row r : written.groupBy("method").count().orderBy("method").collectAsList()) {
                 byMethod.put(r.getString(0), r.getLong(1));
             }
-            summary.put("links_by_method", byMethod);
-            summary.put("linked", written.filter(col("right_id").isNotNull()).count());
-            summary.put("review_pairs", spark.read().option("header", true).csv(staging + "/review").count());
-            summary.putAll(result.diagnostics());
-            summary.put("out", req.out());
-            summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+            Result summary = new Result(leftRecords, byMethod, written.filter(col("right_id").isNotNull()).count(),
+                    spark.read().option("header", true).csv(staging + "/review").count(), result.diagnostics(), req.out(),
+                    Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
             Files2.writeText(spark, staging + "/model.txt", result.model().explain());
-            Files2.writeText(spark, staging + "/summary.json", new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+            Files2.writeText(spark, staging + "/summary.json", Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
             Files2.publish(spark, staging, req.out(), req.force());
             return summary;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -1,5 +1,6 @@
 package uk.nhs.phb.jobs.link;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
@@ -44,8 +46,8 @@ public final class LinkJob {
         }
     }
 
-    /** The summary printed by the CLI ({@code --json} keys) and where the report went. */
-    public record Result(String runId, Map<String, Object> summary, String reportDir) {
+    /** The summary printed by the CLI (its {@code --json}, with {@code report}: where the report went). */
+    public record Result(String runId, @JsonValue Map<String, Object> summary, String reportDir) implements JobResult {
     }
 
     private LinkJob() {
@@ -63,9 +65,9 @@ public final class LinkJob {
             throw new InputException("--evaluate needs ground truth at " + truthPath + " (written by 'phb synth'); real feeds have none");
         }
         long t0 = System.nanoTime();
-        try (JobRun run = JobRun.start(spark, lake, "link", RunParameters.of(req.settings(), req.lakeKey())
-                .with("linkage", req.link()).with("reference_year", req.referenceYear()).with("evaluate", req.evaluate()), progress)) {
-            try {
+        try {
+            return JobRun.execute(spark, lake, "link", RunParameters.of(req.settings(), req.lakeKey())
+                    .with("linkage", req.link()).with("reference_year", req.referenceYear()).with("evaluate", req.evaluate()), progress, run -> {
                 run.stage("entities");
                 Dataset<Row> entities = null;
                 Dataset<Row> childrensPupilTokens = null;
@@ -202,17 +204,10 @@ public final class LinkJob {
                 summary.put("stage_seconds", run.stageSeconds());
                 byMethod.forEach(run::count);
                 run.count("persons", persons);
-                run.succeeded();
-                spark.catalog().clearCache();
                 return new Result(run.runId(), summary, dir);
-            } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
-                run.failed(e);
-                spark.catalog().clearCache();
-                if (e instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(e);
-            }
+            });
+        } finally {
+            spark.catalog().clearCache();
         }
     }
 

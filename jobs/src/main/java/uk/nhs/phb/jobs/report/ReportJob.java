@@ -2,6 +2,8 @@ package uk.nhs.phb.jobs.report;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.InputVersions;
+import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
@@ -162,7 +165,17 @@ public final class ReportJob {
     public record Tables(List<ReportTable> tables, Map<String, Object> headline, Map<String, Object> design, Map<String, Object> exact) {
     }
 
-    public static Map<String, Object> run(SparkSession spark, Request req, Progress progress) {
+    /**
+     * A report: the quarter and organisation, the headline figures as published (their keys are the summary's own:
+     * {@code return_*}, {@code did_*}, ...), whether risk tiers were there, and the folder and files written. With
+     * {@code --as-of-run}, {@code regeneratesRun} is the run whose report was made again.
+     */
+    public record Result(String runId, @JsonInclude(JsonInclude.Include.NON_NULL) String regeneratesRun, Quarter quarter, String org,
+                         @JsonAnyGetter Map<String, Object> headline, boolean riskTiersAvailable, String out, List<String> files,
+                         Map<String, Double> stageSeconds, double seconds) implements JobResult {
+    }
+
+    public static Result run(SparkSession spark, Request req, Progress progress) {
         Lake lake = req.settings().lakeLayout();
         LocalDate end = req.quarter().end();
         InputVersions inputs = req.inputs();
@@ -186,11 +199,11 @@ public final class ReportJob {
         String target = req.target();
         RunParameters recorded = RunParameters.of(req.settings(), req.lakeKey()).withAll(req.recorded());
         long t0 = System.nanoTime();
-        try (JobRun run = JobRun.start(spark, lake, COMMAND, recorded, progress)) {
-            String staging = Files2.stagingFor(target);
-            // a replay writes the report of the run it replays, under that run's id; audit/runs records both
-            String reportRunId = inputs.replaying() ? inputs.replayedRunId() : run.runId();
-            try {
+        String staging = Files2.stagingFor(target);
+        try {
+            return JobRun.execute(spark, lake, COMMAND, recorded, progress, run -> {
+                // a replay writes the report of the run it replays, under that run's id; audit/runs records both
+                String reportRunId = inputs.replaying() ? inputs.replayedRunId() : run.runId();
                 Map<String, Dataset<Row>> bronze = new HashMap<>();
                 for (String feed : FEEDS) {
                     Dataset<Row> d = read(spark, lake, inputs, LakeTables.bronze(feed), run);
@@ -218,28 +231,14 @@ public final class ReportJob {
                         inputs.replaying() ? run.runId() : null);
                 Files2.publish(spark, staging, target, true);
                 run.count("files", written.files().size());
-                Map<String, Object> summary = new LinkedHashMap<>();
-                summary.put("run_id", run.runId());
-                if (inputs.replaying()) {
-                    summary.put("regenerates_run", inputs.replayedRunId());
-                }
-                summary.put("quarter", req.quarter().toString());
-                summary.put("org", req.org());
-                summary.putAll(tables.headline());
-                summary.put("risk_tiers_available", risk != null);
-                summary.put("out", target);
-                summary.put("files", written.files());
-                summary.put("stage_seconds", run.stageSeconds());
-                summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
                 run.count("headline", tables.headline());
                 run.count("before_after_exact", tables.exact());
-                run.succeeded();
-                return summary;
-            } catch (RuntimeException e) {
-                Files2.discard(spark, staging);
-                run.failed(e);
-                throw e;
-            }
+                return new Result(run.runId(), inputs.replayedRunId(), req.quarter(), req.org(), tables.headline(), risk != null, target,
+                        written.files(), run.stageSeconds(), Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+            });
+        } catch (RuntimeException e) {
+            Files2.discard(spark, staging);
+            throw e;
         }
     }
 

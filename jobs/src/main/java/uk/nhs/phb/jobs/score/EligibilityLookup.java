@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.KernelLake;
@@ -47,37 +50,57 @@ public final class EligibilityLookup {
     private EligibilityLookup() {
     }
 
-    public static Map<String, Object> run(SparkSession spark, JobSettings settings, String personId, LocalDate asOf, Progress progress) {
+    /**
+     * What staff see of one person at a date: the rules they meet (with the reason) and those they do not (with the
+     * condition), their risk, their place on the priority list or why they are not on it, the factors behind their risk,
+     * and the letter they are sent.
+     */
+    public record StaffView(String personId, LocalDate referenceDate, String runId, String rulesVersion, boolean eligible,
+                            List<RuleMet> rulesMet, List<RuleNotMet> rulesNotMet, Risk risk, PriorityPlace priority,
+                            List<Factor> topFactors, PersonLetter letter) implements JobResult {
+    }
+
+    /** A rule the person meets, and the reason it gives. */
+    public record RuleMet(String ruleId, String cohort, String basis, String reason) {
+    }
+
+    /** A rule the person does not meet, with its condition; a note when their features meet it now but scoring did not. */
+    public record RuleNotMet(String ruleId, String cohort, String basis, String condition,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) String note) {
+    }
+
+    /** The person's scores and the model that made them. */
+    public record Risk(@JsonProperty("p_emergency_12m") double pEmergency12m, double riskPercentile, String riskTier,
+                       @JsonProperty("predicted_cost_12m") BigDecimal predictedCost12m, String modelId) {
+    }
+
+    /** The person's place on the priority list (rank, score, explanation) or why they are not on it; the list's length. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PriorityPlace(boolean onList, Integer priorityRank, Double priorityScore, Integer sectorsInvolved,
+                                Boolean integratedBudgetCandidate, String explanation, String whyNot, long listSize) {
+    }
+
+    /** One factor behind the risk: the feature, its value in words, its contribution (log-odds) and a sentence. */
+    public record Factor(String feature, String value, double contribution, String text) {
+    }
+
+    public static StaffView run(SparkSession spark, JobSettings settings, String personId, LocalDate asOf, Progress progress) {
         PersonIds.check(personId);
         Lake lake = settings.lakeLayout();
         String riskPath = lake.path(LakeTables.RISK_SCORES);
         if (!DeltaTables.exists(spark, riskPath)) {
             throw new InputException("no gold/risk_scores in " + lake.root() + "; run 'phb score --as-of DATE' first");
         }
-        try (JobRun run = JobRun.start(spark, lake, "eligibility", RunParameters.of(settings, null).with("person", personId).with("as_of", asOf), progress)) {
-            try {
-                Map<String, Object> out = lookup(spark, lake, personId, asOf);
-                run.count("rules_met", ((List<?>) out.get("rules_met")).size());
-                run.succeeded();
-                return out;
-            } catch (RuntimeException e) {
-                run.failed(e);
-                throw e;
-            }
-        }
+        return JobRun.execute(spark, lake, "eligibility", RunParameters.of(settings, null).with("person", personId).with("as_of", asOf),
+                progress, run -> {
+                    StaffView view = lookup(spark, lake, personId, asOf, run.runId());
+                    run.count("rules_met", view.rulesMet().size());
+                    return view;
+                });
     }
 
     /** What one person is told, with the date it is at and the run that recorded the look-up. */
-    public record PersonView(String personId, LocalDate referenceDate, String runId, PersonLetter letter) {
-        /** The JSON summary: {@code person_id}, {@code reference_date}, {@code run_id}, {@code letter}. */
-        public Map<String, Object> summary() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("person_id", personId);
-            m.put("reference_date", referenceDate.toString());
-            m.put("run_id", runId);
-            m.put("letter", letter);
-            return m;
-        }
+    public record PersonView(String personId, LocalDate referenceDate, String runId, PersonLetter letter) implements JobResult {
     }
 
     /**
@@ -146,7 +169,7 @@ public final class EligibilityLookup {
         return new PersonView(personId, date, run.runId(), PersonLetter.of(facts, PersonLetter.Words.standard(), false));
     }
 
-    private static Map<String, Object> lookup(SparkSession spark, Lake lake, String personId, LocalDate asOf) {
+    private static StaffView lookup(SparkSession spark, Lake lake, String personId, LocalDate asOf, String runId) {
         Dataset<Row> risk = DeltaTables.read(spark, lake, LakeTables.RISK_SCORES);
         LocalDate date = asOf;
         if (date == null) {
@@ -163,19 +186,11 @@ public final class EligibilityLookup {
                     : "nothing was scored at " + date + "; run 'phb score --as-of " + date + "' first or pass --as-of");
         }
         Row score = r.get(0);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("person_id", personId);
-        out.put("reference_date", date.toString());
 
         Dataset<Row> elig = RiskScoring.at(DeltaTables.read(spark, lake, LakeTables.PHB_ELIGIBILITY), date);
-        List<Map<String, Object>> met = new ArrayList<>();
+        List<RuleMet> met = new ArrayList<>();
         for (Row e : elig.filter(col("person_id").equalTo(personId)).orderBy("rule_id").collectAsList()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("rule_id", e.getAs("rule_id"));
-            m.put("cohort", e.getAs("cohort"));
-            m.put("basis", e.getAs("basis"));
-            m.put("reason", e.getAs("reason"));
-            met.add(m);
+            met.add(new RuleMet(e.getAs("rule_id"), e.getAs("cohort"), e.getAs("basis"), e.getAs("reason")));
         }
         List<Row> anyRow = elig.select("rules_version").limit(1).collectAsList();
         String version = anyRow.isEmpty() ? null : anyRow.get(0).getString(0);
@@ -184,42 +199,26 @@ public final class EligibilityLookup {
         if (version == null && !prio.isEmpty()) {
             version = prio.get(0).getAs("rules_version");
         }
-        out.put("rules_version", version);
-        out.put("eligible", !met.isEmpty());
-        out.put("rules_met", met);
-        out.put("rules_not_met", notMet(spark, lake, version, features, met));
+        Risk riskNow = new Risk(score.getAs("p_emergency_12m"), score.getAs("risk_percentile"), score.getAs("risk_tier"),
+                score.getAs("predicted_cost_12m"), score.getAs("model_id"));
 
-        Map<String, Object> riskMap = new LinkedHashMap<>();
-        riskMap.put("p_emergency_12m", score.getAs("p_emergency_12m"));
-        riskMap.put("risk_percentile", score.getAs("risk_percentile"));
-        riskMap.put("risk_tier", score.getAs("risk_tier"));
-        riskMap.put("predicted_cost_12m", score.getAs("predicted_cost_12m"));
-        riskMap.put("model_id", score.getAs("model_id"));
-        out.put("risk", riskMap);
-
-        Map<String, Object> p = new LinkedHashMap<>();
-        List<Map<String, Object>> factors = new ArrayList<>();
+        long listSize = RiskScoring.at(DeltaTables.read(spark, lake, LakeTables.PHB_PRIORITY), date).count();
+        PriorityPlace place;
+        List<Factor> factors = new ArrayList<>();
         if (!prio.isEmpty()) {
             Row pr = prio.get(0);
-            p.put("on_list", true);
-            p.put("priority_rank", pr.getAs("priority_rank"));
-            p.put("priority_score", pr.getAs("priority_score"));
-            p.put("sectors_involved", pr.getAs("sectors_involved"));
-            p.put("integrated_budget_candidate", pr.getAs("integrated_budget_candidate"));
-            p.put("explanation", pr.getAs("explanation"));
+            place = new PriorityPlace(true, pr.getAs("priority_rank"), pr.getAs("priority_score"), pr.getAs("sectors_involved"),
+                    pr.getAs("integrated_budget_candidate"), pr.getAs("explanation"), null, listSize);
             for (Row f : pr.<Row>getList(pr.fieldIndex("top_factors"))) {
-                factors.add(factor(f.getString(0), f.isNullAt(1) ? null : f.getString(1), f.getDouble(2), f.getString(3)));
+                factors.add(new Factor(f.getString(0), f.isNullAt(1) ? null : f.getString(1), f.getDouble(2), f.getString(3)));
             }
         } else {
-            p.put("on_list", false);
-            p.put("why_not", "not in an eligible group, below the listed risk tiers and not an integrated budget candidate");
+            place = new PriorityPlace(false, null, null, null, null, null,
+                    "not in an eligible group, below the listed risk tiers and not an integrated budget candidate", listSize);
             factors.addAll(factorsNow(spark, lake, score.getAs("model_id"), features));
         }
-        p.put("list_size", RiskScoring.at(DeltaTables.read(spark, lake, LakeTables.PHB_PRIORITY), date).count());
-        out.put("priority", p);
-        out.put("top_factors", factors);
-        out.put("letter", letter(spark, lake, personId, date));
-        return out;
+        return new StaffView(personId, date, runId, version, !met.isEmpty(), met, notMet(spark, lake, version, features, met), riskNow, place,
+                factors, letter(spark, lake, personId, date));
     }
 
     /** What the person is told: their letter's content in plain words (see {@code phb letter}). */
@@ -232,26 +231,16 @@ public final class EligibilityLookup {
         return PersonLetter.of(LetterJob.facts(rows.get(0), date, budgetMade), PersonLetter.Words.standard(), false);
     }
 
-    private static Map<String, Object> factor(String feature, String value, double contribution, String text) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("feature", feature);
-        m.put("value", value);
-        m.put("contribution", contribution);
-        m.put("text", text);
-        return m;
-    }
-
     /** Every rule of the version the person does not meet, with its condition, evaluated on their features row. */
-    private static List<Map<String, Object>> notMet(SparkSession spark, Lake lake, String version, Dataset<Row> features,
-                                                    List<Map<String, Object>> met) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    private static List<RuleNotMet> notMet(SparkSession spark, Lake lake, String version, Dataset<Row> features, List<RuleMet> met) {
+        List<RuleNotMet> out = new ArrayList<>();
         String rulesPath = lake.path(LakeTables.ELIGIBILITY_RULES);
         if (version == null || !DeltaTables.exists(spark, rulesPath)) {
             return out;
         }
         List<Row> rules = spark.read().format("delta").load(rulesPath).filter(col("rules_version").equalTo(version)).orderBy("rule_id")
                 .collectAsList();
-        List<String> metIds = met.stream().map(m -> (String) m.get("rule_id")).toList();
+        List<String> metIds = met.stream().map(RuleMet::ruleId).toList();
         List<Row> notMet = rules.stream().filter(rule -> !metIds.contains(rule.<String>getAs("rule_id"))).toList();
         if (notMet.isEmpty()) {
             return out;
@@ -264,22 +253,16 @@ public final class EligibilityLookup {
         List<Row> now = features.select(conditions).collectAsList();
         for (int i = 0; i < notMet.size(); i++) {
             Row rule = notMet.get(i);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("rule_id", rule.getAs("rule_id"));
-            m.put("cohort", rule.getAs("cohort"));
-            m.put("basis", rule.getAs("basis"));
-            m.put("condition", rule.getAs("condition"));
-            if (!now.isEmpty() && now.get(0).getBoolean(i)) {
-                m.put("note", "met by the features now but not recorded at scoring: re-run 'phb score'");
-            }
-            out.add(m);
+            boolean metNow = !now.isEmpty() && now.get(0).getBoolean(i);
+            out.add(new RuleNotMet(rule.getAs("rule_id"), rule.getAs("cohort"), rule.getAs("basis"), rule.getAs("condition"),
+                    metNow ? "met by the features now but not recorded at scoring: re-run 'phb score'" : null));
         }
         return out;
     }
 
     /** Top factors from the person's features and the model that scored them (for someone not on the list). */
-    private static List<Map<String, Object>> factorsNow(SparkSession spark, Lake lake, String modelId, Dataset<Row> features) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    private static List<Factor> factorsNow(SparkSession spark, Lake lake, String modelId, Dataset<Row> features) {
+        List<Factor> out = new ArrayList<>();
         String folder = ModelRegistry.folder(lake, modelId);
         if (!Files2.exists(spark, folder + "/" + ModelRegistry.MODELS_FILE)) {
             return out;
@@ -297,7 +280,7 @@ public final class EligibilityLookup {
         }
         double[] x = models.spec().encode(values);
         for (FactorPhrases.Factor f : FactorPhrases.standard().topFactors(models.spec(), models.gbt().shap(x), values, 3)) {
-            out.add(factor(f.feature(), f.value(), f.contribution(), f.text()));
+            out.add(new Factor(f.feature(), f.value(), f.contribution(), f.text()));
         }
         return out;
     }

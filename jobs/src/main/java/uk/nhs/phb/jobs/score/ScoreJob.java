@@ -7,7 +7,9 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
@@ -105,7 +108,24 @@ public final class ScoreJob {
         }
     }
 
-    public static Map<String, Object> run(SparkSession spark, JobSettings settings, Request req, Progress progress) {
+    /**
+     * A scoring run: the model, cost model and rules it used, the tiers and eligibility it found, the priority list's
+     * length, and the three tables it wrote (name to path).
+     */
+    public record Result(String runId, LocalDate referenceDate, String modelId, String costModelId, String rulesVersion, long persons,
+                         @JsonProperty("mean_p_emergency_12m") Double meanPEmergency12m,
+                         @JsonProperty("predicted_cost_12m_total") BigDecimal predictedCost12mTotal, Map<String, Long> tiers,
+                         long eligibilityRows, Map<String, Long> eligibleByCohort, Map<String, Long> eligiblePersonsByBasis,
+                         long eligiblePersons, long priorityList, long integratedBudgetCandidates, Map<String, String> tables,
+                         double seconds) implements JobResult {
+
+        /** What the run knows before the summary is counted. */
+        record Made(String runId, LocalDate referenceDate, String modelId, String costModelId, String rulesVersion,
+                    Map<String, String> tables, long startNanos) {
+        }
+    }
+
+    public static Result run(SparkSession spark, JobSettings settings, Request req, Progress progress) {
         Lake lake = settings.lakeLayout();
         String featuresPath = lake.path(LakeTables.PERSON_FEATURES);
         if (!DeltaTables.exists(spark, featuresPath)) {
@@ -126,12 +146,10 @@ public final class ScoreJob {
         RunParameters params = RunParameters.of(settings, null).with("as_of", req.asOf()).with("model", req.model())
                 .with("rules", req.rulesFile()).with("priority_file", req.priorityFile()).with("model_id", models.modelId())
                 .with("rules_version", rules.version()).with("priority", config.describe());
-        try (JobRun run = JobRun.start(spark, lake, "score", params, progress)) {
-            Broadcast<RiskModels> bc = null;
-            Dataset<Row> scored = null;
-            Dataset<Row> candidates = null;
-            Dataset<Row> explained = null;
-            try {
+        Broadcast<RiskModels> bc = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(models);
+        List<Dataset<Row>> cached = new ArrayList<>();
+        try {
+            return JobRun.execute(spark, lake, "score", params, progress, run -> {
                 run.input(LakeTables.PERSON_FEATURES, DeltaTables.version(spark, featuresPath));
                 run.stage("count persons");
                 long persons = features.count();
@@ -139,11 +157,11 @@ public final class ScoreJob {
                     throw new InputException("gold/person_features has no rows at " + req.asOf() + "; run 'phb features --as-of "
                             + req.asOf() + "' first");
                 }
-                bc = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(models);
 
                 run.stage("risk and cost");
-                scored = RiskScoring.score(features, bc, List.of("person_id", "reference_date"), false)
+                Dataset<Row> scored = RiskScoring.score(features, bc, List.of("person_id", "reference_date"), false)
                         .persist(StorageLevel.MEMORY_AND_DISK());
+                cached.add(scored);
                 Dataset<Row> risk = RiskTiers.withTiers(scored, persons).select(col("person_id"), col("reference_date"),
                         col("p_emergency_12m"), col("predicted_cost_12m"), col("risk_percentile"), col("risk_tier"),
                         lit(models.modelId()).alias("model_id"), lit(models.costModelId()).alias("cost_model_id"),
@@ -151,7 +169,6 @@ public final class ScoreJob {
                 String riskPath = lake.path(LakeTables.RISK_SCORES);
                 write(spark, risk, ScoreTables.RISK_SCORES_SCHEMA, riskPath, req.asOf(), run.runId());
                 scored.unpersist();
-                scored = null;
                 Dataset<Row> riskWritten = RiskScoring.at(spark.read().format("delta").load(riskPath), req.asOf());
 
                 run.stage("eligibility");
@@ -166,47 +183,31 @@ public final class ScoreJob {
 
                 run.stage("priority list and explanations");
                 String prioPath = lake.path(LakeTables.PHB_PRIORITY);
-                candidates = Priority.candidates(riskWritten, features, eligWritten, config).persist(StorageLevel.MEMORY_AND_DISK());
-                explained = Priority.withFactors(candidates, features, bc, FactorPhrases.standard(), config)
+                Dataset<Row> candidates = Priority.candidates(riskWritten, features, eligWritten, config).persist(StorageLevel.MEMORY_AND_DISK());
+                cached.add(candidates);
+                Dataset<Row> explained = Priority.withFactors(candidates, features, bc, FactorPhrases.standard(), config)
                         .persist(StorageLevel.MEMORY_AND_DISK());
+                cached.add(explained);
                 write(spark, Priority.ranked(explained, rules.version(), models.modelId(), run.runId()), ScoreTables.PHB_PRIORITY_SCHEMA,
                         prioPath, req.asOf(), run.runId());
                 Dataset<Row> prioWritten = RiskScoring.at(spark.read().format("delta").load(prioPath), req.asOf());
 
                 run.stage("summary");
-                Map<String, Object> summary = summary(riskWritten, eligWritten, prioWritten, persons);
+                Result result = summary(riskWritten, eligWritten, prioWritten, persons, new Result.Made(run.runId(), req.asOf(),
+                        models.modelId(), models.costModelId(), rules.version(), Map.of(ScoreTables.RISK_SCORES, riskPath,
+                        ScoreTables.PHB_ELIGIBILITY, eligPath, ScoreTables.PHB_PRIORITY, prioPath), t0));
                 run.output(LakeTables.RISK_SCORES, DeltaTables.version(spark, riskPath), persons);
-                run.output(LakeTables.PHB_ELIGIBILITY, DeltaTables.version(spark, eligPath), (long) summary.get("eligibility_rows"));
-                run.output(LakeTables.PHB_PRIORITY, DeltaTables.version(spark, prioPath), (long) summary.get("priority_list"));
+                run.output(LakeTables.PHB_ELIGIBILITY, DeltaTables.version(spark, eligPath), result.eligibilityRows());
+                run.output(LakeTables.PHB_PRIORITY, DeltaTables.version(spark, prioPath), result.priorityList());
                 run.output(LakeTables.ELIGIBILITY_RULES, DeltaTables.version(spark, rulesPath), rules.rules().size());
                 run.count("persons", persons);
-                run.count("eligible_persons", summary.get("eligible_persons"));
-                run.count("priority_list", summary.get("priority_list"));
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("run_id", run.runId());
-                out.put("reference_date", req.asOf().toString());
-                out.put("model_id", models.modelId());
-                out.put("cost_model_id", models.costModelId());
-                out.put("rules_version", rules.version());
-                out.putAll(summary);
-                out.put("tables", Map.of(ScoreTables.RISK_SCORES, riskPath, ScoreTables.PHB_ELIGIBILITY, eligPath, ScoreTables.PHB_PRIORITY,
-                        prioPath));
-                out.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-                run.succeeded();
-                return out;
-            } catch (RuntimeException e) {
-                run.failed(e);
-                throw e;
-            } finally {
-                for (Dataset<Row> d : new Dataset[] {scored, candidates, explained}) {
-                    if (d != null) {
-                        d.unpersist();
-                    }
-                }
-                if (bc != null) {
-                    bc.destroy();
-                }
-            }
+                run.count("eligible_persons", result.eligiblePersons());
+                run.count("priority_list", result.priorityList());
+                return result;
+            });
+        } finally {
+            cached.forEach(Dataset::unpersist);
+            bc.destroy();
         }
     }
 
@@ -223,38 +224,30 @@ public final class ScoreJob {
                 .save(path);
     }
 
-    private static Map<String, Object> summary(Dataset<Row> risk, Dataset<Row> elig, Dataset<Row> prio, long persons) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("persons", persons);
+    private static Result summary(Dataset<Row> risk, Dataset<Row> elig, Dataset<Row> prio, long persons, Result.Made made) {
         Row r = risk.agg(org.apache.spark.sql.functions.avg("p_emergency_12m"), sum("predicted_cost_12m")).first();
-        s.put("mean_p_emergency_12m", r.isNullAt(0) ? null : r.getDouble(0));
-        s.put("predicted_cost_12m_total", r.isNullAt(1) ? null : r.getDecimal(1));
-        Map<String, Object> tiers = new LinkedHashMap<>();
+        Map<String, Long> tiers = new LinkedHashMap<>();
         for (String t : ScoreTables.TIERS) {
             tiers.put(t, 0L);
         }
         for (Row t : risk.groupBy("risk_tier").agg(count(lit(1))).collectAsList()) {
             tiers.put(t.getString(0), t.getLong(1));
         }
-        s.put("tiers", tiers);
-        Map<String, Object> cohorts = new LinkedHashMap<>();
+        Map<String, Long> cohorts = new LinkedHashMap<>();
         long rows = 0;
         for (Row c : elig.groupBy("cohort").agg(count(lit(1))).orderBy("cohort").collectAsList()) {
             cohorts.put(c.getString(0), c.getLong(1));
             rows += c.getLong(1);
         }
-        s.put("eligibility_rows", rows);
-        s.put("eligible_by_cohort", cohorts);
-        Map<String, Object> bases = new LinkedHashMap<>();
+        Map<String, Long> bases = new LinkedHashMap<>();
         for (Row b : elig.groupBy("basis").agg(countDistinct("person_id")).orderBy("basis").collectAsList()) {
             bases.put(b.getString(0), b.getLong(1));
         }
-        s.put("eligible_persons_by_basis", bases);
         Row p = prio.agg(count(lit(1)), sum(when(col("eligible"), 1).otherwise(0)),
                 sum(when(col("integrated_budget_candidate"), 1).otherwise(0))).first();
-        s.put("eligible_persons", p.isNullAt(1) ? 0L : p.getLong(1));
-        s.put("priority_list", p.getLong(0));
-        s.put("integrated_budget_candidates", p.isNullAt(2) ? 0L : p.getLong(2));
-        return s;
+        return new Result(made.runId(), made.referenceDate(), made.modelId(), made.costModelId(), made.rulesVersion(), persons,
+                r.isNullAt(0) ? null : r.getDouble(0), r.isNullAt(1) ? null : r.getDecimal(1), tiers, rows, cohorts, bases,
+                p.isNullAt(1) ? 0L : p.getLong(1), p.getLong(0), p.isNullAt(2) ? 0L : p.getLong(2), made.tables(),
+                Math.round((System.nanoTime() - made.startNanos()) / 1e7) / 100.0);
     }
 }

@@ -130,7 +130,7 @@ public final class SynthJob {
         params.put("missing_nhs_token_share", effective.missingNhsTokenShare());
         params.put("fault_rates", effective.faults().asMap());
         params.put("key_fingerprint", key.fingerprint());
-        try (JobRun run = JobRun.start(spark, job.lakeLayout(), "synth", RunParameters.of(job, null).withAll(params), progress)) {
+        return JobRun.execute(spark, job.lakeLayout(), "synth", RunParameters.of(job, null).withAll(params), progress, run -> {
             Path tmp = new Path(landing.getParent() == null ? new Path(".") : landing.getParent(),
                     "." + landing.getName() + ".synth-" + run.runId() + ".tmp");
             try {
@@ -176,14 +176,12 @@ public final class SynthJob {
                 run.count("people", effective.people());
                 run.count("rows", orderedRows);
                 run.count("faults", orderedFaults);
-                run.succeeded();
                 return new Result(run.runId(), effective, job.landing(), format, layout, orderedRows, orderedFaults, (System.nanoTime() - t0) / 1e9);
             } catch (RuntimeException e) {
-                run.failed(e);
                 deleteQuietly(fs, tmp);
                 throw e;
             }
-        }
+        });
     }
 
     private static FileSystem fileSystem(Path p, Configuration conf) {

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import org.apache.spark.storage.StorageLevel;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
@@ -32,6 +34,7 @@ import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.models.budget.BudgetRules;
 import uk.nhs.phb.models.risk.CostModel;
 import uk.nhs.phb.models.risk.Evaluation;
+import uk.nhs.phb.models.risk.Headline;
 import uk.nhs.phb.models.risk.FeatureSpec;
 import uk.nhs.phb.models.risk.GbtRisk;
 import uk.nhs.phb.models.risk.LogisticRisk;
@@ -100,7 +103,17 @@ public final class TrainJob {
         return monthsBefore(asOf, TEST_MONTHS_BACK);
     }
 
-    public static Map<String, Object> run(SparkSession spark, JobSettings settings, SecretKey lakeKey, Request req, Progress progress) {
+    /**
+     * A training run: the models it made, the dates it trained and tested on, how many rows, the headline figures on the
+     * hold-out (unwrapped into the summary), the trees kept, and where the model and its reports went.
+     */
+    public record Result(String runId, String modelId, String costModelId, LocalDate asOf, List<LocalDate> trainingReferenceDates,
+                         LocalDate testReferenceDate, long trainingRows, long rowsFitted, long testRows, @JsonUnwrapped Headline headline,
+                         int gbtTrees, double trainSeconds, String modelDir, String schemaHash, double seconds,
+                         Map<String, Double> stageSeconds) implements JobResult {
+    }
+
+    public static Result run(SparkSession spark, JobSettings settings, SecretKey lakeKey, Request req, Progress progress) {
         if (!isQuarterEnd(req.asOf())) {
             throw new InputException("--as-of " + req.asOf() + " is not a quarter end; training dates are quarter ends, e.g. 2026-03-31 "
                     + "or 2025-26Q4");
@@ -110,27 +123,18 @@ public final class TrainJob {
         }
         Lake lake = settings.lakeLayout();
         long t0 = System.nanoTime();
-        try (JobRun run = JobRun.start(spark, lake, "train", RunParameters.of(settings, lakeKey).with("as_of", req.asOf())
-                .with("train_quarters", req.trainQuarters()).with("max_training_rows", req.maxTrainingRows())
-                .with("max_test_rows", req.maxTestRows()).with("seed", req.seed()).with("refresh_features", req.refreshFeatures())
-                .with("risk_model", req.gbt()).with("cost_model", req.cost()), progress)) {
-            try {
-                Map<String, Object> summary = train(spark, settings, lake, lakeKey, req, run);
-                summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-                summary.put("stage_seconds", run.stageSeconds());
-                run.succeeded();
-                return summary;
-            } catch (RuntimeException e) {
-                run.failed(e);
-                throw e;
-            } finally {
-                spark.catalog().clearCache();
-            }
+        try {
+            return JobRun.execute(spark, lake, "train", RunParameters.of(settings, lakeKey).with("as_of", req.asOf())
+                    .with("train_quarters", req.trainQuarters()).with("max_training_rows", req.maxTrainingRows())
+                    .with("max_test_rows", req.maxTestRows()).with("seed", req.seed()).with("refresh_features", req.refreshFeatures())
+                    .with("risk_model", req.gbt()).with("cost_model", req.cost()), progress, run -> train(spark, settings, lake, lakeKey, req, run, t0));
+        } finally {
+            spark.catalog().clearCache();
         }
     }
 
-    private static Map<String, Object> train(SparkSession spark, JobSettings settings, Lake lake, SecretKey lakeKey, Request req,
-                                             JobRun run) {
+    private static Result train(SparkSession spark, JobSettings settings, Lake lake, SecretKey lakeKey, Request req, JobRun run,
+                                long t0) {
         List<LocalDate> trainDates = trainingDates(req.asOf(), req.trainQuarters());
         LocalDate testDate = testDate(req.asOf());
         PersonFeatures.Inputs inputs = FeatureInputs.load(spark, lake, lakeKey, run);
@@ -284,8 +288,7 @@ public final class TrainJob {
 
         run.stage("write the model");
         Map<String, Object> featuresJson = spec.describe();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> headline = headline(metrics);
+        Headline headline = Headline.of(metrics);
         String title = "Emergency admission risk model " + modelId;
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("model", modelId);
@@ -294,8 +297,8 @@ public final class TrainJob {
                 xTrain.length, xVal.length));
         context.put("tested on", testDate + String.format(java.util.Locale.UK, " (%,d people)", ((Number) metrics.get("test_rows_evaluated")).longValue()));
         context.put("outcome", training.get("outcome"));
-        context.put("oracle AUROC (generator's true risk)", headline.get("oracle_auroc") == null ? "no truth available"
-                : String.format(java.util.Locale.UK, "%.3f", (Double) headline.get("oracle_auroc")));
+        context.put("oracle AUROC (generator's true risk)", headline.oracleAuroc() == null ? "no truth available"
+                : String.format(java.util.Locale.UK, "%.3f", headline.oracleAuroc()));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> modelMetrics = (Map<String, Map<String, Object>>) metrics.get("models");
         @SuppressWarnings("unchecked")
@@ -312,26 +315,13 @@ public final class TrainJob {
         json.put("metrics.json", metrics);
         ModelRegistry.publish(spark, lake, modelId, models, json, Map.of("evaluation.html", html, "model_card.md", card));
 
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("run_id", run.runId());
-        summary.put("model_id", modelId);
-        summary.put("cost_model_id", models.costModelId());
-        summary.put("as_of", req.asOf().toString());
-        summary.put("training_reference_dates", training.get("training_reference_dates"));
-        summary.put("test_reference_date", testDate.toString());
-        summary.put("training_rows", rows);
-        summary.put("rows_fitted", xTrain.length);
-        summary.put("test_rows", testRows);
-        summary.putAll(headline);
-        summary.put("gbt_trees", gbt.trees());
-        summary.put("train_seconds", Math.round((gbtSeconds + costSeconds) * 10) / 10.0);
-        summary.put("model_dir", ModelRegistry.folder(lake, modelId));
-        summary.put("schema_hash", spec.schemaHash());
         run.count("training_rows", rows);
         run.count("rows_fitted", xTrain.length);
         run.count("test_rows", testRows);
-        run.count("auroc", headline.get("auroc"));
-        return summary;
+        run.count("auroc", headline.auroc());
+        return new Result(run.runId(), modelId, models.costModelId(), req.asOf(), trainDates, testDate, rows, xTrain.length, testRows, headline,
+                gbt.trees(), Math.round((gbtSeconds + costSeconds) * 10) / 10.0, ModelRegistry.folder(lake, modelId), spec.schemaHash(),
+                Math.round((System.nanoTime() - t0) / 1e7) / 100.0, run.stageSeconds());
     }
 
     /** The data must reach back a year before the first training date, or its features would be short. */
@@ -516,33 +506,6 @@ public final class TrainJob {
         m.put("subgroups", Evaluation.subgroups(pg, y, events, groups, threshold));
         m.put("cost", Evaluation.cost(costPred, costObs));
         return m;
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> headline(Map<String, Object> metrics) {
-        Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) metrics.get("models");
-        Map<String, Object> g = models.get("gbt");
-        Map<String, Object> h = new LinkedHashMap<>();
-        h.put("auroc", g.get("auroc"));
-        h.put("auroc_ci_lower", g.get("auroc_ci_lower"));
-        h.put("auroc_ci_upper", g.get("auroc_ci_upper"));
-        Map<String, Object> o = models.get("oracle (true risk)");
-        h.put("oracle_auroc", o == null ? null : o.get("auroc"));
-        h.put("auroc_to_oracle", o == null || o.get("auroc") == null ? null
-                : (Double) o.get("gbt_auroc_on_same_rows") / (Double) o.get("auroc"));
-        h.put("auprc", g.get("auprc"));
-        h.put("brier", g.get("brier"));
-        h.put("scaled_brier", g.get("scaled_brier"));
-        h.put("calibration_slope", g.get("calibration_slope"));
-        h.put("calibration_intercept", g.get("calibration_intercept"));
-        h.put("calibration_in_the_large", g.get("calibration_in_the_large"));
-        h.put("e_avg", g.get("e_avg"));
-        h.put("logistic_auroc", models.get("logistic").get("auroc"));
-        h.put("baseline_prior_admissions_auroc", models.get("baseline_prior_admissions").get("auroc"));
-        h.put("baseline_multimorbidity_auroc", models.get("baseline_multimorbidity").get("auroc"));
-        h.put("cost_r2", ((Map<String, Object>) metrics.get("cost")).get("r2"));
-        h.put("cost_predicted_to_observed", ((Map<String, Object>) metrics.get("cost")).get("predicted_to_observed"));
-        return h;
     }
 
     private static Map<String, Object> inputVersions(SparkSession spark, Lake lake) {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Progress;
@@ -101,7 +102,7 @@ class BatchRunTest {
         Dataset<Row> batches = spark.read().format("delta").load(settings.lakeLayout().runs()).filter(col("command").equalTo("run"));
         assertThat(batches.filter(col("status").equalTo("FAILED")).count()).isEqualTo(1);
 
-        BatchRun.Step fixed = new BatchRun.Step("publish", "publish", false, (s, p) -> Map.of("run_id", "none"));
+        BatchRun.Step fixed = new BatchRun.Step("publish", "publish", false, (s, p) -> new Done("none"));
         BatchRun.Result resumed = BatchRun.of(settings, "test", List.of(copy(), doubleStep(), fixed), Map.of()).execute();
         assertThat(resumed.steps()).extracting(BatchRun.StepOutcome::status).containsExactly("skipped", "skipped", "ran");
     }
@@ -125,7 +126,7 @@ class BatchRunTest {
 
     private BatchRun.Step copy() {
         return new BatchRun.Step("copy", "copy", true, (s, progress) -> {
-            try (JobRun run = JobRun.start(s, settings.lakeLayout(), "copy", RunParameters.of(settings, null), Progress.NONE)) {
+            return JobRun.execute(s, settings.lakeLayout(), "copy", RunParameters.of(settings, null), Progress.NONE, run -> {
                 long rows = 0;
                 List<Long> values = new java.util.ArrayList<>();
                 try (var files = Files.list(landingFile.getParent())) {
@@ -142,24 +143,26 @@ class BatchRunTest {
                 String path = settings.lakeLayout().path(NUMBERS);
                 s.createDataset(values, Encoders.LONG()).toDF("value").write().format("delta").mode(SaveMode.Overwrite).save(path);
                 run.output(NUMBERS, DeltaTables.version(s, path), rows);
-                run.succeeded();
-                return Map.of("run_id", run.runId());
-            }
+                return new Done(run.runId());
+            });
         });
     }
 
     private BatchRun.Step doubleStep() {
         return new BatchRun.Step("double", "double", false, (s, progress) -> {
-            try (JobRun run = JobRun.start(s, settings.lakeLayout(), "double", RunParameters.of(settings, null), Progress.NONE)) {
+            return JobRun.execute(s, settings.lakeLayout(), "double", RunParameters.of(settings, null), Progress.NONE, run -> {
                 String in = settings.lakeLayout().path(NUMBERS);
                 run.input(NUMBERS, DeltaTables.version(s, in));
                 String path = settings.lakeLayout().path(DOUBLED);
                 s.read().format("delta").load(in).select(col("value").multiply(2).as("value"))
                         .write().format("delta").mode(SaveMode.Overwrite).save(path);
                 run.output(DOUBLED, DeltaTables.version(s, path), 0);
-                run.succeeded();
-                return Map.of("run_id", run.runId());
-            }
+                return new Done(run.runId());
+            });
         });
+    }
+
+    /** What a test step returns: the run that did it. */
+    private record Done(String runId) implements JobResult {
     }
 }

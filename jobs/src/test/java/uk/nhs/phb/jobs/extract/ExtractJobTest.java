@@ -172,7 +172,7 @@ class ExtractJobTest {
         CatalogueFixtures.complete(d, path).write().format("delta").mode("overwrite").save(path);
     }
 
-    static Map<String, Object> extract(String purpose, String recipient, IdentityLevel level, String practice) {
+    static ExtractJob.Result extract(String purpose, String recipient, IdentityLevel level, String practice) {
         return ExtractJob.run(spark, new ExtractJob.Request(settings, LAKE_KEY, purposes, purpose, recipient, Q, level, practice), Progress.NONE);
     }
 
@@ -195,13 +195,13 @@ class ExtractJobTest {
 
     @Test
     void optOutsRemovedExactlyPerRuleRecipientPseudonymsDifferAndTheKeyHolderCanReidentify() throws Exception {
-        Map<String, Object> a = extract("commissioning", "DSCRO-North", null, null);
+        ExtractJob.Result a = extract("commissioning", "DSCRO-North", null, null);
         // 60 people at the date; national opt-out removes 1, 2, 3, 45 and 6 (who also has type 1); type 1 removes 4, 5
-        assertThat(a.get("population_in_scope")).isEqualTo(60L);
-        assertThat(a.get("opt_out_removals")).isEqualTo(Map.of("NDOO", 5L, "TYPE1", 2L));
-        assertThat(a.get("rows")).isEqualTo(53L);
-        assertThat(a.get("recipient")).isEqualTo("dscro-north");
-        Path folder = Path.of((String) a.get("dir"));
+        assertThat(a.populationInScope()).isEqualTo(60L);
+        assertThat(a.optOutRemovals()).isEqualTo(Map.of("NDOO", 5L, "TYPE1", 2L));
+        assertThat(a.rows()).isEqualTo(53L);
+        assertThat(a.recipient()).isEqualTo("dscro-north");
+        Path folder = Path.of((String) a.dir());
         assertThat(folder).isEqualTo(dir.resolve("out/extracts/2025-26Q4/commissioning/dscro-north"));
         JsonNode m = JSON.readTree(folder.resolve("manifest.json").toFile());
         assertThat(m.get("opt_out_removals").get("NDOO").asLong()).isEqualTo(5);
@@ -241,20 +241,20 @@ class ExtractJobTest {
         assertThat(other).hasSize(60).doesNotContainAnyElementsOf(first);
 
         // the trail: every person in scope, included or the rule that removed them
-        Map<String, Long> trail = ExtractJob.trailCounts(spark, settings.lakeLayout(), (String) a.get("run_id"));
+        Map<String, Long> trail = ExtractJob.trailCounts(spark, settings.lakeLayout(), (String) a.runId());
         assertThat(trail).isEqualTo(Map.of("included", 53L, "NDOO", 5L, "TYPE1", 2L));
         Row six = spark.read().format("delta").load(dir.resolve("lake/audit/extract_log").toString())
-                .filter(col("run_id").equalTo(a.get("run_id")).and(col("person_id").equalTo(person(6)))).first();
+                .filter(col("run_id").equalTo(a.runId()).and(col("person_id").equalTo(person(6)))).first();
         assertThat(six.<Boolean>getAs("included")).isFalse();
         assertThat(six.<String>getAs("removed_by")).isEqualTo("NDOO");
         assertThat(six.<String>getAs("extract_id")).isEqualTo("2025-26Q4/commissioning/dscro-north");
 
         // re-identification by the lake key holder: pseudonym -> person id and NHS token
         Path asked = Files.writeString(dir.resolve("asked.csv"), "pseudonym\n" + String.join("\n", first) + "\nRnot-a-pseudonym\n");
-        Map<String, Object> re = ExtractReidentify.run(spark, settings, LAKE_KEY, "dscro-north", asked.toString(),
+        ExtractReidentify.Result re = ExtractReidentify.run(spark, settings, LAKE_KEY, "dscro-north", asked.toString(),
                 dir.resolve("lookup").toString(), false, Progress.NONE);
-        assertThat(re.get("matched")).isEqualTo(53L);
-        assertThat(re.get("unmatched")).isEqualTo(1L);
+        assertThat(re.matched()).isEqualTo(53L);
+        assertThat(re.unmatched()).isEqualTo(1L);
         Set<String> back = new HashSet<>();
         csvRows(dir.resolve("lookup/lookup")).stream().filter(r -> !r[1].isEmpty()).forEach(r -> {
             back.add(r[1]);
@@ -273,8 +273,8 @@ class ExtractJobTest {
     void manifestChecksumsMatchTheFilesAndEveryFileIsListed() throws Exception {
         // direct care for practice B81001 (the recipient is the practice): its eligible people 0, 1, 4, 6, 7, 8 (opt-outs do
         // not apply to direct care), ordered by priority rank (60 - i)
-        Map<String, Object> r = extract("direct-care", "b81001", null, null);
-        Path folder = Path.of((String) r.get("dir"));
+        ExtractJob.Result r = extract("direct-care", "b81001", null, null);
+        Path folder = Path.of((String) r.dir());
         JsonNode m = JSON.readTree(folder.resolve("manifest.json").toFile());
         Set<String> listed = new HashSet<>();
         for (JsonNode f : m.get("files")) {
@@ -303,8 +303,8 @@ class ExtractJobTest {
 
     @Test
     void publicationWritesOnlySuppressedAggregatesNeverPersonRows() throws Exception {
-        Map<String, Object> r = extract("publication", "nhs-england", null, null);
-        Path folder = Path.of((String) r.get("dir"));
+        ExtractJob.Result r = extract("publication", "nhs-england", null, null);
+        Path folder = Path.of((String) r.dir());
         try (Stream<Path> s = Files.walk(folder)) {
             assertThat(s.filter(Files::isRegularFile).map(p -> folder.relativize(p).toString()))
                     .containsExactlyInAnyOrder("manifest.json", "tables/persons_by_sex_and_practice.csv", "tables/eligible_by_cohort_and_sex.csv");
@@ -352,22 +352,22 @@ class ExtractJobTest {
 
     @Test
     void anonymisedExtractPassesTheIndependentVerifierAndTheTrailCountsSuppression() throws Exception {
-        Map<String, Object> r = extract("commissioning", "ics-analysts", IdentityLevel.ANONYMISED, null);
-        Path data = Path.of((String) r.get("dir"), "anonymised", "data");
+        ExtractJob.Result r = extract("commissioning", "ics-analysts", IdentityLevel.ANONYMISED, null);
+        Path data = Path.of((String) r.dir(), "anonymised", "data");
         var check = AnonymiseJob.verify(spark, data.toString(), "csv", ",", List.of("age", "sex"), List.of(),
                 new AnonymiseJob.Models(5, null, false, null, false));
         assertThat(check.passed()).isTrue();
-        long suppressed = (long) r.get("suppressed");
-        assertThat((long) r.get("rows") + suppressed).as("no opt-outs for anonymised data: all 60").isEqualTo(60);
+        long suppressed = (long) r.suppressed();
+        assertThat((long) r.rows() + suppressed).as("no opt-outs for anonymised data: all 60").isEqualTo(60);
         assertThat(csvRows(data)).hasSize((int) (60 - suppressed));
-        assertThat(ExtractJob.trailCounts(spark, settings.lakeLayout(), (String) r.get("run_id")).getOrDefault(ExtractJob.SUPPRESSED, 0L))
+        assertThat(ExtractJob.trailCounts(spark, settings.lakeLayout(), (String) r.runId()).getOrDefault(ExtractJob.SUPPRESSED, 0L))
                 .isEqualTo(suppressed);
-        JsonNode m = JSON.readTree(Path.of((String) r.get("dir"), "manifest.json").toFile());
+        JsonNode m = JSON.readTree(Path.of((String) r.dir(), "manifest.json").toFile());
         assertThat(m.get("anonymisation").get("verification").get("passed").asBoolean()).isTrue();
         assertThat(m.get("opt_outs_applied")).isEmpty();
         assertThat(Files.readString(data.getParent().getParent().resolve("manifest.json"))).doesNotContain("P0000");
         // the attack groups the released records by the quasi-identifiers the release names: no class below k
-        DisclosureAttack.Result attack = DisclosureAttack.run(new DisclosureAttack.Request(List.of(Path.of((String) r.get("dir"))), null));
+        DisclosureAttack.Result attack = DisclosureAttack.run(new DisclosureAttack.Request(List.of(Path.of((String) r.dir())), null));
         assertThat(attack.recovered()).isEmpty();
         assertThat(attack.cellsTriedByTable().get("records")).isPositive();
     }
@@ -415,8 +415,8 @@ class ExtractJobTest {
         // its own out folder and recipient, so the other tests' extracts are left as they were
         JobSettings own = new JobSettings(settings.lake(), settings.landing(), dir.resolve("out-replay").toString(), "local[2]", false);
         ExtractJob.Request request = new ExtractJob.Request(own, LAKE_KEY, purposes, "commissioning", "dscro-replay", Q, null, null);
-        Map<String, Object> first = ExtractJob.run(spark, request, Progress.NONE);
-        Path firstDir = Path.of((String) first.get("dir"));
+        ExtractJob.Result first = ExtractJob.run(spark, request, Progress.NONE);
+        Path firstDir = Path.of((String) first.dir());
         List<String> firstRows = sortedRows(firstDir.resolve("data"));
         JsonNode firstManifest = JSON.readTree(firstDir.resolve("manifest.json").toFile());
         assertThat(firstRows).hasSize(53);
@@ -430,25 +430,25 @@ class ExtractJobTest {
                 new StructType().add("record_id", "string").add("nhs_token", "string").add("opt_out_type", "string").add("recorded_date", "date"))
                 .write().format("delta").mode("append").save(optOuts);
         try {
-            Map<String, Object> today = ExtractJob.run(spark, request, Progress.NONE);
-            assertThat(today.get("rows")).isEqualTo(51L);
+            ExtractJob.Result today = ExtractJob.run(spark, request, Progress.NONE);
+            assertThat(today.rows()).isEqualTo(51L);
 
-            AuditLog.RunRecord past = AuditLog.of(own).show((String) first.get("run_id"));
-            Map<String, Object> again = ExtractJob.run(spark, ExtractJob.Request.replaying(own, LAKE_KEY, purposes, past),
+            AuditLog.RunRecord past = AuditLog.of(own).show((String) first.runId());
+            ExtractJob.Result again = ExtractJob.run(spark, ExtractJob.Request.replaying(own, LAKE_KEY, purposes, past),
                     Progress.NONE);
-            Path againDir = Path.of((String) again.get("dir"));
-            assertThat(againDir).isEqualTo(Path.of(firstDir + ".run-" + first.get("run_id")));
-            assertThat(again.get("regenerates_run")).isEqualTo(first.get("run_id"));
-            assertThat(again.get("rows")).isEqualTo(53L);
+            Path againDir = Path.of((String) again.dir());
+            assertThat(againDir).isEqualTo(Path.of(firstDir + ".run-" + first.runId()));
+            assertThat(again.regeneratesRun()).isEqualTo(first.runId());
+            assertThat(again.rows()).isEqualTo(53L);
             assertThat(sortedRows(againDir.resolve("data"))).isEqualTo(firstRows);
             JsonNode m = JSON.readTree(againDir.resolve("manifest.json").toFile());
-            assertThat(m.get("run_id").asText()).isEqualTo(first.get("run_id"));
-            assertThat(m.get("regenerated_by_run").asText()).isEqualTo(again.get("run_id"));
+            assertThat(m.get("run_id").asText()).isEqualTo(first.runId());
+            assertThat(m.get("regenerated_by_run").asText()).isEqualTo(again.runId());
             for (String key : List.of("extract_id", "level", "legal_basis", "opt_out_removals", "opt_out_list", "population_in_scope", "rows",
                     "inputs", "purposes_config")) {
                 assertThat(m.get(key)).as(key).isEqualTo(firstManifest.get(key));
             }
-            assertThat(JSON.readTree(AuditLog.of(own).show((String) again.get("run_id")).inputs())).isEqualTo(JSON.readTree(past.inputs()));
+            assertThat(JSON.readTree(AuditLog.of(own).show((String) again.runId()).inputs())).isEqualTo(JSON.readTree(past.inputs()));
             // today's release is left as it was
             assertThat(sortedRows(firstDir.resolve("data"))).hasSize(51);
 

@@ -75,7 +75,7 @@ class LinkFilesJobTest {
             PseudonymiseJob.run(spark, new PseudonymiseJob.Request(p.toString(), "csv", ",", IDENTIFIERS, key,
                     dir.resolve("p-" + p.getFileName()).toString(), null, null, false), Progress.NONE);
         }
-        Map<String, Object> summary = LinkFilesJob.run(spark, new LinkFilesJob.Request(dir.resolve("p-left.csv").toString(),
+        LinkFilesJob.Result summary = LinkFilesJob.run(spark, new LinkFilesJob.Request(dir.resolve("p-left.csv").toString(),
                 dir.resolve("p-right.csv").toString(), "csv", ",", LinkFiles.Mapping.parse("left.id=REF\nright.id=ID\n"),
                 LinkPersons.Settings.defaults(), dir.resolve("out").toString(), false), Progress.NONE);
 
@@ -97,7 +97,13 @@ class LinkFilesJobTest {
         }
         assertThat(fp).as("false links (tp=%d fn=%d)", tp, fn).isZero();
         assertThat(tp / (double) (tp + fn)).as("recall (tp=%d fn=%d)", tp, fn).isGreaterThanOrEqualTo(0.95);
-        assertThat(summary).containsKeys("links_by_method", "review_pairs", "candidate_pairs", "lambda");
+        assertThat(summary.linked()).isEqualTo(tp + fp);
+        assertThat(summary.diagnostics()).containsKeys("candidate_pairs", "lambda");
+        com.fasterxml.jackson.databind.JsonNode written = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("out/summary.json").toFile());
+        assertThat(written.get("left_records").asLong()).isEqualTo(summary.leftRecords()).isEqualTo(truth.size());
+        assertThat(written.get("review_pairs").asLong()).isEqualTo(summary.reviewPairs());
+        assertThat(written.has("links_by_method") && written.has("candidate_pairs") && written.has("lambda")).isTrue();
         assertThat(Files.readString(dir.resolve("out/model.txt"))).contains("dob", "day_month_swapped");
     }
 

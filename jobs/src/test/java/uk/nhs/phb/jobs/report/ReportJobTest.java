@@ -48,7 +48,7 @@ class ReportJobTest {
     static Path dir;
     static SparkSession spark;
     static Map<String, Dataset<Row>> bronze;
-    static Map<String, Object> first;
+    static ReportJob.Result first;
     static Path firstCopy;
 
     @BeforeAll
@@ -58,10 +58,10 @@ class ReportJobTest {
         first = run(null);
         // keep the first report's files: a later run replaces the folder
         firstCopy = dir.resolve("first");
-        copy(Path.of((String) first.get("out")), firstCopy);
+        copy(Path.of(first.out()), firstCopy);
     }
 
-    static Map<String, Object> run(String org) {
+    static ReportJob.Result run(String org) {
         JobSettings settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(), dir.resolve("out").toString(),
                 "local[2]", false);
         ReportJob.Request req = ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, org);
@@ -145,7 +145,7 @@ class ReportJobTest {
             String published = ret.stream().filter(r -> r[1].equals("ICB") && r[4].equals(m.getKey()) && r[5].equals("total"))
                     .findFirst().orElseThrow()[7];
             assertThat(published).as(m.getKey()).isEqualTo(SmallNumbers.NHS_DIGITAL.count(m.getValue(), SmallNumbers.Level.SUB_NATIONAL).text());
-            assertThat(first.get("return_" + m.getKey())).isEqualTo(published.equals("*") ? null : Long.parseLong(published));
+            assertThat(first.headline().get("return_" + m.getKey())).isEqualTo(published.equals("*") ? null : Long.parseLong(published));
         }
         String publishedValue = ret.stream().filter(r -> r[1].equals("ICB") && r[4].equals("annual_value_gbp") && r[5].equals("total"))
                 .findFirst().orElseThrow()[7];
@@ -174,7 +174,7 @@ class ReportJobTest {
 
     @Test
     void everyFigureBelowNationalLevelIsSuppressedOrRoundedAndTheManifestSaysHow() throws IOException {
-        Path out = Path.of((String) first.get("out"));
+        Path out = Path.of(first.out());
         int hidden = 0;
         // every count column of every table: 0, * or a multiple of 5
         Map<String, List<String>> countColumns = Map.of(
@@ -216,7 +216,7 @@ class ReportJobTest {
         JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
         assertThat(manifest.get("disclosure_rule").get("suppressed_counts").asText()).isEqualTo("1 to 7 shown as *");
         assertThat(manifest.get("disclosure_rule").get("rounding_base").asInt()).isEqualTo(5);
-        assertThat(manifest.get("files").size()).isEqualTo(((List<?>) first.get("files")).size() - 1);
+        assertThat(manifest.get("files").size()).isEqualTo(first.files().size() - 1);
         for (JsonNode f : manifest.get("files")) {
             byte[] bytes = Files.readAllBytes(out.resolve(f.get("name").asText()));
             assertThat(ReportFiles.sha256(bytes)).isEqualTo(f.get("sha256").asText());
@@ -265,8 +265,8 @@ class ReportJobTest {
                 .collectAsList();
         assertThat(subIcbs).as("the lake has several areas to split").hasSizeGreaterThan(1);
         for (String org : subIcbs) {
-            publications.add(Path.of((String) ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, org),
-                    Progress.NONE).get("out")));
+            publications.add(Path.of(ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, org),
+                    Progress.NONE).out()));
         }
 
         DisclosureAttack.Result r = DisclosureAttack.run(new DisclosureAttack.Request(publications, null));
@@ -282,14 +282,20 @@ class ReportJobTest {
 
     @Test
     void theBeforeAfterSectionReportsItsDesignAndTheTruth() throws IOException {
-        Path out = Path.of((String) first.get("out"));
+        Path out = Path.of(first.out());
         List<String[]> ba = csv(out.resolve("before_after.csv"));
         assertThat(ba.get(0)).contains("did_estimate", "did_ci_low", "did_ci_high", "true_effect");
         assertThat(ba.stream().skip(1).map(r -> r[0]).toList()).containsExactly("acute", "primary_care", "community", "mental_health",
                 "adult_social_care", "chc", "health_total", "all_sectors");
         List<String[]> balance = csv(out.resolve("balance.csv"));
         assertThat(balance.stream().skip(1).map(r -> r[0]).toList()).contains("age", "ltc_count", "log_cost_before_acute");
-        assertThat(first).containsKeys("did_estimate", "did_ci_low", "did_ci_high", "true_effect", "max_abs_smd_after");
+        assertThat(first.headline()).containsKeys("did_estimate", "did_ci_low", "did_ci_high", "true_effect", "max_abs_smd_after");
+        // the summary's JSON carries the headline's keys at its top level, beside its own
+        JsonNode summary = JSON.readTree(uk.nhs.phb.jobs.Json.mapper().writeValueAsString(first));
+        assertThat(summary.get("quarter").asText()).isEqualTo(Q.toString());
+        assertThat(summary.get("did_estimate").asText()).isEqualTo(String.valueOf(first.headline().get("did_estimate")));
+        assertThat(summary.has("headline") || summary.has("regenerates_run")).isFalse();
+        assertThat(summary.get("files").size()).isEqualTo(first.files().size());
         JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());
         assertThat(manifest.get("before_after_design").get("caliper_sd").asDouble()).isEqualTo(0.2);
         assertThat(manifest.get("before_after_design").get("treated").asInt()).isPositive();
@@ -298,7 +304,7 @@ class ReportJobTest {
     @Test
     void theHtmlPageRendersItsChartsInAHeadlessBrowser() throws Exception {
         Path html;
-        try (Stream<Path> files = Files.list(Path.of((String) first.get("out")))) {
+        try (Stream<Path> files = Files.list(Path.of(first.out()))) {
             html = files.filter(f -> f.toString().endsWith(".html")).findFirst().orElseThrow();
         }
         String page = Files.readString(html);
@@ -355,16 +361,16 @@ class ReportJobTest {
         DeltaTable.forPath(spark, register).delete("pmod(hash(nhs_token), 3) = 0");
         try {
             assertThat(spark.read().format("delta").load(register).count()).isBetween(registerRows / 2, registerRows - 1);
-            Map<String, Object> today = ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, null), Progress.NONE);
-            assertThat(Files.readAllBytes(Path.of((String) today.get("out"), "phb_return.csv")))
+            ReportJob.Result today = ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, null), Progress.NONE);
+            assertThat(Files.readAllBytes(Path.of((String) today.out(), "phb_return.csv")))
                     .isNotEqualTo(Files.readAllBytes(firstCopy.resolve("phb_return.csv")));
 
-            AuditLog.RunRecord past = AuditLog.of(settings).show((String) first.get("run_id"));
-            Map<String, Object> again = ReportJob.run(spark, ReportJob.Request.replaying(settings, ReportLake.LAKE_KEY, past),
+            AuditLog.RunRecord past = AuditLog.of(settings).show((String) first.runId());
+            ReportJob.Result again = ReportJob.run(spark, ReportJob.Request.replaying(settings, ReportLake.LAKE_KEY, past),
                     Progress.NONE);
-            Path out = Path.of((String) again.get("out"));
-            assertThat(out.getFileName().toString()).isEqualTo(Q + ".run-" + first.get("run_id"));
-            assertThat(again.get("regenerates_run")).isEqualTo(first.get("run_id"));
+            Path out = Path.of((String) again.out());
+            assertThat(out.getFileName().toString()).isEqualTo(Q + ".run-" + first.runId());
+            assertThat(again.regeneratesRun()).isEqualTo(first.runId());
             List<String> compared = new ArrayList<>();
             try (Stream<Path> files = Files.list(firstCopy)) {
                 for (Path f : files.sorted().toList()) {
@@ -384,15 +390,15 @@ class ReportJobTest {
                     "spend_by_cohort.csv", "spend_by_service.csv", "before_after.csv", "balance.csv", "before_after_design.csv");
             JsonNode was = JSON.readTree(firstCopy.resolve("manifest.json").toFile());
             JsonNode is = JSON.readTree(out.resolve("manifest.json").toFile());
-            assertThat(is.get("run_id").asText()).isEqualTo(first.get("run_id"));
-            assertThat(is.get("regenerated_by_run").asText()).isEqualTo(again.get("run_id"));
+            assertThat(is.get("run_id").asText()).isEqualTo(first.runId());
+            assertThat(is.get("regenerated_by_run").asText()).isEqualTo(again.runId());
             assertThat(is.get("headline")).isEqualTo(was.get("headline"));
             // every file's checksum matches but the workbook's, which holds the time it was written (compared by its sheets above)
             assertThat(withoutWorkbookChecksum(is.get("files"))).isEqualTo(withoutWorkbookChecksum(was.get("files")));
             // the replay read, and recorded, exactly the versions the first run read
-            assertThat(JSON.readTree(AuditLog.of(settings).show((String) again.get("run_id")).inputs())).isEqualTo(JSON.readTree(past.inputs()));
+            assertThat(JSON.readTree(AuditLog.of(settings).show((String) again.runId()).inputs())).isEqualTo(JSON.readTree(past.inputs()));
             // today's report is left as it was
-            assertThat(Files.readAllBytes(Path.of((String) today.get("out"), "phb_return.csv")))
+            assertThat(Files.readAllBytes(Path.of((String) today.out(), "phb_return.csv")))
                     .isNotEqualTo(Files.readAllBytes(out.resolve("phb_return.csv")));
         } finally {
             DeltaTable.forPath(spark, register).restoreToVersion(before);

@@ -3,6 +3,7 @@ package uk.nhs.phb.jobs.score;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.Json;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
@@ -82,43 +84,47 @@ class EligibilityLookupTest {
         spark.createDataFrame(rows, schema).write().format("delta").save(lake.path(table));
     }
 
-    @SuppressWarnings("unchecked")
-    static List<Map<String, Object>> list(Map<String, Object> m, String key) {
-        return (List<Map<String, Object>>) m.get(key);
-    }
-
     @Test
-    void aPersonOnTheListHasTheRulesTheyMeetAndTheirRank() {
-        Map<String, Object> p1 = EligibilityLookup.run(spark, settings, "P1", null, Progress.NONE);
-        assertThat(p1.get("reference_date")).as("the latest scored date").isEqualTo("2026-03-31");
-        assertThat(p1.get("eligible")).isEqualTo(true);
-        assertThat(list(p1, "rules_met")).extracting(r -> r.get("rule_id")).containsExactly("chc-eligible");
-        assertThat(list(p1, "rules_not_met")).extracting(r -> r.get("rule_id")).containsExactly("ltc-complex", "wheelchair-long-term");
-        assertThat(list(p1, "rules_not_met")).allSatisfy(r -> assertThat(r).doesNotContainKey("note"));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> priority = (Map<String, Object>) p1.get("priority");
-        assertThat(priority).containsEntry("on_list", true).containsEntry("priority_rank", 1).containsEntry("list_size", 1L);
-        assertThat(list(p1, "top_factors")).extracting(f -> f.get("text")).containsExactly("aged 71");
+    void aPersonOnTheListHasTheRulesTheyMeetAndTheirRank() throws Exception {
+        EligibilityLookup.StaffView p1 = EligibilityLookup.run(spark, settings, "P1", null, Progress.NONE);
+        assertThat(p1.referenceDate()).as("the latest scored date").isEqualTo(LocalDate.of(2026, 3, 31));
+        assertThat(p1.eligible()).isTrue();
+        assertThat(p1.rulesMet()).extracting(EligibilityLookup.RuleMet::ruleId).containsExactly("chc-eligible");
+        assertThat(p1.rulesNotMet()).extracting(EligibilityLookup.RuleNotMet::ruleId).containsExactly("ltc-complex", "wheelchair-long-term");
+        assertThat(p1.rulesNotMet()).extracting(EligibilityLookup.RuleNotMet::note).containsOnlyNulls();
+        EligibilityLookup.PriorityPlace priority = p1.priority();
+        assertThat(priority.onList()).isTrue();
+        assertThat(priority.priorityRank()).isEqualTo(1);
+        assertThat(priority.listSize()).isEqualTo(1L);
+        assertThat(p1.topFactors()).extracting(EligibilityLookup.Factor::text).containsExactly("aged 71");
         // what the person is told: the group in words; no budget yet, since none was made in this lake
-        PersonLetter letter = (PersonLetter) p1.get("letter");
+        PersonLetter letter = p1.letter();
         assertThat(letter.why()).containsExactly(
                 "You are eligible for NHS Continuing Healthcare. This gives you a legal right to have a personal health budget.");
         assertThat(letter.budget()).isNull();
         assertThat(letter.noBudget()).startsWith("Your indicative budget has not been worked out yet.");
+
+        // the --json a member of staff reads: snake_case keys, no note where none applies, no reason for being off a list they are on
+        JsonNode json = Json.mapper().readTree(Json.mapper().writeValueAsString(p1));
+        assertThat(json.get("reference_date").asText()).isEqualTo("2026-03-31");
+        assertThat(json.get("run_id").asText()).isEqualTo(p1.runId());
+        assertThat(json.get("rules_met").get(0).get("rule_id").asText()).isEqualTo("chc-eligible");
+        assertThat(json.get("rules_not_met").get(0).has("note")).isFalse();
+        assertThat(json.get("priority").get("on_list").asBoolean()).isTrue();
+        assertThat(json.get("priority").has("why_not")).isFalse();
+        assertThat(json.get("risk").has("p_emergency_12m")).isTrue();
     }
 
     @Test
     void aRuleTheFeaturesMeetNowButScoringDidNotRecordIsNoted() {
-        Map<String, Object> p2 = EligibilityLookup.run(spark, settings, "P2", LocalDate.of(2026, 3, 31), Progress.NONE);
-        assertThat(p2.get("eligible")).isEqualTo(false);
-        List<Map<String, Object>> notMet = list(p2, "rules_not_met");
-        assertThat(notMet).extracting(r -> r.get("rule_id")).containsExactly("chc-eligible", "ltc-complex", "wheelchair-long-term");
-        assertThat(notMet.get(1).get("note")).isEqualTo("met by the features now but not recorded at scoring: re-run 'phb score'");
-        assertThat(notMet.get(0)).doesNotContainKey("note");
-        assertThat(notMet.get(2)).doesNotContainKey("note");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> priority = (Map<String, Object>) p2.get("priority");
-        assertThat(priority).containsEntry("on_list", false);
+        EligibilityLookup.StaffView p2 = EligibilityLookup.run(spark, settings, "P2", LocalDate.of(2026, 3, 31), Progress.NONE);
+        assertThat(p2.eligible()).isFalse();
+        List<EligibilityLookup.RuleNotMet> notMet = p2.rulesNotMet();
+        assertThat(notMet).extracting(EligibilityLookup.RuleNotMet::ruleId).containsExactly("chc-eligible", "ltc-complex", "wheelchair-long-term");
+        assertThat(notMet).extracting(EligibilityLookup.RuleNotMet::note)
+                .containsExactly(null, "met by the features now but not recorded at scoring: re-run 'phb score'", null);
+        assertThat(p2.priority().onList()).isFalse();
+        assertThat(p2.priority().whyNot()).startsWith("not in an eligible group");
     }
 
     @Test

@@ -72,7 +72,7 @@ class PersonViewTest {
         EligibilityLookup.PersonView view = EligibilityLookup.personView(settings, "P1", null);
         assertThat(view.referenceDate()).as("the latest scored date").isEqualTo(AT.toLocalDate());
         PersonLetter letter = view.letter();
-        assertThat(letter).isEqualTo(EligibilityLookup.run(spark, settings, "P1", null, Progress.NONE).get("letter"));
+        assertThat(letter).isEqualTo(EligibilityLookup.run(spark, settings, "P1", null, Progress.NONE).letter());
         assertThat(letter.why()).hasSize(3);
         assertThat(letter.why().get(0)).startsWith("You are eligible for NHS Continuing Healthcare.");
         assertThat(letter.why().get(1)).contains("wheelchair");
@@ -85,7 +85,7 @@ class PersonViewTest {
     void aPersonScoredWithoutGroupOrBudgetIsToldSoAndAnEarlierDateIsReadAsAsked() {
         PersonLetter p3 = EligibilityLookup.personView(settings, "P3", null).letter();
         assertThat(p3.mayHaveBudget()).isFalse();
-        assertThat(p3).isEqualTo(EligibilityLookup.run(spark, settings, "P3", null, Progress.NONE).get("letter"));
+        assertThat(p3).isEqualTo(EligibilityLookup.run(spark, settings, "P3", null, Progress.NONE).letter());
         EligibilityLookup.PersonView earlier = EligibilityLookup.personView(settings, "P1", EARLIER.toLocalDate());
         assertThat(earlier.referenceDate()).isEqualTo(EARLIER.toLocalDate());
         assertThat(earlier.letter().mayHaveBudget()).as("no group recorded at the earlier date").isFalse();

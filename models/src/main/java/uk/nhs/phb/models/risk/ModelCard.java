@@ -18,7 +18,7 @@ public final class ModelCard {
     }
 
     @SuppressWarnings("unchecked")
-    public static String render(String modelId, Map<String, Object> training, Map<String, Object> headline, Map<String, Object> metrics) {
+    public static String render(String modelId, Map<String, Object> training, Headline headline, Map<String, Object> metrics) {
         StringBuilder s = new StringBuilder();
         s.append("# Model card: ").append(modelId).append("\n\n");
         s.append("## Intended use\n")
@@ -56,10 +56,10 @@ public final class ModelCard {
                 .append(f(m.get("auroc_ci_lower"), 3)).append("-").append(f(m.get("auroc_ci_upper"), 3)).append(") | ")
                 .append(f(m.get("auprc"), 3)).append(" | ").append(f(m.get("brier"), 4)).append(" | ").append(f(m.get("calibration_slope"), 3))
                 .append(" | ").append(f(m.get("calibration_intercept"), 3)).append(" |\n"));
-        if (headline.get("oracle_auroc") != null) {
+        if (headline.oracleAuroc() != null) {
             s.append("\nOn synthetic data the generator's true risk gives the best AUROC any model could reach (the oracle): ")
-                    .append(f(headline.get("oracle_auroc"), 3)).append("; the chosen model reaches ")
-                    .append(pct(headline.get("auroc_to_oracle"))).append(" of it on the same people.\n");
+                    .append(f(headline.oracleAuroc(), 3)).append("; the chosen model reaches ")
+                    .append(pct(headline.aurocToOracle())).append(" of it on the same people.\n");
         }
         Map<String, Object> g = models.get("gbt");
         s.append("\nFlagging the top 0.5% / 1% / 5%: ");

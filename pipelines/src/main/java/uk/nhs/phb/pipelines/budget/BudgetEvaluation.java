@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,7 @@ public final class BudgetEvaluation {
      * @param truePersons {@link #truePersons}
      * @param truth       {@code _truth/persons} (person_id and the need columns, any type castable to double)
      */
-    public static Map<String, Object> evaluate(Dataset<Row> lines, Dataset<Row> streamCosts, Dataset<Row> truePersons,
+    public static Result evaluate(Dataset<Row> lines, Dataset<Row> streamCosts, Dataset<Row> truePersons,
                                                Dataset<Row> truth) {
         Column trueNeed = lit(null).cast("double");
         for (Map.Entry<Stream, String> e : TRUTH.entrySet()) {
@@ -98,29 +99,34 @@ public final class BudgetEvaluation {
         List<Column> aggs = List.of(count(lit(1)).alias("lines"), median("ape").alias("mdape"), avg("covered").alias("range_coverage"),
                 median("ape_baseline").alias("baseline_mdape"), median("ape_chosen").alias("chosen_mdape"));
         Row all = scored.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
-        Map<String, Object> out = new LinkedHashMap<>();
-        putFigures(out, all);
         Row counts = joined.agg(count(lit(1)), sum(when(col("truth").isNull().or(col("truth").leq(0)), 1).otherwise(0))).first();
-        out.put("lines_matched_to_truth", counts.getLong(0));
-        out.put("lines_without_true_need", counts.isNullAt(1) ? 0L : counts.getLong(1));
-        Map<String, Object> byStream = new LinkedHashMap<>();
+        Map<String, Figures> byStream = new LinkedHashMap<>();
         for (Row r : scored.groupBy("stream").agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).orderBy("stream")
                 .collectAsList()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            putFigures(m, r);
-            byStream.put(r.getString(0), m);
+            byStream.put(r.getString(0), Figures.of(r));
         }
-        out.put("by_stream", byStream);
-        return out;
+        return new Result(Figures.of(all), counts.getLong(0), counts.isNullAt(1) ? 0L : counts.getLong(1), byStream);
     }
 
-    private static void putFigures(Map<String, Object> out, Row r) {
-        int i = r.fieldIndex("lines");
-        out.put("lines_evaluated", r.getLong(i));
-        for (String k : List.of("mdape", "range_coverage", "baseline_mdape", "chosen_mdape")) {
-            int j = r.fieldIndex(k);
-            out.put(k, r.isNullAt(j) ? null : Math.round(r.getDouble(j) * 1e4) / 1e4);
+    /**
+     * Errors against the truth: lines evaluated, the median absolute percentage error of the needs-based estimate, the
+     * share of true needs inside the stated range, the cohort-average baseline's MdAPE and the stated figure's MdAPE
+     * (each to 4 places; null with no line to measure).
+     */
+    public record Figures(long linesEvaluated, Double mdape, Double rangeCoverage, Double baselineMdape, Double chosenMdape) {
+        static Figures of(Row r) {
+            return new Figures(r.getLong(r.fieldIndex("lines")), rounded(r, "mdape"), rounded(r, "range_coverage"), rounded(r, "baseline_mdape"),
+                    rounded(r, "chosen_mdape"));
         }
+
+        private static Double rounded(Row r, String field) {
+            int j = r.fieldIndex(field);
+            return r.isNullAt(j) ? null : Math.round(r.getDouble(j) * 1e4) / 1e4;
+        }
+    }
+
+    /** All lines' figures (unwrapped in JSON), the lines joined to a true person and those without a true need, and each stream's. */
+    public record Result(@JsonUnwrapped Figures overall, long linesMatchedToTruth, long linesWithoutTrueNeed, Map<String, Figures> byStream) {
     }
 
     private static Column median(String c) {

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -334,23 +335,23 @@ public final class NeedsModels {
         }
     }
 
-    /** One line per stream for summaries: people fitted, terms, dispersion. */
-    public Map<String, Object> summary() {
-        Map<String, Object> out = new LinkedHashMap<>();
+    /**
+     * One stream's fit, for summaries: people with a cost, cost terms, dispersion, whether it has an occurrence part (and
+     * then the people it was fitted on), whether both parts converged, and a note when the stream fell back.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StreamFit(long peopleWithCost, int costTerms, double dispersion, boolean twoPart, Long people, boolean converged,
+                            String note) {
+    }
+
+    /** One line per stream for summaries, by stream code. */
+    public Map<String, StreamFit> summary() {
+        Map<String, StreamFit> out = new LinkedHashMap<>();
         for (StreamModel m : models.values()) {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("people_with_cost", Math.round(m.cost().observations()));
-            s.put("cost_terms", m.costTerms().size());
-            s.put("dispersion", Math.round(m.cost().dispersion() * 1e4) / 1e4);
-            s.put("two_part", m.occurrence() != null);
-            if (m.occurrence() != null) {
-                s.put("people", Math.round(m.occurrence().observations()));
-            }
-            s.put("converged", m.cost().converged() && (m.occurrence() == null || m.occurrence().converged()));
-            if (!m.note().isEmpty()) {
-                s.put("note", m.note());
-            }
-            out.put(m.stream().code(), s);
+            out.put(m.stream().code(), new StreamFit(Math.round(m.cost().observations()), m.costTerms().size(),
+                    Math.round(m.cost().dispersion() * 1e4) / 1e4, m.occurrence() != null,
+                    m.occurrence() == null ? null : Math.round(m.occurrence().observations()),
+                    m.cost().converged() && (m.occurrence() == null || m.occurrence().converged()), m.note().isEmpty() ? null : m.note()));
         }
         return out;
     }
