@@ -29,7 +29,7 @@ import uk.nhs.phb.models.risk.RiskModels;
 public final class ModelRegistry {
     public static final String MODELS_FILE = "models.ser";
     public static final String CURRENT = "current";
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = uk.nhs.phb.jobs.Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ModelRegistry() {
     }

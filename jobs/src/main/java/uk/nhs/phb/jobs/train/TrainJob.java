@@ -33,6 +33,7 @@ import uk.nhs.phb.jobs.features.FeaturesJob;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.models.budget.BudgetRules;
 import uk.nhs.phb.models.risk.CostModel;
+import uk.nhs.phb.models.risk.Bootstrap;
 import uk.nhs.phb.models.risk.Evaluation;
 import uk.nhs.phb.models.risk.Headline;
 import uk.nhs.phb.models.risk.FeatureSpec;
@@ -252,7 +253,7 @@ public final class TrainJob {
                 ethnicityGroup(col("ethnicity")), ageGroup(col("age")), sexGroup(col("sex"))).collectAsList();
         bc.destroy();
         test.unpersist();
-        Map<String, Object> metrics = evaluate(t, testDate, testRows);
+        Evaluation.Report metrics = evaluate(t, testDate, testRows, req.seed());
 
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("model_id", modelId);
@@ -295,19 +296,13 @@ public final class TrainJob {
         context.put("trained on", ((List<?>) training.get("training_reference_dates")).stream().map(String::valueOf)
                 .collect(java.util.stream.Collectors.joining(", ")) + String.format(java.util.Locale.UK, " (%,d rows fitted, %,d to validate)",
                 xTrain.length, xVal.length));
-        context.put("tested on", testDate + String.format(java.util.Locale.UK, " (%,d people)", ((Number) metrics.get("test_rows_evaluated")).longValue()));
+        context.put("tested on", testDate + String.format(java.util.Locale.UK, " (%,d people)", metrics.testRowsEvaluated()));
         context.put("outcome", training.get("outcome"));
         context.put("oracle AUROC (generator's true risk)", headline.oracleAuroc() == null ? "no truth available"
                 : String.format(java.util.Locale.UK, "%.3f", headline.oracleAuroc()));
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> modelMetrics = (Map<String, Map<String, Object>>) metrics.get("models");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> subgroups = (Map<String, Object>) metrics.get("subgroups");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> costMetrics = (Map<String, Object>) metrics.get("cost");
         List<String> routes = BudgetRules.defaults().cohorts().stream().filter(c -> !c.basis().equals("local")).map(BudgetRules.Cohort::name)
                 .toList();
-        String html = ReportHtml.render(title, context, modelMetrics, subgroups, costMetrics, "gbt", routes);
+        String html = ReportHtml.render(title, context, metrics.models(), metrics.subgroups(), metrics.cost(), Evaluation.Report.CHOSEN, routes);
         String card = ModelCard.render(modelId, training, headline, metrics);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("features.json", featuresJson);
@@ -437,7 +432,11 @@ public final class TrainJob {
     }
 
     /** All metrics from the collected hold-out rows. */
-    static Map<String, Object> evaluate(List<Row> t, LocalDate testDate, long testRows) {
+    /**
+     * Every model's figures on the hold-out rows {@code t}, the chosen model's with bootstrap intervals
+     * ({@link Bootstrap#REPLICATES} replicates, seeded by the training seed), its figures by group, and the cost model's.
+     */
+    static Evaluation.Report evaluate(List<Row> t, LocalDate testDate, long testRows, long seed) {
         int n = t.size();
         int[] y = new int[n];
         double[] events = new double[n];
@@ -476,16 +475,11 @@ public final class TrainJob {
         groups.put("age_band", age);
         groups.put("sex", sex);
         double threshold = Metrics.thresholdForTopShare(pg, 0.05);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("test_reference_date", testDate.toString());
-        m.put("test_rows", testRows);
-        m.put("test_rows_evaluated", n);
-        m.put("operating_point", Map.of("rule", "the top 5% of predicted risk (tiers very high and high)", "threshold", threshold));
-        Map<String, Object> models = new LinkedHashMap<>();
-        models.put("gbt", Evaluation.binary(pg, y, events, threshold, true));
-        models.put("logistic", Evaluation.binary(pl, y, events, Metrics.thresholdForTopShare(pl, 0.05), true));
-        models.put("baseline_prior_admissions", Evaluation.binary(pp, y, events, Metrics.thresholdForTopShare(pp, 0.05), true));
-        models.put("baseline_multimorbidity", Evaluation.binary(pm, y, events, Metrics.thresholdForTopShare(pm, 0.05), true));
+        Map<String, Evaluation.Binary> models = new LinkedHashMap<>();
+        models.put(Evaluation.Report.CHOSEN, Evaluation.binary(pg, y, events, threshold, true, Bootstrap.REPLICATES, seed));
+        models.put("logistic", Evaluation.binary(pl, y, events, Metrics.thresholdForTopShare(pl, 0.05), true, 0, 0));
+        models.put("baseline_prior_admissions", Evaluation.binary(pp, y, events, Metrics.thresholdForTopShare(pp, 0.05), true, 0, 0));
+        models.put("baseline_multimorbidity", Evaluation.binary(pm, y, events, Metrics.thresholdForTopShare(pm, 0.05), true, 0, 0));
         if (withTruth.size() > 1) {
             double[] po = new double[withTruth.size()];
             double[] pgo = new double[withTruth.size()];
@@ -498,14 +492,11 @@ public final class TrainJob {
                 yo[k] = y[i];
                 eo[k] = events[i];
             }
-            Map<String, Object> oracle = Evaluation.binary(po, yo, eo, Metrics.thresholdForTopShare(po, 0.05), true);
-            oracle.put("gbt_auroc_on_same_rows", Metrics.auroc(pgo, yo));
-            models.put("oracle (true risk)", oracle);
+            models.put(Evaluation.Report.ORACLE, Evaluation.binary(po, yo, eo, Metrics.thresholdForTopShare(po, 0.05), true, 0, 0)
+                    .withGbtAurocOnSameRows(Metrics.auroc(pgo, yo)));
         }
-        m.put("models", models);
-        m.put("subgroups", Evaluation.subgroups(pg, y, events, groups, threshold));
-        m.put("cost", Evaluation.cost(costPred, costObs));
-        return m;
+        return new Evaluation.Report(testDate, testRows, n, new Evaluation.OperatingRule("the top 5% of predicted risk (tiers very high and high)",
+                threshold), models, Evaluation.subgroups(pg, y, events, groups, threshold), Evaluation.cost(costPred, costObs));
     }
 
     private static Map<String, Object> inputVersions(SparkSession spark, Lake lake) {

@@ -44,10 +44,10 @@ class ModelReportPageTest {
             events[i] = y[i];
         }
         double threshold = Metrics.thresholdForTopShare(gbt, 0.05);
-        Map<String, Map<String, Object>> models = new LinkedHashMap<>();
-        models.put("gbt", Evaluation.binary(gbt, y, events, threshold, true));
-        models.put("logistic", Evaluation.binary(logistic, y, events, Metrics.thresholdForTopShare(logistic, 0.05), true));
-        Map<String, Object> subgroups = Evaluation.subgroups(gbt, y, events, Map.of("age_band", age), threshold);
+        Map<String, Evaluation.Binary> models = new LinkedHashMap<>();
+        models.put("gbt", Evaluation.binary(gbt, y, events, threshold, true, 100, 1));
+        models.put("logistic", Evaluation.binary(logistic, y, events, Metrics.thresholdForTopShare(logistic, 0.05), true, 0, 0));
+        Map<String, Map<String, Evaluation.Group>> subgroups = Evaluation.subgroups(gbt, y, events, Map.of("age_band", age), threshold);
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("model", "risk-test");
         List<String> routes = List.of("NHS Continuing Healthcare", "Education, health and care plan");
@@ -57,7 +57,7 @@ class ModelReportPageTest {
             predicted[i] = 1000 + 3000 * gbt[i];
             observed[i] = Math.max(0, predicted[i] + 800 * r.nextGaussian());
         }
-        Map<String, Object> cost = Evaluation.cost(predicted, observed);
+        Evaluation.Cost cost = Evaluation.cost(predicted, observed);
         String page = ReportHtml.render("Emergency admission risk model risk-test", context, models, subgroups, cost, "gbt", routes);
         Path html = dir.resolve("evaluation.html");
         Files.writeString(html, page);
@@ -75,6 +75,16 @@ class ModelReportPageTest {
         // the cost model's error in words and pounds, not "mae 1722.676"
         assertThat(d.text()).doesNotContain("mae").contains("mean absolute error a person (£)");
         assertThat(d.select("th:containsOwn(mean absolute error a person) + td").text()).matches("£[0-9]{1,3}(,[0-9]{3})*");
+        // the chosen model's headline figures with their bootstrap intervals, each interval around its estimate
+        List<org.jsoup.nodes.Element> rows = d.select("div[aria-label=Headline figures with 95% intervals] tr:gt(0)");
+        assertThat(rows).hasSize(9);
+        org.jsoup.nodes.Element auroc = rows.get(0);
+        assertThat(auroc.child(0).text()).isEqualTo("AUROC");
+        double estimate = Double.parseDouble(auroc.child(1).text());
+        String[] ends = auroc.child(2).text().split(" to ");
+        assertThat(Double.parseDouble(ends[0])).isLessThan(estimate);
+        assertThat(Double.parseDouble(ends[1])).isGreaterThan(estimate);
+        assertThat(d.select("div[aria-label=Beside a national model] td").eachText()).contains("SPARRA version 4 (Scotland)", "0.799", "0.389");
         // the series differ by dash as well as colour
         assertThat(d.select("svg polyline[stroke-dasharray=8 4]")).isNotEmpty();
         BrowserAudit.assertAccessible(dir.resolve("shots"), List.of(html));

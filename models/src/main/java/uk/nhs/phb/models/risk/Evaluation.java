@@ -1,5 +1,7 @@
 package uk.nhs.phb.models.risk;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,9 +9,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The evaluation report's figures as plain maps (written as {@code metrics.json}, drawn by {@link ReportHtml}):
- * every metric of {@link Metrics} for one model, the same per subgroup, and the cost model's accuracy. Values that
- * cannot be computed (a group without outcomes) are null, never NaN.
+ * The evaluation report's figures as records (written as {@code metrics.json}, snake_case, and drawn by
+ * {@link ReportHtml}): every metric of {@link Metrics} for one model, the same per subgroup, and the cost model's
+ * accuracy. Values that cannot be computed (a group without outcomes) are null, never NaN.
  */
 public final class Evaluation {
     /** Shares of the population flagged for the top-k% figures. */
@@ -22,91 +24,95 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    static Object num(double v) {
+    static Double num(double v) {
         return Double.isFinite(v) ? v : null;
     }
 
-    /** All figures of one model's predictions {@code p} against outcomes {@code y}; {@code events} are admissions per person. */
-    public static Map<String, Object> binary(double[] p, int[] y, double[] events, double operatingThreshold, boolean curves) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        int n1 = Metrics.positives(y);
-        m.put("rows", p.length);
-        m.put("positives", n1);
-        m.put("observed_rate", num((double) n1 / p.length));
-        m.put("mean_predicted", num(Metrics.mean(p)));
-        Metrics.Auc auc = Metrics.delong(p, y);
-        m.put("auroc", num(auc.auc()));
-        m.put("auroc_se", num(auc.se()));
-        m.put("auroc_ci_lower", num(auc.lower()));
-        m.put("auroc_ci_upper", num(auc.upper()));
-        m.put("auprc", num(Metrics.averagePrecision(p, y)));
-        m.put("brier", num(Metrics.brier(p, y)));
-        m.put("scaled_brier", num(Metrics.scaledBrier(p, y)));
-        m.put("calibration_in_the_large", num(Metrics.calibrationInTheLarge(p, y)));
-        Metrics.Recalibration r = Metrics.recalibration(p, y);
-        m.put("calibration_intercept", num(r.intercept()));
-        m.put("calibration_slope", num(r.slope()));
-        Metrics.ECalibration e = Metrics.eStatistics(p, y);
-        m.put("e_avg", num(e.eAvg()));
-        m.put("e_90", num(e.e90()));
-        m.put("e_max", num(e.eMax()));
-        List<Map<String, Object>> top = new ArrayList<>();
-        for (double s : TOP_SHARES) {
-            Metrics.TopShare t = Metrics.topShare(p, y, events, s);
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("share", s);
-            x.put("flagged", t.flagged());
-            x.put("threshold", num(t.threshold()));
-            x.put("true_positives", t.truePositives());
-            x.put("ppv", num(t.ppv()));
-            x.put("sensitivity", num(t.sensitivity()));
-            x.put("captured_admissions", num(t.capturedEvents()));
-            x.put("captured_admissions_share", num(t.capturedEventsShare()));
-            top.add(x);
+    /**
+     * One model's figures on the hold-out. {@code bootstrap} holds the 95% bootstrap intervals of the headline figures
+     * (for the chosen model); the curves are there when asked for; {@code gbtAurocOnSameRows} only for the oracle.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Binary(int rows, int positives, Double observedRate, Double meanPredicted, Double auroc, Double aurocSe,
+                         Double aurocCiLower, Double aurocCiUpper, Double auprc, Double brier, Double scaledBrier,
+                         Double calibrationInTheLarge, Double calibrationIntercept, Double calibrationSlope, Double eAvg,
+                         @JsonProperty("e_90") Double e90, Double eMax, List<Top> top, OperatingPoint operatingPoint,
+                         List<NetBenefit> netBenefit, Bootstrap.Intervals bootstrap, List<double[]> roc,
+                         List<Metrics.Bin> calibrationBins, List<double[]> isotonicCurve, Double gbtAurocOnSameRows) {
+
+        /** The same figures, with the chosen model's AUROC on the same people (for the oracle's row). */
+        public Binary withGbtAurocOnSameRows(double auroc) {
+            return new Binary(rows, positives, observedRate, meanPredicted, this.auroc, aurocSe, aurocCiLower, aurocCiUpper, auprc, brier,
+                    scaledBrier, calibrationInTheLarge, calibrationIntercept, calibrationSlope, eAvg, e90, eMax, top, operatingPoint,
+                    netBenefit, bootstrap, roc, calibrationBins, isotonicCurve, num(auroc));
         }
-        m.put("top", top);
-        m.put("operating_point", operating(p, y, operatingThreshold));
-        List<Map<String, Object>> nb = new ArrayList<>();
-        for (double t : NET_BENEFIT_THRESHOLDS) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("threshold", t);
-            x.put("net_benefit", num(Metrics.netBenefit(p, y, t)));
-            x.put("treat_all", num(Metrics.netBenefitTreatAll(y, t)));
-            nb.add(x);
+
+        /** The figures at flagging the top {@code share} (one of {@link #TOP_SHARES}), or null. */
+        public Top top(double share) {
+            return top.stream().filter(t -> t.share() == share).findFirst().orElse(null);
         }
-        m.put("net_benefit", nb);
-        if (curves) {
-            List<double[]> roc = new ArrayList<>();
-            for (Metrics.Point pt : Metrics.roc(p, y, 200)) {
-                roc.add(new double[] {pt.x(), pt.y()});
-            }
-            m.put("roc", roc);
-            List<Map<String, Object>> bins = new ArrayList<>();
-            for (Metrics.Bin b : Metrics.calibrationBins(p, y, 20)) {
-                bins.add(Map.of("mean_predicted", b.meanPredicted(), "observed", b.observed(), "n", b.n()));
-            }
-            m.put("calibration_bins", bins);
-            m.put("isotonic_curve", isotonicCurve(p, y, 100));
-        }
-        return m;
+    }
+
+    /** What flagging the top {@code share} finds: people flagged, the threshold, PPV, sensitivity and admissions captured. */
+    public record Top(double share, int flagged, Double threshold, int truePositives, Double ppv, Double sensitivity,
+                      Double capturedAdmissions, Double capturedAdmissionsShare) {
     }
 
     /** Who is flagged at the operating point and who is missed. */
-    static Map<String, Object> operating(double[] p, int[] y, double threshold) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    public record OperatingPoint(Double threshold, Double flaggedShare, Double ppv, Double sensitivity, Double falseNegativeRate) {
+    }
+
+    /** Net benefit at one threshold probability, and that of flagging everyone. */
+    public record NetBenefit(double threshold, Double netBenefit, Double treatAll) {
+    }
+
+    /**
+     * All figures of one model's predictions {@code p} against outcomes {@code y}; {@code events} are admissions per
+     * person. {@code replicates} above 0 adds bootstrap intervals of the headline figures (seed {@code seed}).
+     */
+    public static Binary binary(double[] p, int[] y, double[] events, double operatingThreshold, boolean curves, int replicates, long seed) {
+        int n1 = Metrics.positives(y);
+        Metrics.Auc auc = Metrics.delong(p, y);
+        Metrics.Recalibration r = Metrics.recalibration(p, y);
+        Metrics.ECalibration e = Metrics.eStatistics(p, y);
+        List<Top> top = new ArrayList<>();
+        for (double s : TOP_SHARES) {
+            Metrics.TopShare t = Metrics.topShare(p, y, events, s);
+            top.add(new Top(s, t.flagged(), num(t.threshold()), t.truePositives(), num(t.ppv()), num(t.sensitivity()), num(t.capturedEvents()),
+                    num(t.capturedEventsShare())));
+        }
+        List<NetBenefit> nb = new ArrayList<>();
+        for (double t : NET_BENEFIT_THRESHOLDS) {
+            nb.add(new NetBenefit(t, num(Metrics.netBenefit(p, y, t)), num(Metrics.netBenefitTreatAll(y, t))));
+        }
+        List<double[]> roc = null;
+        List<Metrics.Bin> bins = null;
+        List<double[]> isotonic = null;
+        if (curves) {
+            roc = new ArrayList<>();
+            for (Metrics.Point pt : Metrics.roc(p, y, 200)) {
+                roc.add(new double[] {pt.x(), pt.y()});
+            }
+            bins = Metrics.calibrationBins(p, y, 20);
+            isotonic = isotonicCurve(p, y, 100);
+        }
+        return new Binary(p.length, n1, num((double) n1 / p.length), num(Metrics.mean(p)), num(auc.auc()), num(auc.se()), num(auc.lower()),
+                num(auc.upper()), num(Metrics.averagePrecision(p, y)), num(Metrics.brier(p, y)), num(Metrics.scaledBrier(p, y)),
+                num(Metrics.calibrationInTheLarge(p, y)), num(r.intercept()), num(r.slope()), num(e.eAvg()), num(e.e90()), num(e.eMax()), top,
+                operating(p, y, operatingThreshold), nb, replicates > 0 ? Bootstrap.of(p, y, replicates, seed) : null, roc, bins, isotonic,
+                null);
+    }
+
+    static OperatingPoint operating(double[] p, int[] y, double threshold) {
         int flagged = 0;
         for (double v : p) {
             if (v >= threshold) {
                 flagged++;
             }
         }
-        m.put("threshold", num(threshold));
-        m.put("flagged_share", num((double) flagged / p.length));
-        m.put("ppv", num(Metrics.ppvAt(p, y, threshold)));
         double fnr = Metrics.falseNegativeRate(p, y, threshold);
-        m.put("sensitivity", num(1 - fnr));
-        m.put("false_negative_rate", num(fnr));
-        return m;
+        return new OperatingPoint(num(threshold), num((double) flagged / p.length), num(Metrics.ppvAt(p, y, threshold)), num(1 - fnr),
+                num(fnr));
     }
 
     /** The isotonic calibration curve thinned to about {@code points} (p, calibrated p) pairs, for the chart. */
@@ -123,83 +129,95 @@ public final class Evaluation {
     }
 
     /**
-     * The same figures within each group of each grouping (e.g. {@code imd_quintile -> labels per row}); groups
-     * under {@link #MIN_GROUP} rows or without both outcomes report counts only. The operating threshold is the
-     * whole population's, so false-negative rates compare groups at the same decision.
+     * One group's figures at the whole population's operating point; the discrimination and calibration figures are
+     * null (and left out of JSON) for a group under {@link #MIN_GROUP} people or without both outcomes. {@code core20}
+     * marks IMD quintile 1.
      */
-    public static Map<String, Object> subgroups(double[] p, int[] y, double[] events, Map<String, String[]> groupings,
-                                                double operatingThreshold) {
-        Map<String, Object> out = new LinkedHashMap<>();
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Group(int rows, int positives, Boolean core20, Double observedRate, Double meanPredicted, Double auroc,
+                        Double aurocCiLower, Double aurocCiUpper, Double auprc, Double brier, Double calibrationInTheLarge,
+                        Double calibrationIntercept, Double calibrationSlope, Double eAvg, Double flaggedShare, Double ppv,
+                        Double sensitivity, Double falseNegativeRate) {
+    }
+
+    /**
+     * The same figures within each group of each grouping (e.g. {@code imd_quintile -> labels per row}), groups in
+     * label order. The operating threshold is the whole population's, so false-negative rates compare groups at the same
+     * decision.
+     */
+    public static Map<String, Map<String, Group>> subgroups(double[] p, int[] y, double[] events, Map<String, String[]> groupings,
+                                                            double operatingThreshold) {
+        Map<String, Map<String, Group>> out = new LinkedHashMap<>();
         for (Map.Entry<String, String[]> g : groupings.entrySet()) {
             Map<String, List<Integer>> members = new TreeMap<>();
             String[] labels = g.getValue();
             for (int i = 0; i < labels.length; i++) {
                 members.computeIfAbsent(labels[i] == null ? "unknown" : labels[i], k -> new ArrayList<>()).add(i);
             }
-            Map<String, Object> groups = new LinkedHashMap<>();
+            Map<String, Group> groups = new LinkedHashMap<>();
             for (Map.Entry<String, List<Integer>> e : members.entrySet()) {
                 List<Integer> idx = e.getValue();
                 double[] gp = new double[idx.size()];
                 int[] gy = new int[idx.size()];
-                double[] ge = events == null ? null : new double[idx.size()];
                 for (int k = 0; k < idx.size(); k++) {
                     gp[k] = p[idx.get(k)];
                     gy[k] = y[idx.get(k)];
-                    if (ge != null) {
-                        ge[k] = events[idx.get(k)];
-                    }
                 }
-                Map<String, Object> m = new LinkedHashMap<>();
                 int n1 = Metrics.positives(gy);
-                m.put("rows", idx.size());
-                m.put("positives", n1);
-                if (g.getKey().equals("imd_quintile")) {
-                    m.put("core20", e.getKey().equals("1"));
-                }
-                m.put("observed_rate", num((double) n1 / idx.size()));
-                m.put("mean_predicted", num(Metrics.mean(gp)));
+                Boolean core20 = g.getKey().equals("imd_quintile") ? e.getKey().equals("1") : null;
+                OperatingPoint op = operating(gp, gy, operatingThreshold);
+                Double auroc = null;
+                Double lower = null;
+                Double upper = null;
+                Double auprc = null;
+                Double brier = null;
+                Double large = null;
+                Double intercept = null;
+                Double slope = null;
+                Double eAvg = null;
                 if (idx.size() >= MIN_GROUP && n1 > 0 && n1 < idx.size()) {
                     Metrics.Auc auc = Metrics.delong(gp, gy);
-                    m.put("auroc", num(auc.auc()));
-                    m.put("auroc_ci_lower", num(auc.lower()));
-                    m.put("auroc_ci_upper", num(auc.upper()));
-                    m.put("auprc", num(Metrics.averagePrecision(gp, gy)));
-                    m.put("brier", num(Metrics.brier(gp, gy)));
-                    m.put("calibration_in_the_large", num(Metrics.calibrationInTheLarge(gp, gy)));
+                    auroc = num(auc.auc());
+                    lower = num(auc.lower());
+                    upper = num(auc.upper());
+                    auprc = num(Metrics.averagePrecision(gp, gy));
+                    brier = num(Metrics.brier(gp, gy));
+                    large = num(Metrics.calibrationInTheLarge(gp, gy));
                     Metrics.Recalibration r = Metrics.recalibration(gp, gy);
-                    m.put("calibration_intercept", num(r.intercept()));
-                    m.put("calibration_slope", num(r.slope()));
-                    m.put("e_avg", num(Metrics.eStatistics(gp, gy).eAvg()));
+                    intercept = num(r.intercept());
+                    slope = num(r.slope());
+                    eAvg = num(Metrics.eStatistics(gp, gy).eAvg());
                 }
-                m.putAll(operating(gp, gy, operatingThreshold));
-                m.remove("threshold");
-                groups.put(e.getKey(), m);
+                groups.put(e.getKey(), new Group(idx.size(), n1, core20, num((double) n1 / idx.size()), num(Metrics.mean(gp)), auroc, lower,
+                        upper, auprc, brier, large, intercept, slope, eAvg, op.flaggedShare(), op.ppv(), op.sensitivity(),
+                        op.falseNegativeRate()));
             }
             out.put(g.getKey(), groups);
         }
         return out;
     }
 
+    /** A cost model's accuracy: R-squared (on pounds and on log pounds), mean absolute error, means, and each tenth of prediction. */
+    public record Cost(int rows, Double r2, Double mae, Double meanPredicted, Double meanObserved, Double predictedToObserved,
+                       Double r2Log, List<Tenth> byTenthOfPrediction) {
+    }
+
+    /** Mean predicted and observed cost a person in one tenth of the predictions (1: lowest). */
+    public record Tenth(int tenth, double meanPredicted, double meanObserved) {
+    }
+
     /** Accuracy of a cost model: R-squared, mean absolute error, totals, and mean predicted vs observed per tenth of predictions. */
-    public static Map<String, Object> cost(double[] predicted, double[] observed) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("rows", predicted.length);
-        m.put("r2", num(Metrics.r2(predicted, observed)));
-        m.put("mae", num(Metrics.meanAbsoluteError(predicted, observed)));
+    public static Cost cost(double[] predicted, double[] observed) {
         double mp = Metrics.mean(predicted);
         double mo = Metrics.mean(observed);
-        m.put("mean_predicted", num(mp));
-        m.put("mean_observed", num(mo));
-        m.put("predicted_to_observed", num(mp / mo));
         double[] lp = new double[predicted.length];
         double[] lo = new double[observed.length];
         for (int i = 0; i < lp.length; i++) {
             lp[i] = Math.log1p(Math.max(0, predicted[i]));
             lo[i] = Math.log1p(Math.max(0, observed[i]));
         }
-        m.put("r2_log", num(Metrics.r2(lp, lo)));
         Integer[] order = Metrics.sortedIndex(predicted, true);
-        List<Map<String, Object>> tenths = new ArrayList<>();
+        List<Tenth> tenths = new ArrayList<>();
         int n = predicted.length;
         for (int k = 0; k < 10 && n >= 10; k++) {
             int from = k * n / 10;
@@ -210,9 +228,30 @@ public final class Evaluation {
                 sp += predicted[order[i]];
                 so += observed[order[i]];
             }
-            tenths.add(Map.of("tenth", k + 1, "mean_predicted", sp / (to - from), "mean_observed", so / (to - from)));
+            tenths.add(new Tenth(k + 1, sp / (to - from), so / (to - from)));
         }
-        m.put("by_tenth_of_prediction", tenths);
-        return m;
+        return new Cost(predicted.length, num(Metrics.r2(predicted, observed)), num(Metrics.meanAbsoluteError(predicted, observed)), num(mp),
+                num(mo), num(mp / mo), num(Metrics.r2(lp, lo)), tenths);
+    }
+
+    /** The rule that sets the operating point and the risk it falls at. */
+    public record OperatingRule(String rule, double threshold) {
+    }
+
+    /**
+     * A training run's evaluation on its hold-out ({@code metrics.json}): the test date and rows, the operating rule,
+     * each model's figures by key ({@code gbt} is the one phb scores with), the chosen model's figures by group, and the
+     * cost model's accuracy.
+     */
+    public record Report(java.time.LocalDate testReferenceDate, long testRows, int testRowsEvaluated, OperatingRule operatingPoint,
+                         Map<String, Binary> models, Map<String, Map<String, Group>> subgroups, Cost cost) {
+        /** The key of the model phb scores with. */
+        public static final String CHOSEN = "gbt";
+        /** The key of the generator's true risk, on synthetic data. */
+        public static final String ORACLE = "oracle (true risk)";
+
+        public Binary chosen() {
+            return models.get(CHOSEN);
+        }
     }
 }

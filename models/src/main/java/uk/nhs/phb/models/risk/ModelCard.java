@@ -17,8 +17,12 @@ public final class ModelCard {
         return o instanceof Number n ? String.format(Locale.UK, "%.1f%%", 100 * n.doubleValue()) : "n/a";
     }
 
+    private static String interval(Bootstrap.Interval i, int places) {
+        return i == null || i.lower() == null ? "n/a" : f(i.lower(), places) + "-" + f(i.upper(), places);
+    }
+
     @SuppressWarnings("unchecked")
-    public static String render(String modelId, Map<String, Object> training, Headline headline, Map<String, Object> metrics) {
+    public static String render(String modelId, Map<String, Object> training, Headline headline, Evaluation.Report metrics) {
         StringBuilder s = new StringBuilder();
         s.append("# Model card: ").append(modelId).append("\n\n");
         s.append("## Intended use\n")
@@ -49,35 +53,40 @@ public final class ModelCard {
                 .append("- Compared: L2-regularised logistic regression on standardised features ").append(training.get("logistic"))
                 .append("; baselines using prior emergency admissions only, and the count of long-term conditions only.\n")
                 .append("- Cost: ").append(((Map<String, Object>) training.get("cost_model")).get("algorithm")).append(".\n\n");
-        s.append("## Performance on the hold-out (").append(metrics.get("test_rows_evaluated")).append(" people)\n\n")
+        s.append("## Performance on the hold-out (").append(metrics.testRowsEvaluated()).append(" people)\n\n")
                 .append("| model | AUROC (95% CI) | AUPRC | Brier | calibration slope | calibration intercept |\n|---|---|---|---|---|---|\n");
-        Map<String, Map<String, Object>> models = (Map<String, Map<String, Object>>) metrics.get("models");
-        models.forEach((name, m) -> s.append("| ").append(name).append(" | ").append(f(m.get("auroc"), 3)).append(" (")
-                .append(f(m.get("auroc_ci_lower"), 3)).append("-").append(f(m.get("auroc_ci_upper"), 3)).append(") | ")
-                .append(f(m.get("auprc"), 3)).append(" | ").append(f(m.get("brier"), 4)).append(" | ").append(f(m.get("calibration_slope"), 3))
-                .append(" | ").append(f(m.get("calibration_intercept"), 3)).append(" |\n"));
+        metrics.models().forEach((name, m) -> s.append("| ").append(name).append(" | ").append(f(m.auroc(), 3)).append(" (")
+                .append(f(m.aurocCiLower(), 3)).append("-").append(f(m.aurocCiUpper(), 3)).append(") | ")
+                .append(f(m.auprc(), 3)).append(" | ").append(f(m.brier(), 4)).append(" | ").append(f(m.calibrationSlope(), 3))
+                .append(" | ").append(f(m.calibrationIntercept(), 3)).append(" |\n"));
         if (headline.oracleAuroc() != null) {
             s.append("\nOn synthetic data the generator's true risk gives the best AUROC any model could reach (the oracle): ")
                     .append(f(headline.oracleAuroc(), 3)).append("; the chosen model reaches ")
                     .append(pct(headline.aurocToOracle())).append(" of it on the same people.\n");
         }
-        Map<String, Object> g = models.get("gbt");
-        s.append("\nFlagging the top 0.5% / 1% / 5%: ");
-        for (Map<String, Object> t : (List<Map<String, Object>>) g.get("top")) {
-            s.append("PPV ").append(pct(t.get("ppv"))).append(", sensitivity ").append(pct(t.get("sensitivity"))).append("; ");
+        Evaluation.Binary g = metrics.chosen();
+        Bootstrap.Intervals b = g.bootstrap();
+        if (b != null) {
+            s.append("\n95% bootstrap intervals of the chosen model (").append(b.replicates()).append(" replicates, seed ").append(b.seed())
+                    .append("): AUROC ").append(interval(b.auroc(), 3)).append(", AUPRC ").append(interval(b.auprc(), 3)).append(", Brier ")
+                    .append(interval(b.brier(), 4)).append(", calibration slope ").append(interval(b.calibrationSlope(), 2))
+                    .append(", calibration intercept ").append(interval(b.calibrationIntercept(), 2)).append(".\n");
         }
-        s.append("\nCalibration: E-avg ").append(f(g.get("e_avg"), 4)).append(", E-90 ").append(f(g.get("e_90"), 4)).append(", E-max ")
-                .append(f(g.get("e_max"), 4)).append(" (isotonic calibration curve).\n");
-        Map<String, Object> cost = (Map<String, Object>) metrics.get("cost");
-        s.append("\nCost model: R-squared ").append(f(cost.get("r2"), 3)).append(" (").append(f(cost.get("r2_log"), 3))
-                .append(" on log cost), mean predicted / observed ").append(f(cost.get("predicted_to_observed"), 3)).append(".\n\n");
+        s.append("\nFlagging the top 0.5% / 1% / 5%: ");
+        for (Evaluation.Top t : g.top()) {
+            s.append("PPV ").append(pct(t.ppv())).append(", sensitivity ").append(pct(t.sensitivity())).append("; ");
+        }
+        s.append("\nCalibration: E-avg ").append(f(g.eAvg(), 4)).append(", E-90 ").append(f(g.e90(), 4)).append(", E-max ")
+                .append(f(g.eMax(), 4)).append(" (isotonic calibration curve).\n");
+        Evaluation.Cost cost = metrics.cost();
+        s.append("\nCost model: R-squared ").append(f(cost.r2(), 3)).append(" (").append(f(cost.r2Log(), 3))
+                .append(" on log cost), mean predicted / observed ").append(f(cost.predictedToObserved(), 3)).append(".\n\n");
         s.append("## Subgroups (operating point: top 5% flagged)\n\n| grouping | group | people | AUROC | calibration slope | ")
                 .append("false-negative rate |\n|---|---|---|---|---|---|\n");
-        ((Map<String, Object>) metrics.get("subgroups")).forEach((grouping, groups) ->
-                ((Map<String, Map<String, Object>>) groups).forEach((name, m) -> s.append("| ").append(grouping).append(" | ").append(name)
-                        .append(Boolean.TRUE.equals(m.get("core20")) ? " (Core20)" : "").append(" | ").append(m.get("rows")).append(" | ")
-                        .append(f(m.get("auroc"), 3)).append(" | ").append(f(m.get("calibration_slope"), 2)).append(" | ")
-                        .append(pct(m.get("false_negative_rate"))).append(" |\n")));
+        metrics.subgroups().forEach((grouping, groups) -> groups.forEach((name, m) -> s.append("| ").append(grouping).append(" | ").append(name)
+                .append(Boolean.TRUE.equals(m.core20()) ? " (Core20)" : "").append(" | ").append(m.rows()).append(" | ")
+                .append(f(m.auroc(), 3)).append(" | ").append(f(m.calibrationSlope(), 2)).append(" | ")
+                .append(pct(m.falseNegativeRate())).append(" |\n")));
         s.append("\nFalse-negative rates differ between groups even when calibration is good: most people admitted are not in the top ")
                 .append("5%, and groups with lower average risk (younger people) are flagged less. Read them with the group's admission rate.\n\n");
         s.append("## Limits\n")

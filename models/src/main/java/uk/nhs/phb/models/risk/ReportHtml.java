@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * The evaluation report as one self-contained HTML page: inline CSS and SVG charts (ROC curves, calibration,
  * net benefit), tables of every metric overall and by subgroup; no script, no network. Drawn from the same
- * maps as {@code metrics.json}.
+ * records as {@code metrics.json}.
  */
 public final class ReportHtml {
     private static final String[] COLOURS = {"#005eb8", "#d5281b", "#007f3b", "#ffb81c", "#330072", "#768692"};
@@ -35,15 +35,14 @@ public final class ReportHtml {
     /**
      * @param title   page title
      * @param context facts about the data (label -> value) shown first
-     * @param models  model name -> {@link Evaluation#binary} map (with curves)
-     * @param subgroups {@link Evaluation#subgroups} of the chosen model
-     * @param cost    {@link Evaluation#cost} map, or null
+     * @param models  model key -> its figures (with curves)
+     * @param subgroups {@link Evaluation#subgroups} of the chosen model, or null
+     * @param cost    the cost model's accuracy, or null
      * @param chosen  the key in {@code models} of the model phb scores with
      * @param routes  the eligibility routes to a PHB that do not depend on risk, in words (for groups the model never flags)
      */
-    @SuppressWarnings("unchecked")
-    public static String render(String title, Map<String, Object> context, Map<String, Map<String, Object>> models,
-                                Map<String, Object> subgroups, Map<String, Object> cost, String chosen, List<String> routes) {
+    public static String render(String title, Map<String, Object> context, Map<String, Evaluation.Binary> models,
+                                Map<String, Map<String, Evaluation.Group>> subgroups, Evaluation.Cost cost, String chosen, List<String> routes) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>").append(esc(title)).append("</title><style>")
@@ -77,17 +76,23 @@ public final class ReportHtml {
                 .append("<tr><th>model</th><th>AUROC (95% CI)</th>")
                 .append("<th>AUPRC</th><th>Brier</th><th>scaled Brier</th><th>calibration in the large</th><th>calibration intercept</th>")
                 .append("<th>calibration slope</th><th>E-avg</th><th>E-90</th><th>E-max</th><th>mean predicted</th><th>observed</th></tr>");
-        models.forEach((name, m) -> h.append("<tr><td>").append(esc(modelWords(name))).append("</td><td>").append(f(m.get("auroc"), 3)).append(" (")
-                .append(f(m.get("auroc_ci_lower"), 3)).append("–").append(f(m.get("auroc_ci_upper"), 3)).append(")</td><td>")
-                .append(f(m.get("auprc"), 3)).append("</td><td>").append(f(m.get("brier"), 4)).append("</td><td>")
-                .append(f(m.get("scaled_brier"), 3)).append("</td><td>").append(f(m.get("calibration_in_the_large"), 3)).append("</td><td>")
-                .append(f(m.get("calibration_intercept"), 3)).append("</td><td>").append(f(m.get("calibration_slope"), 3)).append("</td><td>")
-                .append(f(m.get("e_avg"), 4)).append("</td><td>").append(f(m.get("e_90"), 4)).append("</td><td>").append(f(m.get("e_max"), 4))
-                .append("</td><td>").append(pct(m.get("mean_predicted"))).append("</td><td>").append(pct(m.get("observed_rate")))
+        models.forEach((name, m) -> h.append("<tr><td>").append(esc(modelWords(name))).append("</td><td>").append(f(m.auroc(), 3)).append(" (")
+                .append(f(m.aurocCiLower(), 3)).append("–").append(f(m.aurocCiUpper(), 3)).append(")</td><td>")
+                .append(f(m.auprc(), 3)).append("</td><td>").append(f(m.brier(), 4)).append("</td><td>")
+                .append(f(m.scaledBrier(), 3)).append("</td><td>").append(f(m.calibrationInTheLarge(), 3)).append("</td><td>")
+                .append(f(m.calibrationIntercept(), 3)).append("</td><td>").append(f(m.calibrationSlope(), 3)).append("</td><td>")
+                .append(f(m.eAvg(), 4)).append("</td><td>").append(f(m.e90(), 4)).append("</td><td>").append(f(m.eMax(), 4))
+                .append("</td><td>").append(pct(m.meanPredicted())).append("</td><td>").append(pct(m.observedRate()))
                 .append("</td></tr>"));
         h.append("</table></div><p class=\"note\">AUROC 95% CI by DeLong's method. Calibration intercept and slope from logistic ")
                 .append("recalibration logit(P) = a + b logit(p); calibration in the large is a with b fixed at 1. E-statistics are ")
                 .append("distances between p and the isotonic (pool-adjacent-violators) calibration curve.</p>");
+
+        Evaluation.Binary chosenFigures = models.get(chosen);
+        if (chosenFigures != null && chosenFigures.bootstrap() != null) {
+            h.append(intervals(chosenFigures));
+        }
+        h.append(nationalComparison(chosenFigures));
 
         h.append(roc(models)).append(calibration(models)).append(netBenefit(models));
 
@@ -95,11 +100,11 @@ public final class ReportHtml {
                 .append("<tr><th>model</th><th>top</th><th>people flagged</th><th>threshold</th>")
                 .append("<th>PPV</th><th>sensitivity</th><th>admissions captured</th></tr>");
         models.forEach((name, m) -> {
-            for (Map<String, Object> t : (List<Map<String, Object>>) m.get("top")) {
-                h.append("<tr><td>").append(esc(modelWords(name))).append("</td><td>").append(pct(t.get("share"))).append("</td><td>")
-                        .append(count(t.get("flagged"))).append("</td><td>").append(f(t.get("threshold"), 3)).append("</td><td>")
-                        .append(pct(t.get("ppv"))).append("</td><td>").append(pct(t.get("sensitivity"))).append("</td><td>")
-                        .append(count(t.get("captured_admissions"))).append(" (").append(pct(t.get("captured_admissions_share")))
+            for (Evaluation.Top t : m.top()) {
+                h.append("<tr><td>").append(esc(modelWords(name))).append("</td><td>").append(pct(t.share())).append("</td><td>")
+                        .append(count(t.flagged())).append("</td><td>").append(f(t.threshold(), 3)).append("</td><td>")
+                        .append(pct(t.ppv())).append("</td><td>").append(pct(t.sensitivity())).append("</td><td>")
+                        .append(count(t.capturedAdmissions())).append(" (").append(pct(t.capturedAdmissionsShare()))
                         .append(")</td></tr>");
             }
         });
@@ -115,32 +120,33 @@ public final class ReportHtml {
                         .append("<tr><th>group</th><th>people</th><th>admitted</th>")
                         .append("<th>observed</th><th>mean predicted</th><th>AUROC (95% CI)</th><th>calibration slope</th>")
                         .append("<th>calibration in the large</th><th>flagged</th><th>PPV</th><th>false-negative rate</th></tr>");
-                ((Map<String, Map<String, Object>>) groups).forEach((g, m) -> h.append("<tr").append(
-                                Boolean.TRUE.equals(m.get("core20")) ? " class=\"core20\"" : "").append("><td>").append(esc(g))
-                        .append(Boolean.TRUE.equals(m.get("core20")) ? " (Core20)" : "").append("</td><td>").append(count(m.get("rows")))
-                        .append("</td><td>").append(count(m.get("positives"))).append("</td><td>").append(pct(m.get("observed_rate")))
-                        .append("</td><td>").append(pct(m.get("mean_predicted"))).append("</td><td>").append(f(m.get("auroc"), 3))
-                        .append(m.get("auroc") == null ? "" : " (" + f(m.get("auroc_ci_lower"), 3) + "–" + f(m.get("auroc_ci_upper"), 3) + ")")
-                        .append("</td><td>").append(f(m.get("calibration_slope"), 2)).append("</td><td>")
-                        .append(f(m.get("calibration_in_the_large"), 2)).append("</td><td>").append(pct(m.get("flagged_share")))
-                        .append("</td><td>").append(pct(m.get("ppv"))).append("</td><td>").append(pct(m.get("false_negative_rate")))
+                groups.forEach((g, m) -> h.append("<tr").append(
+                                Boolean.TRUE.equals(m.core20()) ? " class=\"core20\"" : "").append("><td>").append(esc(g))
+                        .append(Boolean.TRUE.equals(m.core20()) ? " (Core20)" : "").append("</td><td>").append(count(m.rows()))
+                        .append("</td><td>").append(count(m.positives())).append("</td><td>").append(pct(m.observedRate()))
+                        .append("</td><td>").append(pct(m.meanPredicted())).append("</td><td>").append(f(m.auroc(), 3))
+                        .append(m.auroc() == null ? "" : " (" + f(m.aurocCiLower(), 3) + "–" + f(m.aurocCiUpper(), 3) + ")")
+                        .append("</td><td>").append(f(m.calibrationSlope(), 2)).append("</td><td>")
+                        .append(f(m.calibrationInTheLarge(), 2)).append("</td><td>").append(pct(m.flaggedShare()))
+                        .append("</td><td>").append(pct(m.ppv())).append("</td><td>").append(pct(m.falseNegativeRate()))
                         .append("</td></tr>"));
                 h.append("</table></div>");
             });
         }
         if (cost != null) {
             h.append("<h2>Cost model (12-month total cost)</h2>").append(table("Cost model"));
-            for (Map.Entry<String, String> k : COST_WORDS.entrySet()) {
-                Object v = cost.get(k.getKey());
-                String shown = v instanceof Integer ? String.format(Locale.UK, "%,d", (Integer) v)
-                        : k.getValue().endsWith("(£)") && v instanceof Number n ? String.format(Locale.UK, "£%,.0f", n.doubleValue()) : f(v, 3);
-                h.append("<tr><th scope=\"row\">").append(esc(k.getValue())).append("</th><td>").append(esc(shown)).append("</td></tr>");
-            }
+            costRow(h, "people tested", String.format(Locale.UK, "%,d", cost.rows()));
+            costRow(h, "R² on pounds", f(cost.r2(), 3));
+            costRow(h, "R² on log pounds", f(cost.r2Log(), 3));
+            costRow(h, "mean absolute error a person (£)", pounds(cost.mae()));
+            costRow(h, "mean predicted a person (£)", pounds(cost.meanPredicted()));
+            costRow(h, "mean observed a person (£)", pounds(cost.meanObserved()));
+            costRow(h, "predicted to observed (1 is right on average)", f(cost.predictedToObserved(), 3));
             h.append("</table></div>").append(table("Cost by tenth of prediction"))
                     .append("<tr><th>tenth of prediction (1: lowest)</th><th>mean predicted a person</th><th>mean observed a person</th></tr>");
-            for (Map<String, Object> t : (List<Map<String, Object>>) cost.get("by_tenth_of_prediction")) {
-                h.append("<tr><td>").append(esc(t.get("tenth"))).append("</td><td>").append(pounds(t.get("mean_predicted"))).append("</td><td>")
-                        .append(pounds(t.get("mean_observed"))).append("</td></tr>");
+            for (Evaluation.Tenth t : cost.byTenthOfPrediction()) {
+                h.append("<tr><td>").append(t.tenth()).append("</td><td>").append(pounds(t.meanPredicted())).append("</td><td>")
+                        .append(pounds(t.meanObserved())).append("</td></tr>");
             }
             h.append("</table></div>");
         }
@@ -148,22 +154,52 @@ public final class ReportHtml {
         return h.toString();
     }
 
+    /** The chosen model's headline figures with their 95% bootstrap intervals. */
+    static String intervals(Evaluation.Binary m) {
+        Bootstrap.Intervals b = m.bootstrap();
+        Evaluation.Top top1 = m.top(0.01);
+        Evaluation.Top top5 = m.top(0.05);
+        StringBuilder h = new StringBuilder("<h2>How sure these figures are</h2>").append(table("Headline figures with 95% intervals"))
+                .append("<tr><th>figure (chosen model)</th><th>on the hold-out</th><th>95% interval</th></tr>");
+        intervalRow(h, "AUROC", f(m.auroc(), 3), b.auroc(), 3, false);
+        intervalRow(h, "AUPRC", f(m.auprc(), 3), b.auprc(), 3, false);
+        intervalRow(h, "Brier score", f(m.brier(), 4), b.brier(), 4, false);
+        intervalRow(h, "calibration slope", f(m.calibrationSlope(), 2), b.calibrationSlope(), 2, false);
+        intervalRow(h, "calibration intercept", f(m.calibrationIntercept(), 2), b.calibrationIntercept(), 2, false);
+        intervalRow(h, "PPV, top 1% flagged", top1 == null ? "–" : pct(top1.ppv()), b.ppvTop1(), 1, true);
+        intervalRow(h, "sensitivity, top 1% flagged", top1 == null ? "–" : pct(top1.sensitivity()), b.sensitivityTop1(), 1, true);
+        intervalRow(h, "PPV, top 5% flagged", top5 == null ? "–" : pct(top5.ppv()), b.ppvTop5(), 1, true);
+        intervalRow(h, "sensitivity, top 5% flagged", top5 == null ? "–" : pct(top5.sensitivity()), b.sensitivityTop5(), 1, true);
+        return h.append("</table></div><p class=\"note\">Percentile intervals from ").append(String.format(Locale.UK, "%,d", b.replicates()))
+                .append(" bootstrap replicates of the hold-out (each person weighted by a Poisson(1) count; seed ").append(b.seed())
+                .append("). The AUROC interval above the table of models is DeLong's; the two agree when the hold-out is large.</p>")
+                .toString();
+    }
+
+    private static void intervalRow(StringBuilder h, String figure, String estimate, Bootstrap.Interval i, int places, boolean percent) {
+        String shown = i == null || i.lower() == null ? "–"
+                : percent ? pct(i.lower()) + " to " + pct(i.upper()) : f(i.lower(), places) + " to " + f(i.upper(), places);
+        h.append("<tr><td>").append(esc(figure)).append("</td><td>").append(estimate).append("</td><td>").append(shown).append("</td></tr>");
+    }
+
+    /** A national model's published figures beside the chosen model's, with what the comparison can and cannot say. */
+    static String nationalComparison(Evaluation.Binary m) {
+        return "<h2>Beside a national model</h2>" + table("Beside a national model")
+                + "<tr><th>model</th><th>AUROC</th><th>AUPRC</th><th>who it was tested on</th></tr>"
+                + "<tr><td>This model (gradient-boosted trees)</td><td>" + f(m == null ? null : m.auroc(), 3) + "</td><td>"
+                + f(m == null ? null : m.auprc(), 3) + "</td><td>this lake's people at the hold-out date</td></tr>"
+                + "<tr><td>" + esc(NationalBenchmark.SPARRA_V4.name()) + "</td><td>" + f(NationalBenchmark.SPARRA_V4.auroc(), 3) + "</td><td>"
+                + f(NationalBenchmark.SPARRA_V4.auprc(), 3) + "</td><td>" + esc(NationalBenchmark.SPARRA_V4.population()) + "</td></tr>"
+                + "</table></div><p class=\"note\">" + esc(NationalBenchmark.SPARRA_V4.caveat()) + "</p>";
+    }
+
     /** A table's opening: in a region of its own that scrolls when the table is wider than the window, and takes focus to do so. */
     private static String table(String label) {
         return "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"" + esc(label) + "\"><table>";
     }
 
-    /** The cost model's figures in words, in the order shown. */
-    private static final Map<String, String> COST_WORDS = orderedWords("rows", "people tested", "r2", "R² on pounds", "r2_log",
-            "R² on log pounds", "mae", "mean absolute error a person (£)", "mean_predicted", "mean predicted a person (£)", "mean_observed",
-            "mean observed a person (£)", "predicted_to_observed", "predicted to observed (1 is right on average)");
-
-    private static Map<String, String> orderedWords(String... keysAndWords) {
-        Map<String, String> m = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < keysAndWords.length; i += 2) {
-            m.put(keysAndWords[i], keysAndWords[i + 1]);
-        }
-        return m;
+    private static void costRow(StringBuilder h, String words, String shown) {
+        h.append("<tr><th scope=\"row\">").append(esc(words)).append("</th><td>").append(esc(shown)).append("</td></tr>");
     }
 
     /** The models' names in words, by key. */
@@ -199,14 +235,11 @@ public final class ReportHtml {
             + "same people only to show what the trees add; the oracle, on synthetic data only, is the generator's true risk.");
 
     /** Groups with admissions where the chosen model flags nobody at the operating point, as "grouping: group (N admissions)". */
-    @SuppressWarnings("unchecked")
-    static List<String> neverFlagged(Map<String, Object> subgroups) {
+    static List<String> neverFlagged(Map<String, Map<String, Evaluation.Group>> subgroups) {
         List<String> out = new java.util.ArrayList<>();
-        subgroups.forEach((grouping, groups) -> ((Map<String, Map<String, Object>>) groups).forEach((g, m) -> {
-            Object flagged = m.get("flagged_share");
-            Object positives = m.get("positives");
-            if (flagged instanceof Number f && f.doubleValue() == 0 && positives instanceof Number n && n.intValue() > 0) {
-                out.add(grouping.replace('_', ' ') + " " + g + " (" + n + " people admitted, none flagged)");
+        subgroups.forEach((grouping, groups) -> groups.forEach((g, m) -> {
+            if (m.flaggedShare() != null && m.flaggedShare() == 0 && m.positives() > 0) {
+                out.add(grouping.replace('_', ' ') + " " + g + " (" + m.positives() + " people admitted, none flagged)");
             }
         }));
         return out;
@@ -249,7 +282,7 @@ public final class ReportHtml {
         return String.format(Locale.UK, "%.2f", v).replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 
-    private static String legend(Map<String, Map<String, Object>> models, int x0, int y0) {
+    private static String legend(Map<String, Evaluation.Binary> models, int x0, int y0) {
         StringBuilder s = new StringBuilder();
         int i = 0;
         for (String name : models.keySet()) {
@@ -262,12 +295,11 @@ public final class ReportHtml {
         return s.toString();
     }
 
-    @SuppressWarnings("unchecked")
-    static String roc(Map<String, Map<String, Object>> models) {
+    static String roc(Map<String, Evaluation.Binary> models) {
         StringBuilder s = new StringBuilder(axes("ROC curves", "false positive rate", "true positive rate", 1));
         int i = 0;
-        for (Map<String, Object> m : models.values()) {
-            List<double[]> pts = (List<double[]>) m.get("roc");
+        for (Evaluation.Binary m : models.values()) {
+            List<double[]> pts = m.roc();
             if (pts != null) {
                 StringBuilder d = new StringBuilder();
                 for (double[] p : pts) {
@@ -282,25 +314,23 @@ public final class ReportHtml {
         return s.append(legend(models, W - 150, W - M - 14 - 13 * models.size())).append("</svg>").toString();
     }
 
-    @SuppressWarnings("unchecked")
-    static String calibration(Map<String, Map<String, Object>> models) {
+    static String calibration(Map<String, Evaluation.Binary> models) {
         double max = 0.05;
-        for (Map<String, Object> m : models.values()) {
-            for (Map<String, Object> b : (List<Map<String, Object>>) m.getOrDefault("calibration_bins", List.of())) {
-                max = Math.max(max, Math.max(((Number) b.get("mean_predicted")).doubleValue(), ((Number) b.get("observed")).doubleValue()));
+        for (Evaluation.Binary m : models.values()) {
+            for (Metrics.Bin b : bins(m)) {
+                max = Math.max(max, Math.max(b.meanPredicted(), b.observed()));
             }
         }
         max = Math.min(1, Math.ceil(max * 10) / 10);
         StringBuilder s = new StringBuilder(axes("Calibration (20 equal-size bins; line: isotonic)", "predicted risk", "observed rate", max));
         int i = 0;
-        for (Map<String, Object> m : models.values()) {
+        for (Evaluation.Binary m : models.values()) {
             String colour = COLOURS[i % COLOURS.length];
-            for (Map<String, Object> b : (List<Map<String, Object>>) m.getOrDefault("calibration_bins", List.of())) {
+            for (Metrics.Bin b : bins(m)) {
                 s.append(String.format(Locale.UK, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>",
-                        sx(Math.min(max, ((Number) b.get("mean_predicted")).doubleValue()), max),
-                        sy(Math.min(max, ((Number) b.get("observed")).doubleValue()), max), colour));
+                        sx(Math.min(max, b.meanPredicted()), max), sy(Math.min(max, b.observed()), max), colour));
             }
-            List<double[]> iso = (List<double[]>) m.get("isotonic_curve");
+            List<double[]> iso = m.isotonicCurve();
             if (iso != null) {
                 StringBuilder d = new StringBuilder();
                 for (double[] p : iso) {
@@ -315,13 +345,16 @@ public final class ReportHtml {
         return s.append(legend(models, M + 10, 26)).append("</svg>").toString();
     }
 
-    @SuppressWarnings("unchecked")
-    static String netBenefit(Map<String, Map<String, Object>> models) {
+    private static List<Metrics.Bin> bins(Evaluation.Binary m) {
+        return m.calibrationBins() == null ? List.of() : m.calibrationBins();
+    }
+
+    static String netBenefit(Map<String, Evaluation.Binary> models) {
         double max = 0;
-        for (Map<String, Object> m : models.values()) {
-            for (Map<String, Object> x : (List<Map<String, Object>>) m.get("net_benefit")) {
-                if (x.get("net_benefit") instanceof Number n) {
-                    max = Math.max(max, n.doubleValue());
+        for (Evaluation.Binary m : models.values()) {
+            for (Evaluation.NetBenefit x : m.netBenefit()) {
+                if (x.netBenefit() != null) {
+                    max = Math.max(max, x.netBenefit());
                 }
             }
         }
@@ -342,17 +375,16 @@ public final class ReportHtml {
                 W - 6));
         int i = 0;
         boolean all = false;
-        for (Map<String, Object> m : models.values()) {
+        for (Evaluation.Binary m : models.values()) {
             StringBuilder d = new StringBuilder();
             StringBuilder a = new StringBuilder();
-            for (Map<String, Object> x : (List<Map<String, Object>>) m.get("net_benefit")) {
-                double t = ((Number) x.get("threshold")).doubleValue();
-                double px = M + (W - 2.0 * M) * t / tmax;
-                if (x.get("net_benefit") instanceof Number n) {
-                    d.append(String.format(Locale.UK, "%.1f,%.1f ", px, W - M - (W - 2.0 * M) * Math.max(0, n.doubleValue()) / max));
+            for (Evaluation.NetBenefit x : m.netBenefit()) {
+                double px = M + (W - 2.0 * M) * x.threshold() / tmax;
+                if (x.netBenefit() != null) {
+                    d.append(String.format(Locale.UK, "%.1f,%.1f ", px, W - M - (W - 2.0 * M) * Math.max(0, x.netBenefit()) / max));
                 }
-                if (x.get("treat_all") instanceof Number n) {
-                    a.append(String.format(Locale.UK, "%.1f,%.1f ", px, W - M - (W - 2.0 * M) * Math.max(0, n.doubleValue()) / max));
+                if (x.treatAll() != null) {
+                    a.append(String.format(Locale.UK, "%.1f,%.1f ", px, W - M - (W - 2.0 * M) * Math.max(0, x.treatAll()) / max));
                 }
             }
             s.append("<polyline fill=\"none\" stroke-width=\"2\" stroke-dasharray=\"").append(DASHES[i % DASHES.length])
