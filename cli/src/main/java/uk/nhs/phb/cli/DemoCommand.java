@@ -102,13 +102,9 @@ final class DemoCommand implements Callable<Integer> {
         all.put("batch", batch.toMap());
         batch.result("ingest", IngestJob.Result.class).ifPresent(r -> say(String.format(
                 "   ingest: %,d rows in: %,d valid to bronze, %,d quarantined with reasons", r.rowsIn(), r.rowsValid(), r.rowsQuarantined())));
-        batch.result("link", LinkJob.Result.class).ifPresent(r -> {
-            Map<String, Object> s = r.summary();
-            if (s.get("f1") instanceof Number) {
-                say(String.format("   link: %,d persons; against the generator's truth: precision %.4f, recall %.4f, F1 %.4f",
-                        ((Number) s.get("persons")).longValue(), s.get("precision"), s.get("recall"), s.get("f1")));
-            }
-        });
+        batch.result("link", LinkJob.Result.class).filter(r -> r.linkage().evaluation() != null).ifPresent(r -> say(String.format(
+                "   link: %,d persons; against the generator's truth: precision %.4f, recall %.4f, F1 %.4f", r.linkage().persons(),
+                r.linkage().evaluation().precision(), r.linkage().evaluation().recall(), r.linkage().evaluation().f1())));
         batch.result("features", FeaturesJob.Result.class).ifPresent(r -> say(String.format("   features: %,d persons with features at %s",
                 r.persons(), asOf)));
         batch.result("train", TrainJob.Result.class).filter(r -> r.headline().oracleAuroc() != null).ifPresent(r -> say(String.format(

@@ -1,6 +1,5 @@
 package uk.nhs.phb.cli;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -70,29 +69,24 @@ final class LinkCommand implements Callable<Integer> {
         }
         LinkJob.Result r = LinkJob.run(spark, new LinkJob.Request(common.settings(), lakeKey.load(spec.commandLine().getErr()),
                 settings, LinkJob.thisYear(), evaluate), TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
-        Map<String, Object> s = r.summary();
+        LinkJob.Linkage s = r.linkage();
         StringBuilder text = new StringBuilder();
-        text.append(String.format("Linked %,d entities into %,d persons (run %s)%n", (long) s.get("entities"), (long) s.get("persons"), r.runId()));
-        text.append("  by method: ").append(s.get("links_by_method")).append('\n');
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Object>> bySource = (Map<String, Map<String, Object>>) s.get("link_rate_by_source");
-        bySource.forEach((source, m) -> text.append(String.format("  %-10s %,8d entities, %5.1f%% linked (%,d by token, %,d probabilistic)%n",
-                source, (long) m.get("entities"), 100 * (double) m.get("link_rate"), (long) m.get("by_token"), (long) m.get("probabilistic"))));
-        text.append(String.format("  candidate pairs %,d; clerical review %,d; report %s", (long) s.get("candidate_pairs"),
-                (long) s.get("review_pairs"), r.reportDir()));
-        if (evaluate) {
+        text.append(String.format("Linked %,d entities into %,d persons (run %s)%n", s.entities(), s.persons(), r.runId()));
+        text.append("  by method: ").append(s.linksByMethod()).append('\n');
+        s.linkRateBySource().forEach((source, m) -> text.append(String.format("  %-10s %,8d entities, %5.1f%% linked (%,d by token, %,d probabilistic)%n",
+                source, m.entities(), 100 * m.linkRate(), m.byToken(), m.probabilistic())));
+        text.append(String.format("  candidate pairs %,d; clerical review %,d; report %s", s.diagnostics().candidatePairs(), s.reviewPairs(),
+                r.report()));
+        LinkJob.Evaluated e = s.evaluation();
+        if (e != null) {
             text.append(String.format("%n  against truth: precision %.4f, recall %.4f, F1 %.4f, blocking recall %s",
-                    (double) s.get("precision"), (double) s.get("recall"), (double) s.get("f1"), s.get("blocking_recall")));
-            @SuppressWarnings("unchecked")
-            Map<String, Map<String, Object>> pairs = (Map<String, Map<String, Object>>) s.get("by_source_pair");
-            pairs.forEach((pair, m) -> text.append(String.format("%n    %-18s precision %.4f recall %.4f F1 %.4f (%,d true pairs)", pair,
-                    (double) m.get("precision"), (double) m.get("recall"), (double) m.get("f1"), (long) m.get("true_pairs"))));
-            @SuppressWarnings("unchecked")
-            Map<String, Map<String, Object>> tokens = (Map<String, Map<String, Object>>) s.get("by_token_status");
-            tokens.forEach((status, m) -> text.append(String.format("%n    %-18s precision %.4f recall %.4f F1 %.4f", status,
-                    (double) m.get("precision"), (double) m.get("recall"), (double) m.get("f1"))));
+                    e.precision(), e.recall(), e.f1(), e.blockingRecall()));
+            e.bySourcePair().forEach((pair, m) -> text.append(String.format("%n    %-18s precision %.4f recall %.4f F1 %.4f (%,d true pairs)", pair,
+                    m.precision(), m.recall(), m.f1(), m.truePairs())));
+            e.byTokenStatus().forEach((status, m) -> text.append(String.format("%n    %-18s precision %.4f recall %.4f F1 %.4f", status,
+                    m.precision(), m.recall(), m.f1())));
         }
-        Output.print(spec.commandLine().getOut(), common.json, s, text.toString());
+        Output.print(spec.commandLine().getOut(), common.json, r, text.toString());
         return 0;
     }
 

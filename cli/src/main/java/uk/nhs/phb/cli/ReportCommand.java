@@ -46,7 +46,11 @@ final class ReportCommand implements Callable<Integer> {
 
     /** Options that shape a report; a replay takes them from the run it replays. */
     private static final java.util.List<String> SHAPING = java.util.List.of("--quarter", "--org", "--trajectory", "--did-start-window-months",
-            "--caliper-sd", "--match-on", "--with-replacement", "--bootstrap-replicates", "--bootstrap-seed");
+            "--caliper-sd", "--match-on", "--with-replacement", "--bootstrap-replicates", "--bootstrap-seed", "--evaluate");
+
+    @Option(names = "--evaluate", description = "Set the synthetic generator's true effect (landing/_truth, written by 'phb synth') beside "
+            + "the before/after estimate. Only for synthetic data: real feeds have no truth, and a report for people never carries it.")
+    boolean evaluate;
 
     @Option(names = "--org", paramLabel = "CODE",
             description = "Report one ICB or Sub-ICB Location (a code of bronze/ref_practices); written to <out>/reports/<quarter>-<CODE>/.")
@@ -112,7 +116,7 @@ final class ReportCommand implements Callable<Integer> {
             trajSource = trajectory.toString();
         }
         ReportJob.Request req = new ReportJob.Request(common.settings(), lakeKey.load(spec.commandLine().getErr()), quarter,
-                org == null || org.isBlank() ? null : org.strip(), traj, trajSource, matching, startWindowMonths, InputVersions.latest());
+                org == null || org.isBlank() ? null : org.strip(), traj, trajSource, matching, startWindowMonths, InputVersions.latest(), evaluate);
         return print(ReportJob.run(SparkSessions.forJob(common.existingLake()), req,
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json)));
     }

@@ -2,7 +2,6 @@ package uk.nhs.phb.cli;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -49,6 +49,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "2017", description = "Seed of the sample and the boosting. Default: ${DEFAULT-VALUE}")
     long seed;
 
+    @Option(names = "--evaluate", description = "Also measure the synthetic generator's true risk on the hold-out (landing/_truth, written "
+            + "by 'phb synth'): the oracle, the best AUROC any model could reach. Only for synthetic data; real feeds have no truth.")
+    boolean evaluate;
+
     @Option(names = "--refresh-features",
             description = "Recompute gold/person_features at the training and test dates even where the partitions exist.")
     boolean refreshFeatures;
@@ -59,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
         GbtRisk.Params p = new GbtRisk.Params(trees, d.maxNodes(), d.nodeSize(), d.shrinkage(), d.subsample(), d.patience());
         TrainJob.Result s = TrainJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                 lakeKey.load(spec.commandLine().getErr()),
-                new TrainJob.Request(asOf, trainQuarters, maxTrainingRows, maxTestRows, seed, refreshFeatures, p, p),
+                new TrainJob.Request(asOf, trainQuarters, maxTrainingRows, maxTestRows, seed, refreshFeatures, p, p, evaluate),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         Headline h = s.headline();
         StringBuilder t = new StringBuilder();

@@ -32,7 +32,7 @@ final class IdentifyStages {
 
     static void trainScoreExplain(Path dir, Path lakeKey, SparkSession spark, Runner run, Args args, long personsInFeatures) throws Exception {
         Path lake = dir.resolve("lake");
-        JsonNode train = run.run(args.common("train", "--as-of", "2025-26Q4", "--train-quarters", "2", "--trees", "150",
+        JsonNode train = run.run(args.common("train", "--as-of", "2025-26Q4", "--train-quarters", "2", "--trees", "150", "--evaluate",
                 "--lake-key-file", lakeKey.toString()));
         // prospective: the last training date's 12-month outcome window ends on the test date, not inside its window
         assertThat(train.get("training_reference_dates").toString()).isEqualTo("[\"2023-12-31\",\"2024-03-31\"]");
@@ -40,7 +40,17 @@ final class IdentifyStages {
         double auroc = train.get("auroc").asDouble();
         assertThat(auroc).as(train.toString()).isGreaterThan(train.get("baseline_prior_admissions_auroc").asDouble())
                 .isGreaterThan(0.65);
-        assertThat(train.get("oracle_auroc").asDouble()).as("truth is present: the oracle is measured").isGreaterThan(0.65);
+        assertThat(train.get("oracle_auroc").asDouble()).as("--evaluate: the oracle is measured").isGreaterThan(0.65);
+        // every headline figure has a bootstrap interval around it
+        JsonNode ci = train.get("bootstrap");
+        assertThat(ci.get("replicates").asInt()).isEqualTo(200);
+        assertThat(ci.get("auroc").get("lower").asDouble()).isLessThan(auroc);
+        assertThat(ci.get("auroc").get("upper").asDouble()).isGreaterThan(auroc);
+        assertThat(ci.get("auprc").get("lower").asDouble()).isLessThan(train.get("auprc").asDouble());
+        assertThat(ci.get("calibration_slope").get("upper").asDouble()).isGreaterThan(train.get("calibration_slope").asDouble());
+        for (String key : List.of("brier", "calibration_intercept", "ppv_top1", "sensitivity_top1", "ppv_top5", "sensitivity_top5")) {
+            assertThat(ci.get(key).get("lower").asDouble()).as(key).isLessThan(ci.get(key).get("upper").asDouble());
+        }
         assertThat(train.get("auroc_ci_lower").asDouble()).isLessThan(auroc);
         assertThat(train.get("calibration_slope").asDouble()).isBetween(0.5, 2.0);
         for (String key : List.of("auprc", "brier", "calibration_intercept", "baseline_multimorbidity_auroc", "logistic_auroc")) {

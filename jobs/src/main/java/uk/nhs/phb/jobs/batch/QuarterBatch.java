@@ -55,7 +55,8 @@ public final class QuarterBatch {
 
     /**
      * @param extractDate the day the landing extract was taken (dates after it break {@code future_date})
-     * @param evaluate    measure linkage against {@code landing/_truth} when it is there
+     * @param evaluate    measure linkage, the risk model, budgets and the before/after against the synthetic generator's
+     *                    truth in {@code landing/_truth} (an error where there is none)
      * @param profiles    the dataset profiles that read national layouts (with the ICB's local overrides, if any)
      */
     public record Options(LocalDate extractDate, boolean evaluate, boolean retrain, List<Extract> extracts, Profiles profiles) {
@@ -94,16 +95,16 @@ public final class QuarterBatch {
                 FeaturesJob.run(spark, settings, lakeKey, asOf, progress)));
         SparkSession session = SparkSessions.forJob(settings);
         if (options.retrain() || ModelRegistry.current(session, settings.lakeLayout()) == null) {
-            steps.add(new BatchRun.Step("train", "train@" + asOf, false, (spark, progress) ->
-                    TrainJob.run(spark, settings, lakeKey, TrainJob.Request.defaults(asOf), progress)));
+            steps.add(new BatchRun.Step("train", "train@" + asOf + (options.evaluate() ? "+evaluate" : ""), false, (spark, progress) ->
+                    TrainJob.run(spark, settings, lakeKey, TrainJob.Request.defaults(asOf).evaluating(options.evaluate()), progress)));
         }
         steps.add(new BatchRun.Step("score", "score@" + asOf, false, (spark, progress) ->
                 ScoreJob.run(spark, settings, new ScoreJob.Request(asOf, null, null, null), progress)));
         steps.add(new BatchRun.Step("budget", "budget@" + asOf + (options.evaluate() ? "+evaluate" : ""), false, (spark, progress) ->
                 BudgetJob.run(spark, settings, lakeKey, new BudgetJob.Request(asOf, BudgetRules.defaults(), BudgetJob.Request.DEFAULT_MIN_CELL,
                         options.evaluate()), progress)));
-        steps.add(new BatchRun.Step("report", "report@" + quarter, false, (spark, progress) ->
-                ReportJob.run(spark, ReportJob.Request.defaults(settings, lakeKey, quarter, null), progress)));
+        steps.add(new BatchRun.Step("report", "report@" + quarter + (options.evaluate() ? "+evaluate" : ""), false, (spark, progress) ->
+                ReportJob.run(spark, ReportJob.Request.defaults(settings, lakeKey, quarter, null).evaluating(options.evaluate()), progress)));
         ExtractPurposes purposes = ExtractPurposes.defaults();
         for (Extract e : options.extracts()) {
             purposes.purpose(e.purpose());   // an unknown purpose fails before anything runs

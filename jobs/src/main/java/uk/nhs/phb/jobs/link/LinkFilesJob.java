@@ -2,7 +2,7 @@ package uk.nhs.phb.jobs.link;
 
 import static org.apache.spark.sql.functions.col;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -37,7 +37,7 @@ public final class LinkFilesJob {
      * {@code summary.json} in the results.
      */
     public record Result(long leftRecords, Map<String, Long> linksByMethod, long linked, long reviewPairs,
-                         @JsonAnyGetter Map<String, Object> diagnostics, String out, double seconds) {
+                         @JsonUnwrapped LinkPersons.Diagnostics diagnostics, String out, double seconds) {
     }
 
     public static Result run(SparkSession spark, Request req, Progress progress) {

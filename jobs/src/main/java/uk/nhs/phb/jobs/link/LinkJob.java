@@ -1,6 +1,8 @@
 package uk.nhs.phb.jobs.link;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
+import uk.nhs.phb.jobs.Json;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
@@ -46,8 +49,56 @@ public final class LinkJob {
         }
     }
 
-    /** The summary printed by the CLI (its {@code --json}, with {@code report}: where the report went). */
-    public record Result(String runId, @JsonValue Map<String, Object> summary, String reportDir) implements JobResult {
+    /**
+     * What linkage found: entities in the index and the persons they make, links by method, link rates by source, pairs
+     * left for clerical review, the linkage diagnostics, and (with {@code --evaluate}) the figures against the
+     * generator's truth. The head of the quality report and of the summary.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Linkage(String runId, long entities, long persons, Map<String, Long> linksByMethod, Map<String, LinkRate> linkRateBySource,
+                          long reviewPairs, @JsonUnwrapped LinkPersons.Diagnostics diagnostics, String personIndex,
+                          @JsonUnwrapped Evaluated evaluation) {
+    }
+
+    /** A source's entities, those linked (by NHS-number token or probabilistically) and the share linked. */
+    public record LinkRate(long entities, long linked, long byToken, long probabilistic, double linkRate) {
+        static LinkRate of(Row r, int from) {
+            return new LinkRate(r.getLong(from), r.getLong(from + 1), r.getLong(from + 2), r.getLong(from + 3), r.getDouble(from + 4));
+        }
+    }
+
+    /** A source's link rate within one group (age band, sex). */
+    public record GroupRate(String source, String group, @JsonUnwrapped LinkRate rate) {
+    }
+
+    /** Entities whose best match weight falls in a one-bit bin, and how many of them linked. */
+    public record WeightBin(int weightBin, long entities, long linked) {
+    }
+
+    /**
+     * Linkage against the truth: pair precision, recall and F1, blocking recall (overall and by source), the same by
+     * source pair and by token status, and recall by group of the true person (when the truth has the groups).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Evaluated(double precision, double recall, double f1, Double blockingRecall,
+                            Map<String, LinkEvaluation.PairFigures> bySourcePair, Map<String, LinkEvaluation.PairFigures> byTokenStatus,
+                            Map<String, Double> blockingRecallBySource, long blockingTruePairs,
+                            Map<String, Map<String, LinkEvaluation.GroupRecall>> recallByGroup) {
+    }
+
+    /** The quality report ({@code link_quality.json}): the linkage, rates by age band and sex, weights, review reasons, the model. */
+    record Quality(@JsonUnwrapped Linkage linkage, List<GroupRate> linkRateByAgeBand, List<GroupRate> linkRateBySex,
+                   List<WeightBin> matchWeightHistogram, Map<String, Long> reviewByReason, Map<String, Object> model,
+                   LinkPersons.Settings settings, String level) {
+    }
+
+    /** The summary printed by the CLI: the linkage, where the quality report went, and the time taken. */
+    public record Result(@JsonUnwrapped Linkage linkage, String report, double seconds, Map<String, Double> stageSeconds) implements JobResult {
+        @Override
+        @JsonIgnore
+        public String runId() {
+            return linkage.runId();
+        }
     }
 
     private LinkJob() {
@@ -133,78 +184,53 @@ public final class LinkJob {
                 run.output(LakeTables.LINK_REVIEW, DeltaTables.version(spark, lake.path(LakeTables.LINK_REVIEW)), reviewRows);
 
                 run.stage("quality report");
-                Map<String, Object> summary = new LinkedHashMap<>();
-                summary.put("run_id", run.runId());
-                summary.put("entities", indexRows);
-                summary.put("persons", persons);
                 Map<String, Long> byMethod = new LinkedHashMap<>();
                 for (Row r : links.groupBy("method").count().orderBy("method").collectAsList()) {
                     byMethod.put(r.getString(0), r.getLong(1));
                 }
-                summary.put("links_by_method", byMethod);
-                Map<String, Object> bySource = new LinkedHashMap<>();
+                Map<String, LinkRate> bySource = new LinkedHashMap<>();
                 for (Row r : LinkQuality.rates(links, entities, req.referenceYear()).collectAsList()) {
-                    bySource.put(r.getString(0), rateMap(r, 1));
+                    bySource.put(r.getString(0), LinkRate.of(r, 1));
                 }
-                summary.put("link_rate_by_source", bySource);
-                summary.put("review_pairs", reviewRows);
-                summary.putAll(linked.diagnostics());
-                summary.put("person_index", lake.path(LakeTables.PERSON_INDEX));
+                Evaluated evaluated = null;
                 if (req.evaluate()) {
                     run.stage("evaluate against truth");
                     // read once: every measure below joins it
                     Dataset<Row> truth = truth(spark, truthPath).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-                    Map<String, Object> eval = LinkEvaluation.evaluate(links, linked.candidates(), truth, LinkPersons.SPINE_SOURCE);
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> overall = (Map<String, Object>) eval.get("overall");
-                    @SuppressWarnings("unchecked")
-                    Map<String, Object> blocking = (Map<String, Object>) eval.get("blocking_recall");
-                    summary.put("precision", overall.get("precision"));
-                    summary.put("recall", overall.get("recall"));
-                    summary.put("f1", overall.get("f1"));
-                    summary.put("blocking_recall", blocking.get("overall"));
-                    summary.put("by_source_pair", eval.get("by_source_pair"));
-                    summary.put("by_token_status", eval.get("by_token_status"));
-                    summary.put("blocking_recall_by_source", blocking);
-                    summary.put("blocking_true_pairs", eval.get("blocking_true_pairs"));
-                    run.count("f1", overall.get("f1"));
+                    LinkEvaluation.Result eval = LinkEvaluation.evaluate(links, linked.candidates(), truth, LinkPersons.SPINE_SOURCE);
+                    run.count("f1", eval.overall().f1());
                     String personsPath = req.settings().landing() + "/_truth/persons";
-                    if (Files2.exists(spark, personsPath)) {
-                        summary.put("recall_by_group", LinkEvaluation.recallByGroups(links, truth, truthPersons(spark, personsPath),
-                                List.of("imd_quintile", "ethnicity_group", "age_band", "sex"), LinkPersons.SPINE_SOURCE));
-                    }
+                    Map<String, Map<String, LinkEvaluation.GroupRecall>> byGroup = !Files2.exists(spark, personsPath) ? null
+                            : LinkEvaluation.recallByGroups(links, truth, truthPersons(spark, personsPath),
+                                    List.of("imd_quintile", "ethnicity_group", "age_band", "sex"), LinkPersons.SPINE_SOURCE);
+                    evaluated = new Evaluated(eval.overall().precision(), eval.overall().recall(), eval.overall().f1(), eval.blockingRecall(),
+                            eval.bySourcePair(), eval.byTokenStatus(), eval.blockingRecallBySource(), eval.blockingTruePairs(), byGroup);
                     truth.unpersist();
                 }
+                Linkage linkage = new Linkage(run.runId(), indexRows, persons, byMethod, bySource, reviewRows, linked.diagnostics(),
+                        lake.path(LakeTables.PERSON_INDEX), evaluated);
 
-                Map<String, Object> report = new LinkedHashMap<>(summary);
-                report.put("link_rate_by_age_band", groupRates(LinkQuality.rates(links, entities, req.referenceYear(), "age_band")));
-                report.put("link_rate_by_sex", groupRates(LinkQuality.rates(links, entities, req.referenceYear(), "sex")));
-                List<Map<String, Object>> histogram = new ArrayList<>();
+                List<GroupRate> byAge = groupRates(LinkQuality.rates(links, entities, req.referenceYear(), "age_band"));
+                List<GroupRate> bySex = groupRates(LinkQuality.rates(links, entities, req.referenceYear(), "sex"));
+                List<WeightBin> histogram = new ArrayList<>();
                 for (Row r : LinkQuality.weightHistogram(links).collectAsList()) {
-                    histogram.add(Map.of("weight_bin", r.getInt(0), "entities", r.getLong(1), "linked", r.getLong(2)));
+                    histogram.add(new WeightBin(r.getInt(0), r.getLong(1), r.getLong(2)));
                 }
-                report.put("match_weight_histogram", histogram);
-                report.put("review_by_reason", reviewByReason);
-                report.put("model", linked.model().toMap());
-                report.put("settings", req.link());
-                report.put("level", "AGGREGATE");
+                Quality report = new Quality(linkage, byAge, bySex, histogram, reviewByReason, linked.model().toMap(), req.link(), "AGGREGATE");
 
                 String dir = req.settings().out() + "/link/" + run.runId();
                 String staging = Files2.stagingFor(dir);
                 try {
-                    Files2.writeText(spark, staging + "/link_quality.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+                    Files2.writeText(spark, staging + "/link_quality.json", Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
                     Files2.writeText(spark, staging + "/model.txt", linked.model().explain());
                     Files2.publish(spark, staging, dir, false);
                 } catch (RuntimeException e) {
                     Files2.discard(spark, staging);
                     throw e;
                 }
-                summary.put("report", dir);
-                summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-                summary.put("stage_seconds", run.stageSeconds());
                 byMethod.forEach(run::count);
                 run.count("persons", persons);
-                return new Result(run.runId(), summary, dir);
+                return new Result(linkage, dir, Math.round((System.nanoTime() - t0) / 1e7) / 100.0, run.stageSeconds());
             });
         } finally {
             spark.catalog().clearCache();
@@ -247,24 +273,10 @@ public final class LinkJob {
     }
 
 
-    private static Map<String, Object> rateMap(Row r, int from) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("entities", r.getLong(from));
-        m.put("linked", r.getLong(from + 1));
-        m.put("by_token", r.getLong(from + 2));
-        m.put("probabilistic", r.getLong(from + 3));
-        m.put("link_rate", r.getDouble(from + 4));
-        return m;
-    }
-
-    private static List<Map<String, Object>> groupRates(Dataset<Row> rates) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    private static List<GroupRate> groupRates(Dataset<Row> rates) {
+        List<GroupRate> out = new ArrayList<>();
         for (Row r : rates.collectAsList()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("source", r.getString(0));
-            m.put("group", r.getString(1));
-            m.putAll(rateMap(r, 2));
-            out.add(m);
+            out.add(new GroupRate(r.getString(0), r.getString(1), LinkRate.of(r, 2)));
         }
         return out;
     }

@@ -30,8 +30,6 @@ import uk.nhs.phb.jobs.audit.AuditLog;
 import uk.nhs.phb.models.causal.MatchedDid;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.features.PersonFeatures;
-import uk.nhs.phb.pipelines.report.BeforeAfterCohort;
-import uk.nhs.phb.pipelines.report.BeforeAfterPublication;
 import uk.nhs.phb.pipelines.report.MarkersPublication;
 import uk.nhs.phb.pipelines.report.PhbReturn;
 import uk.nhs.phb.pipelines.report.ProgressMarkers;
@@ -50,8 +48,8 @@ import uk.nhs.phb.schemas.ReportReference;
  * written to {@code <out>/reports/<quarter>/} (or {@code <quarter>-<org>/}) as one CSV per table, one XLSX
  * workbook, a self-contained HTML page and {@code manifest.json} (written last, naming the disclosure rule),
  * in a staging folder renamed into place. Reads bronze (PHB register, reviews, offers, activity), the person
- * index, {@code gold/person_features} and, when present, {@code gold/risk_scores}; reads the generator's truth
- * ({@code landing/_truth/phb_effect}) only to report the true effect beside the estimate.
+ * index, {@code gold/person_features} and, when present, {@code gold/risk_scores}; with {@code --evaluate} only, it
+ * reads the synthetic generator's truth ({@code landing/_truth/phb_effect}) to set the true effect beside the estimate.
  */
 public final class ReportJob {
     public static final String COMMAND = "report";
@@ -74,9 +72,12 @@ public final class ReportJob {
      * @param matching          matching and bootstrap settings
      * @param startWindowMonths index months in the before/after start window
      * @param inputs            the input tables' versions: the latest, or those of a past run to regenerate its report
+     * @param evaluate          set the synthetic generator's true effect ({@code landing/_truth/phb_effect}) beside the
+     *                          estimate; never for real feeds, which have no truth
      */
     public record Request(JobSettings settings, SecretKey lakeKey, Quarter quarter, String org, Map<Quarter, Double> trajectory,
-                          String trajectorySource, MatchedDid.Settings matching, int startWindowMonths, InputVersions inputs) {
+                          String trajectorySource, MatchedDid.Settings matching, int startWindowMonths, InputVersions inputs,
+                          boolean evaluate) {
         public Request {
             Objects.requireNonNull(settings, "settings");
             Objects.requireNonNull(quarter, "quarter");
@@ -91,7 +92,12 @@ public final class ReportJob {
         /** The built-in trajectory, default matching, a 24-month start window, the latest inputs. */
         public static Request defaults(JobSettings settings, SecretKey lakeKey, Quarter quarter, String org) {
             return new Request(settings, lakeKey, quarter, org, ReportReference.trajectory(), "reference data phb_trajectory.csv",
-                    MatchedDid.Settings.defaults(), 24, InputVersions.latest());
+                    MatchedDid.Settings.defaults(), 24, InputVersions.latest(), false);
+        }
+
+        /** The same request, measured against the synthetic generator's truth or not. */
+        public Request evaluating(boolean evaluate) {
+            return new Request(settings, lakeKey, quarter, org, trajectory, trajectorySource, matching, startWindowMonths, inputs, evaluate);
         }
 
         /**
@@ -110,7 +116,8 @@ public final class ReportJob {
                     (long) number(m, "seed"), number(m, "confidence"), Boolean.TRUE.equals(m.get("mahalanobis")),
                     Boolean.TRUE.equals(m.get("replacement")));
             return new Request(settings, lakeKey, Quarter.parse((String) p.get("quarter")), (String) p.get("org"), trajectory,
-                    (String) p.get("trajectory"), matching, (int) number(p, "did_start_window_months"), InputVersions.of(past));
+                    (String) p.get("trajectory"), matching, (int) number(p, "did_start_window_months"), InputVersions.of(past),
+                    Boolean.TRUE.equals(p.get("evaluate")));
         }
 
         private static double number(Map<?, ?> m, String key) {
@@ -144,6 +151,7 @@ public final class ReportJob {
             trajectory.forEach((q, v) -> values.put(q.toString(), v));
             p.put("trajectory_values", values);
             p.put("did_start_window_months", startWindowMonths);
+            p.put("evaluate", evaluate);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("caliper_sd", matching.caliperSd());
             m.put("lambda", matching.lambda());
@@ -196,6 +204,11 @@ public final class ReportJob {
             throw new InputException("no gold/person_features for " + end + " (the end of " + req.quarter() + ") in " + lake.root()
                     + "; run 'phb features --as-of " + req.quarter() + "' first");
         }
+        String truthPath = req.settings().landing() + "/_truth/phb_effect";
+        if (req.evaluate() && !Files2.exists(spark, truthPath)) {
+            throw new InputException("--evaluate needs the generator's true effects at " + truthPath + " (written by 'phb synth'); real "
+                    + "feeds have none, so leave --evaluate out");
+        }
         String target = req.target();
         RunParameters recorded = RunParameters.of(req.settings(), req.lakeKey()).withAll(req.recorded());
         long t0 = System.nanoTime();
@@ -223,8 +236,7 @@ public final class ReportJob {
                         run.input(LakeTables.RISK_SCORES, riskVersion);
                     }
                 }
-                String truthPath = req.settings().landing() + "/_truth/phb_effect";
-                Dataset<Row> truth = Files2.exists(spark, truthPath) ? truth(spark, truthPath) : null;
+                Dataset<Row> truth = req.evaluate() ? truth(spark, truthPath) : null;
                 Tables tables = compute(spark, bronze, index, features, risk, truth, req, run);
                 run.stage("write files");
                 ReportFiles.Written written = ReportFiles.write(spark, staging, req, tables, reportRunId,

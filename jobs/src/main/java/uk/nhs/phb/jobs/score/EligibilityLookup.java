@@ -28,7 +28,6 @@ import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.PersonIds;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.RunParameters;
-import uk.nhs.phb.jobs.features.FeaturesJob;
 import uk.nhs.phb.jobs.letter.LetterJob;
 import uk.nhs.phb.jobs.train.ModelRegistry;
 import uk.nhs.phb.models.letter.PersonLetter;
@@ -37,7 +36,6 @@ import uk.nhs.phb.models.risk.RiskModels;
 import uk.nhs.phb.pipelines.letter.LetterRows;
 import uk.nhs.phb.pipelines.score.RiskScoring;
 import uk.nhs.phb.schemas.LakeTables;
-import uk.nhs.phb.schemas.ScoreTables;
 
 /**
  * {@code phb eligibility --person ID}: for one pseudonymous person, what they are told (their letter: whether they may

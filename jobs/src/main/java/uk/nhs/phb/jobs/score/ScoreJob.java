@@ -34,7 +34,6 @@ import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.RunParameters;
-import uk.nhs.phb.jobs.features.FeaturesJob;
 import uk.nhs.phb.jobs.train.ModelRegistry;
 import uk.nhs.phb.models.eligibility.EligibilityRules;
 import uk.nhs.phb.models.eligibility.PriorityConfig;

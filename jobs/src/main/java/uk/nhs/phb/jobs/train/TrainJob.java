@@ -74,11 +74,19 @@ public final class TrainJob {
     private TrainJob() {
     }
 
-    /** What to train. */
+    /**
+     * What to train. {@code evaluate} also measures the synthetic generator's true risk on the hold-out (the oracle);
+     * real feeds have none.
+     */
     public record Request(LocalDate asOf, int trainQuarters, long maxTrainingRows, long maxTestRows, long seed, boolean refreshFeatures,
-                          GbtRisk.Params gbt, GbtRisk.Params cost) {
+                          GbtRisk.Params gbt, GbtRisk.Params cost, boolean evaluate) {
         public static Request defaults(LocalDate asOf) {
-            return new Request(asOf, 4, 150_000, 1_000_000, 2017, false, GbtRisk.defaults(), GbtRisk.defaults());
+            return new Request(asOf, 4, 150_000, 1_000_000, 2017, false, GbtRisk.defaults(), GbtRisk.defaults(), false);
+        }
+
+        /** The same request, measured against the synthetic generator's truth or not. */
+        public Request evaluating(boolean evaluate) {
+            return new Request(asOf, trainQuarters, maxTrainingRows, maxTestRows, seed, refreshFeatures, gbt, cost, evaluate);
         }
     }
 
@@ -122,13 +130,20 @@ public final class TrainJob {
         if (req.trainQuarters() < 1 || req.trainQuarters() > 12) {
             throw new InputException("--train-quarters must be 1-12, got " + req.trainQuarters());
         }
+        String truthRisk = settings.landing() + "/_truth/risk";
+        String truthRecords = settings.landing() + "/_truth/person_records";
+        if (req.evaluate() && !(Files2.exists(spark, truthRisk) && Files2.exists(spark, truthRecords))) {
+            throw new InputException("--evaluate needs the generator's true risk at " + truthRisk + " and " + truthRecords
+                    + " (written by 'phb synth'); real feeds have none, so leave --evaluate out");
+        }
         Lake lake = settings.lakeLayout();
         long t0 = System.nanoTime();
         try {
             return JobRun.execute(spark, lake, "train", RunParameters.of(settings, lakeKey).with("as_of", req.asOf())
                     .with("train_quarters", req.trainQuarters()).with("max_training_rows", req.maxTrainingRows())
                     .with("max_test_rows", req.maxTestRows()).with("seed", req.seed()).with("refresh_features", req.refreshFeatures())
-                    .with("risk_model", req.gbt()).with("cost_model", req.cost()), progress, run -> train(spark, settings, lake, lakeKey, req, run, t0));
+                    .with("risk_model", req.gbt()).with("cost_model", req.cost()).with("evaluate", req.evaluate()), progress,
+                    run -> train(spark, settings, lake, lakeKey, req, run, t0));
         } finally {
             spark.catalog().clearCache();
         }
@@ -236,10 +251,9 @@ public final class TrainJob {
         Dataset<Row> test = labelled(spark, lake, inputs, testDate).persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> scored = RiskScoring.score(test, bc, List.of("person_id", "y", "outcome_emergency_admissions", "outcome_cost_12m",
                 "imd_quintile", "ethnicity", "age", "sex"), true);
-        String truthRisk = settings.landing() + "/_truth/risk";
-        String truthRecords = settings.landing() + "/_truth/person_records";
-        boolean truth = Files2.exists(spark, truthRisk) && Files2.exists(spark, truthRecords);
-        if (truth) {
+        if (req.evaluate()) {
+            String truthRisk = settings.landing() + "/_truth/risk";
+            String truthRecords = settings.landing() + "/_truth/person_records";
             scored = scored.join(truthAt(spark, inputs, truthRisk, truthRecords, testDate), new String[] {"person_id"}, "left");
         } else {
             scored = scored.withColumn("p_truth", lit(null).cast("double"));

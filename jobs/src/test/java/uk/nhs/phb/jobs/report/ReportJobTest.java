@@ -64,7 +64,7 @@ class ReportJobTest {
     static ReportJob.Result run(String org) {
         JobSettings settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(), dir.resolve("out").toString(),
                 "local[2]", false);
-        ReportJob.Request req = ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, org);
+        ReportJob.Request req = ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, org).evaluating(true);
         return ReportJob.run(spark, req, Progress.NONE);
     }
 
@@ -265,8 +265,14 @@ class ReportJobTest {
                 .collectAsList();
         assertThat(subIcbs).as("the lake has several areas to split").hasSizeGreaterThan(1);
         for (String org : subIcbs) {
-            publications.add(Path.of(ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, org),
-                    Progress.NONE).out()));
+            Path published = Path.of(ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Q, org),
+                    Progress.NONE).out());
+            publications.add(published);
+            // without --evaluate the generator's truth stays out, though the landing holds it
+            if (Files.exists(published.resolve("before_after.csv"))) {
+                assertThat(Files.readAllLines(published.resolve("before_after.csv")).get(0)).doesNotContain("true_effect");
+            }
+            assertThat(Files.readString(published.resolve("phb_report_" + Q + "-" + org + ".html")).toLowerCase()).doesNotContain("true effect");
         }
 
         DisclosureAttack.Result r = DisclosureAttack.run(new DisclosureAttack.Request(publications, null));
@@ -344,6 +350,11 @@ class ReportJobTest {
                 "local[2]", false);
         assertThatThrownBy(() -> ReportJob.run(spark, ReportJob.Request.defaults(empty, ReportLake.LAKE_KEY, Q, null), Progress.NONE))
                 .isInstanceOf(InputException.class).hasMessageContaining("bronze/phb_register").hasMessageContaining("phb ingest");
+        JobSettings noTruth = new JobSettings(dir.resolve("lake").toString(), dir.resolve("no-landing").toString(),
+                dir.resolve("out2").toString(), "local[2]", false);
+        assertThatThrownBy(() -> ReportJob.run(spark, ReportJob.Request.defaults(noTruth, ReportLake.LAKE_KEY, Q, null).evaluating(true),
+                Progress.NONE)).isInstanceOf(InputException.class).hasMessageContaining("--evaluate needs")
+                .hasMessageContaining("real feeds have none");
         JobSettings settings = new JobSettings(dir.resolve("lake").toString(), dir.resolve("landing").toString(), dir.resolve("out").toString(),
                 "local[2]", false);
         assertThatThrownBy(() -> ReportJob.run(spark, ReportJob.Request.defaults(settings, ReportLake.LAKE_KEY, Quarter.parse("2024-25Q2"), null), Progress.NONE)).isInstanceOf(InputException.class).hasMessageContaining("phb features --as-of 2024-25Q2");

@@ -26,7 +26,8 @@ class TrainingDigestTest {
         assertThat(digest(REQ, new double[][] {{40, 0}, {70, 3}, {85, 5}}, new int[] {0, 1, 1}, new double[] {0, 5200, 12000.5}))
                 .as("row order (seeded training depends on it)").isNotEqualTo(id);
         TrainJob.Request otherSeed = new TrainJob.Request(REQ.asOf(), REQ.trainQuarters(), REQ.maxTrainingRows(), REQ.maxTestRows(),
-                REQ.seed() + 1, REQ.refreshFeatures(), REQ.gbt(), REQ.cost());
+                REQ.seed() + 1, REQ.refreshFeatures(), REQ.gbt(), REQ.cost(), false);
         assertThat(digest(otherSeed, x, y, c)).as("seed").isNotEqualTo(id);
+        assertThat(digest(REQ.evaluating(true), x, y, c)).as("measuring against truth changes no model").isEqualTo(id);
     }
 }

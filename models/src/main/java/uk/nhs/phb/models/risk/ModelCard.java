@@ -1,6 +1,5 @@
 package uk.nhs.phb.models.risk;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 

@@ -32,10 +32,9 @@ public final class LinkEvaluation {
      * @param candidates {@link LinkPersons.Result#candidates()}
      * @param truth      {@code source, entity_key, true_person}
      * @param spineSource the source the others were linked to
-     * @return {@code overall} and {@code by_source_pair} maps of {@code precision, recall, f1, true_pairs,
-     *     predicted_pairs, correct_pairs}, and {@code blocking_recall} overall and per source
+     * @return pair figures overall, by source pair and by token status, and blocking recall overall and per source
      */
-    public static Map<String, Object> evaluate(Dataset<Row> links, Dataset<Row> candidates, Dataset<Row> truth, String spineSource) {
+    public static Result evaluate(Dataset<Row> links, Dataset<Row> candidates, Dataset<Row> truth, String spineSource) {
         Dataset<Row> e = links.select(col("source"), col("entity_key"), col("anchor"), col("has_token"))
                 .join(truth, new String[] {"source", "entity_key"}, "left");
         Dataset<Row> predicted = pairs(e, "anchor", spineSource);
@@ -44,7 +43,7 @@ public final class LinkEvaluation {
                 .join(actual.select(col("a_key"), col("b_key"), col("source_pair"), col("token_status"), lit(true).alias("t")),
                         new String[] {"a_key", "b_key", "source_pair", "token_status"}, "full_outer")
                 .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-        Map<String, Object> byTokenStatus = new LinkedHashMap<>();
+        Map<String, PairFigures> byTokenStatus = new LinkedHashMap<>();
         for (Row r : both.groupBy("token_status").agg(
                         sum(when(col("p").isNotNull(), 1).otherwise(0)).alias("predicted"),
                         sum(when(col("t").isNotNull(), 1).otherwise(0)).alias("actual"),
@@ -52,7 +51,7 @@ public final class LinkEvaluation {
                 .orderBy("token_status").collectAsList()) {
             byTokenStatus.put(r.getString(0), metrics(r.getLong(1), r.getLong(2), r.getLong(3)));
         }
-        Map<String, Object> bySourcePair = new LinkedHashMap<>();
+        Map<String, PairFigures> bySourcePair = new LinkedHashMap<>();
         long tp = 0;
         long predictedTotal = 0;
         long actualTotal = 0;
@@ -69,10 +68,7 @@ public final class LinkEvaluation {
             predictedTotal += p;
             actualTotal += a;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("overall", metrics(predictedTotal, actualTotal, tp));
-        out.put("by_source_pair", bySourcePair);
-        out.put("by_token_status", byTokenStatus);
+        PairFigures overall = metrics(predictedTotal, actualTotal, tp);
         both.unpersist();
 
         // blocking recall: true (non-spine entity without a token, spine entity) pairs that became candidates
@@ -87,7 +83,7 @@ public final class LinkEvaluation {
         Dataset<Row> truePairs = noTokenTruth.join(spineTruth, "true_person")
                 .join(candidates.select(col("l_source"), col("l_entity_key"), col("r_entity_key"), lit(true).alias("found")),
                         new String[] {"l_source", "l_entity_key", "r_entity_key"}, "left");
-        Map<String, Object> blocking = new LinkedHashMap<>();
+        Map<String, Double> blocking = new LinkedHashMap<>();
         long found = 0;
         long all = 0;
         for (Row r : truePairs.groupBy("l_source").agg(count(lit(1)).alias("n"), sum(when(col("found").isNotNull(), 1).otherwise(0)).alias("f"))
@@ -96,10 +92,24 @@ public final class LinkEvaluation {
             found += r.getLong(2);
             all += r.getLong(1);
         }
-        blocking.put("overall", ratio(found, all));
-        out.put("blocking_recall", blocking);
-        out.put("blocking_true_pairs", all);
-        return out;
+        return new Result(overall, bySourcePair, byTokenStatus, ratio(found, all), blocking, all);
+    }
+
+    /** Precision, recall and F1 of linked pairs against the true pairs, with the three counts. */
+    public record PairFigures(double precision, double recall, double f1, long truePairs, long predictedPairs, long correctPairs) {
+    }
+
+    /**
+     * Linkage against the truth: pairs overall, by source pair and by whether the non-spine record had an NHS-number
+     * token; blocking recall (true pairs of records without a token that blocking made candidates) overall and per
+     * source, and how many true pairs it was measured on.
+     */
+    public record Result(PairFigures overall, Map<String, PairFigures> bySourcePair, Map<String, PairFigures> byTokenStatus,
+                         Double blockingRecall, Map<String, Double> blockingRecallBySource, long blockingTruePairs) {
+    }
+
+    /** A group's entities whose person is on the spine, and the share linked to that person. */
+    public record GroupRecall(long entities, Double recall) {
     }
 
     /**
@@ -108,9 +118,9 @@ public final class LinkEvaluation {
      * shows where. {@code truthGroups} has {@code true_person} and each column of {@code groups}; the entities are
      * matched to the truth once for all groups.
      *
-     * @return per group column, per value ({@code unknown} for null): {@code entities} and {@code recall}
+     * @return per group column, per value ({@code unknown} for null): entities and recall
      */
-    public static Map<String, Object> recallByGroups(Dataset<Row> links, Dataset<Row> truth, Dataset<Row> truthGroups,
+    public static Map<String, Map<String, GroupRecall>> recallByGroups(Dataset<Row> links, Dataset<Row> truth, Dataset<Row> truthGroups,
                                                      List<String> groups, String spineSource) {
         Dataset<Row> spinePerson = links.filter(col("source").equalTo(spineSource))
                 .join(truth, new String[] {"source", "entity_key"})
@@ -123,15 +133,12 @@ public final class LinkEvaluation {
                 .join(truthGroups.select(groupColumns.toArray(Column[]::new)), new String[] {"true_person"}, "left")
                 .withColumn("found", when(col("anchor").equalTo(col("true_anchor")), 1).otherwise(0))
                 .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Map<String, GroupRecall>> out = new LinkedHashMap<>();
         try {
             for (String g : groups) {
-                Map<String, Object> byValue = new LinkedHashMap<>();
+                Map<String, GroupRecall> byValue = new LinkedHashMap<>();
                 for (Row r : e.groupBy(g).agg(count(lit(1)).alias("n"), sum("found").alias("found")).orderBy(g).collectAsList()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("entities", r.getLong(1));
-                    m.put("recall", ratio(r.getLong(2), r.getLong(1)));
-                    byValue.put(r.isNullAt(0) ? "unknown" : r.getString(0), m);
+                    byValue.put(r.isNullAt(0) ? "unknown" : r.getString(0), new GroupRecall(r.getLong(1), ratio(r.getLong(2), r.getLong(1))));
                 }
                 out.put(g, byValue);
             }
@@ -160,17 +167,11 @@ public final class LinkEvaluation {
                 .select("a_key", "b_key", "source_pair", "token_status");
     }
 
-    private static Map<String, Object> metrics(long predicted, long actual, long correct) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    private static PairFigures metrics(long predicted, long actual, long correct) {
         double precision = predicted == 0 ? 1.0 : (double) correct / predicted;
         double recall = actual == 0 ? 1.0 : (double) correct / actual;
-        m.put("precision", precision);
-        m.put("recall", recall);
-        m.put("f1", precision + recall == 0 ? 0.0 : 2 * precision * recall / (precision + recall));
-        m.put("true_pairs", actual);
-        m.put("predicted_pairs", predicted);
-        m.put("correct_pairs", correct);
-        return m;
+        return new PairFigures(precision, recall, precision + recall == 0 ? 0.0 : 2 * precision * recall / (precision + recall), actual,
+                predicted, correct);
     }
 
     private static Double ratio(long a, long b) {

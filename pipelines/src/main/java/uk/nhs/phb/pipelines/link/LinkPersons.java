@@ -84,7 +84,22 @@ public final class LinkPersons {
      * ({@code l_source, l_entity_key, r_entity_key}, for measuring blocking recall), the model and counts.
      */
     public record Result(Dataset<Row> links, Dataset<Row> review, Dataset<Row> candidates, FellegiSunterModel model,
-                         Map<String, Object> diagnostics) {
+                         Diagnostics diagnostics) {
+    }
+
+    /**
+     * Counts that show how linkage went: spine entities, entities with an NHS-number token and how many linked by it,
+     * how often those links agree on date of birth (near 0 means mismatched encodings), entities left for the
+     * probabilistic pass, the candidate pairs blocking found (and by rule), each EM run, and the prior match
+     * probability.
+     */
+    public record Diagnostics(long spineEntities, long tokenEntities, long deterministicLinks, Double deterministicLinkRate,
+                              Double dobAgreementOnTokenLinks, long entitiesWithoutToken, long candidatePairs, Map<String, Long> pairsByRule,
+                              Map<String, EmRun> em, double lambda) {
+    }
+
+    /** One blocking rule's EM run: iterations, whether it converged, and the match probability it found. */
+    public record EmRun(int iterations, boolean converged, double lambda) {
     }
 
     /** Raised when the sources cannot have been encoded with the same key and parameters. */
@@ -134,7 +149,6 @@ public final class LinkPersons {
      */
     public static Result link(Dataset<Row> entities, String spineSource, Settings s) {
         ComparisonVector space = PersonComparisons.standard();
-        Map<String, Object> diag = new LinkedHashMap<>();
         Dataset<Row> spine = entities.filter(col("source").equalTo(spineSource));
         Dataset<Row> others = entities.filter(col("source").notEqual(spineSource));
         Dataset<Row> right = prefixed(spine, "r_");
@@ -153,11 +167,6 @@ public final class LinkPersons {
         long comparable = dobAgreement.isNullAt(0) ? 0 : dobAgreement.getLong(0);
         long agreeing = dobAgreement.isNullAt(1) ? 0 : dobAgreement.getLong(1);
         double dobRate = comparable == 0 ? Double.NaN : (double) agreeing / comparable;
-        diag.put("spine_entities", spineCount);
-        diag.put("token_entities", tokenEntities);
-        diag.put("deterministic_links", deterministic);
-        diag.put("deterministic_link_rate", tokenEntities == 0 ? null : (double) deterministic / tokenEntities);
-        diag.put("dob_agreement_on_token_links", Double.isNaN(dobRate) ? null : dobRate);
         if (comparable >= 20 && dobRate < 0.05) {
             throw new EncodingMismatchException(String.format("records linked by NHS-number token agree on date of birth "
                     + "only %.1f%% of the time (%d of %d): the feeds' encodings were made with different keys or "
@@ -169,7 +178,6 @@ public final class LinkPersons {
         Dataset<Row> noToken = others.filter(col("nhs_token").isNull());
         Dataset<Row> left = prefixed(noToken, "l_");
         long noTokenCount = noToken.count();
-        diag.put("entities_without_token", noTokenCount);
         BloomLsh lsh = new BloomLsh(BloomEncoder.BITS, s.lshBands(), s.lshBitsPerBand(), s.seed());
         UserDefinedFunction bands = udf((String bloom) -> bloom == null ? null : lsh.keys(bloom),
                 DataTypes.createArrayType(DataTypes.LongType, false));
@@ -192,7 +200,6 @@ public final class LinkPersons {
                 .join(right, "r_entity_key");
         Dataset<Row> scoredPairs = patterns(candidates, space).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         long pairs = scoredPairs.count();
-        diag.put("candidate_pairs", pairs);
 
         // u from random pairs; with no record left to link probabilistically (a landing without social care or
         // education, or where every record carries a token), from random pairs of the records there are, which
@@ -206,7 +213,7 @@ public final class LinkPersons {
         Map<String, Long> pairsByRule = new LinkedHashMap<>();
         List<ExpectationMaximisation.Result> passes = new ArrayList<>();
         List<Set<Integer>> blocked = new ArrayList<>();
-        Map<String, Object> emDiag = new LinkedHashMap<>();
+        Map<String, EmRun> emDiag = new LinkedHashMap<>();
         for (Map.Entry<String, Set<Integer>> rule : RULES.entrySet()) {
             Map<Long, Long> counts = patternCounts(scoredPairs.filter(array_contains(col("rules"), rule.getKey())));
             long n = counts.values().stream().mapToLong(Long::longValue).sum();
@@ -219,14 +226,13 @@ public final class LinkPersons {
                     rule.getValue(), s.emIterations(), 1e-6);
             passes.add(r);
             blocked.add(rule.getValue());
-            emDiag.put(rule.getKey(), Map.of("iterations", r.iterations(), "converged", r.converged(), "lambda", r.model().lambda()));
+            emDiag.put(rule.getKey(), new EmRun(r.iterations(), r.converged(), r.model().lambda()));
         }
-        diag.put("pairs_by_rule", pairsByRule);
-        diag.put("em", emDiag);
         double[][] m = passes.isEmpty() ? START_M : ExpectationMaximisation.combineM(space, passes, blocked, START_M);
         double lambda = Math.min(0.5, Math.max(1e-9, pairs == 0 ? 1e-4 : expectedMatches / pairs));
         FellegiSunterModel model = new FellegiSunterModel(space, lambda, m, u);
-        diag.put("lambda", lambda);
+        Diagnostics diag = new Diagnostics(spineCount, tokenEntities, deterministic, tokenEntities == 0 ? null : (double) deterministic / tokenEntities,
+                Double.isNaN(dobRate) ? null : dobRate, noTokenCount, pairs, pairsByRule, emDiag, lambda);
 
         // scores, with term-frequency adjustment for exact postcode agreement
         Dataset<Row> tf = spine.filter(col("postcode_token").isNotNull()).groupBy("postcode_token").agg(count(lit(1)).alias("n"))

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -147,11 +146,10 @@ class LinkPersonsTest {
                 .collectAsList()).containsExactly("WRONG");
         assertThat(result.model().m(uk.nhs.phb.models.link.PersonComparisons.DOB, 0)).isGreaterThan(0.7);
         assertThat(result.model().u(uk.nhs.phb.models.link.PersonComparisons.DOB, 0)).isLessThan(0.01);
-        assertThat((long) result.diagnostics().get("deterministic_links")).isEqualTo(151);
+        assertThat(result.diagnostics().deterministicLinks()).isEqualTo(151);
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void aCommonNameIsBlockedWithTheBirthYearSoItsBlocksStaySmallAndItsRecordsAreStillFound() {
         IdentityEncoder enc = new IdentityEncoder(KEY);
         // 900 spine people share one name, more than a name band alone may hold (500): their blocks must not be skipped
@@ -173,7 +171,7 @@ class LinkPersonsTest {
         }
 
         LinkPersons.Result result = LinkPersons.link(spark.createDataFrame(rows, ENTITY), LinkPersons.Settings.defaults());
-        Map<String, Long> byRule = (Map<String, Long>) result.diagnostics().get("pairs_by_rule");
+        Map<String, Long> byRule = result.diagnostics().pairsByRule();
         assertThat(byRule.get("name_lsh_year")).isEqualTo(expectedYearPairs);
         assertThat(byRule.get("name_lsh_district")).isZero();
         assertThat(byRule.get("name_lsh")).isZero();
@@ -186,7 +184,6 @@ class LinkPersonsTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void aRecordWithOnlyANameIsBlockedOnItsNameBandsAlone() {
         IdentityEncoder enc = new IdentityEncoder(KEY);
         List<Person> spinePeople = people(60, 5).stream().filter(p -> p.nhs() != null).toList();
@@ -200,7 +197,7 @@ class LinkPersonsTest {
             rows.add(RowFactory.create("ehcp", "N" + i, null, e.nameBloom(), null, e.dobYmToken(), null, null, null, null, null, 1L));
         }
         LinkPersons.Result result = LinkPersons.link(spark.createDataFrame(rows, ENTITY), LinkPersons.Settings.defaults());
-        Map<String, Long> byRule = (Map<String, Long>) result.diagnostics().get("pairs_by_rule");
+        Map<String, Long> byRule = result.diagnostics().pairsByRule();
         assertThat(byRule.get("name_lsh")).isPositive();
         List<Row> found = result.candidates().collectAsList();
         for (int i = 0; i < 5; i++) {
