@@ -181,42 +181,9 @@ public final class Bootstrap {
         return new double[] {truePositives / k, positives > 0 ? truePositives / positives : Double.NaN};
     }
 
-    /** Weighted logistic recalibration {@code logit P(y=1) = a + b logit(p)} by Newton's method from ({@code a0}, {@code b0}). */
+    /** Weighted logistic recalibration from ({@code a0}, {@code b0}): intercept and slope, NaN unless Newton's method converged. */
     private static double[] recalibration(Sorted s, double[] w, double a0, double b0) {
-        double a = a0;
-        double b = b0;
-        for (int it = 0; it < 100; it++) {
-            double g0 = 0;
-            double g1 = 0;
-            double h00 = 0;
-            double h01 = 0;
-            double h11 = 0;
-            for (int i = 0; i < w.length; i++) {
-                if (w[i] == 0) {
-                    continue;
-                }
-                double z = s.logit[i];
-                double mu = Metrics.sigmoid(a + b * z);
-                double r = w[i] * (s.y[i] - mu);
-                double v = w[i] * mu * (1 - mu);
-                g0 += r;
-                g1 += r * z;
-                h00 += v;
-                h01 += v * z;
-                h11 += v * z * z;
-            }
-            double det = h00 * h11 - h01 * h01;
-            if (Math.abs(det) < 1e-300) {
-                return new double[] {Double.NaN, Double.NaN};
-            }
-            double da = (h11 * g0 - h01 * g1) / det;
-            double db = (h00 * g1 - h01 * g0) / det;
-            a += da;
-            b += db;
-            if (Math.abs(da) < 1e-10 && Math.abs(db) < 1e-10) {
-                return new double[] {a, b};
-            }
-        }
-        return new double[] {a, b};
+        Metrics.Recalibration r = Metrics.recalibration(s.logit, s.y, w, a0, b0);
+        return r.converged() ? new double[] {r.intercept(), r.slope()} : new double[] {Double.NaN, Double.NaN};
     }
 }

@@ -234,8 +234,16 @@ public final class Metrics {
         for (int i = 0; i < p.length; i++) {
             z[i] = logit(p[i]);
         }
-        double a = 0;
-        double b = 1;
+        return recalibration(z, y, null, 0, 1);
+    }
+
+    /**
+     * Weighted maximum likelihood of {@code logit P(y=1) = a + b z} by Newton-Raphson from ({@code a0}, {@code b0});
+     * {@code w} null weighs every row once, and rows of weight 0 are skipped.
+     */
+    static Recalibration recalibration(double[] z, int[] y, double[] w, double a0, double b0) {
+        double a = a0;
+        double b = b0;
         for (int it = 0; it < 100; it++) {
             double g0 = 0;
             double g1 = 0;
@@ -243,14 +251,18 @@ public final class Metrics {
             double h01 = 0;
             double h11 = 0;
             for (int i = 0; i < z.length; i++) {
+                double weight = w == null ? 1 : w[i];
+                if (weight == 0) {
+                    continue;
+                }
                 double mu = sigmoid(a + b * z[i]);
-                double r = y[i] - mu;
-                double w = mu * (1 - mu);
+                double r = weight * (y[i] - mu);
+                double v = weight * mu * (1 - mu);
                 g0 += r;
                 g1 += r * z[i];
-                h00 += w;
-                h01 += w * z[i];
-                h11 += w * z[i] * z[i];
+                h00 += v;
+                h01 += v * z[i];
+                h11 += v * z[i] * z[i];
             }
             double det = h00 * h11 - h01 * h01;
             if (Math.abs(det) < 1e-300) {
