@@ -397,11 +397,11 @@ class SyntheticPopulationTest {
     void nhsNumbersAreValidAndUnique() {
         Set<String> seen = new HashSet<>();
         for (long i = 0; i < 3_000_000; i += 997) {
-            String n = PersonSimulator.nhsNumber(i);
+            String n = Identities.nhsNumber(i);
             assertThat(NhsNumber.isValid(n)).as(n).isTrue();
             assertThat(seen.add(n)).isTrue();
         }
-        assertThat(PersonSimulator.nhsNumber(5)).startsWith("99");
+        assertThat(Identities.nhsNumber(5)).startsWith("99");
     }
 
     static double auroc(double[] p, int[] y) {
