@@ -14,15 +14,10 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
-import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.io.LongWritable;
-import org.apache.hadoop.io.Text;
-import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
 import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -60,15 +55,9 @@ import uk.nhs.phb.schemas.profiles.DatasetProfile;
  * same checks apply; {@code _source_line} is the 1-based row number in the file.
  */
 final class LandingReader {
-    private static final long MIN_SPLIT = 8L << 20;
-    private static final long MAX_SPLIT = 128L << 20;
-    private static final String LINE = "__line";
+    private static final String LINE = NumberedLines.LINE;
     private static final String CORRUPT = "__corrupt";
-    private static final StructType LINES = new StructType()
-            .add(ValidateFeed.SOURCE_FILE, DataTypes.StringType, false)
-            .add(ValidateFeed.SOURCE_LINE, DataTypes.LongType, false)
-            .add(LINE, DataTypes.StringType, false)
-            .add(ValidateFeed.MALFORMED, DataTypes.StringType, true);
+    private static final StructType LINES = NumberedLines.SCHEMA;
 
     private LandingReader() {
     }
@@ -335,7 +324,7 @@ final class LandingReader {
         if (files.isEmpty()) {
             return spark.createDataFrame(List.of(), schema);
         }
-        JavaRDD<Row> lines = numberedLines(spark, files, false);
+        JavaRDD<Row> lines = NumberedLines.of(spark, files, false);
         FhirLines reader = new FhirLines(resource, glob, columns.stream().map(DatasetProfile.SourceColumn::path).toList());
         return spark.createDataFrame(lines.mapPartitions(reader::rows), schema);
     }
@@ -394,7 +383,7 @@ final class LandingReader {
                 tokenFiles.add(f.name());
             }
         }
-        JavaRDD<Row> lines = numberedLines(spark, files, false)
+        JavaRDD<Row> lines = NumberedLines.of(spark, files, false)
                 .filter(r -> !(r.getLong(1) == 1 && tokenFiles.contains(r.getString(0))));
         return spark.createDataFrame(lines.map(r -> {
             boolean tokens = tokenFiles.contains(r.getString(0));
@@ -450,7 +439,7 @@ final class LandingReader {
      * columns); returns {@code selected} and the lineage columns.
      */
     private static Dataset<Row> parsedLines(SparkSession spark, List<String> header, List<LandingFile> files, List<Column> selected) {
-        JavaRDD<Row> lines = numberedLines(spark, files, true);
+        JavaRDD<Row> lines = NumberedLines.of(spark, files, true);
         Dataset<Row> df = spark.createDataFrame(lines, LINES);
 
         StructType parseSchema = new StructType();
@@ -516,57 +505,6 @@ final class LandingReader {
         cols.add(lit(null).cast(DataTypes.StringType).as(ValidateFeed.RAW_LINE));
         cols.add(lit(null).cast(DataTypes.StringType).as(ValidateFeed.MALFORMED));
         return df.select(cols.toArray(Column[]::new));
-    }
-
-    /** The file's lines after the header, with their 1-based line numbers; blank lines dropped. */
-    /** Every file's numbered lines, one union (a header line, when the files have one, left out). */
-    private static JavaRDD<Row> numberedLines(SparkSession spark, List<LandingFile> files, boolean header) {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<Row> lines = null;
-        for (LandingFile f : files) {
-            JavaRDD<Row> fileLines = numberedLines(jsc, f, header);
-            lines = lines == null ? fileLines : lines.union(fileLines);
-        }
-        return lines;
-    }
-
-    /** The file's lines (after the header, if it has one), with their 1-based line numbers; blank lines dropped. */
-    private static JavaRDD<Row> numberedLines(JavaSparkContext jsc, LandingFile f, boolean header) {
-        long first = header ? 1 : 0;
-        String name = f.name();
-        Configuration conf = new Configuration(jsc.hadoopConfiguration());
-        conf.setLong(FileInputFormat.SPLIT_MAXSIZE, splitSize(f.bytes(), jsc.defaultParallelism()));
-        return jsc.newAPIHadoopFile(f.path(), TextInputFormat.class, LongWritable.class, Text.class, conf)
-                .zipWithIndex()
-                .filter(t -> t._2() >= first)
-                .map(t -> toRow(name, t))
-                .filter(r -> !r.getString(2).isBlank());
-    }
-
-    /**
-     * Splits small enough that a file alone keeps every core busy (about three splits per core), but no smaller
-     * than 8 MiB and no larger than 128 MiB. Gzip files are never split.
-     */
-    static long splitSize(long fileBytes, int parallelism) {
-        long target = fileBytes / (3L * Math.max(1, parallelism)) + 1;
-        return Math.max(MIN_SPLIT, Math.min(MAX_SPLIT, target));
-    }
-
-    private static Row toRow(String file, Tuple2<Tuple2<LongWritable, Text>, Long> t) {
-        Text text = t._1()._2();
-        String line;
-        String malformed = null;
-        try {
-            line = Text.decode(text.getBytes(), 0, text.getLength(), false);
-        } catch (CharacterCodingException e) {
-            try {
-                line = Text.decode(text.getBytes(), 0, text.getLength(), true);
-            } catch (CharacterCodingException impossible) {
-                throw new IllegalStateException(impossible);
-            }
-            malformed = "the line is not valid UTF-8 text; re-export the file as UTF-8";
-        }
-        return RowFactory.create(file, t._2() + 1, line, malformed);
     }
 
     /** Null when the Parquet file can be read and has exactly the contract's columns, else what is wrong. */
