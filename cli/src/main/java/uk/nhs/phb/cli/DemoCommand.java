@@ -99,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
         BatchRun.Result batch = QuarterBatch.of(settings, lakeKey, quarter, QuarterBatch.Options.of(extractDate, true))
                 .force(true).progress(progress).listener(engine.json ? BatchRun.Listener.NONE : RunCommand.lines(spec.commandLine().getOut()))
                 .execute();
-        all.put("batch", batch.toMap());
+        all.put("batch", batch);
         batch.result("ingest", IngestJob.Result.class).ifPresent(r -> say(String.format(
                 "   ingest: %,d rows in: %,d valid to bronze, %,d quarantined with reasons", r.rowsIn(), r.rowsValid(), r.rowsQuarantined())));
         batch.result("link", LinkJob.Result.class).filter(r -> r.linkage().evaluation() != null).ifPresent(r -> say(String.format(

@@ -63,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
                 .progress(TerminalProgress.forConsole(spec.commandLine().getErr(), common.json))
                 .listener(common.json ? BatchRun.Listener.NONE : lines(out))
                 .execute();
-        Output.print(out, common.json, r.toMap(), String.format("Batch %s done in %.0f s (run %s): %d step(s) ran, %d skipped as up to date.",
+        Output.print(out, common.json, r, String.format("Batch %s done in %.0f s (run %s): %d step(s) ran, %d skipped as up to date.",
                 r.label(), r.seconds(), r.runId(), r.steps().stream().filter(s -> s.status().equals("ran")).count(),
                 r.steps().stream().filter(s -> s.status().equals("skipped")).count()));
         return 0;

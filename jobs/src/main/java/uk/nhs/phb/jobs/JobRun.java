@@ -191,7 +191,7 @@ public final class JobRun implements AutoCloseable {
         spark.sparkContext().setJobDescription(null);
         listener.detach(spark);
         work.close();
-        counts.put("spark", work.toMap());
+        counts.put("spark", work.totals());
         append(status, Timestamp.from(Instant.now()), error);
     }
 

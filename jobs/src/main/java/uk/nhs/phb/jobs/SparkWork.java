@@ -1,7 +1,5 @@
 package uk.nhs.phb.jobs;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
@@ -51,18 +49,17 @@ public final class SparkWork extends SparkListener implements AutoCloseable {
         gcMillis.add(m.jvmGCTime());
     }
 
-    /** {@code tasks}, {@code input_mb}, {@code output_mb}, {@code shuffle_write_mb}, {@code shuffle_read_mb}, {@code spill_disk_mb}, {@code task_seconds}, {@code gc_seconds}. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tasks", tasks.sum());
-        m.put("input_mb", mb(inputBytes.sum()));
-        m.put("output_mb", mb(outputBytes.sum()));
-        m.put("shuffle_write_mb", mb(shuffleWriteBytes.sum()));
-        m.put("shuffle_read_mb", mb(shuffleReadBytes.sum()));
-        m.put("spill_disk_mb", mb(spillDiskBytes.sum()));
-        m.put("task_seconds", Math.round(runNanos.sum() / 1e7) / 100.0);
-        m.put("gc_seconds", Math.round(gcMillis.sum() / 10.0) / 100.0);
-        return m;
+    /** What the tasks did: their number, megabytes read, written, shuffled and spilled, and task and GC seconds. */
+    public record Totals(long tasks, double inputMb, double outputMb, double shuffleWriteMb, double shuffleReadMb, double spillDiskMb,
+                         double taskSeconds, double gcSeconds) {
+        /** No work: a step skipped as up to date. */
+        public static final Totals NONE = new Totals(0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** The totals so far. */
+    public Totals totals() {
+        return new Totals(tasks.sum(), mb(inputBytes.sum()), mb(outputBytes.sum()), mb(shuffleWriteBytes.sum()), mb(shuffleReadBytes.sum()),
+                mb(spillDiskBytes.sum()), Math.round(runNanos.sum() / 1e7) / 100.0, Math.round(gcMillis.sum() / 10.0) / 100.0);
     }
 
     private static double mb(long bytes) {

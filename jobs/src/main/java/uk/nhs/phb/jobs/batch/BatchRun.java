@@ -1,5 +1,8 @@
 package uk.nhs.phb.jobs.batch;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,34 +50,29 @@ public final class BatchRun {
 
     /**
      * How one step ended: {@code ran} or {@code skipped} (then {@code runId} is the earlier run that did the work, and
-     * there is no {@code result}); {@code spark} is the work Spark did for it ({@link SparkWork#toMap()}).
+     * there is no {@code result}); {@code spark} is the work Spark did for it.
      */
-    public record StepOutcome(String step, String status, String runId, double seconds, JobResult result,
-                              Map<String, Object> spark) {
+    public record StepOutcome(@JsonIgnore String step, String status, String runId, double seconds, SparkWork.Totals spark,
+                              @JsonIgnore JobResult result) {
+        /** The step's own summary (its command's {@code --json}); empty when the step was skipped. */
+        @JsonProperty("summary")
+        public Object summary() {
+            return result == null ? Map.of() : result;
+        }
     }
 
-    public record Result(String runId, String label, List<StepOutcome> steps, double seconds) {
+    /** The batch: its run, its label (the quarter), each step's outcome by name in order, and the time it took. */
+    @JsonPropertyOrder({"run_id", "batch", "steps", "seconds"})
+    public record Result(String runId, @JsonProperty("batch") String label, @JsonIgnore List<StepOutcome> steps, double seconds) {
         /** What step {@code name} returned, when it ran in this batch and returned a {@code type}. */
         public <R extends JobResult> Optional<R> result(String name, Class<R> type) {
             return steps.stream().filter(s -> s.step().equals(name) && type.isInstance(s.result())).map(s -> type.cast(s.result())).findFirst();
         }
 
-        public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("run_id", runId);
-            m.put("batch", label);
-            Map<String, Object> steps = new LinkedHashMap<>();
-            for (StepOutcome s : this.steps) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("status", s.status());
-                o.put("run_id", s.runId());
-                o.put("seconds", s.seconds());
-                o.put("spark", s.spark());
-                o.put("summary", s.result() == null ? Map.of() : s.result());
-                steps.put(s.step(), o);
-            }
-            m.put("steps", steps);
-            m.put("seconds", seconds);
+        @JsonProperty("steps")
+        public Map<String, StepOutcome> byName() {
+            Map<String, StepOutcome> m = new LinkedHashMap<>();
+            steps.forEach(s -> m.put(s.step(), s));
             return m;
         }
     }
@@ -147,13 +145,13 @@ public final class BatchRun {
                         : ledger.upToDate(step.key(), step.readsLanding() ? IngestJob.landingInventory(spark, settings) : null);
                 StepOutcome outcome;
                 if (done.isPresent()) {
-                    outcome = new StepOutcome(step.name(), "skipped", done.get(), seconds(s0), null, Map.of());
+                    outcome = new StepOutcome(step.name(), "skipped", done.get(), seconds(s0), SparkWork.Totals.NONE, null);
                 } else {
                     JobResult result;
-                    Map<String, Object> work;
+                    SparkWork.Totals work;
                     try (JobRun.Scope scope = JobRun.inBatch(batch.runId(), step.key()); SparkWork w = SparkWork.attach(spark)) {
                         result = step.action().run(spark, progress);
-                        work = w.toMap();
+                        work = w.totals();
                     } catch (RuntimeException e) {
                         batch.count("steps", stepCounts(outcomes, step.name()));
                         batch.failed(e);
@@ -166,7 +164,7 @@ public final class BatchRun {
                         }
                         throw new BatchStepException(message, e);
                     }
-                    outcome = new StepOutcome(step.name(), "ran", result.runId(), seconds(s0), result, work);
+                    outcome = new StepOutcome(step.name(), "ran", result.runId(), seconds(s0), work, result);
                 }
                 outcomes.add(outcome);
                 batch.count(step.name(), Map.of("status", outcome.status(), "run_id", String.valueOf(outcome.runId()),

@@ -67,6 +67,15 @@ class BatchRunTest {
                 .containsExactlyElementsOf(first.steps().stream().map(BatchRun.StepOutcome::runId).toList());
         assertThat(second.runId()).isNotEqualTo(first.runId());
 
+        // phb run --json: the batch, then each step by name with its status, run, Spark's work and its own summary
+        com.fasterxml.jackson.databind.JsonNode json = uk.nhs.phb.jobs.Json.mapper().valueToTree(second);
+        assertThat(json.fieldNames()).toIterable().containsExactly("run_id", "batch", "steps", "seconds");
+        assertThat(json.get("steps").fieldNames()).toIterable().containsExactly("copy", "double");
+        assertThat(json.get("steps").get("copy").fieldNames()).toIterable().containsExactly("status", "run_id", "seconds", "spark", "summary");
+        assertThat(json.get("steps").get("copy").get("summary").size()).as("a skipped step's summary is empty").isZero();
+        assertThat(uk.nhs.phb.jobs.Json.mapper().valueToTree(first).get("steps").get("copy").get("summary").get("run_id").asText())
+                .isEqualTo(first.steps().get(0).runId());
+
         // someone rewrote the last table outside the batch: only that step runs again
         spark.createDataset(List.of(99L), Encoders.LONG()).toDF("value").write().format("delta").mode(SaveMode.Overwrite)
                 .save(settings.lake() + "/gold/doubled");
