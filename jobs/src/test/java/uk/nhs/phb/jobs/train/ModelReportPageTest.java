@@ -47,6 +47,7 @@ class ModelReportPageTest {
         Map<String, Evaluation.Binary> models = new LinkedHashMap<>();
         models.put("gbt", Evaluation.binary(gbt, y, events, threshold, true, 100, 1));
         models.put("logistic", Evaluation.binary(logistic, y, events, Metrics.thresholdForTopShare(logistic, 0.05), true, 0, 0));
+        models.put(Evaluation.Report.ORACLE, Evaluation.binary(gbt, y, events, threshold, true, 0, 0).withGbtAurocOnSameRows(Metrics.auroc(gbt, y)));
         Map<String, Map<String, Evaluation.Group>> subgroups = Evaluation.subgroups(gbt, y, events, Map.of("age_band", age), threshold);
         Map<String, Object> context = new LinkedHashMap<>();
         context.put("model", "risk-test");
@@ -65,7 +66,8 @@ class ModelReportPageTest {
         Document d = Jsoup.parse(page);
         assertThat(d.select(".chosen").text()).startsWith("The model phb scores with: Gradient-boosted trees.");
         // models, groups and figures in words: no internal names, counts and pounds with separators
-        assertThat(d.select("td:first-child").eachText()).doesNotContain("gbt", "logistic").contains("Gradient-boosted trees");
+        assertThat(d.select("td:first-child").eachText()).doesNotContain("gbt", "logistic", Evaluation.Report.ORACLE)
+                .contains("Gradient-boosted trees", "Oracle: the generator's true risk (synthetic data)");
         assertThat(d.select("h3").eachText()).contains("Age band").doesNotContain("age_band");
         assertThat(d.select("td").eachText()).noneMatch(t -> t.matches("[0-9]{4,}"));
         assertThat(d.select("div[aria-label=Cost by tenth of prediction] td").eachText()).anyMatch(t -> t.matches("£[0-9]{1,3}(,[0-9]{3})+"));

@@ -205,11 +205,12 @@ public final class ReportHtml {
     /** The models' names in words, by key. */
     private static final Map<String, String> MODEL_WORDS = Map.of("gbt", "Gradient-boosted trees", "logistic", "Logistic regression",
             "baseline_prior_admissions", "Baseline: emergency admissions in the past year", "baseline_multimorbidity",
-            "Baseline: number of long-term conditions");
+            "Baseline: number of long-term conditions", Evaluation.Report.ORACLE, "Oracle: the generator's true risk (synthetic data)");
 
     /** The models' names in a chart's legend, short enough for it. */
     private static final Map<String, String> LEGEND_WORDS = Map.of("gbt", "trees (chosen)", "logistic", "logistic regression",
-            "baseline_prior_admissions", "past admissions", "baseline_multimorbidity", "long-term conditions");
+            "baseline_prior_admissions", "past admissions", "baseline_multimorbidity", "long-term conditions", Evaluation.Report.ORACLE,
+            "true risk (oracle)");
 
     /** The groupings' names in words, by key. */
     private static final Map<String, String> GROUPING_WORDS = Map.of("imd_quintile", "Deprivation (IMD quintile of the home area)",
