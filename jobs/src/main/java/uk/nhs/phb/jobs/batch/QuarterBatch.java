@@ -8,7 +8,6 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobSettings;
-
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.budget.BudgetJob;
 import uk.nhs.phb.jobs.extract.ExtractJob;
