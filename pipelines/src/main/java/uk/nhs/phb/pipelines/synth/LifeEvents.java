@@ -29,12 +29,12 @@ final class LifeEvents {
     private final Identities ids;
     private final PhbPathway pathway;
 
-    LifeEvents(Model model, Identities ids) {
+    LifeEvents(Model model, Identities ids, HiddenFactors hidden) {
         this.m = model;
         this.ref = model.ref;
         this.s = model.settings;
         this.ids = ids;
-        this.pathway = new PhbPathway(model, this);
+        this.pathway = new PhbPathway(model, this, hidden);
     }
 
     /** Social care, CHC, wheelchair, mental health stays, children's services, EHCP, death and moves, PHBs. */

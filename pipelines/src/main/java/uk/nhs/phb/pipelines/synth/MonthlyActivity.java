@@ -29,13 +29,32 @@ final class MonthlyActivity {
     private final SynthSettings s;
     private final Identities ids;
     private final LifeEvents events;
+    private final HiddenFactors hidden;
+    private final double outlierMeanFactor;
 
-    MonthlyActivity(Model model, Identities ids, LifeEvents events) {
+    MonthlyActivity(Model model, Identities ids, LifeEvents events, HiddenFactors hidden) {
         this.m = model;
         this.ref = model.ref;
         this.s = model.settings;
         this.ids = ids;
         this.events = events;
+        this.hidden = hidden;
+        double alpha = ref.p("spell_cost_outlier_pareto_alpha");
+        double outlierMean = ref.p("spell_cost_outlier_min_factor") * alpha / (alpha - 1);
+        this.outlierMeanFactor = 1 - ref.p("spell_cost_outlier_share") + ref.p("spell_cost_outlier_share") * outlierMean;
+    }
+
+    /**
+     * A hospital spell's cost over its tariff: the spread within an HRG (lognormal) and now and then an outlier (Pareto),
+     * scaled so the mean over spells is the tariff.
+     */
+    private double spellCostFactor(Rng r) {
+        double sigma = ref.p("spell_cost_sigma");
+        double f = Math.exp(sigma * r.normal() - sigma * sigma / 2);
+        if (r.chance(ref.p("spell_cost_outlier_share"))) {
+            f *= ref.p("spell_cost_outlier_min_factor") * Math.pow(1 - r.u(), -1 / ref.p("spell_cost_outlier_pareto_alpha"));
+        }
+        return f / outlierMeanFactor;
     }
 
     /** Emergency months, per-month costs by sector, and for each reference month the true risk. */
@@ -75,6 +94,7 @@ final class MonthlyActivity {
         lp += ref.p("emergency_multimorbidity_coef") * Math.max(0, n - 1);
         lp += p.ascActive(ms) ? ref.p("emergency_social_care_coef") : 0;
         lp += withPhb && p.phbActive(ms, true) ? Math.log(ref.p("phb_emergency_rate_ratio")) : 0;
+        lp += hidden.emergencyTerms(p, k, ms, age, events.efiCount(p, ms));
         return lp;
     }
 
@@ -117,6 +137,7 @@ final class MonthlyActivity {
 
         // emergency admission
         Rng re = new Rng(s.seed(), p.idx, S_EMERGENCY, k);
+        Rng spellCosts = new Rng(s.seed(), p.idx, HiddenFactors.S_SPELL_COST, k);
         double lambda = intensity(staticPredictor(p, k, withPhb) + ref.p("emergency_prior_coef") * Math.log1p(trailing(a.admitted, k, k)));
         double ue = re.u();
         if (ue < 1 - Math.exp(-lambda)) {
@@ -128,7 +149,8 @@ final class MonthlyActivity {
             if (p.died && p.exitMonth == k && dis.isAfter(p.exitDate)) {
                 dis = p.exitDate;
             }
-            double cost = ref.cost("emergency_spell") + Math.max(0, los - ref.cost("emergency_trim_days")) * ref.cost("excess_bed_day");
+            double cost = (ref.cost("emergency_spell") + Math.max(0, los - ref.cost("emergency_trim_days")) * ref.cost("excess_bed_day"))
+                    * spellCostFactor(spellCosts);
             a.cost[k][0] += cost;
             double um = re.u();
             String method = um < 0.70 ? "21" : um < 0.82 ? "22" : um < 0.84 ? "23" : um < 0.87 ? "24" : um < 0.88 ? "25"
@@ -179,7 +201,7 @@ final class MonthlyActivity {
         for (int i = 0; i < nEl; i++) {
             boolean dayCase = rel.chance(ref.p("elective_day_case_share"));
             long los = dayCase ? 0 : rel.between(1, 6);
-            double cost = ref.cost(dayCase ? "elective_day_case" : "elective_spell") * rel.lognormal(1, 0.2);
+            double cost = ref.cost(dayCase ? "elective_day_case" : "elective_spell") * rel.lognormal(1, 0.2) * spellCostFactor(spellCosts);
             a.cost[k][0] += cost;
             LocalDate d = firstDay.plusDays(rel.between(0, span));
             String[] dx = diagnosis(rel, p, ms, m.electiveDiagnoses);

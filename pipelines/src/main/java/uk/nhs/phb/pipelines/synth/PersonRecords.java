@@ -27,15 +27,17 @@ final class PersonRecords {
     private final Identities ids;
     private final LifeEvents events;
     private final MonthlyActivity monthly;
+    private final HiddenFactors hidden;
     private final CouncilRecords council;
 
-    PersonRecords(Model model, Identities ids, LifeEvents events, MonthlyActivity monthly, CouncilRecords council) {
+    PersonRecords(Model model, Identities ids, LifeEvents events, MonthlyActivity monthly, HiddenFactors hidden, CouncilRecords council) {
         this.m = model;
         this.ref = model.ref;
         this.s = model.settings;
         this.ids = ids;
         this.events = events;
         this.monthly = monthly;
+        this.hidden = hidden;
         this.council = council;
     }
 
@@ -72,10 +74,11 @@ final class PersonRecords {
         }
         writeOptOuts(p, out, token);
 
-        // conditions: first recorded date, up to the end of the window or leaving
+        // conditions: the date the GP recorded each, which may be late or never, up to the end of the window or leaving
         LocalDate last = p.exitDate != null && p.exitDate.isBefore(end) ? p.exitDate : end;
         for (int c = 0; c < p.onset.length; c++) {
-            if (p.onset[c] == Long.MAX_VALUE || p.onset[c] > last.toEpochDay()) {
+            long recorded = hidden.recorded(p, c);
+            if (recorded == Long.MAX_VALUE || recorded > last.toEpochDay()) {
                 continue;
             }
             String[] v = out.newRow("gp_conditions");
@@ -83,7 +86,7 @@ final class PersonRecords {
             v[l.at("record_id")] = out.nextId("gp_conditions");
             v[l.at("nhs_token")] = token;
             v[l.at("condition_code")] = m.conditions[c].code;
-            v[l.at("recorded_date")] = LocalDate.ofEpochDay(Math.max(p.onset[c], p.dob.toEpochDay())).toString();
+            v[l.at("recorded_date")] = LocalDate.ofEpochDay(Math.max(recorded, p.dob.toEpochDay())).toString();
             out.feed("gp_conditions", v);
         }
 

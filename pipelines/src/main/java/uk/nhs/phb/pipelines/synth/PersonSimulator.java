@@ -58,6 +58,7 @@ final class PersonSimulator {
     private final Reference ref;
     private final SynthSettings s;
     private final Identities ids;
+    private final HiddenFactors hidden;
     private final LifeEvents events;
     private final MonthlyActivity monthly;
     private final PersonRecords records;
@@ -67,9 +68,10 @@ final class PersonSimulator {
         this.ref = model.ref;
         this.s = model.settings;
         this.ids = new Identities(model, key);
-        this.events = new LifeEvents(model, ids);
-        this.monthly = new MonthlyActivity(model, ids, events);
-        this.records = new PersonRecords(model, ids, events, monthly, new CouncilRecords(model, ids));
+        this.hidden = new HiddenFactors(model);
+        this.events = new LifeEvents(model, ids, hidden);
+        this.monthly = new MonthlyActivity(model, ids, events, hidden);
+        this.records = new PersonRecords(model, ids, events, monthly, hidden, new CouncilRecords(model, ids));
     }
 
     static final class Spell {
@@ -119,6 +121,9 @@ final class PersonSimulator {
         String ethnicity;
         double z;
         double u;
+        boolean livesAlone;
+        /** by month from the history's start: whether the person's unpaid carer is in crisis ({@link HiddenFactors}) */
+        boolean[] carerCrisis;
         double depr;
         int imd;
         long[] onset;
@@ -291,7 +296,8 @@ final class PersonSimulator {
         p.depr = (5.5 - p.imd) / 4.5;
         p.ethnicity = m.geo.ethnicityCodes[r.pick(m.geo.ethnicityWeights[p.subIcb])];
         p.z = r.normal();
-        p.u = ref.p("emergency_latent_sd") * r.normal();
+        // centred so the mean of exp(u) is 1: the hidden effect spreads the rate without raising it
+        p.u = ref.p("emergency_latent_sd") * r.normal() - ref.p("emergency_latent_sd") * ref.p("emergency_latent_sd") / 2;
         // identity
         p.nhsNumber = Identities.nhsNumber(idx);
         p.given = r.pick(ref.names.get("given_" + p.sex));
@@ -323,6 +329,7 @@ final class PersonSimulator {
         first.postcode = ids.postcode(p, 0, lsoa);
         p.spells.add(first);
 
+        hidden.draw(p);
         events.lifeEvents(p);
         return p;
     }

@@ -20,12 +20,14 @@ final class PhbPathway {
     private final Reference ref;
     private final SynthSettings s;
     private final LifeEvents lifeEvents;
+    private final HiddenFactors hidden;
 
-    PhbPathway(Model model, LifeEvents lifeEvents) {
+    PhbPathway(Model model, LifeEvents lifeEvents, HiddenFactors hidden) {
         this.m = model;
         this.ref = model.ref;
         this.s = model.settings;
         this.lifeEvents = lifeEvents;
+        this.hidden = hidden;
     }
 
     void phbs(Person p) {
@@ -102,11 +104,14 @@ final class PhbPathway {
             b.changesUse = Reference.d(g, "changes_use") > 0;
             b.offer = eligible.plusDays(r.between(0, 21));
             b.decision = b.offer.plusDays(r.between(7, 60));
-            // uptake depends only on what a commissioner can see before the offer
+            // uptake depends on what a commissioner can see before the offer, and on what they cannot: the person's hidden
+            // frailty and a carer's crisis in the months before, which also raise emergency use then (confounding)
             double logit = Reference.d(g, "uptake_logit") + ref.p("phb_uptake_under65") * (p.age(eligible) < 65 ? 1 : 0)
                     + ref.p("phb_uptake_per_condition") * Math.min(5, lifeEvents.ltcCount(p, eligible))
                     + ref.p("phb_uptake_per_imd_decile") * (p.imd - 5.5)
-                    + ref.p("phb_uptake_social_care") * (p.ascActive(eligible) ? 1 : 0);
+                    + ref.p("phb_uptake_social_care") * (p.ascActive(eligible) ? 1 : 0)
+                    + ref.p("phb_uptake_hidden_frailty_coef") * (p.u / ref.p("emergency_latent_sd") + ref.p("emergency_latent_sd") / 2)
+                    + (hidden.crisisBefore(p, eligible, (int) ref.p("phb_uptake_crisis_months")) ? ref.p("phb_uptake_after_crisis") : 0);
             b.accepted = r.chance(OnsetModel.logistic(logit));
             if (!b.accepted) {
                 double u = r.u();
