@@ -84,6 +84,11 @@ CLA_2024 = 83_630                          # DfE Children looked after in Englan
 EHCP_PUPILS_2024 = 4.8                     # DfE Special educational needs in England, January 2024: % of pupils with an EHC plan
 ASC_LTS_2023_24 = 858_720                  # NHS England ASC Activity and Finance Report 2023-24: long term support during the year
 PHBS_2023_24 = 188_489                     # NHS England personal health budgets, year to Q4 2023-24
+CHC_STANDARD_2023_24 = 47_871              # eligible for standard NHS CHC, 2023-24 (written answer UIN 21203, 7 January 2025)
+TOP5_SHARE = 0.50                          # Health Foundation WP7 (Dreyer et al. 2019): top 5% of patients, ~50% of primary,
+                                           # secondary care and GP-prescribed drug cost, England 2014/15
+TOP1_HOSPITAL_SHARE = 0.32                 # IFS W15/21 (Kelly, Stoye, Vera-Hernandez 2015): 1% of the population, 32% of
+                                           # hospital spending
 
 def strict_day(text):
     try:
@@ -120,3 +125,29 @@ print(f"| adults with long-term social care support in 2023-24 ({adults:,} adult
       f"{ASC_LTS_2023_24 / england_adults:.2%} (ASC-FR 2023-24: 858,720) |")
 print(f"| personal health budgets in 2023-24, per 100,000 people | {len(phbs) / len(present) * 1e5:.0f} | "
       f"{PHBS_2023_24 / ENGLAND_POPULATION_MID_2023 * 1e5:.0f} (NHS England, year to Q4 2023-24: 188,489) |")
+chc = {r["nhs_token"] for r in rows("chc") if r["pathway"] == "STANDARD" and r["decision"] == "ELIGIBLE"
+       and open_on(strict_day(r["package_start"]), strict_day(r["package_end"]), census)}
+print(f"| eligible for standard NHS CHC at 31 March 2024, per 100,000 adults | {len(chc) / adults * 1e5:.0f} | "
+      f"{CHC_STANDARD_2023_24 / england_adults * 1e5:.0f} (NHS England 2023-24: 47,871) |")
+
+# the shape of spend in 2023-24: each person's cost in primary care, hospital and GP prescribing, over the people present
+def spend(tables):
+    by_person = {}
+    for table, date_field in tables:
+        for r in rows(table):
+            d = strict_day(r[date_field])
+            try:
+                cost = float(r["cost"]) if r["cost"] else 0.0
+            except ValueError:
+                continue  # an injected bad cost
+            if d is not None and fy[0] <= d <= fy[1] and 0 <= cost < 1e6:
+                by_person[r["nhs_token"]] = by_person.get(r["nhs_token"], 0.0) + cost
+    return sorted(by_person.values(), reverse=True)
+def top_share(costs, share):
+    return sum(costs[:max(1, round(len(present) * share))]) / sum(costs)
+hospital = [("apc_spells", "admission_date"), ("ecds", "arrival_date"), ("outpatients", "appointment_date")]
+health = spend(hospital + [("gp_appointments", "appointment_date"), ("prescriptions", "period_month")])
+print(f"| share of primary, hospital and prescribing spend in 2023-24 in the top 5% of people | {top_share(health, 0.05):.0%} | "
+      f"about {TOP5_SHARE:.0%} (Health Foundation 2019, England 2014/15) |")
+print(f"| share of hospital spend in 2023-24 in the top 1% of people | {top_share(spend(hospital), 0.01):.0%} | "
+      f"{TOP1_HOSPITAL_SHARE:.0%} (IFS 2015, England 2011/12) |")
