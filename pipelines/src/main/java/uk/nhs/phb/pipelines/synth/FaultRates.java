@@ -23,18 +23,24 @@ import java.util.Map;
  * @param nameTypo        social care / education: a typing error in the name before encoding
  * @param dobSwap         social care / education: day and month of birth swapped before encoding
  * @param stalePostcode   social care / education: an old or different postcode before encoding
+ * @param nickname        social care / education: the given name in another form (a short form, a fuller form or another
+ *                        spelling: {@code name_variants.csv}), for names that have one
+ * @param surnameChange   social care / education: a woman aged 20 or over held under another family name (marriage or
+ *                        divorce)
+ * @param dobDefault      social care / education: the day, or the day and month, of birth unknown and recorded as the
+ *                        1st, or as 1 January
  */
 public record FaultRates(double malformedRow, double unknownCode, double recodedCode, double badCost, double futureDate,
                          double duplicateRecord, double missingRequired, double nameTypo, double dobSwap,
-                         double stalePostcode) implements Serializable {
+                         double stalePostcode, double nickname, double surnameChange, double dobDefault) implements Serializable {
 
     /** Fault kinds, as written in {@code _truth/faults.kind} and accepted by {@link #with}. */
     public static final List<String> KINDS = List.of("malformed_row", "unknown_code", "recoded_code", "bad_cost", "future_date",
-            "duplicate_record", "missing_required", "name_typo", "dob_swap", "stale_postcode");
+            "duplicate_record", "missing_required", "name_typo", "dob_swap", "stale_postcode", "nickname", "surname_change", "dob_default");
 
     public FaultRates {
         for (double r : new double[] {malformedRow, unknownCode, recodedCode, badCost, futureDate, duplicateRecord, missingRequired,
-                nameTypo, dobSwap, stalePostcode}) {
+                nameTypo, dobSwap, stalePostcode, nickname, surnameChange, dobDefault}) {
             if (!(r >= 0 && r <= 0.5)) {
                 throw new IllegalArgumentException("a fault rate must be between 0 and 0.5, got " + r);
             }
@@ -53,7 +59,7 @@ public record FaultRates(double malformedRow, double unknownCode, double recoded
 
     /** No faults at all ({@code --no-faults}). */
     public static FaultRates none() {
-        return new FaultRates(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new FaultRates(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /** A copy with one kind's rate changed; the message lists the kinds when {@code kind} is unknown. */
@@ -65,7 +71,7 @@ public record FaultRates(double malformedRow, double unknownCode, double recoded
         m.put(kind, rate);
         return new FaultRates(m.get("malformed_row"), m.get("unknown_code"), m.get("recoded_code"), m.get("bad_cost"), m.get("future_date"),
                 m.get("duplicate_record"), m.get("missing_required"), m.get("name_typo"), m.get("dob_swap"),
-                m.get("stale_postcode"));
+                m.get("stale_postcode"), m.get("nickname"), m.get("surname_change"), m.get("dob_default"));
     }
 
     public double rate(String kind) {
@@ -89,6 +95,9 @@ public record FaultRates(double malformedRow, double unknownCode, double recoded
         m.put("name_typo", nameTypo);
         m.put("dob_swap", dobSwap);
         m.put("stale_postcode", stalePostcode);
+        m.put("nickname", nickname);
+        m.put("surname_change", surnameChange);
+        m.put("dob_default", dobDefault);
         return m;
     }
 }

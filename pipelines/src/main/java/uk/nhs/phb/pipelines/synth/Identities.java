@@ -99,6 +99,31 @@ final class Identities {
                 faults.add("stale_postcode");
             }
         }
+        // drawn after the kinds above, so adding these left those draws as they were
+        List<String> variants = m.ref.nameVariants.get(p.given);
+        if (r.chance(f.nickname()) && variants != null) {
+            given = r.pick(variants);
+            if (faults != null) {
+                faults.add("nickname");
+            }
+        }
+        if (r.chance(f.surnameChange()) && p.sex.equals("2") && p.age(s.end()) >= 20) {
+            List<String> families = m.ref.names.get("family");
+            String other = r.pick(families);
+            family = other.equals(p.family) ? families.get((families.indexOf(other) + 1) % families.size()) : other;
+            if (faults != null) {
+                faults.add("surname_change");
+            }
+        }
+        if (r.chance(f.dobDefault())) {
+            LocalDate recorded = r.chance(0.5) ? dob.withDayOfMonth(1) : LocalDate.of(dob.getYear(), 1, 1);
+            if (!recorded.equals(dob)) {
+                dob = recorded;
+                if (faults != null) {
+                    faults.add("dob_default");
+                }
+            }
+        }
         return new Identity(p.nhsNumber, given, family, dob, p.sex, postcode);
     }
 
@@ -128,13 +153,18 @@ final class Identities {
         v[l.at("dob_dm_token")] = e.dobDmToken();
         v[l.at("birth_year")] = e.birthYear() == null ? null : e.birthYear().toString();
         v[l.at("sex")] = e.sex();
-        identityFaults(out, "csc", v[l.keyIndex], faults.stream().filter(f -> f.equals("dob_swap")).toList());
+        identityFaults(out, "csc", v[l.keyIndex], faults.stream().filter(f -> f.equals("dob_swap") || f.equals("dob_default")).toList());
     }
 
     /** Each recording fault of a record's identity, counted against the field its encoding lands in. */
     static void identityFaults(Emitter out, String feed, String key, List<String> faults) {
         for (String f : faults) {
-            out.fault(feed, f, key, f.equals("name_typo") ? "name_bloom" : f.equals("dob_swap") ? "dob_token" : "postcode_token");
+            String field = switch (f) {
+                case "name_typo", "nickname", "surname_change" -> "name_bloom";
+                case "dob_swap", "dob_default" -> "dob_token";
+                default -> "postcode_token";
+            };
+            out.fault(feed, f, key, field);
         }
     }
 

@@ -38,6 +38,8 @@ final class Reference implements Serializable {
     /** A looked-after placement's SSDA903 PLACE codes by cost group (cla_foster_week ...), with their shares. */
     final Map<String, List<Map<String, String>>> claPlacements = new java.util.LinkedHashMap<>();
     final Map<String, List<String>> names = new HashMap<>();
+    /** given name -> the other forms a record may hold it in ({@code name_variants.csv}) */
+    final Map<String, List<String>> nameVariants = new HashMap<>();
     private final Map<String, Double> costs = new HashMap<>();
     /** NHS England's national prices, as ingest prices activity that arrives without a cost (PriceList). */
     private final PriceList.Index nationalHrg = PriceList.national().index("hrg");
@@ -64,6 +66,9 @@ final class Reference implements Serializable {
         }
         for (Map<String, String> r : table(ROOT + "names.csv")) {
             names.computeIfAbsent(r.get("kind"), k -> new ArrayList<>()).add(r.get("name"));
+        }
+        for (Map<String, String> r : table(ROOT + "name_variants.csv")) {
+            nameVariants.computeIfAbsent(r.get("name"), k -> new ArrayList<>()).add(r.get("variant"));
         }
         for (Map<String, String> r : table(ROOT + "unit_costs.csv")) {
             costs.put(r.get("item") + "|" + r.get("fy"), Double.parseDouble(r.get("cost")));
