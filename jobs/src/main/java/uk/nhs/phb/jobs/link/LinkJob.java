@@ -40,6 +40,8 @@ public final class LinkJob {
     static final List<LinkEntities.Source> SOURCES = List.of(LinkEntities.PATIENTS, LinkEntities.ADULT_SOCIAL_CARE,
             LinkEntities.CHILDRENS_SOCIAL_CARE, LinkEntities.EDUCATION);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The threshold curve under {@code --evaluate} runs from the review weight to this weight (probability 0.999999). */
+    private static final int CURVE_MAX_WEIGHT = 20;
 
     /** What to link with. {@code referenceYear} sets the age bands of the report. */
     public record Request(JobSettings settings, SecretKey lakeKey, LinkPersons.Settings link, int referenceYear, boolean evaluate) {
@@ -77,13 +79,14 @@ public final class LinkJob {
 
     /**
      * Linkage against the truth: pair precision, recall and F1, blocking recall (overall and by source), the same by
-     * source pair and by token status, and recall by group of the true person (when the truth has the groups).
+     * source pair and by token status, recall by group of the true person (when the truth has the groups), and the match
+     * threshold's precision-recall and clerical-review curve.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Evaluated(double precision, double recall, double f1, Double blockingRecall,
                             Map<String, LinkEvaluation.PairFigures> bySourcePair, Map<String, LinkEvaluation.PairFigures> byTokenStatus,
                             Map<String, Double> blockingRecallBySource, long blockingTruePairs,
-                            Map<String, Map<String, LinkEvaluation.GroupRecall>> recallByGroup) {
+                            Map<String, Map<String, LinkEvaluation.GroupRecall>> recallByGroup, LinkEvaluation.ThresholdCurve thresholdCurve) {
     }
 
     /** The quality report ({@code link_quality.json}): the linkage, rates by age band and sex, weights, review reasons, the model. */
@@ -204,7 +207,8 @@ public final class LinkJob {
                             : LinkEvaluation.recallByGroups(links, truth, truthPersons(spark, personsPath),
                                     List.of("imd_quintile", "ethnicity_group", "age_band", "sex"), LinkPersons.SPINE_SOURCE);
                     evaluated = new Evaluated(eval.overall().precision(), eval.overall().recall(), eval.overall().f1(), eval.blockingRecall(),
-                            eval.bySourcePair(), eval.byTokenStatus(), eval.blockingRecallBySource(), eval.blockingTruePairs(), byGroup);
+                            eval.bySourcePair(), eval.byTokenStatus(), eval.blockingRecallBySource(), eval.blockingTruePairs(), byGroup,
+                            LinkEvaluation.thresholdCurve(links, truth, LinkPersons.SPINE_SOURCE, req.link().reviewWeight(), CURVE_MAX_WEIGHT));
                     truth.unpersist();
                 }
                 Linkage linkage = new Linkage(run.runId(), indexRows, persons, byMethod, bySource, reviewRows, linked.diagnostics(),

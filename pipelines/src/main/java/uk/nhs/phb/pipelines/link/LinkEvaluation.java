@@ -1,8 +1,10 @@
 package uk.nhs.phb.pipelines.link;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -93,6 +95,80 @@ public final class LinkEvaluation {
             all += r.getLong(1);
         }
         return new Result(overall, bySourcePair, byTokenStatus, ratio(found, all), blocking, all);
+    }
+
+    /**
+     * At one match threshold, the records without an NHS-number token that would link (their best spine candidate at or
+     * above it and clear of the runner-up), how many of those to the right person, precision, recall (of the records whose
+     * person is on the spine) and F1, and how many would be left for clerical review (best candidate at or above the review
+     * weight, not linked).
+     */
+    public record ThresholdPoint(double matchWeight, long linked, long correct, double precision, double recall, double f1, long review) {
+    }
+
+    /**
+     * The precision-recall and clerical-review curve of the match threshold, from which to choose it against truth rather
+     * than take a fixed weight: every whole weight from the review weight to {@code maxWeight}, and the one with the best
+     * F1 (the higher on a tie).
+     */
+    public record ThresholdCurve(long records, long recordsOnSpine, double reviewWeight, List<ThresholdPoint> points,
+                                 double bestF1MatchWeight) {
+    }
+
+    /**
+     * The threshold curve of the records without an NHS-number token ({@link LinkPersons.Result#links()}: {@code best_key},
+     * {@code match_weight}, {@code clears_runner_up}) against the truth ({@code source, entity_key, true_person}).
+     */
+    public static ThresholdCurve thresholdCurve(Dataset<Row> links, Dataset<Row> truth, String spineSource, double reviewWeight, int maxWeight) {
+        int lowest = (int) Math.ceil(reviewWeight);
+        if (maxWeight < lowest) {
+            throw new IllegalArgumentException("the curve's highest weight " + maxWeight + " is below the review weight " + reviewWeight);
+        }
+        Dataset<Row> spinePersons = links.filter(col("source").equalTo(spineSource)).join(truth, new String[] {"source", "entity_key"})
+                .select(col("entity_key").alias("best_key"), col("true_person").alias("best_person"));
+        Dataset<Row> onSpine = spinePersons.select(col("best_person").alias("true_person")).distinct().withColumn("on_spine", lit(true));
+        Dataset<Row> e = links.filter(col("source").notEqual(spineSource).and(col("has_token").equalTo(false)))
+                .join(truth, new String[] {"source", "entity_key"}, "left")
+                .join(spinePersons, new String[] {"best_key"}, "left")
+                .join(onSpine, new String[] {"true_person"}, "left");
+        Column w = col("match_weight");
+        Column linkable = w.isNotNull().and(w.geq(lowest)).and(coalesce(col("clears_runner_up"), lit(false)));
+        // whole-weight bin of a record that would link at some threshold on the curve; below it, lowest - 1
+        Column bin = when(linkable, least(floor(w), lit(maxWeight)).cast("int")).otherwise(lit(lowest - 1));
+        Column correct = linkable.and(col("true_person").isNotNull()).and(col("true_person").equalTo(col("best_person")));
+        long[] linkedAt = new long[maxWeight - lowest + 2];
+        long[] correctAt = new long[linkedAt.length];
+        long records = 0;
+        long onSpineRecords = 0;
+        long reviewable = 0;
+        for (Row r : e.groupBy(bin.alias("bin")).agg(count(lit(1)).alias("n"),
+                        sum(when(correct, 1).otherwise(0)).alias("correct"),
+                        sum(when(coalesce(col("on_spine"), lit(false)), 1).otherwise(0)).alias("on_spine"),
+                        sum(when(w.isNotNull().and(w.geq(reviewWeight)), 1).otherwise(0)).alias("reviewable"))
+                .collectAsList()) {
+            int i = r.getInt(0) - (lowest - 1);
+            linkedAt[i] += r.getLong(1);
+            correctAt[i] += r.getLong(2);
+            records += r.getLong(1);
+            onSpineRecords += r.getLong(3);
+            reviewable += r.getLong(4);
+        }
+        List<ThresholdPoint> points = new ArrayList<>();
+        long linked = 0;
+        long right = 0;
+        double best = maxWeight;
+        double bestF1 = -1;
+        for (int t = maxWeight; t >= lowest; t--) {
+            linked += linkedAt[t - (lowest - 1)];
+            right += correctAt[t - (lowest - 1)];
+            PairFigures f = metrics(linked, onSpineRecords, right);
+            points.add(0, new ThresholdPoint(t, linked, right, f.precision(), f.recall(), f.f1(), reviewable - linked));
+            if (f.f1() > bestF1) {
+                bestF1 = f.f1();
+                best = t;
+            }
+        }
+        return new ThresholdCurve(records, onSpineRecords, reviewWeight, points, best);
     }
 
     /** Precision, recall and F1 of linked pairs against the true pairs, with the three counts. */

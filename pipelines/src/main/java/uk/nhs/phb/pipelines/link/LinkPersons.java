@@ -136,7 +136,9 @@ public final class LinkPersons {
 
     /**
      * @param entities the union of {@link LinkEntities#of} for every source
-     * @return links with columns {@code source, entity_key, anchor, method, match_weight, has_token, match_probability};
+     * @return links with columns {@code source, entity_key, anchor, method, match_weight, has_token, best_key,
+     *     clears_runner_up, match_probability} ({@code best_key}: the best spine candidate, linked or not; with
+     *     {@code clears_runner_up}, what a threshold curve needs);
      *     review pairs with {@code source, entity_key, candidate_key, match_weight, match_probability, reason}
      */
     public static Result link(Dataset<Row> entities, Settings s) {
@@ -255,7 +257,8 @@ public final class LinkPersons {
         Column linked = col("best_weight").geq(s.matchWeight()).and(clearsRunnerUp);
 
         Dataset<Row> spineLinks = spine.select(col("source"), col("entity_key"), col("entity_key").alias("anchor"),
-                lit("SPINE").alias("method"), lit(null).cast("double").alias("match_weight"), lit(true).alias("has_token"));
+                lit("SPINE").alias("method"), lit(null).cast("double").alias("match_weight"), lit(true).alias("has_token"),
+                lit(null).cast("string").alias("best_key"), lit(null).cast("boolean").alias("clears_runner_up"));
         // a token held by several spine entities (possible in a provider's own file) links to the best-agreeing one
         Dataset<Row> bestTokenMatch = tokenWeighted.groupBy(col("l_source").alias("source"), col("l_entity_key").alias("entity_key"))
                 .agg(org.apache.spark.sql.functions.max_by(col("r_entity_key"), col("match_weight")).alias("spine_key"),
@@ -263,15 +266,17 @@ public final class LinkPersons {
         Dataset<Row> tokenLinks = withToken.join(bestTokenMatch, new String[] {"source", "entity_key"}, "left")
                 .select(col("source"), col("entity_key"), coalesce(col("spine_key"), col("nhs_token")).alias("anchor"),
                         when(col("w").isNotNull(), lit("NHS_TOKEN")).otherwise(lit("NEW_PERSON")).alias("method"),
-                        col("w").alias("match_weight"), lit(true).alias("has_token"));
+                        col("w").alias("match_weight"), lit(true).alias("has_token"), col("spine_key").alias("best_key"),
+                        lit(null).cast("boolean").alias("clears_runner_up"));
         Dataset<Row> probLinks = noToken.select(col("source"), col("entity_key"))
                 .join(ranked.select(col("l_source").alias("source"), col("l_entity_key").alias("entity_key"),
-                        col("best_key"), col("best_weight"), linked.alias("linked")), new String[] {"source", "entity_key"}, "left")
+                        col("best_key"), col("best_weight"), linked.alias("linked"), clearsRunnerUp.alias("clears_runner_up")),
+                        new String[] {"source", "entity_key"}, "left")
                 .select(col("source"), col("entity_key"),
                         when(coalesce(col("linked"), lit(false)), col("best_key"))
                                 .otherwise(concat(col("source"), lit(":"), col("entity_key"))).alias("anchor"),
                         when(coalesce(col("linked"), lit(false)), lit("PROBABILISTIC")).otherwise(lit("NEW_PERSON")).alias("method"),
-                        col("best_weight").alias("match_weight"), lit(false).alias("has_token"));
+                        col("best_weight").alias("match_weight"), lit(false).alias("has_token"), col("best_key"), col("clears_runner_up"));
         Dataset<Row> links = spineLinks.unionByName(tokenLinks).unionByName(probLinks)
                 .withColumn("match_probability", probability(col("match_weight")));
 
