@@ -43,6 +43,7 @@ final class PersonSimulator {
     static final int S_IDENT = 21;
     static final int S_OPT_OUT = 22;
     static final int S_SCHOOL = 23;
+    static final int S_TWIN = 28;
     static final int S_EMERGENCY = 30;
     static final int S_AE = 31;
     static final int S_ELECTIVE = 32;
@@ -255,6 +256,51 @@ final class PersonSimulator {
     }
 
     Person trajectory(long idx) {
+        Person p = born(idx);
+        if (idx % 2 == 1 && new Rng(s.seed(), idx, S_TWIN, 0).chance(ref.p("twin_share"))) {
+            shareBirth(p, born(idx - 1));
+        }
+        // conditions
+        Rng rc = new Rng(s.seed(), idx, S_CONDITIONS, 0);
+        p.onset = new long[m.conditions.length];
+        for (int c = 0; c < m.conditions.length; c++) {
+            double a = m.conditions[c].onsetAge(rc, p.z, p.depr, 0);
+            p.onset[c] = Double.isNaN(a) ? Long.MAX_VALUE : p.dob.toEpochDay() + (long) (a * 365.25);
+        }
+        hidden.draw(p);
+        events.lifeEvents(p);
+        return p;
+    }
+
+    /**
+     * A twin: born on the same day as the person before them, into the same family and home, with their own given name,
+     * sex, health and life after that. Two people who agree on date of birth, family name and address are what a linker
+     * most easily takes for one.
+     */
+    private void shareBirth(Person p, Person sibling) {
+        p.entryType = sibling.entryType;
+        p.dob = sibling.dob;
+        p.entryDate = sibling.entryDate;
+        p.entryMonth = sibling.entryMonth;
+        p.subIcb = sibling.subIcb;
+        p.imd = sibling.imd;
+        p.depr = sibling.depr;
+        p.ethnicity = sibling.ethnicity;
+        p.family = sibling.family;
+        if (p.given.equals(sibling.given)) {
+            List<String> names = ref.names.get("given_" + p.sex);
+            p.given = names.get((names.indexOf(p.given) + 1) % names.size());
+        }
+        Spell mine = p.spells.get(0);
+        Spell theirs = sibling.spells.get(0);
+        mine.from = theirs.from;
+        mine.lsoa = theirs.lsoa;
+        mine.practice = theirs.practice;
+        mine.postcode = theirs.postcode;
+    }
+
+    /** Who the person is, where they live and since when: the draws before their health. */
+    private Person born(long idx) {
         Person p = new Person(idx);
         Rng r = new Rng(s.seed(), idx, S_PERSON, 0);
         LocalDate start = s.start();
@@ -304,14 +350,6 @@ final class PersonSimulator {
         p.family = r.pick(ref.names.get("family"));
         p.socialCareNoNhs = r.chance(s.missingNhsTokenShare());
 
-        // conditions
-        Rng rc = new Rng(s.seed(), idx, S_CONDITIONS, 0);
-        p.onset = new long[m.conditions.length];
-        for (int c = 0; c < m.conditions.length; c++) {
-            double a = m.conditions[c].onsetAge(rc, p.z, p.depr, 0);
-            p.onset[c] = Double.isNaN(a) ? Long.MAX_VALUE : p.dob.toEpochDay() + (long) (a * 365.25);
-        }
-
         // registration spells and moves within the area
         Spell first = new Spell();
         if (p.entryDate != null) {
@@ -328,9 +366,6 @@ final class PersonSimulator {
         first.practice = m.geo.pickPractice(r, p.subIcb);
         first.postcode = ids.postcode(p, 0, lsoa);
         p.spells.add(first);
-
-        hidden.draw(p);
-        events.lifeEvents(p);
         return p;
     }
 
