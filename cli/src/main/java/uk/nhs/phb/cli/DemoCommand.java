@@ -28,6 +28,7 @@ import uk.nhs.phb.jobs.score.ScoreJob;
 import uk.nhs.phb.jobs.synth.SynthJob;
 import uk.nhs.phb.jobs.train.TrainJob;
 import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.pipelines.report.BeforeAfterPublication;
 import uk.nhs.phb.pipelines.synth.SynthLayout;
 import uk.nhs.phb.pipelines.synth.SynthSettings;
 import uk.nhs.phb.schemas.Quarter;
@@ -117,8 +118,11 @@ final class DemoCommand implements Callable<Integer> {
                         r.people(), r.evaluation().overall().mdape(), r.evaluation().overall().rangeCoverage())));
         batch.result("report", ReportJob.Result.class).filter(r -> r.headline().get("did_estimate") instanceof Number
                 && r.headline().get("true_effect") instanceof Number).ifPresent(r -> say(String.format(
-                "   report: PHB before/after: difference-in-differences %.0f (95%% CI %.0f to %.0f), true effect %.0f",
-                r.headline().get("did_estimate"), r.headline().get("did_ci_low"), r.headline().get("did_ci_high"), r.headline().get("true_effect"))));
+                "   report: PHB before/after: difference-in-differences %.0f (95%% CI %.0f to %.0f), true effect %.0f%s",
+                r.headline().get("did_estimate"), r.headline().get("did_ci_low"), r.headline().get("did_ci_high"), r.headline().get("true_effect"),
+                r.headline().get("max_abs_smd_after") instanceof Number smd && smd.doubleValue() > BeforeAfterPublication.BALANCED_SMD
+                        ? String.format("; matching did not balance the groups (largest standardised difference %.2f), so the report "
+                                + "says not to use it", smd.doubleValue()) : "")));
 
         all.put("dir", dir.toString());
         all.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);

@@ -258,8 +258,7 @@ final class HtmlReport {
         h.append("</section>\n");
     }
 
-    /** Largest |standardised mean difference| after matching that counts as balanced: the usual mark. */
-    static final double BALANCED_SMD = 0.1;
+    private static final double BALANCED_SMD = BeforeAfterPublication.BALANCED_SMD;
 
     /**
      * The before/after comparison read out in words before its figures: whether matching balanced the groups (and, when

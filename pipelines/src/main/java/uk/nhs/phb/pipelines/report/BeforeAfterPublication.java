@@ -11,6 +11,9 @@ import uk.nhs.phb.models.causal.MatchedDid;
 
 /** Publishes the before/after comparison: the estimates by sector, the balance table and the design's counts. */
 public final class BeforeAfterPublication {
+    /** Largest |standardised mean difference| after matching that counts as balanced: the usual mark. */
+    public static final double BALANCED_SMD = 0.1;
+
     /** The headline outcome: the health sectors a budget can change. */
     public static final String HEADLINE = "health_total";
     /** Outcomes: each sector, the health sectors together, all sectors together. */
