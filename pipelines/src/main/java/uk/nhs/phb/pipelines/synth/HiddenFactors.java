@@ -25,6 +25,7 @@ final class HiddenFactors {
     static final int S_CODING = 25;
     static final int S_PRACTICE_CODING = 26;
     static final int S_SPELL_COST = 27;
+    static final int S_ELECTIVE_SPELL_COST = 29;
     private static final String[] CARED_FOR_CONDITIONS = {"DEM", "LD", "SMI", "PARK", "STROKE"};
 
     private final Model m;

@@ -197,11 +197,13 @@ final class MonthlyActivity {
         }
         // elective admissions
         Rng rel = new Rng(s.seed(), p.idx, S_ELECTIVE, k);
+        // their own stream: whether the month had an emergency spell (which a PHB changes) must not move these draws
+        Rng electiveCosts = new Rng(s.seed(), p.idx, HiddenFactors.S_ELECTIVE_SPELL_COST, k);
         int nEl = rel.poisson(m.actElective[band] / 12 * Math.exp(ref.p("elective_condition_coef") * nLtc));
         for (int i = 0; i < nEl; i++) {
             boolean dayCase = rel.chance(ref.p("elective_day_case_share"));
             long los = dayCase ? 0 : rel.between(1, 6);
-            double cost = ref.cost(dayCase ? "elective_day_case" : "elective_spell") * rel.lognormal(1, 0.2) * spellCostFactor(spellCosts);
+            double cost = ref.cost(dayCase ? "elective_day_case" : "elective_spell") * rel.lognormal(1, 0.2) * spellCostFactor(electiveCosts);
             a.cost[k][0] += cost;
             LocalDate d = firstDay.plusDays(rel.between(0, span));
             String[] dx = diagnosis(rel, p, ms, m.electiveDiagnoses);
