@@ -18,7 +18,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobResult;
@@ -32,6 +31,7 @@ import uk.nhs.phb.jobs.ingest.LandingFiles.FeedFiles;
 import uk.nhs.phb.jobs.ingest.LandingFiles.Format;
 import uk.nhs.phb.jobs.ingest.LandingFiles.LandingFile;
 import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.pipelines.Materialised;
 import uk.nhs.phb.pipelines.ingest.ApplyProfile;
 import uk.nhs.phb.pipelines.ingest.ValidateFeed;
 import uk.nhs.phb.schemas.FeedContract;
@@ -427,17 +427,18 @@ public final class IngestJob {
                 sources.stream().anyMatch(FeedFiles::present), sources.stream().flatMap(x -> x.files().stream()).toList());
         Map<String, java.util.Set<String>> localCodes = new TreeMap<>();
         profiles().localCodes().forEach((list, codes) -> localCodes.put(list, codes.keySet()));
-        ValidateFeed.Result validated = ValidateFeed.of(contract).extractDate(extractDate).localCodes(localCodes).execute(raw);
-        Dataset<Row> checked = validated.checked().persist(StorageLevel.MEMORY_AND_DISK());
+        ValidateFeed validate = ValidateFeed.of(contract).extractDate(extractDate).localCodes(localCodes);
+        ValidateFeed.Result validated;
+        try {
+            // validated once and kept: the counts and both writes read it without planning the validation again
+            validated = validate.outputsOf(Materialised.of(validate.execute(raw).checked()));
+        } catch (Exception e) { // SparkException is checked, yet Spark throws it from the first pass over the files
+            throw unreadable(f, e);
+        }
         try {
             Map<String, Long> byRule = new TreeMap<>();
             long valid = 0;
-            List<Row> counts;
-            try {
-                counts = validated.countsByRule().collectAsList();
-            } catch (Exception e) { // SparkException is checked, yet Spark throws it from collect
-                throw unreadable(f, e);
-            }
+            List<Row> counts = validated.countsByRule().collectAsList();
             Map<String, Long> recoded = new TreeMap<>();
             for (Row r : counts) {
                 long n = r.getLong(2);
@@ -461,7 +462,7 @@ public final class IngestJob {
             return new FeedResult(contract.name(), f.present() ? "ingested" : "absent", f.files().size(), valid + quarantined,
                     valid, quarantined, byRule, bronzeVersion, quarantineVersion, (System.nanoTime() - start) / 1e9, readBy, recoded);
         } finally {
-            checked.unpersist(false);
+            Materialised.release(validated.checked());
         }
     }
 

@@ -24,6 +24,7 @@ import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.pipelines.Materialised;
 import uk.nhs.phb.pipelines.link.LinkEntities;
 import uk.nhs.phb.pipelines.link.LinkEvaluation;
 import uk.nhs.phb.pipelines.link.LinkPersons;
@@ -148,7 +149,7 @@ public final class LinkJob {
                 }
                 // a union keeps every source's partitions, and each later join then runs a task per partition of each
                 int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
-                entities = entities.coalesce(partitions).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+                entities = Materialised.of(entities.coalesce(partitions));
                 run.stage("link");
                 LinkPersons.Result linked;
                 try {
@@ -156,7 +157,7 @@ public final class LinkJob {
                 } catch (LinkPersons.EncodingMismatchException e) {
                     throw new InputException(e.getMessage(), e);
                 }
-                Dataset<Row> links = linked.links().coalesce(partitions).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+                Dataset<Row> links = Materialised.of(linked.links().coalesce(partitions));
 
                 run.stage("write person_index");
                 String metadata = JSON.writeValueAsString(Map.of("run_id", run.runId(), "lake_key_fingerprint",
@@ -234,6 +235,8 @@ public final class LinkJob {
                 }
                 byMethod.forEach(run::count);
                 run.count("persons", persons);
+                Materialised.release(links);
+                Materialised.release(entities);
                 return new Result(linkage, dir, Math.round((System.nanoTime() - t0) / 1e7) / 100.0, run.stageSeconds());
             });
         } finally {

@@ -19,7 +19,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
@@ -44,6 +43,7 @@ import uk.nhs.phb.models.risk.Metrics;
 import uk.nhs.phb.models.risk.ModelCard;
 import uk.nhs.phb.models.risk.ReportHtml;
 import uk.nhs.phb.models.risk.RiskModels;
+import uk.nhs.phb.pipelines.Materialised;
 import uk.nhs.phb.pipelines.features.Outcomes;
 import uk.nhs.phb.pipelines.features.PersonFeatures;
 import uk.nhs.phb.pipelines.link.PersonIndex;
@@ -184,7 +184,7 @@ public final class TrainJob {
             Dataset<Row> l = labelled(spark, lake, inputs, d);
             labelled = labelled == null ? l : labelled.unionByName(l);
         }
-        labelled = labelled.persist(StorageLevel.MEMORY_AND_DISK());
+        labelled = Materialised.of(labelled);
         Row classes = labelled.agg(org.apache.spark.sql.functions.count(lit(1)),
                 org.apache.spark.sql.functions.sum(col("y"))).first();
         long rows = classes.getLong(0);
@@ -201,7 +201,7 @@ public final class TrainJob {
         // in a fixed order, so the same data trains the same model however it was partitioned (one machine or a cluster)
         Dataset<Row> sample = labelled.filter(u.lt(fraction)).withColumn("validation", validation).orderBy("person_id", "reference_date");
         List<Row> collected = RiskScoring.encode(sample, spec, List.of("y", "outcome_cost_12m", "validation")).collectAsList();
-        labelled.unpersist();
+        Materialised.release(labelled);
 
         List<double[]> xt = new ArrayList<>();
         List<double[]> xv = new ArrayList<>();
@@ -248,7 +248,7 @@ public final class TrainJob {
         // hold-out: score on the executors, collect only the numbers the metrics need (no person ids)
         run.stage("evaluate on the hold-out at " + testDate);
         Broadcast<RiskModels> bc = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(models);
-        Dataset<Row> test = labelled(spark, lake, inputs, testDate).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> test = Materialised.of(labelled(spark, lake, inputs, testDate));
         Dataset<Row> scored = RiskScoring.score(test, bc, List.of("person_id", "y", "outcome_emergency_admissions", "outcome_cost_12m",
                 "imd_quintile", "ethnicity", "age", "sex"), true);
         if (req.evaluate()) {
@@ -266,7 +266,7 @@ public final class TrainJob {
                 col("p_prior_admissions"), col("p_multimorbidity"), col("p_truth"), col("imd_quintile").cast("string"),
                 ethnicityGroup(col("ethnicity")), ageGroup(col("age")), sexGroup(col("sex"))).collectAsList();
         bc.destroy();
-        test.unpersist();
+        Materialised.release(test);
         Evaluation.Report metrics = evaluate(t, testDate, testRows, req.seed());
 
         Map<String, Object> training = new LinkedHashMap<>();

@@ -36,12 +36,12 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 import uk.nhs.phb.models.budget.BudgetRules;
 import uk.nhs.phb.models.budget.IndicativeBudget;
 import uk.nhs.phb.models.budget.Money;
 import uk.nhs.phb.models.budget.NeedRange;
 import uk.nhs.phb.models.budget.Stream;
+import uk.nhs.phb.pipelines.Materialised;
 import uk.nhs.phb.pipelines.ExactQuantiles;
 import uk.nhs.phb.schemas.LakeTables;
 
@@ -156,7 +156,7 @@ public final class IndicativeBudgets {
             chairEstimate = when(col("chair_type").equalTo(c.getKey()),
                     lit(c.getValue().cost().doubleValue() / c.getValue().lifeYears())).otherwise(chairEstimate);
         }
-        Dataset<Row> population = NeedsModels.needColumns(joined)
+        Dataset<Row> population = Materialised.of(NeedsModels.needColumns(joined)
                 .withColumn("cc_cost", when(col("cc_current"), col("cc_cost")))
                 .withColumn("asc_cost", when(col("asc_current"), col("asc_cost")))
                 .withColumn("edu_cost", when(col("edu_current"), col("edu_cost")))
@@ -168,8 +168,7 @@ public final class IndicativeBudgets {
                 .withColumn("cc_current", coalesce(col("cc_current"), lit(false)))
                 .withColumn("asc_current", coalesce(col("asc_current"), lit(false)))
                 .withColumn("edu_current", coalesce(col("edu_current"), lit(false)))
-                .withColumn("chair_current", coalesce(col("chair_current"), lit(false)))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .withColumn("chair_current", coalesce(col("chair_current"), lit(false))));
         NeedsModels models = NeedsModels.fit(population);
         Dataset<Row> scored = population;
         for (StreamCols sc : streamCols()) {
@@ -241,7 +240,7 @@ public final class IndicativeBudgets {
                     owner.alias("cohort"), col(sc.y()).alias("y"), (sc.visits() ? col(sc.squares()) : lit(0.0)).alias("s2"),
                     col(sc.estimate()).alias("estimate"), band.get(sc.stream()).alias("band")));
         }
-        Dataset<Row> streamCosts = mine.stream().reduce(Dataset::unionByName).orElseThrow().persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> streamCosts = Materialised.of(mine.stream().reduce(Dataset::unionByName).orElseThrow());
         List<Row> cellRanges = cellRanges(reference, streamCosts, rules);
         org.apache.spark.sql.SparkSession spark = people.sparkSession();
         int min = s.minCell();

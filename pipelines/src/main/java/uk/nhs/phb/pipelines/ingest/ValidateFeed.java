@@ -258,8 +258,15 @@ public final class ValidateFeed {
         d.add(array_distinct(col(PROBLEMS).getField("rule")).as(RULES));
         d.add(col(PROBLEMS));
         d.add(when(failed, array().cast("array<string>")).otherwise(col(RECODED)).as(RECODED));
-        Dataset<Row> checked = withDuplicates.select(d.toArray(Column[]::new));
+        return outputsOf(withDuplicates.select(d.toArray(Column[]::new)));
+    }
 
+    /**
+     * The valid rows, the quarantine and the counts of {@code checked}: {@link Result#checked()} as {@link #execute}
+     * made it, or that dataset computed once and read back (so the outputs need not plan the validation again).
+     */
+    public Result outputsOf(Dataset<Row> checked) {
+        List<FieldSpec> fields = contract.fields();
         List<Column> validCols = new ArrayList<>();
         for (FieldSpec f : fields) {
             validCols.add(col(f.name()));

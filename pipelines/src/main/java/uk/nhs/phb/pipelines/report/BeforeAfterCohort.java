@@ -34,6 +34,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import uk.nhs.phb.models.pseudonym.SecretKey;
+import uk.nhs.phb.pipelines.Materialised;
 import uk.nhs.phb.pipelines.features.PersonFeatures;
 import uk.nhs.phb.pipelines.link.PersonIndex;
 
@@ -185,13 +186,12 @@ public final class BeforeAfterCohort {
                 .filter(col("registered_at").and(col("alive_at")).and(col("first_registered").leq(col("before_start"))))
                 .withColumn("icb_code", ProgressMarkers.homeIcb(col("icb_code"), s.homeIcb()));
         units = Attribution.inOrg(units, s.org());
-        units = units.select(col("key"), col("nhs_token"), col("treated"), col("eligibility_group"), col("phb_id"), col("anchor"),
-                        col("index_month"), col("before_start"), col("after_end"), col("icb_code"), col("sub_icb_code"),
-                        year(col("anchor")).minus(col("birth_year")).cast("double").alias("age"),
-                        col("sex").equalTo("2").cast("double").alias("female"), col("imd_decile").cast("double").alias("imd_decile"))
-                // made once and kept on the executors: the costs below join it a dozen times, and with its plan (the register
-                // joined to itself, offers, attribution) every join was analysed again, half of a report's driver time
-                .localCheckpoint();
+        // made once and kept on the executors: the costs below join it a dozen times, and with its plan (the register joined
+        // to itself, offers, attribution) every join was analysed again, half of a report's driver time
+        units = Materialised.of(units.select(col("key"), col("nhs_token"), col("treated"), col("eligibility_group"), col("phb_id"),
+                col("anchor"), col("index_month"), col("before_start"), col("after_end"), col("icb_code"), col("sub_icb_code"),
+                year(col("anchor")).minus(col("birth_year")).cast("double").alias("age"),
+                col("sex").equalTo("2").cast("double").alias("female"), col("imd_decile").cast("double").alias("imd_decile")));
 
         Dataset<Row> slim = broadcast(units.select("key", "nhs_token", "anchor", "index_month", "before_start", "after_end"));
         List<Dataset<Row>> parts = new ArrayList<>();
