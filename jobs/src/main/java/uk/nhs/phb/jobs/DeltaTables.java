@@ -47,20 +47,55 @@ public final class DeltaTables {
 
     /** The user metadata of the latest commit (what phb recorded with it), or null. */
     public static String lastUserMetadata(SparkSession spark, String path) {
-        if (!exists(spark, path)) {
-            return null;
-        }
-        Row last = DeltaTable.forPath(spark, path).history(1).select("userMetadata").first();
-        return last.isNullAt(0) ? null : last.getString(0);
+        LastCommit last = lastCommit(spark, path);
+        return last == null ? null : last.userMetadata();
     }
 
     /** The latest committed version of a table, or -1 when there is no table at the path. */
     public static long version(SparkSession spark, String path) {
-        if (!exists(spark, path)) {
-            return -1;
+        LastCommit last = lastCommit(spark, path);
+        return last == null ? -1 : last.version();
+    }
+
+    /**
+     * A table's latest commit: its version, the user metadata phb wrote with it (null when none) and the writer's
+     * operation metrics (e.g. {@code numOutputRows}; empty when the writer recorded none).
+     */
+    public record LastCommit(long version, String userMetadata, java.util.Map<String, String> operationMetrics) {
+    }
+
+    /**
+     * The latest commit of the table at {@code path}, or null when there is none: read from its commit file in
+     * {@code _delta_log}, as Delta's own history would give it, without loading the table's state or running a Spark job
+     * (a batch asks this of every table it reads and writes, about two hundred times).
+     */
+    public static LastCommit lastCommit(SparkSession spark, String path) {
+        long version = logVersion(spark, path);
+        if (version < 0) {
+            return null;
         }
-        Row last = DeltaTable.forPath(spark, path).history(1).select("version").first();
-        return last.getLong(0);
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(path, "_delta_log"),
+                String.format("%020d.json", version));
+        try {
+            org.apache.hadoop.fs.FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(file), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    com.fasterxml.jackson.databind.JsonNode info = Json.mapper().readTree(line).get("commitInfo");
+                    if (info != null) {
+                        java.util.Map<String, String> metrics = new java.util.LinkedHashMap<>();
+                        com.fasterxml.jackson.databind.JsonNode m = info.get("operationMetrics");
+                        if (m != null) {
+                            m.fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asText()));
+                        }
+                        com.fasterxml.jackson.databind.JsonNode user = info.get("userMetadata");
+                        return new LastCommit(version, user == null || user.isNull() ? null : user.asText(), metrics);
+                    }
+                }
+            }
+            return new LastCommit(version, null, java.util.Map.of());
+        } catch (java.io.IOException e) {
+            throw new InputException("cannot read the Delta log of " + path + ": " + e.getMessage(), e);
+        }
     }
 
     /**

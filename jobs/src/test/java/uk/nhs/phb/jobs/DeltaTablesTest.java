@@ -38,4 +38,30 @@ class DeltaTablesTest {
         assertThat(DeltaTables.read(spark, lake, LakeTables.PERSON_INDEX).count()).isEqualTo(1);
         assertThat(DeltaTables.version(spark, lake, LakeTables.PERSON_INDEX)).isEqualTo(1);
     }
+
+    /** The latest commit as read from its log file is the one Delta's own history gives, across many commits. */
+    @Test
+    void theLastCommitReadFromTheLogIsDeltasOwnHistory() {
+        SparkSession spark = TestSpark.get();
+        String path = dir.resolve("t").toString();
+        assertThat(DeltaTables.lastCommit(spark, path)).isNull();
+        assertThat(DeltaTables.version(spark, path)).isEqualTo(-1);
+        StructType schema = StructType.fromDDL("n INT");
+        // twelve commits: Delta writes a checkpoint at the tenth, and the latest commit file is still the one read
+        for (int v = 0; v < 12; v++) {
+            List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+            for (int i = 0; i <= v; i++) {
+                rows.add(RowFactory.create(i));
+            }
+            var write = spark.createDataFrame(rows, schema).write().format("delta").mode("overwrite");
+            // some commits without user metadata, as another tool's would be
+            (v % 3 == 0 ? write : write.option("userMetadata", "run " + v)).save(path);
+            DeltaTables.LastCommit last = DeltaTables.lastCommit(spark, path);
+            org.apache.spark.sql.Row history = io.delta.tables.DeltaTable.forPath(spark, path).history(1)
+                    .select("version", "userMetadata", "operationMetrics").first();
+            assertThat(last.version()).isEqualTo(history.getLong(0)).isEqualTo(v);
+            assertThat(last.userMetadata()).isEqualTo(history.isNullAt(1) ? null : history.getString(1));
+            assertThat(last.operationMetrics()).isEqualTo(history.getJavaMap(2)).containsEntry("numOutputRows", String.valueOf(v + 1));
+        }
+    }
 }

@@ -401,6 +401,7 @@ public final class IngestJob {
         long start = System.nanoTime();
         Dataset<Row> raw = null;
         Map<String, String> readBy = new LinkedHashMap<>();
+        List<Dataset<Row>> kept = new ArrayList<>();
         for (FeedFiles f : sources) {
             String setAside = "";
             Dataset<Row> part;
@@ -409,14 +410,21 @@ public final class IngestJob {
             } else {
                 ApplyProfile apply = ApplyProfile.of(f.profile(), lakeKey, profiles());
                 Dataset<Row> source = LandingReader.readNational(spark, f.profile(), f.files());
-                part = apply.execute(source);
                 if (f.profile().where() != null && f.present()) {
-                    // one more pass over the profile's files, and only for a profile that sets rows aside (MHS401: small)
-                    spark.sparkContext().setJobDescription("ingest " + contract.name() + ": count rows profile " + f.profile().id() + " sets aside");
+                    // a profile that sets rows aside (MHS401 in an MHSDS folder) counts them: the files are read and parsed
+                    // once, and both the feed's rows and those set aside come from what was read
+                    spark.sparkContext().setJobDescription("ingest " + contract.name() + ": read profile " + f.profile().id());
+                    try {
+                        source = Materialised.of(source);
+                    } catch (Exception e) { // SparkException is checked, yet Spark throws it from the first pass over the files
+                        throw unreadable(f, e);
+                    }
+                    kept.add(source);
                     long aside = apply.setAside(source).count();
                     setAside = "; " + String.format("%,d", aside) + (aside == 1 ? " row" : " rows") + " set aside, not the feed's (where "
                             + f.profile().where().strip() + ")";
                 }
+                part = apply.execute(source);
             }
             raw = raw == null ? part : raw.unionByName(part);
             if (f.present()) {
@@ -463,6 +471,7 @@ public final class IngestJob {
                     valid, quarantined, byRule, bronzeVersion, quarantineVersion, (System.nanoTime() - start) / 1e9, readBy, recoded);
         } finally {
             Materialised.release(validated.checked());
+            kept.forEach(Materialised::release);
         }
     }
 
@@ -523,10 +532,9 @@ public final class IngestJob {
                 .option(COLUMN_STATISTICS, "0")
                 .option("userMetadata", "phb ingest run " + runId)
                 .save(path);
-        Row last = DeltaTable.forPath(spark, path).history(1).select("version", "operationMetrics").first();
-        long version = last.getLong(0);
-        Map<String, String> metrics = last.getJavaMap(1);
-        String written = metrics == null ? null : metrics.get("numOutputRows");
+        DeltaTables.LastCommit last = DeltaTables.lastCommit(spark, path);
+        long version = last.version();
+        String written = last.operationMetrics().get("numOutputRows");
         if (written != null && Long.parseLong(written) != expectedRows) {
             throw new IllegalStateException("row accounting failed for " + path + ": counted " + expectedRows
                     + " rows but the Delta commit wrote " + written + "; the table version " + version + " is suspect");
