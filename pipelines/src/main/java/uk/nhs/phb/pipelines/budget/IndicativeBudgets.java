@@ -41,8 +41,8 @@ import uk.nhs.phb.models.budget.IndicativeBudget;
 import uk.nhs.phb.models.budget.Money;
 import uk.nhs.phb.models.budget.NeedRange;
 import uk.nhs.phb.models.budget.Stream;
-import uk.nhs.phb.pipelines.Materialised;
 import uk.nhs.phb.pipelines.ExactQuantiles;
+import uk.nhs.phb.pipelines.Materialised;
 import uk.nhs.phb.schemas.LakeTables;
 
 /**
