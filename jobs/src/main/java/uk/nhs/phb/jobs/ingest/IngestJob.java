@@ -442,6 +442,9 @@ public final class IngestJob {
             validated = validate.outputsOf(Materialised.of(validate.execute(raw).checked()));
         } catch (Exception e) { // SparkException is checked, yet Spark throws it from the first pass over the files
             throw unreadable(f, e);
+        } finally {
+            // the validated rows hold all that is needed from the sources read once: one copy at a time
+            kept.forEach(Materialised::release);
         }
         try {
             Map<String, Long> byRule = new TreeMap<>();
@@ -471,7 +474,6 @@ public final class IngestJob {
                     valid, quarantined, byRule, bronzeVersion, quarantineVersion, (System.nanoTime() - start) / 1e9, readBy, recoded);
         } finally {
             Materialised.release(validated.checked());
-            kept.forEach(Materialised::release);
         }
     }
 
