@@ -3,22 +3,19 @@ package uk.nhs.phb.jobs.letter;
 import com.openhtmltopdf.outputdevice.helper.BaseRendererBuilder.FontStyle;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import com.openhtmltopdf.util.XRLog;
-import io.pebbletemplates.pebble.PebbleEngine;
-import io.pebbletemplates.pebble.loader.ClasspathLoader;
-import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.logging.Level;
 import org.jsoup.Jsoup;
 import org.jsoup.helper.W3CDom;
+import uk.nhs.phb.jobs.pages.Pages;
 import uk.nhs.phb.models.letter.PersonLetter;
 
 /**
- * A person's letter as a page: HTML from a Pebble template (every value escaped for HTML by the engine, so no text
+ * A person's letter as a page: HTML from a Pebble template through {@link Pages} (every value escaped for HTML by the engine, so no text
  * from the lake can become markup), and the same page as a tagged PDF (PDF/UA: a structure tree, the language, the
  * title and embedded fonts, so a screen reader can read it) made by openhtmltopdf. One template serves both; the
  * PDF's page size and fonts come from its print rules.
@@ -28,9 +25,6 @@ public final class LetterPages {
     /** Liberation Sans (SIL Open Font Licence), metric-compatible with Arial, shipped in openpdf-fonts-extra. */
     private static final String FONT_FOLDER = "/liberation/";
     static final String PDF_FONT = "Liberation Sans";
-
-    private static final PebbleEngine ENGINE = new PebbleEngine.Builder().loader(new ClasspathLoader()).strictVariables(true)
-            .autoEscaping(true).defaultEscapingStrategy("html").newLineTrimming(false).build();
 
     static {
         // the printer's progress notes (fonts loaded, selectors matched) are not a user's business; its warnings are
@@ -48,14 +42,7 @@ public final class LetterPages {
     }
 
     private static String render(PersonLetter letter, boolean forPdf) {
-        try {
-            PebbleTemplate t = ENGINE.getTemplate(TEMPLATE);
-            StringWriter out = new StringWriter();
-            t.evaluate(out, Map.of("letter", letter, "pdfFont", PDF_FONT, "forPdf", forPdf));
-            return out.toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException("rendering the letter of " + letter.personId(), e);
-        }
+        return Pages.render(TEMPLATE, Map.of("letter", letter, "pdfFont", PDF_FONT, "forPdf", forPdf));
     }
 
     /** The letter printed to an A4 tagged PDF (the same page, with print sizes and without the phone's layout). */

@@ -1,6 +1,6 @@
 package uk.nhs.phb.jobs.report;
 
-import static uk.nhs.phb.jobs.report.Svg.esc;
+import static uk.nhs.phb.jobs.pages.Charts.esc;
 
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import uk.nhs.phb.jobs.pages.Charts;
 import uk.nhs.phb.pipelines.report.BeforeAfterPublication;
 import uk.nhs.phb.pipelines.report.PhbReturn;
 import uk.nhs.phb.pipelines.report.Published;
@@ -153,29 +154,29 @@ final class HtmlReport {
             measured.add(num(trend.value(r, "received_ytd_per_100k")));
             target.add(num(trend.value(r, "trajectory_per_100k")));
         }
-        tableOf(h, trend, Svg.figure(Svg.lines("chart-uptake", "People receiving a PHB in the year to date per 100,000 registered, against the "
+        tableOf(h, trend, Charts.figure(Charts.lines("chart-uptake", "People receiving a PHB in the year to date per 100,000 registered, against the "
                 + "trajectory", "People per 100,000 registered", qs, measured, "received per 100,000", target, "trajectory"), "Uptake per 100,000 registered (solid line, circles) "
                 + "and the trajectory (dashed line, squares), by quarter; the table below holds the figures."));
         ReportTable spread = t.get("spread");
-        List<Svg.Bar> bars = new ArrayList<>();
+        List<Charts.Bar> bars = new ArrayList<>();
         for (List<String> r : spread.where("breakdown", "management_option")) {
             if (!spread.value(r, "category").equals("ALL")) {
                 String v = spread.value(r, "share_pct");
-                bars.add(new Svg.Bar(spread.value(r, "label"), num(v), v));
+                bars.add(new Charts.Bar(spread.value(r, "label"), num(v), v));
             }
         }
-        tableOf(h, spread, Svg.figure(Svg.bars("chart-options", "Share of PHBs in place by management option", bars, "%", Svg.BLUE),
+        tableOf(h, spread, Charts.figure(Charts.bars("chart-options", "Share of PHBs in place by management option", bars, "%", Charts.BLUE),
                 "Management options of the budgets in place at the quarter end (share of the published total)."));
         tableOf(h, t.get("offers"));
         ReportTable reasons = t.get("decline_reasons");
-        List<Svg.Bar> rb = new ArrayList<>();
+        List<Charts.Bar> rb = new ArrayList<>();
         for (List<String> r : reasons.rows()) {
             if (!reasons.value(r, "reason").equals("ALL")) {
                 String v = reasons.value(r, "declined_offers");
-                rb.add(new Svg.Bar(reasons.value(r, "label"), num(v), v));
+                rb.add(new Charts.Bar(reasons.value(r, "label"), num(v), v));
             }
         }
-        tableOf(h, reasons, Svg.figure(Svg.bars("chart-declines", "Declined offers by reason", rb, "", Svg.GREEN),
+        tableOf(h, reasons, Charts.figure(Charts.bars("chart-declines", "Declined offers by reason", rb, "", Charts.GREEN),
                 "Offers declined in the year to date by the reason given."));
         h.append("</section>\n");
     }
@@ -187,16 +188,16 @@ final class HtmlReport {
             h.append("<h3>The risk pyramid</h3><p class=\"note\">Risk tiers: not available: run phb score (gold/risk_scores has no scores "
                     + "for the quarter end).</p>");
         } else {
-            List<Svg.Bar> p = new ArrayList<>();
+            List<Charts.Bar> p = new ArrayList<>();
             for (String tier : SystemSpend.TIERS) {
                 List<List<String>> r = tiers.where("risk_tier", tier);
                 if (!r.isEmpty()) {
                     String people = tiers.value(r.get(0), "people");
                     String share = tiers.value(r.get(0), "share_of_spend_pct");
-                    p.add(new Svg.Bar(tier.replace('_', ' ') + " risk", num(people), shown("people", people) + " people, " + share + "% of spend"));
+                    p.add(new Charts.Bar(tier.replace('_', ' ') + " risk", num(people), shown("people", people) + " people, " + share + "% of spend"));
                 }
             }
-            tableOf(h, tiers, Svg.figure(Svg.pyramid("chart-pyramid", "Risk pyramid: people and share of spend by risk tier", p, ""),
+            tableOf(h, tiers, Charts.figure(Charts.pyramid("chart-pyramid", "Risk pyramid: people and share of spend by risk tier", p, ""),
                     "People in each risk tier (bar width grows with the square root of the number of people so the smallest tier stays visible) "
                             + "and their share of 12-month spend."));
         }
@@ -204,12 +205,12 @@ final class HtmlReport {
         List<List<String>> pop = cohorts.where("cohort", "population");
         String sectorChart = null;
         if (!pop.isEmpty()) {
-            List<Svg.Bar> bars = new ArrayList<>();
+            List<Charts.Bar> bars = new ArrayList<>();
             for (Map.Entry<String, String> s : SpendPublication.SECTOR_LABELS.entrySet()) {
                 String v = cohorts.value(pop.get(0), "spend_" + s.getKey());
-                bars.add(new Svg.Bar(s.getValue(), num(v), v.equals(Published.HIDDEN) ? v : "£" + String.format(Locale.UK, "%,d", Long.parseLong(v))));
+                bars.add(new Charts.Bar(s.getValue(), num(v), v.equals(Published.HIDDEN) ? v : "£" + String.format(Locale.UK, "%,d", Long.parseLong(v))));
             }
-            sectorChart = Svg.figure(Svg.bars("chart-sectors", "Spend in the last 12 months by sector, whole population", bars, "", Svg.BLUE),
+            sectorChart = Charts.figure(Charts.bars("chart-sectors", "Spend in the last 12 months by sector, whole population", bars, "", Charts.BLUE),
                     "Spend across health, social care and education for everyone registered at the quarter end (the population row of the table).");
         }
         tableOf(h, cohorts, sectorChart);
@@ -224,19 +225,19 @@ final class HtmlReport {
             h.append("<p class=\"note\">").append(esc(ba.rows().get(0).get(0))).append("</p></section>\n");
             return;
         }
-        List<Svg.Interval> rows = new ArrayList<>();
+        List<Charts.Interval> rows = new ArrayList<>();
         boolean truth = ba.columns().contains("true_effect");
         for (List<String> r : ba.rows()) {
             Double e = num(ba.value(r, "did_estimate"));
             Double lo = num(ba.value(r, "did_ci_low"));
             Double hi = num(ba.value(r, "did_ci_high"));
             if (e != null && lo != null && hi != null) {
-                rows.add(new Svg.Interval(BeforeAfterPublication.LABELS.getOrDefault(ba.value(r, "outcome"), ba.value(r, "outcome")), e, lo, hi,
+                rows.add(new Charts.Interval(BeforeAfterPublication.LABELS.getOrDefault(ba.value(r, "outcome"), ba.value(r, "outcome")), e, lo, hi,
                         truth ? num(ba.value(r, "true_effect")) : null));
             }
         }
         h.append(reading(ba, headline));
-        String forest = rows.isEmpty() ? null : Svg.figure(Svg.forest("chart-did", "Change in cost per person in the 12 months from the budget's "
+        String forest = rows.isEmpty() ? null : Charts.figure(Charts.forest("chart-did", "Change in cost per person in the 12 months from the budget's "
                 + "start, against the matched comparison group (difference in differences, £)", rows, "Change in cost per person a year "
                 + "(£): below £0 a saving, above £0 a rise"), "Estimated effect of a PHB on "
                 + "cost per person by sector, with bootstrap 95% intervals" + (truth ? " and the synthetic generator's true effect (diamond)." : "."));
@@ -251,7 +252,7 @@ final class HtmlReport {
             after.add(abs(num(bal.value(r, "smd_after"))));
         }
         tableOf(h, bal, "<p>Largest |SMD| before matching " + esc(String.valueOf(headline.get("max_abs_smd_before"))) + ", after matching "
-                + esc(String.valueOf(headline.get("max_abs_smd_after"))) + ".</p>" + Svg.figure(Svg.dots("chart-balance", "Absolute standardised "
+                + esc(String.valueOf(headline.get("max_abs_smd_after"))) + ".</p>" + Charts.figure(Charts.dots("chart-balance", "Absolute standardised "
                 + "mean differences of the covariates before and after matching", labels, before, after, 0.1, "Absolute standardised mean difference (0: the groups are alike)"), "Covariate balance: after "
                 + "matching every filled dot should sit left of the 0.1 line."));
         tableOf(h, t.get("before_after_design"));

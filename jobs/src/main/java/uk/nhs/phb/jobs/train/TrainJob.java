@@ -41,7 +41,6 @@ import uk.nhs.phb.models.risk.LogisticRisk;
 import uk.nhs.phb.models.risk.LookupBaseline;
 import uk.nhs.phb.models.risk.Metrics;
 import uk.nhs.phb.models.risk.ModelCard;
-import uk.nhs.phb.models.risk.ReportHtml;
 import uk.nhs.phb.models.risk.RiskModels;
 import uk.nhs.phb.pipelines.Materialised;
 import uk.nhs.phb.pipelines.features.Outcomes;
@@ -305,18 +304,18 @@ public final class TrainJob {
         Map<String, Object> featuresJson = spec.describe();
         Headline headline = Headline.of(metrics);
         String title = "Emergency admission risk model " + modelId;
-        Map<String, Object> context = new LinkedHashMap<>();
+        Map<String, String> context = new LinkedHashMap<>();
         context.put("model", modelId);
         context.put("trained on", ((List<?>) training.get("training_reference_dates")).stream().map(String::valueOf)
                 .collect(java.util.stream.Collectors.joining(", ")) + String.format(java.util.Locale.UK, " (%,d rows fitted, %,d to validate)",
                 xTrain.length, xVal.length));
         context.put("tested on", testDate + String.format(java.util.Locale.UK, " (%,d people)", metrics.testRowsEvaluated()));
-        context.put("outcome", training.get("outcome"));
+        context.put("outcome", String.valueOf(training.get("outcome")));
         context.put("oracle AUROC (generator's true risk)", headline.oracleAuroc() == null ? "no truth available"
                 : String.format(java.util.Locale.UK, "%.3f", headline.oracleAuroc()));
         List<String> routes = BudgetRules.defaults().cohorts().stream().filter(c -> !c.basis().equals("local")).map(BudgetRules.Cohort::name)
                 .toList();
-        String html = ReportHtml.render(title, context, metrics.models(), metrics.subgroups(), metrics.cost(), Evaluation.Report.CHOSEN, routes);
+        String html = ModelReportPage.html(title, context, metrics.models(), metrics.subgroups(), metrics.cost(), Evaluation.Report.CHOSEN, routes);
         String card = ModelCard.render(modelId, training, headline, metrics);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("features.json", featuresJson);

@@ -31,36 +31,6 @@ class HtmlReportTest {
     }
 
     @Test
-    void chartTicksAreRoundNumbers() {
-        // the uptake chart once ticked at 366.4, 732.7 ...
-        assertThat(Svg.niceStep(1465.6 / 4)).isEqualTo(500.0);
-        assertThat(Svg.niceStep(0.3)).isEqualTo(0.5);
-        assertThat(Svg.niceStep(21)).isEqualTo(25.0);
-        assertThat(Svg.tickText(1500, 500)).isEqualTo("1,500");
-        assertThat(Svg.tickText(1.5, 0.5)).isEqualTo("1.5");
-        String chart = Svg.lines("c", "t", "People per 100,000 registered", List.of("2025-26Q1", "2025-26Q2"), List.of(1169.6, 1465.6), "m",
-                List.of(300.0, 385.0), "t");
-        Document d = Jsoup.parse(chart);
-        assertThat(d.select("text[text-anchor=end]").eachText()).containsExactly("0", "500", "1,000", "1,500");
-        assertThat(d.select("text").eachText()).contains("People per 100,000 registered", "Quarter");
-    }
-
-    @Test
-    void theBeforeAfterChartsTickInRoundPoundsAndNameTheirAxes() {
-        // the forest once ticked at its padded ends only, -4809.7 and 4683.2, with no title or unit
-        String forest = Svg.forest("f", "t", List.of(new Svg.Interval("Acute hospital care", -874.6, -2532.8, 641.0, -172.9),
-                new Svg.Interval("All sectors", -635.4, -4154.2, 2985.4, null)), "Change in cost per person a year (£)");
-        Document f = Jsoup.parse(forest);
-        assertThat(f.select("text[text-anchor=middle]").eachText()).containsExactly("-£6,000", "-£4,000", "-£2,000", "£0", "£2,000",
-                "£4,000", "Change in cost per person a year (£)");
-        assertThat(f.select("desc").text()).startsWith("Acute hospital care: estimate -£875, 95% interval -£2,533 to £641, true effect -£173;");
-        assertThat(Svg.pounds(-0.4)).isEqualTo("£0");
-        String dots = Svg.dots("b", "t", List.of("age", "sex"), List.of(0.31, 0.02), List.of(0.22, 0.01), 0.1, "Absolute difference");
-        Document b = Jsoup.parse(dots);
-        assertThat(b.select("text[text-anchor=middle]").eachText()).containsExactly("0", "0.1", "0.2", "0.3", "0.4", "Absolute difference");
-    }
-
-    @Test
     void unbalancedMatchingIsAWarningNotToUseTheEstimates() {
         Document d = Jsoup.parse(HtmlReport.reading(BEFORE_AFTER, Map.of("max_abs_smd_after", 0.16)));
         assertThat(d.select(".warning h3").text()).isEqualTo("Matching did not balance the groups: do not use these estimates");

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.phb.pipelines.BrowserAudit;
 import uk.nhs.phb.models.risk.Evaluation;
 import uk.nhs.phb.models.risk.Metrics;
-import uk.nhs.phb.models.risk.ReportHtml;
 
 /**
  * The model report ({@code evaluation.html}) as a reader meets it: it says which model phb scores with, warns of a
@@ -49,7 +48,7 @@ class ModelReportPageTest {
         models.put("logistic", Evaluation.binary(logistic, y, events, Metrics.thresholdForTopShare(logistic, 0.05), true, 0, 0));
         models.put(Evaluation.Report.ORACLE, Evaluation.binary(gbt, y, events, threshold, true, 0, 0).withGbtAurocOnSameRows(Metrics.auroc(gbt, y)));
         Map<String, Map<String, Evaluation.Group>> subgroups = Evaluation.subgroups(gbt, y, events, Map.of("age_band", age), threshold);
-        Map<String, Object> context = new LinkedHashMap<>();
+        Map<String, String> context = new LinkedHashMap<>();
         context.put("model", "risk-test");
         List<String> routes = List.of("NHS Continuing Healthcare", "Education, health and care plan");
         double[] predicted = new double[n];
@@ -59,7 +58,7 @@ class ModelReportPageTest {
             observed[i] = Math.max(0, predicted[i] + 800 * r.nextGaussian());
         }
         Evaluation.Cost cost = Evaluation.cost(predicted, observed);
-        String page = ReportHtml.render("Emergency admission risk model risk-test", context, models, subgroups, cost, "gbt", routes);
+        String page = ModelReportPage.html("Emergency admission risk model risk-test", context, models, subgroups, cost, "gbt", routes);
         Path html = dir.resolve("evaluation.html");
         Files.writeString(html, page);
 

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * The evaluation report's figures as records (written as {@code metrics.json}, snake_case, and drawn by
- * {@link ReportHtml}): every metric of {@link Metrics} for one model, the same per subgroup, and the cost model's
+ * the model report page in jobs): every metric of {@link Metrics} for one model, the same per subgroup, and the cost model's
  * accuracy. Values that cannot be computed (a group without outcomes) are null, never NaN.
  */
 public final class Evaluation {

@@ -1,35 +1,36 @@
-package uk.nhs.phb.jobs.report;
+package uk.nhs.phb.jobs.pages;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Inline SVG charts drawn by phb itself (no scripts, no fonts or files from elsewhere), each an accessible
+ * The one chart code of every page phb publishes (the quarterly report, the statement of resources, the model
+ * report). Inline SVG charts drawn by phb itself (no scripts, no fonts or files from elsewhere), each an accessible
  * {@code <figure>}: {@code role="img"} with a title and a description naming every value, a caption, and the
  * data table rendered after it by the page. Colours are the Okabe-Ito palette, readable by people with colour
  * vision deficiencies; series are also told apart by line style and labels, never by colour alone.
  */
-final class Svg {
-    static final String BLUE = "#0072B2";
-    static final String ORANGE = "#D55E00";
-    static final String GREEN = "#009E73";
-    static final String GREY = "#595959";
-    static final String TEXT = "#1a1a1a";
+public final class Charts {
+    public static final String BLUE = "#0072B2";
+    public static final String ORANGE = "#D55E00";
+    public static final String GREEN = "#009E73";
+    public static final String GREY = "#595959";
+    public static final String TEXT = "#1a1a1a";
     private static final int WIDTH = 720;
 
-    private Svg() {
+    private Charts() {
     }
 
     /** A labelled value; null value = hidden by the disclosure rule. */
-    record Bar(String label, Double value, String text) {
+    public record Bar(String label, Double value, String text) {
     }
 
     /** One estimate with its interval and, optionally, a reference value (the truth). */
-    record Interval(String label, double estimate, double low, double high, Double reference) {
+    public record Interval(String label, double estimate, double low, double high, Double reference) {
     }
 
-    static String esc(String s) {
+    public static String esc(String s) {
         if (s == null) {
             return "";
         }
@@ -52,13 +53,17 @@ final class Svg {
     }
 
     private static String open(String id, int height, String title, String desc) {
-        return "<svg class=\"chart\" id=\"" + id + "\" role=\"img\" aria-labelledby=\"" + id + "-title " + id + "-desc\" width=\"" + WIDTH
-                + "\" height=\"" + height + "\" viewBox=\"0 0 " + WIDTH + " " + height + "\">"
-                + "<title id=\"" + id + "-title\">" + esc(title) + "</title><desc id=\"" + id + "-desc\">" + esc(desc) + "</desc>"
-                + "<rect x=\"0\" y=\"0\" width=\"" + WIDTH + "\" height=\"" + height + "\" fill=\"#ffffff\"/>";
+        return open(id, WIDTH, height, title, desc);
     }
 
-    static String figure(String svg, String caption) {
+    private static String open(String id, int width, int height, String title, String desc) {
+        return "<svg class=\"chart\" id=\"" + esc(id) + "\" role=\"img\" aria-labelledby=\"" + esc(id) + "-title " + esc(id) + "-desc\" width=\""
+                + width + "\" height=\"" + height + "\" viewBox=\"0 0 " + width + " " + height + "\">"
+                + "<title id=\"" + esc(id) + "-title\">" + esc(title) + "</title><desc id=\"" + esc(id) + "-desc\">" + esc(desc) + "</desc>"
+                + "<rect x=\"0\" y=\"0\" width=\"" + width + "\" height=\"" + height + "\" fill=\"#ffffff\"/>";
+    }
+
+    public static String figure(String svg, String caption) {
         return "<figure>" + svg + "<figcaption>" + esc(caption) + "</figcaption></figure>\n";
     }
 
@@ -71,7 +76,7 @@ final class Svg {
     }
 
     /** Horizontal bars, one per label, scaled to the largest value. */
-    static String bars(String id, String title, List<Bar> bars, String unit, String colour) {
+    public static String bars(String id, String title, List<Bar> bars, String unit, String colour) {
         int rowH = 28;
         int top = 10;
         int labelW = 270;
@@ -98,23 +103,27 @@ final class Svg {
     }
 
     /** A round step for about {@code raw}: 1, 2, 2.5 or 5 times a power of ten, never below it. */
-    static double niceStep(double raw) {
+    public static double niceStep(double raw) {
         double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
         double r = raw / magnitude;
         double nice = r <= 1 ? 1 : r <= 2 ? 2 : r <= 2.5 ? 2.5 : r <= 5 ? 5 : 10;
         return nice * magnitude;
     }
 
-    /** A tick's value with thousands separators, and decimals only when the step has them. */
-    static String tickText(double v, double step) {
+    /** A tick's value with thousands separators, and as many decimals as the step has (0.02: two), none at a whole number. */
+    public static String tickText(double v, double step) {
         if (Math.abs(v) < step / 1e6) {
             return "0";
         }
-        return step >= 1 && step == Math.rint(step) ? String.format(Locale.UK, "%,d", Math.round(v)) : String.format(Locale.UK, "%,.1f", v);
+        if (step >= 1 && step == Math.rint(step)) {
+            return String.format(Locale.UK, "%,d", Math.round(v));
+        }
+        int decimals = Math.max(1, java.math.BigDecimal.valueOf(step).stripTrailingZeros().scale());
+        return String.format(Locale.UK, "%,." + decimals + "f", v).replaceAll("\\.?0+$", "");
     }
 
     /** Characters of 13 px text that fit the bars' label column; a longer label takes two lines. */
-    static final int LABEL_CHARS = 36;
+    public static final int LABEL_CHARS = 36;
 
     /** A bar's label, right-aligned at x: on one line, or on two split at a space when it would not fit the column. */
     private static String label(double x, double y, String text) {
@@ -134,7 +143,7 @@ final class Svg {
     }
 
     /** A pyramid: one centred bar per tier, widest at the bottom, width by value, highest tier on top; labels to its right. */
-    static String pyramid(String id, String title, List<Bar> tiersTopDown, String unit) {
+    public static String pyramid(String id, String title, List<Bar> tiersTopDown, String unit) {
         int rowH = 44;
         int height = 20 + rowH * Math.max(1, tiersTopDown.size());
         double max = tiersTopDown.stream().filter(b -> b.value() != null).mapToDouble(Bar::value).max().orElse(0);
@@ -159,7 +168,7 @@ final class Svg {
     }
 
     /** Lines over quarters: a solid measured series and a dashed target series, with point markers and labels. */
-    static String lines(String id, String title, String yTitle, List<String> xLabels, List<Double> measured, String measuredName,
+    public static String lines(String id, String title, String yTitle, List<String> xLabels, List<Double> measured, String measuredName,
                         List<Double> target, String targetName) {
         int height = 300;
         int left = 84;
@@ -246,7 +255,7 @@ final class Svg {
      * Estimates with intervals on a shared axis (a forest plot): round ticks in pounds with a grid, a zero line, an axis
      * title saying which side is a saving, and a diamond at each reference value.
      */
-    static String forest(String id, String title, List<Interval> rows, String axisTitle) {
+    public static String forest(String id, String title, List<Interval> rows, String axisTitle) {
         int rowH = 34;
         int labelW = 300;
         int top = 30;
@@ -311,13 +320,165 @@ final class Svg {
         return s.append("</svg>").toString();
     }
 
+    /**
+     * One series of a chart on two numeric axes: a line through {@code line} and a marker at each of {@code points}
+     * (either may be empty); {@code summary} is its figure in words for the chart's description (e.g. "AUROC 0.781").
+     */
+    public record Series(String name, String summary, List<double[]> line, List<double[]> points) {
+        public Series {
+            line = line == null ? List.of() : line;
+            points = points == null ? List.of() : points;
+        }
+    }
+
+    /** Colours for the series of {@link #curves}, each at least 3:1 against white; dashes and markers tell them apart as well. */
+    private static final String[] SERIES_COLOURS = {BLUE, ORANGE, GREEN, "#B3589A", TEXT, GREY};
+    private static final String[] SERIES_DASHES = {null, "8 4", "2 3", "10 3 2 3", "1 5", "14 5"};
+    private static final int CURVES_WIDTH = 540;
+
+    /**
+     * Curves on two numeric axes from 0 (ROC, calibration, net benefit): round ticks with a grid and axis titles, a dashed
+     * grey diagonal when {@code diagonalName} is given (chance, or perfect calibration) and a grey reference curve when
+     * {@code reference} is (e.g. flagging everyone). Each series has its own colour, dash and marker shape, values beyond
+     * the axes are drawn at their edge, and the legend sits below the plot, so it never covers a curve.
+     */
+    public static String curves(String id, String title, String xTitle, String yTitle, double xMax, double yMax, String diagonalName,
+                                Series reference, List<Series> series) {
+        int left = 70;
+        int right = 24;
+        int top = 16;
+        int plotH = 300;
+        int axisH = 52;
+        int legendRow = 20;
+        int entries = series.size() + (reference == null ? 0 : 1) + (diagonalName == null ? 0 : 1);
+        int height = top + plotH + axisH + legendRow * entries + 8;
+        double xStep = niceStep(xMax / 5);
+        int xTicks = (int) Math.max(1, Math.ceil(xMax / xStep - 1e-9));
+        double yStep = niceStep(yMax / 5);
+        int yTicks = (int) Math.max(1, Math.ceil(yMax / yStep - 1e-9));
+        double xHi = xStep * xTicks;
+        double yHi = yStep * yTicks;
+        double plotW = CURVES_WIDTH - left - right;
+        double base = top + plotH;
+        java.util.function.DoubleUnaryOperator px = v -> left + plotW * Math.max(0, Math.min(xHi, v)) / xHi;
+        java.util.function.DoubleUnaryOperator py = v -> base - plotH * Math.max(0, Math.min(yHi, v)) / yHi;
+
+        List<String> desc = new ArrayList<>();
+        desc.add(xTitle + " across, 0 to " + tickText(xHi, xStep) + "; " + yTitle + " up, 0 to " + tickText(yHi, yStep));
+        for (Series x : series) {
+            desc.add(x.name() + ": " + x.summary());
+        }
+        if (reference != null) {
+            desc.add(reference.name() + ": " + reference.summary());
+        }
+        StringBuilder s = new StringBuilder(open(id, CURVES_WIDTH, height, title, String.join("; ", desc) + "."));
+        for (int g = 0; g <= yTicks; g++) {
+            double y = base - plotH * g / (double) yTicks;
+            s.append("<line x1=\"").append(left).append("\" y1=\"").append(f(y)).append("\" x2=\"").append(f(left + plotW)).append("\" y2=\"")
+                    .append(f(y)).append("\" stroke=\"#e0e0e0\"/>");
+            s.append("<text x=\"").append(left - 6).append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"end\" font-size=\"11\" fill=\"")
+                    .append(TEXT).append("\">").append(tickText(yStep * g, yStep)).append("</text>");
+        }
+        for (int g = 0; g <= xTicks; g++) {
+            double x = left + plotW * g / xTicks;
+            s.append("<line x1=\"").append(f(x)).append("\" y1=\"").append(top).append("\" x2=\"").append(f(x)).append("\" y2=\"")
+                    .append(f(base)).append("\" stroke=\"#e0e0e0\"/>");
+            s.append("<text x=\"").append(f(x)).append("\" y=\"").append(f(base + 16)).append("\" text-anchor=\"middle\" font-size=\"11\" fill=\"")
+                    .append(TEXT).append("\">").append(tickText(xStep * g, xStep)).append("</text>");
+        }
+        s.append("<path d=\"M").append(left).append(" ").append(top).append(" L").append(left).append(" ").append(f(base)).append(" L")
+                .append(f(left + plotW)).append(" ").append(f(base)).append("\" fill=\"none\" stroke=\"").append(GREY).append("\"/>");
+        s.append("<text x=\"").append(f(left + plotW / 2)).append("\" y=\"").append(f(base + 38)).append("\" text-anchor=\"middle\" font-size=\"12\" fill=\"")
+                .append(TEXT).append("\">").append(esc(xTitle)).append("</text>");
+        s.append("<text x=\"16\" y=\"").append(f(top + plotH / 2.0)).append("\" text-anchor=\"middle\" font-size=\"12\" fill=\"").append(TEXT)
+                .append("\" transform=\"rotate(-90 16 ").append(f(top + plotH / 2.0)).append(")\">").append(esc(yTitle)).append("</text>");
+        if (diagonalName != null) {
+            double end = Math.min(xHi, yHi);
+            s.append("<line class=\"diagonal\" x1=\"").append(f(px.applyAsDouble(0))).append("\" y1=\"").append(f(py.applyAsDouble(0)))
+                    .append("\" x2=\"").append(f(px.applyAsDouble(end))).append("\" y2=\"").append(f(py.applyAsDouble(end)))
+                    .append("\" stroke=\"#8c8c8c\" stroke-dasharray=\"4 3\"/>");
+        }
+        if (reference != null) {
+            polyline(s, reference.line(), px, py, "#8c8c8c", "4 3", 1.5);
+        }
+        for (int i = 0; i < series.size(); i++) {
+            Series x = series.get(i);
+            String colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
+            polyline(s, x.line(), px, py, colour, SERIES_DASHES[i % SERIES_DASHES.length], 2);
+            for (double[] p : x.points()) {
+                marker(s, i, px.applyAsDouble(p[0]), py.applyAsDouble(p[1]), colour);
+            }
+        }
+        double ly = base + axisH + 4;
+        for (int i = 0; i < series.size(); i++, ly += legendRow) {
+            Series x = series.get(i);
+            String colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
+            if (!x.line().isEmpty()) {
+                polyline(s, List.of(new double[] {left, ly}, new double[] {left + 36, ly}), v -> v, v -> v, colour,
+                        SERIES_DASHES[i % SERIES_DASHES.length], 2);
+            }
+            if (!x.points().isEmpty()) {
+                marker(s, i, left + 18, ly, colour);
+            }
+            s.append(legendText(left + 44, ly, x.name()));
+        }
+        if (reference != null) {
+            polyline(s, List.of(new double[] {left, ly}, new double[] {left + 36, ly}), v -> v, v -> v, "#8c8c8c", "4 3", 1.5);
+            s.append(legendText(left + 44, ly, reference.name()));
+            ly += legendRow;
+        }
+        if (diagonalName != null) {
+            s.append("<line x1=\"").append(left).append("\" y1=\"").append(f(ly)).append("\" x2=\"").append(left + 36).append("\" y2=\"")
+                    .append(f(ly)).append("\" stroke=\"#8c8c8c\" stroke-dasharray=\"4 3\"/>");
+            s.append(legendText(left + 44, ly, diagonalName));
+        }
+        return s.append("</svg>").toString();
+    }
+
+    private static String legendText(double x, double y, String text) {
+        return "<text x=\"" + f(x) + "\" y=\"" + f(y + 4) + "\" font-size=\"12\" fill=\"" + TEXT + "\">" + esc(text) + "</text>";
+    }
+
+    private static void polyline(StringBuilder s, List<double[]> points, java.util.function.DoubleUnaryOperator px,
+                                 java.util.function.DoubleUnaryOperator py, String colour, String dash, double width) {
+        if (points.size() < 2) {
+            return;
+        }
+        StringBuilder d = new StringBuilder();
+        for (double[] p : points) {
+            d.append(d.length() == 0 ? "" : " ").append(f(px.applyAsDouble(p[0]))).append(",").append(f(py.applyAsDouble(p[1])));
+        }
+        s.append("<polyline class=\"line\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"").append(f(width)).append("\"")
+                .append(dash == null ? "" : " stroke-dasharray=\"" + dash + "\"").append(" points=\"").append(d).append("\"/>");
+    }
+
+    /** The marker of series {@code i}: a circle, square, diamond, triangle, inverted triangle or cross, so shape tells them apart. */
+    private static void marker(StringBuilder s, int i, double x, double y, String colour) {
+        String path = switch (i % 6) {
+            case 0 -> null;
+            case 1 -> "M" + f(x - 3.5) + " " + f(y - 3.5) + " h7 v7 h-7 Z";
+            case 2 -> "M" + f(x) + " " + f(y - 4.5) + " L" + f(x + 4.5) + " " + f(y) + " L" + f(x) + " " + f(y + 4.5) + " L" + f(x - 4.5) + " " + f(y) + " Z";
+            case 3 -> "M" + f(x) + " " + f(y - 4.5) + " L" + f(x + 4.5) + " " + f(y + 3.5) + " L" + f(x - 4.5) + " " + f(y + 3.5) + " Z";
+            case 4 -> "M" + f(x) + " " + f(y + 4.5) + " L" + f(x + 4.5) + " " + f(y - 3.5) + " L" + f(x - 4.5) + " " + f(y - 3.5) + " Z";
+            default -> "M" + f(x - 4) + " " + f(y - 4) + " L" + f(x + 4) + " " + f(y + 4) + " M" + f(x + 4) + " " + f(y - 4) + " L" + f(x - 4) + " " + f(y + 4);
+        };
+        if (path == null) {
+            s.append("<circle class=\"point\" cx=\"").append(f(x)).append("\" cy=\"").append(f(y)).append("\" r=\"3.5\" fill=\"").append(colour)
+                    .append("\"/>");
+        } else if (i % 6 == 5) {
+            s.append("<path class=\"point\" d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\"/>");
+        } else {
+            s.append("<path class=\"point\" d=\"").append(path).append("\" fill=\"").append(colour).append("\"/>");
+        }
+    }
+
     /** Whole pounds with thousands separators and the sign before the pound sign: -£4,000, £0, £2,500. */
-    static String pounds(double v) {
+    public static String pounds(double v) {
         return uk.nhs.phb.models.budget.Money.formatWhole(java.math.BigDecimal.valueOf(v));
     }
 
     /** Two dots per row (before: hollow, after: filled) on a shared axis from 0 with round ticks and a title, and a line at {@code mark}. */
-    static String dots(String id, String title, List<String> labels, List<Double> before, List<Double> after, double mark, String axisTitle) {
+    public static String dots(String id, String title, List<String> labels, List<Double> before, List<Double> after, double mark, String axisTitle) {
         int rowH = 22;
         int labelW = 300;
         int top = 30;
