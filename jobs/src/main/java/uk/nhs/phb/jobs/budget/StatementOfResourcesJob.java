@@ -28,6 +28,7 @@ import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.RunParameters;
+import uk.nhs.phb.jobs.pages.Pages;
 import uk.nhs.phb.models.budget.BudgetRules;
 import uk.nhs.phb.models.budget.StatementOfResources;
 import uk.nhs.phb.models.disclosure.SmallNumbers;
@@ -43,6 +44,7 @@ import uk.nhs.phb.schemas.LakeTables;
  */
 public final class StatementOfResourcesJob {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String STATEMENT_PAGE = Pages.FOLDER + "statement.html.peb";
 
     /** What to publish: the date, an organisation code (ICB, Sub-ICB or local authority) or null, and the rules. */
     public record Request(LocalDate asOf, String org, BudgetRules rules) {
@@ -132,7 +134,8 @@ public final class StatementOfResourcesJob {
                 List<List<String>> services = StatementOfResources.servicesCsv(figures, req.rules(), rule);
                 write(spark, staging, "statement.csv", StatementOfResources.toCsv(statement), statement.size() - 1, files);
                 write(spark, staging, "services.csv", StatementOfResources.toCsv(services), services.size() - 1, files);
-                write(spark, staging, "statement.html", StatementOfResources.html(figures, req.rules(), rule), -1, files);
+                write(spark, staging, "statement.html", Pages.render(STATEMENT_PAGE, Map.of("page", StatementOfResources.page(figures, req.rules(),
+                        rule))), -1, files);
                 Map<String, Object> manifest = new LinkedHashMap<>();
                 manifest.put("kind", "statement-of-resources");
                 manifest.put("level", "AGGREGATE");

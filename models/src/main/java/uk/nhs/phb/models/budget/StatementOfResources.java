@@ -13,7 +13,7 @@ import uk.nhs.phb.schemas.Csv;
 /**
  * A statement of resources: per cohort, who is in it (the rule), how many people, which funding streams a
  * budget can include and whether they pool, the distribution of the indicative budgets, and what the money
- * buys now. Holds the unrounded figures; {@link #csv}, {@link #servicesCsv} and {@link #html} publish them
+ * buys now. Holds the unrounded figures; {@link #csv}, {@link #servicesCsv} and {@link #page} publish them
  * through {@link SmallNumbers}: a statement is always below national level, so counts of 1 to 7 people are
  * shown as {@code *} and other counts rounded to 5, a money figure is shown only where the count of people it
  * describes is shown, and where hidden money could be recovered by subtraction from a total, more is hidden
@@ -177,97 +177,77 @@ public final class StatementOfResources {
         return Csv.write(rows.get(0), rows.subList(1, rows.size()));
     }
 
-    /** A table's opening, in a region that scrolls when the table is wider than the window and takes keyboard focus to do so. */
-    private static String table(String label) {
-        return "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"" + esc(label) + "\">\n<table>\n";
+    /** A figure the page shows, by its label: already through the small-number rule. */
+    public record Figure(String label, String value) {
     }
 
-    /** A self-contained HTML page (no scripts, styles inline, nothing fetched). */
-    public static String html(Figures f, BudgetRules rules, SmallNumbers rule) {
-        StringBuilder b = new StringBuilder();
+    /**
+     * A service line of a cohort's money as the page shows it; {@code cell} is where its two figures stand in
+     * {@code services.csv} ({@code services|cohort/stream/funder/service|}), for readers of the page such as the
+     * disclosure attack.
+     */
+    public record ServiceLine(String stream, String service, String people, String annual, String cell) {
+    }
+
+    /**
+     * One cohort as the page shows it: its rule in words ({@code basis} null for a cohort not in the statement),
+     * its counts and the spread of its budgets, and what its money buys now.
+     */
+    public record CohortPage(String name, String basis, String who, String canInclude, String pooling, List<Figure> figures,
+                             List<ServiceLine> services) {
+    }
+
+    /** The statement as a page shows it ({@code statement.html}): every figure as {@link #csv} publishes it, in words. */
+    public record Page(String where, LocalDate asOf, String people, String total, List<CohortPage> cohorts) {
+    }
+
+    /** What the page shows: the same figures, hidden and rounded the same way, as {@link #csv} and {@link #servicesCsv}. */
+    public static Page page(Figures f, BudgetRules rules, SmallNumbers rule) {
         String where = f.org() == null ? "the whole area" : "organisation " + f.org();
-        b.append("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n")
-                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Statement of resources, ")
-                .append(esc(where)).append(", ").append(f.asOf()).append("</title>\n<style>\n")
-                .append("body{font-family:Arial,Helvetica,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#212b32;line-height:1.45}\n")
-                .append("h1{font-size:1.8em}h2{font-size:1.35em;margin-top:2em;border-top:4px solid #005eb8;padding-top:.5em}\n")
-                .append("table{border-collapse:collapse;margin:.5em 0 1em}th,td{border-bottom:1px solid #d8dde0;padding:.3em .8em;text-align:left}\n")
-                .append("td.n,th.n{text-align:right}.tag{display:inline-block;background:#e8edee;padding:0 .5em;border-radius:3px}\n")
-                .append(".note{color:#4c6272;font-size:.92em}.scroll{overflow-x:auto}.scroll:focus{outline:3px solid #ffdd00}\n")
-                .append("</style>\n</head>\n<body>\n<main>\n");
-        b.append("<h1>Statement of resources</h1>\n<p>Who can have a personal budget in ").append(esc(where)).append(", what money a budget ")
-                .append("can include, and the indicative budgets of the people who can have one, at ").append(f.asOf()).append(".</p>\n");
         List<String> order = order(f, rules);
         SmallNumbers.Parts parts = moneyParts(f, order, rule);
         SmallNumbers.Figure allN = rule.count(f.all().people(), SmallNumbers.Level.SUB_NATIONAL);
-        b.append("<p>People with an indicative budget: <strong>").append(allN.text()).append("</strong>; their budgets add up to <strong>")
-                .append(allN.suppressed() || parts.totalHidden() ? "*" : Money.formatWhole(f.all().total())).append("</strong> a year.</p>\n");
+        List<CohortPage> cohorts = new ArrayList<>();
         for (int i = 0; i < order.size(); i++) {
             String code = order.get(i);
-            boolean moneyHidden = parts.hidden()[i];
             BudgetRules.Cohort c = rules.cohort(code);
             CohortFigures cf = f.cohort(code);
             long eligible = cf == null ? 0 : cf.peopleEligible();
             Distribution d = cf == null ? Distribution.empty() : cf.budgets();
-            b.append("<h2>").append(esc(c == null ? code : c.name())).append("</h2>\n");
-            if (c == null) {
-                b.append("<p>This group is not in the statement, so its budgets include no funding streams.</p>\n");
-            } else {
-                b.append("<p><span class=\"tag\">").append(esc(basisWords(c.basis()))).append("</span> ").append(esc(c.who())).append(".</p>\n");
-                b.append("<p>A budget can include: ").append(esc(c.streams().stream().sorted().map(Stream::words)
-                        .collect(Collectors.joining(", ")))).append(". ");
-                b.append(c.streams().size() == 1 ? "It is a " + esc(c.budget()) + "."
-                        : c.pooled() ? "These can be pooled into one " + esc(c.budget()) + "."
-                        : "Each funder's part stays a separate " + esc(c.budget()) + "; they are not pooled.").append("</p>\n");
-            }
             SmallNumbers.Figure n = rule.count(d.people(), SmallNumbers.Level.SUB_NATIONAL);
-            b.append(table(c == null ? code : c.name())).append("<tr><th>People who can have one</th><td class=\"n\">").append(count(rule, eligible)).append("</td></tr>\n");
-            b.append("<tr><th>People with an indicative budget in this group</th><td class=\"n\">").append(n.text()).append("</td></tr>\n");
+            List<Figure> figures = new ArrayList<>(List.of(new Figure("People who can have one", count(rule, eligible)),
+                    new Figure("People with an indicative budget in this group", n.text())));
             if (d.people() > 0) {
-                boolean hide = n.suppressed() || moneyHidden;
-                b.append(moneyRow("Lower quartile (a quarter of budgets are below this)", d.q1(), hide));
-                b.append(moneyRow("Median (half are below this)", d.median(), hide));
-                b.append(moneyRow("Upper quartile (a quarter are above this)", d.q3(), hide));
-                b.append(moneyRow("All budgets in this group together", d.total(), hide));
+                boolean hide = n.suppressed() || parts.hidden()[i];
+                figures.add(money("Lower quartile (a quarter of budgets are below this)", d.q1(), hide));
+                figures.add(money("Median (half are below this)", d.median(), hide));
+                figures.add(money("Upper quartile (a quarter are above this)", d.q3(), hide));
+                figures.add(money("All budgets in this group together", d.total(), hide));
             }
-            b.append("</table>\n</div>\n");
             List<ServiceFigures> services = f.services().stream().filter(s -> s.cohort().equals(code))
                     .sorted((x, y) -> x.stream() != y.stream() ? x.stream().compareTo(y.stream()) : y.annual().compareTo(x.annual())).toList();
             boolean[] serviceHidden = serviceMoneyHidden(services, rule);
-            if (!services.isEmpty()) {
-                b.append("<p>What the money buys now:</p>\n").append(table("What the money buys now: " + (c == null ? code : c.name())))
-                        .append("<tr><th>Funding stream</th><th>Service</th><th class=\"n\">People</th>")
-                        .append("<th class=\"n\">A year</th></tr>\n");
-                for (int k = 0; k < services.size(); k++) {
-                    ServiceFigures s = services.get(k);
-                    SmallNumbers.Figure sn = rule.count(s.people(), SmallNumbers.Level.SUB_NATIONAL);
-                    // data-cell: where each figure stands in services.csv, for readers of the page such as the disclosure attack
-                    String at = "services|" + String.join("/", s.cohort(), s.stream().code(), s.stream().funder().name(), s.service()) + "|";
-                    b.append("<tr><td>").append(esc(s.stream().words())).append("</td><td>")
-                            .append(esc(IndicativeBudget.serviceWords(s.stream(), s.service()))).append("</td><td class=\"n\" data-cell=\"")
-                            .append(esc(at + "people")).append("\">").append(sn.text()).append("</td><td class=\"n\" data-cell=\"")
-                            .append(esc(at + "annual_gbp")).append("\">")
-                            .append(sn.suppressed() || serviceHidden[k] ? "*" : Money.formatWhole(s.annual())).append("</td></tr>\n");
-                }
-                b.append("</table>\n</div>\n");
+            List<ServiceLine> lines = new ArrayList<>();
+            for (int k = 0; k < services.size(); k++) {
+                ServiceFigures s = services.get(k);
+                SmallNumbers.Figure sn = rule.count(s.people(), SmallNumbers.Level.SUB_NATIONAL);
+                lines.add(new ServiceLine(s.stream().words(), IndicativeBudget.serviceWords(s.stream(), s.service()), sn.text(),
+                        sn.suppressed() || serviceHidden[k] ? "*" : Money.formatWhole(s.annual()),
+                        "services|" + String.join("/", s.cohort(), s.stream().code(), s.stream().funder().name(), s.service()) + "|"));
             }
+            cohorts.add(c == null
+                    ? new CohortPage(code, null, null, null, null, figures, lines)
+                    : new CohortPage(c.name(), basisWords(c.basis()), c.who(), c.streams().stream().sorted().map(Stream::words)
+                            .collect(Collectors.joining(", ")), c.streams().size() == 1 ? "It is a " + c.budget() + "."
+                            : c.pooled() ? "These can be pooled into one " + c.budget() + "."
+                            : "Each funder's part stays a separate " + c.budget() + "; they are not pooled.", figures, lines));
         }
-        b.append("<h2>How to read this statement</h2>\n<p class=\"note\">Indicative budgets are worked out per funding stream: from the ")
-                .append("current care package (hours times the hourly price, or the weekly price), from the person's own spend in the last 12 ")
-                .append("months on services a budget can replace, or, with no history, from a model of what similar needs cost; a wheelchair ")
-                .append("budget is the cost of the chair the NHS would provide spread over its life. A budget cannot include emergency care, ")
-                .append("GP services, medicines on prescription, planned hospital treatment, or mental health inpatient and crisis care. ")
-                .append("A person in two groups is counted in each, and each of their budget lines belongs to the first group (in this ")
-                .append("statement's order) that can include it, so the groups' budgets add up to the total once.</p>\n")
-                .append("<p class=\"note\">Small numbers: counts of 1 to 7 people are shown as *, other counts are rounded to the nearest 5, ")
-                .append("and money is shown only where the count of people it describes is shown; where one group's money could be worked ")
-                .append("out from the total, another group's is hidden too. Money is in pounds a year, to the nearest ")
-                .append("pound here and to the penny in the CSV files.</p>\n</main>\n</body>\n</html>\n");
-        return b.toString();
+        return new Page(where, f.asOf(), allN.text(), allN.suppressed() || parts.totalHidden() ? "*" : Money.formatWhole(f.all().total()),
+                cohorts);
     }
 
-    private static String moneyRow(String label, BigDecimal v, boolean hidden) {
-        return "<tr><th>" + esc(label) + "</th><td class=\"n\">" + (hidden ? "*" : v == null ? "" : Money.formatWhole(v)) + "</td></tr>\n";
+    private static Figure money(String label, BigDecimal v, boolean hidden) {
+        return new Figure(label, hidden ? "*" : v == null ? "" : Money.formatWhole(v));
     }
 
     static String basisWords(String basis) {
@@ -277,23 +257,5 @@ public final class StatementOfResources {
             case "local" -> "Local choice";
             default -> basis;
         };
-    }
-
-    static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder(s.length());
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(ch);
-            }
-        }
-        return b.toString();
     }
 }

@@ -66,11 +66,19 @@ class StatementOfResourcesTest {
     }
 
     @Test
-    void theHtmlPageIsSelfContainedAndShowsOnlyPublishedFigures() {
-        String html = StatementOfResources.html(figures(), RULES, SmallNumbers.NHS_DIGITAL);
-        assertThat(html).startsWith("<!DOCTYPE html>").contains("Statement of resources").contains("Children&#39;s continuing care")
-                .contains("£300,000").contains("£10,000").doesNotContain("£240,000").doesNotContain("£50,000")
-                .doesNotContain("<script").doesNotContain("src=").doesNotContain("http");
+    void thePageShowsOnlyPublishedFigures() {
+        StatementOfResources.Page page = StatementOfResources.page(figures(), RULES, SmallNumbers.NHS_DIGITAL);
+        List<String> shown = page.cohorts().stream().flatMap(c -> c.figures().stream()).map(StatementOfResources.Figure::value).toList();
+        assertThat(page.cohorts()).extracting(StatementOfResources.CohortPage::name).contains("Children's continuing care");
+        assertThat(page.people()).isEqualTo("55");
+        assertThat(page.total()).isEqualTo("£300,000");
+        // the wheelchair group's money is shown; CHC's (3 people) is hidden, and so LD/autism's, or it would be the rest of the total
+        assertThat(shown).contains("£10,000").doesNotContain("£240,000", "£50,000");
+        // the services' money as services.csv publishes it, each where it stands in that file
+        List<StatementOfResources.ServiceLine> services = page.cohorts().stream().flatMap(c -> c.services().stream()).toList();
+        assertThat(services).extracting(StatementOfResources.ServiceLine::annual).contains("£3,300").doesNotContain("£0");
+        assertThat(services).allSatisfy(s -> assertThat(s.cell()).startsWith("services|").endsWith("|"));
+        assertThat(services.stream().filter(s -> s.people().equals("*")).map(StatementOfResources.ServiceLine::annual)).containsOnly("*");
     }
 
     @Test
