@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import uk.nhs.phb.jobs.pages.Charts;
+import uk.nhs.phb.jobs.pages.Pages;
 import uk.nhs.phb.pipelines.report.BeforeAfterPublication;
 import uk.nhs.phb.pipelines.report.PhbReturn;
 import uk.nhs.phb.pipelines.report.Published;
@@ -19,22 +20,12 @@ import uk.nhs.phb.pipelines.report.SystemSpend;
 import uk.nhs.phb.schemas.ReportReference;
 
 /**
- * The report as one self-contained HTML page: inline CSS and inline SVG charts (no scripts, nothing fetched),
- * headings for each section, a text alternative for every chart and the chart's data as a table after it.
+ * The report as one self-contained HTML page: the pages' one stylesheet inlined and inline SVG charts (no scripts,
+ * nothing fetched), headings for each section, a text alternative for every chart and the chart's data as a table
+ * after it.
  * Charts are drawn from the published tables, so they show exactly what the CSV files hold.
  */
 final class HtmlReport {
-    private static final String CSS = "body{font-family:Arial,Helvetica,sans-serif;color:#1a1a1a;background:#fff;max-width:1100px;margin:0 auto;"
-            + "padding:0 16px 40px;line-height:1.45}h1{font-size:1.7em;margin-top:24px}h2{font-size:1.35em;border-bottom:2px solid #0072B2;"
-            + "padding-bottom:4px;margin-top:36px}h3{font-size:1.1em;margin-top:24px}table{border-collapse:collapse;margin:8px 0 20px;font-size:.9em}"
-            + "caption{text-align:left;font-weight:bold;padding:4px 0}th,td{border:1px solid #b0b0b0;padding:4px 8px;text-align:left}"
-            + "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#e8f1f8}figure{margin:12px 0}figcaption{font-size:.9em;"
-            + "color:#333}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{border:1px solid #b0b0b0;border-left:6px solid #0072B2;padding:8px 14px;"
-            + "min-width:180px}.card .v{font-size:1.6em;font-weight:bold}.note{background:#fff8e5;border-left:6px solid #D55E00;padding:8px 14px}"
-            + ".warning{background:#fdecea;border-left-color:#b10e1e}.warning h3{margin-top:4px}"
-            + "nav ul{columns:2}nav li{margin:0 0 6px}nav a{display:inline-block;padding:3px 0}a{color:#005a8c}.scroll{overflow-x:auto}"
-            + ".scroll:focus{outline:3px solid #ffdd00}svg.chart{max-width:100%;height:auto}";
-
     private HtmlReport() {
     }
 
@@ -46,7 +37,7 @@ final class HtmlReport {
         String scope = req.org() == null ? "the whole lake" : "organisation " + req.org();
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>").append(esc("Personal health budgets: quarterly report " + req.quarter())).append("</title><style>").append(CSS)
+                .append("<title>").append(esc("Personal health budgets: quarterly report " + req.quarter())).append("</title><style>").append(Pages.stylesheet())
                 .append("</style></head><body>\n<header><h1>Personal health budgets: quarterly report, ").append(esc(req.quarter().toString()))
                 .append("</h1><p>").append(esc(req.quarter().start().format(DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK)) + " to "
                         + req.quarter().end().format(DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK)) + "; " + scope + "; run " + runId))
