@@ -19,7 +19,10 @@ public final class Pages {
     /** Where the pages' templates are, on the classpath. */
     public static final String FOLDER = "uk/nhs/phb/jobs/pages/";
 
-    private static final PebbleEngine ENGINE = new PebbleEngine.Builder().loader(new ClasspathLoader()).strictVariables(true)
+    // templates are found through phb's own class loader, not Pebble's: under spark-submit Pebble may come from the
+    // cluster's classpath, whose loader cannot see the resources of the application jar (the cluster proof found this)
+    private static final PebbleEngine ENGINE = new PebbleEngine.Builder().loader(new ClasspathLoader(Pages.class.getClassLoader()))
+            .strictVariables(true)
             .autoEscaping(true).defaultEscapingStrategy("html").newLineTrimming(false).build();
 
     private Pages() {
