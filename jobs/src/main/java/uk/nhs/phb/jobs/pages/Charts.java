@@ -30,7 +30,8 @@ public final class Charts {
     public record Interval(String label, double estimate, double low, double high, Double reference) {
     }
 
-    public static String esc(String s) {
+    /** The charts' one escape: a label or title from the data is text in the SVG, never markup. */
+    private static String esc(String s) {
         if (s == null) {
             return "";
         }
@@ -61,10 +62,6 @@ public final class Charts {
                 + width + "\" height=\"" + height + "\" viewBox=\"0 0 " + width + " " + height + "\">"
                 + "<title id=\"" + esc(id) + "-title\">" + esc(title) + "</title><desc id=\"" + esc(id) + "-desc\">" + esc(desc) + "</desc>"
                 + "<rect x=\"0\" y=\"0\" width=\"" + width + "\" height=\"" + height + "\" fill=\"#ffffff\"/>";
-    }
-
-    public static String figure(String svg, String caption) {
-        return "<figure>" + svg + "<figcaption>" + esc(caption) + "</figcaption></figure>\n";
     }
 
     private static String describe(List<Bar> bars, String unit) {

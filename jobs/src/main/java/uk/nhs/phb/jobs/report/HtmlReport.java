@@ -1,7 +1,5 @@
 package uk.nhs.phb.jobs.report;
 
-import static uk.nhs.phb.jobs.pages.Charts.esc;
-
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +24,53 @@ import uk.nhs.phb.schemas.ReportReference;
  * Charts are drawn from the published tables, so they show exactly what the CSV files hold.
  */
 final class HtmlReport {
+    private static final String TEMPLATE = Pages.FOLDER + "report.html.peb";
+    private static final String READING = Pages.FOLDER + "report_reading.peb";
+
     private HtmlReport() {
+    }
+
+    /** What the page shows: its sections in order ({@code report.html.peb}). */
+    record Page(String title, String heading, String subtitle, List<Section> sections) {
+    }
+
+    /** A section: its anchor, its heading, and its blocks in order. */
+    record Section(String id, String heading, List<Block> blocks) {
+    }
+
+    /**
+     * One piece of a section, by {@code kind}: {@code heading} and {@code text} and {@code note} (their words in
+     * {@code text}), {@code cards}, {@code figure} (a chart by {@link Charts} and its caption in {@code text}),
+     * {@code table} or {@code reading} (the before/after in words).
+     */
+    record Block(String kind, String text, List<Card> cards, String svg, Shown table, Reading reading) {
+        static Block of(String kind, String text) {
+            return new Block(kind, text, List.of(), null, null, null);
+        }
+
+        static Block figure(String svg, String caption) {
+            return new Block("figure", caption, List.of(), svg, null, null);
+        }
+    }
+
+    /** A headline figure and what it counts. */
+    record Card(String value, String label) {
+    }
+
+    /** A table as shown: its caption, the CSV file it copies (or null), its columns in words, and its cells. */
+    record Shown(String caption, String file, List<Column> columns, List<List<Cell>> rows) {
+    }
+
+    /** A column: its name in the CSV file and in words. */
+    record Column(String name, String words) {
+    }
+
+    /** A cell in words; {@code at}, where a rearranged figure stands in a CSV file ({@code table|key|column}), or null. */
+    record Cell(String text, boolean numeric, String at) {
+    }
+
+    /** The before/after in words: the balance sentence (or null), whether matching failed, and each estimate read against zero. */
+    record Reading(String balance, boolean failed, List<String> estimates) {
     }
 
     static String render(ReportJob.Request req, ReportJob.Tables t, String runId) {
@@ -35,34 +79,28 @@ final class HtmlReport {
             byName.put(table.name(), table);
         }
         String scope = req.org() == null ? "the whole lake" : "organisation " + req.org();
-        StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>").append(esc("Personal health budgets: quarterly report " + req.quarter())).append("</title><style>").append(Pages.stylesheet())
-                .append("</style></head><body>\n<header><h1>Personal health budgets: quarterly report, ").append(esc(req.quarter().toString()))
-                .append("</h1><p>").append(esc(req.quarter().start().format(DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK)) + " to "
-                        + req.quarter().end().format(DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK)) + "; " + scope + "; run " + runId))
-                .append("</p><nav aria-label=\"Contents\"><ul><li><a href=\"#rule\">How to read the figures</a></li><li><a href=\"#return\">1. PHB "
-                        + "quarterly return</a></li><li><a href=\"#progress\">2. Markers of progress</a></li><li><a href=\"#spend\">3. Spend across the "
-                        + "system</a></li><li><a href=\"#before-after\">4. Before and after a PHB</a></li></ul></nav></header>\n<main>\n");
-        h.append("<section id=\"rule\" aria-labelledby=\"rule-h\"><h2 id=\"rule-h\">How to read the figures</h2><p class=\"note\">")
-                .append(esc(Published.ruleText())).append(" Every figure in this report is below national level. A * means the figure is hidden.")
-                .append("</p></section>\n");
-        returnSection(h, byName.get("phb_return"), t.headline());
-        progressSection(h, byName);
-        spendSection(h, byName);
-        beforeAfterSection(h, byName, t.headline());
-        h.append("</main></body></html>\n");
-        return h.toString();
+        DateTimeFormatter day = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.UK);
+        List<Section> sections = List.of(
+                new Section("rule", "How to read the figures", List.of(Block.of("note", Published.ruleText()
+                        + " Every figure in this report is below national level. A * means the figure is hidden."))),
+                new Section("return", "1. PHB quarterly return", returnSection(byName.get("phb_return"), t.headline())),
+                new Section("progress", "2. Markers of progress", progressSection(byName)),
+                new Section("spend", "3. Spend across the system", spendSection(byName)),
+                new Section("before-after", "4. Before and after a PHB", beforeAfterSection(byName, t.headline())));
+        Page page = new Page("Personal health budgets: quarterly report " + req.quarter(), "Personal health budgets: quarterly report, "
+                + req.quarter(), req.quarter().start().format(day) + " to " + req.quarter().end().format(day) + "; " + scope + "; run " + runId,
+                sections);
+        return Pages.render(TEMPLATE, Map.of("page", page));
     }
 
-    private static void returnSection(StringBuilder h, ReportTable ret, Map<String, Object> headline) {
-        h.append("<section id=\"return\" aria-labelledby=\"return-h\"><h2 id=\"return-h\">1. PHB quarterly return</h2><p>")
-                .append(esc(ret.description())).append("</p><div class=\"cards\">");
-        card(h, "Received a PHB in the year to date", headline.get("return_" + PhbReturn.RECEIVED));
-        card(h, "PHB in place at the quarter end", headline.get("return_" + PhbReturn.ACTIVE));
-        card(h, "New PHBs in the quarter", headline.get("return_" + PhbReturn.NEW));
-        card(h, "Annual value of PHBs in place", headline.get("return_" + PhbReturn.VALUE), "£");
-        h.append("</div>");
+    private static List<Block> returnSection(ReportTable ret, Map<String, Object> headline) {
+        List<Block> out = new ArrayList<>();
+        out.add(Block.of("text", ret.description()));
+        out.add(new Block("cards", null, List.of(
+                card("Received a PHB in the year to date", headline.get("return_" + PhbReturn.RECEIVED), ""),
+                card("PHB in place at the quarter end", headline.get("return_" + PhbReturn.ACTIVE), ""),
+                card("New PHBs in the quarter", headline.get("return_" + PhbReturn.NEW), ""),
+                card("Annual value of PHBs in place", headline.get("return_" + PhbReturn.VALUE), "£")), null, null, null));
         // totals per organisation, then each breakdown for the first organisation listed (the ICB)
         List<String> orgs = new ArrayList<>();
         for (List<String> r : ret.where("breakdown", "total", "measure", PhbReturn.RECEIVED)) {
@@ -82,8 +120,8 @@ final class HtmlReport {
             rows.add(row);
             cells.add(keys);
         }
-        table(h, "Totals by organisation", List.of("org_level", "org_code", PhbReturn.RECEIVED, PhbReturn.ACTIVE, PhbReturn.NEW,
-                PhbReturn.VALUE), rows, null, cells);
+        out.add(table("Totals by organisation", List.of("org_level", "org_code", PhbReturn.RECEIVED, PhbReturn.ACTIVE, PhbReturn.NEW,
+                PhbReturn.VALUE), rows, null, cells));
         if (!orgs.isEmpty()) {
             String[] first = orgs.get(0).split(" ");
             for (String b : PhbReturn.BREAKDOWNS) {
@@ -104,11 +142,12 @@ final class HtmlReport {
                     br.add(row);
                     brCells.add(keys);
                 }
-                table(h, first[1] + " by " + CODE_WORDS.getOrDefault(b, b).toLowerCase(Locale.UK), List.of("category", PhbReturn.RECEIVED,
-                        PhbReturn.ACTIVE, PhbReturn.NEW, PhbReturn.VALUE), br, null, brCells);
+                out.add(table(first[1] + " by " + CODE_WORDS.getOrDefault(b, b).toLowerCase(Locale.UK), List.of("category", PhbReturn.RECEIVED,
+                        PhbReturn.ACTIVE, PhbReturn.NEW, PhbReturn.VALUE), br, null, brCells));
             }
         }
-        h.append("<p>The full return, every Sub-ICB Location and category, is in phb_return.csv.</p></section>\n");
+        out.add(Block.of("text", "The full return, every Sub-ICB Location and category, is in phb_return.csv."));
+        return out;
     }
 
     /**
@@ -123,19 +162,13 @@ final class HtmlReport {
         return ret.name() + "|" + String.join("/", key) + "|value";
     }
 
-    private static void card(StringBuilder h, String label, Object value) {
-        card(h, label, value, "");
+    private static Card card(String label, Object value, String prefix) {
+        return new Card(value == null ? "*" : prefix + String.format(Locale.UK, "%,d", ((Number) value).longValue()), label);
     }
 
-    private static void card(StringBuilder h, String label, Object value, String prefix) {
-        h.append("<div class=\"card\"><div class=\"v\">").append(value == null ? "*"
-                        : esc(prefix + String.format(Locale.UK, "%,d", ((Number) value).longValue())))
-                .append("</div><div>").append(esc(label)).append("</div></div>");
-    }
-
-    private static void progressSection(StringBuilder h, Map<String, ReportTable> t) {
-        h.append("<section id=\"progress\" aria-labelledby=\"progress-h\"><h2 id=\"progress-h\">2. Markers of progress</h2>");
-        tableOf(h, t.get("markers_of_progress"));
+    private static List<Block> progressSection(Map<String, ReportTable> t) {
+        List<Block> out = new ArrayList<>();
+        tableOf(out, t.get("markers_of_progress"), null);
         ReportTable trend = t.get("uptake_trend");
         List<String> qs = new ArrayList<>();
         List<Double> measured = new ArrayList<>();
@@ -145,7 +178,7 @@ final class HtmlReport {
             measured.add(num(trend.value(r, "received_ytd_per_100k")));
             target.add(num(trend.value(r, "trajectory_per_100k")));
         }
-        tableOf(h, trend, Charts.figure(Charts.lines("chart-uptake", "People receiving a PHB in the year to date per 100,000 registered, against the "
+        tableOf(out, trend, Block.figure(Charts.lines("chart-uptake", "People receiving a PHB in the year to date per 100,000 registered, against the "
                 + "trajectory", "People per 100,000 registered", qs, measured, "received per 100,000", target, "trajectory"), "Uptake per 100,000 registered (solid line, circles) "
                 + "and the trajectory (dashed line, squares), by quarter; the table below holds the figures."));
         ReportTable spread = t.get("spread");
@@ -156,9 +189,9 @@ final class HtmlReport {
                 bars.add(new Charts.Bar(spread.value(r, "label"), num(v), v));
             }
         }
-        tableOf(h, spread, Charts.figure(Charts.bars("chart-options", "Share of PHBs in place by management option", bars, "%", Charts.BLUE),
+        tableOf(out, spread, Block.figure(Charts.bars("chart-options", "Share of PHBs in place by management option", bars, "%", Charts.BLUE),
                 "Management options of the budgets in place at the quarter end (share of the published total)."));
-        tableOf(h, t.get("offers"));
+        tableOf(out, t.get("offers"), null);
         ReportTable reasons = t.get("decline_reasons");
         List<Charts.Bar> rb = new ArrayList<>();
         for (List<String> r : reasons.rows()) {
@@ -167,17 +200,17 @@ final class HtmlReport {
                 rb.add(new Charts.Bar(reasons.value(r, "label"), num(v), v));
             }
         }
-        tableOf(h, reasons, Charts.figure(Charts.bars("chart-declines", "Declined offers by reason", rb, "", Charts.GREEN),
+        tableOf(out, reasons, Block.figure(Charts.bars("chart-declines", "Declined offers by reason", rb, "", Charts.GREEN),
                 "Offers declined in the year to date by the reason given."));
-        h.append("</section>\n");
+        return out;
     }
 
-    private static void spendSection(StringBuilder h, Map<String, ReportTable> t) {
-        h.append("<section id=\"spend\" aria-labelledby=\"spend-h\"><h2 id=\"spend-h\">3. Spend across the system</h2>");
+    private static List<Block> spendSection(Map<String, ReportTable> t) {
+        List<Block> out = new ArrayList<>();
         ReportTable tiers = t.get("spend_by_risk_tier");
         if (tiers == null) {
-            h.append("<h3>The risk pyramid</h3><p class=\"note\">Risk tiers: not available: run phb score (gold/risk_scores has no scores "
-                    + "for the quarter end).</p>");
+            out.add(Block.of("heading", "The risk pyramid"));
+            out.add(Block.of("note", "Risk tiers: not available: run phb score (gold/risk_scores has no scores for the quarter end)."));
         } else {
             List<Charts.Bar> p = new ArrayList<>();
             for (String tier : SystemSpend.TIERS) {
@@ -188,33 +221,33 @@ final class HtmlReport {
                     p.add(new Charts.Bar(tier.replace('_', ' ') + " risk", num(people), shown("people", people) + " people, " + share + "% of spend"));
                 }
             }
-            tableOf(h, tiers, Charts.figure(Charts.pyramid("chart-pyramid", "Risk pyramid: people and share of spend by risk tier", p, ""),
+            tableOf(out, tiers, Block.figure(Charts.pyramid("chart-pyramid", "Risk pyramid: people and share of spend by risk tier", p, ""),
                     "People in each risk tier (bar width grows with the square root of the number of people so the smallest tier stays visible) "
                             + "and their share of 12-month spend."));
         }
         ReportTable cohorts = t.get("spend_by_cohort");
         List<List<String>> pop = cohorts.where("cohort", "population");
-        String sectorChart = null;
+        Block sectorChart = null;
         if (!pop.isEmpty()) {
             List<Charts.Bar> bars = new ArrayList<>();
             for (Map.Entry<String, String> s : SpendPublication.SECTOR_LABELS.entrySet()) {
                 String v = cohorts.value(pop.get(0), "spend_" + s.getKey());
                 bars.add(new Charts.Bar(s.getValue(), num(v), v.equals(Published.HIDDEN) ? v : "£" + String.format(Locale.UK, "%,d", Long.parseLong(v))));
             }
-            sectorChart = Charts.figure(Charts.bars("chart-sectors", "Spend in the last 12 months by sector, whole population", bars, "", Charts.BLUE),
+            sectorChart = Block.figure(Charts.bars("chart-sectors", "Spend in the last 12 months by sector, whole population", bars, "", Charts.BLUE),
                     "Spend across health, social care and education for everyone registered at the quarter end (the population row of the table).");
         }
-        tableOf(h, cohorts, sectorChart);
-        tableOf(h, t.get("spend_by_service"));
-        h.append("</section>\n");
+        tableOf(out, cohorts, sectorChart);
+        tableOf(out, t.get("spend_by_service"), null);
+        return out;
     }
 
-    private static void beforeAfterSection(StringBuilder h, Map<String, ReportTable> t, Map<String, Object> headline) {
-        h.append("<section id=\"before-after\" aria-labelledby=\"ba-h\"><h2 id=\"ba-h\">4. Before and after a PHB</h2>");
+    private static List<Block> beforeAfterSection(Map<String, ReportTable> t, Map<String, Object> headline) {
+        List<Block> out = new ArrayList<>();
         ReportTable ba = t.get("before_after");
         if (ba.columns().equals(List.of("status"))) {
-            h.append("<p class=\"note\">").append(esc(ba.rows().get(0).get(0))).append("</p></section>\n");
-            return;
+            out.add(Block.of("note", ba.rows().get(0).get(0)));
+            return out;
         }
         List<Charts.Interval> rows = new ArrayList<>();
         boolean truth = ba.columns().contains("true_effect");
@@ -227,12 +260,12 @@ final class HtmlReport {
                         truth ? num(ba.value(r, "true_effect")) : null));
             }
         }
-        h.append(reading(ba, headline));
-        String forest = rows.isEmpty() ? null : Charts.figure(Charts.forest("chart-did", "Change in cost per person in the 12 months from the budget's "
+        out.add(new Block("reading", null, List.of(), null, null, readingOf(ba, headline)));
+        Block forest = rows.isEmpty() ? null : Block.figure(Charts.forest("chart-did", "Change in cost per person in the 12 months from the budget's "
                 + "start, against the matched comparison group (difference in differences, £)", rows, "Change in cost per person a year "
                 + "(£): below £0 a saving, above £0 a rise"), "Estimated effect of a PHB on "
                 + "cost per person by sector, with bootstrap 95% intervals" + (truth ? " and the synthetic generator's true effect (diamond)." : "."));
-        tableOf(h, ba, forest);
+        tableOf(out, ba, forest);
         ReportTable bal = t.get("balance");
         List<String> labels = new ArrayList<>();
         List<Double> before = new ArrayList<>();
@@ -242,34 +275,41 @@ final class HtmlReport {
             before.add(abs(num(bal.value(r, "smd_before"))));
             after.add(abs(num(bal.value(r, "smd_after"))));
         }
-        tableOf(h, bal, "<p>Largest |SMD| before matching " + esc(String.valueOf(headline.get("max_abs_smd_before"))) + ", after matching "
-                + esc(String.valueOf(headline.get("max_abs_smd_after"))) + ".</p>" + Charts.figure(Charts.dots("chart-balance", "Absolute standardised "
-                + "mean differences of the covariates before and after matching", labels, before, after, 0.1, "Absolute standardised mean difference (0: the groups are alike)"), "Covariate balance: after "
+        out.add(Block.of("heading", bal.title()));
+        out.add(Block.of("text", bal.description()));
+        out.add(Block.of("text", "Largest |SMD| before matching " + headline.get("max_abs_smd_before") + ", after matching "
+                + headline.get("max_abs_smd_after") + "."));
+        out.add(Block.figure(Charts.dots("chart-balance", "Absolute standardised mean differences of the covariates before and after matching",
+                labels, before, after, 0.1, "Absolute standardised mean difference (0: the groups are alike)"), "Covariate balance: after "
                 + "matching every filled dot should sit left of the 0.1 line."));
-        tableOf(h, t.get("before_after_design"));
-        h.append("</section>\n");
+        out.add(table(bal.title() + " (" + bal.name() + ".csv)", bal.columns(), bal.rows(), bal.name(), null));
+        tableOf(out, t.get("before_after_design"), null);
+        return out;
     }
 
     private static final double BALANCED_SMD = BeforeAfterPublication.BALANCED_SMD;
 
     /**
-     * The before/after comparison read out in words before its figures: whether matching balanced the groups (and, when
-     * it did not, that the estimates should not be used), what a 95% interval means, and each outcome's estimate read
-     * against zero.
+     * The before/after comparison read out in words before its figures, as a page on its own ({@code report_reading.peb}:
+     * the report's section 4 includes the same): whether matching balanced the groups (and, when it did not, that the
+     * estimates should not be used), what a 95% interval means, and each outcome's estimate read against zero.
      */
     static String reading(ReportTable ba, Map<String, Object> headline) {
-        StringBuilder r = new StringBuilder("<div class=\"reading\">");
+        return Pages.render(READING, Map.of("reading", readingOf(ba, headline)));
+    }
+
+    private static Reading readingOf(ReportTable ba, Map<String, Object> headline) {
         Object smd = headline.get("max_abs_smd_after");
         boolean failed = smd instanceof Number n && n.doubleValue() > BALANCED_SMD;
+        String balance = null;
         if (failed) {
-            r.append("<div class=\"note warning\"><h3>Matching did not balance the groups: do not use these estimates</h3><p>")
-                    .append(esc(String.format(Locale.UK, "After matching, the comparison group still differs from the people with a PHB "
-                            + "by more than the usual mark (the largest standardised difference is %.2f, above %.1f; see the balance table "
-                            + "below). Differences in who received a budget may explain the figures, so they do not measure the effect of "
-                            + "a PHB.", ((Number) smd).doubleValue(), BALANCED_SMD))).append("</p></div>");
+            balance = String.format(Locale.UK, "After matching, the comparison group still differs from the people with a PHB by more than "
+                    + "the usual mark (the largest standardised difference is %.2f, above %.1f; see the balance table below). Differences in who "
+                    + "received a budget may explain the figures, so they do not measure the effect of a PHB.", ((Number) smd).doubleValue(),
+                    BALANCED_SMD);
         } else if (smd instanceof Number n) {
-            r.append("<p>").append(esc(String.format(Locale.UK, "Matching balanced the groups: after matching, every standardised "
-                    + "difference that can be shown is at most %.1f (the largest is %.2f).", BALANCED_SMD, n.doubleValue()))).append("</p>");
+            balance = String.format(Locale.UK, "Matching balanced the groups: after matching, every standardised difference that can be "
+                    + "shown is at most %.1f (the largest is %.2f).", BALANCED_SMD, n.doubleValue());
         }
         List<String> read = new ArrayList<>();
         for (List<String> row : ba.rows()) {
@@ -286,18 +326,7 @@ final class HtmlReport {
             read.add(String.format(Locale.UK, "%s: %s %s a person a year than the comparison group, 95%% interval %s to %s; %s.", what,
                     pounds(Math.abs(e)), e < 0 ? "less" : "more", signedPounds(lo), signedPounds(hi), verdict));
         }
-        if (read.isEmpty()) {
-            r.append("<p class=\"note\">No estimate can be shown: too few people with a PHB could be matched to a comparison person ")
-                    .append("(none, or fewer than 8 pairs), so the before/after cannot be read this quarter.</p>");
-        } else {
-            r.append("<p>How to read the estimates: each is the change in cost per person with a PHB, set against the change for the ")
-                    .append("matched comparison group. A 95% interval is the range the true change is likely to lie in: if the comparison ")
-                    .append("were repeated on many populations like this one, about 95 in 100 such intervals would contain it.")
-                    .append(failed ? " Read with the warning above." : "").append("</p><ul>");
-            read.forEach(x -> r.append("<li>").append(esc(x)).append("</li>"));
-            r.append("</ul>");
-        }
-        return r.append("</div>").toString();
+        return new Reading(balance, failed, read);
     }
 
     private static String pounds(double v) {
@@ -323,57 +352,43 @@ final class HtmlReport {
         }
     }
 
-    private static void tableOf(StringBuilder h, ReportTable t) {
-        tableOf(h, t, null);
-    }
-
-    /** A table's heading and description, its chart (already a figure) if any, then the table itself. */
-    private static void tableOf(StringBuilder h, ReportTable t, String chart) {
+    /** A table's heading and description, its chart (a figure) if any, then the table itself. */
+    private static void tableOf(List<Block> out, ReportTable t, Block chart) {
         if (t == null) {
             return;
         }
-        h.append("<h3>").append(esc(t.title())).append("</h3><p>").append(esc(t.description())).append("</p>");
+        out.add(Block.of("heading", t.title()));
+        out.add(Block.of("text", t.description()));
         if (chart != null) {
-            h.append(chart);
+            out.add(chart);
         }
-        table(h, t.title() + " (" + t.name() + ".csv)", t.columns(), t.rows(), t.name(), null);
+        out.add(table(t.title() + " (" + t.name() + ".csv)", t.columns(), t.rows(), t.name(), null));
     }
 
     /**
      * A table; {@code columns} are the CSV column names, shown in words from the data dictionary
      * ({@code report_words.csv}) with the name kept in {@code data-column}; each cell is shown as its column's kind
-     * says (pounds, thousands separators, a code in words). {@code name} (the CSV file it copies, or null) and
+     * says (pounds, thousands separators, a code in words). {@code file} (the CSV file it copies, or null) and
      * {@code cells} (per cell, where it stands in a CSV file, or null) go into data attributes.
      */
-    private static void table(StringBuilder h, String caption, List<String> columns, List<List<String>> rows, String name,
-                              List<List<String>> cells) {
-        // a table wider than the window scrolls in its own region, which a keyboard user can focus and scroll
-        h.append("<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"").append(esc(caption)).append("\"><table")
-                .append(name == null ? "" : " data-table=\"" + esc(name) + "\"").append("><caption>")
-                .append(esc(caption)).append("</caption><thead><tr>");
+    private static Block table(String caption, List<String> columns, List<List<String>> rows, String file, List<List<String>> cells) {
+        List<Column> shownColumns = new ArrayList<>();
         for (String c : columns) {
             ReportReference.Word w = WORDS.get(c);
-            h.append("<th scope=\"col\" data-column=\"").append(esc(c)).append("\">").append(esc(w == null ? c : w.words())).append("</th>");
+            shownColumns.add(new Column(c, w == null ? c : w.words()));
         }
-        h.append("</tr></thead><tbody>");
+        List<List<Cell>> shownRows = new ArrayList<>();
         for (int k = 0; k < rows.size(); k++) {
             List<String> r = rows.get(k);
-            h.append("<tr>");
+            List<Cell> row = new ArrayList<>();
             for (int i = 0; i < r.size(); i++) {
                 String v = r.get(i);
-                boolean numeric = num(v) != null || v.equals(Published.HIDDEN);
-                String cell = cells == null ? null : cells.get(k).get(i);
-                String at = cell == null ? "" : " data-cell=\"" + esc(cell) + "\"";
-                String shown = shown(i < columns.size() ? columns.get(i) : null, v);
-                if (i == 0) {
-                    h.append("<th scope=\"row\"").append(at).append(">").append(esc(shown)).append("</th>");
-                } else {
-                    h.append(numeric ? "<td class=\"n\"" : "<td").append(at).append(">").append(esc(shown)).append("</td>");
-                }
+                boolean numeric = num(v) != null || Published.HIDDEN.equals(v);
+                row.add(new Cell(shown(i < columns.size() ? columns.get(i) : null, v), numeric, cells == null ? null : cells.get(k).get(i)));
             }
-            h.append("</tr>");
+            shownRows.add(row);
         }
-        h.append("</tbody></table></div>\n");
+        return new Block("table", null, List.of(), null, new Shown(caption, file, shownColumns, shownRows), null);
     }
 
     /** The report's data dictionary. */
