@@ -166,7 +166,7 @@ public final class Charts {
 
     /** Lines over quarters: a solid measured series and a dashed target series, with point markers and labels. */
     public static String lines(String id, String title, String yTitle, List<String> xLabels, List<Double> measured, String measuredName,
-                        List<Double> target, String targetName) {
+                               List<Double> target, String targetName) {
         int height = 300;
         int left = 84;
         int right = 160;
