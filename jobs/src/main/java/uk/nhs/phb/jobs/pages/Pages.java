@@ -56,24 +56,6 @@ public final class Pages {
         }
     }
 
-    /** The one stylesheet ({@code phb.css}), for a page still built in Java (the quarterly report) to inline as the templates do. */
-    public static String stylesheet() {
-        return STYLESHEET;
-    }
-
-    private static final String STYLESHEET = resource(FOLDER + "phb.css");
-
-    private static String resource(String path) {
-        try (java.io.InputStream in = Pages.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException(path + " is missing from the classpath: the jobs jar is incomplete");
-            }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + path, e);
-        }
-    }
-
     /** The page of the template at {@code path} on the classpath, with {@code values} as its variables. */
     public static String render(String path, Map<String, Object> values) {
         try {

@@ -49,7 +49,7 @@ public final class ModelReportPage {
         return Pages.render(TEMPLATE, Map.of("page", view(title, about, models, subgroups, cost, chosen, routes)));
     }
 
-    static View view(String title, Map<String, String> about, Map<String, Evaluation.Binary> models,
+    private static View view(String title, Map<String, String> about, Map<String, Evaluation.Binary> models,
                      Map<String, Map<String, Evaluation.Group>> subgroups, Evaluation.Cost cost, String chosen, List<String> routes) {
         List<Row> aboutRows = new ArrayList<>();
         about.forEach((k, v) -> aboutRows.add(Row.headed(k, v)));
@@ -241,7 +241,7 @@ public final class ModelReportPage {
             + "score by its factors (TreeSHAP). The logistic regression and the two simple baselines below are fitted and tested on the "
             + "same people only to show what the trees add; the oracle, on synthetic data only, is the generator's true risk.");
 
-    static String modelWords(String key) {
+    private static String modelWords(String key) {
         return MODEL_WORDS.getOrDefault(key, key);
     }
 
@@ -250,7 +250,7 @@ public final class ModelReportPage {
     }
 
     /** Groups with admissions where the chosen model flags nobody at the operating point, as "grouping group (N people admitted, none flagged)". */
-    static List<String> neverFlagged(Map<String, Map<String, Evaluation.Group>> subgroups) {
+    private static List<String> neverFlagged(Map<String, Map<String, Evaluation.Group>> subgroups) {
         List<String> out = new ArrayList<>();
         subgroups.forEach((grouping, groups) -> groups.forEach((g, m) -> {
             if (m.flaggedShare() != null && m.flaggedShare() == 0 && m.positives() > 0) {
