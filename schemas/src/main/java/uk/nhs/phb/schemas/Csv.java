@@ -119,6 +119,22 @@ public final class Csv {
         }
     }
 
+    /**
+     * Reads a data file of any size a record at a time, as {@link #stream(String, Reader, Consumer, Consumer)} does, each
+     * record with the line it starts on (for messages naming a line).
+     */
+    public static void records(String name, Reader reader, Consumer<Record> record) {
+        try (CSVParser parser = CSVParser.builder().setReader(reader).setFormat(DATA).get()) {
+            long line = 1;
+            for (CSVRecord r : parser) {
+                record.accept(new Record(line, r.toList()));
+                line = parser.getCurrentLineNumber() + 1;
+            }
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            throw new IllegalArgumentException(name + ": not readable as CSV: " + e.getMessage(), e);
+        }
+    }
+
     /** CSV text of a header and rows; a null value is an empty field, any other is written as {@code String.valueOf}. */
     public static String write(List<String> header, List<? extends List<?>> rows) {
         StringBuilder out = new StringBuilder();
@@ -149,6 +165,15 @@ public final class Csv {
         public void row(List<?> values) {
             try {
                 printer.printRecord(values.stream().map(v -> v == null ? "" : String.valueOf(v)).toList());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Writes out what is buffered, leaving the stream open (for a caller that owns it). */
+        public void flush() {
+            try {
+                printer.flush();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,21 +1,17 @@
 package uk.nhs.phb.jobs.pseudonymise;
 
-import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.CSVRecord;
+import java.util.function.Consumer;
 import uk.nhs.phb.models.pseudonym.EncodedIdentity;
 import uk.nhs.phb.models.pseudonym.Identity;
 import uk.nhs.phb.models.pseudonym.IdentityEncoder;
 import uk.nhs.phb.models.pseudonym.Normalise;
+import uk.nhs.phb.schemas.Csv;
 import uk.nhs.phb.schemas.profiles.DatasetProfile;
 
 /**
@@ -37,9 +33,6 @@ final class CsvPseudonymise {
     record Counts(long rows, long localIds, long missingLocalIds, Map<String, Long> removed) {
     }
 
-    private static final CSVFormat IN = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).build();
-    private static final CSVFormat OUT = CSVFormat.RFC4180.builder().setRecordSeparator("\n").build();
-
     private CsvPseudonymise() {
     }
 
@@ -51,53 +44,79 @@ final class CsvPseudonymise {
      * @throws IllegalArgumentException naming the file and line of a row that does not split into the header's columns
      */
     static Counts rewrite(String file, Reader in, Writer out, DatasetProfile.Identity identity, String tokenColumn, IdentityEncoder encoder) {
-        // the printer is flushed, not closed: the caller owns the stream (and closes a gzip one after its trailer)
-        try (CSVParser parser = IN.parse(in)) {
-            CSVPrinter printer = new CSVPrinter(out, OUT);
-            List<String> header = parser.getHeaderNames();
-            Plan plan = new Plan(header, identity, tokenColumn);
-            printer.printRecord(plan.outputHeader);
-            long rows = 0;
-            long ids = 0;
-            long missing = 0;
-            Map<String, Long> removed = new LinkedHashMap<>();
+        // the writer is flushed, not closed: the caller owns the stream (and closes a gzip one after its trailer)
+        Csv.RowWriter writer = Csv.writer(out, ',');
+        Table table = new Table(file, identity, tokenColumn, encoder, writer);
+        Csv.records(file, in, table);
+        writer.flush();
+        return table.counts();
+    }
+
+    /** The rows of one file as they are read: the plan made from its header, then each row written and counted. */
+    private static final class Table implements Consumer<Csv.Record> {
+        private final String file;
+        private final DatasetProfile.Identity identity;
+        private final String tokenColumn;
+        private final IdentityEncoder encoder;
+        private final Csv.RowWriter writer;
+        private final Map<String, Long> removed = new LinkedHashMap<>();
+        private List<String> header;
+        private Plan plan;
+        private long rows;
+        private long ids;
+        private long missing;
+
+        Table(String file, DatasetProfile.Identity identity, String tokenColumn, IdentityEncoder encoder, Csv.RowWriter writer) {
+            this.file = file;
+            this.identity = identity;
+            this.tokenColumn = tokenColumn;
+            this.encoder = encoder;
+            this.writer = writer;
             identity.identifierElements().forEach(c -> removed.put(c, 0L));
-            for (CSVRecord r : parser) {
-                rows++;
-                if (r.size() != header.size()) {
-                    throw new IllegalArgumentException(file + " line " + parser.getCurrentLineNumber() + ": " + r.size()
-                            + " values where the header has " + header.size() + " columns; correct the line and pseudonymise the "
-                            + "file again (nothing was written)");
-                }
-                Map<String, String> values = new LinkedHashMap<>();
-                for (int i = 0; i < header.size(); i++) {
-                    String v = r.get(i).strip();
-                    values.put(header.get(i), v.isEmpty() ? null : v);
-                }
-                for (String c : identity.identifierElements()) {
-                    if (values.get(c) != null) {
-                        removed.merge(c, 1L, Long::sum);
-                    }
-                }
-                String localId = values.get(identity.localId());
-                if (localId == null && identity.localIdOtherwise() != null && values.get(identity.localIdOtherwise()) != null) {
-                    localId = identity.localIdOtherwise() + ":" + values.get(identity.localIdOtherwise());
-                }
-                if (plan.hasLocalId) {
-                    if (localId == null) {
-                        missing++;
-                    } else {
-                        ids++;
-                    }
-                }
-                printer.printRecord(plan.row(r, values, localId, identity, encoder));
+        }
+
+        @Override
+        public void accept(Csv.Record r) {
+            if (header == null) {
+                header = r.fields();
+                plan = new Plan(header, identity, tokenColumn);
+                writer.row(plan.outputHeader);
+                return;
             }
-            printer.flush();
+            rows++;
+            if (r.fields().size() != header.size()) {
+                throw new IllegalArgumentException(file + " line " + r.line() + ": " + r.fields().size()
+                        + " values where the header has " + header.size() + " columns; correct the line and pseudonymise the "
+                        + "file again (nothing was written)");
+            }
+            Map<String, String> raw = new LinkedHashMap<>();
+            Map<String, String> values = new LinkedHashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                String v = r.fields().get(i);
+                raw.put(header.get(i), v);
+                values.put(header.get(i), v.isBlank() ? null : v.strip());
+            }
+            for (String c : identity.identifierElements()) {
+                if (values.get(c) != null) {
+                    removed.merge(c, 1L, Long::sum);
+                }
+            }
+            String localId = values.get(identity.localId());
+            if (localId == null && identity.localIdOtherwise() != null && values.get(identity.localIdOtherwise()) != null) {
+                localId = identity.localIdOtherwise() + ":" + values.get(identity.localIdOtherwise());
+            }
+            if (plan.hasLocalId) {
+                if (localId == null) {
+                    missing++;
+                } else {
+                    ids++;
+                }
+            }
+            writer.row(plan.row(raw, values, localId, identity, encoder));
+        }
+
+        Counts counts() {
             return new Counts(rows, ids, missing, removed);
-        } catch (UncheckedIOException e) {
-            throw new IllegalArgumentException(file + ": not a CSV table phb can read (" + e.getCause().getMessage() + ")", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -148,7 +167,7 @@ final class CsvPseudonymise {
             return identity.otherIds().stream().filter(o -> o.element().equals(column)).findFirst().orElse(null);
         }
 
-        List<String> row(CSVRecord r, Map<String, String> values, String localId, DatasetProfile.Identity identity, IdentityEncoder encoder) {
+        List<String> row(Map<String, String> raw, Map<String, String> values, String localId, DatasetProfile.Identity identity, IdentityEncoder encoder) {
             // a column the table lacks (or the identity does not name) reads as null
             Identity id = new Identity(null, values.get(identity.givenName()), values.get(identity.familyName()),
                     Normalise.date(values.get(identity.dateOfBirth())), null, values.get(identity.postcode()));
@@ -170,7 +189,7 @@ final class CsvPseudonymise {
                             String v = values.get(o.element());
                             yield o.isId(v) ? encoder.localIdToken(o.domain(), v.strip()) : null;
                         }
-                        yield r.get(s);
+                        yield raw.get(s);
                     }
                 });
             }

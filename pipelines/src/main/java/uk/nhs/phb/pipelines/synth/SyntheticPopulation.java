@@ -132,7 +132,7 @@ public final class SyntheticPopulation {
      */
     public static final class ReturnDocument implements java.io.Closeable {
         private final javax.xml.stream.XMLStreamWriter xml;
-        private final org.apache.commons.csv.CSVPrinter csv;
+        private final uk.nhs.phb.schemas.Csv.RowWriter csv;
         private final java.io.Writer out;
         private final String table;
 
@@ -151,15 +151,14 @@ public final class SyntheticPopulation {
             try {
                 if (columns != null) {
                     xml = null;
-                    csv = new org.apache.commons.csv.CSVPrinter(out, org.apache.commons.csv.CSVFormat.RFC4180.builder()
-                            .setRecordSeparator("\n").build());
-                    csv.printRecord(columns);
+                    csv = uk.nhs.phb.schemas.Csv.writer(out, ',');
+                    csv.row(columns);
                 } else {
                     csv = null;
                     xml = javax.xml.stream.XMLOutputFactory.newFactory().createXMLStreamWriter(out);
                     NationalReturns.writeStart(xml, table, key);
                 }
-            } catch (javax.xml.stream.XMLStreamException | java.io.IOException e) {
+            } catch (javax.xml.stream.XMLStreamException e) {
                 throw new IllegalStateException("writing a " + table + " return", e);
             }
         }
@@ -168,11 +167,11 @@ public final class SyntheticPopulation {
         public void write(List<String> values) {
             try {
                 if (csv != null) {
-                    csv.printRecord(values.subList(1, values.size()));
+                    csv.row(values.subList(1, values.size()));
                 } else {
                     NationalReturns.writeRecord(xml, table, values);
                 }
-            } catch (javax.xml.stream.XMLStreamException | java.io.IOException e) {
+            } catch (javax.xml.stream.XMLStreamException e) {
                 throw new IllegalStateException("writing a " + table + " record", e);
             }
         }
