@@ -73,6 +73,10 @@ final class AnonymiseCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    /** What {@code --verify --json} prints: the verifier's report and the file it read. */
+    record Verified(@com.fasterxml.jackson.annotation.JsonUnwrapped VerifyAnonymity.Report report, String file) {
+    }
+
     @Override
     public Integer call() {
         if ((in == null) == (verify == null)) {
@@ -88,8 +92,7 @@ final class AnonymiseCommand implements Callable<Integer> {
             List<String> cols = qi.stream().map(q -> q.contains("=") ? q.substring(0, q.indexOf('=')) : q).toList();
             var spark = AnonymiseJob.verifyNeedsSpark(verify, files.format) ? SparkSessions.forJob(engine.settings(lake)) : null;
             VerifyAnonymity.Report r = AnonymiseJob.verify(spark, verify, files.format, files.delimiter, cols, sensitive, models);
-            Map<String, Object> summary = new LinkedHashMap<>(r.toMap());
-            summary.put("file", verify);
+            Verified summary = new Verified(r, verify);
             StringBuilder text = new StringBuilder(String.format("%s: %,d records in %,d classes%n", verify, r.records(), r.classes()));
             for (VerifyAnonymity.Check c : r.checks()) {
                 text.append(String.format("  %-40s %s (%,d violating classes, %,d records)%n", c.model(), c.passed() ? "passes" : "FAILS",

@@ -1,6 +1,7 @@
 package uk.nhs.phb.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,8 +30,6 @@ import uk.nhs.phb.jobs.synth.SyntheticIdentities;
         subcommands = AuditCommand.Show.class)
 final class AuditCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP = new com.fasterxml.jackson.core.type.TypeReference<>() {
-    };
 
     @Spec
     CommandSpec spec;
@@ -97,12 +96,7 @@ final class AuditCommand implements Callable<Integer> {
             return attack();
         }
         List<RunSummary> runs = AuditLog.of(common.settings()).list(limit);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (RunSummary r : runs) {
-            rows.add(summaryMap(r));
-        }
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("runs", rows);
+        Runs summary = new Runs(runs.stream().map(Listed::of).toList());
         StringBuilder text = new StringBuilder();
         if (runs.isEmpty()) {
             text.append("No runs recorded in ").append(common.settings().lakeLayout().runs()).append('\n');
@@ -124,10 +118,9 @@ final class AuditCommand implements Callable<Integer> {
                         SyntheticIdentities.find(spark, common.settings(), synthSettings)),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
         StringBuilder text = new StringBuilder();
-        Map<String, Object> scanned = r.scanned();
+        LeakScan.Scanned scanned = r.scanned();
         text.append(String.format("Scanned %,d files (%,d Delta tables, %,d rows, %,d values; %,d text lines) in %.1f s%n",
-                (long) scanned.get("files"), (long) scanned.get("tables"), (long) scanned.get("rows"), (long) scanned.get("values"),
-                (long) scanned.get("lines"), r.seconds()));
+                scanned.files(), scanned.tables(), scanned.rows(), scanned.values(), scanned.lines(), r.seconds()));
         r.checks().forEach((k, v) -> text.append(String.format("  %-13s %s%n", k, v)));
         if (r.findings().isEmpty()) {
             text.append("No identifiers found.\n");
@@ -142,7 +135,7 @@ final class AuditCommand implements Callable<Integer> {
                 text.append(String.format("  %-13s %s  %s  x%d  e.g. %s%n", f.kind(), f.file(), where, f.count(), f.example()));
             }
         }
-        Output.print(spec.commandLine().getOut(), common.json, r.toMap(), text.toString());
+        Output.print(spec.commandLine().getOut(), common.json, r, text.toString());
         return r.findings().isEmpty() ? 0 : EXIT_FOUND;
     }
 
@@ -172,7 +165,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         text.append(r.leaks() ? String.format("LEAK: %,d count(s) recovered, %,d printed unrounded%n", r.recovered().size(), r.unroundedCounts().size())
                 : "No count of 1 to 7 recovered; no count printed unrounded.\n");
-        Output.print(spec.commandLine().getOut(), common.json, JSON.convertValue(r, MAP), text.toString());
+        Output.print(spec.commandLine().getOut(), common.json, JSON.valueToTree(r), text.toString());
         return r.leaks() ? EXIT_FOUND : 0;
     }
 
@@ -183,40 +176,47 @@ final class AuditCommand implements Callable<Integer> {
                 t.tables().size(), common.settings().lake()));
         for (ExplainPerson.TableTrail tt : t.tables()) {
             text.append(String.format("%n%s (current version %d)%n", tt.table(), tt.version()));
-            for (Map<String, Object> row : tt.rows()) {
+            for (com.fasterxml.jackson.databind.node.ObjectNode row : tt.rows()) {
                 boolean wide = row.size() > 16;
                 List<String> parts = new ArrayList<>();
-                row.forEach((k, v) -> {
-                    if (v != null && !k.equals("run_id") && (!wide || TRAIL_COLUMNS.contains(k) || k.endsWith("_id")
+                row.fields().forEachRemaining(e -> {
+                    String k = e.getKey();
+                    JsonNode v = e.getValue();
+                    if (!v.isNull() && !k.equals("run_id") && (!wide || TRAIL_COLUMNS.contains(k) || k.endsWith("_id")
                             || k.endsWith("_version"))) {
-                        parts.add(k + "=" + v);
+                        parts.add(k + "=" + (v.isValueNode() ? v.asText() : v.toString()));
                     }
                 });
-                Object run = row.get("run_id");
-                Long v = run == null ? null : tt.runVersions().get(run.toString());
+                String run = row.path("run_id").asText(null);
+                Long v = run == null ? null : tt.runVersions().get(run);
                 text.append("  ").append(String.join(", ", parts)).append('\n')
                         .append("    by run ").append(run == null ? "(not recorded)" : run)
                         .append(v == null ? "" : " (table version " + v + ")").append('\n');
             }
         }
         text.append("\nRuns:\n");
-        for (Map<String, Object> r : t.runs()) {
-            text.append(String.format("  %s  %s  %s  started %s by %s%n    inputs: %s%n", r.get("run_id"), r.get("command"),
-                    r.get("status"), r.get("started"), r.get("user"), r.get("inputs")));
+        for (ExplainPerson.RunTrail r : t.runs()) {
+            text.append(String.format("  %s  %s  %s  started %s by %s%n    inputs: %s%n", r.runId(), r.command(), r.status(), r.started(),
+                    r.user(), r.inputs()));
         }
-        Output.print(spec.commandLine().getOut(), common.json, t.toMap(), text.toString());
+        Output.print(spec.commandLine().getOut(), common.json, t, text.toString());
         return 0;
     }
 
-    static Map<String, Object> summaryMap(RunSummary r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("run_id", r.runId());
-        m.put("command", r.command());
-        m.put("status", r.status());
-        m.put("started", r.started() == null ? null : r.started().toString());
-        m.put("seconds", r.seconds());
-        m.put("user", r.user());
-        return m;
+    /** What {@code --json} lists: a line per run. */
+    record Runs(List<Listed> runs) {
+    }
+
+    /** A run as listed ({@code started} ISO-8601 UTC; {@code seconds} null while running). */
+    record Listed(String runId, String command, String status, String started, Double seconds, String user) {
+        static Listed of(RunSummary r) {
+            return new Listed(r.runId(), r.command(), r.status(), r.started() == null ? null : r.started().toString(), r.seconds(), r.user());
+        }
+    }
+
+    /** A run in full as {@code show --json} prints it: what was recorded as JSON nested as objects. */
+    record Shown(String runId, String command, String status, String started, Double seconds, String user, String ended, String phbVersion,
+                 JsonNode parameters, JsonNode inputs, JsonNode outputs, JsonNode counts, String error) {
     }
 
     static String time(java.time.Instant t) {
@@ -224,14 +224,14 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     /** Parses recorded JSON text so {@code --json} nests it as objects; text that is not JSON stays text. */
-    static Object parsed(String json) {
+    static JsonNode parsed(String json) {
         if (json == null) {
             return null;
         }
         try {
-            return JSON.readValue(json, Object.class);
+            return JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            return json;
+            return JSON.getNodeFactory().textNode(json);
         }
     }
 
@@ -249,14 +249,10 @@ final class AuditCommand implements Callable<Integer> {
         @Override
         public Integer call() throws JsonProcessingException {
             RunRecord r = AuditLog.of(common.settings()).show(runId);
-            Map<String, Object> m = summaryMap(r.summary());
-            m.put("ended", r.ended() == null ? null : r.ended().toString());
-            m.put("phb_version", r.phbVersion());
-            m.put("parameters", parsed(r.parameters()));
-            m.put("inputs", parsed(r.inputs()));
-            m.put("outputs", parsed(r.outputs()));
-            m.put("counts", parsed(r.counts()));
-            m.put("error", r.error());
+            Listed l = Listed.of(r.summary());
+            Shown m = new Shown(l.runId(), l.command(), l.status(), l.started(), l.seconds(), l.user(),
+                    r.ended() == null ? null : r.ended().toString(), r.phbVersion(), parsed(r.parameters()), parsed(r.inputs()),
+                    parsed(r.outputs()), parsed(r.counts()), r.error());
             StringBuilder text = new StringBuilder();
             text.append("run id:      ").append(r.runId()).append('\n')
                     .append("command:     ").append(r.command()).append('\n')
@@ -267,9 +263,14 @@ final class AuditCommand implements Callable<Integer> {
                     .append("seconds:     ").append(r.seconds() == null ? "-" : String.format("%.1f", r.seconds())).append('\n')
                     .append("phb version: ").append(r.phbVersion()).append('\n');
             var pretty = JSON.writerWithDefaultPrettyPrinter();
-            for (String key : List.of("parameters", "inputs", "outputs", "counts")) {
-                text.append(key).append(":\n");
-                for (String line : pretty.writeValueAsString(m.get(key)).split("\n")) {
+            Map<String, JsonNode> recorded = new LinkedHashMap<>();
+            recorded.put("parameters", m.parameters());
+            recorded.put("inputs", m.inputs());
+            recorded.put("outputs", m.outputs());
+            recorded.put("counts", m.counts());
+            for (Map.Entry<String, JsonNode> e : recorded.entrySet()) {
+                text.append(e.getKey()).append(":\n");
+                for (String line : pretty.writeValueAsString(e.getValue()).split("\n")) {
                     text.append("  ").append(line).append('\n');
                 }
             }

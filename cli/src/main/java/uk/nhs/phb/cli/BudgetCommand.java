@@ -1,8 +1,5 @@
 package uk.nhs.phb.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
@@ -61,7 +58,7 @@ final class BudgetCommand implements Callable<Integer> {
         if (minCell < 1) {
             throw new InputException("--min-cell must be at least 1, got " + minCell);
         }
-        BudgetRules rules = rules();
+        BudgetRules rules = BudgetJob.rules(pooling, chairCosts, unitCosts);
         BudgetJob.Result s = BudgetJob.run(SparkSessions.forJob(common.existingLake()), common.settings(),
                 lakeKey.load(spec.commandLine().getErr()), new BudgetJob.Request(asOf, rules, minCell, evaluate),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), common.json));
@@ -82,30 +79,5 @@ final class BudgetCommand implements Callable<Integer> {
         text.append("  table ").append(s.table());
         Output.print(spec.commandLine().getOut(), common.json, s, text.toString());
         return 0;
-    }
-
-    private BudgetRules rules() {
-        try {
-            return BudgetRules.of(text(pooling, BudgetRules.POOLING), name(pooling, BudgetRules.POOLING),
-                    text(chairCosts, BudgetRules.WHEELCHAIR_COSTS), name(chairCosts, BudgetRules.WHEELCHAIR_COSTS),
-                    BudgetRules.resource(BudgetRules.READY_RECKONER), text(unitCosts, BudgetRules.UNIT_COSTS), name(unitCosts, BudgetRules.UNIT_COSTS));
-        } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage() + "; fix the file and run again", e);
-        }
-    }
-
-    private static String name(Path file, String resource) {
-        return file == null ? resource : file.toString();
-    }
-
-    private static String text(Path file, String resource) {
-        if (file == null) {
-            return BudgetRules.resource(resource);
-        }
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage());
-        }
     }
 }

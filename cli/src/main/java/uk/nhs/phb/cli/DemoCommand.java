@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,6 +53,15 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    /** What {@code --json} prints: the synthetic population, the quarter and extract date, the batch, the folder and the time. */
+    record Done(Synth synth, Quarter quarter, LocalDate extractDate, BatchRun.Result batch, String dir, double seconds) {
+    }
+
+    /** The synthetic population the demo wrote. */
+    record Synth(String runId, long people, long seed, String landing, String layout, Map<String, Long> rows, Map<String, Long> faults,
+                 double seconds) {
+    }
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -72,21 +80,12 @@ final class DemoCommand implements Callable<Integer> {
         SecretKey providerKey = key(dir.resolve("keys/provider.key"));
         SecretKey lakeKey = key(dir.resolve("keys/lake.key"));
         Progress progress = TerminalProgress.forConsole(err, engine.json);
-        Map<String, Object> all = new LinkedHashMap<>();
 
         say("1/2 synth: " + String.format("%,d", people) + " people, seed " + seed);
         SynthJob.Result synth = SynthJob.run(settings, SynthSettings.of(people, seed), providerKey, SynthJob.FORMAT_CSV,
                 SynthLayout.NATIONAL, true, progress);
-        Map<String, Object> synthSummary = new LinkedHashMap<>();
-        synthSummary.put("run_id", synth.runId());
-        synthSummary.put("people", people);
-        synthSummary.put("seed", seed);
-        synthSummary.put("landing", synth.landing());
-        synthSummary.put("layout", synth.layout().label());
-        synthSummary.put("rows", synth.rows());
-        synthSummary.put("faults", synth.faults());
-        synthSummary.put("seconds", synth.seconds());
-        all.put("synth", synthSummary);
+        Synth synthSummary = new Synth(synth.runId(), people, seed, synth.landing(), synth.layout().label(), synth.rows(), synth.faults(),
+                synth.seconds());
         long rows = synth.rows().entrySet().stream().filter(e -> !e.getKey().startsWith("_")).mapToLong(Map.Entry::getValue).sum();
         long feeds = synth.rows().keySet().stream().filter(k -> !k.startsWith("_")).count();
         say(String.format("   %,d rows in %d feeds written to %s (ground truth beside them in _truth/)", rows, feeds, settings.landing()));
@@ -95,12 +94,9 @@ final class DemoCommand implements Callable<Integer> {
         Quarter quarter = Quarter.containing(asOf);
         LocalDate extractDate = LocalDate.now();
         say("2/2 batch for " + quarter + " (phb run --quarter " + quarter + " --extract-date " + extractDate + " --evaluate)");
-        all.put("quarter", quarter.toString());
-        all.put("extract_date", extractDate.toString());
         BatchRun.Result batch = QuarterBatch.of(settings, lakeKey, quarter, QuarterBatch.Options.of(extractDate, true))
                 .force(true).progress(progress).listener(engine.json ? BatchRun.Listener.NONE : RunCommand.lines(spec.commandLine().getOut()))
                 .execute();
-        all.put("batch", batch);
         batch.result("ingest", IngestJob.Result.class).ifPresent(r -> say(String.format(
                 "   ingest: %,d rows in: %,d valid to bronze, %,d quarantined with reasons", r.rowsIn(), r.rowsValid(), r.rowsQuarantined())));
         batch.result("link", LinkJob.Result.class).filter(r -> r.linkage().evaluation() != null).ifPresent(r -> say(String.format(
@@ -124,10 +120,9 @@ final class DemoCommand implements Callable<Integer> {
                         ? String.format("; matching did not balance the groups (largest standardised difference %.2f), so the report "
                                 + "says not to use it", smd.doubleValue()) : "")));
 
-        all.put("dir", dir.toString());
-        all.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-        Output.print(spec.commandLine().getOut(), engine.json, all, String.format("Demo done in %.0f s. Look at %s/out (reports, data quality, "
-                + "linkage quality, anonymised extract) and 'phb audit --lake %s/lake'.", (double) all.get("seconds"), dir, dir));
+        Done done = new Done(synthSummary, quarter, extractDate, batch, dir.toString(), Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+        Output.print(spec.commandLine().getOut(), engine.json, done, String.format("Demo done in %.0f s. Look at %s/out (reports, data quality, "
+                + "linkage quality, anonymised extract) and 'phb audit --lake %s/lake'.", done.seconds(), dir, dir));
         return 0;
     }
 

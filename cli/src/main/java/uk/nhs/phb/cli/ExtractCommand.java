@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -117,9 +116,9 @@ final class ExtractCommand implements Callable<Integer> {
         text.append(String.format("  %,d people in scope; removed by opt-outs: %s; %,d %s%n", s.populationInScope(),
                 s.optOutRemovals().isEmpty() ? "none apply" : s.optOutRemovals(), s.rows(),
                 s.level() == IdentityLevel.AGGREGATE ? "table rows" : "rows released"));
-        if (s.anonymisation() instanceof Map<?, ?> a) {
-            text.append(String.format("  anonymised: smallest class %s, %s suppressed, levels %s; verified independently%n", a.get("k_achieved"),
-                    a.get("suppressed"), a.get("levels")));
+        if (s.anonymisation() != null) {
+            text.append(String.format("  anonymised: smallest class %d, %d suppressed, levels %s; verified independently%n",
+                    s.anonymisation().kAchieved(), s.anonymisation().suppressed(), s.anonymisation().levels()));
         }
         for (String n : s.notes()) {
             text.append("  note: ").append(n).append('\n');

@@ -60,7 +60,7 @@ final class IngestCommand implements Callable<Integer> {
             job.extractDate(extractDate);
         }
         IngestJob.Result result = job.execute();
-        Output.print(spec.commandLine().getOut(), common.json, result.toMap(), text(result, common.settings().lake()));
+        Output.print(spec.commandLine().getOut(), common.json, result, text(result, common.settings().lake()));
         return 0;
     }
 

@@ -2,8 +2,6 @@ package uk.nhs.phb.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,6 +25,10 @@ final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON summary.")
     boolean json;
 
+    /** What {@code --json} prints: where the key went and its fingerprint (never the key). */
+    record Made(String keyFile, String fingerprint) {
+    }
+
     @Override
     public Integer call() throws Exception {
         if (Files.exists(out) && !force) {
@@ -35,10 +37,7 @@ final class KeygenCommand implements Callable<Integer> {
         }
         SecretKey key = SecretKey.generate();
         key.writeTo(out);
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("key_file", out.toString());
-        summary.put("fingerprint", key.fingerprint());
-        Output.print(spec.commandLine().getOut(), json, summary,
+        Output.print(spec.commandLine().getOut(), json, new Made(out.toString(), key.fingerprint()),
                 "Wrote a new key to " + out + " (fingerprint " + key.fingerprint() + "). Keep it secret; back it up.");
         return 0;
     }

@@ -37,30 +37,28 @@ final class LakeDiffCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
+    /** What {@code --json} prints: whether the lakes are equal, how many tables and how many differ, and each table. */
+    record Summary(boolean equal, int tables, long differing, Map<String, TableSummary> byTable) {
+    }
+
+    record TableSummary(boolean equal, long rowsA, long rowsB, String note) {
+    }
+
     @Override
     public Integer call() {
         Predicate<String> ignored = LakeDiff.defaultIgnored().or(ignore::contains);
         LakeDiff.Result r = LakeDiff.compare(SparkSessions.forJob(new JobSettings(lakeA, "landing", "out", engine.master, engine.verbose)),
                 lakeA, lakeB, ignored);
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("equal", r.equal());
-        summary.put("tables", r.tables().size());
-        summary.put("differing", r.differing());
-        Map<String, Object> tables = new LinkedHashMap<>();
+        Map<String, TableSummary> tables = new LinkedHashMap<>();
         StringBuilder text = new StringBuilder();
         for (LakeDiff.TableDiff t : r.tables()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("equal", t.equal());
-            m.put("rows_a", t.rowsA());
-            m.put("rows_b", t.rowsB());
-            m.put("note", t.note());
-            tables.put(t.table(), m);
+            tables.put(t.table(), new TableSummary(t.equal(), t.rowsA(), t.rowsB(), t.note()));
             text.append(String.format("%-6s %-40s %,12d %,12d %s%n", t.equal() ? "equal" : "DIFF", t.table(), t.rowsA(), t.rowsB(), t.note()));
         }
-        summary.put("by_table", tables);
         text.append(r.equal() ? "All " + r.tables().size() + " tables are equal."
                 : r.differing() + " of " + r.tables().size() + " tables differ.");
-        Output.print(spec.commandLine().getOut(), engine.json, summary, text.toString());
+        Output.print(spec.commandLine().getOut(), engine.json, new Summary(r.equal(), r.tables().size(), r.differing(), tables),
+                text.toString());
         return r.equal() ? 0 : EXIT_DIFFERENT;
     }
 }

@@ -16,7 +16,7 @@ import uk.nhs.phb.schemas.profiles.ProfileException;
         subcommands = {KeygenCommand.class, SynthCommand.class, PseudonymiseCommand.class, IngestCommand.class, LinkCommand.class,
             FeaturesCommand.class, TrainCommand.class, ScoreCommand.class, EligibilityCommand.class, LetterCommand.class, BudgetCommand.class,
             StatementOfResourcesCommand.class, ReportCommand.class, AnonymiseCommand.class, ExtractCommand.class,
-            AuditCommand.class, RunCommand.class, ProfilesCommand.class, LakeDiffCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+            AuditCommand.class, ReplayCommand.class, RunCommand.class, ProfilesCommand.class, LakeDiffCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_USAGE = 2;

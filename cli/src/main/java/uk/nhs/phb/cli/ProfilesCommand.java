@@ -1,7 +1,6 @@
 package uk.nhs.phb.cli;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -30,19 +29,17 @@ final class ProfilesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print {\"profiles\":[{\"id\",\"dataset\",\"spec_version\",\"folder\",\"feed\"}]}.")
     boolean json;
 
+    /** One profile as {@code --json} lists it. */
+    record Listed(String id, String dataset, String specVersion, String folder, String feed) {
+    }
+
     @Override
     public Integer call() {
         Profiles profiles = profileOptions.load();
-        List<Map<String, Object>> list = new ArrayList<>();
+        List<Listed> list = new ArrayList<>();
         StringBuilder text = new StringBuilder(String.format("%-10s %-13s %-62s %s%n", "id", "feed", "dataset", "specification version"));
         for (DatasetProfile p : profiles.all()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", p.id());
-            m.put("dataset", p.dataset());
-            m.put("spec_version", p.specVersion());
-            m.put("folder", "landing/" + p.folder());
-            m.put("feed", p.feed());
-            list.add(m);
+            list.add(new Listed(p.id(), p.dataset(), p.specVersion(), "landing/" + p.folder(), p.feed()));
             text.append(String.format("%-10s %-13s %-62s %s%n", p.id(), p.feed(), p.dataset(), p.specVersion()));
         }
         text.append("\nPut each extract in landing/<id>/ (CSV or Parquet; FHIR NDJSON or XML where the profile says so). `phb profiles show ID` prints a profile's mappings; "
@@ -69,7 +66,7 @@ final class ProfilesCommand implements Callable<Integer> {
         public Integer call() {
             Profiles profiles = profileOptions.load();
             DatasetProfile p = profiles.byId(id);
-            Output.print(spec.commandLine().getOut(), json, ProfilesDoc.toMap(p), ProfilesDoc.text(p, profiles));
+            Output.print(spec.commandLine().getOut(), json, ProfilesDoc.shown(p), ProfilesDoc.text(p, profiles));
             return 0;
         }
     }

@@ -3,8 +3,6 @@ package uk.nhs.phb.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -101,8 +99,7 @@ final class PseudonymiseCommand implements Callable<Integer> {
         PseudonymiseJob.Result r = PseudonymiseJob.run(spark,
                 new PseudonymiseJob.Request(in, files.format, files.delimiter, mapping, key, out, lookupOut, rejects, files.force),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), engine.json));
-        Map<String, Object> summary = new LinkedHashMap<>(r.summary());
-        summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+        Timed<PseudonymiseJob.Result> summary = new Timed<>(r, Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
         String text = String.format("Pseudonymised %,d rows of %s -> %s%n  NHS numbers: %,d valid, %,d failed the check digit (token left blank), %,d missing%n"
                         + "  identifier columns removed: %s%n  key fingerprint %s%s%s",
                 r.rows(), in, out, r.nhsValid(), r.nhsInvalid(), r.nhsMissing(), r.removedColumns(), r.keyFingerprint(),
@@ -110,6 +107,10 @@ final class PseudonymiseCommand implements Callable<Integer> {
                 lookupOut != null ? "\n  re-identification lookup written to " + lookupOut + " (keep it with the key holder)" : "");
         Output.print(spec.commandLine().getOut(), engine.json, summary, text);
         return 0;
+    }
+
+    /** What {@code --json} prints: the job's counts and the seconds the command took. */
+    record Timed<R>(@com.fasterxml.jackson.annotation.JsonUnwrapped R result, double seconds) {
     }
 
     private Integer fromProfile() {
@@ -129,8 +130,7 @@ final class PseudonymiseCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         ReturnPseudonymiseJob.Result r = ReturnPseudonymiseJob.run(spark, new ReturnPseudonymiseJob.Request(in, p, localIdDomain, key, out, files.force),
                 TerminalProgress.forConsole(spec.commandLine().getErr(), engine.json));
-        Map<String, Object> summary = new LinkedHashMap<>(r.summary());
-        summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+        Timed<ReturnPseudonymiseJob.Result> summary = new Timed<>(r, Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
         String unit = p.xml() ? (r.persons() == 1 ? "person" : "persons") : (r.persons() == 1 ? "row" : "rows");
         String text = String.format("Pseudonymised %,d %s of %s (%d %s) -> %s%n  local ids (%s) made tokens in domain %s: %,d; missing: %,d%n"
                         + "  identifying %s removed: %s%n  key fingerprint %s%n  land it as it is: landing/%s/%s",

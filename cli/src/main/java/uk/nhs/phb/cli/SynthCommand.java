@@ -81,6 +81,12 @@ final class SynthCommand implements Callable<Integer> {
         }
     }
 
+    /** What {@code --json} prints: the run, the population, where it went, rows by table and faults by kind. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record Written(String runId, long people, long seed, java.time.LocalDate start, java.time.LocalDate end, String format, String layout,
+                   String landing, Map<String, Long> rows, Map<String, Long> faults, double seconds, String profileOverrides) {
+    }
+
     @Override
     public Integer call() throws Exception {
         if (!format.equals(SynthJob.FORMAT_CSV) && !format.equals(SynthJob.FORMAT_PARQUET)) {
@@ -103,25 +109,13 @@ final class SynthCommand implements Callable<Integer> {
         Progress progress = TerminalProgress.forConsole(spec.commandLine().getErr(), json);
         SynthJob.Result r = SynthJob.run(common.settings(), settings, key, format, fileLayout, force, progress);
 
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("run_id", r.runId());
-        summary.put("people", settings.people());
-        summary.put("seed", settings.seed());
-        summary.put("start", settings.start().toString());
-        summary.put("end", settings.end().toString());
-        summary.put("format", r.format());
-        summary.put("layout", r.layout().label());
-        summary.put("landing", r.landing());
-        summary.put("rows", r.rows());
-        summary.put("faults", r.faults());
-        summary.put("seconds", Math.round(r.seconds() * 10) / 10.0);
         long feedRows = r.rows().entrySet().stream().filter(e -> !e.getKey().startsWith("_truth")).mapToLong(Map.Entry::getValue).sum();
         long faultCount = r.faults().values().stream().mapToLong(Long::longValue).sum();
         String overrides = r.layout() == SynthLayout.NATIONAL ? " Its councils' DfE numbers and schools are in " + r.landing() + "/"
                 + Profiles.LANDING_OVERRIDES + ", which ingest reads when no --profile-overrides is given." : "";
-        if (!overrides.isEmpty()) {
-            summary.put("profile_overrides", r.landing() + "/" + Profiles.LANDING_OVERRIDES);
-        }
+        Written summary = new Written(r.runId(), settings.people(), settings.seed(), settings.start(), settings.end(), r.format(),
+                r.layout().label(), r.landing(), r.rows(), r.faults(), Math.round(r.seconds() * 10) / 10.0,
+                overrides.isEmpty() ? null : r.landing() + "/" + Profiles.LANDING_OVERRIDES);
         Output.print(spec.commandLine().getOut(), json, summary, String.format(
                 "Wrote %,d people (seed %d) to %s: %,d feed rows in %d feeds, truth in %s/_truth, %,d faults injected, %.1f s (run %s).%s",
                 settings.people(), settings.seed(), r.landing(), feedRows,

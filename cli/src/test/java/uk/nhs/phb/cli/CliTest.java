@@ -44,7 +44,7 @@ class CliTest {
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err()).contains("Missing required option").contains("phb pseudonymise --help");
         assertThat(run("no-such-command").code()).isEqualTo(Main.EXIT_USAGE);
-        Run typo = run("reprot", "--quarter", "2025-26Q4");
+        Run typo = run("raport", "--quarter", "2025-26Q4");
         assertThat(typo.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(typo.err()).contains("Did you mean: phb report");
         Run optionTypo = run("report", "--quater", "2025-26Q4");

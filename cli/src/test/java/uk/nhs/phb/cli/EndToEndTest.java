@@ -231,6 +231,8 @@ class EndToEndTest {
         try (var files = Files.walk(dir.resolve("landing"))) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".crc")).toList()).isEmpty();
         }
+        // last, since it changes a rules file to show a replay finds it: every stage replays from its run
+        ReplayStages.everyStageReplays(dir, lakeKey, spark, this::run, this::common);
     }
 
     /** The batch's features step, run as {@code phb run} runs it, records what {@code phb features} alone recorded. */

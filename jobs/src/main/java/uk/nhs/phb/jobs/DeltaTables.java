@@ -61,7 +61,7 @@ public final class DeltaTables {
      * A table's latest commit: its version, the user metadata phb wrote with it (null when none) and the writer's
      * operation metrics (e.g. {@code numOutputRows}; empty when the writer recorded none).
      */
-    public record LastCommit(long version, String userMetadata, java.util.Map<String, String> operationMetrics) {
+    public record LastCommit(long version, String userMetadata, java.util.Map<String, String> operationMetrics, boolean replacedAll) {
     }
 
     /**
@@ -71,9 +71,11 @@ public final class DeltaTables {
      */
     public static LastCommit lastCommit(SparkSession spark, String path) {
         long version = logVersion(spark, path);
-        if (version < 0) {
-            return null;
-        }
+        return version < 0 ? null : commit(spark, path, version);
+    }
+
+    /** The commit that made {@code version} of the table at {@code path}, read from its commit file in {@code _delta_log}. */
+    public static LastCommit commit(SparkSession spark, String path, long version) {
         org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(path, "_delta_log"),
                 String.format("%020d.json", version));
         try {
@@ -88,14 +90,60 @@ public final class DeltaTables {
                             m.fields().forEachRemaining(e -> metrics.put(e.getKey(), e.getValue().asText()));
                         }
                         com.fasterxml.jackson.databind.JsonNode user = info.get("userMetadata");
-                        return new LastCommit(version, user == null || user.isNull() ? null : user.asText(), metrics);
+                        com.fasterxml.jackson.databind.JsonNode op = info.path("operationParameters");
+                        boolean replacedAll = "WRITE".equals(info.path("operation").asText()) && "Overwrite".equals(op.path("mode").asText())
+                                && !op.has("predicate");
+                        return new LastCommit(version, user == null || user.isNull() ? null : user.asText(), metrics, replacedAll);
                     }
                 }
             }
-            return new LastCommit(version, null, java.util.Map.of());
+            return new LastCommit(version, null, java.util.Map.of(), false);
         } catch (java.io.IOException e) {
-            throw new InputException("cannot read the Delta log of " + path + ": " + e.getMessage(), e);
+            throw new InputException("cannot read the Delta log of " + path + " at version " + version + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The version a table was at before run {@code runId} first wrote it, given the version the run recorded as its
+     * output: phb writes the run id in each commit's user metadata, so the run's commits are those carrying it. A
+     * commit without it counts as the run's only one. -1 when the run created the table.
+     */
+    public static long versionBeforeRun(SparkSession spark, String path, String runId, long recorded) {
+        long v = recorded;
+        while (v >= 0 && runId.equals(runIdOf(commit(spark, path, v).userMetadata()))) {
+            v--;
+        }
+        return v == recorded ? recorded - 1 : v;
+    }
+
+    /**
+     * What a table held before run {@code runId} wrote it that the run's writes left in place: the version before the
+     * run ({@link #versionBeforeRun}), or -1 when there is none or the run's first commit replaced the whole table.
+     */
+    public static long versionKeptByRun(SparkSession spark, String path, String runId, long recorded) {
+        long before = versionBeforeRun(spark, path, runId, recorded);
+        return before < 0 || commit(spark, path, before + 1).replacedAll() ? -1 : before;
+    }
+
+    private static String runIdOf(String userMetadata) {
+        if (userMetadata == null) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode id = Json.mapper().readTree(userMetadata).get("run_id");
+            return id == null ? null : id.asText();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A table at {@code target} that holds {@code version} of the one at {@code source} without copying it: a Delta
+     * shallow clone, whose log names the source's data files. Writes to the clone leave the source as it was.
+     */
+    public static void shallowClone(SparkSession spark, String source, long version, String target) {
+        spark.sql("CREATE TABLE delta.`" + target.replace("`", "``") + "` SHALLOW CLONE delta.`" + source.replace("`", "``")
+                + "` VERSION AS OF " + version).collect();
     }
 
     /**

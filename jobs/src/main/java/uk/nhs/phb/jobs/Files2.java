@@ -156,6 +156,19 @@ public final class Files2 {
         }
     }
 
+    /** Removes a folder when it holds nothing; never throws. */
+    public static void discardIfEmpty(SparkSession spark, String folder) {
+        try {
+            FileSystem fs = fs(spark, folder);
+            Path p = new Path(folder);
+            if (fs.exists(p) && fs.listStatus(p).length == 0) {
+                fs.delete(p, false);
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort, as discard
+        }
+    }
+
     /** Writes a small text file (manifest, summary) through the Hadoop file system, with no checksum side file. */
     public static void writeText(SparkSession spark, String path, String text) {
         FileSystem fs = plain(spark, path);
@@ -193,6 +206,25 @@ public final class Files2 {
             return in.readLine();
         } catch (IOException e) {
             throw new InputException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** True when both files exist and hold the same bytes. */
+    public static boolean sameBytes(SparkSession spark, String a, String b) {
+        try (var inA = new java.io.BufferedInputStream(fs(spark, a).open(new Path(a)));
+             var inB = new java.io.BufferedInputStream(fs(spark, b).open(new Path(b)))) {
+            for (int x = inA.read(), y = inB.read(); ; x = inA.read(), y = inB.read()) {
+                if (x != y) {
+                    return false;
+                }
+                if (x < 0) {
+                    return true;
+                }
+            }
+        } catch (java.io.FileNotFoundException e) {
+            return false;
+        } catch (IOException e) {
+            throw new InputException("cannot read " + a + " or " + b + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,9 +1,6 @@
 package uk.nhs.phb.jobs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,7 +15,6 @@ import uk.nhs.phb.schemas.LakeTable;
  * {@code gold/person_features}.
  */
 public final class InputVersions {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final String replayedRunId;
     private final Map<String, Long> recorded;
 
@@ -34,18 +30,7 @@ public final class InputVersions {
 
     /** The versions {@code run} recorded; a table it did not read counts as absent. */
     public static InputVersions of(AuditLog.RunRecord run) {
-        Map<String, Long> versions = new LinkedHashMap<>();
-        try {
-            Map<?, ?> inputs = run.inputs() == null ? Map.of() : JSON.readValue(run.inputs(), Map.class);
-            for (Map.Entry<?, ?> e : inputs.entrySet()) {
-                if (e.getValue() instanceof Number n) {
-                    versions.put((String) e.getKey(), n.longValue());
-                }
-            }
-        } catch (JsonProcessingException e) {
-            throw new InputException("run " + run.runId() + " has an unreadable record of its inputs in audit/runs: " + e.getOriginalMessage());
-        }
-        return new InputVersions(run.runId(), Collections.unmodifiableMap(versions));
+        return new InputVersions(run.runId(), Collections.unmodifiableMap(run.tablesRead()));
     }
 
     /** The run being replayed, or null for an ordinary run. */

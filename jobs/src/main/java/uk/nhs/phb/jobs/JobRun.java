@@ -2,6 +2,7 @@ package uk.nhs.phb.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -29,21 +30,21 @@ public final class JobRun implements AutoCloseable {
     public static final StructType SCHEMA = LakeTables.RUNS.schema();
 
     private static final ObjectMapper JSON = Json.mapper();
-    private static final ThreadLocal<Map<String, Object>> BATCH = new ThreadLocal<>();
+    private static final ThreadLocal<BatchStep> BATCH = new ThreadLocal<>();
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final SparkSession spark;
     private final Lake lake;
     private final String runId;
     private final String command;
-    private final Map<String, Object> parameters;
+    private final ObjectNode parameters;
     private final Instant started;
     private final Progress progress;
     private final SparkProgress listener;
     private final SparkWork work;
-    private final Map<String, Object> inputs = new LinkedHashMap<>();
-    private final List<Map<String, Object>> outputs = new ArrayList<>();
-    private final Map<String, Object> counts = new LinkedHashMap<>();
+    private final ObjectNode inputs = JSON.createObjectNode();
+    private final List<Output> outputs = new ArrayList<>();
+    private final ObjectNode counts = JSON.createObjectNode();
     private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
     private String currentStage;
     private long stageStart;
@@ -53,10 +54,11 @@ public final class JobRun implements AutoCloseable {
         this.spark = spark;
         this.lake = lake;
         this.command = command;
-        this.parameters = new LinkedHashMap<>(parameters.values());
-        Map<String, Object> batch = BATCH.get();
+        this.parameters = parameters.values();
+        BatchStep batch = BATCH.get();
         if (batch != null) {
-            this.parameters.putAll(batch);
+            this.parameters.put("batch_run_id", batch.batchRunId());
+            this.parameters.put("step_key", batch.stepKey());
         }
         this.started = Instant.now();
         this.runId = newRunId(started);
@@ -110,11 +112,19 @@ public final class JobRun implements AutoCloseable {
      * {@code batch_run_id} and {@code step_key} in its parameters, so the batch can find them again.
      */
     public static Scope inBatch(String batchRunId, String stepKey) {
-        Map<String, Object> tags = new LinkedHashMap<>();
-        tags.put("batch_run_id", batchRunId);
-        tags.put("step_key", stepKey);
-        BATCH.set(tags);
+        BATCH.set(new BatchStep(batchRunId, stepKey));
         return BATCH::remove;
+    }
+
+    private record BatchStep(String batchRunId, String stepKey) {
+    }
+
+    /** A table a run wrote: the version its write made and the rows it wrote. */
+    public record Output(String table, long version, long rows) {
+    }
+
+    /** A file a run read (a landing feed): its size and last-modified time, so a changed file is visible. */
+    public record InputFile(long bytes, String modified) {
     }
 
     /** A batch scope; closing it ends the batch tagging for this thread. */
@@ -139,22 +149,16 @@ public final class JobRun implements AutoCloseable {
 
     /** A file read (landing feeds), with its size and last-modified time so a changed file is visible. */
     public void inputFile(String path, long bytes, Instant modified) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("bytes", bytes);
-        f.put("modified", modified.toString());
-        inputs.put(path, f);
+        inputs.set(path, JSON.valueToTree(new InputFile(bytes, modified.toString())));
     }
 
     public void output(LakeTable table, long version, long rows) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("table", table.path());
-        o.put("version", version);
-        o.put("rows", rows);
-        outputs.add(o);
+        outputs.add(new Output(table.path(), version, rows));
     }
 
+    /** A figure of the run (any value, recorded as its JSON). */
     public void count(String name, Object value) {
-        counts.put(name, value);
+        counts.set(name, JSON.valueToTree(value));
     }
 
     public void succeeded() {
@@ -185,13 +189,13 @@ public final class JobRun implements AutoCloseable {
         ended = true;
         closeStage();
         if (!stageSeconds.isEmpty()) {
-            counts.put("stage_seconds", new LinkedHashMap<>(stageSeconds));
+            count("stage_seconds", stageSeconds);
         }
         progress.finish();
         spark.sparkContext().setJobDescription(null);
         listener.detach(spark);
         work.close();
-        counts.put("spark", work.totals());
+        count("spark", work.totals());
         append(status, Timestamp.from(Instant.now()), error);
     }
 

@@ -1,9 +1,8 @@
 package uk.nhs.phb.jobs;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import uk.nhs.phb.schemas.LakeTable;
 import uk.nhs.phb.schemas.LakeTables;
 
@@ -15,17 +14,17 @@ import uk.nhs.phb.schemas.LakeTables;
 public final class LookupRun implements AutoCloseable {
     private final KernelLake lake;
     private final String command;
-    private final Map<String, Object> parameters;
+    private final ObjectNode parameters;
     private final Instant started = Instant.now();
     private final String runId = JobRun.newRunId(started);
-    private final Map<String, Object> inputs = new LinkedHashMap<>();
-    private final Map<String, Object> counts = new LinkedHashMap<>();
+    private final ObjectNode inputs = Json.mapper().createObjectNode();
+    private final ObjectNode counts = Json.mapper().createObjectNode();
     private boolean ended;
 
     private LookupRun(KernelLake lake, String command, RunParameters parameters) {
         this.lake = lake;
         this.command = command;
-        this.parameters = new LinkedHashMap<>(parameters.values());
+        this.parameters = parameters.values();
     }
 
     public static LookupRun start(KernelLake lake, String command, RunParameters parameters) {
@@ -44,7 +43,7 @@ public final class LookupRun implements AutoCloseable {
     }
 
     public void count(String name, Object value) {
-        counts.put(name, value);
+        counts.set(name, Json.mapper().valueToTree(value));
     }
 
     public void succeeded() {

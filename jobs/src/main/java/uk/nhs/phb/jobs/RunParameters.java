@@ -1,10 +1,9 @@
 package uk.nhs.phb.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.schemas.Quarter;
@@ -17,7 +16,7 @@ import uk.nhs.phb.schemas.Quarter;
  */
 public final class RunParameters {
     private static final ObjectMapper JSON = Json.mapper();
-    private final Map<String, Object> values = new LinkedHashMap<>();
+    private final ObjectNode values = JSON.createObjectNode();
 
     private RunParameters() {
     }
@@ -40,7 +39,7 @@ public final class RunParameters {
      * (snake_case names).
      */
     public RunParameters with(String name, Object value) {
-        values.put(name, recordable(value));
+        values.set(name, JSON.valueToTree(recordable(value)));
         return this;
     }
 
@@ -50,17 +49,20 @@ public final class RunParameters {
         return this;
     }
 
-    /** The parameters, in the order added. */
-    public Map<String, Object> values() {
-        return Collections.unmodifiableMap(values);
+    /** Each component of a record as a parameter of its own (snake_case names). */
+    public RunParameters withFields(Record fields) {
+        values.setAll((ObjectNode) JSON.valueToTree(fields));
+        return this;
+    }
+
+    /** The parameters, in the order added, as the run records them (a copy). */
+    public ObjectNode values() {
+        return values.deepCopy();
     }
 
     private static Object recordable(Object value) {
         if (value instanceof LocalDate || value instanceof Quarter || value instanceof Path || value instanceof Enum<?>) {
             return value.toString();
-        }
-        if (value instanceof Record r) {
-            return JSON.convertValue(r, Map.class);
         }
         return value;
     }

@@ -73,4 +73,36 @@ class DeltaTablesTest {
             assertThat(log.map(f -> f.getFileName().toString())).as("checkpoints written").anyMatch(n -> n.contains(".checkpoint."));
         }
     }
+
+    /**
+     * A run's commits are found by the run id in their user metadata: the table before them is what a replay starts
+     * from, unless the run's first commit replaced the whole table; a replaced date alone keeps the others.
+     */
+    @Test
+    void theVersionBeforeARunIsFoundFromItsCommits() {
+        SparkSession spark = TestSpark.get();
+        String path = dir.resolve("by_date").toString();
+        StructType schema = StructType.fromDDL("d STRING, n INT");
+        var first = spark.createDataFrame(List.of(RowFactory.create("a", 1), RowFactory.create("b", 2)), schema);
+        first.write().format("delta").partitionBy("d").option("userMetadata", "{\"run_id\":\"r0\"}").save(path);
+        for (int i = 0; i < 2; i++) {
+            spark.createDataFrame(List.of(RowFactory.create("b", 3 + i)), schema).write().format("delta").mode("overwrite")
+                    .option("replaceWhere", "d = 'b'").option("userMetadata", "{\"run_id\":\"r1\"}").save(path);
+        }
+        spark.createDataFrame(List.of(RowFactory.create("c", 9)), schema).write().format("delta").mode("overwrite")
+                .option("userMetadata", "{\"run_id\":\"r2\"}").save(path);
+
+        assertThat(DeltaTables.versionBeforeRun(spark, path, "r1", 2)).isEqualTo(0);
+        assertThat(DeltaTables.versionKeptByRun(spark, path, "r1", 2)).as("a replaced date keeps the others").isEqualTo(0);
+        assertThat(DeltaTables.versionBeforeRun(spark, path, "r2", 3)).isEqualTo(2);
+        assertThat(DeltaTables.versionKeptByRun(spark, path, "r2", 3)).as("a whole table replaced keeps nothing").isEqualTo(-1);
+        assertThat(DeltaTables.versionKeptByRun(spark, path, "r0", 0)).as("the run made the table").isEqualTo(-1);
+        assertThat(DeltaTables.commit(spark, path, 1).replacedAll()).isFalse();
+        assertThat(DeltaTables.commit(spark, path, 3).replacedAll()).isTrue();
+
+        String clone = dir.resolve("clone").toString();
+        DeltaTables.shallowClone(spark, path, 0, clone);
+        assertThat(spark.read().format("delta").load(clone).orderBy("d").collectAsList().toString()).isEqualTo("[[a,1], [b,2]]");
+        assertThat(java.nio.file.Files.exists(Path.of(clone, "d=a"))).as("nothing copied").isFalse();
+    }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -16,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.Json;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.ProviderFiles;
@@ -35,7 +35,7 @@ import uk.nhs.phb.pipelines.anonymise.AnonymiseTable;
  * written only after the independent verifier has passed it.
  */
 public final class AnonymiseJob {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     /** Privacy models as asked on the command line; l and t apply to every sensitive column. */
     public record Models(int k, Double l, boolean entropyL, Double t, boolean orderedT) {
@@ -60,7 +60,7 @@ public final class AnonymiseJob {
     }
 
     /** The JSON summary, the readable report, and the engine's result (levels, transformation, classes, risk). */
-    public record Result(Map<String, Object> summary, String text, AnonymiseResult result) {
+    public record Result(Summary summary, String text, AnonymiseResult result) {
     }
 
     private AnonymiseJob() {
@@ -109,7 +109,7 @@ public final class AnonymiseJob {
                 progress.stage("verify");
                 Dataset<Row> written = spark.read().option("header", true).option("sep", req.delimiter()).csv(staging + "/data");
                 VerifyAnonymity.Report report = verified(AnonymiseTable.frequencySet(written, qis, req.sensitive()), fs, req, models);
-                Map<String, Object> manifest = manifest(req, models, result, report);
+                Manifest manifest = manifest(req, models, result, report);
                 Files2.writeText(spark, staging + "/anonymisation.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
                 Files2.writeText(spark, staging + "/anonymisation.txt", result.toText());
                 Files2.publish(spark, staging, req.out(), req.force());
@@ -149,51 +149,42 @@ public final class AnonymiseJob {
         }
         VerifyAnonymity.Report report = verifier.execute();
         if (!report.passed()) {
-            throw new IllegalStateException("the anonymised output failed independent verification and was not written: " + report.toMap());
+            throw new IllegalStateException("the anonymised output failed independent verification and was not written: " + report);
         }
         return report;
     }
 
     /** What anonymisation.json records: the request, the models, the engine's result and the verifier's report. */
-    static Map<String, Object> manifest(Request req, List<PrivacyModel> models, AnonymiseResult result, VerifyAnonymity.Report report) {
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("level", "ANONYMISED");
-        manifest.put("input", req.in());
-        manifest.put("quasi_identifiers", req.qis());
-        manifest.put("sensitive", req.sensitive());
-        manifest.put("models", models.stream().map(Object::toString).toList());
-        manifest.put("max_suppression", req.maxSuppression());
-        manifest.put("result", result.toMap());
-        manifest.put("verification", report.toMap());
-        return manifest;
+    record Manifest(String level, String input, Map<String, String> quasiIdentifiers, List<String> sensitive, List<String> models,
+                    double maxSuppression, AnonymiseResult.Summary result, VerifyAnonymity.Report verification) {
     }
 
-    /** The {@code --json} summary (keys in docs/CLI.md). */
-    static Map<String, Object> summary(Request req, FrequencySet fs, AnonymiseResult result, long t0) {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("k_achieved", result.classes().smallest());
-        summary.put("suppressed", result.suppressedRecords());
-        summary.put("records", result.records());
-        summary.put("levels", result.levels());
-        Map<String, Object> loss = new LinkedHashMap<>();
-        loss.put("measure", result.optimisedFor().name().toLowerCase());
-        loss.put("precision", result.loss().precision());
-        loss.put("non_uniform_entropy", result.loss().nonUniformEntropyNormalised());
-        loss.put("discernibility", result.loss().discernibility());
-        loss.put("iyengar", result.loss().iyengar());
-        summary.put("information_loss", loss);
-        summary.put("prosecutor_risk_max", result.risk().prosecutorMax());
-        summary.put("prosecutor_risk_average", result.risk().prosecutorAverage());
-        summary.put("journalist_risk_max", result.risk().journalistMax());
-        summary.put("marketer_risk", result.risk().marketer());
-        summary.put("records_at_risk", result.risk().recordsAtRisk());
-        summary.put("sample_uniques", result.risk().sampleUniques());
-        summary.put("combinations", fs.size());
-        summary.put("lattice_size", result.search().latticeSize());
-        summary.put("verified", true);
-        summary.put("out", req.out());
-        summary.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-        return summary;
+    static Manifest manifest(Request req, List<PrivacyModel> models, AnonymiseResult result, VerifyAnonymity.Report report) {
+        return new Manifest("ANONYMISED", req.in(), req.qis(), req.sensitive(), models.stream().map(Object::toString).toList(),
+                req.maxSuppression(), result.summary(), report);
+    }
+
+    /**
+     * The {@code --json} summary (keys in docs/CLI.md): the k reached, records suppressed and in all, levels, information
+     * loss, the headline risks, the input's combinations and the lattice's size, where it went and how long it took.
+     */
+    public record Summary(long kAchieved, long suppressed, long records, Map<String, Integer> levels, Loss informationLoss,
+                          double prosecutorRiskMax, double prosecutorRiskAverage, double journalistRiskMax, double marketerRisk,
+                          long recordsAtRisk, long sampleUniques, int combinations, int latticeSize, boolean verified, String out,
+                          double seconds) {
+    }
+
+    /** The loss of the chosen transformation: the measure optimised and each measure's value (entropy normalised). */
+    public record Loss(String measure, double precision, double nonUniformEntropy, long discernibility, double iyengar) {
+    }
+
+    static Summary summary(Request req, FrequencySet fs, AnonymiseResult result, long t0) {
+        return new Summary(result.classes().smallest(), result.suppressedRecords(), result.records(), result.levels(),
+                new Loss(result.optimisedFor().name().toLowerCase(), result.loss().precision(), result.loss().nonUniformEntropyNormalised(),
+                        result.loss().discernibility(), result.loss().iyengar()), result.risk().prosecutorMax(),
+                result.risk().prosecutorAverage(), result.risk().journalistMax(), result.risk().marketer(), result.risk().recordsAtRisk(),
+                result.risk().sampleUniques(), fs.size(), result.search().latticeSize(), true, req.out(),
+                Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
     }
 
     /** Whether {@code --verify} of this file needs Spark (a local CSV file does not). */

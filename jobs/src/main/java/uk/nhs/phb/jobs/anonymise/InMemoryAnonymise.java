@@ -33,7 +33,7 @@ import uk.nhs.phb.schemas.Csv;
  * {@code anonymisation.json}, {@code anonymisation.txt}, published by one rename.
  */
 final class InMemoryAnonymise {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = uk.nhs.phb.jobs.Json.mapper();
 
     private InMemoryAnonymise() {
     }

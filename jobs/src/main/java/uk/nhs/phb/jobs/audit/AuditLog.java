@@ -7,9 +7,11 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -50,6 +52,47 @@ public final class AuditLog {
                             String phbVersion) {
         public RunSummary summary() {
             return new RunSummary(runId, command, status, started, seconds, user);
+        }
+
+        /** The lake tables this run read (named lake-relative, {@code gold/person_features}) with the versions it read. */
+        public Map<String, Long> tablesRead() {
+            Map<String, Long> out = new LinkedHashMap<>();
+            tree(inputs, "inputs").fields().forEachRemaining(e -> {
+                if (e.getValue().isIntegralNumber()) {
+                    out.put(e.getKey(), e.getValue().longValue());
+                }
+            });
+            return out;
+        }
+
+        /** The files this run read (landing feeds, {@code feed/file}), each with the size and time it recorded, by name. */
+        public Map<String, JobRun.InputFile> filesRead() {
+            Map<String, JobRun.InputFile> out = new TreeMap<>();
+            tree(inputs, "inputs").fields().forEachRemaining(e -> {
+                if (e.getValue().isObject()) {
+                    out.put(e.getKey(), new JobRun.InputFile(e.getValue().path("bytes").asLong(), e.getValue().path("modified").asText()));
+                }
+            });
+            return out;
+        }
+
+        /** The lake tables this run wrote, with the version each write made. */
+        public List<JobRun.Output> tablesWritten() {
+            List<JobRun.Output> out = new ArrayList<>();
+            for (com.fasterxml.jackson.databind.JsonNode o : tree(outputs, "outputs")) {
+                out.add(new JobRun.Output(o.path("table").asText(), o.path("version").asLong(), o.path("rows").asLong()));
+            }
+            return out;
+        }
+
+        private com.fasterxml.jackson.databind.JsonNode tree(String text, String what) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(text == null ? "null" : text);
+                return node == null || node.isNull() ? JSON.createObjectNode() : node;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new InputException("run " + runId + " has an unreadable record of its " + what + " in audit/runs: "
+                        + e.getOriginalMessage(), e);
+            }
         }
 
         /**
@@ -109,7 +152,8 @@ public final class AuditLog {
                 .filter(col("__n").equalTo(1)).drop("__n");
     }
 
-    private static RunRecord record(Row r) {
+    /** A row of {@code audit/runs} as a record. */
+    public static RunRecord record(Row r) {
         Instant started = instant(r.getAs("started_at"));
         Instant ended = instant(r.getAs("ended_at"));
         Double seconds = ended == null ? null : Duration.between(started, ended).toMillis() / 1000.0;

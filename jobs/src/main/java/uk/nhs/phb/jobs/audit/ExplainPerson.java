@@ -2,7 +2,12 @@ package uk.nhs.phb.jobs.audit;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -44,33 +49,27 @@ public final class ExplainPerson {
     private ExplainPerson() {
     }
 
-    /** One table's rows about the person. */
-    public record TableTrail(String table, long version, List<Map<String, Object>> rows, Map<String, Long> runVersions) {
+    /**
+     * One table's rows about the person, each a JSON object of its columns (person_id aside; dates and decimals as text),
+     * and the table version each run's commit made.
+     */
+    @JsonPropertyOrder({"table", "version", "written_by_run_in_version", "rows"})
+    public record TableTrail(String table, long version, List<ObjectNode> rows,
+                             @JsonProperty("written_by_run_in_version") Map<String, Long> runVersions) {
     }
 
-    /** The trail: the tables' rows and each run involved as recorded. */
-    public record Trail(String personId, List<TableTrail> tables, List<Map<String, Object>> runs) {
+    /** A run involved, as recorded ({@code status} NOT RECORDED, and nothing else, when audit/runs lacks it). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RunTrail(String runId, String command, String status, String user, String started, String phbVersion, JsonNode parameters,
+                           JsonNode inputs, JsonNode outputs) {
+    }
+
+    /** The trail: the tables' rows and each run involved as recorded ({@code --json}: person_id, decisions, tables, runs). */
+    @JsonPropertyOrder({"person_id", "decisions", "tables", "runs"})
+    public record Trail(String personId, List<TableTrail> tables, List<RunTrail> runs) {
+        @JsonProperty("decisions")
         public long decisions() {
             return tables.stream().mapToLong(t -> t.rows().size()).sum();
-        }
-
-        /** The {@code --json} object: {@code person_id, decisions, tables, runs}. */
-        public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("person_id", personId);
-            m.put("decisions", decisions());
-            List<Map<String, Object>> ts = new ArrayList<>();
-            for (TableTrail t : tables) {
-                Map<String, Object> tm = new LinkedHashMap<>();
-                tm.put("table", t.table());
-                tm.put("version", t.version());
-                tm.put("written_by_run_in_version", t.runVersions());
-                tm.put("rows", t.rows());
-                ts.add(tm);
-            }
-            m.put("tables", ts);
-            m.put("runs", runs);
-            return m;
         }
     }
 
@@ -94,19 +93,19 @@ public final class ExplainPerson {
             if (rows.isEmpty()) {
                 continue;
             }
-            List<Map<String, Object>> out = new ArrayList<>();
+            List<ObjectNode> out = new ArrayList<>();
             Set<String> tableRuns = new LinkedHashSet<>();
             boolean hasRunId = List.of(t.columns()).contains("run_id");
             String commitRun = hasRunId ? null : runOf(DeltaTables.lastUserMetadata(spark, path));
             for (Row r : rows) {
-                Map<String, Object> m = new LinkedHashMap<>();
+                ObjectNode m = JSON.createObjectNode();
                 for (StructField f : t.schema().fields()) {
                     if (!f.name().equals("person_id")) {
                         Object v = r.getAs(f.name());
-                        m.put(f.name(), plain(v));
+                        m.set(f.name(), plain(v));
                     }
                 }
-                String run = hasRunId ? (String) m.get("run_id") : commitRun;
+                String run = hasRunId ? m.path("run_id").asText(null) : commitRun;
                 if (!hasRunId) {
                     m.put("run_id", run);
                 }
@@ -122,25 +121,18 @@ public final class ExplainPerson {
             throw new InputException("no rows for person_id '" + personId + "' in any of " + tables.size() + " tables of "
                     + lake.root() + "; person ids are as in gold/person_features");
         }
-        List<Map<String, Object>> runs = new ArrayList<>();
+        List<RunTrail> runs = new ArrayList<>();
         AuditLog log = AuditLog.of(settings);
         for (String id : runIds) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("run_id", id);
+            RunTrail trail;
             try {
                 AuditLog.RunRecord r = log.show(id);
-                m.put("command", r.command());
-                m.put("status", r.status());
-                m.put("user", r.user());
-                m.put("started", r.started() == null ? null : r.started().toString());
-                m.put("phb_version", r.phbVersion());
-                m.put("parameters", parsed(r.parameters()));
-                m.put("inputs", parsed(r.inputs()));
-                m.put("outputs", parsed(r.outputs()));
+                trail = new RunTrail(id, r.command(), r.status(), r.user(), r.started() == null ? null : r.started().toString(), r.phbVersion(),
+                        parsed(r.parameters()), parsed(r.inputs()), parsed(r.outputs()));
             } catch (InputException e) {
-                m.put("status", "NOT RECORDED");
+                trail = new RunTrail(id, null, "NOT RECORDED", null, null, null, null, null, null);
             }
-            runs.add(m);
+            runs.add(trail);
         }
         return new Trail(personId, trails, runs);
     }
@@ -196,37 +188,37 @@ public final class ExplainPerson {
         return path.startsWith(lake.root() + "/") ? path.substring(lake.root().length() + 1) : path;
     }
 
-    /** Spark values as JSON-friendly ones: dates and decimals as text, arrays and structs as lists and maps. */
-    private static Object plain(Object v) {
+    /** A Spark value as JSON: dates and decimals as text, arrays and structs as arrays and objects. */
+    private static JsonNode plain(Object v) {
         if (v == null || v instanceof String || v instanceof Number && !(v instanceof java.math.BigDecimal) || v instanceof Boolean) {
-            return v;
+            return JSON.valueToTree(v);
         }
         if (v instanceof java.math.BigDecimal d) {
-            return d.toPlainString();
+            return JSON.getNodeFactory().textNode(d.toPlainString());
         }
         if (v instanceof scala.collection.Seq<?> seq) {
-            List<Object> l = new ArrayList<>();
+            com.fasterxml.jackson.databind.node.ArrayNode l = JSON.createArrayNode();
             scala.jdk.javaapi.CollectionConverters.asJava(seq).forEach(x -> l.add(plain(x)));
             return l;
         }
         if (v instanceof Row r) {
-            Map<String, Object> m = new LinkedHashMap<>();
+            ObjectNode m = JSON.createObjectNode();
             for (StructField f : r.schema().fields()) {
-                m.put(f.name(), plain(r.getAs(f.name())));
+                m.set(f.name(), plain(r.getAs(f.name())));
             }
             return m;
         }
-        return v.toString();
+        return JSON.getNodeFactory().textNode(v.toString());
     }
 
-    private static Object parsed(String json) {
+    private static JsonNode parsed(String json) {
         if (json == null) {
             return null;
         }
         try {
-            return JSON.readValue(json, Object.class);
+            return JSON.readTree(json);
         } catch (IOException e) {
-            return json;
+            return JSON.getNodeFactory().textNode(json);
         }
     }
 }

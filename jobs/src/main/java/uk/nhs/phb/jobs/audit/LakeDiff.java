@@ -82,19 +82,22 @@ public final class LakeDiff {
                         "only in " + (inA ? "A" : "B")));
                 continue;
             }
-            Dataset<Row> da = spark.read().format("delta").load(a);
-            Dataset<Row> db = spark.read().format("delta").load(b);
-            List<String> colsA = kept(da, ignored);
-            List<String> colsB = kept(db, ignored);
-            boolean schemaEqual = colsA.equals(colsB) && types(da, colsA).equals(types(db, colsB));
-            Row fa = fingerprint(da, colsA);
-            Row fb = fingerprint(db, colsB);
-            boolean equal = schemaEqual && fa.equals(fb);
-            String note = !schemaEqual ? "columns differ: A " + colsA + ", B " + colsB
-                    : equal ? "" : "content differs";
-            out.add(new TableDiff(t, fa.getLong(0), fb.getLong(0), schemaEqual, equal, note));
+            out.add(compare(t, spark.read().format("delta").load(a), spark.read().format("delta").load(b), ignored));
         }
         return new Result(out);
+    }
+
+    /** Two versions of one table compared by content, row order and the {@code ignored} columns aside. */
+    public static TableDiff compare(String table, Dataset<Row> a, Dataset<Row> b, Predicate<String> ignored) {
+        List<String> colsA = kept(a, ignored);
+        List<String> colsB = kept(b, ignored);
+        boolean schemaEqual = colsA.equals(colsB) && types(a, colsA).equals(types(b, colsB));
+        Row fa = fingerprint(a, colsA);
+        Row fb = fingerprint(b, colsB);
+        boolean equal = schemaEqual && fa.equals(fb);
+        String note = !schemaEqual ? "columns differ: A " + colsA + ", B " + colsB
+                : equal ? "" : "content differs";
+        return new TableDiff(table, fa.getLong(0), fb.getLong(0), schemaEqual, equal, note);
     }
 
     private static long rows(SparkSession spark, String path) {

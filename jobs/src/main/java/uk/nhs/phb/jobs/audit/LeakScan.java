@@ -8,6 +8,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_extract_all;
 import static org.apache.spark.sql.functions.to_json;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -95,24 +97,25 @@ public final class LeakScan {
      * {@code lines} the first line numbers (text files) or empty; {@code example} the first one, masked.
      */
     public record Finding(String file, String column, List<Long> lines, String kind, long count, String example) {
-        public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("file", file);
-            m.put("column", column);
-            m.put("lines", lines);
-            m.put("kind", kind);
-            m.put("count", count);
-            m.put("example", example);
-            return m;
-        }
     }
 
-    /** The findings, what was scanned and what each check could (not) look for. */
-    public record Result(List<Finding> findings, Map<String, Object> scanned, Map<String, String> checks, double seconds) {
+    /** What a scan read: the paths given, files, Delta tables, their rows and values, text lines, bytes, partial Parquet files. */
+    public record Scanned(List<String> paths, long files, long tables, long rows, long values, long lines, long bytes,
+                          long partialParquetFiles) {
+    }
+
+    /**
+     * The findings, what was scanned and what each check could (not) look for ({@code --json}: found, by_kind, findings,
+     * scanned, checks, seconds).
+     */
+    @JsonPropertyOrder({"found", "by_kind", "findings", "scanned", "checks", "seconds"})
+    public record Result(List<Finding> findings, Scanned scanned, Map<String, String> checks, double seconds) {
+        @JsonProperty("found")
         public long found() {
             return findings.stream().mapToLong(Finding::count).sum();
         }
 
+        @JsonProperty("by_kind")
         public Map<String, Long> byKind() {
             Map<String, Long> m = new TreeMap<>();
             for (Finding f : findings) {
@@ -121,17 +124,6 @@ public final class LeakScan {
             return m;
         }
 
-        /** The {@code --json} object: {@code found, by_kind, findings, scanned, checks, seconds}. */
-        public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("found", found());
-            m.put("by_kind", byKind());
-            m.put("findings", findings.stream().map(Finding::toMap).toList());
-            m.put("scanned", scanned);
-            m.put("checks", checks);
-            m.put("seconds", seconds);
-            return m;
-        }
     }
 
     public static Result run(SparkSession spark, Request req, Progress progress) {
@@ -165,15 +157,8 @@ public final class LeakScan {
         List<Finding> findings = scan.finish(landingTokens);
         findings.sort(Comparator.comparing(Finding::file).thenComparing(f -> f.column() == null ? "" : f.column())
                 .thenComparing(Finding::kind));
-        Map<String, Object> scanned = new LinkedHashMap<>();
-        scanned.put("paths", req.paths());
-        scanned.put("files", scan.files);
-        scanned.put("tables", scan.tables);
-        scanned.put("rows", scan.rows.value());
-        scanned.put("values", scan.values.value());
-        scanned.put("lines", scan.lines);
-        scanned.put("bytes", scan.bytes);
-        scanned.put("partial_parquet_files", scan.partialParquet);
+        Scanned scanned = new Scanned(req.paths(), scan.files, scan.tables, scan.rows.value(), scan.values.value(), scan.lines, scan.bytes,
+                scan.partialParquet);
         progress.finish();
         return new Result(findings, scanned, checks, Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
     }

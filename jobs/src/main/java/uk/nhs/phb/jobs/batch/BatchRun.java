@@ -91,12 +91,12 @@ public final class BatchRun {
     private final JobSettings settings;
     private final String label;
     private final List<Step> steps;
-    private final Map<String, Object> parameters;
+    private final Map<String, String> parameters;
     private boolean force;
     private Progress progress = Progress.NONE;
     private Listener listener = Listener.NONE;
 
-    private BatchRun(JobSettings settings, String label, List<Step> steps, Map<String, Object> parameters) {
+    private BatchRun(JobSettings settings, String label, List<Step> steps, Map<String, String> parameters) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.label = Objects.requireNonNull(label, "label");
         this.steps = List.copyOf(steps);
@@ -107,7 +107,7 @@ public final class BatchRun {
     }
 
     /** A batch named {@code label} (e.g. the quarter) over {@code steps} in order. */
-    public static BatchRun of(JobSettings settings, String label, List<Step> steps, Map<String, Object> parameters) {
+    public static BatchRun of(JobSettings settings, String label, List<Step> steps, Map<String, String> parameters) {
         return new BatchRun(settings, label, steps, parameters);
     }
 
@@ -130,13 +130,11 @@ public final class BatchRun {
     public Result execute() {
         SparkSession spark = SparkSessions.forJob(settings);
         long t0 = System.nanoTime();
-        Map<String, Object> params = new LinkedHashMap<>(parameters);
-        params.put("batch", label);
-        params.put("steps", steps.stream().map(Step::name).toList());
-        params.put("force", force);
+        RunParameters params = RunParameters.of(settings, null).withAll(parameters).with("batch", label)
+                .with("steps", steps.stream().map(Step::name).toList()).with("force", force);
         StepLedger ledger = new StepLedger(spark, settings);
         List<StepOutcome> outcomes = new ArrayList<>();
-        try (JobRun batch = JobRun.start(spark, settings.lakeLayout(), COMMAND, RunParameters.of(settings, null).withAll(params), Progress.NONE)) {
+        try (JobRun batch = JobRun.start(spark, settings.lakeLayout(), COMMAND, params, Progress.NONE)) {
             for (int i = 0; i < steps.size(); i++) {
                 Step step = steps.get(i);
                 listener.starting(i + 1, steps.size(), step);
@@ -167,8 +165,7 @@ public final class BatchRun {
                     outcome = new StepOutcome(step.name(), "ran", result.runId(), seconds(s0), work, result);
                 }
                 outcomes.add(outcome);
-                batch.count(step.name(), Map.of("status", outcome.status(), "run_id", String.valueOf(outcome.runId()),
-                        "seconds", outcome.seconds()));
+                batch.count(step.name(), new StepCount(outcome.status(), String.valueOf(outcome.runId()), outcome.seconds()));
                 listener.ended(i + 1, steps.size(), outcome);
             }
             batch.count("steps", stepCounts(outcomes, null));
@@ -184,14 +181,18 @@ public final class BatchRun {
         }
     }
 
-    private static Map<String, Object> stepCounts(List<StepOutcome> outcomes, String failed) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ran", outcomes.stream().filter(o -> o.status().equals("ran")).map(StepOutcome::step).toList());
-        m.put("skipped", outcomes.stream().filter(o -> o.status().equals("skipped")).map(StepOutcome::step).toList());
-        if (failed != null) {
-            m.put("failed", failed);
-        }
-        return m;
+    /** A step as the batch's run records it. */
+    private record StepCount(String status, String runId, double seconds) {
+    }
+
+    /** The steps that ran, were skipped and (when one did) failed, as the batch's run records them. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    private record Steps(List<String> ran, List<String> skipped, String failed) {
+    }
+
+    private static Steps stepCounts(List<StepOutcome> outcomes, String failed) {
+        return new Steps(outcomes.stream().filter(o -> o.status().equals("ran")).map(StepOutcome::step).toList(),
+                outcomes.stream().filter(o -> o.status().equals("skipped")).map(StepOutcome::step).toList(), failed);
     }
 
     private static boolean isUserError(Throwable t) {

@@ -70,7 +70,7 @@ public final class QuarterBatch {
     }
 
     public static BatchRun of(JobSettings settings, SecretKey lakeKey, Quarter quarter, Options options) {
-        Map<String, Object> parameters = new LinkedHashMap<>();
+        Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("quarter", quarter.toString());
         parameters.put("as_of", quarter.end().toString());
         parameters.put("extract_date", options.extractDate().toString());

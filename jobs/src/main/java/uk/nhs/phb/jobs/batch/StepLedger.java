@@ -3,12 +3,11 @@ package uk.nhs.phb.jobs.batch;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.get_json_object;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -16,7 +15,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.jobs.DeltaTables;
 import uk.nhs.phb.jobs.Files2;
+import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.audit.AuditLog;
 
 /**
  * Decides whether a batch step is already done: the latest successful run recorded in {@code audit/runs}
@@ -24,8 +26,6 @@ import uk.nhs.phb.jobs.JobSettings;
  * modification time) that are there now, and every table it wrote is still at the version it wrote.
  */
 final class StepLedger {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final SparkSession spark;
     private final JobSettings settings;
 
@@ -35,47 +35,47 @@ final class StepLedger {
     }
 
     /** The previous run that makes this step unnecessary, with the reason it is still valid, or empty. */
-    Optional<String> upToDate(String stepKey, Map<String, Object> landingNow) {
+    Optional<String> upToDate(String stepKey, Map<String, JobRun.InputFile> landingNow) {
         Optional<Row> last = lastSucceeded(stepKey);
         if (last.isEmpty()) {
             return Optional.empty();
         }
-        Row r = last.get();
-        Map<String, Object> inputs = parse(r.getAs("inputs"), new TypeReference<>() { });
-        List<Map<String, Object>> outputs = parse(r.getAs("outputs"), new TypeReference<>() { });
-        if (inputs == null || outputs == null || outputs.isEmpty()) {
+        AuditLog.RunRecord r = AuditLog.record(last.get());
+        List<JobRun.Output> outputs;
+        Map<String, Long> tables;
+        Map<String, JobRun.InputFile> files;
+        try {
+            outputs = r.tablesWritten();
+            tables = r.tablesRead();
+            files = r.filesRead();
+        } catch (InputException e) {
             return Optional.empty();
         }
-        if (landingNow != null) {
-            // a step that reads the landing folder: the set of files must be the same, not only the ones it read
-            Map<String, Object> recordedFiles = new java.util.TreeMap<>();
-            inputs.forEach((k, v) -> {
-                if (v instanceof Map<?, ?>) {
-                    recordedFiles.put(k, v);
-                }
-            });
-            Map<String, Object> now = parse(json(landingNow), new TypeReference<java.util.TreeMap<String, Object>>() { });
-            if (!recordedFiles.equals(now)) {
+        if (outputs.isEmpty()) {
+            return Optional.empty();
+        }
+        // a step that reads the landing folder: the set of files must be the same, not only the ones it read
+        if (landingNow != null && !files.equals(new TreeMap<>(landingNow))) {
+            return Optional.empty();
+        }
+        for (Map.Entry<String, Long> in : tables.entrySet()) {
+            if (currentVersion(in.getKey()) != in.getValue()) {
                 return Optional.empty();
             }
         }
-        for (Map.Entry<String, Object> in : inputs.entrySet()) {
-            if (in.getValue() instanceof Number version) {
-                if (currentVersion(in.getKey()) != version.longValue()) {
+        if (landingNow == null) {
+            for (Map.Entry<String, JobRun.InputFile> f : files.entrySet()) {
+                if (!sameFile(f.getKey(), f.getValue())) {
                     return Optional.empty();
                 }
-            } else if (in.getValue() instanceof Map<?, ?> file && landingNow == null && !sameFile(in.getKey(), file)) {
+            }
+        }
+        for (JobRun.Output out : outputs) {
+            if (currentVersion(out.table()) != out.version()) {
                 return Optional.empty();
             }
         }
-        for (Map<String, Object> out : outputs) {
-            Object table = out.get("table");
-            Object version = out.get("version");
-            if (!(table instanceof String t) || !(version instanceof Number v) || currentVersion(t) != v.longValue()) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(r.getAs("run_id"));
+        return Optional.of(r.runId());
     }
 
     private Optional<Row> lastSucceeded(String stepKey) {
@@ -98,33 +98,14 @@ final class StepLedger {
         return DeltaTables.exists(spark, path) ? DeltaTables.version(spark, path) : -1;
     }
 
-    private boolean sameFile(String relative, Map<?, ?> recorded) {
+    private boolean sameFile(String relative, JobRun.InputFile recorded) {
         Path p = new Path(settings.landing(), relative);
         try {
             FileStatus st = Files2.fs(spark, p.toString()).getFileStatus(p);
-            return Long.valueOf(st.getLen()).equals(((Number) recorded.get("bytes")).longValue())
-                    && java.time.Instant.ofEpochMilli(st.getModificationTime()).toString().equals(recorded.get("modified"));
+            return st.getLen() == recorded.bytes()
+                    && java.time.Instant.ofEpochMilli(st.getModificationTime()).toString().equals(recorded.modified());
         } catch (IOException | RuntimeException e) {
             return false;
-        }
-    }
-
-    private static String json(Object o) {
-        try {
-            return JSON.writeValueAsString(o);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static <T> T parse(String json, TypeReference<T> type) {
-        if (json == null) {
-            return null;
-        }
-        try {
-            return JSON.readValue(json, type);
-        } catch (IOException e) {
-            return null;
         }
     }
 }

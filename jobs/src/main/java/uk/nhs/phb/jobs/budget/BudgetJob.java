@@ -7,7 +7,11 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +30,8 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RecordedParameters;
+import uk.nhs.phb.jobs.Rerun;
 import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.models.budget.BudgetRules;
 import uk.nhs.phb.models.pseudonym.SecretKey;
@@ -57,6 +63,48 @@ public final class BudgetJob {
     }
 
     private BudgetJob() {
+    }
+
+    /**
+     * The rules from the files given, each null for the shipped one; a file that cannot be read or parsed is an
+     * {@link InputException} naming it (and its line and field).
+     */
+    public static BudgetRules rules(Path pooling, Path chairCosts, Path unitCosts) {
+        return rules(new BudgetRules.Sources(pooling == null ? BudgetRules.POOLING : pooling.toString(),
+                chairCosts == null ? BudgetRules.WHEELCHAIR_COSTS : chairCosts.toString(),
+                unitCosts == null ? BudgetRules.UNIT_COSTS : unitCosts.toString()));
+    }
+
+    /** The rules from where a run recorded them: each a shipped resource by its name, or a file. */
+    public static BudgetRules rules(BudgetRules.Sources from) {
+        try {
+            return BudgetRules.of(text(from.pooling(), BudgetRules.POOLING), from.pooling(), text(from.wheelchairCosts(), BudgetRules.WHEELCHAIR_COSTS),
+                    from.wheelchairCosts(), BudgetRules.resource(BudgetRules.READY_RECKONER), text(from.unitCosts(), BudgetRules.UNIT_COSTS),
+                    from.unitCosts());
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage() + "; fix the file and run again", e);
+        }
+    }
+
+    private static String text(String source, String resource) {
+        if (source.equals(resource)) {
+            return BudgetRules.resource(resource);
+        }
+        try {
+            return Files.readString(Path.of(source), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InputException("cannot read " + source + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Runs again as a recorded run ran ({@code phb replay}): the same date, rules (read again from where the run read
+     * them), smallest cell and evaluation.
+     */
+    public static Result rerun(SparkSession spark, Rerun r, Progress progress) {
+        RecordedParameters p = r.parameters();
+        return run(spark, r.settings(), r.lakeKey(), new Request(p.date("as_of"), rules(p.record("rule_sources", BudgetRules.Sources.class)),
+                p.integer("min_cell"), p.flag("evaluate")), progress);
     }
 
     /**
@@ -100,7 +148,8 @@ public final class BudgetJob {
         }
         long t0 = System.nanoTime();
         return JobRun.execute(spark, lake, "budget", RunParameters.of(settings, lakeKey).with("as_of", req.asOf())
-                .with("pooling", req.rules().poolingSource()).with("rules_version", req.rules().version()).with("min_cell", req.minCell())
+                .with("pooling", req.rules().poolingSource()).with("rule_sources", req.rules().sources())
+                .with("rules_version", req.rules().version()).with("min_cell", req.minCell())
                 .with("evaluate", req.evaluate()), progress, run -> {
             run.stage("read inputs");
             Dataset<Row> features = DeltaTables.read(spark, lake, LakeTables.PERSON_FEATURES)

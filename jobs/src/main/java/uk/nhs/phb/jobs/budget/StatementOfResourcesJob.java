@@ -4,8 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,6 +24,7 @@ import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Json;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.RunParameters;
@@ -43,7 +43,7 @@ import uk.nhs.phb.schemas.LakeTables;
  * into place, with {@code manifest.json} written last. Figures go through {@link SmallNumbers#NHS_DIGITAL}.
  */
 public final class StatementOfResourcesJob {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectWriter JSON = Json.mapper().writerWithDefaultPrettyPrinter();
     private static final String STATEMENT_PAGE = Pages.FOLDER + "statement.html.peb";
 
     /** What to publish: the date, an organisation code (ICB, Sub-ICB or local authority) or null, and the rules. */
@@ -129,26 +129,16 @@ public final class StatementOfResourcesJob {
             String target = settings.out() + "/statement-of-resources/" + date + (req.org() == null ? "" : "-" + req.org());
             String staging = Files2.stagingFor(target);
             try {
-                Map<String, Object> files = new LinkedHashMap<>();
+                Map<String, FileWritten> files = new LinkedHashMap<>();
                 List<List<String>> statement = StatementOfResources.csv(figures, req.rules(), rule);
                 List<List<String>> services = StatementOfResources.servicesCsv(figures, req.rules(), rule);
                 write(spark, staging, "statement.csv", StatementOfResources.toCsv(statement), statement.size() - 1, files);
                 write(spark, staging, "services.csv", StatementOfResources.toCsv(services), services.size() - 1, files);
                 write(spark, staging, "statement.html", Pages.render(STATEMENT_PAGE, Map.of("page", StatementOfResources.page(figures, req.rules(),
                         rule))), -1, files);
-                Map<String, Object> manifest = new LinkedHashMap<>();
-                manifest.put("kind", "statement-of-resources");
-                manifest.put("level", "AGGREGATE");
-                manifest.put("as_of", date);
-                manifest.put("org", req.org());
-                manifest.put("run_id", run.runId());
-                manifest.put("budgets_version", DeltaTables.version(spark, budgetsPath));
-                manifest.put("budget_rules_versions", versions);
-                manifest.put("statement_rules_version", req.rules().version());
-                manifest.put("warning", warning);
-                manifest.put("small_numbers", "counts 1-" + rule.threshold() + " shown as *, others rounded to " + rule.base()
-                        + "; money shown only where its count is shown");
-                manifest.put("files", files);
+                Manifest manifest = new Manifest("statement-of-resources", "AGGREGATE", date, req.org(), run.runId(),
+                        DeltaTables.version(spark, budgetsPath), versions, req.rules().version(), warning, "counts 1-" + rule.threshold()
+                        + " shown as *, others rounded to " + rule.base() + "; money shown only where its count is shown", files);
                 Files2.writeText(spark, staging + "/manifest.json", JSON.writeValueAsString(manifest));
                 Files2.publish(spark, staging, target, true);
             } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -168,16 +158,20 @@ public final class StatementOfResourcesJob {
         });
     }
 
-    private static void write(SparkSession spark, String dir, String name, String text, long rows, Map<String, Object> files) {
+    /** {@code manifest.json} of a statement: what it is, when and for whom, the versions it came from, the rule and its files. */
+    record Manifest(String kind, String level, String asOf, String org, String runId, long budgetsVersion, List<String> budgetRulesVersions,
+                    String statementRulesVersion, String warning, String smallNumbers, Map<String, FileWritten> files) {
+    }
+
+    /** A file of the statement: its rows (a table's; absent for the page), bytes and SHA-256. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record FileWritten(Long rows, long bytes, String sha256) {
+    }
+
+    private static void write(SparkSession spark, String dir, String name, String text, long rows, Map<String, FileWritten> files) {
         Files2.writeText(spark, dir + "/" + name, text);
-        Map<String, Object> f = new LinkedHashMap<>();
-        if (rows >= 0) {
-            f.put("rows", rows);
-        }
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        f.put("bytes", bytes.length);
-        f.put("sha256", sha256(bytes));
-        files.put(name, f);
+        files.put(name, new FileWritten(rows >= 0 ? rows : null, bytes.length, sha256(bytes)));
     }
 
     private static String sha256(byte[] b) {

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,7 @@ import uk.nhs.phb.jobs.InputVersions;
 import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Json;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.RunParameters;
@@ -82,7 +84,7 @@ public final class ExtractJob {
     /** {@code removed_by} of a person the anonymisation engine suppressed. */
     public static final String SUPPRESSED = "ANONYMISATION_SUPPRESSED";
     static final String MANIFEST = "manifest.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private ExtractJob() {
     }
@@ -135,8 +137,33 @@ public final class ExtractJob {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Result(String runId, String extractId, String purpose, String recipient, Quarter quarter, LocalDate referenceDate,
                          IdentityLevel level, long populationInScope, Map<String, Long> optOutRemovals, long rows, List<String> columns,
-                         Object suppressed, Object anonymisation, Object tables, String regeneratesRun, int files, List<String> notes,
+                         Long suppressed, Releases.AnonymisationSummary anonymisation, List<Releases.TableInfo> tables, String regeneratesRun,
+                         int files, List<String> notes,
                          String dir, String manifest, double seconds) implements JobResult {
+    }
+
+    /** A published file: its path in the folder, its size and its SHA-256. */
+    public record FileSum(String path, long bytes, String sha256) {
+    }
+
+    /** An opt-out list as read: its tokens, and the people of the index they reach. */
+    record OptOutList(long tokens, long personsInIndex) {
+    }
+
+    /** The purposes configuration an extract was made under. */
+    record PurposesConfig(String source, String version, String sha256) {
+    }
+
+    /**
+     * {@code manifest.json}: what was released, to whom and why, what opt-outs removed, the release's own details by
+     * level, every file with its checksum, the runs, the table versions read, the purposes and notes.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Manifest(String extractId, String purpose, String purposeDescription, String recipient, String practice, String quarter,
+                    String referenceDate, String level, String legalBasis, List<String> optOutsApplied, List<String> optOutsNotApplied,
+                    Map<String, Long> optOutRemovals, Map<String, OptOutList> optOutList, Object populationInScope, long removedByOptOuts,
+                    long rows, @JsonUnwrapped Releases.Details details, List<FileSum> files, String runId, String regeneratedByRun,
+                    Map<String, Long> inputs, PurposesConfig purposesConfig, List<String> notes, String phbVersion, String createdAt) {
     }
 
     /** Makes the extract. */
@@ -187,7 +214,7 @@ public final class ExtractJob {
             return JobRun.execute(spark, lake, COMMAND, params, progress, run -> {
                 run.stage("read gold tables at " + date);
                 List<String> notes = new ArrayList<>();
-                Map<String, Object> inputs = new LinkedHashMap<>();
+                Map<String, Long> inputs = new LinkedHashMap<>();
                 Map<String, Dataset<Row>> tables = readGold(spark, lake, inputVersions, date, referenced(purpose, spec), run, inputs, notes);
                 if (!tables.containsKey(PersonView.FEATURES)) {
                     throw new InputException("gold/person_features has no rows at " + date + " (" + req.quarter() + "); run 'phb features --as-of "
@@ -200,7 +227,7 @@ public final class ExtractJob {
                     population = population.filter(col("practice_code").equalTo(practice));
                 }
                 population = populationFilter(purpose, population, tables, notes);
-                Map<String, Object> optOutList = new LinkedHashMap<>();
+                Map<String, OptOutList> optOutList = new LinkedHashMap<>();
                 Dataset<Row> marked;
                 if (rules.isEmpty()) {
                     marked = OptOuts.mark(population, null, rules);
@@ -215,7 +242,7 @@ public final class ExtractJob {
                             InputVersions.read(spark, lake, LakeTables.PERSON_INDEX, indexVersion), req.lakeKey());
                     for (Row r : optOutPersons.groupBy("opt_out_type").agg(countDistinct("entity_hash").alias("tokens"),
                             countDistinct("person_id").alias("persons")).collectAsList()) {
-                        optOutList.put(r.getString(0), Map.of("tokens", r.getLong(1), "persons_in_index", r.getLong(2)));
+                        optOutList.put(r.getString(0), new OptOutList(r.getLong(1), r.getLong(2)));
                     }
                     marked = OptOuts.mark(population, optOutPersons, rules);
                 }
@@ -237,22 +264,24 @@ public final class ExtractJob {
                 long removed = removedBy.values().stream().mapToLong(Long::longValue).sum();
                 Dataset<Row> kept = marked.filter(col(OptOuts.REMOVED_BY).isNull()).drop(OptOuts.REMOVED_BY);
 
-                Map<String, Object> manifest = new LinkedHashMap<>();
+                Releases.Details details;
                 Dataset<Row> trail;
                 long rows;
                 List<String> columns = null;
                 switch (level) {
                     case PSEUDONYMISED -> {
                         run.stage("pseudonymised rows");
-                        Releases.Released r = Releases.pseudonymised(spark, req, purpose, spec, recipient, kept, tables, staging, notes, manifest);
+                        Releases.Released r = Releases.pseudonymised(spark, req, purpose, spec, recipient, kept, tables, staging, notes);
                         rows = r.rows();
+                        details = r.details();
                         trail = marked.select(col("person_id"), col(OptOuts.REMOVED_BY));
                         columns = r.columns();
                     }
                     case ANONYMISED -> {
                         run.stage("anonymise and verify");
-                        Releases.Released r = Releases.anonymised(spark, req, spec, kept, tables, staging, notes, manifest, cached, progress);
+                        Releases.Released r = Releases.anonymised(spark, req, spec, kept, tables, staging, notes, cached, progress);
                         rows = r.rows();
+                        details = r.details();
                         trail = marked.select(col("person_id"), col(OptOuts.REMOVED_BY)).join(r.included(), new String[] {"person_id"}, "left")
                                 .withColumn(OptOuts.REMOVED_BY, when(col(OptOuts.REMOVED_BY).isNull().and(col("_released").isNull()), lit(SUPPRESSED))
                                         .otherwise(col(OptOuts.REMOVED_BY)))
@@ -261,7 +290,9 @@ public final class ExtractJob {
                     }
                     case AGGREGATE -> {
                         run.stage("aggregate tables");
-                        rows = Releases.aggregate(spark, spec, kept, tables, staging, notes, manifest);
+                        Releases.Aggregated a = Releases.aggregate(spark, spec, kept, tables, staging, notes);
+                        rows = a.rows();
+                        details = a.details();
                         trail = marked.select(col("person_id"), col(OptOuts.REMOVED_BY));
                     }
                     default -> throw new IllegalStateException("no extract at level " + level);
@@ -279,43 +310,17 @@ public final class ExtractJob {
                 run.output(LakeTables.EXTRACT_LOG, DeltaTables.version(spark, logPath), inScope);
 
                 run.stage("manifest and publish");
-                List<Map<String, Object>> files = checksums(spark, staging);
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("extract_id", extractId);
-                m.put("purpose", purpose.name());
-                m.put("purpose_description", purpose.description());
-                m.put("recipient", recipient);
-                if (practice != null) {
-                    m.put("practice", practice);
-                }
-                m.put("quarter", req.quarter().toString());
-                m.put("reference_date", date.toString());
-                m.put("level", level.name());
-                m.put("legal_basis", spec.legalBasis());
-                m.put("opt_outs_applied", rules);
-                m.put("opt_outs_not_applied", CodeLists.get("opt_out_type").keySet().stream().filter(t -> !rules.contains(t)).toList());
-                m.put("opt_out_removals", removedBy);
-                if (!optOutList.isEmpty()) {
-                    m.put("opt_out_list", optOutList);
-                }
+                List<FileSum> files = checksums(spark, staging);
                 // an aggregate release is a publication: its manifest carries the population as the rule publishes it
-                m.put("population_in_scope", level == IdentityLevel.AGGREGATE
-                        ? SmallNumbers.NHS_DIGITAL.count(inScope, SmallNumbers.Level.SUB_NATIONAL).shown() : inScope);
-                m.put("removed_by_opt_outs", removed);
-                m.put("rows", rows);
-                m.putAll(manifest);
-                Object anonymisation = m.remove("anonymisation_summary");
-                m.put("files", files);
-                m.put("run_id", replayed == null ? run.runId() : replayed);
-                if (replayed != null) {
-                    m.put("regenerated_by_run", run.runId());
-                }
-                m.put("inputs", inputs);
-                m.put("purposes_config", Map.of("source", req.purposes().source(), "version", req.purposes().version(),
-                        "sha256", req.purposes().sha256()));
-                m.put("notes", notes);
-                m.put("phb_version", version());
-                m.put("created_at", Instant.now().toString());
+                Object published = level == IdentityLevel.AGGREGATE
+                        ? SmallNumbers.NHS_DIGITAL.count(inScope, SmallNumbers.Level.SUB_NATIONAL).shown() : inScope;
+                Manifest m = new Manifest(extractId, purpose.name(), purpose.description(), recipient, practice, req.quarter().toString(),
+                        date.toString(), level.name(), spec.legalBasis(), rules,
+                        CodeLists.get("opt_out_type").keySet().stream().filter(t -> !rules.contains(t)).toList(), removedBy,
+                        optOutList.isEmpty() ? null : optOutList, published, removed, rows, details, files,
+                        replayed == null ? run.runId() : replayed, replayed == null ? null : run.runId(), inputs,
+                        new PurposesConfig(req.purposes().source(), req.purposes().version(), req.purposes().sha256()), notes, version(),
+                        Instant.now().toString());
                 Files2.writeText(spark, staging + "/" + MANIFEST, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(m));
                 Files2.publish(spark, staging, target, true);
 
@@ -324,7 +329,7 @@ public final class ExtractJob {
                 run.count("rows", rows);
                 run.count("extract", target);
                 return new Result(run.runId(), extractId, purpose.name(), recipient, req.quarter(), date, level, inScope, removedBy, rows,
-                        columns, manifest.get("suppressed"), anonymisation, manifest.get("tables"), replayed, files.size(), notes, target,
+                        columns, details.suppressed(), details.anonymisationSummary(), details.tables(), replayed, files.size(), notes, target,
                         target + "/" + MANIFEST, Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
             });
         } finally {
@@ -401,7 +406,7 @@ public final class ExtractJob {
 
     /** Each gold table named, present with rows at the date, read at one version (recorded), filtered to the date. */
     private static Map<String, Dataset<Row>> readGold(SparkSession spark, Lake lake, InputVersions versions, LocalDate date, List<String> names,
-                                                      JobRun run, Map<String, Object> inputs, List<String> notes) {
+                                                      JobRun run, Map<String, Long> inputs, List<String> notes) {
         Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
         for (String t : names) {
             LakeTable table = PersonView.table(t);
@@ -462,10 +467,10 @@ public final class ExtractJob {
      * Removes what the file system and Spark leave beside data files ({@code .crc}, {@code _SUCCESS}), then lists every
      * file under {@code folder} with its size and SHA-256, paths relative to the folder, sorted.
      */
-    static List<Map<String, Object>> checksums(SparkSession spark, String folder) {
+    static List<FileSum> checksums(SparkSession spark, String folder) {
         FileSystem fs = Files2.plain(spark, folder);
         Path root = new Path(folder);
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<FileSum> out = new ArrayList<>();
         try {
             String rootUri = fs.getFileStatus(root).getPath().toUri().getPath();
             List<LocatedFileStatus> all = new ArrayList<>();
@@ -485,16 +490,12 @@ public final class ExtractJob {
                     continue;
                 }
                 String rel = st.getPath().toUri().getPath().substring(rootUri.length() + 1);
-                Map<String, Object> f = new LinkedHashMap<>();
-                f.put("path", rel);
-                f.put("bytes", st.getLen());
-                f.put("sha256", sha256(fs, st));
-                out.add(f);
+                out.add(new FileSum(rel, st.getLen(), sha256(fs, st)));
             }
         } catch (IOException e) {
             throw new InputException("cannot list the extract in " + folder + ": " + e.getMessage(), e);
         }
-        out.sort(Comparator.comparing(m -> (String) m.get("path")));
+        out.sort(Comparator.comparing(FileSum::path));
         return out;
     }
 

@@ -1,8 +1,7 @@
 package uk.nhs.phb.jobs.extract;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -15,6 +14,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.Progress;
@@ -49,13 +51,55 @@ final class Releases {
         return refs.stream().filter(r -> !absent.contains(r)).toList();
     }
 
-    /** What a person-level release wrote: rows, column names, and for anonymised ones the person ids released. */
-    record Released(long rows, List<String> columns, Dataset<Row> included) {
+    /**
+     * What a person-level release wrote: rows, column names, for anonymised ones the person ids released, and what the
+     * release adds to the manifest.
+     */
+    record Released(long rows, List<String> columns, Dataset<Row> included, Details details) {
+    }
+
+    /**
+     * What a release adds to its manifest, by level (the parts another level has are left out): a person-level release's
+     * columns; a pseudonymised one's pseudonym and order; an anonymised one's suppressed records, its anonymisation and a
+     * summary of it (for the command's summary, not the manifest); an aggregate one's tables and the rule they went through.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Details(List<ColumnInfo> columns, Pseudonym pseudonym, String orderBy, Long suppressed, Anonymisation anonymisation,
+                   @JsonIgnore AnonymisationSummary anonymisationSummary, List<TableInfo> tables, String disclosureControl) {
+    }
+
+    /** A released column and its Spark type. */
+    record ColumnInfo(String name, String type) {
+    }
+
+    /** How a pseudonymised release names its people. */
+    record Pseudonym(String column, String scheme, String keyFingerprint) {
+    }
+
+    /** An anonymised release's quasi-identifiers, models, limit, levels, the k reached, its loss, risks and the verifier's report. */
+    record Anonymisation(Map<String, String> quasiIdentifiers, List<String> sensitive, List<String> models, double maxSuppression,
+                         Map<String, Integer> levels, long kAchieved, AnonymiseJob.Loss informationLoss, double prosecutorRiskMax,
+                         double journalistRiskMax, double marketerRisk, long sampleUniques, VerifyAnonymity.Report verification) {
+    }
+
+    /** The anonymisation in brief, for the command's summary. */
+    public record AnonymisationSummary(long kAchieved, long suppressed, Map<String, Integer> levels, AnonymiseJob.Loss informationLoss,
+                                       double prosecutorRiskMax, long sampleUniques, boolean verified) {
+    }
+
+    /** An aggregate table as the manifest lists it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TableInfo(String name, String file, String title, String rows, String columns, String filter, String unit,
+                            long primarySuppressions, long secondarySuppressions) {
+    }
+
+    /** What an aggregate release wrote: the table rows, and the tables and rule for the manifest. */
+    record Aggregated(long rows, Details details) {
     }
 
     static Released pseudonymised(SparkSession spark, ExtractJob.Request req, ExtractPurposes.Purpose purpose, ExtractPurposes.Level spec,
                                            String recipient, Dataset<Row> kept, Map<String, Dataset<Row>> tables, String staging,
-                                           List<String> notes, Map<String, Object> manifest) {
+                                           List<String> notes) {
         List<ColumnRef> refs = present(spec.columns(), tables, notes, "columns");
         List<ColumnRef> all = new ArrayList<>(refs);
         ColumnRef order = purpose.orderBy();
@@ -77,19 +121,16 @@ final class Releases {
         Files2.nameSparkFiles(spark, staging + "/data", "extract", "csv");
         long rows = spark.read().option("header", true).csv(staging + "/data").count();
         List<String> columns = List.of(released.columns());
-        manifest.put("columns", columnList(released));
-        manifest.put("pseudonym", Map.of("column", ExtractJob.PSEUDONYM, "scheme", "R + 20 base64url characters of HMAC-SHA256(person_id) under the lake "
-                        + "key derived for extract:" + recipient + "; the same for every extract to this recipient, unrelated for any other",
-                "key_fingerprint", pseudonyms.keyFingerprint()));
-        if (order != null) {
-            manifest.put("order_by", sortKey == null ? ExtractJob.PSEUDONYM : order.toString());
-        }
-        return new Released(rows, columns, null);
+        Pseudonym pseudonym = new Pseudonym(ExtractJob.PSEUDONYM, "R + 20 base64url characters of HMAC-SHA256(person_id) under the lake "
+                + "key derived for extract:" + recipient + "; the same for every extract to this recipient, unrelated for any other",
+                pseudonyms.keyFingerprint());
+        String orderBy = order == null ? null : sortKey == null ? ExtractJob.PSEUDONYM : order.toString();
+        return new Released(rows, columns, null, new Details(columnList(released), pseudonym, orderBy, null, null, null, null, null));
     }
 
     static Released anonymised(SparkSession spark, ExtractJob.Request req, ExtractPurposes.Level spec, Dataset<Row> kept,
-                                       Map<String, Dataset<Row>> tables, String staging, List<String> notes, Map<String, Object> manifest,
-                                       List<Dataset<Row>> cached, Progress progress) {
+                                       Map<String, Dataset<Row>> tables, String staging, List<String> notes, List<Dataset<Row>> cached,
+                                       Progress progress) {
         List<ColumnRef> refs = present(spec.columns(), tables, notes, "columns");
         List<String> names = refs.stream().map(ColumnRef::name).toList();
         ExtractPurposes.Anonymisation a = spec.anonymise();
@@ -124,38 +165,22 @@ final class Releases {
                 lit(true).alias("_released"));
         VerifyAnonymity.Report check = AnonymiseJob.verify(spark, out + "/data", "csv", ",", new ArrayList<>(qis.keySet()), sensitive, models);
         if (!check.passed()) {
-            throw new IllegalStateException("the anonymised extract failed verification where it is to be published: " + check.toMap());
+            throw new IllegalStateException("the anonymised extract failed verification where it is to be published: " + check);
         }
-        long rows = (long) result.summary().get("records") - (long) result.summary().get("suppressed");
-        manifest.put("columns", columnList(view.drop("person_id")));
-        manifest.put("suppressed", result.summary().get("suppressed"));
-        Map<String, Object> anon = new LinkedHashMap<>();
-        anon.put("quasi_identifiers", qis);
-        anon.put("sensitive", sensitive);
-        anon.put("models", result.result().models());
-        anon.put("max_suppression", a.maxSuppression());
-        anon.put("levels", result.result().levels());
-        anon.put("k_achieved", result.summary().get("k_achieved"));
-        anon.put("information_loss", result.summary().get("information_loss"));
-        anon.put("prosecutor_risk_max", result.summary().get("prosecutor_risk_max"));
-        anon.put("journalist_risk_max", result.summary().get("journalist_risk_max"));
-        anon.put("marketer_risk", result.summary().get("marketer_risk"));
-        anon.put("sample_uniques", result.summary().get("sample_uniques"));
-        anon.put("verification", check.toMap());
-        manifest.put("anonymisation", anon);
-        Map<String, Object> brief = new LinkedHashMap<>();
-        for (String k : List.of("k_achieved", "suppressed", "levels", "information_loss", "prosecutor_risk_max", "sample_uniques")) {
-            brief.put(k, result.summary().get(k));
-        }
-        brief.put("verified", true);
-        manifest.put("anonymisation_summary", brief);
-        return new Released(rows, List.of(view.drop("person_id").columns()), included);
+        AnonymiseJob.Summary s = result.summary();
+        long rows = s.records() - s.suppressed();
+        Anonymisation anonymisation = new Anonymisation(qis, sensitive, result.result().models(), a.maxSuppression(), result.result().levels(),
+                s.kAchieved(), s.informationLoss(), s.prosecutorRiskMax(), s.journalistRiskMax(), s.marketerRisk(), s.sampleUniques(), check);
+        AnonymisationSummary brief = new AnonymisationSummary(s.kAchieved(), s.suppressed(), s.levels(), s.informationLoss(),
+                s.prosecutorRiskMax(), s.sampleUniques(), true);
+        return new Released(rows, List.of(view.drop("person_id").columns()), included,
+                new Details(columnList(view.drop("person_id")), null, null, s.suppressed(), anonymisation, brief, null, null));
     }
 
-    /** Writes each table through the small-number rule; returns the number of table rows written. */
-    static long aggregate(SparkSession spark, ExtractPurposes.Level spec, Dataset<Row> kept, Map<String, Dataset<Row>> tables,
-                                  String staging, List<String> notes, Map<String, Object> manifest) {
-        List<Map<String, Object>> written = new ArrayList<>();
+    /** Writes each table through the small-number rule; returns the number of table rows written and the tables for the manifest. */
+    static Aggregated aggregate(SparkSession spark, ExtractPurposes.Level spec, Dataset<Row> kept, Map<String, Dataset<Row>> tables,
+                                String staging, List<String> notes) {
+        List<TableInfo> written = new ArrayList<>();
         long rows = 0;
         for (ExtractPurposes.Table t : spec.tables()) {
             List<ColumnRef> refs = present(t.refs(), tables, notes, "table " + t.name());
@@ -178,24 +203,13 @@ final class Releases {
             checkAggregate(t.name(), csv, rowLabels.size(), colLabels.size());
             Files2.writeText(spark, staging + "/tables/" + t.name() + ".csv", csv);
             rows += rowLabels.size() + 1;
-            Map<String, Object> info = new LinkedHashMap<>();
-            info.put("name", t.name());
-            info.put("file", "tables/" + t.name() + ".csv");
-            info.put("title", t.title());
-            info.put("rows", t.rows().toString());
-            info.put("columns", t.columns().toString());
-            if (t.filter() != null) {
-                info.put("filter", t.filter().toString());
-            }
-            info.put("unit", "persons");
-            info.put("primary_suppressions", countSuppressed(published, SmallNumbers.Suppression.PRIMARY));
-            info.put("secondary_suppressions", published.secondarySuppressions());
-            written.add(info);
+            written.add(new TableInfo(t.name(), "tables/" + t.name() + ".csv", t.title(), t.rows().toString(), t.columns().toString(),
+                    t.filter() == null ? null : t.filter().toString(), "persons", countSuppressed(published, SmallNumbers.Suppression.PRIMARY),
+                    published.secondarySuppressions()));
         }
-        manifest.put("tables", written);
-        manifest.put("disclosure_control", SmallNumbers.NHS_DIGITAL + ", sub-national: 0 stays 0, 1-7 shown as *, others rounded to the "
-                + "nearest 5; totals from unrounded counts; secondary suppression where a total would reveal a hidden cell");
-        return rows;
+        String rule = SmallNumbers.NHS_DIGITAL + ", sub-national: 0 stays 0, 1-7 shown as *, others rounded to the "
+                + "nearest 5; totals from unrounded counts; secondary suppression where a total would reveal a hidden cell";
+        return new Aggregated(rows, new Details(null, null, null, null, null, null, written, rule));
     }
 
     static String csv(ExtractPurposes.Table t, List<String> rowLabels, List<String> colLabels, SmallNumbers.Table published) {
@@ -276,10 +290,10 @@ final class Releases {
         return m.matches() ? String.format("%09d%s", Long.parseLong(m.group(1)), m.group(2)) : s;
     }
 
-    static List<Map<String, Object>> columnList(Dataset<Row> d) {
-        List<Map<String, Object>> out = new ArrayList<>();
+    static List<ColumnInfo> columnList(Dataset<Row> d) {
+        List<ColumnInfo> out = new ArrayList<>();
         for (var f : d.schema().fields()) {
-            out.add(Map.of("name", f.name(), "type", f.dataType().simpleString()));
+            out.add(new ColumnInfo(f.name(), f.dataType().simpleString()));
         }
         return out;
     }

@@ -23,6 +23,7 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.Rerun;
 import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.features.PersonFeatures;
@@ -75,6 +76,11 @@ public final class FeaturesJob {
                     means.isNullAt(1) ? null : means.getDecimal(1), means.isNullAt(2) ? null : means.getDouble(2), attrition, path,
                     Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
         });
+    }
+
+    /** Runs again as a recorded run ran ({@code phb replay}): the same reference date. */
+    public static Result rerun(SparkSession spark, Rerun r, Progress progress) {
+        return run(spark, r.settings(), r.lakeKey(), r.parameters().date("as_of"), progress);
     }
 
     /**

@@ -1,7 +1,6 @@
 package uk.nhs.phb.jobs.ingest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -16,6 +15,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.Json;
 import uk.nhs.phb.jobs.ingest.IngestJob.FeedResult;
 import uk.nhs.phb.schemas.Csv;
 
@@ -33,37 +33,31 @@ import uk.nhs.phb.schemas.Csv;
 final class DataQualitySummary {
     static final String CSV = "data_quality.csv";
     static final String JSON = "data_quality.json";
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectWriter MAPPER = Json.mapper().writerWithDefaultPrettyPrinter();
 
     private DataQualitySummary() {
     }
 
-    /** The summary as an ordered map (also what {@code phb ingest --json} prints). */
-    static Map<String, Object> toMap(String runId, LocalDate extractDate, List<FeedResult> feeds) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("run_id", runId);
-        m.put("extract_date", extractDate.toString());
-        Map<String, Object> byFeed = new LinkedHashMap<>();
+    /**
+     * The summary ({@code data_quality.json}, and what {@code phb ingest --json} prints): the run, the extract date, each
+     * feed's accounting by feed, and the totals.
+     */
+    record Summary(String runId, LocalDate extractDate, Map<String, Feed> feeds, long rowsIn, long rowsValid, long rowsQuarantined) {
+    }
+
+    /** One feed's accounting, as the summary gives it. */
+    record Feed(String status, int files, long rowsIn, long rowsValid, long rowsQuarantined, Map<String, Long> quarantinedByRule,
+                long bronzeVersion, long quarantineVersion, double seconds, Map<String, String> readBy, Map<String, Long> recoded) {
+    }
+
+    static Summary summary(String runId, LocalDate extractDate, List<FeedResult> feeds) {
+        Map<String, Feed> byFeed = new LinkedHashMap<>();
         for (FeedResult f : feeds) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("status", f.status());
-            x.put("files", f.files());
-            x.put("rows_in", f.rowsIn());
-            x.put("rows_valid", f.rowsValid());
-            x.put("rows_quarantined", f.rowsQuarantined());
-            x.put("quarantined_by_rule", f.quarantinedByRule());
-            x.put("bronze_version", f.bronzeVersion());
-            x.put("quarantine_version", f.quarantineVersion());
-            x.put("seconds", Math.round(f.seconds() * 10) / 10.0);
-            x.put("read_by", f.readBy());
-            x.put("recoded", f.recoded());
-            byFeed.put(f.feed(), x);
+            byFeed.put(f.feed(), new Feed(f.status(), f.files(), f.rowsIn(), f.rowsValid(), f.rowsQuarantined(), f.quarantinedByRule(),
+                    f.bronzeVersion(), f.quarantineVersion(), Math.round(f.seconds() * 10) / 10.0, f.readBy(), f.recoded()));
         }
-        m.put("feeds", byFeed);
-        m.put("rows_in", feeds.stream().mapToLong(FeedResult::rowsIn).sum());
-        m.put("rows_valid", feeds.stream().mapToLong(FeedResult::rowsValid).sum());
-        m.put("rows_quarantined", feeds.stream().mapToLong(FeedResult::rowsQuarantined).sum());
-        return m;
+        return new Summary(runId, extractDate, byFeed, feeds.stream().mapToLong(FeedResult::rowsIn).sum(),
+                feeds.stream().mapToLong(FeedResult::rowsValid).sum(), feeds.stream().mapToLong(FeedResult::rowsQuarantined).sum());
     }
 
     static String csv(List<FeedResult> feeds) {
@@ -88,7 +82,7 @@ final class DataQualitySummary {
             FileSystem fs = Files2.plain(parent.getFileSystem(conf));
             fs.mkdirs(tmp);
             writeText(fs, new Path(tmp, CSV), csv(feeds));
-            writeText(fs, new Path(tmp, JSON), MAPPER.writeValueAsString(toMap(runId, extractDate, feeds)) + "\n");
+            writeText(fs, new Path(tmp, JSON), MAPPER.writeValueAsString(summary(runId, extractDate, feeds)) + "\n");
             if (!fs.rename(tmp, dest)) {
                 throw new IOException("could not rename " + tmp + " to " + dest);
             }

@@ -25,6 +25,8 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RecordedParameters;
+import uk.nhs.phb.jobs.Rerun;
 import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.SparkSessions;
 import uk.nhs.phb.jobs.ingest.LandingFiles.FeedFiles;
@@ -179,15 +181,29 @@ public final class IngestJob {
         }
 
         /**
-         * The run as an ordered map: {@code run_id}, {@code extract_date}, {@code feeds} (feed -> {@code status},
+         * The run as its JSON gives it: {@code run_id}, {@code extract_date}, {@code feeds} (feed -> {@code status},
          * {@code files}, {@code rows_in}, {@code rows_valid}, {@code rows_quarantined}, {@code quarantined_by_rule},
-         * {@code bronze_version}, {@code quarantine_version}) and the totals {@code rows_in}, {@code rows_valid},
+         * {@code bronze_version}, {@code quarantine_version}, ...) and the totals {@code rows_in}, {@code rows_valid},
          * {@code rows_quarantined}. Also the content of {@code data_quality.json}.
          */
         @JsonValue
-        public Map<String, Object> toMap() {
-            return DataQualitySummary.toMap(runId, extractDate, feeds);
+        public Object summary() {
+            return DataQualitySummary.summary(runId, extractDate, feeds);
         }
+    }
+
+    /**
+     * Runs again as a recorded run ran ({@code phb replay}): the same feeds, extract date and profile overrides, on the
+     * landing files as they are now (the replay compares their sizes and times with those the run recorded).
+     */
+    public static Result rerun(SparkSession spark, Rerun r, Progress progress) {
+        RecordedParameters p = r.parameters();
+        IngestJob job = of(r.settings()).feeds(p.texts("feeds")).extractDate(p.date("extract_date"))
+                .profiles(Profiles.withOverrides(p.path("profile_overrides"))).progress(progress);
+        if (r.lakeKey() != null) {
+            job.lakeKey(r.lakeKey());
+        }
+        return job.execute();
     }
 
     public Result execute() {
@@ -239,9 +255,9 @@ public final class IngestJob {
      * What is in the landing folder now, keyed as a run records its input files ({@code feed/file} ->
      * {@code bytes}, {@code modified}), for deciding whether a previous ingest is still current.
      */
-    public static Map<String, Object> landingInventory(SparkSession spark, JobSettings settings) {
+    public static Map<String, JobRun.InputFile> landingInventory(SparkSession spark, JobSettings settings) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
-        Map<String, Object> files = new TreeMap<>();
+        Map<String, JobRun.InputFile> files = new TreeMap<>();
         List<String> folders = new ArrayList<>(Feeds.all().stream().map(FeedContract::name).toList());
         Profiles.builtIn().all().forEach(p -> folders.add(p.folder()));
         for (String name : folders) {
@@ -259,10 +275,7 @@ public final class IngestJob {
                     if (java.util.Arrays.stream(rel.split("/")).anyMatch(part -> part.startsWith("_") || part.startsWith("."))) {
                         continue;
                     }
-                    Map<String, Object> stat = new LinkedHashMap<>();
-                    stat.put("bytes", st.getLen());
-                    stat.put("modified", Instant.ofEpochMilli(st.getModificationTime()).toString());
-                    files.put(name + "/" + rel, stat);
+                    files.put(name + "/" + rel, new JobRun.InputFile(st.getLen(), Instant.ofEpochMilli(st.getModificationTime()).toString()));
                 }
             } catch (java.io.IOException e) {
                 throw new InputException("cannot list the landing folder " + folder + ": " + e.getMessage(), e);

@@ -18,11 +18,14 @@ import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
-import uk.nhs.phb.jobs.Json;
 import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Json;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RecordedParameters;
+import uk.nhs.phb.jobs.Rerun;
 import uk.nhs.phb.jobs.RunParameters;
+import uk.nhs.phb.models.link.FellegiSunterModel;
 import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.pipelines.Materialised;
 import uk.nhs.phb.pipelines.link.LinkEntities;
@@ -92,7 +95,7 @@ public final class LinkJob {
 
     /** The quality report ({@code link_quality.json}): the linkage, rates by age band and sex, weights, review reasons, the model. */
     record Quality(@JsonUnwrapped Linkage linkage, List<GroupRate> linkRateByAgeBand, List<GroupRate> linkRateBySex,
-                   List<WeightBin> matchWeightHistogram, Map<String, Long> reviewByReason, Map<String, Object> model,
+                   List<WeightBin> matchWeightHistogram, Map<String, Long> reviewByReason, FellegiSunterModel.Saved model,
                    LinkPersons.Settings settings, String level) {
     }
 
@@ -106,6 +109,13 @@ public final class LinkJob {
     }
 
     private LinkJob() {
+    }
+
+    /** Runs again as a recorded run ran ({@code phb replay}): the same linkage settings, reference year and evaluation. */
+    public static Result rerun(SparkSession spark, Rerun r, Progress progress) {
+        RecordedParameters p = r.parameters();
+        return run(spark, new Request(r.settings(), r.lakeKey(), p.record("linkage", LinkPersons.Settings.class), p.integer("reference_year"),
+                p.flag("evaluate")), progress);
     }
 
     public static Result run(SparkSession spark, Request req, Progress progress) {
@@ -221,7 +231,7 @@ public final class LinkJob {
                 for (Row r : LinkQuality.weightHistogram(links).collectAsList()) {
                     histogram.add(new WeightBin(r.getInt(0), r.getLong(1), r.getLong(2)));
                 }
-                Quality report = new Quality(linkage, byAge, bySex, histogram, reviewByReason, linked.model().toMap(), req.link(), "AGGREGATE");
+                Quality report = new Quality(linkage, byAge, bySex, histogram, reviewByReason, linked.model().saved(), req.link(), "AGGREGATE");
 
                 String dir = req.settings().out() + "/link/" + run.runId();
                 String staging = Files2.stagingFor(dir);

@@ -1,16 +1,15 @@
 package uk.nhs.phb.jobs.pseudonymise;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.Json;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.ProviderFiles;
 import uk.nhs.phb.models.pseudonym.SecretKey;
@@ -36,24 +35,17 @@ public final class PseudonymiseJob {
     }
 
     /** Counts of one run. */
-    public record Result(long rows, long nhsValid, long nhsInvalid, long nhsMissing, long rejected,
+    public record Result(long rows, long nhsValid, long nhsInvalid, long nhsMissing, @JsonProperty("rows_rejected") long rejected,
                          List<String> removedColumns, String out, String lookupOut, String keyFingerprint) {
-        public Map<String, Object> summary() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("rows", rows);
-            m.put("nhs_valid", nhsValid);
-            m.put("nhs_invalid", nhsInvalid);
-            m.put("nhs_missing", nhsMissing);
-            m.put("rows_rejected", rejected);
-            m.put("removed_columns", removedColumns);
-            m.put("out", out);
-            m.put("lookup_out", lookupOut);
-            m.put("key_fingerprint", keyFingerprint);
-            return m;
-        }
+    }
+
+    /** {@code _pseudonymise.json} beside the output: the counts (where the lookup went aside), the level and the encoding. */
+    record Manifest(long rows, long nhsValid, long nhsInvalid, long nhsMissing, long rowsRejected, List<String> removedColumns, String out,
+                    String keyFingerprint, String level, List<String> mappingRoles, String encoding) {
     }
 
     private static final String CORRUPT = ProviderFiles.CORRUPT;
+    static final String ENCODING = "HMAC-SHA256 tokens (base64url); names as 1024-bit CLK Bloom filters, bigrams, 15 hashes";
 
     private PseudonymiseJob() {
     }
@@ -109,12 +101,10 @@ public final class PseudonymiseJob {
                         .first();
                 Result result = new Result(counts.getLong(0), nz(counts, 1), nz(counts, 2), nz(counts, 3), rejected,
                         req.mapping().sourceColumns(), req.out(), req.lookupOut(), req.key().fingerprint());
-                Map<String, Object> manifest = new LinkedHashMap<>(result.summary());
-                manifest.remove("lookup_out");
-                manifest.put("level", "PSEUDONYMISED");
-                manifest.put("mapping_roles", req.mapping().columns().keySet().stream().map(Enum::name).toList());
-                manifest.put("encoding", "HMAC-SHA256 tokens (base64url); names as 1024-bit CLK Bloom filters, bigrams, 15 hashes");
-                Files2.writeText(spark, staging + "/_pseudonymise.json", new ObjectMapper().writerWithDefaultPrettyPrinter()
+                Manifest manifest = new Manifest(result.rows(), result.nhsValid(), result.nhsInvalid(), result.nhsMissing(), result.rejected(),
+                        result.removedColumns(), result.out(), result.keyFingerprint(), "PSEUDONYMISED",
+                        req.mapping().columns().keySet().stream().map(Enum::name).toList(), ENCODING);
+                Files2.writeText(spark, staging + "/_pseudonymise.json", Json.mapper().writerWithDefaultPrettyPrinter()
                         .writeValueAsString(manifest));
                 Files2.removeSideFiles(spark, staging);
                 Files2.publish(spark, staging, req.out(), req.force());

@@ -1,6 +1,7 @@
 package uk.nhs.phb.jobs.pseudonymise;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +18,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
+import uk.nhs.phb.jobs.Json;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.models.pseudonym.IdentityEncoder;
 import uk.nhs.phb.models.pseudonym.SecretKey;
@@ -46,20 +48,13 @@ public final class ReturnPseudonymiseJob {
     }
 
     /** Counts of one run, over every file. */
-    public record Result(int files, long persons, long localIds, long missingLocalIds, Map<String, Long> removedElements,
+    public record Result(int files, long persons, @JsonProperty("local_ids_tokenised") long localIds,
+                         @JsonProperty("local_ids_missing") long missingLocalIds, Map<String, Long> removedElements,
                          String localIdDomain, String out, String keyFingerprint) {
-        public Map<String, Object> summary() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("files", files);
-            m.put("persons", persons);
-            m.put("local_ids_tokenised", localIds);
-            m.put("local_ids_missing", missingLocalIds);
-            m.put("removed_elements", removedElements);
-            m.put("local_id_domain", localIdDomain);
-            m.put("out", out);
-            m.put("key_fingerprint", keyFingerprint);
-            return m;
-        }
+    }
+
+    /** {@code _pseudonymise.json} beside the output: the counts, the level, the profile, the token's element and the encoding. */
+    record Manifest(@JsonUnwrapped Result counts, String level, String profile, String tokenElement, String encoding) {
     }
 
     private ReturnPseudonymiseJob() {
@@ -120,12 +115,8 @@ public final class ReturnPseudonymiseJob {
                 }
             }
             Result result = new Result(files.size(), persons, ids, missing, removed, domain, req.out(), req.key().fingerprint());
-            Map<String, Object> manifest = new LinkedHashMap<>(result.summary());
-            manifest.put("level", "PSEUDONYMISED");
-            manifest.put("profile", p.id());
-            manifest.put("token_element", p.person().field());
-            manifest.put("encoding", "HMAC-SHA256 tokens (base64url); names as 1024-bit CLK Bloom filters, bigrams, 15 hashes");
-            Files2.writeText(spark, staging + "/_pseudonymise.json", new ObjectMapper().writerWithDefaultPrettyPrinter()
+            Manifest manifest = new Manifest(result, "PSEUDONYMISED", p.id(), p.person().field(), PseudonymiseJob.ENCODING);
+            Files2.writeText(spark, staging + "/_pseudonymise.json", Json.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsString(manifest));
             Files2.publish(spark, staging, req.out(), req.force());
             return result;

@@ -1,5 +1,6 @@
 package uk.nhs.phb.jobs.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +13,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
@@ -35,7 +35,7 @@ import uk.nhs.phb.schemas.ReportReference;
  */
 final class ReportFiles {
     static final String MANIFEST = "manifest.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = uk.nhs.phb.jobs.Json.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ReportFiles() {
     }
@@ -48,38 +48,22 @@ final class ReportFiles {
      * of; {@code regeneratedBy} is the run that made it again from that run's inputs, or null.
      */
     static Written write(SparkSession spark, String dir, ReportJob.Request req, ReportJob.Tables tables, String runId, String regeneratedBy) {
-        List<Map<String, Object>> files = new ArrayList<>();
+        List<FileWritten> files = new ArrayList<>();
         for (ReportTable t : tables.tables()) {
             files.add(put(spark, dir, t.name() + ".csv", csv(t), t.rows().size()));
         }
         files.add(put(spark, dir, "phb_report_" + req.folderName() + ".xlsx", xlsx(tables.tables(), req, runId), -1));
         files.add(put(spark, dir, "phb_report_" + req.folderName() + ".html",
                 HtmlReport.render(req, tables, runId).getBytes(StandardCharsets.UTF_8), -1));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("report", "phb quarterly report");
-        m.put("quarter", req.quarter().toString());
-        m.put("period", req.quarter().start() + " to " + req.quarter().end());
-        m.put("org", req.org());
-        m.put("run_id", runId);
-        if (regeneratedBy != null) {
-            m.put("regenerated_by_run", regeneratedBy);
-        }
-        m.put("written_at", Instant.now().toString());
-        Map<String, Object> rule = new LinkedHashMap<>();
         SmallNumbers r = Published.RULE;
-        rule.put("name", "NHS Digital small-number suppression (secondary-care publications, since September 2018)");
-        rule.put("level", "sub-national: every figure in this report is for an ICB, a Sub-ICB Location or a smaller group");
-        rule.put("suppressed_counts", "1 to " + r.threshold() + " shown as *");
-        rule.put("rounding_base", r.base());
-        rule.put("text", Published.ruleText());
-        m.put("disclosure_rule", rule);
-        m.put("trajectory", req.trajectorySource());
-        m.put("before_after_design", tables.design());
-        m.put("headline", tables.headline());
-        m.put("files", files);
+        Rule rule = new Rule("NHS Digital small-number suppression (secondary-care publications, since September 2018)",
+                "sub-national: every figure in this report is for an ICB, a Sub-ICB Location or a smaller group",
+                "1 to " + r.threshold() + " shown as *", r.base(), Published.ruleText());
+        Manifest m = new Manifest("phb quarterly report", req.quarter().toString(), req.quarter().start() + " to " + req.quarter().end(), req.org(),
+                runId, regeneratedBy, Instant.now().toString(), rule, req.trajectorySource(), tables.design(), tables.headline(), files);
         List<String> names = new ArrayList<>();
-        for (Map<String, Object> f : files) {
-            names.add((String) f.get("name"));
+        for (FileWritten f : files) {
+            names.add(f.name());
         }
         try {
             put(spark, dir, MANIFEST, JSON.writeValueAsBytes(m), -1);
@@ -90,7 +74,25 @@ final class ReportFiles {
         return new Written(names);
     }
 
-    private static Map<String, Object> put(SparkSession spark, String dir, String name, byte[] bytes, int rows) {
+    /** A file of the report: its name, its rows (a table's; absent otherwise), bytes and SHA-256. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record FileWritten(String name, Integer rows, long bytes, String sha256) {
+    }
+
+    /** The disclosure rule every figure went through, as the manifest states it. */
+    record Rule(String name, String level, String suppressedCounts, int roundingBase, String text) {
+    }
+
+    /**
+     * {@code manifest.json}, written last: the report, its quarter and organisation, its runs, the rule, the trajectory's
+     * source, the before/after's design and the headline figures as published, and every file with its checksum.
+     */
+    record Manifest(String report, String quarter, String period, String org, String runId,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) String regeneratedByRun, String writtenAt, Rule disclosureRule,
+                    String trajectory, Map<String, Object> beforeAfterDesign, Map<String, Object> headline, List<FileWritten> files) {
+    }
+
+    private static FileWritten put(SparkSession spark, String dir, String name, byte[] bytes, int rows) {
         String path = dir + "/" + name;
         FileSystem fs = Files2.plain(spark, path);
         try (OutputStream out = fs.create(new Path(path), true)) {
@@ -98,14 +100,7 @@ final class ReportFiles {
         } catch (IOException e) {
             throw new InputException("cannot write " + path + ": " + e.getMessage() + "; check --out is writable", e);
         }
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("name", name);
-        if (rows >= 0) {
-            f.put("rows", rows);
-        }
-        f.put("bytes", bytes.length);
-        f.put("sha256", sha256(bytes));
-        return f;
+        return new FileWritten(name, rows >= 0 ? rows : null, bytes.length, sha256(bytes));
     }
 
     static String sha256(byte[] bytes) {

@@ -3,6 +3,7 @@ package uk.nhs.phb.jobs.report;
 import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -23,6 +24,7 @@ import uk.nhs.phb.jobs.InputVersions;
 import uk.nhs.phb.jobs.JobResult;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Json;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.RunParameters;
@@ -106,25 +108,20 @@ public final class ReportJob {
          */
         public static Request replaying(JobSettings settings, SecretKey lakeKey, AuditLog.RunRecord past) {
             Map<?, ?> p = past.parametersToReplay(COMMAND, "a report");
-            if (!(p.get("trajectory_values") instanceof Map<?, ?> values) || !(p.get("matching") instanceof Map<?, ?> m)) {
+            Recorded r;
+            try {
+                r = Json.mapper().convertValue(p, Recorded.class);
+            } catch (IllegalArgumentException e) {
+                throw new InputException("run " + past.runId() + " recorded report settings phb cannot read (" + e.getMessage() + ")", e);
+            }
+            if (r.trajectoryValues() == null || r.matching() == null || r.quarter() == null) {
                 throw new InputException("run " + past.runId() + " was made by a phb version that did not record its report settings "
                         + "(phb " + past.phbVersion() + "); it cannot be regenerated exactly");
             }
             Map<Quarter, Double> trajectory = new TreeMap<>();
-            values.forEach((k, v) -> trajectory.put(Quarter.parse((String) k), ((Number) v).doubleValue()));
-            MatchedDid.Settings matching = new MatchedDid.Settings(number(m, "caliper_sd"), number(m, "lambda"), (int) number(m, "replicates"),
-                    (long) number(m, "seed"), number(m, "confidence"), Boolean.TRUE.equals(m.get("mahalanobis")),
-                    Boolean.TRUE.equals(m.get("replacement")));
-            return new Request(settings, lakeKey, Quarter.parse((String) p.get("quarter")), (String) p.get("org"), trajectory,
-                    (String) p.get("trajectory"), matching, (int) number(p, "did_start_window_months"), InputVersions.of(past),
-                    Boolean.TRUE.equals(p.get("evaluate")));
-        }
-
-        private static double number(Map<?, ?> m, String key) {
-            if (!(m.get(key) instanceof Number n)) {
-                throw new InputException("the recorded report settings have no number '" + key + "'");
-            }
-            return n.doubleValue();
+            r.trajectoryValues().forEach((k, v) -> trajectory.put(Quarter.parse(k), v));
+            return new Request(settings, lakeKey, r.quarter(), r.org(), trajectory, r.trajectory(), r.matching(), r.didStartWindowMonths(),
+                    InputVersions.of(past), r.evaluate());
         }
 
         /** The report folder's name: the quarter, and the organisation when one is chosen. */
@@ -142,30 +139,18 @@ public final class ReportJob {
         }
 
         /** What the report records as its settings in {@code audit/runs}: enough to make it again. */
-        Map<String, Object> recorded() {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("quarter", quarter.toString());
-            p.put("org", org);
-            p.put("trajectory", trajectorySource);
+        Recorded recorded() {
             Map<String, Double> values = new TreeMap<>();
             trajectory.forEach((q, v) -> values.put(q.toString(), v));
-            p.put("trajectory_values", values);
-            p.put("did_start_window_months", startWindowMonths);
-            p.put("evaluate", evaluate);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("caliper_sd", matching.caliperSd());
-            m.put("lambda", matching.lambda());
-            m.put("replicates", matching.replicates());
-            m.put("seed", matching.seed());
-            m.put("confidence", matching.confidence());
-            m.put("mahalanobis", matching.mahalanobis());
-            m.put("replacement", matching.replacement());
-            p.put("matching", m);
-            if (inputs.replaying()) {
-                p.put("regenerates_run", inputs.replayedRunId());
-            }
-            return p;
+            return new Recorded(quarter, org, trajectorySource, values, startWindowMonths, evaluate, matching,
+                    inputs.replaying() ? inputs.replayedRunId() : null);
         }
+    }
+
+    /** A report run's settings as {@code audit/runs} records them (beside where it ran, which a replay passes over). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Recorded(Quarter quarter, String org, String trajectory, Map<String, Double> trajectoryValues, int didStartWindowMonths,
+                    boolean evaluate, MatchedDid.Settings matching, @JsonInclude(JsonInclude.Include.NON_NULL) String regeneratesRun) {
     }
 
     /** The published tables and the figures the summary reports. */
@@ -210,7 +195,7 @@ public final class ReportJob {
                     + "feeds have none, so leave --evaluate out");
         }
         String target = req.target();
-        RunParameters recorded = RunParameters.of(req.settings(), req.lakeKey()).withAll(req.recorded());
+        RunParameters recorded = RunParameters.of(req.settings(), req.lakeKey()).withFields(req.recorded());
         long t0 = System.nanoTime();
         String staging = Files2.stagingFor(target);
         try {

@@ -33,6 +33,8 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RecordedParameters;
+import uk.nhs.phb.jobs.Rerun;
 import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.train.ModelRegistry;
 import uk.nhs.phb.models.eligibility.EligibilityRules;
@@ -124,6 +126,16 @@ public final class ScoreJob {
         }
     }
 
+    /**
+     * Runs again as a recorded run ran ({@code phb replay}): the same date, the model it used (from the registry of the
+     * lake it ran in), and the rules and priority files it was given.
+     */
+    public static Result rerun(SparkSession spark, Rerun r, Progress progress) {
+        RecordedParameters p = r.parameters();
+        String model = ModelRegistry.resolve(spark, r.recordedLake(), p.text("model_id"));
+        return run(spark, r.settings(), new Request(p.date("as_of"), model, p.path("rules"), p.path("priority_file")), progress);
+    }
+
     public static Result run(SparkSession spark, JobSettings settings, Request req, Progress progress) {
         Lake lake = settings.lakeLayout();
         String featuresPath = lake.path(LakeTables.PERSON_FEATURES);
@@ -144,7 +156,7 @@ public final class ScoreJob {
         long t0 = System.nanoTime();
         RunParameters params = RunParameters.of(settings, null).with("as_of", req.asOf()).with("model", req.model())
                 .with("rules", req.rulesFile()).with("priority_file", req.priorityFile()).with("model_id", models.modelId())
-                .with("rules_version", rules.version()).with("priority", config.describe());
+                .with("rules_version", rules.version()).with("priority", config);
         Broadcast<RiskModels> bc = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(models);
         List<Dataset<Row>> cached = new ArrayList<>();
         try {

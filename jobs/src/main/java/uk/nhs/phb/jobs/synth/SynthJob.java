@@ -60,26 +60,33 @@ public final class SynthJob {
     private SynthJob() {
     }
 
-    /** The settings recorded by {@link #SETTINGS_FILE}: the inverse of what {@code run} writes there. */
-    public static SynthSettings readSettings(Map<String, Object> recorded) {
-        SynthSettings s = SynthSettings.of(((Number) recorded.get("people")).longValue(), ((Number) recorded.get("seed")).longValue())
-                .withWindow(java.time.LocalDate.parse((String) recorded.get("start")), java.time.LocalDate.parse((String) recorded.get("end")));
-        if (recorded.get("missing_nhs_token_share") instanceof Number share) {
-            s = s.withMissingNhsTokenShare(share.doubleValue());
-        }
-        if (recorded.get("fault_rates") instanceof Map<?, ?> rates) {
-            uk.nhs.phb.pipelines.synth.FaultRates f = uk.nhs.phb.pipelines.synth.FaultRates.none();
-            for (Map.Entry<?, ?> e : rates.entrySet()) {
-                f = f.with((String) e.getKey(), ((Number) e.getValue()).doubleValue());
+    /**
+     * What a synth run records, in its run and in {@link #SETTINGS_FILE}: enough to make the same population again (the key
+     * by fingerprint only). Read back with other parameters beside it (a run's), which are passed over.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    public record Recorded(long people, long seed, java.time.LocalDate start, java.time.LocalDate end, String format, String layout,
+                           String landing, Double missingNhsTokenShare, Map<String, Double> faultRates, String keyFingerprint) {
+        /** The settings that make the population again. */
+        public SynthSettings settings() {
+            SynthSettings s = SynthSettings.of(people, seed).withWindow(start, end);
+            if (missingNhsTokenShare != null) {
+                s = s.withMissingNhsTokenShare(missingNhsTokenShare);
             }
-            s = s.withFaults(f);
+            if (faultRates != null) {
+                uk.nhs.phb.pipelines.synth.FaultRates f = uk.nhs.phb.pipelines.synth.FaultRates.none();
+                for (Map.Entry<String, Double> e : faultRates.entrySet()) {
+                    f = f.with(e.getKey(), e.getValue());
+                }
+                s = s.withFaults(f);
+            }
+            return s;
         }
-        return s;
     }
 
-    private static void writeSettings(FileSystem fs, Path file, Map<String, Object> params) {
+    private static void writeSettings(FileSystem fs, Path file, Recorded params) {
         try (Writer w = new OutputStreamWriter(fs.create(file, true), StandardCharsets.UTF_8)) {
-            w.write(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(params));
+            w.write(uk.nhs.phb.jobs.Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(params));
             w.write('\n');
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + file, e);
@@ -119,18 +126,9 @@ public final class SynthJob {
         FileSystem fs = fileSystem(landing, conf);
         checkLanding(fs, landing, force);
 
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("people", effective.people());
-        params.put("seed", effective.seed());
-        params.put("start", effective.start().toString());
-        params.put("end", effective.end().toString());
-        params.put("format", format);
-        params.put("layout", layout.label());
-        params.put("landing", job.landing());
-        params.put("missing_nhs_token_share", effective.missingNhsTokenShare());
-        params.put("fault_rates", effective.faults().asMap());
-        params.put("key_fingerprint", key.fingerprint());
-        return JobRun.execute(spark, job.lakeLayout(), "synth", RunParameters.of(job, null).withAll(params), progress, run -> {
+        Recorded params = new Recorded(effective.people(), effective.seed(), effective.start(), effective.end(), format, layout.label(),
+                job.landing(), effective.missingNhsTokenShare(), effective.faults().asMap(), key.fingerprint());
+        return JobRun.execute(spark, job.lakeLayout(), "synth", RunParameters.of(job, null).withFields(params), progress, run -> {
             Path tmp = new Path(landing.getParent() == null ? new Path(".") : landing.getParent(),
                     "." + landing.getName() + ".synth-" + run.runId() + ".tmp");
             try {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -27,7 +26,7 @@ import uk.nhs.phb.pipelines.synth.SyntheticPopulation;
  * recorded: the identities the identifier scan looks for when the feeds are synthetic. Nothing writes them.
  */
 public final class SyntheticIdentities implements KnownIdentities {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = uk.nhs.phb.jobs.Json.mapper();
     private final SynthSettings settings;
     private final String source;
 
@@ -41,7 +40,7 @@ public final class SyntheticIdentities implements KnownIdentities {
      * ({@link SynthJob#SETTINGS_FILE}), else in the lake's last successful synth run; none when there are no settings.
      */
     public static KnownIdentities find(SparkSession spark, JobSettings job, String settingsFile) {
-        Map<String, Object> recorded;
+        SynthJob.Recorded recorded;
         String source;
         if (settingsFile != null) {
             recorded = readJson(spark, settingsFile);
@@ -61,7 +60,7 @@ public final class SyntheticIdentities implements KnownIdentities {
                     + ", no synth run in the lake; pass --synth-settings FILE). Real feeds have no list");
         }
         try {
-            return new SyntheticIdentities(SynthJob.readSettings(recorded), source);
+            return new SyntheticIdentities(recorded.settings(), source);
         } catch (RuntimeException e) {
             throw new InputException("cannot read the synthetic population's settings from " + source + ": " + e.getMessage(), e);
         }
@@ -78,7 +77,7 @@ public final class SyntheticIdentities implements KnownIdentities {
         return settings.people() + " synthetic people (seed " + settings.seed() + ") from " + source;
     }
 
-    private static Map<String, Object> lastSynthRun(SparkSession spark, JobSettings settings) {
+    private static SynthJob.Recorded lastSynthRun(SparkSession spark, JobSettings settings) {
         String runs = settings.lakeLayout().runs();
         if (!DeltaTables.exists(spark, runs)) {
             return null;
@@ -90,22 +89,18 @@ public final class SyntheticIdentities implements KnownIdentities {
             return null;
         }
         try {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = JSON.readValue(r.get(0).getString(0), Map.class);
-            return m;
+            return JSON.readValue(r.get(0).getString(0), SynthJob.Recorded.class);
         } catch (IOException e) {
             return null;
         }
     }
 
-    private static Map<String, Object> readJson(SparkSession spark, String path) {
+    private static SynthJob.Recorded readJson(SparkSession spark, String path) {
         Path p = new Path(path);
         try {
             FileSystem fs = Files2.fs(spark, path);
             try (InputStream in = fs.open(p)) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> m = JSON.readValue(in, Map.class);
-                return m;
+                return JSON.readValue(in, SynthJob.Recorded.class);
             }
         } catch (IOException e) {
             throw new InputException("cannot read " + path + " as the synthetic population's settings (JSON): " + e.getMessage(), e);

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -15,7 +14,10 @@ import org.apache.spark.sql.SparkSession;
 import uk.nhs.phb.jobs.Files2;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.Lake;
+import uk.nhs.phb.models.risk.Evaluation;
+import uk.nhs.phb.models.risk.FeatureSpec;
 import uk.nhs.phb.models.risk.RiskModels;
+import uk.nhs.phb.models.risk.TrainingRecord;
 
 /**
  * The model registry: {@code <lake>/models/<model_id>/} holds one trained model set ({@code models.ser}: the
@@ -43,7 +45,14 @@ public final class ModelRegistry {
     }
 
     /** Writes a model folder atomically, then points {@code models/current} at it. */
-    public static void publish(SparkSession spark, Lake lake, String modelId, RiskModels models, Map<String, Object> jsonFiles,
+    /** The JSON documents of a model's folder: {@code features.json}, {@code training.json} and {@code metrics.json}. */
+    public record Documents(FeatureSpec.Described features, TrainingRecord training, Evaluation.Report metrics) {
+        Map<String, Record> byFile() {
+            return Map.of("features.json", features, "training.json", training, "metrics.json", metrics);
+        }
+    }
+
+    public static void publish(SparkSession spark, Lake lake, String modelId, RiskModels models, Documents documents,
                                Map<String, String> textFiles) {
         String target = folder(lake, modelId);
         String staging = Files2.stagingFor(target);
@@ -54,7 +63,7 @@ public final class ModelRegistry {
                  ObjectOutputStream o = new ObjectOutputStream(out)) {
                 o.writeObject(models);
             }
-            for (Map.Entry<String, Object> e : jsonFiles.entrySet()) {
+            for (Map.Entry<String, Record> e : documents.byFile().entrySet()) {
                 Files2.writeText(spark, staging + "/" + e.getKey(), JSON.writeValueAsString(e.getValue()) + "\n");
             }
             for (Map.Entry<String, String> e : textFiles.entrySet()) {
@@ -113,16 +122,6 @@ public final class ModelRegistry {
         } catch (IOException | ClassNotFoundException | ClassCastException e) {
             throw new InputException("cannot read the model in " + folder + " (" + e.getMessage() + "); it was written by another "
                     + "version of phb: retrain with 'phb train'", e);
-        }
-    }
-
-    /** A JSON file of a model folder as a map. */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> readJson(SparkSession spark, String file) {
-        try (InputStream in = Files2.fs(spark, file).open(new Path(file))) {
-            return JSON.readValue(in, LinkedHashMap.class);
-        } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -27,21 +27,24 @@ import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
 import uk.nhs.phb.jobs.Lake;
 import uk.nhs.phb.jobs.Progress;
+import uk.nhs.phb.jobs.RecordedParameters;
+import uk.nhs.phb.jobs.Rerun;
 import uk.nhs.phb.jobs.RunParameters;
 import uk.nhs.phb.jobs.features.FeaturesJob;
-import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.models.budget.BudgetRules;
-import uk.nhs.phb.models.risk.CostModel;
+import uk.nhs.phb.models.pseudonym.SecretKey;
 import uk.nhs.phb.models.risk.Bootstrap;
+import uk.nhs.phb.models.risk.CostModel;
 import uk.nhs.phb.models.risk.Evaluation;
-import uk.nhs.phb.models.risk.Headline;
 import uk.nhs.phb.models.risk.FeatureSpec;
 import uk.nhs.phb.models.risk.GbtRisk;
+import uk.nhs.phb.models.risk.Headline;
 import uk.nhs.phb.models.risk.LogisticRisk;
 import uk.nhs.phb.models.risk.LookupBaseline;
 import uk.nhs.phb.models.risk.Metrics;
 import uk.nhs.phb.models.risk.ModelCard;
 import uk.nhs.phb.models.risk.RiskModels;
+import uk.nhs.phb.models.risk.TrainingRecord;
 import uk.nhs.phb.pipelines.Materialised;
 import uk.nhs.phb.pipelines.features.Outcomes;
 import uk.nhs.phb.pipelines.features.PersonFeatures;
@@ -63,6 +66,7 @@ import uk.nhs.phb.schemas.LakeTables;
  * all person-level scoring, runs on the executors.
  */
 public final class TrainJob {
+    public static final String COMMAND = "train";
     /**
      * Reference dates 24..33 months back train the model; 12 months back is the hold-out test set. Training outcomes (12
      * months after each date) end by the test date: the evaluation is prospective, not on outcomes the model saw.
@@ -121,6 +125,14 @@ public final class TrainJob {
                          Map<String, Double> stageSeconds) implements JobResult {
     }
 
+    /** Runs again as a recorded run ran ({@code phb replay}): the same date, quarters, sample sizes, seed and model settings. */
+    public static Result rerun(SparkSession spark, Rerun r, Progress progress) {
+        RecordedParameters p = r.parameters();
+        return run(spark, r.settings(), r.lakeKey(), new Request(p.date("as_of"), p.integer("train_quarters"), p.whole("max_training_rows"),
+                p.whole("max_test_rows"), p.whole("seed"), p.flag("refresh_features"), p.record("risk_model", GbtRisk.Params.class),
+                p.record("cost_model", GbtRisk.Params.class), p.flag("evaluate")), progress);
+    }
+
     public static Result run(SparkSession spark, JobSettings settings, SecretKey lakeKey, Request req, Progress progress) {
         if (!isQuarterEnd(req.asOf())) {
             throw new InputException("--as-of " + req.asOf() + " is not a quarter end; training dates are quarter ends, e.g. 2026-03-31 "
@@ -138,7 +150,7 @@ public final class TrainJob {
         Lake lake = settings.lakeLayout();
         long t0 = System.nanoTime();
         try {
-            return JobRun.execute(spark, lake, "train", RunParameters.of(settings, lakeKey).with("as_of", req.asOf())
+            return JobRun.execute(spark, lake, COMMAND, RunParameters.of(settings, lakeKey).with("as_of", req.asOf())
                     .with("train_quarters", req.trainQuarters()).with("max_training_rows", req.maxTrainingRows())
                     .with("max_test_rows", req.maxTestRows()).with("seed", req.seed()).with("refresh_features", req.refreshFeatures())
                     .with("risk_model", req.gbt()).with("cost_model", req.cost()).with("evaluate", req.evaluate()), progress,
@@ -268,61 +280,37 @@ public final class TrainJob {
         Materialised.release(test);
         Evaluation.Report metrics = evaluate(t, testDate, testRows, req.seed());
 
-        Map<String, Object> training = new LinkedHashMap<>();
-        training.put("model_id", modelId);
-        training.put("cost_model_id", models.costModelId());
-        training.put("run_id", run.runId());
-        training.put("as_of", req.asOf().toString());
-        training.put("training_reference_dates", trainDates.stream().map(LocalDate::toString).toList());
-        training.put("test_reference_date", testDate.toString());
-        training.put("outcome", "any emergency admission (methods 21-28, 2A-2D) in the 12 months after the reference date");
-        training.put("cost_outcome", "total spend in all sectors over the 365 days ending 12 months after the reference date");
-        training.put("training_rows_available", rows);
-        training.put("training_positives_available", positives);
-        training.put("sample_fraction", fraction);
-        training.put("sample", "outcome-stratified at the same rate in both classes, by xxhash64(person_id, reference_date, seed)");
-        training.put("rows_fitted", xTrain.length);
-        training.put("rows_validation", xVal.length);
-        training.put("positives_fitted", Metrics.positives(yTrain));
-        training.put("validation", "20% of people (by xxhash64(person_id, seed+1)), for early stopping, the logistic penalty and "
-                + "the cost smearing factor; never the test set");
-        training.put("seed", req.seed());
-        Map<String, Object> gbtInfo = new LinkedHashMap<>(req.gbt().describe());
-        gbtInfo.put("trees_kept", gbt.trees());
-        gbtInfo.put("fit_seconds", Math.round(gbtSeconds * 10) / 10.0);
-        training.put("gbt", gbtInfo);
-        training.put("logistic", Map.of("lambda", lambda, "standardised", "means and standard deviations of the training rows"));
-        Map<String, Object> costInfo = new LinkedHashMap<>(cost.describe());
-        costInfo.putAll(Map.of("params", req.cost().describe(), "fit_seconds", Math.round(costSeconds * 10) / 10.0));
-        training.put("cost_model", costInfo);
-        training.put("baselines", Map.of("prior_admissions", prior.describe(), "multimorbidity", mm.describe()));
-        training.put("features_computed_by_this_run", computed);
-        training.put("inputs_delta_versions", inputVersions(spark, lake));
-        training.put("feature_importance", importance(gbt, names));
+        TrainingRecord training = new TrainingRecord(modelId, models.costModelId(), run.runId(), req.asOf().toString(),
+                trainDates.stream().map(LocalDate::toString).toList(), testDate.toString(),
+                "any emergency admission (methods 21-28, 2A-2D) in the 12 months after the reference date",
+                "total spend in all sectors over the 365 days ending 12 months after the reference date", rows, positives, fraction,
+                "outcome-stratified at the same rate in both classes, by xxhash64(person_id, reference_date, seed)", xTrain.length, xVal.length,
+                Metrics.positives(yTrain), "20% of people (by xxhash64(person_id, seed+1)), for early stopping, the logistic penalty and "
+                + "the cost smearing factor; never the test set", req.seed(),
+                new TrainingRecord.Gbt(req.gbt().describe(), gbt.trees(), Math.round(gbtSeconds * 10) / 10.0),
+                new TrainingRecord.Logistic(lambda, "means and standard deviations of the training rows"),
+                new TrainingRecord.Cost(cost.describe(), req.cost().describe(), Math.round(costSeconds * 10) / 10.0),
+                new TrainingRecord.Baselines(prior.describe(), mm.describe()), computed, inputVersions(spark, lake), importance(gbt, names));
 
         run.stage("write the model");
-        Map<String, Object> featuresJson = spec.describe();
         Headline headline = Headline.of(metrics);
         String title = "Emergency admission risk model " + modelId;
         Map<String, String> context = new LinkedHashMap<>();
         context.put("model", modelId);
-        context.put("trained on", ((List<?>) training.get("training_reference_dates")).stream().map(String::valueOf)
-                .collect(java.util.stream.Collectors.joining(", ")) + String.format(java.util.Locale.UK, " (%,d rows fitted, %,d to validate)",
+        context.put("trained on", String.join(", ", training.trainingReferenceDates()) + String.format(java.util.Locale.UK, " (%,d rows fitted, %,d to validate)",
                 xTrain.length, xVal.length));
         context.put("tested on", testDate + String.format(java.util.Locale.UK, " (%,d people)", metrics.testRowsEvaluated()));
-        context.put("outcome", String.valueOf(training.get("outcome")));
+        context.put("outcome", training.outcome());
         context.put("oracle AUROC (generator's true risk)", headline.oracleAuroc() == null ? "no truth available"
                 : String.format(java.util.Locale.UK, "%.3f", headline.oracleAuroc()));
         List<String> routes = BudgetRules.defaults().cohorts().stream().filter(c -> !c.basis().equals("local")).map(BudgetRules.Cohort::name)
                 .toList();
         String html = ModelReportPage.html(title, context, metrics.models(), metrics.subgroups(), metrics.cost(), Evaluation.Report.CHOSEN, routes);
         String card = ModelCard.render(modelId, training, headline, metrics);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("features.json", featuresJson);
-        json.put("training.json", training);
-        json.put("metrics.json", metrics);
-        ModelRegistry.publish(spark, lake, modelId, models, json, Map.of("evaluation.html", html, "model_card.md", card));
+        ModelRegistry.publish(spark, lake, modelId, models, new ModelRegistry.Documents(spec.describe(), training, metrics),
+                Map.of("evaluation.html", html, "model_card.md", card));
 
+        run.count("model_id", modelId);
         run.count("training_rows", rows);
         run.count("rows_fitted", xTrain.length);
         run.count("test_rows", testRows);
@@ -512,8 +500,8 @@ public final class TrainJob {
                 threshold), models, Evaluation.subgroups(pg, y, events, groups, threshold), Evaluation.cost(costPred, costObs));
     }
 
-    private static Map<String, Object> inputVersions(SparkSession spark, Lake lake) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    private static Map<String, Long> inputVersions(SparkSession spark, Lake lake) {
+        Map<String, Long> m = new LinkedHashMap<>();
         m.put(LakeTables.PERSON_FEATURES.path(), DeltaTables.version(spark, lake.path(LakeTables.PERSON_FEATURES)));
         m.put(LakeTables.PERSON_INDEX.path(), DeltaTables.version(spark, lake.path(LakeTables.PERSON_INDEX)));
         for (var feed : uk.nhs.phb.schemas.Feeds.all()) {
@@ -525,7 +513,7 @@ public final class TrainJob {
         return m;
     }
 
-    private static Map<String, Object> importance(GbtRisk gbt, String[] names) {
+    private static Map<String, Double> importance(GbtRisk gbt, String[] names) {
         double[] imp = gbt.importance();
         double total = 0;
         for (double v : imp) {
@@ -536,9 +524,9 @@ public final class TrainJob {
             idx.add(i);
         }
         idx.sort((a, b) -> Double.compare(imp[b], imp[a]));
-        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, Double> m = new LinkedHashMap<>();
         for (int i : idx.subList(0, Math.min(20, idx.size()))) {
-            m.put(names[i], total == 0 ? 0 : imp[i] / total);
+            m.put(names[i], total == 0 ? 0.0 : imp[i] / total);
         }
         return m;
     }

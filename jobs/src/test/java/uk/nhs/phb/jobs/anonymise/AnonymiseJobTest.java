@@ -63,14 +63,19 @@ class AnonymiseJobTest {
         Path in = people(dir, 6000);
         Map<String, String> qis = hierarchies(dir, "age", "sex", "imd_decile", "admitted");
         AnonymiseJob.Result r = AnonymiseJob.run(spark, request(in, dir, qis), Progress.NONE);
-        Map<String, Object> s = r.summary();
-        assertThat((long) s.get("k_achieved")).isGreaterThanOrEqualTo(5);
-        assertThat((long) s.get("suppressed")).isLessThanOrEqualTo(120);
-        assertThat((double) s.get("prosecutor_risk_max")).isLessThanOrEqualTo(0.2);
-        assertThat((long) s.get("sample_uniques")).isZero();
+        AnonymiseJob.Summary s = r.summary();
+        assertThat(s.kAchieved()).isGreaterThanOrEqualTo(5);
+        assertThat(s.suppressed()).isLessThanOrEqualTo(120);
+        assertThat(s.prosecutorRiskMax()).isLessThanOrEqualTo(0.2);
+        assertThat(s.sampleUniques()).isZero();
         long written = spark.read().option("header", true).option("sep", ";").csv(dir.resolve("out/data").toString()).count();
-        assertThat(written).isEqualTo(6000 - (long) s.get("suppressed"));
-        assertThat(Files.readString(dir.resolve("out/anonymisation.json"))).contains("\"level\" : \"ANONYMISED\"").contains("\"passed\" : true");
+        assertThat(written).isEqualTo(6000 - s.suppressed());
+        String manifest = Files.readString(dir.resolve("out/anonymisation.json"));
+        assertThat(manifest).contains("\"level\" : \"ANONYMISED\"").contains("\"passed\" : true")
+                .contains("\"prosecutor_risk_max\" : ", "\"non_uniform_entropy_normalised\" : ", "\"tagged_without_evaluation\" : ",
+                        "\"quasi_identifiers\" : {\n    \"age\" : \"builtin:age\",");
+        assertThat(uk.nhs.phb.jobs.Json.mapper().writeValueAsString(s)).startsWith("{\"k_achieved\":" + s.kAchieved() + ",\"suppressed\":")
+                .contains("\"information_loss\":{\"measure\":").contains("\"journalist_risk_max\":").endsWith(",\"seconds\":" + s.seconds() + "}");
 
         var ok = AnonymiseJob.verify(spark, dir.resolve("out/data").toString(), "csv", ";", List.of("age", "sex", "imd_decile", "admitted"),
                 List.of("diagnosis"), new AnonymiseJob.Models(5, 2.0, false, null, false));
@@ -101,8 +106,8 @@ class AnonymiseJobTest {
         AnonymiseJob.Result res = AnonymiseJob.run(spark, new AnonymiseJob.Request("gold/person_features", "csv", ";", qis, List.of(),
                 new AnonymiseJob.Models(5, null, false, null, false), 0.02, LossMeasure.NON_UNIFORM_ENTROPY,
                 dir.resolve("out").toString(), false, lake.toString()), Progress.NONE);
-        assertThat((long) res.summary().get("records")).isEqualTo(400);
-        assertThat((long) res.summary().get("k_achieved")).isGreaterThanOrEqualTo(5);
+        assertThat(res.summary().records()).isEqualTo(400);
+        assertThat(res.summary().kAchieved()).isGreaterThanOrEqualTo(5);
         assertThat(res.result().levels()).containsOnlyKeys("age_band", "sex", "imd_decile");
         assertThat(AnonymiseJob.verify(spark, dir.resolve("out/data").toString(), "csv", ";", List.of("age_band", "sex", "imd_decile"),
                 List.of(), new AnonymiseJob.Models(5, null, false, null, false)).passed()).isTrue();

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 import uk.nhs.phb.jobs.InputException;
 import uk.nhs.phb.jobs.JobRun;
 import uk.nhs.phb.jobs.JobSettings;
+import uk.nhs.phb.jobs.Progress;
 import uk.nhs.phb.jobs.TestSpark;
+import uk.nhs.phb.jobs.replay.Replay;
 
 class IngestJobTest {
     static final LocalDate EXTRACT = LocalDate.of(2024, 6, 30);
@@ -205,6 +207,38 @@ class IngestJobTest {
         assertThat(second.feeds().get(0).bronzeVersion()).isEqualTo(first.feeds().get(0).bronzeVersion() + 1);
         assertThat(table("bronze", "gp_appointments").select("_ingest_run_id").distinct().collectAsList())
                 .extracting(x -> x.getString(0)).containsExactly(second.runId());
+    }
+
+    /**
+     * {@code phb replay} of an ingest run: a landing file changed after the run is named, and the tables made from it
+     * differ; once the file is back as the run read it, the same feeds and extract date make the tables the run made,
+     * though a later run has replaced them since.
+     */
+    @Test
+    void anIngestRunReplaysEqualAndALandingFileChangedSinceIsFound() throws IOException {
+        String[] read = {HEADER, appt("A1", "2024-01-02", "1.00"), appt("A2", "2024-01-02", "x")};
+        Path file = write("gp_appointments", "x.csv", read);
+        java.nio.file.attribute.FileTime readAt = Files.getLastModifiedTime(file);
+        IngestJob.Result first = ingest("gp_appointments");
+        write("gp_appointments", "x.csv", HEADER, appt("A1", "2024-01-02", "1.00"));
+        ingest("gp_appointments");
+
+        Replay.Result changed = Replay.run(spark, settings, null, new Replay.Request(first.runId(), false), Progress.NONE);
+        assertThat(changed.command()).isEqualTo("ingest");
+        assertThat(changed.tables()).extracting(Replay.TableCheck::table).containsExactly("bronze/gp_appointments", "quarantine/gp_appointments");
+        assertThat(changed.tables()).extracting(Replay.TableCheck::rowsRecorded).containsExactly(1L, 1L);
+        assertThat(changed.differences().inputFiles()).as("the landing file the run read has changed").containsExactly("gp_appointments/x.csv");
+        assertThat(changed.tables().get(1).equal()).as("its bad row is no longer there to quarantine").isFalse();
+        assertThat(changed.tables().get(1).rowsReplayed()).isZero();
+        assertThat(changed.equal()).isFalse();
+
+        write("gp_appointments", "x.csv", read);
+        Files.setLastModifiedTime(file, readAt);
+        Replay.Result equal = Replay.run(spark, settings, null, new Replay.Request(first.runId(), false), Progress.NONE);
+        assertThat(equal.equal()).as(equal.toString()).isTrue();
+        assertThat(equal.tables()).extracting(Replay.TableCheck::rowsReplayed).containsExactly(1L, 1L);
+        assertThat(tmp.resolve("lake/_replay")).as("the scratch lake is removed").doesNotExist();
+        assertThat(table("quarantine", "gp_appointments").count()).as("the lake is only read: the later run's tables stay").isZero();
     }
 
     @Test

@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * The outcome of {@link Anonymise}: the chosen level per quasi-identifier, the row function, the released
  * (generalised, suppressed classes removed) frequency set, the information loss under every measure, class
- * statistics, the risk report and how much of the lattice was evaluated. {@link #toMap()} gives JSON-friendly
- * maps (strings, numbers, booleans, lists, maps) and {@link #toText()} a readable summary.
+ * statistics, the risk report and how much of the lattice was evaluated. {@link #summary()} is what its JSON
+ * gives and {@link #toText()} a readable summary.
  *
  * @param levels level per quasi-identifier, in column order
  * @param transformation the function to apply to rows
@@ -67,41 +67,19 @@ public record AnonymiseResult(Map<String, Integer> levels, Transformation transf
             boolean monotonic, long millis) {
     }
 
-    /** JSON-friendly nested maps, keys in a fixed order. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("models", models);
-        m.put("levels", new LinkedHashMap<>(levels));
-        m.put("records", records);
-        m.put("suppressed_records", suppressedRecords);
-        m.put("max_suppressed_records", maxSuppressedRecords);
-        m.put("optimised_for", optimisedFor.name());
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("precision", loss.precision());
-        l.put("non_uniform_entropy", loss.nonUniformEntropy());
-        l.put("non_uniform_entropy_normalised", loss.nonUniformEntropyNormalised());
-        l.put("discernibility", loss.discernibility());
-        l.put("iyengar", loss.iyengar());
-        m.put("information_loss", l);
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("classes", classes.classes());
-        c.put("smallest", classes.smallest());
-        c.put("largest", classes.largest());
-        c.put("mean", classes.mean());
-        c.put("median", classes.median());
-        c.put("suppressed_classes", classes.suppressedClasses());
-        c.put("suppressed_records", classes.suppressedRecords());
-        m.put("equivalence_classes", c);
-        m.put("risk", risk.toMap());
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("lattice_size", search.latticeSize());
-        s.put("combinations", search.combinations());
-        s.put("evaluated", search.evaluated());
-        s.put("tagged_without_evaluation", search.taggedWithoutEvaluation());
-        s.put("monotonic", search.monotonic());
-        s.put("millis", search.millis());
-        m.put("search", s);
-        return m;
+    /**
+     * What a run found, as its JSON gives it (the manifest's {@code result}, {@code phb anonymise --json}): the models, the
+     * levels, the records and suppression, the measure optimised, every information loss, the class statistics, the
+     * risk report and the search.
+     */
+    public record Summary(List<String> models, Map<String, Integer> levels, long records, long suppressedRecords, long maxSuppressedRecords,
+                          String optimisedFor, InformationLoss informationLoss, ClassStatistics equivalenceClasses, RiskReport risk,
+                          SearchStatistics search) {
+    }
+
+    public Summary summary() {
+        return new Summary(models, new LinkedHashMap<>(levels), records, suppressedRecords, maxSuppressedRecords, optimisedFor.name(), loss,
+                classes, risk, search);
     }
 
     /** A readable summary. */

@@ -1,8 +1,7 @@
 package uk.nhs.phb.models.anonymise;
 
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Re-identification risk of a released table (El Emam's measures), over its n released records in classes
@@ -23,10 +22,11 @@ import java.util.Map;
  * </ul>
  * An empty release has every risk 0.
  */
-public record RiskReport(long records, int classes, long smallestClass, double prosecutorMax, double prosecutorAverage,
-        double journalistMax, double journalistAverage, boolean journalistFromPopulation, String journalistNote,
-        double marketer, double threshold, long recordsAtRisk, double recordsAtRiskShare, long sampleUniques,
-        double sampleUniquesShare) {
+public record RiskReport(long records, int classes, long smallestClass, @JsonProperty("prosecutor_risk_max") double prosecutorMax,
+        @JsonProperty("prosecutor_risk_average") double prosecutorAverage, @JsonProperty("journalist_risk_max") double journalistMax,
+        @JsonProperty("journalist_risk_average") double journalistAverage, boolean journalistFromPopulation, String journalistNote,
+        @JsonProperty("marketer_risk") double marketer, @JsonProperty("risk_threshold") double threshold, long recordsAtRisk,
+        double recordsAtRiskShare, long sampleUniques, double sampleUniquesShare) {
 
     /**
      * Risks from class sizes and, optionally, their population counts.
@@ -90,26 +90,6 @@ public record RiskReport(long records, int classes, long smallestClass, double p
                 (double) uniques / n);
     }
 
-    /** JSON-friendly map (numbers, booleans and strings), keys in a fixed order. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("records", records);
-        m.put("classes", classes);
-        m.put("smallest_class", smallestClass);
-        m.put("prosecutor_risk_max", prosecutorMax);
-        m.put("prosecutor_risk_average", prosecutorAverage);
-        m.put("journalist_risk_max", journalistMax);
-        m.put("journalist_risk_average", journalistAverage);
-        m.put("journalist_from_population", journalistFromPopulation);
-        m.put("journalist_note", journalistNote);
-        m.put("marketer_risk", marketer);
-        m.put("risk_threshold", threshold);
-        m.put("records_at_risk", recordsAtRisk);
-        m.put("records_at_risk_share", recordsAtRiskShare);
-        m.put("sample_uniques", sampleUniques);
-        m.put("sample_uniques_share", sampleUniquesShare);
-        return m;
-    }
 
     /** Readable lines. */
     public String toText() {

@@ -1,5 +1,7 @@
 package uk.nhs.phb.models.anonymise;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,29 +50,12 @@ public final class VerifyAnonymity {
     public record Check(String model, boolean passed, int classes, int violatingClasses, long violatingRecords, double worst) {
     }
 
-    /** All checks; {@link #passed()} only if every one passed. */
+    /** All checks; {@link #passed()} only if every one passed (its JSON: passed, records, classes, checks). */
+    @JsonPropertyOrder({"passed", "records", "classes", "checks"})
     public record Report(long records, int classes, List<Check> checks) {
+        @JsonProperty("passed")
         public boolean passed() {
             return checks.stream().allMatch(Check::passed);
-        }
-
-        public Map<String, Object> toMap() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("passed", passed());
-            m.put("records", records);
-            m.put("classes", classes);
-            List<Map<String, Object>> cs = new ArrayList<>();
-            for (Check c : checks) {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("model", c.model());
-                x.put("passed", c.passed());
-                x.put("violating_classes", c.violatingClasses());
-                x.put("violating_records", c.violatingRecords());
-                x.put("worst", c.worst());
-                cs.add(x);
-            }
-            m.put("checks", cs);
-            return m;
         }
     }
 

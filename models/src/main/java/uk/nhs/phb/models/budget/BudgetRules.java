@@ -56,16 +56,23 @@ public final class BudgetRules implements java.io.Serializable {
     private final Map<String, Reckoner> reckoner;
     private final Map<String, Map<String, BigDecimal>> unitCosts; // item -> fy ("*" or year) -> cost
     private final String version;
-    private final String poolingSource;
+    private final Sources sources;
 
     private BudgetRules(Map<String, Cohort> cohorts, Map<String, Chair> chairs, Map<String, Reckoner> reckoner,
-                        Map<String, Map<String, BigDecimal>> unitCosts, String version, String poolingSource) {
+                        Map<String, Map<String, BigDecimal>> unitCosts, String version, Sources sources) {
         this.cohorts = cohorts;
         this.chairs = chairs;
         this.reckoner = reckoner;
         this.unitCosts = unitCosts;
         this.version = version;
-        this.poolingSource = poolingSource;
+        this.sources = sources;
+    }
+
+    /**
+     * Where three of the four texts came from: the resource's name (e.g. {@link #POOLING}) or the file given; the ready
+     * reckoner is always the shipped one.
+     */
+    public record Sources(String pooling, String wheelchairCosts, String unitCosts) implements java.io.Serializable {
     }
 
     /** The defaults shipped with phb. */
@@ -120,7 +127,7 @@ public final class BudgetRules implements java.io.Serializable {
             reck.put(s.code() + "|" + l.get("service"), new Reckoner(s, l.get("service"), unit, item.isEmpty() ? null : item));
         }
         String version = hash(pooling + "\u0000" + wheelchairCosts + "\u0000" + readyReckoner + "\u0000" + unitCostsText);
-        return new BudgetRules(cohorts, chairs, reck, costs, version, poolingName);
+        return new BudgetRules(cohorts, chairs, reck, costs, version, new Sources(poolingName, wheelchairName, unitCostsName));
     }
 
     private static Map<String, Cohort> cohorts(String text, String name) {
@@ -255,7 +262,11 @@ public final class BudgetRules implements java.io.Serializable {
 
     /** Where the pooling rules came from (the resource or the file given). */
     public String poolingSource() {
-        return poolingSource;
+        return sources.pooling();
+    }
+
+    public Sources sources() {
+        return sources;
     }
 
     /** Per stream, the cohorts (in precedence order) that may include it. */

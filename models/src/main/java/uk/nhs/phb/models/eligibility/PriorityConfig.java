@@ -128,19 +128,4 @@ public record PriorityConfig(double weightLegalRight, double weightExpected, dou
                 + weightCost * costPercentile / 100 + weightComplexity * Math.min(3, sectorsInvolved) / 3.0
                 + (integrated ? integratedBonus : 0);
     }
-
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("weight_legal_right", weightLegalRight);
-        m.put("weight_expected", weightExpected);
-        m.put("weight_local", weightLocal);
-        m.put("weight_risk", weightRisk);
-        m.put("weight_cost", weightCost);
-        m.put("weight_complexity", weightComplexity);
-        m.put("integrated_bonus", integratedBonus);
-        m.put("integrated_min_sectors", integratedMinSectors);
-        m.put("list_min_risk_tier", listMinRiskTier);
-        m.put("top_factors", topFactors);
-        return m;
-    }
 }

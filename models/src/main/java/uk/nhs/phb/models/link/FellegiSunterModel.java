@@ -2,15 +2,13 @@ package uk.nhs.phb.models.link;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A Fellegi-Sunter model: for each comparison level, m = P(level | match) and u = P(level | non-match), and a
  * prior λ = P(match) among compared pairs. The match weight of a pattern is
  * {@code log2(λ/(1-λ)) + Σ log2(m/u)} over the comparisons that are not missing; the match probability is
- * {@code 1 / (1 + 2^-weight)}. Immutable; round-trips through {@link #toMap()} / {@link #fromMap}.
+ * {@code 1 / (1 + 2^-weight)}. Immutable; round-trips through {@link #saved()} / {@link #fromSaved}.
  */
 public final class FellegiSunterModel implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -92,35 +90,32 @@ public final class FellegiSunterModel implements Serializable {
         return new FellegiSunterModel(space, newLambda, m, u);
     }
 
-    /** The model as plain maps and lists, for JSON: λ and, per comparison, levels with m, u and weight. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("lambda", lambda);
-        List<Map<String, Object>> comps = new ArrayList<>();
-        for (int c = 0; c < space.comparisons().size(); c++) {
-            Comparison comp = space.comparisons().get(c);
-            List<Map<String, Object>> levels = new ArrayList<>();
-            for (int l = 0; l < comp.levelCount(); l++) {
-                Map<String, Object> lv = new LinkedHashMap<>();
-                lv.put("level", comp.levelNames().get(l));
-                lv.put("m", m[c][l]);
-                lv.put("u", u[c][l]);
-                lv.put("weight", levelWeight(c, l));
-                levels.add(lv);
-            }
-            Map<String, Object> cm = new LinkedHashMap<>();
-            cm.put("comparison", comp.name());
-            cm.put("levels", levels);
-            comps.add(cm);
-        }
-        out.put("comparisons", comps);
-        return out;
+    /** A saved model: λ and, per comparison, its levels with m, u and weight (what the quality report's JSON holds). */
+    public record Saved(double lambda, List<SavedComparison> comparisons) {
     }
 
-    /** Rebuilds a model saved by {@link #toMap()} against the same comparisons (names and levels must match). */
-    @SuppressWarnings("unchecked")
-    public static FellegiSunterModel fromMap(ComparisonVector space, Map<String, Object> map) {
-        List<Map<String, Object>> comps = (List<Map<String, Object>>) map.get("comparisons");
+    public record SavedComparison(String comparison, List<SavedLevel> levels) {
+    }
+
+    public record SavedLevel(String level, double m, double u, double weight) {
+    }
+
+    public Saved saved() {
+        List<SavedComparison> comps = new ArrayList<>();
+        for (int c = 0; c < space.comparisons().size(); c++) {
+            Comparison comp = space.comparisons().get(c);
+            List<SavedLevel> levels = new ArrayList<>();
+            for (int l = 0; l < comp.levelCount(); l++) {
+                levels.add(new SavedLevel(comp.levelNames().get(l), m[c][l], u[c][l], levelWeight(c, l)));
+            }
+            comps.add(new SavedComparison(comp.name(), levels));
+        }
+        return new Saved(lambda, comps);
+    }
+
+    /** Rebuilds a model saved by {@link #saved()} against the same comparisons (names and levels must match). */
+    public static FellegiSunterModel fromSaved(ComparisonVector space, Saved saved) {
+        List<SavedComparison> comps = saved.comparisons();
         if (comps == null || comps.size() != space.comparisons().size()) {
             throw new IllegalArgumentException("saved model has " + (comps == null ? 0 : comps.size())
                     + " comparisons; this linker has " + space.comparisons().size());
@@ -129,19 +124,19 @@ public final class FellegiSunterModel implements Serializable {
         double[][] u = new double[comps.size()][];
         for (int c = 0; c < comps.size(); c++) {
             Comparison comp = space.comparisons().get(c);
-            if (!comp.name().equals(comps.get(c).get("comparison"))) {
-                throw new IllegalArgumentException("saved model comparison " + c + " is '" + comps.get(c).get("comparison")
+            if (!comp.name().equals(comps.get(c).comparison())) {
+                throw new IllegalArgumentException("saved model comparison " + c + " is '" + comps.get(c).comparison()
                         + "', expected '" + comp.name() + "'");
             }
-            List<Map<String, Object>> levels = (List<Map<String, Object>>) comps.get(c).get("levels");
+            List<SavedLevel> levels = comps.get(c).levels();
             if (levels.size() != comp.levelCount()) {
                 throw new IllegalArgumentException("saved model comparison '" + comp.name() + "' has " + levels.size()
                         + " levels, expected " + comp.levelCount());
             }
-            m[c] = levels.stream().mapToDouble(l -> ((Number) l.get("m")).doubleValue()).toArray();
-            u[c] = levels.stream().mapToDouble(l -> ((Number) l.get("u")).doubleValue()).toArray();
+            m[c] = levels.stream().mapToDouble(SavedLevel::m).toArray();
+            u[c] = levels.stream().mapToDouble(SavedLevel::u).toArray();
         }
-        return new FellegiSunterModel(space, ((Number) map.get("lambda")).doubleValue(), m, u);
+        return new FellegiSunterModel(space, saved.lambda(), m, u);
     }
 
     /** A readable m/u table, one line per level. */

@@ -1,8 +1,6 @@
 package uk.nhs.phb.models.risk;
 
 import java.io.Serializable;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import smile.base.cart.Loss;
 import smile.data.DataFrame;
 import smile.data.Tuple;
@@ -125,12 +123,12 @@ public final class CostModel implements Serializable {
         return model.trees().length;
     }
 
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("algorithm", "smile.regression.GradientTreeBoost (least squares) on log(1 + cost), Duan smearing");
-        m.put("trees", trees());
-        m.put("trees_trained", trainedTrees);
-        m.put("smearing_factor", smearing);
-        return m;
+    public Described describe() {
+        return new Described("smile.regression.GradientTreeBoost (least squares) on log(1 + cost), Duan smearing", trees(), trainedTrees,
+                smearing);
+    }
+
+    /** The cost model as {@code training.json} describes it. */
+    public record Described(String algorithm, int trees, int treesTrained, double smearingFactor) {
     }
 }

@@ -257,27 +257,22 @@ public final class FeatureSpec implements Serializable {
         }
     }
 
-    /** The spec as a plain map, for {@code features.json} in the model registry. */
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("encoding_version", ENCODING_VERSION);
-        m.put("schema_hash", schemaHash);
-        m.put("source_columns", sourceTypes);
-        List<Map<String, Object>> f = new ArrayList<>();
+    /** The spec as {@code features.json} in the model registry gives it. */
+    public Described describe() {
+        List<DescribedFeature> f = new ArrayList<>();
         for (Encoded e : encoded) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("name", e.name());
-            x.put("source", e.source());
-            x.put("encoding", e.kind().name().toLowerCase());
-            if (e.value() != null) {
-                x.put("value", e.value());
-            }
-            if (e.kind() == Kind.NUMBER_OR_FILL) {
-                x.put("fill", e.fill());
-            }
-            f.add(x);
+            f.add(new DescribedFeature(e.name(), e.source(), e.kind().name().toLowerCase(), e.value(),
+                    e.kind() == Kind.NUMBER_OR_FILL ? e.fill() : null));
         }
-        m.put("features", f);
-        return m;
+        return new Described(ENCODING_VERSION, schemaHash, sourceTypes, f);
+    }
+
+    /** {@code features.json}: the encoding's version, the schema hash, the source columns' types and each encoded feature. */
+    public record Described(String encodingVersion, String schemaHash, Map<String, String> sourceColumns, List<DescribedFeature> features) {
+    }
+
+    /** One encoded feature: its name, source column, encoding, and the value it flags or the fill it takes (when it has one). */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record DescribedFeature(String name, String source, String encoding, String value, Double fill) {
     }
 }

@@ -3,9 +3,7 @@ package uk.nhs.phb.models.risk;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import smile.classification.GradientTreeBoost;
 import smile.data.DataFrame;
 import smile.data.Tuple;
@@ -31,15 +29,18 @@ public final class GbtRisk implements Serializable {
     /** Hyper-parameters (documented defaults in {@link #defaults()}). */
     public record Params(int maxTrees, int maxNodes, int nodeSize, double shrinkage, double subsample, int patience)
             implements Serializable {
-        public Map<String, Object> describe() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("max_trees", maxTrees);
-            m.put("max_leaf_nodes", maxNodes);
-            m.put("min_node_size", nodeSize);
-            m.put("shrinkage", shrinkage);
-            m.put("subsample", subsample);
-            m.put("early_stopping_patience", patience);
-            return m;
+        /** The settings as {@code training.json} names them. */
+        public Described describe() {
+            return new Described(maxTrees, maxNodes, nodeSize, shrinkage, subsample, patience);
+        }
+    }
+
+    /** Boosting settings as {@code training.json} names them. */
+    public record Described(int maxTrees, int maxLeafNodes, int minNodeSize, double shrinkage, double subsample, int earlyStoppingPatience) {
+        @Override
+        public String toString() {
+            return "at most " + maxTrees + " trees of " + maxLeafNodes + " leaves, leaves of at least " + minNodeSize + " people, shrinkage "
+                    + shrinkage + ", subsample " + subsample + ", early stopping after " + earlyStoppingPatience + " trees without gain";
         }
     }
 

@@ -69,14 +69,19 @@ public final class LookupBaseline implements Serializable {
         return feature;
     }
 
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("feature", feature);
-        Map<String, Object> table = new LinkedHashMap<>();
+    public Described describe() {
+        Map<String, Rate> table = new LinkedHashMap<>();
         for (int v = 0; v <= cap; v++) {
-            table.put(v == cap ? cap + "+" : String.valueOf(v), Map.of("rate", rate[v], "training_rows", count[v]));
+            table.put(v == cap ? cap + "+" : String.valueOf(v), new Rate(rate[v], count[v]));
         }
-        m.put("rate_by_value", table);
-        return m;
+        return new Described(feature, table);
+    }
+
+    /** The baseline as {@code training.json} describes it: its feature and the rate at each value. */
+    public record Described(String feature, Map<String, Rate> rateByValue) {
+    }
+
+    /** The outcome's rate among the training rows with one value. */
+    public record Rate(double rate, long trainingRows) {
     }
 }

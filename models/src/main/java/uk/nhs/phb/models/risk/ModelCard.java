@@ -1,7 +1,6 @@
 package uk.nhs.phb.models.risk;
 
 import java.util.Locale;
-import java.util.Map;
 
 /** The model card ({@code model_card.md}) of a trained model: intended use, data, performance, subgroups, limits. */
 public final class ModelCard {
@@ -20,8 +19,7 @@ public final class ModelCard {
         return i == null || i.lower() == null ? "n/a" : f(i.lower(), places) + "-" + f(i.upper(), places);
     }
 
-    @SuppressWarnings("unchecked")
-    public static String render(String modelId, Map<String, Object> training, Headline headline, Evaluation.Report metrics) {
+    public static String render(String modelId, TrainingRecord training, Headline headline, Evaluation.Report metrics) {
         StringBuilder s = new StringBuilder();
         s.append("# Model card: ").append(modelId).append("\n\n");
         s.append("## Intended use\n")
@@ -34,24 +32,24 @@ public final class ModelCard {
                 .append("local s251 / data-sharing basis.\n\n");
         s.append("## Data\n")
                 .append("- Population: everyone registered with a practice and alive at each reference date (`gold/person_features`).\n")
-                .append("- Training reference dates: ").append(training.get("training_reference_dates")).append("; hold-out test date: ")
-                .append(training.get("test_reference_date")).append(" (temporal hold-out, later than every training date).\n")
-                .append("- Outcome: ").append(training.get("outcome")).append(". Cost outcome: ").append(training.get("cost_outcome"))
+                .append("- Training reference dates: ").append(training.trainingReferenceDates()).append("; hold-out test date: ")
+                .append(training.testReferenceDate()).append(" (temporal hold-out, later than every training date).\n")
+                .append("- Outcome: ").append(training.outcome()).append(". Cost outcome: ").append(training.costOutcome())
                 .append(".\n")
-                .append("- Rows available: ").append(training.get("training_rows_available")).append(" (")
-                .append(training.get("training_positives_available")).append(" with the outcome); fitted on ")
-                .append(training.get("rows_fitted")).append(" rows, validated on ").append(training.get("rows_validation"))
-                .append(" (sample fraction ").append(f(training.get("sample_fraction"), 3)).append(", ").append(training.get("sample"))
+                .append("- Rows available: ").append(training.trainingRowsAvailable()).append(" (")
+                .append(training.trainingPositivesAvailable()).append(" with the outcome); fitted on ")
+                .append(training.rowsFitted()).append(" rows, validated on ").append(training.rowsValidation())
+                .append(" (sample fraction ").append(f(training.sampleFraction(), 3)).append(", ").append(training.sample())
                 .append(").\n")
-                .append("- Inputs and their Delta versions: ").append(training.get("inputs_delta_versions")).append(".\n")
+                .append("- Inputs and their Delta versions: ").append(training.inputsDeltaVersions()).append(".\n")
                 .append("- Features: 79 numbers from `gold/person_features` (age, sex, IMD decile, activity over 90/180/365 days, 20 ")
                 .append("long-term conditions, frailty, medicines, spend by sector, social care, education and PHB-relevant states). ")
                 .append("Ethnicity is not an input; it is used only to check performance by group. See features.json.\n\n");
         s.append("## Models\n")
-                .append("- Chosen: gradient-boosted trees (Smile 2.6.0, logistic loss): ").append(training.get("gbt")).append(".\n")
-                .append("- Compared: L2-regularised logistic regression on standardised features ").append(training.get("logistic"))
+                .append("- Chosen: gradient-boosted trees (Smile 2.6.0, logistic loss): ").append(training.gbt()).append(".\n")
+                .append("- Compared: L2-regularised logistic regression on standardised features ").append(training.logistic())
                 .append("; baselines using prior emergency admissions only, and the count of long-term conditions only.\n")
-                .append("- Cost: ").append(((Map<String, Object>) training.get("cost_model")).get("algorithm")).append(".\n\n");
+                .append("- Cost: ").append(training.costModel().model().algorithm()).append(".\n\n");
         s.append("## Performance on the hold-out (").append(metrics.testRowsEvaluated()).append(" people)\n\n")
                 .append("| model | AUROC (95% CI) | AUPRC | Brier | calibration slope | calibration intercept |\n|---|---|---|---|---|---|\n");
         metrics.models().forEach((name, m) -> s.append("| ").append(name).append(" | ").append(f(m.auroc(), 3)).append(" (")

@@ -34,7 +34,8 @@ class AnonymiseTest {
         assertThat(p.journalistAverage()).isCloseTo(0.08, within(1e-12));
         assertThat(p.marketer()).isCloseTo(0.08, within(1e-12));
         assertThat(p.prosecutorMax()).isEqualTo(1.0);
-        assertThat(p.toMap()).containsEntry("journalist_from_population", true).containsEntry("sample_uniques", 1L);
+        assertThat(p.journalistFromPopulation()).isTrue();
+        assertThat(p.sampleUniques()).isEqualTo(1L);
         assertThat(p.toText()).contains("prosecutor risk: max 1.0000, average 0.4000");
         assertThatThrownBy(() -> RiskReport.of(new long[] {3}, new long[] {2}, 0.2))
                 .hasMessageContaining("class 0 has 3 records but a population of only 2");
@@ -90,10 +91,11 @@ class AnonymiseTest {
         assertThatThrownBy(() -> t.isSuppressed(new String[] {"70", "M"}))
                 .hasMessageContaining("generalises to [70-79, M], a combination that was not in the frequency set");
 
-        Map<String, Object> m = r.toMap();
-        assertThat(m).containsEntry("suppressed_records", 1L).containsEntry("optimised_for", "PRECISION");
-        assertThat(((Map<?, ?>) m.get("levels")).get("age")).isEqualTo(2);
-        assertThat(((Map<?, ?>) m.get("risk")).get("smallest_class")).isEqualTo(5L);
+        AnonymiseResult.Summary m = r.summary();
+        assertThat(m.suppressedRecords()).isEqualTo(1L);
+        assertThat(m.optimisedFor()).isEqualTo("PRECISION");
+        assertThat(m.levels().get("age")).isEqualTo(2);
+        assertThat(m.risk().smallestClass()).isEqualTo(5L);
         assertThat(r.toText()).contains("levels: age=2 sex=0").contains("suppressed 1 of 41 records (limit 1)");
     }
 

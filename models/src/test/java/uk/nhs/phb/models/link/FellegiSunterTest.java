@@ -118,11 +118,11 @@ class FellegiSunterTest {
     @Test
     void modelRoundTripsThroughMapsAndRejectsAnotherShape() {
         FellegiSunterModel model = new FellegiSunterModel(SPACE, 0.01, TRUE_M, TRUE_U);
-        FellegiSunterModel back = FellegiSunterModel.fromMap(SPACE, model.toMap());
+        FellegiSunterModel back = FellegiSunterModel.fromSaved(SPACE, model.saved());
         assertThat(back.matchWeight(SPACE.encode(new int[] {0, 1, 0, 2}))).isCloseTo(model.matchWeight(SPACE.encode(new int[] {0, 1, 0, 2})), within(1e-12));
         assertThat(model.explain()).contains("postcode", "district", "prior");
         ComparisonVector other = new ComparisonVector(List.of(Comparison.exact("dob")));
-        assertThatThrownBy(() -> FellegiSunterModel.fromMap(other, model.toMap())).hasMessageContaining("4 comparisons");
+        assertThatThrownBy(() -> FellegiSunterModel.fromSaved(other, model.saved())).hasMessageContaining("4 comparisons");
     }
 
     @Test

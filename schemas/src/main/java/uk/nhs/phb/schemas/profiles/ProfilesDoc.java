@@ -1,5 +1,10 @@
 package uk.nhs.phb.schemas.profiles;
 
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY;
+import static com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL;
+
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,116 +22,73 @@ public final class ProfilesDoc {
     private ProfilesDoc() {
     }
 
-    /** Every mapping of one profile, as an ordered map (for {@code --json}). */
-    public static Map<String, Object> toMap(DatasetProfile p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", p.id());
-        m.put("dataset", p.dataset());
-        m.put("specification", p.specification());
-        m.put("spec_version", p.specVersion());
-        m.put("unconfirmed", p.unconfirmed());
-        m.put("folder", "landing/" + p.folder());
-        m.put("feed", p.feed());
-        m.put("source", p.source());
-        m.put("date_formats", p.dateFormats());
-        m.put("format", p.format());
-        if (p.fhir()) {
-            m.put("resource", p.resource());
-        }
-        if (p.xml()) {
-            m.put("root", p.resource());
-            m.put("record", p.records());
-        }
+    /**
+     * Every mapping of one profile, as {@code phb profiles show ID --json} prints it; the sections a profile lacks (XML
+     * root and record, FHIR resource, identity, joins, lookups, grouping, pricing) are left out.
+     */
+    public record Shown(String id, String dataset, String specification, String specVersion, String unconfirmed, String folder, String feed,
+                        String source, List<String> dateFormats, String format, @JsonInclude(NON_NULL) String resource,
+                        @JsonInclude(NON_NULL) String root, @JsonInclude(NON_NULL) List<String> record,
+                        @JsonInclude(NON_NULL) ShownIdentity identity,
+                        @JsonInclude(NON_EMPTY) @JsonFormat(with = JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED) List<ShownPerson> person,
+                        List<ShownColumn> columns, @JsonInclude(NON_NULL) String files, @JsonInclude(NON_EMPTY) List<String> unread,
+                        @JsonInclude(NON_NULL) String where, @JsonInclude(NON_EMPTY) List<ShownJoin> join, Map<String, String> fields,
+                        @JsonInclude(NON_EMPTY) List<DatasetProfile.Lookup> lookup, @JsonInclude(NON_NULL) ShownGroup group,
+                        @JsonInclude(NON_NULL) ShownPrice price) {
+    }
+
+    /** An XML return's identity: its element(s) (or every table of a CSV return), the local id and what is taken out. */
+    public record ShownIdentity(@JsonInclude(NON_NULL) @JsonFormat(with = JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED)
+                                List<String> element, @JsonInclude(NON_NULL) String tables, String localId, String localIdDomain,
+                                List<String> identifierElements, String tokenElement) {
+    }
+
+    public record ShownPerson(String column, String domain, String field) {
+    }
+
+    public record ShownColumn(String name, boolean required, List<String> aliases, @JsonInclude(NON_NULL) String path, String description) {
+    }
+
+    public record ShownJoin(String name, String files, @JsonInclude(NON_NULL) String resource, Map<String, String> on, List<String> columns) {
+    }
+
+    public record ShownGroup(List<String> by, String order, List<String> max, List<String> min, List<String> sum, List<String> countDistinct,
+                             String id) {
+    }
+
+    @JsonInclude(NON_NULL)
+    public record ShownPrice(String list, String date, String pointOfDelivery, String code, String costField, String unitsSource,
+                             String units) {
+    }
+
+    public static Shown shown(DatasetProfile p) {
+        ShownIdentity identity = null;
         if (p.identity() != null) {
-            Map<String, Object> id = new java.util.LinkedHashMap<>();
-            if (p.xml()) {
-                id.put("element", p.identity().elements().size() == 1 ? p.identity().elements().get(0) : p.identity().elements());
-            } else {
-                id.put("tables", "every table of the return");
-            }
-            id.put("local_id", p.identity().localId());
-            id.put("local_id_domain", p.identity().localIdDomain());
-            id.put("identifier_elements", p.identity().identifierElements());
-            id.put("token_element", p.person().field());
-            m.put("identity", id);
+            identity = new ShownIdentity(p.xml() ? p.identity().elements() : null, p.xml() ? null : "every table of the return",
+                    p.identity().localId(), p.identity().localIdDomain(), p.identity().identifierElements(), p.person().field());
         }
-        if (p.persons().size() == 1) {
-            m.put("person", Map.of("column", p.person().column(), "domain", p.person().domain(), "field", p.person().field()));
-        } else if (!p.persons().isEmpty()) {
-            m.put("person", p.persons().stream().map(x -> Map.of("column", x.column(), "domain", x.domain(), "field", x.field())).toList());
-        }
-        List<Map<String, Object>> columns = new ArrayList<>();
+        List<ShownColumn> columns = new ArrayList<>();
         for (SourceColumn c : p.columns()) {
-            Map<String, Object> cm = new LinkedHashMap<>();
-            cm.put("name", c.name());
-            cm.put("required", c.required());
-            cm.put("aliases", c.aliases());
-            if (c.path() != null) {
-                cm.put("path", c.path().toString());
-            }
-            cm.put("description", c.description());
-            columns.add(cm);
+            columns.add(new ShownColumn(c.name(), c.required(), c.aliases(), c.path() == null ? null : c.path().toString(), c.description()));
         }
-        m.put("columns", columns);
-        if (p.files() != null) {
-            m.put("files", p.files());
-            if (!p.unread().isEmpty()) {
-                m.put("unread", p.unread());
-            }
+        List<ShownJoin> joins = new ArrayList<>();
+        for (DatasetProfile.Join j : p.joins()) {
+            joins.add(new ShownJoin(j.name(), j.files(), j.resource(), j.on(), j.columns().stream().map(SourceColumn::name).toList()));
         }
-        if (p.where() != null) {
-            m.put("where", p.where());
-        }
-        if (!p.joins().isEmpty()) {
-            List<Map<String, Object>> joins = new ArrayList<>();
-            for (DatasetProfile.Join j : p.joins()) {
-                Map<String, Object> jm = new LinkedHashMap<>();
-                jm.put("name", j.name());
-                jm.put("files", j.files());
-                if (j.resource() != null) {
-                    jm.put("resource", j.resource());
-                }
-                jm.put("on", j.on());
-                jm.put("columns", j.columns().stream().map(SourceColumn::name).toList());
-                joins.add(jm);
-            }
-            m.put("join", joins);
-        }
-        Map<String, Object> fields = new LinkedHashMap<>();
+        Map<String, String> fields = new LinkedHashMap<>();
         for (FieldSpec f : p.contract().fields()) {
             fields.put(f.name(), source(p, f.name()));
         }
-        m.put("fields", fields);
-        if (!p.lookups().isEmpty()) {
-            List<Map<String, Object>> lookups = new ArrayList<>();
-            for (DatasetProfile.Lookup l : p.lookups()) {
-                lookups.add(Map.of("name", l.name(), "map", l.map(), "on", l.on(), "columns", l.columns()));
-            }
-            m.put("lookup", lookups);
-        }
-        if (p.grouping() != null) {
-            Map<String, Object> g = new LinkedHashMap<>();
-            g.put("by", p.grouping().by());
-            g.put("order", String.valueOf(p.grouping().order()));
-            g.put("max", p.grouping().max());
-            g.put("min", p.grouping().min());
-            g.put("sum", p.grouping().sum());
-            g.put("count_distinct", p.grouping().countDistinct());
-            g.put("id", String.valueOf(p.grouping().id()));
-            m.put("group", g);
-        }
-        if (p.pricing() != null) {
-            Map<String, Object> price = new LinkedHashMap<>(Map.of("list", p.pricing().list(), "date", p.pricing().date(), "point_of_delivery",
-                    p.pricing().pointOfDelivery(), "code", p.pricing().code(), "cost_field", p.pricing().costField()));
-            if (p.pricing().unitsSource() != null) {
-                price.put("units_source", p.pricing().unitsSource());
-            }
-            if (p.pricing().units() != null) {
-                price.put("units", p.pricing().units());
-            }
-            m.put("price", price);
-        }
-        return m;
+        DatasetProfile.Grouping g = p.grouping();
+        ShownGroup group = g == null ? null : new ShownGroup(g.by(), String.valueOf(g.order()), g.max(), g.min(), g.sum(), g.countDistinct(),
+                String.valueOf(g.id()));
+        DatasetProfile.Pricing pr = p.pricing();
+        ShownPrice price = pr == null ? null : new ShownPrice(pr.list(), pr.date(), pr.pointOfDelivery(), pr.code(), pr.costField(),
+                pr.unitsSource(), pr.units());
+        return new Shown(p.id(), p.dataset(), p.specification(), p.specVersion(), p.unconfirmed(), "landing/" + p.folder(), p.feed(), p.source(),
+                p.dateFormats(), p.format(), p.fhir() ? p.resource() : null, p.xml() ? p.resource() : null, p.xml() ? p.records() : null,
+                identity, p.persons().stream().map(x -> new ShownPerson(x.column(), x.domain(), x.field())).toList(), columns,
+                p.files(), p.files() == null ? List.of() : p.unread(), p.where(), joins, fields, p.lookups(), group, price);
     }
 
     /** Where a feed field's value comes from, in words. */
