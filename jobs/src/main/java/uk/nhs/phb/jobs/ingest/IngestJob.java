@@ -198,8 +198,14 @@ public final class IngestJob {
      */
     public static Result rerun(SparkSession spark, Rerun r, Progress progress) {
         RecordedParameters p = r.parameters();
+        java.nio.file.Path overrides = p.path("profile_overrides");
+        java.nio.file.Path recordedLanding = p.path("landing");
+        if (overrides != null && recordedLanding != null && overrides.startsWith(recordedLanding)) {
+            // the landing folder's own override file: read where the landing is now
+            overrides = java.nio.file.Path.of(r.settings().landing()).resolve(recordedLanding.relativize(overrides));
+        }
         IngestJob job = of(r.settings()).feeds(p.texts("feeds")).extractDate(p.date("extract_date"))
-                .profiles(Profiles.withOverrides(p.path("profile_overrides"))).progress(progress);
+                .profiles(Profiles.withOverrides(overrides)).progress(progress);
         if (r.lakeKey() != null) {
             job.lakeKey(r.lakeKey());
         }
