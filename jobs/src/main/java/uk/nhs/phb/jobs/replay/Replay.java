@@ -199,7 +199,7 @@ public final class Replay {
      */
     private static <T> List<T> inParallel(List<Callable<T>> work) {
         if (work.isEmpty()) {
-            return List.of();
+            return new ArrayList<>();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, work.size()));
         try {
