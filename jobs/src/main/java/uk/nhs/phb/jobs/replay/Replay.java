@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,13 +66,18 @@ public final class Replay {
     }
 
     /** The stages a replay can run again, by the command their runs record. */
-    static final Map<String, Stage> STAGES = Map.of(
-            IngestJob.COMMAND, IngestJob::rerun,
-            "link", LinkJob::rerun,
-            "features", FeaturesJob::rerun,
-            TrainJob.COMMAND, TrainJob::rerun,
-            "score", ScoreJob::rerun,
-            "budget", BudgetJob::rerun);
+    static final Map<String, Stage> STAGES = stagesInBatchOrder();
+
+    private static Map<String, Stage> stagesInBatchOrder() {
+        Map<String, Stage> m = new LinkedHashMap<>();
+        m.put(IngestJob.COMMAND, IngestJob::rerun);
+        m.put("link", LinkJob::rerun);
+        m.put("features", FeaturesJob::rerun);
+        m.put(TrainJob.COMMAND, TrainJob::rerun);
+        m.put("score", ScoreJob::rerun);
+        m.put("budget", BudgetJob::rerun);
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     private Replay() {
     }
@@ -104,7 +110,7 @@ public final class Replay {
 
     /** The stages {@code phb replay} runs again, in batch order. */
     public static List<String> stages() {
-        return List.of(IngestJob.COMMAND, "link", "features", TrainJob.COMMAND, "score", "budget");
+        return List.copyOf(STAGES.keySet());
     }
 
     public static Result run(SparkSession spark, JobSettings settings, SecretKey lakeKey, Request req, Progress progress) {
